@@ -1,0 +1,103 @@
+# crm: build, test and install.  `make V=1` shows the commands,
+# `make DEVELOPER=1` adds a stricter warning list and -Werror (CI sets it),
+# `make SANITIZE=address,undefined` builds with sanitizers into build-san/.
+PREFIX   ?= /usr/local
+BINDIR    = $(PREFIX)/bin
+DATADIR   = $(PREFIX)/share/crm
+MANDIR    = $(PREFIX)/share/man/man1
+PKGS      = libgit2 yaml-0.1 inih libutf8proc
+CC       ?= cc
+CFLAGS   ?= -O2 -g
+STD       = -std=c17 -D_GNU_SOURCE
+WARN      = -Wall -Wextra
+ifdef DEVELOPER
+WARN     += -Werror -Wshadow -Wstrict-prototypes -Wmissing-prototypes -Wvla \
+            -Wpointer-arith -Wformat=2 -Wno-format-nonliteral -Wundef
+endif
+ifdef SANITIZE
+BUILD    ?= build-san
+SANFLAGS  = -fsanitize=$(SANITIZE) -fno-omit-frame-pointer -fno-sanitize-recover=all
+else
+BUILD    ?= build
+endif
+PKG_CFLAGS := $(shell pkg-config --cflags $(PKGS) 2>/dev/null)
+PKG_LIBS   := $(shell pkg-config --libs $(PKGS) 2>/dev/null) -lcsv -lpthread
+ALL_CFLAGS = $(STD) $(WARN) $(CFLAGS) $(SANFLAGS) -Iinclude $(PKG_CFLAGS) \
+             -DCRM_DATADIR='"$(DATADIR)"' -DCRM_SRCDIR='"$(CURDIR)"' -MMD -MP
+LDFLAGS_ALL = $(SANFLAGS) $(LDFLAGS)
+
+ifndef V
+Q = @
+QCC = @echo '  CC     ' $@;
+QLD = @echo '  LINK   ' $@;
+QAR = @echo '  AR     ' $@;
+endif
+
+LIB_SRC  := $(sort $(wildcard src/util/*.c src/core/*.c))
+CLI_SRC  := $(sort $(wildcard src/cli/*.c))
+UNIT_SRC := $(sort $(wildcard tests/unit/test_*.c))
+FUZZ_SRC := $(sort $(wildcard tests/fuzz/fuzz_*.c))
+LIB_OBJ  := $(LIB_SRC:%.c=$(BUILD)/%.o)
+CLI_OBJ  := $(CLI_SRC:%.c=$(BUILD)/%.o)
+UNIT_BIN := $(UNIT_SRC:tests/unit/%.c=$(BUILD)/tests/%)
+FUZZ_BIN := $(FUZZ_SRC:tests/fuzz/%.c=$(BUILD)/tests/%)
+LIBCRM   := $(BUILD)/libcrm.a
+CRM      := $(BUILD)/crm
+
+all: $(CRM)
+	$(Q)ln -sf $(CRM) crm
+
+$(BUILD)/%.o: %.c
+	@mkdir -p $(dir $@)
+	$(QCC)$(CC) $(ALL_CFLAGS) -c -o $@ $<
+
+$(LIBCRM): $(LIB_OBJ)
+	$(QAR)rm -f $@ && ar rcs $@ $^
+
+$(CRM): $(CLI_OBJ) $(LIBCRM)
+	$(QLD)$(CC) -o $@ $(CLI_OBJ) $(LIBCRM) $(LDFLAGS_ALL) $(PKG_LIBS)
+
+$(BUILD)/tests/%: tests/unit/%.c tests/unit/harness.h $(LIBCRM)
+	@mkdir -p $(dir $@)
+	$(QLD)$(CC) $(ALL_CFLAGS) -Itests/unit -o $@ $< $(LIBCRM) $(LDFLAGS_ALL) $(PKG_LIBS)
+
+$(BUILD)/tests/fuzz_%: tests/fuzz/fuzz_%.c tests/fuzz/driver.c $(LIBCRM)
+	@mkdir -p $(dir $@)
+	$(QLD)$(CC) $(ALL_CFLAGS) -o $@ $< tests/fuzz/driver.c $(LIBCRM) $(LDFLAGS_ALL) $(PKG_LIBS)
+
+tests-bin: $(CRM) $(UNIT_BIN) $(FUZZ_BIN)
+
+# Installs the Debian packages the build and the tests need, when missing.
+deps:
+	$(Q)sh tests/install-deps.sh
+
+check: deps
+	$(Q)$(MAKE) --no-print-directory tests-bin
+	$(Q)BUILD=$(BUILD) sh tests/run.sh
+
+asan:
+	$(Q)$(MAKE) --no-print-directory SANITIZE=address,undefined CC=$(if $(filter cc,$(CC)),gcc,$(CC)) CFLAGS='-O1 -g' tests-bin
+	$(Q)BUILD=build-san ASAN_OPTIONS=detect_leaks=1 sh tests/run.sh
+
+valgrind: tests-bin
+	$(Q)BUILD=$(BUILD) CRM_VALGRIND=1 sh tests/run.sh
+
+demo: deps
+	$(Q)$(MAKE) --no-print-directory all
+	$(Q)sh examples/demo.sh $(CRM)
+
+bench: deps
+	$(Q)$(MAKE) --no-print-directory all
+	$(Q)sh bench/run.sh $(CRM)
+
+install: $(CRM)
+	install -d $(DESTDIR)$(BINDIR) $(DESTDIR)$(DATADIR)/schema $(DESTDIR)$(MANDIR)
+	install -m 755 $(CRM) $(DESTDIR)$(BINDIR)/crm
+	install -m 644 schema/*.yaml $(DESTDIR)$(DATADIR)/schema/
+	install -m 644 doc/crm.1 $(DESTDIR)$(MANDIR)/crm.1
+
+clean:
+	rm -rf build build-san crm
+
+.PHONY: all deps check asan valgrind demo bench install clean tests-bin
+-include $(LIB_OBJ:.o=.d) $(CLI_OBJ:.o=.d)

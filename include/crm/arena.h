@@ -1,0 +1,31 @@
+/* Bump allocator for loaded records: everything allocated from an arena is
+ * freed by one crm_arena_release() (libgit2's git_pool).  Setting the
+ * environment variable CRM_ARENA_MALLOC=1 makes every allocation a separate
+ * malloc, so AddressSanitizer and valgrind see each object's bounds. */
+#ifndef CRM_ARENA_H
+#define CRM_ARENA_H
+
+#include <stddef.h>
+
+struct crm_arena_chunk;
+
+struct crm_arena {
+	struct crm_arena_chunk *chunks;
+	size_t used;        /* bytes used in the newest chunk */
+	size_t total;       /* bytes handed out, for statistics */
+	int debug_malloc;   /* one malloc per allocation */
+};
+
+#define CRM_ARENA_INIT { NULL, 0, 0, -1 }
+
+void crm_arena_init(struct crm_arena *a);
+/* Frees every allocation made from `a`; `a` may be reused afterwards. */
+void crm_arena_release(struct crm_arena *a);
+/* Zeroed, max-aligned memory; NULL only when out of memory. */
+void *crm_arena_alloc(struct crm_arena *a, size_t size);
+char *crm_arena_strdup(struct crm_arena *a, const char *s);
+char *crm_arena_strndup(struct crm_arena *a, const char *s, size_t n);
+char *crm_arena_printf(struct crm_arena *a, const char *fmt, ...)
+	__attribute__((format(printf, 2, 3)));
+
+#endif

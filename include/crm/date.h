@@ -1,0 +1,57 @@
+/* Calendar dates and instants without the C library's time zone state:
+ * dates are days since 1970-01-01 (proleptic Gregorian), datetimes are
+ * seconds since the epoch in UTC plus the offset they were written with. */
+#ifndef CRM_DATE_H
+#define CRM_DATE_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+
+typedef int32_t crm_date;
+
+struct crm_datetime {
+	int64_t epoch;        /* seconds since 1970-01-01T00:00:00Z */
+	int32_t offset_min;   /* the zone offset it was written with, minutes */
+	bool has_zone;        /* false: no zone was written (repo timezone) */
+};
+
+/* Days from civil date; y/m/d must be valid (see crm_date_valid). */
+crm_date crm_date_from_ymd(int y, int m, int d);
+void crm_date_to_ymd(crm_date d, int *y, int *m, int *day);
+bool crm_date_valid(int y, int m, int d);
+/* Strict "YYYY-MM-DD"; 0 or CRM_EINVALID with a message naming the problem
+ * ("month 13 out of range", "2025-02-30 is not a date"). */
+int crm_date_parse(crm_date *out, const char *s, size_t len);
+/* "YYYY-MM-DD" into buf (at least 11 bytes). */
+void crm_date_format(char *buf, size_t size, crm_date d);
+/* 0 = Monday .. 6 = Sunday. */
+int crm_date_weekday(crm_date d);
+/* Adds months, clamping the day to the month's length (Jan 31 + 1 = Feb 28/29). */
+crm_date crm_date_add_months(crm_date d, int months);
+
+/* "YYYY-MM-DDTHH:MM[:SS][Z|+HH:MM|-HH:MM]", also a plain date (midnight).
+ * Without a zone, `default_offset_min` is applied and has_zone is false. */
+int crm_datetime_parse(struct crm_datetime *out, const char *s, size_t len,
+		       int32_t default_offset_min);
+/* "YYYY-MM-DDTHH:MM" (":SS" when non-zero) and the zone as written. */
+void crm_datetime_format(char *buf, size_t size, const struct crm_datetime *dt);
+/* The calendar date of the instant in its own offset. */
+crm_date crm_datetime_date(const struct crm_datetime *dt);
+
+/* UTC offset in minutes of IANA zone `tz` (e.g. "Europe/Berlin") at `epoch`,
+ * read from the system's zoneinfo files (TZif) without touching the process's
+ * TZ; 0 or CRM_ENOTFOUND for an unknown zone. "UTC" always works. */
+int crm_tz_offset(int32_t *out_min, const char *tz, int64_t epoch);
+
+/* Today's date: CRM_TODAY (YYYY-MM-DD) when set, else the clock in zone
+ * `tz` (NULL = UTC). */
+crm_date crm_today(const char *tz);
+/* Now: GIT_COMMITTER_DATE-style overrides are the git layer's business;
+ * this is the clock, or CRM_TODAY at 12:00 UTC when that is set. */
+int64_t crm_now(void);
+
+/* Durations such as "1d", "2h", "30m", "1w", "1d12h" into seconds. */
+int crm_duration_parse(int64_t *out, const char *s, size_t len);
+
+#endif

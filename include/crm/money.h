@@ -1,0 +1,51 @@
+/* Money: an exact decimal amount in an ISO 4217 currency.  Amounts read from
+ * files keep the precision they were written with (unit prices may carry
+ * more decimals than the currency); totals are rounded to the currency's
+ * minor unit with crm_money_round. */
+#ifndef CRM_MONEY_H
+#define CRM_MONEY_H
+
+#include <stdbool.h>
+#include <stddef.h>
+
+#include "crm/decimal.h"
+
+struct crm_money {
+	crm_dec amount;
+	char currency[4];   /* "EUR", NUL-terminated; "" when unknown */
+};
+
+/* Minor-unit digits of an ISO 4217 code (EUR 2, JPY 0, KWD 3), or -1 when
+ * the code is not an active ISO 4217 currency. */
+int crm_currency_exponent(const char *code);
+bool crm_currency_is_known(const char *code);
+
+/* Parses the SPEC form "12000.00 EUR": an amount, exactly one space, an
+ * upper-case three-letter code.  A bare amount ("12000", "3.5") takes
+ * `default_currency` (which may be NULL: then bare amounts are an error).
+ * Refuses commas, grouping spaces, several spaces, lower-case codes, and
+ * amounts with more than CRM_DEC_MAX_SCALE decimals.  Unknown codes are
+ * accepted here (crm check reports them).  0 or CRM_EINVALID with a message
+ * that says what is wrong ("use a dot as decimal separator"...). */
+int crm_money_parse(struct crm_money *out, const char *s,
+		    const char *default_currency);
+/* "12000.00 EUR": the amount with at least the currency's minor digits
+ * (more when the value has them), one space, the code. */
+int crm_money_format(char *buf, size_t size, const struct crm_money *m);
+/* Only the amount, as crm_money_format writes it ("12000.00"). */
+int crm_money_format_amount(char *buf, size_t size, const struct crm_money *m);
+/* Rounds half away from zero to the currency's minor unit. */
+int crm_money_round(struct crm_money *out, const struct crm_money *m);
+/* a + b; CRM_EINVALID when the currencies differ, CRM_EOVERFLOW. */
+int crm_money_add(struct crm_money *out, const struct crm_money *a,
+		  const struct crm_money *b);
+int crm_money_sub(struct crm_money *out, const struct crm_money *a,
+		  const struct crm_money *b);
+/* Converts with `rate` = worth of 1 unit of m's currency in `to` (so
+ * 100 USD at rate 0.92 gives 92.00 EUR), rounded half away from zero to
+ * the target currency's minor unit: the single rounding rule for every
+ * conversion in the tool. */
+int crm_money_convert(struct crm_money *out, const struct crm_money *m,
+		      crm_dec rate, const char *to);
+
+#endif

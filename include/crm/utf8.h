@@ -1,0 +1,40 @@
+/* UTF-8 text: validation, display width (CJK two columns, combining marks
+ * none) and case folding through utf8proc, ids from names, and edit
+ * distance for did-you-mean suggestions. */
+#ifndef CRM_UTF8_H
+#define CRM_UTF8_H
+
+#include <stdbool.h>
+#include <stddef.h>
+
+#include "crm/buf.h"
+
+/* True when s[0..len) is valid UTF-8 without NUL bytes; otherwise
+ * *bad_offset (if given) receives the offset of the first bad byte. */
+bool crm_utf8_valid(const char *s, size_t len, size_t *bad_offset);
+/* Terminal columns that `s` occupies (East Asian wide = 2, combining and
+ * zero-width = 0, control = 0). */
+size_t crm_utf8_width(const char *s);
+/* Appends to `out` the longest prefix of `s` that fits in `cols` columns,
+ * with "…" as its last column when `s` had to be cut; returns the width
+ * appended. */
+size_t crm_utf8_truncate(struct crm_buf *out, const char *s, size_t cols);
+/* Appends `s` padded with spaces to `cols` columns (left-aligned, or
+ * right-aligned when `right`), truncating as crm_utf8_truncate does. */
+int crm_utf8_pad(struct crm_buf *out, const char *s, size_t cols, bool right);
+/* Appends the case-folded, NFKC-normalised form of `s` (for case- and
+ * accent-sensitive-insensitive matching use crm_utf8_fold_ascii). */
+int crm_utf8_casefold(struct crm_buf *out, const char *s);
+/* Case-insensitive substring test on folded text. */
+bool crm_utf8_contains_fold(const char *haystack, const char *needle);
+/* Appends an id made from `name`: letters with diacritics lose them
+ * ("Łódź" -> "lodz"), spaces and punctuation become single '-', lower
+ * case, at most 48 bytes, matching [a-z0-9][a-z0-9-]*.  Returns the number
+ * of bytes appended: 0 when `name` has no Latin letters or digits, and the
+ * caller then makes a random id. */
+size_t crm_utf8_slug(struct crm_buf *out, const char *name);
+/* Levenshtein distance in code points between two strings, capped at
+ * `max` + 1 (so callers can stop early). */
+size_t crm_edit_distance(const char *a, const char *b, size_t max);
+
+#endif

@@ -1,0 +1,129 @@
+/* Bump allocator in chunks; large requests get a chunk of their own. */
+#include <stdarg.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "crm/arena.h"
+
+#define CHUNK_SIZE ((size_t)64 * 1024)
+#define ALIGN_TO ((size_t)16)
+
+struct crm_arena_chunk {
+	struct crm_arena_chunk *next;
+	size_t size;
+	_Alignas(16) unsigned char data[];
+};
+
+void crm_arena_init(struct crm_arena *a)
+{
+	a->chunks = NULL;
+	a->used = 0;
+	a->total = 0;
+	a->debug_malloc = -1;
+}
+
+void crm_arena_release(struct crm_arena *a)
+{
+	struct crm_arena_chunk *c = a->chunks;
+	while (c) {
+		struct crm_arena_chunk *next = c->next;
+		free(c);
+		c = next;
+	}
+	a->chunks = NULL;
+	a->used = 0;
+	a->total = 0;
+}
+
+static struct crm_arena_chunk *new_chunk(size_t size)
+{
+	struct crm_arena_chunk *c = calloc(1, sizeof(*c) + size);
+	if (c)
+		c->size = size;
+	return c;
+}
+
+void *crm_arena_alloc(struct crm_arena *a, size_t size)
+{
+	struct crm_arena_chunk *c;
+	size_t rounded;
+
+	if (a->debug_malloc < 0) {
+		const char *env = getenv("CRM_ARENA_MALLOC");
+		a->debug_malloc = env && *env && *env != '0';
+	}
+	if (size > SIZE_MAX - ALIGN_TO - sizeof(*c))
+		return NULL;
+	rounded = (size + ALIGN_TO - 1) & ~(ALIGN_TO - 1);
+	if (!rounded)
+		rounded = ALIGN_TO;
+	a->total += rounded;
+
+	if (a->debug_malloc || rounded > CHUNK_SIZE / 4) {
+		/* A dedicated chunk, linked behind the current one so the
+		 * current chunk keeps serving small requests. */
+		c = new_chunk(rounded);
+		if (!c)
+			return NULL;
+		if (a->chunks) {
+			c->next = a->chunks->next;
+			a->chunks->next = c;
+		} else {
+			a->chunks = c;
+			a->used = rounded;
+		}
+		return c->data;
+	}
+	if (!a->chunks || a->used + rounded > a->chunks->size) {
+		c = new_chunk(CHUNK_SIZE);
+		if (!c)
+			return NULL;
+		c->next = a->chunks;
+		a->chunks = c;
+		a->used = 0;
+	}
+	a->used += rounded;
+	return a->chunks->data + a->used - rounded;
+}
+
+char *crm_arena_strndup(struct crm_arena *a, const char *s, size_t n)
+{
+	char *p = crm_arena_alloc(a, n + 1);
+	if (p) {
+		memcpy(p, s, n);
+		p[n] = '\0';
+	}
+	return p;
+}
+
+char *crm_arena_strdup(struct crm_arena *a, const char *s)
+{
+	return crm_arena_strndup(a, s, strlen(s));
+}
+
+char *crm_arena_printf(struct crm_arena *a, const char *fmt, ...)
+{
+	va_list ap;
+	char small[256];
+	char *p;
+	int n;
+
+	va_start(ap, fmt);
+	n = vsnprintf(small, sizeof(small), fmt, ap);
+	va_end(ap);
+	if (n < 0)
+		return NULL;
+	p = crm_arena_alloc(a, (size_t)n + 1);
+	if (!p)
+		return NULL;
+	if ((size_t)n < sizeof(small)) {
+		memcpy(p, small, (size_t)n + 1);
+	} else {
+		va_start(ap, fmt);
+		vsnprintf(p, (size_t)n + 1, fmt, ap);
+		va_end(ap);
+	}
+	return p;
+}

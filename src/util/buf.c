@@ -1,0 +1,185 @@
+/* Growable, always NUL-terminated string buffers with a size cap. */
+#include <errno.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "crm/buf.h"
+#include "crm/error.h"
+
+char crm_buf__empty[1];
+
+void crm_buf_init(struct crm_buf *b)
+{
+	b->ptr = crm_buf__empty;
+	b->len = 0;
+	b->cap = 0;
+}
+
+void crm_buf_release(struct crm_buf *b)
+{
+	if (b->cap)
+		free(b->ptr);
+	crm_buf_init(b);
+}
+
+char *crm_buf_detach(struct crm_buf *b, size_t *len_out)
+{
+	char *s = b->cap ? b->ptr : calloc(1, 1);
+	if (len_out)
+		*len_out = b->len;
+	crm_buf_init(b);
+	return s;
+}
+
+int crm_buf_grow(struct crm_buf *b, size_t extra)
+{
+	size_t need, cap;
+	char *p;
+
+	if (extra > CRM_BUF_MAX - b->len - 1)
+		return crm_error_set(CRM_EOVERFLOW, "buffer would exceed %zu bytes",
+				     (size_t)CRM_BUF_MAX);
+	need = b->len + extra + 1;
+	if (need <= b->cap)
+		return 0;
+	cap = b->cap ? b->cap : 64;
+	while (cap < need)
+		cap = cap > CRM_BUF_MAX / 2 ? CRM_BUF_MAX : cap * 2;
+	p = b->cap ? realloc(b->ptr, cap) : malloc(cap);
+	if (!p)
+		return crm_error_set(CRM_ENOMEM, "out of memory");
+	if (!b->cap)
+		p[0] = '\0';
+	b->ptr = p;
+	b->cap = cap;
+	return 0;
+}
+
+void crm_buf_reset(struct crm_buf *b)
+{
+	crm_buf_truncate(b, 0);
+}
+
+void crm_buf_truncate(struct crm_buf *b, size_t len)
+{
+	if (len >= b->len)
+		return;
+	b->len = len;
+	b->ptr[len] = '\0';
+}
+
+int crm_buf_add(struct crm_buf *b, const void *data, size_t len)
+{
+	int err = crm_buf_grow(b, len);
+	if (err)
+		return err;
+	if (len)
+		memcpy(b->ptr + b->len, data, len);
+	b->len += len;
+	b->ptr[b->len] = '\0';
+	return 0;
+}
+
+int crm_buf_adds(struct crm_buf *b, const char *s)
+{
+	return crm_buf_add(b, s, strlen(s));
+}
+
+int crm_buf_addch(struct crm_buf *b, int c)
+{
+	char ch = (char)c;
+	return crm_buf_add(b, &ch, 1);
+}
+
+int crm_buf_addchars(struct crm_buf *b, int c, size_t n)
+{
+	int err = crm_buf_grow(b, n);
+	if (err)
+		return err;
+	memset(b->ptr + b->len, c, n);
+	b->len += n;
+	b->ptr[b->len] = '\0';
+	return 0;
+}
+
+int crm_buf_vaddf(struct crm_buf *b, const char *fmt, va_list ap)
+{
+	va_list cp;
+	int n;
+	int err;
+
+	va_copy(cp, ap);
+	n = vsnprintf(b->ptr + b->len, b->cap ? b->cap - b->len : 0, fmt, cp);
+	va_end(cp);
+	if (n < 0)
+		return crm_error_set(CRM_ERROR, "bad format string");
+	if (b->cap && (size_t)n < b->cap - b->len) {
+		b->len += (size_t)n;
+		return 0;
+	}
+	err = crm_buf_grow(b, (size_t)n);
+	if (err)
+		return err;
+	vsnprintf(b->ptr + b->len, b->cap - b->len, fmt, ap);
+	b->len += (size_t)n;
+	return 0;
+}
+
+int crm_buf_addf(struct crm_buf *b, const char *fmt, ...)
+{
+	va_list ap;
+	int err;
+	va_start(ap, fmt);
+	err = crm_buf_vaddf(b, fmt, ap);
+	va_end(ap);
+	return err;
+}
+
+int crm_buf_add_json_string(struct crm_buf *b, const char *s)
+{
+	const unsigned char *p = (const unsigned char *)s;
+	int err = crm_buf_addch(b, '"');
+
+	for (; !err && *p; p++) {
+		switch (*p) {
+		case '"': err = crm_buf_adds(b, "\\\""); break;
+		case '\\': err = crm_buf_adds(b, "\\\\"); break;
+		case '\n': err = crm_buf_adds(b, "\\n"); break;
+		case '\r': err = crm_buf_adds(b, "\\r"); break;
+		case '\t': err = crm_buf_adds(b, "\\t"); break;
+		default:
+			if (*p < 0x20)
+				err = crm_buf_addf(b, "\\u%04x", *p);
+			else
+				err = crm_buf_addch(b, *p);
+		}
+	}
+	return err ? err : crm_buf_addch(b, '"');
+}
+
+int crm_buf_read_file(struct crm_buf *b, const char *path, size_t max)
+{
+	FILE *f = fopen(path, "rb");
+	char chunk[65536];
+	size_t n, start = b->len;
+	int err = 0;
+
+	if (!f)
+		return crm_error_errno(errno == ENOENT ? CRM_ENOTFOUND : CRM_EIO,
+				       "cannot open '%s'", path);
+	while ((n = fread(chunk, 1, sizeof(chunk), f)) > 0) {
+		if (b->len - start + n > max) {
+			err = crm_error_set(CRM_EOVERFLOW, "'%s' is larger than %zu bytes",
+					    path, max);
+			break;
+		}
+		err = crm_buf_add(b, chunk, n);
+		if (err)
+			break;
+	}
+	if (!err && ferror(f))
+		err = crm_error_errno(CRM_EIO, "cannot read '%s'", path);
+	fclose(f);
+	return err;
+}

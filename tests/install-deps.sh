@@ -1,0 +1,21 @@
+#!/bin/sh
+# Installs the Debian packages that building and testing crm need, when any
+# is missing: with apt-get as root, through sudo otherwise, and else prints
+# the exact command to run.
+PKGS="build-essential pkg-config libgit2-dev libyaml-dev libcsv-dev libinih-dev
+libutf8proc-dev git valgrind poppler-utils openssh-server openssh-client"
+missing=""
+for p in $PKGS; do
+	dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q 'install ok installed' \
+		|| missing="$missing $p"
+done
+[ -z "$missing" ] && exit 0
+echo "installing:$missing"
+if [ "$(id -u)" = 0 ]; then
+	apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq $missing
+elif command -v sudo >/dev/null 2>&1; then
+	sudo apt-get update -qq && sudo DEBIAN_FRONTEND=noninteractive apt-get install -y -qq $missing
+else
+	echo "please run as root: apt-get install$missing" >&2
+	exit 2
+fi
