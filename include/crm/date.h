@@ -20,8 +20,8 @@ struct crm_datetime {
 crm_date crm_date_from_ymd(int y, int m, int d);
 void crm_date_to_ymd(crm_date d, int *y, int *m, int *day);
 bool crm_date_valid(int y, int m, int d);
-/* Strict "YYYY-MM-DD"; 0 or CRM_EINVALID with a message naming the problem
- * ("month 13 out of range", "2025-02-30 is not a date"). */
+/* Strict "YYYY-MM-DD", years 0001..9999; 0 or CRM_EINVALID with a message
+ * naming the problem ("month 13 out of range", "2025-02-30 is not a date"). */
 int crm_date_parse(crm_date *out, const char *s, size_t len);
 /* "YYYY-MM-DD" into buf (at least 11 bytes). */
 void crm_date_format(char *buf, size_t size, crm_date d);
@@ -41,17 +41,23 @@ crm_date crm_datetime_date(const struct crm_datetime *dt);
 
 /* UTC offset in minutes of IANA zone `tz` (e.g. "Europe/Berlin") at `epoch`,
  * read from the system's zoneinfo files (TZif) without touching the process's
- * TZ; 0 or CRM_ENOTFOUND for an unknown zone. "UTC" always works. */
+ * TZ; 0 or CRM_ENOTFOUND for an unknown zone. "UTC", "" and NULL always work
+ * (offset 0).  Files come from $TZDIR when set, else /usr/share/zoneinfo;
+ * after a file's last transition its POSIX TZ footer rule applies.  Each
+ * thread keeps the last zone it read; CRM_EINVALID for a corrupt file. */
 int crm_tz_offset(int32_t *out_min, const char *tz, int64_t epoch);
 
 /* Today's date: CRM_TODAY (YYYY-MM-DD) when set, else the clock in zone
- * `tz` (NULL = UTC). */
+ * `tz` (NULL = UTC; an unknown zone counts as UTC).  A CRM_TODAY that is
+ * not a valid date is ignored. */
 crm_date crm_today(const char *tz);
 /* Now: GIT_COMMITTER_DATE-style overrides are the git layer's business;
  * this is the clock, or CRM_TODAY at 12:00 UTC when that is set. */
 int64_t crm_now(void);
 
-/* Durations such as "1d", "2h", "30m", "1w", "1d12h" into seconds. */
+/* Durations such as "1d", "2h", "30m", "1w", "1d12h" into seconds: numbers
+ * each followed by a unit of w, d, h, m, s, from the largest unit to the
+ * smallest, each unit at most once.  0, CRM_EINVALID or CRM_EOVERFLOW. */
 int crm_duration_parse(int64_t *out, const char *s, size_t len);
 
 #endif

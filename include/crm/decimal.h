@@ -10,6 +10,10 @@
 
 #define CRM_DEC_MAX_SCALE 12
 
+/* Values stay within -INT64_MAX .. INT64_MAX units: arithmetic reports
+ * CRM_EOVERFLOW rather than produce INT64_MIN, so negation is always safe.
+ * When an exact result only fits with fewer trailing zeros, add, sub, mul and
+ * mul_round return it at a smaller scale. */
 typedef struct crm_dec {
 	int64_t units;
 	int scale;      /* 0 .. CRM_DEC_MAX_SCALE */
@@ -30,6 +34,10 @@ int crm_dec_sub(crm_dec *out, crm_dec a, crm_dec b);
 /* Exact product; when the scale would exceed CRM_DEC_MAX_SCALE the result
  * is rounded (half away from zero) to CRM_DEC_MAX_SCALE. */
 int crm_dec_mul(crm_dec *out, crm_dec a, crm_dec b);
+/* The exact product rounded once, half away from zero, to `scale` digits
+ * (0 .. CRM_DEC_MAX_SCALE): quantity x price or amount x rate without the
+ * double rounding that crm_dec_mul followed by crm_dec_round could give. */
+int crm_dec_mul_round(crm_dec *out, crm_dec a, crm_dec b, int scale);
 /* Quotient rounded half away from zero to `scale` digits; CRM_EINVALID on
  * division by zero. */
 int crm_dec_div(crm_dec *out, crm_dec a, crm_dec b, int scale);

@@ -16,7 +16,10 @@ struct crm_money {
 };
 
 /* Minor-unit digits of an ISO 4217 code (EUR 2, JPY 0, KWD 3), or -1 when
- * the code is not an active ISO 4217 currency. */
+ * the code is not an active ISO 4217 currency.  Codes whose minor unit ISO
+ * gives as "N.A." (XAU, XDR, XXX...) are not money here and count as unknown.
+ * Formatting, rounding and conversion treat an unknown code as having 2
+ * minor digits, the common case; crm check reports the code itself. */
 int crm_currency_exponent(const char *code);
 bool crm_currency_is_known(const char *code);
 
@@ -30,7 +33,9 @@ bool crm_currency_is_known(const char *code);
 int crm_money_parse(struct crm_money *out, const char *s,
 		    const char *default_currency);
 /* "12000.00 EUR": the amount with at least the currency's minor digits
- * (more when the value has them), one space, the code. */
+ * (more when the value has them: "0.125 EUR", "1.50 EUR" for 1.500), one
+ * space, the code; only the amount when the currency is "".  0 or
+ * CRM_EOVERFLOW when buf is too small. */
 int crm_money_format(char *buf, size_t size, const struct crm_money *m);
 /* Only the amount, as crm_money_format writes it ("12000.00"). */
 int crm_money_format_amount(char *buf, size_t size, const struct crm_money *m);

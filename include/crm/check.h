@@ -1,0 +1,18 @@
+/* `crm check`: every problem of a data repository in one run, each a
+ * located diagnostic with a code from the catalogue in doc/diagnostics.md. */
+#ifndef CRM_CHECK_H
+#define CRM_CHECK_H
+
+#include "crm/diag.h"
+#include "crm/index.h"
+
+/* Validates every loaded record against its schema, crm.ini and the other
+ * records, adding findings to `out` (which also receives the repository's
+ * and the loader's findings).  Returns the number of errors. */
+size_t crm_check_run(struct crm_index *idx, struct crm_diags *out);
+
+/* Every diagnostic code the tool can emit, NULL-terminated (the catalogue
+ * test compares it with doc/diagnostics.md). */
+extern const char *const crm_check_codes[];
+
+#endif

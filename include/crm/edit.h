@@ -1,0 +1,36 @@
+/* Format-preserving edits of one record file: comments, key order, quoting
+ * and blank lines survive; only the changed values change.  Edits work on
+ * the file's text and the node tree the loader built from it (whose byte
+ * offsets say where each value stands). */
+#ifndef CRM_EDIT_H
+#define CRM_EDIT_H
+
+#include "crm/buf.h"
+#include "crm/node.h"
+
+/* Renders `text` as a YAML scalar for a record file: plain when YAML would
+ * read it back as the same string, double-quoted otherwise (keeping the
+ * original node's quoting style when `like` is a quoted scalar). */
+int crm_edit_render_scalar(struct crm_buf *out, const char *text, const struct crm_node *like);
+
+/* Returns in `out` the text of `src` (whose parse is `root`) with top-level
+ * key `key` set to the scalar `value`: replaced in place when present,
+ * appended as "key: value" otherwise. */
+int crm_edit_set(struct crm_buf *out, const char *src, size_t len,
+		 const struct crm_node *root, const char *key, const char *value);
+/* The same with `key` removed (its whole line or block, with comments on
+ * the lines above it left alone); CRM_ENOTFOUND when absent. */
+int crm_edit_unset(struct crm_buf *out, const char *src, size_t len,
+		   const struct crm_node *root, const char *key);
+/* Sets `key` to a list of scalars, in the style the file used for it (flow
+ * `[a, b]` or block `- a`); flow for a new key. */
+int crm_edit_set_list(struct crm_buf *out, const char *src, size_t len,
+		      const struct crm_node *root, const char *key,
+		      const char *const *items, size_t n);
+/* Appends one entry, given as the inside of a flow mapping such as
+ * "date: 2025-03-01, stage: won, by: alice", to the list `key`, creating it
+ * as a block list when absent. */
+int crm_edit_append_entry(struct crm_buf *out, const char *src, size_t len,
+			  const struct crm_node *root, const char *key, const char *entry);
+
+#endif

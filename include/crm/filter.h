@@ -1,0 +1,41 @@
+/* The filter language of `crm ls` (and of every report's filters):
+ *   amount>5000   stage=negotiation   stage>=proposal-sent (pipeline order)
+ *   tag:seo       owner:alice         name~łódź (case-insensitive contains)
+ *   created=2025-03 (a month)  closed=2025 (a year)
+ *   expected_close=2025-01-01..2025-03-31 (a range, either end optional)
+ *   -tag:seo or !stage=won (negation)   acme (free text in any text field)
+ * Terms are ANDed.  Values compare by the field's type: money as money
+ * (other currencies converted through crm.ini's rates), dates as dates,
+ * stages by pipeline order, text case-insensitively. */
+#ifndef CRM_FILTER_H
+#define CRM_FILTER_H
+
+#include <stdbool.h>
+#include <stddef.h>
+
+#include "crm/index.h"
+
+struct crm_filter;
+
+/* Parses the terms for records of schema `s`.  On a bad term returns
+ * CRM_EUSAGE with a message that quotes the term and says what is wrong
+ * ("unknown field 'amout' (did you mean 'amount'?)", "'abc' is not a
+ * number for field 'amount'").  *out is heap-allocated; free with
+ * crm_filter_free.  Zero terms give a filter that matches everything. */
+int crm_filter_parse(struct crm_filter **out, struct crm_index *idx,
+		     const struct crm_schema *s, const char *const *terms, size_t n);
+bool crm_filter_match(const struct crm_filter *f, struct crm_index *idx,
+		      struct crm_record *rec);
+void crm_filter_free(struct crm_filter *f);
+
+/* Orders two values of one field: NULL first, then by type (money through
+ * the base currency, text case-folded); -1, 0, 1. */
+int crm_value_compare(struct crm_index *idx, const struct crm_value *a,
+		      const struct crm_value *b);
+
+/* Sorts records by a --sort spec "field,-other" (a leading '-' for
+ * descending); ties keep path order.  CRM_EUSAGE for an unknown field. */
+int crm_records_sort(struct crm_record **recs, size_t n, struct crm_index *idx,
+		     const struct crm_schema *s, const char *spec);
+
+#endif

@@ -1,0 +1,71 @@
+/* The git layer: the only part of crm that talks to libgit2.  Opening and
+ * creating work trees, committing named paths with the user's identity and
+ * git's date variables honoured, reading files as they stood at a commit,
+ * and the date each file was added.  No libgit2 type crosses this header. */
+#ifndef CRM_GIT_H
+#define CRM_GIT_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+
+struct crm_git;
+
+/* Opens the repository whose work tree contains `path` (searching
+ * upwards).  CRM_ENOTFOUND when there is none.  Free with crm_git_free. */
+int crm_git_open(struct crm_git **out, const char *path);
+/* Opens the work tree containing `dir`, or runs the equivalent of `git
+ * init` there (initial branch from init.defaultBranch, else "main");
+ * *created_out tells which. */
+int crm_git_init(struct crm_git **out, const char *dir, bool *created_out);
+void crm_git_free(struct crm_git *g);
+
+/* The work tree's root, with a trailing '/'; owned by `g`. */
+const char *crm_git_workdir(const struct crm_git *g);
+/* The .git folder, with a trailing '/'; owned by `g`. */
+const char *crm_git_gitdir(const struct crm_git *g);
+
+/* The path of folder `dir` (absolute, no trailing '/') relative to the work
+ * tree's root, with a trailing '/', or "" for the root itself; malloc'ed.
+ * Paths of a data repository below the root get this prefix in git. */
+char *crm_git_prefix(const struct crm_git *g, const char *dir);
+
+/* The user's name and email: GIT_AUTHOR_NAME/GIT_AUTHOR_EMAIL when set,
+ * else user.name/user.email from git's configuration.  Both malloc'ed. */
+int crm_git_identity(struct crm_git *g, char **name_out, char **email_out);
+
+/* Stages exactly `paths` (relative to the work tree root: added when the
+ * file exists, removed from the index when it does not) and commits them on
+ * HEAD with `message`.  Other changes in the index or the work tree stay as
+ * they are.  Dates come from GIT_AUTHOR_DATE / GIT_COMMITTER_DATE when set.
+ * CRM_ECONFLICT while the index has conflicts.  out_id gets the commit id. */
+int crm_git_commit(struct crm_git *g, char out_id[41], const char *const *paths,
+		   size_t npaths, const char *message);
+
+/* For every file in HEAD's tree, calls cb with its path and the time of
+ * the (first-parent) commit that added it last. */
+int crm_git_added_dates(struct crm_git *g,
+			int (*cb)(const char *path, int64_t when, int32_t offset_min,
+				  void *payload),
+			void *payload);
+
+/* HEAD's commit id (40 hex) and its 8-character short form (either may be
+ * NULL).  CRM_ENOTFOUND on an unborn branch. */
+int crm_git_head(struct crm_git *g, char out_id[41], char short_out[9]);
+
+/* Reads `path` as it stood in commit `commit_id` (malloc'ed; caller frees).
+ * CRM_ENOTFOUND when the commit has no such file. */
+int crm_git_read_file_at(struct crm_git *g, const char *commit_id, const char *path,
+			 char **data_out, size_t *len_out);
+
+/* The repository's local configuration. */
+int crm_git_config_set(struct crm_git *g, const char *key, const char *value);
+/* *out is malloc'ed; CRM_ENOTFOUND when the key is not set. */
+int crm_git_config_get(struct crm_git *g, const char *key, char **out);
+
+/* Parses a date as git's GIT_*_DATE variables give it: ISO 8601
+ * ("2025-06-01T12:00:00Z", "...+02:00"), RFC 2822-like "2025-06-01
+ * 12:00:00 +0200", or raw "@1717243200 +0000" / "1717243200 +0000". */
+int crm_git_parse_date(int64_t *when, int32_t *offset_min, const char *s);
+
+#endif

@@ -1,0 +1,97 @@
+/* The in-memory index of every record of a data repository: records by type
+ * and id, references resolved both ways, and the computed fields (lookups,
+ * lookups of lookups, formulas) evaluated on demand with cycle detection.
+ * Everything the index hands out lives until crm_index_free. */
+#ifndef CRM_INDEX_H
+#define CRM_INDEX_H
+
+#include <stdbool.h>
+
+#include "crm/diag.h"
+#include "crm/node.h"
+#include "crm/repo.h"
+#include "crm/value.h"
+
+struct crm_index;
+struct crm_record;
+
+/* One place that refers to a record. */
+struct crm_backref {
+	struct crm_record *from;
+	const char *field;            /* "client", or "lines.product" */
+	const struct crm_node *at;    /* the referring value, for its place */
+	struct crm_backref *next;
+};
+
+struct crm_record {
+	const struct crm_schema *schema;
+	const char *id;
+	const char *path;             /* relative to the data repository */
+	struct crm_node *root;        /* NULL when the file could not be parsed */
+	struct crm_backref *referenced_by;
+	struct crm_value *values;     /* computed values, per schema field */
+	unsigned char *state;         /* 0 not computed, 1 computing, 2 done */
+	int64_t added;                /* time of the commit that added the file, or -1 */
+};
+
+struct crm_index_options {
+	int threads;                  /* 0: one per core */
+	bool git_dates;               /* look up when each file was added */
+};
+#define CRM_INDEX_OPTIONS_INIT { 0, true }
+
+/* Loads every record file of `repo` (which must outlive the index).  Files
+ * that cannot be parsed or are misplaced become findings in the index's
+ * diagnostics, not failures; only I/O errors and memory fail the load. */
+int crm_index_load(struct crm_index **out, struct crm_repo *repo,
+		   const struct crm_index_options *opts);
+void crm_index_free(struct crm_index *idx);
+
+struct crm_repo *crm_index_repo(const struct crm_index *idx);
+struct crm_diags *crm_index_diags(struct crm_index *idx);
+struct crm_arena *crm_index_arena(struct crm_index *idx);
+crm_date crm_index_today(const struct crm_index *idx);
+
+/* Records of one type in path order; *n_out receives the count. */
+struct crm_record **crm_index_records(const struct crm_index *idx, const char *type,
+				      size_t *n_out);
+struct crm_record *crm_index_find(const struct crm_index *idx, const char *type,
+				  const char *id);
+/* Resolves "type/id", or a bare id of `default_type` (which may be NULL or
+ * "any", then the type is required).  NULL when there is no such record. */
+struct crm_record *crm_index_resolve(const struct crm_index *idx, const char *ref,
+				     const char *default_type);
+/* The closest id of `type` to `id` by edit distance, for did-you-mean; NULL
+ * when nothing is close. */
+const char *crm_index_suggest(const struct crm_index *idx, const char *type,
+			      const char *id);
+
+/* The value of field `name` of `rec`: stored fields parsed by their schema
+ * type, lookups followed, formulas evaluated.  `outcome` is the outcome of
+ * an opportunity's stage.  Always fills *out; problems are CRM_V_ERROR.
+ * Returns CRM_ENOTFOUND when the type has no such field. */
+int crm_index_value(struct crm_value *out, struct crm_index *idx,
+		    struct crm_record *rec, const char *name);
+/* Parses one stored scalar by field type, with the record's currency as
+ * the default for bare money amounts.  0, or CRM_EINVALID with the message
+ * set (what `crm check` reports). */
+int crm_index_parse_scalar(struct crm_value *out, struct crm_index *idx,
+			   const struct crm_field *f, const struct crm_node *n,
+			   const struct crm_record *rec);
+/* Prints a value as text into `out` (money "12000.00 EUR", dates ISO). */
+int crm_value_format(struct crm_buf *out, const struct crm_value *v);
+/* Appends a value as JSON (money as {"amount": "..", "currency": ".."}). */
+int crm_value_json(struct crm_buf *out, const struct crm_value *v);
+
+/* The type a ref, refs or lookup field points at ("any" possible); NULL for
+ * other fields or a lookup chain that leads nowhere. */
+const char *crm_index_target_type(const struct crm_index *idx,
+				  const struct crm_schema *s, const struct crm_field *f);
+/* The record's creation date: its `created` field, else the date of the
+ * commit that added it, else today. */
+crm_date crm_record_created(struct crm_index *idx, const struct crm_record *rec);
+/* Converts money into currency `to` through crm.ini's rates. */
+int crm_index_convert(struct crm_money *out, const struct crm_index *idx,
+		      const struct crm_money *in, const char *to);
+
+#endif

@@ -1,0 +1,229 @@
+/* Option parsing from each command's option table (which also prints its
+ * --help), type-name lookup and output-format selection, shared by every
+ * command. */
+#include <stdarg.h>
+#include <stdlib.h>
+#include <string.h>
+#include <errno.h>
+
+#include "cli.h"
+
+void cli_error(const char *command, const char *fmt, ...)
+{
+	va_list ap;
+	fprintf(stderr, "crm %s: ", command);
+	va_start(ap, fmt);
+	vfprintf(stderr, fmt, ap);
+	va_end(ap);
+	fputc('\n', stderr);
+}
+
+void cli_list_release(struct cli_list *l)
+{
+	free(l->items);
+	memset(l, 0, sizeof(*l));
+}
+
+static int list_push(struct cli_list *l, const char *item)
+{
+	if (crm_array_grow((void **)&l->items, &l->cap, sizeof(char *), l->len + 1))
+		return CRM_ENOMEM;
+	l->items[l->len++] = item;
+	return 0;
+}
+
+void cli_usage(FILE *out, const char *command, const char *usage,
+	       const struct cli_option *opts)
+{
+	const struct cli_option *o;
+	fprintf(out, "usage: crm %s %s\n", command, usage);
+	if (opts && opts->long_name)
+		fputc('\n', out);
+	for (o = opts; o && o->long_name; o++) {
+		char left[64];
+		if (o->short_name)
+			snprintf(left, sizeof(left), "-%c, --%s%s%s", o->short_name, o->long_name,
+				 o->arg_name ? " " : "", o->arg_name ? o->arg_name : "");
+		else
+			snprintf(left, sizeof(left), "    --%s%s%s", o->long_name,
+				 o->arg_name ? " " : "", o->arg_name ? o->arg_name : "");
+		fprintf(out, "    %-28s %s\n", left, o->help);
+	}
+}
+
+static const struct cli_option *find_long(const struct cli_option *opts, const char *name,
+					  size_t len)
+{
+	const struct cli_option *o;
+	for (o = opts; o && o->long_name; o++) {
+		if (strlen(o->long_name) == len && !strncmp(o->long_name, name, len))
+			return o;
+	}
+	return NULL;
+}
+
+static const struct cli_option *find_short(const struct cli_option *opts, char c)
+{
+	const struct cli_option *o;
+	for (o = opts; o && o->long_name; o++) {
+		if (o->short_name == c)
+			return o;
+	}
+	return NULL;
+}
+
+static int set_option(const char *command, const struct cli_option *o, const char *value)
+{
+	char *end;
+	long n;
+
+	switch (o->kind) {
+	case CLI_OPT_FLAG:
+		*(bool *)o->target = true;
+		return 0;
+	case CLI_OPT_STRING:
+		*(const char **)o->target = value;
+		return 0;
+	case CLI_OPT_LIST:
+		return list_push(o->target, value);
+	case CLI_OPT_INT:
+		errno = 0;
+		n = strtol(value, &end, 10);
+		if (errno || *end || end == value || n < 0) {
+			cli_error(command, "option '--%s' wants a whole number, not '%s'",
+				  o->long_name, value);
+			return CRM_EUSAGE;
+		}
+		*(long *)o->target = n;
+		return 0;
+	}
+	return 0;
+}
+
+/* Handles argv[*i], which starts with '-'; may consume the next word. */
+static int parse_one(const char *command, const char *usage, const struct cli_option *opts,
+		     int argc, char **argv, int *i)
+{
+	const char *arg = argv[*i], *eq = NULL, *value = NULL;
+	const struct cli_option *o;
+
+	if (arg[1] == '-') {
+		eq = strchr(arg + 2, '=');
+		o = find_long(opts, arg + 2, eq ? (size_t)(eq - arg - 2) : strlen(arg + 2));
+		if (!o && !strcmp(arg, "--help")) {
+			cli_usage(stdout, command, usage, opts);
+			return CLI_HELP_SHOWN;
+		}
+	} else {
+		o = arg[2] ? NULL : find_short(opts, arg[1]);
+		if (!o && !strcmp(arg, "-h")) {
+			cli_usage(stdout, command, usage, opts);
+			return CLI_HELP_SHOWN;
+		}
+	}
+	if (!o) {
+		cli_error(command, "unknown option '%s'", arg);
+		cli_usage(stderr, command, usage, opts);
+		return CRM_EUSAGE;
+	}
+	if (o->kind == CLI_OPT_FLAG) {
+		if (eq) {
+			cli_error(command, "option '--%s' takes no value", o->long_name);
+			return CRM_EUSAGE;
+		}
+		return set_option(command, o, NULL);
+	}
+	if (eq) {
+		value = eq + 1;
+	} else if (*i + 1 < argc) {
+		value = argv[++*i];
+	} else {
+		cli_error(command, "option '%s' needs a value", arg);
+		return CRM_EUSAGE;
+	}
+	return set_option(command, o, value);
+}
+
+int cli_parse(const char *command, const char *usage, const struct cli_option *opts,
+	      int argc, char **argv, int *argc_out)
+{
+	int i, n = 0, err;
+	bool options_done = false;
+
+	for (i = 1; i < argc; i++) {
+		const char *arg = argv[i];
+		if (!options_done && !strcmp(arg, "--")) {
+			options_done = true;
+			continue;
+		}
+		/* "-tag:seo" is a negated filter term, not an option: options
+		 * are letters only */
+		if (!options_done && arg[0] == '-' && arg[1] &&
+		    (arg[1] == '-' || (!arg[2] && arg[1] != ':'))) {
+			err = parse_one(command, usage, opts, argc, argv, &i);
+			if (err)
+				return err;
+			continue;
+		}
+		argv[n++] = argv[i];
+	}
+	*argc_out = n;
+	return 0;
+}
+
+const struct crm_schema *cli_find_type(struct cli_ctx *ctx, const char *arg)
+{
+	const struct crm_schema *s = crm_repo_schema(&ctx->repo, arg);
+	const struct crm_schema *match = NULL;
+	size_t i, n = strlen(arg);
+
+	if (!s)
+		s = crm_repo_schema_by_folder(&ctx->repo, arg);
+	if (s)
+		return s;
+	for (i = 0; i < ctx->repo.schemas.len; i++) {
+		const struct crm_schema *c = &ctx->repo.schemas.ptr[i];
+		if (n && !strncmp(c->type, arg, n)) {
+			if (match) {
+				cli_error(ctx->command, "type '%s' is ambiguous ('%s', '%s')", arg,
+					  match->type, c->type);
+				return NULL;
+			}
+			match = c;
+		}
+	}
+	if (!match) {
+		cli_error(ctx->command, "unknown record type '%s'; the types are:", arg);
+		for (i = 0; i < ctx->repo.schemas.len; i++)
+			fprintf(stderr, "  %s\n", ctx->repo.schemas.ptr[i].type);
+	}
+	return match;
+}
+
+int cli_pick_format(enum cli_format *out, const char *name, bool json, bool csv)
+{
+	*out = CLI_FORMAT_TABLE;
+	if (json)
+		*out = CLI_FORMAT_JSON;
+	else if (csv)
+		*out = CLI_FORMAT_CSV;
+	else if (!name || !strcmp(name, "table"))
+		*out = CLI_FORMAT_TABLE;
+	else if (!strcmp(name, "json"))
+		*out = CLI_FORMAT_JSON;
+	else if (!strcmp(name, "csv"))
+		*out = CLI_FORMAT_CSV;
+	else if (!strcmp(name, "yaml"))
+		*out = CLI_FORMAT_YAML;
+	else
+		return crm_error_set(CRM_EUSAGE, "unknown format '%s' (table, json, csv or yaml)",
+				     name);
+	return 0;
+}
+
+int cli_write(const struct crm_buf *buf)
+{
+	if (buf->len && fwrite(buf->ptr, 1, buf->len, stdout) != buf->len)
+		return crm_error_errno(CRM_EIO, "cannot write output");
+	return 0;
+}

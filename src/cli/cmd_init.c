@@ -1,0 +1,224 @@
+/* crm init [DIR]: a new data repository (crm.ini with the agency pipeline,
+ * the tool's schemas, .gitattributes, git init when needed, first commit),
+ * or, in an existing one such as a fresh clone, registration of the merge
+ * driver that git does not clone, changing no tracked file. */
+#include <dirent.h>
+#include <errno.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include "cli.h"
+
+static const char usage[] = "[DIR]";
+
+static const char default_ini[] =
+	"; crm settings: see 'crm help' and the README's \"Data repository\" section.\n"
+	"[crm]\n"
+	"currency = EUR            ; the repository's base currency\n"
+	"timezone = UTC\n"
+	"\n"
+	"; pipeline stages in order; probability in percent; outcome open, won, lost or void\n"
+	"[stage \"unqualified\"]\nprobability = 5\n"
+	"[stage \"qualifying\"]\nprobability = 10\n"
+	"[stage \"writing-proposal\"]\nprobability = 25\n"
+	"[stage \"proposal-sent\"]\nprobability = 50\n"
+	"[stage \"negotiation\"]\nprobability = 70\n"
+	"[stage \"contract-pending\"]\nprobability = 90\n"
+	"[stage \"won\"]\nprobability = 100\noutcome = won\n"
+	"[stage \"closed-lost\"]\nprobability = 0\noutcome = lost\n"
+	"[stage \"not-applicable\"]\nprobability = 0\noutcome = void\n"
+	"\n"
+	"[invoice]\nprefix = INV-\ndigits = 7\ndue_days = 30\n";
+
+static const char gitattributes[] = "*.yaml merge=crm\n";
+
+static int write_new_file(const char *path, const char *data, size_t len)
+{
+	FILE *f;
+	if (!access(path, F_OK))
+		return 0;   /* never overwrite what the user has */
+	f = fopen(path, "wx");
+	if (!f)
+		return crm_error_errno(CRM_EIO, "cannot create '%s'", path);
+	if (fwrite(data, 1, len, f) != len || fflush(f) || fsync(fileno(f))) {
+		fclose(f);
+		return crm_error_errno(CRM_EIO, "cannot write '%s'", path);
+	}
+	if (fclose(f))
+		return crm_error_errno(CRM_EIO, "cannot write '%s'", path);
+	return 0;
+}
+
+static int copy_schemas(const char *root, struct cli_list *written)
+{
+	const char *from = crm_schema_builtin_dir();
+	struct crm_buf src = CRM_BUF_INIT, dst = CRM_BUF_INIT, data = CRM_BUF_INIT;
+	struct dirent *e;
+	DIR *d = opendir(from);
+	int err = 0;
+
+	if (!d)
+		return crm_error_errno(CRM_ENOTFOUND, "cannot read the tool's schemas in '%s'", from);
+	crm_buf_addf(&dst, "%s/schema", root);
+	if (mkdir(dst.ptr, 0777) && errno != EEXIST)
+		err = crm_error_errno(CRM_EIO, "cannot create '%s'", dst.ptr);
+	while (!err && (e = readdir(d))) {
+		size_t n = strlen(e->d_name);
+		if (e->d_name[0] == '.' || n < 6 || strcmp(e->d_name + n - 5, ".yaml"))
+			continue;
+		crm_buf_reset(&src);
+		crm_buf_reset(&dst);
+		crm_buf_reset(&data);
+		crm_buf_addf(&src, "%s/%s", from, e->d_name);
+		crm_buf_addf(&dst, "%s/schema/%s", root, e->d_name);
+		err = crm_buf_read_file(&data, src.ptr, CRM_BUF_MAX);
+		if (!err)
+			err = write_new_file(dst.ptr, data.ptr, data.len);
+		if (!err) {
+			crm_array_grow((void **)&written->items, &written->cap, sizeof(char *),
+				       written->len + 1);
+			written->items[written->len++] = strdup(dst.ptr + strlen(root) + 1);
+		}
+	}
+	closedir(d);
+	crm_buf_release(&src);
+	crm_buf_release(&dst);
+	crm_buf_release(&data);
+	return err;
+}
+
+/* git does not clone configuration, so every clone registers the driver. */
+static int register_merge_driver(struct crm_git *git, bool *changed)
+{
+	char *have = NULL;
+	int err = 0;
+
+	*changed = false;
+	if (crm_git_config_get(git, "merge.crm.driver", &have) == CRM_ENOTFOUND || !have) {
+		err = crm_git_config_set(git, "merge.crm.name", "crm field-by-field record merge");
+		if (!err)
+			err = crm_git_config_set(git, "merge.crm.driver",
+						 "crm merge-driver %O %A %B %P");
+		*changed = true;
+	}
+	free(have);
+	return err;
+}
+
+static int init_existing(const char *root)
+{
+	struct crm_git *git = NULL;
+	bool changed = false;
+	int err = crm_git_open(&git, root);
+
+	if (!err)
+		err = register_merge_driver(git, &changed);
+	crm_git_free(git);
+	if (err) {
+		cli_error("init", "%s", crm_error_last());
+		return EXIT_USAGE;
+	}
+	printf(changed ? "registered the crm merge driver in %s\n"
+		       : "%s is already set up; nothing to do\n", root);
+	return EXIT_OK;
+}
+
+/* Commits paths given relative to the data repository `root`. */
+static int commit_in(struct crm_git *git, char id[41], const char *root,
+		     struct cli_list *paths, const char *message)
+{
+	char *prefix = crm_git_prefix(git, root);
+	struct crm_buf b = CRM_BUF_INIT;
+	size_t i;
+	int err;
+
+	for (i = 0; prefix && *prefix && i < paths->len; i++) {
+		crm_buf_reset(&b);
+		crm_buf_addf(&b, "%s%s", prefix, paths->items[i]);
+		free((char *)paths->items[i]);
+		paths->items[i] = crm_buf_detach(&b, NULL);
+	}
+	err = crm_git_commit(git, id, paths->items, paths->len, message);
+	free(prefix);
+	crm_buf_release(&b);
+	return err;
+}
+
+static int init_new(const char *root)
+{
+	struct cli_list paths = { NULL, 0, 0 };
+	struct crm_buf p = CRM_BUF_INIT;
+	struct crm_git *git = NULL;
+	char id[41];
+	bool created = false, changed;
+	size_t i;
+	int err;
+
+	err = crm_git_init(&git, root, &created);
+	crm_buf_addf(&p, "%s/crm.ini", root);
+	if (!err)
+		err = write_new_file(p.ptr, default_ini, sizeof(default_ini) - 1);
+	crm_buf_reset(&p);
+	crm_buf_addf(&p, "%s/.gitattributes", root);
+	if (!err)
+		err = write_new_file(p.ptr, gitattributes, sizeof(gitattributes) - 1);
+	if (!err)
+		err = copy_schemas(root, &paths);
+	if (!err)
+		err = register_merge_driver(git, &changed);
+	if (!err) {
+		const char *fixed[] = { "crm.ini", ".gitattributes" };
+		for (i = 0; i < 2; i++) {
+			crm_array_grow((void **)&paths.items, &paths.cap, sizeof(char *), paths.len + 1);
+			paths.items[paths.len++] = strdup(fixed[i]);
+		}
+		err = commit_in(git, id, root, &paths, "crm: init data repository");
+	}
+	if (!err)
+		printf("%s a crm repository in %s (commit %.8s)\n",
+		       created ? "initialised" : "added", root, id);
+	else
+		cli_error("init", "%s", crm_error_last());
+	for (i = 0; i < paths.len; i++)
+		free((char *)paths.items[i]);
+	cli_list_release(&paths);
+	crm_buf_release(&p);
+	crm_git_free(git);
+	return err ? EXIT_USAGE : EXIT_OK;
+}
+
+int cmd_init(struct cli_ctx *ctx, int argc, char **argv)
+{
+	const struct cli_option opts[] = { { NULL, 0, 0, NULL, NULL, NULL } };
+	const char *dir;
+	char *root = NULL, *existing = NULL;
+	int rc = cli_parse("init", usage, opts, argc, argv, &argc);
+
+	(void)ctx;
+	if (rc)
+		return rc == CLI_HELP_SHOWN ? EXIT_OK : EXIT_USAGE;
+	if (argc > 1) {
+		cli_usage(stderr, "init", usage, opts);
+		return EXIT_USAGE;
+	}
+	dir = argc ? argv[0] : ".";
+	if (mkdir(dir, 0777) && errno != EEXIST) {
+		cli_error("init", "cannot create '%s': %s", dir, strerror(errno));
+		return EXIT_USAGE;
+	}
+	root = realpath(dir, NULL);
+	if (!root) {
+		cli_error("init", "cannot open '%s': %s", dir, strerror(errno));
+		return EXIT_USAGE;
+	}
+	unsetenv("CRM_DIR");
+	if (!crm_repo_discover(&existing, root))
+		rc = init_existing(existing);
+	else
+		rc = init_new(root);
+	free(existing);
+	free(root);
+	return rc;
+}

@@ -1,0 +1,245 @@
+/* crm ls TYPE [FILTER...]: the records of one type that pass the filters,
+ * sorted and limited, as a table sized to the terminal, JSON, CSV or YAML. */
+#include <stdlib.h>
+#include <string.h>
+#include <sys/ioctl.h>
+#include <unistd.h>
+
+#include "cli.h"
+
+static const char usage[] =
+	"TYPE [FILTER...] [--sort FIELD[,-FIELD]] [--limit N] [--fields A,B] "
+	"[--format table|json|csv|yaml]";
+
+/* Columns: --fields, else the schema's `columns`, else the id and the first
+ * few single-valued fields. */
+static size_t pick_columns(const char **cols, size_t max, const struct crm_schema *s,
+			   char *fields_arg)
+{
+	size_t n = 0, i;
+	char *save = NULL, *tok;
+
+	cols[n++] = "id";
+	if (fields_arg) {
+		for (tok = strtok_r(fields_arg, ",", &save); tok && n < max;
+		     tok = strtok_r(NULL, ",", &save)) {
+			if (strcmp(tok, "id"))
+				cols[n++] = tok;
+		}
+		return n;
+	}
+	for (i = 0; i < s->ncolumns && n < max; i++)
+		cols[n++] = s->columns[i];
+	for (i = 0; !s->ncolumns && i < s->nfields && n < 7; i++) {
+		enum crm_field_type t = s->fields[i].type;
+		if (t == CRM_F_LIST || t == CRM_F_FILES || t == CRM_F_MAP ||
+		    !strcmp(s->fields[i].name, "notes"))
+			continue;
+		cols[n++] = s->fields[i].name;
+	}
+	return n;
+}
+
+static int check_columns(const char **cols, size_t n, const struct crm_schema *s)
+{
+	size_t i;
+	for (i = 1; i < n; i++) {
+		if (!crm_schema_field(s, cols[i]) && strcmp(cols[i], "outcome"))
+			return crm_error_set(CRM_EUSAGE, "%s has no field '%s'", s->type, cols[i]);
+	}
+	return 0;
+}
+
+static bool right_aligned(const struct crm_schema *s, const char *name)
+{
+	const struct crm_field *f = crm_schema_field(s, name);
+	if (!f)
+		return false;
+	switch (f->type) {
+	case CRM_F_MONEY: case CRM_F_NUMBER: case CRM_F_INTEGER: case CRM_F_PERCENT:
+		return true;
+	case CRM_F_FORMULA:
+		return true;
+	default:
+		return false;
+	}
+}
+
+static size_t terminal_width(void)
+{
+	struct winsize ws;
+	if (isatty(STDOUT_FILENO) && !ioctl(STDOUT_FILENO, TIOCGWINSZ, &ws) && ws.ws_col)
+		return ws.ws_col;
+	return 0;
+}
+
+static int print_table(struct cli_ctx *ctx, struct crm_record **recs, size_t n,
+		       const char **cols, size_t ncols, const struct crm_schema *s, bool csv)
+{
+	struct crm_table t;
+	struct crm_buf cell = CRM_BUF_INIT;
+	size_t r, c;
+	int err;
+
+	crm_table_init(&t, ncols, cols);
+	for (c = 0; c < ncols; c++)
+		crm_table_align_right(&t, c, right_aligned(s, cols[c]));
+	for (r = 0; r < n; r++) {
+		for (c = 0; c < ncols; c++) {
+			crm_buf_reset(&cell);
+			if (c == 0)
+				crm_buf_adds(&cell, recs[r]->id);
+			else
+				crm_render_cell(&cell, ctx->idx, recs[r], cols[c]);
+			crm_table_add(&t, cell.ptr);
+		}
+	}
+	err = csv ? crm_table_csv(stdout, &t)
+		  : crm_table_print(stdout, &t, terminal_width(), ctx->color);
+	crm_table_release(&t);
+	crm_buf_release(&cell);
+	return err;
+}
+
+static int print_json(struct cli_ctx *ctx, struct crm_record **recs, size_t n,
+		      const char **cols, size_t ncols, bool all_fields)
+{
+	struct crm_buf out = CRM_BUF_INIT;
+	size_t r, c;
+	int err;
+
+	crm_buf_addch(&out, '[');
+	for (r = 0; r < n; r++) {
+		crm_buf_adds(&out, r ? ",\n  " : "\n  ");
+		if (all_fields) {
+			crm_render_record_json(&out, ctx->idx, recs[r], false);
+			continue;
+		}
+		crm_buf_adds(&out, "{\"id\": ");
+		crm_buf_add_json_string(&out, recs[r]->id);
+		for (c = 1; c < ncols; c++) {
+			crm_buf_adds(&out, ", ");
+			crm_buf_add_json_string(&out, cols[c]);
+			crm_buf_adds(&out, ": ");
+			crm_render_field_json(&out, ctx->idx, recs[r], cols[c]);
+		}
+		crm_buf_addch(&out, '}');
+	}
+	crm_buf_adds(&out, n ? "\n]\n" : "]\n");
+	err = cli_write(&out);
+	crm_buf_release(&out);
+	return err;
+}
+
+static int print_yaml(struct cli_ctx *ctx, struct crm_record **recs, size_t n,
+		      const char **cols, size_t ncols)
+{
+	struct crm_buf out = CRM_BUF_INIT, cell = CRM_BUF_INIT;
+	size_t r, c;
+	int err;
+
+	for (r = 0; r < n; r++) {
+		crm_buf_adds(&out, "- id: ");
+		crm_render_yaml_scalar(&out, recs[r]->id);
+		crm_buf_addch(&out, '\n');
+		for (c = 1; c < ncols; c++) {
+			crm_buf_reset(&cell);
+			crm_render_cell(&cell, ctx->idx, recs[r], cols[c]);
+			if (!cell.len)
+				continue;
+			crm_buf_addf(&out, "  %s: ", cols[c]);
+			crm_render_yaml_scalar(&out, cell.ptr);
+			crm_buf_addch(&out, '\n');
+		}
+	}
+	err = cli_write(&out);
+	crm_buf_release(&out);
+	crm_buf_release(&cell);
+	return err;
+}
+
+struct ls_opts {
+	const char *sort, *format, *fields;
+	long limit;
+	bool json, csv;
+};
+
+static int list_records(struct cli_ctx *ctx, const struct crm_schema *s, struct ls_opts *o,
+			const char *const *terms, size_t nterms)
+{
+	struct crm_filter *filter = NULL;
+	struct crm_record **all, **hits = NULL;
+	const char *cols[64];
+	char *fields_copy = o->fields ? strdup(o->fields) : NULL;
+	enum cli_format format;
+	size_t n, nhits = 0, ncols, i;
+	int err;
+
+	err = cli_pick_format(&format, o->format, o->json, o->csv);
+	ncols = pick_columns(cols, sizeof(cols) / sizeof(*cols), s, fields_copy);
+	if (!err)
+		err = check_columns(cols, ncols, s);
+	if (!err)
+		err = crm_filter_parse(&filter, ctx->idx, s, terms, nterms);
+	if (err)
+		goto done;
+	all = crm_index_records(ctx->idx, s->type, &n);
+	hits = calloc(n + 1, sizeof(*hits));
+	if (!hits) {
+		err = crm_error_set(CRM_ENOMEM, "out of memory");
+		goto done;
+	}
+	for (i = 0; i < n; i++) {
+		if (crm_filter_match(filter, ctx->idx, all[i]))
+			hits[nhits++] = all[i];
+	}
+	if (o->sort)
+		err = crm_records_sort(hits, nhits, ctx->idx, s, o->sort);
+	if (err)
+		goto done;
+	if (o->limit > 0 && (size_t)o->limit < nhits)
+		nhits = (size_t)o->limit;
+	if (format == CLI_FORMAT_JSON)
+		err = print_json(ctx, hits, nhits, cols, ncols, !o->fields);
+	else if (format == CLI_FORMAT_YAML)
+		err = print_yaml(ctx, hits, nhits, cols, ncols);
+	else
+		err = print_table(ctx, hits, nhits, cols, ncols, s, format == CLI_FORMAT_CSV);
+done:
+	crm_filter_free(filter);
+	free(hits);
+	free(fields_copy);
+	return err;
+}
+
+int cmd_ls(struct cli_ctx *ctx, int argc, char **argv)
+{
+	struct ls_opts o = { NULL, NULL, NULL, 0, false, false };
+	const struct cli_option opts[] = {
+		{ "sort", 's', CLI_OPT_STRING, &o.sort, "FIELDS",
+		  "sort by these fields, '-' before a field for descending" },
+		{ "limit", 'n', CLI_OPT_INT, &o.limit, "N", "print at most N records" },
+		{ "fields", 'f', CLI_OPT_STRING, &o.fields, "A,B", "the columns to print" },
+		{ "format", 0, CLI_OPT_STRING, &o.format, "FMT", "table, json, csv or yaml" },
+		{ "json", 0, CLI_OPT_FLAG, &o.json, NULL, "same as --format json" },
+		{ "csv", 0, CLI_OPT_FLAG, &o.csv, NULL, "same as --format csv" },
+		{ NULL, 0, 0, NULL, NULL, NULL }
+	};
+	const struct crm_schema *s;
+	int rc = cli_parse("ls", usage, opts, argc, argv, &argc);
+
+	if (rc)
+		return rc == CLI_HELP_SHOWN ? EXIT_OK : EXIT_USAGE;
+	if (argc < 1) {
+		cli_usage(stderr, "ls", usage, opts);
+		return EXIT_USAGE;
+	}
+	s = cli_find_type(ctx, argv[0]);
+	if (!s)
+		return EXIT_USAGE;
+	if (list_records(ctx, s, &o, (const char *const *)argv + 1, (size_t)argc - 1)) {
+		cli_error("ls", "%s", crm_error_last());
+		return EXIT_USAGE;
+	}
+	return EXIT_OK;
+}

@@ -1,0 +1,174 @@
+/* crm show REF: one record with every stored field, its computed fields
+ * (lookups, formulas) and the records that refer to it. */
+#include <string.h>
+#include <sys/ioctl.h>
+#include <unistd.h>
+
+#include "cli.h"
+
+static const char usage[] = "[--json] TYPE/ID | ID";
+
+/* "opportunity/acme-web", or a bare id when exactly one type has it. */
+static struct crm_record *find_record(struct cli_ctx *ctx, const char *ref)
+{
+	struct crm_record *found = NULL, *r;
+	const struct crm_schema *s;
+	const char *slash = strchr(ref, '/');
+	char type[64];
+	size_t i;
+
+	if (slash) {
+		snprintf(type, sizeof(type), "%.*s", (int)(slash - ref), ref);
+		s = cli_find_type(ctx, type);
+		if (!s)
+			return NULL;
+		found = crm_index_find(ctx->idx, s->type, slash + 1);
+		if (!found) {
+			const char *hint = crm_index_suggest(ctx->idx, s->type, slash + 1);
+			if (hint)
+				cli_error(ctx->command, "no %s '%s' (did you mean '%s/%s'?)", s->type,
+					  slash + 1, s->type, hint);
+			else
+				cli_error(ctx->command, "no %s '%s'", s->type, slash + 1);
+		}
+		return found;
+	}
+	for (i = 0; i < ctx->repo.schemas.len; i++) {
+		r = crm_index_find(ctx->idx, ctx->repo.schemas.ptr[i].type, ref);
+		if (!r)
+			continue;
+		if (found) {
+			cli_error(ctx->command, "'%s' is both %s/%s and %s/%s; say which", ref,
+				  found->schema->type, ref, r->schema->type, ref);
+			return NULL;
+		}
+		found = r;
+	}
+	if (!found)
+		cli_error(ctx->command, "no record '%s'", ref);
+	return found;
+}
+
+static void add_row(struct crm_table *t, const char *name, const char *value)
+{
+	crm_table_add(t, name);
+	crm_table_add(t, value);
+}
+
+/* List fields of mappings (history, invoice lines) print as sub-tables. */
+static void print_entries(const char *name, const struct crm_node *seq)
+{
+	size_t i, j;
+	printf("\n%s:\n", name);
+	for (i = 0; i < seq->count; i++) {
+		const struct crm_node *e = seq->items[i];
+		fputs("  -", stdout);
+		for (j = 0; e->kind == CRM_NODE_MAP && j < e->count; j++) {
+			const struct crm_node *v = e->pairs[j].value;
+			printf(" %s: %s%s", e->pairs[j].key->text,
+			       v->kind == CRM_NODE_SCALAR ? v->text : "…",
+			       j + 1 < e->count ? "," : "");
+		}
+		if (e->kind == CRM_NODE_SCALAR)
+			printf(" %s", e->text);
+		fputc('\n', stdout);
+	}
+}
+
+static size_t terminal_width(void)
+{
+	struct winsize ws;
+	if (isatty(STDOUT_FILENO) && !ioctl(STDOUT_FILENO, TIOCGWINSZ, &ws) && ws.ws_col)
+		return ws.ws_col;
+	return 0;
+}
+
+static void print_fields(struct cli_ctx *ctx, struct crm_record *rec, bool computed)
+{
+	const struct crm_schema *s = rec->schema;
+	const char *headers[] = { "field", "value" };
+	struct crm_table t;
+	struct crm_buf cell = CRM_BUF_INIT;
+	size_t i;
+
+	crm_table_init(&t, 2, headers);
+	for (i = 0; i < s->nfields; i++) {
+		const struct crm_field *f = &s->fields[i];
+		const struct crm_node *n = rec->root ? crm_node_get(rec->root, f->name) : NULL;
+		if (crm_field_is_computed(f) != computed || (!computed && !n))
+			continue;
+		if (n && n->kind == CRM_NODE_SEQ && n->count && n->items[0]->kind == CRM_NODE_MAP)
+			continue;   /* printed below as entries */
+		crm_buf_reset(&cell);
+		crm_render_cell(&cell, ctx->idx, rec, f->name);
+		add_row(&t, f->name, cell.ptr);
+	}
+	for (i = 0; !computed && rec->root && i < rec->root->count; i++) {
+		const struct crm_node *v = rec->root->pairs[i].value;
+		if (crm_schema_field(s, rec->root->pairs[i].key->text))
+			continue;
+		add_row(&t, rec->root->pairs[i].key->text,
+			v->kind == CRM_NODE_SCALAR ? v->text : "…");
+	}
+	if (crm_table_rows(&t)) {
+		if (computed)
+			fputs("\ncomputed:\n", stdout);
+		crm_table_print(stdout, &t, terminal_width(), false);
+	}
+	crm_table_release(&t);
+	crm_buf_release(&cell);
+}
+
+static void print_record(struct cli_ctx *ctx, struct crm_record *rec)
+{
+	const struct crm_backref *b;
+	size_t i;
+
+	printf("%s/%s  (%s)\n", rec->schema->type, rec->id, rec->path);
+	if (!rec->root) {
+		puts("the file could not be read; run 'crm check'");
+		return;
+	}
+	print_fields(ctx, rec, false);
+	for (i = 0; i < rec->root->count; i++) {
+		const struct crm_node *v = rec->root->pairs[i].value;
+		if (v->kind == CRM_NODE_SEQ && v->count && v->items[0]->kind == CRM_NODE_MAP)
+			print_entries(rec->root->pairs[i].key->text, v);
+	}
+	print_fields(ctx, rec, true);
+	if (rec->referenced_by)
+		fputs("\nreferenced by:\n", stdout);
+	for (b = rec->referenced_by; b; b = b->next)
+		printf("  %s/%s (%s)\n", b->from->schema->type, b->from->id, b->field);
+}
+
+int cmd_show(struct cli_ctx *ctx, int argc, char **argv)
+{
+	bool json = false;
+	const struct cli_option opts[] = {
+		{ "json", 0, CLI_OPT_FLAG, &json, NULL, "print the record as one JSON document" },
+		{ NULL, 0, 0, NULL, NULL, NULL }
+	};
+	struct crm_buf out = CRM_BUF_INIT;
+	struct crm_record *rec;
+	int rc = cli_parse("show", usage, opts, argc, argv, &argc);
+
+	if (rc)
+		return rc == CLI_HELP_SHOWN ? EXIT_OK : EXIT_USAGE;
+	if (argc != 1) {
+		cli_usage(stderr, "show", usage, opts);
+		return EXIT_USAGE;
+	}
+	rec = find_record(ctx, argv[0]);
+	if (!rec)
+		return EXIT_PROBLEMS;
+	if (json) {
+		crm_render_record_json(&out, ctx->idx, rec, true);
+		crm_buf_addch(&out, '\n');
+		rc = cli_write(&out);
+		crm_buf_release(&out);
+		return rc ? EXIT_USAGE : EXIT_OK;
+	}
+	print_record(ctx, rec);
+	return EXIT_OK;
+}

@@ -1,0 +1,169 @@
+/* The crm command: global options (-C DIR, --version, --help), the table of
+ * commands, and the wrapper that opens the repository for the commands that
+ * need one and checks that everything printed reached stdout. */
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "cli.h"
+
+static int cmd_help(struct cli_ctx *ctx, int argc, char **argv);
+
+static const struct cli_command commands[] = {
+	{ "init", cmd_init, 0, "create a data repository (or register crm in a clone)" },
+	{ "check", cmd_check, CLI_NEEDS_REPO | CLI_NEEDS_INDEX,
+	  "check every record like a compiler checks code" },
+	{ "show", cmd_show, CLI_NEEDS_REPO | CLI_NEEDS_INDEX,
+	  "show one record with its computed fields and what refers to it" },
+	{ "ls", cmd_ls, CLI_NEEDS_REPO | CLI_NEEDS_INDEX, "list records that match filters" },
+	{ "help", cmd_help, 0, "show help for crm or for a command" },
+};
+
+static const struct cli_command *find_command(const char *name)
+{
+	size_t i;
+	for (i = 0; i < sizeof(commands) / sizeof(*commands); i++) {
+		if (!strcmp(commands[i].name, name))
+			return &commands[i];
+	}
+	return NULL;
+}
+
+static void print_overview(FILE *out)
+{
+	size_t i;
+	fputs("usage: crm [-C DIR] [--version] COMMAND [OPTIONS] [ARGS]\n\n"
+	      "A local-first CRM: records are YAML files in a git repository.\n\ncommands:\n",
+	      out);
+	for (i = 0; i < sizeof(commands) / sizeof(*commands); i++)
+		fprintf(out, "   %-10s %s\n", commands[i].name, commands[i].summary);
+	fputs("\n'crm help COMMAND' or 'crm COMMAND --help' describes a command.\n"
+	      "The data repository is the nearest folder upwards holding crm.ini,\n"
+	      "or $CRM_DIR, or the folder given with -C.\n", out);
+}
+
+static int cmd_help(struct cli_ctx *ctx, int argc, char **argv)
+{
+	const struct cli_command *c;
+	char *help_argv[3];
+
+	(void)ctx;
+	if (argc < 2) {
+		print_overview(stdout);
+		return EXIT_OK;
+	}
+	c = find_command(argv[1]);
+	if (!c || c->fn == cmd_help) {
+		if (!c)
+			cli_error("help", "unknown command '%s'", argv[1]);
+		else
+			print_overview(stdout);
+		return c ? EXIT_OK : EXIT_USAGE;
+	}
+	/* every command prints its own option table on --help */
+	help_argv[0] = argv[1];
+	help_argv[1] = "--help";
+	help_argv[2] = NULL;
+	ctx->command = c->name;
+	return c->fn(ctx, 2, help_argv);
+}
+
+static bool wants_help(int argc, char **argv)
+{
+	int i;
+	for (i = 1; i < argc; i++) {
+		if (!strcmp(argv[i], "--help") || !strcmp(argv[i], "-h"))
+			return true;
+		if (!strcmp(argv[i], "--"))
+			break;
+	}
+	return false;
+}
+
+static int open_repository(struct cli_ctx *ctx, const struct cli_command *c)
+{
+	struct crm_index_options opts = CRM_INDEX_OPTIONS_INIT;
+	char *root = NULL;
+	const char *nc = getenv("CRM_NO_CACHE");
+
+	ctx->no_cache = nc && *nc && strcmp(nc, "0");
+	if (crm_repo_discover(&root, ".")) {
+		cli_error(c->name, "%s", crm_error_last());
+		return EXIT_USAGE;
+	}
+	if (crm_repo_open(&ctx->repo, root)) {
+		cli_error(c->name, "%s", crm_error_last());
+		free(root);
+		crm_repo_release(&ctx->repo);
+		return EXIT_USAGE;
+	}
+	free(root);
+	ctx->has_repo = true;
+	if (!(c->flags & CLI_NEEDS_INDEX))
+		return EXIT_OK;
+	if (crm_index_load(&ctx->idx, &ctx->repo, &opts)) {
+		cli_error(c->name, "%s", crm_error_last());
+		return EXIT_USAGE;
+	}
+	return EXIT_OK;
+}
+
+static int run_command(const struct cli_command *c, int argc, char **argv)
+{
+	struct cli_ctx ctx;
+	const char *no_color = getenv("NO_COLOR");
+	int rc = EXIT_OK;
+
+	memset(&ctx, 0, sizeof(ctx));
+	ctx.command = c->name;
+	ctx.color = isatty(STDOUT_FILENO) && !(no_color && *no_color);
+	if ((c->flags & CLI_NEEDS_REPO) && !wants_help(argc, argv))
+		rc = open_repository(&ctx, c);
+	if (rc == EXIT_OK)
+		rc = c->fn(&ctx, argc, argv);
+	crm_index_free(ctx.idx);
+	if (ctx.has_repo)
+		crm_repo_release(&ctx.repo);
+	/* a report cut off by a full disk is an error, not a success */
+	if (fflush(stdout) || ferror(stdout)) {
+		cli_error(c->name, "cannot write to standard output");
+		return EXIT_USAGE;
+	}
+	return rc;
+}
+
+int main(int argc, char **argv)
+{
+	const struct cli_command *c;
+	int i = 1;
+
+	while (i < argc && argv[i][0] == '-') {
+		if (!strcmp(argv[i], "-C") && i + 1 < argc) {
+			if (chdir(argv[i + 1])) {
+				fprintf(stderr, "crm: cannot change to '%s'\n", argv[i + 1]);
+				return EXIT_USAGE;
+			}
+			i += 2;
+		} else if (!strcmp(argv[i], "--version")) {
+			printf("crm %s\n", CRM_VERSION);
+			return fflush(stdout) ? EXIT_USAGE : EXIT_OK;
+		} else if (!strcmp(argv[i], "--help") || !strcmp(argv[i], "-h")) {
+			print_overview(stdout);
+			return EXIT_OK;
+		} else {
+			fprintf(stderr, "crm: unknown option '%s'\n", argv[i]);
+			print_overview(stderr);
+			return EXIT_USAGE;
+		}
+	}
+	if (i >= argc) {
+		print_overview(stderr);
+		return EXIT_USAGE;
+	}
+	c = find_command(argv[i]);
+	if (!c) {
+		fprintf(stderr, "crm: '%s' is not a crm command; see 'crm help'\n", argv[i]);
+		return EXIT_USAGE;
+	}
+	return run_command(c, argc - i, argv + i);
+}

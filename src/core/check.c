@@ -1,0 +1,442 @@
+/* Validation of a whole data repository, like a compiler checks code: every
+ * field against its schema type, references (with did-you-mean), unique
+ * values, attached files, formulas, and time that runs backwards.  Findings
+ * are collected, never fatal. */
+#include <limits.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+
+#include "crm/check.h"
+#include "crm/error.h"
+#include "crm/map.h"
+#include "crm/utf8.h"
+#include "index_internal.h"
+
+const char *const crm_check_codes[] = {
+	"bad-config", "bad-schema", "yaml-syntax", "yaml-limit", "invalid-utf8",
+	"nul-byte", "duplicate-key", "not-a-mapping", "unreadable", "bad-id",
+	"duplicate-id", "unknown-field", "computed-field", "missing-required",
+	"required-if", "bad-type", "bad-email", "bad-phone", "bad-url", "bad-date",
+	"bad-datetime", "bad-number", "bad-money", "bad-percent", "bad-rating",
+	"bad-enum", "unknown-stage", "unknown-user", "bad-duration", "unknown-currency",
+	"no-rate", "dangling-ref", "unique", "missing-file", "file-outside-repo",
+	"formula-error", "formula-cycle", "closed-before-created", "history-order",
+	"before-subject", NULL
+};
+
+struct checker {
+	struct crm_index *idx;
+	struct crm_diags *out;
+	struct crm_record *rec;
+};
+
+static void report(struct checker *c, const struct crm_node *at, enum crm_severity sev,
+		   const char *code, const char *fmt, ...) __attribute__((format(printf, 5, 6)));
+
+static void report(struct checker *c, const struct crm_node *at, enum crm_severity sev,
+		   const char *code, const char *fmt, ...)
+{
+	char msg[1024];
+	va_list ap;
+	va_start(ap, fmt);
+	vsnprintf(msg, sizeof(msg), fmt, ap);
+	va_end(ap);
+	crm_diags_add(c->out, c->rec->path, at ? at->line : 1, at ? at->col : 1, sev, code,
+		      "%s", msg);
+}
+
+/* Fields every type understands, even when its schema leaves them out. */
+static const struct crm_field common_fields[] = {
+	{ .name = "created", .type = CRM_F_DATE },
+	{ .name = "owner", .type = CRM_F_USER },
+	{ .name = "tags", .type = CRM_F_TAGS },
+	{ .name = "notes", .type = CRM_F_TEXT },
+};
+
+static const struct crm_field *find_field(const struct crm_field *fields, size_t n,
+					  const char *name, bool top)
+{
+	const struct crm_field *f = crm_fields_find(fields, n, name);
+	if (!f && top)
+		f = crm_fields_find(common_fields, sizeof(common_fields) / sizeof(*common_fields),
+				    name);
+	return f;
+}
+
+static const char *code_for(enum crm_field_type t)
+{
+	switch (t) {
+	case CRM_F_EMAIL: return "bad-email";
+	case CRM_F_PHONE: return "bad-phone";
+	case CRM_F_URL: return "bad-url";
+	case CRM_F_DATE: return "bad-date";
+	case CRM_F_DATETIME: return "bad-datetime";
+	case CRM_F_NUMBER: case CRM_F_INTEGER: return "bad-number";
+	case CRM_F_MONEY: return "bad-money";
+	case CRM_F_PERCENT: return "bad-percent";
+	case CRM_F_RATING: return "bad-rating";
+	case CRM_F_ENUM: case CRM_F_TAGS: return "bad-enum";
+	case CRM_F_STAGE: return "unknown-stage";
+	case CRM_F_USER: return "unknown-user";
+	case CRM_F_DURATION: return "bad-duration";
+	case CRM_F_REF: case CRM_F_REFS: return "dangling-ref";
+	default: return "bad-type";
+	}
+}
+
+static void check_currency(struct checker *c, const struct crm_node *at, const char *code)
+{
+	const struct crm_config *cfg = &c->idx->repo->config;
+	if (!crm_currency_is_known(code))
+		report(c, at, CRM_SEV_ERROR, "unknown-currency",
+		       "unknown currency '%s' (not an ISO 4217 code)", code);
+	else if (strcmp(code, cfg->currency) && !crm_config_rate(cfg, code))
+		report(c, at, CRM_SEV_ERROR, "no-rate",
+		       "no exchange rate for %s: add [rate \"%s\"] to crm.ini", code, code);
+}
+
+static void check_reference(struct checker *c, const struct crm_field *f,
+			    const struct crm_node *n)
+{
+	const char *type = f->to, *id = n->text, *slash = strchr(n->text, '/');
+	char tname[64];
+	const char *suggestion;
+
+	if (slash) {
+		snprintf(tname, sizeof(tname), "%.*s", (int)(slash - n->text), n->text);
+		if (strcmp(f->to, "any") && strcmp(f->to, tname)) {
+			report(c, n, CRM_SEV_ERROR, "dangling-ref", "field '%s' refers to a %s, "
+			       "not a %s", f->name, f->to, tname);
+			return;
+		}
+		type = tname;
+		id = slash + 1;
+		if (!crm_repo_schema(c->idx->repo, type)) {
+			report(c, n, CRM_SEV_ERROR, "dangling-ref", "unknown record type '%s'", type);
+			return;
+		}
+	}
+	if (crm_index_find(c->idx, type, id))
+		return;
+	suggestion = crm_index_suggest(c->idx, type, id);
+	if (suggestion)
+		report(c, n, CRM_SEV_ERROR, "dangling-ref", "unknown %s '%s' (did you mean '%s'?)",
+		       type, id, suggestion);
+	else
+		report(c, n, CRM_SEV_ERROR, "dangling-ref", "unknown %s '%s'", type, id);
+}
+
+static void check_scalar(struct checker *c, const struct crm_field *f,
+			 const struct crm_node *n)
+{
+	struct crm_value v;
+
+	if (crm_index_parse_scalar(&v, c->idx, f, n, c->rec)) {
+		report(c, n, CRM_SEV_ERROR, n->kind == CRM_NODE_SCALAR ? code_for(f->type)
+								       : "bad-type",
+		       "%s", crm_error_last());
+		return;
+	}
+	if (v.kind == CRM_V_MONEY)
+		check_currency(c, n, v.u.money.currency);
+	else if (f->type == CRM_F_REF && v.kind == CRM_V_TEXT)
+		check_reference(c, f, n);
+}
+
+static void check_file_entry(struct checker *c, const struct crm_node *n)
+{
+	struct crm_buf full = CRM_BUF_INIT;
+	char *real = NULL;
+	const char *root = c->idx->repo->root;
+	struct stat st;
+
+	if (n->kind != CRM_NODE_SCALAR || crm_node_is_null(n)) {
+		report(c, n, CRM_SEV_ERROR, "bad-type", "file entries must be paths");
+		return;
+	}
+	if (n->text[0] == '/' || !strcmp(n->text, "..") || !strncmp(n->text, "../", 3) ||
+	    strstr(n->text, "/../")) {
+		report(c, n, CRM_SEV_ERROR, "file-outside-repo",
+		       "'%s' points outside the repository", n->text);
+		return;
+	}
+	crm_buf_addf(&full, "%s/%s", root, n->text);
+	if (stat(full.ptr, &st)) {
+		report(c, n, CRM_SEV_ERROR, "missing-file", "file '%s' does not exist", n->text);
+	} else {
+		/* a symbolic link may still lead out of the repository */
+		real = realpath(full.ptr, NULL);
+		if (!real || strncmp(real, root, strlen(root)) || real[strlen(root)] != '/')
+			report(c, n, CRM_SEV_ERROR, "file-outside-repo",
+			       "'%s' points outside the repository", n->text);
+	}
+	free(real);
+	crm_buf_release(&full);
+}
+
+static void check_fields(struct checker *c, const struct crm_field *fields, size_t n,
+			 const struct crm_node *map, bool top);
+
+static void check_sequence(struct checker *c, const struct crm_field *f,
+			   const struct crm_node *n)
+{
+	struct crm_field item = *f;
+	size_t i;
+
+	if (f->type == CRM_F_FILES && n->kind == CRM_NODE_SCALAR) {
+		check_file_entry(c, n);
+		return;
+	}
+	if (n->kind != CRM_NODE_SEQ) {
+		report(c, n, CRM_SEV_ERROR, "bad-type", "field '%s' must be a list", f->name);
+		return;
+	}
+	item.type = f->type == CRM_F_REFS ? CRM_F_REF : f->type == CRM_F_TAGS && f->nvalues
+		? CRM_F_ENUM : CRM_F_TEXT;
+	for (i = 0; i < n->count; i++) {
+		const struct crm_node *it = n->items[i];
+		if (f->type == CRM_F_FILES)
+			check_file_entry(c, it);
+		else if (f->type == CRM_F_LIST && it->kind != CRM_NODE_MAP)
+			report(c, it, CRM_SEV_ERROR, "bad-type", "entries of '%s' must be mappings",
+			       f->name);
+		else if (f->type == CRM_F_LIST)
+			check_fields(c, f->fields, f->nfields, it, false);
+		else
+			check_scalar(c, &item, it);
+	}
+}
+
+static bool formula_true(struct checker *c, const struct crm_formula *f)
+{
+	struct crm_value v;
+	crm_index_eval(&v, c->idx, c->rec, f);
+	return v.kind == CRM_V_BOOL && v.u.b;
+}
+
+static void check_missing(struct checker *c, const struct crm_field *f,
+			  const struct crm_node *map)
+{
+	if (f->required) {
+		report(c, map, CRM_SEV_ERROR, "missing-required", "required field '%s' is missing",
+		       f->name);
+	} else if (f->required_if_f && formula_true(c, f->required_if_f)) {
+		report(c, map, CRM_SEV_ERROR, "required-if",
+		       "field '%s' is required when %s", f->name, f->required_if);
+	}
+}
+
+static void check_one_field(struct checker *c, const struct crm_field *f,
+			    const struct crm_node *map)
+{
+	const struct crm_node *n = crm_node_get(map, f->name);
+
+	if (crm_field_is_computed(f)) {
+		if (n)
+			report(c, n, CRM_SEV_ERROR, "computed-field", "field '%s' is computed "
+			       "(%s); remove it from the file", f->name, crm_field_type_name(f->type));
+		return;
+	}
+	if (!n || crm_node_is_null(n) || (n->kind == CRM_NODE_SEQ && !n->count)) {
+		check_missing(c, f, map);
+		return;
+	}
+	switch (f->type) {
+	case CRM_F_TAGS: case CRM_F_REFS: case CRM_F_LIST: case CRM_F_FILES:
+		check_sequence(c, f, n);
+		break;
+	case CRM_F_MAP:
+		if (n->kind != CRM_NODE_MAP)
+			report(c, n, CRM_SEV_ERROR, "bad-type", "field '%s' must be a mapping", f->name);
+		else if (f->nfields)
+			check_fields(c, f->fields, f->nfields, n, false);
+		break;
+	default:
+		check_scalar(c, f, n);
+		if (!strcmp(f->name, "currency") && n->kind == CRM_NODE_SCALAR &&
+		    !crm_node_is_null(n))
+			check_currency(c, n, n->text);
+	}
+}
+
+static void check_unknown_keys(struct checker *c, const struct crm_field *fields, size_t n,
+			       const struct crm_node *map, bool top)
+{
+	size_t i, j;
+	for (i = 0; i < map->count; i++) {
+		const struct crm_node *k = map->pairs[i].key;
+		const char *best = NULL;
+		size_t best_d = 3;
+
+		if (find_field(fields, n, k->text, top))
+			continue;
+		for (j = 0; j < n; j++) {
+			size_t d = crm_edit_distance(k->text, fields[j].name, 2);
+			if (d < best_d) {
+				best_d = d;
+				best = fields[j].name;
+			}
+		}
+		if (best)
+			report(c, k, CRM_SEV_WARNING, "unknown-field",
+			       "unknown field '%s' (did you mean '%s'?)", k->text, best);
+		else
+			report(c, k, CRM_SEV_WARNING, "unknown-field", "unknown field '%s'", k->text);
+	}
+}
+
+static void check_fields(struct checker *c, const struct crm_field *fields, size_t n,
+			 const struct crm_node *map, bool top)
+{
+	size_t i;
+	check_unknown_keys(c, fields, n, map, top);
+	for (i = 0; i < n; i++)
+		check_one_field(c, &fields[i], map);
+	if (!top)
+		return;
+	for (i = 0; i < sizeof(common_fields) / sizeof(*common_fields); i++) {
+		if (!crm_fields_find(fields, n, common_fields[i].name))
+			check_one_field(c, &common_fields[i], map);
+	}
+}
+
+static void check_computed(struct checker *c)
+{
+	const struct crm_schema *s = c->rec->schema;
+	size_t i;
+
+	for (i = 0; i < s->nfields; i++) {
+		const struct crm_field *f = &s->fields[i];
+		struct crm_value v;
+
+		if (!crm_field_is_computed(f))
+			continue;
+		crm_index_value(&v, c->idx, c->rec, f->name);
+		if (v.kind != CRM_V_ERROR)
+			continue;
+		report(c, c->rec->root, CRM_SEV_ERROR,
+		       !strncmp(v.u.text, "cycle", 5) ? "formula-cycle" : "formula-error",
+		       "field '%s' (%s %s): %s", f->name, crm_field_type_name(f->type),
+		       f->expr ? f->expr : f->via, v.u.text);
+	}
+}
+
+static bool node_date(struct checker *c, const struct crm_node *n, crm_date *out)
+{
+	struct crm_datetime dt;
+	(void)c;
+	if (!n || n->kind != CRM_NODE_SCALAR)
+		return false;
+	if (!crm_date_parse(out, n->text, n->len))
+		return true;
+	if (crm_datetime_parse(&dt, n->text, n->len, 0))
+		return false;
+	*out = crm_datetime_date(&dt);
+	return true;
+}
+
+static void check_history(struct checker *c, const struct crm_node *history, crm_date created)
+{
+	crm_date prev = INT32_MIN, d;
+	char buf[16];
+	size_t i;
+
+	if (!history || history->kind != CRM_NODE_SEQ)
+		return;
+	for (i = 0; i < history->count; i++) {
+		const struct crm_node *at = crm_node_get(history->items[i], "date");
+		if (!node_date(c, at, &d))
+			continue;
+		if (d < prev) {
+			report(c, at, CRM_SEV_ERROR, "history-order",
+			       "history entry dated %s is earlier than the entry before it", at->text);
+		} else if (d < created) {
+			crm_date_format(buf, sizeof(buf), created);
+			report(c, at, CRM_SEV_ERROR, "history-order",
+			       "history entry dated %s is before the record was created (%s)",
+			       at->text, buf);
+		}
+		prev = d > prev ? d : prev;
+	}
+}
+
+/* Time that runs backwards: closed before created, history out of order, a
+ * record dated before the record it is about was created. */
+static void check_time(struct checker *c)
+{
+	const struct crm_node *root = c->rec->root;
+	const struct crm_node *closed = crm_node_get(root, "closed");
+	const struct crm_node *about = crm_node_get(root, "about");
+	const struct crm_node *date = crm_node_get(root, "date");
+	crm_date created = crm_record_created(c->idx, c->rec), d;
+	char buf[16];
+
+	crm_date_format(buf, sizeof(buf), created);
+	if (node_date(c, closed, &d) && d < created)
+		report(c, closed, CRM_SEV_ERROR, "closed-before-created",
+		       "closed %s is before the record was created (%s)", closed->text, buf);
+	check_history(c, crm_node_get(root, "history"), created);
+	if (about && about->kind == CRM_NODE_SCALAR && node_date(c, date, &d)) {
+		struct crm_record *subject = crm_index_resolve(c->idx, about->text, "any");
+		crm_date born = subject ? crm_record_created(c->idx, subject) : INT32_MIN;
+		if (subject && d < born) {
+			crm_date_format(buf, sizeof(buf), born);
+			report(c, date, CRM_SEV_ERROR, "before-subject",
+			       "dated %s, before %s was created (%s)", date->text, about->text, buf);
+		}
+	}
+}
+
+static void check_unique(struct checker *c, const struct crm_schema *s)
+{
+	size_t i, j, n;
+	struct crm_record **recs = crm_index_records(c->idx, s->type, &n);
+
+	for (i = 0; i < s->nfields; i++) {
+		struct crm_map seen = CRM_MAP_INIT;
+		if (!s->fields[i].unique)
+			continue;
+		for (j = 0; j < n; j++) {
+			const struct crm_node *v = recs[j]->root ?
+				crm_node_get(recs[j]->root, s->fields[i].name) : NULL;
+			struct crm_record *first;
+			if (!v || v->kind != CRM_NODE_SCALAR || crm_node_is_null(v))
+				continue;
+			first = crm_map_get(&seen, v->text);
+			c->rec = recs[j];
+			if (first)
+				report(c, v, CRM_SEV_ERROR, "unique", "%s '%s' is already used by %s/%s",
+				       s->fields[i].name, v->text, s->type, first->id);
+			else
+				crm_map_put(&seen, v->text, recs[j], NULL);
+		}
+		crm_map_release(&seen);
+	}
+}
+
+size_t crm_check_run(struct crm_index *idx, struct crm_diags *out)
+{
+	struct checker c = { idx, out, NULL };
+	size_t t, i, n;
+
+	crm_diags_merge(out, &idx->repo->diags);
+	crm_diags_merge(out, &idx->diags);
+	for (t = 0; t < idx->ntypes; t++) {
+		const struct crm_schema *s = idx->types[t].schema;
+		struct crm_record **recs = crm_index_records(idx, s->type, &n);
+		for (i = 0; i < n; i++) {
+			c.rec = recs[i];
+			if (!recs[i]->root)
+				continue;
+			check_fields(&c, s->fields, s->nfields, recs[i]->root, true);
+			check_computed(&c);
+			check_time(&c);
+		}
+		check_unique(&c, s);
+	}
+	crm_diags_sort(out);
+	return out->errors;
+}

@@ -1,0 +1,451 @@
+/* Loading every record of a data repository into memory: the files are
+ * found per type folder, read and parsed on all cores (each worker with an
+ * arena and findings of its own), then ids are mapped and references
+ * resolved both ways. */
+#include <dirent.h>
+#include <pthread.h>
+#include <stdatomic.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include "crm/error.h"
+#include "crm/git.h"
+#include "crm/index.h"
+#include "crm/map.h"
+#include "crm/utf8.h"
+#include "index_internal.h"
+
+static int walk_folder(struct crm_index *idx, const struct crm_schema *s,
+		       struct crm_buf *rel, int depth);
+
+static int add_file(struct crm_index *idx, const struct crm_schema *s, const char *rel)
+{
+	struct pending_file *f = CRM_ARRAY_PUSH(idx->files);
+	if (!f)
+		return CRM_ENOMEM;
+	f->schema = s;
+	f->path = crm_arena_strdup(&idx->arena, rel);
+	return f->path ? 0 : CRM_ENOMEM;
+}
+
+static int walk_entry(struct crm_index *idx, const struct crm_schema *s,
+		      struct crm_buf *rel, const char *name, int depth)
+{
+	struct crm_buf full = CRM_BUF_INIT;
+	size_t keep = rel->len, n = strlen(name);
+	struct stat st;
+	int err = 0;
+
+	crm_buf_addf(rel, "/%s", name);
+	crm_buf_addf(&full, "%s/%s", idx->repo->root, rel->ptr);
+	if (stat(full.ptr, &st)) {
+		crm_diags_add(&idx->diags, rel->ptr, 0, 0, CRM_SEV_ERROR, "unreadable",
+			      "cannot stat the file");
+	} else if (S_ISDIR(st.st_mode)) {
+		err = walk_folder(idx, s, rel, depth + 1);
+	} else if (S_ISREG(st.st_mode) && n > 5 && !strcmp(name + n - 5, ".yaml")) {
+		err = add_file(idx, s, rel->ptr);
+	} else if (S_ISREG(st.st_mode) && n > 4 && !strcmp(name + n - 4, ".yml")) {
+		crm_diags_add(&idx->diags, rel->ptr, 0, 0, CRM_SEV_WARNING, "bad-id",
+			      "record files end in '.yaml'; this file is ignored");
+	}
+	crm_buf_release(&full);
+	crm_buf_truncate(rel, keep);
+	return err;
+}
+
+static int compare_strings(const void *a, const void *b)
+{
+	return strcmp(*(char *const *)a, *(char *const *)b);
+}
+
+static int walk_folder(struct crm_index *idx, const struct crm_schema *s,
+		       struct crm_buf *rel, int depth)
+{
+	CRM_ARRAY(char *) names = CRM_ARRAY_INIT;
+	struct crm_buf full = CRM_BUF_INIT;
+	struct dirent *e;
+	DIR *d;
+	size_t i;
+	int err = 0;
+
+	if (depth > 16)
+		return 0;
+	crm_buf_addf(&full, "%s/%s", idx->repo->root, rel->ptr);
+	d = opendir(full.ptr);
+	crm_buf_release(&full);
+	if (!d)
+		return 0;
+	while ((e = readdir(d)) && !err) {
+		char **slot;
+		if (e->d_name[0] == '.')
+			continue;
+		slot = CRM_ARRAY_PUSH(names);
+		if (!slot) {
+			err = CRM_ENOMEM;
+			break;
+		}
+		*slot = crm_arena_strdup(&idx->arena, e->d_name);
+	}
+	closedir(d);
+	/* path order makes every listing and diagnostic reproducible */
+	if (names.len)
+		qsort(names.ptr, names.len, sizeof(char *), compare_strings);
+	for (i = 0; i < names.len && !err; i++)
+		err = walk_entry(idx, s, rel, names.ptr[i], depth);
+	CRM_ARRAY_RELEASE(names);
+	return err;
+}
+
+bool crm_id_valid(const char *id, size_t len)
+{
+	size_t i;
+	if (len < 1 || len > 64)
+		return false;
+	for (i = 0; i < len; i++) {
+		char c = id[i];
+		bool ok = (c >= 'a' && c <= 'z') || (c >= '0' && c <= '9') || (i && c == '-');
+		if (!ok)
+			return false;
+	}
+	return true;
+}
+
+/* Reads and parses one file into `rec`, on a worker thread. */
+static void load_one(struct crm_index *idx, struct worker *w, struct pending_file *f,
+		     struct crm_record *rec)
+{
+	struct crm_buf full = CRM_BUF_INIT, data = CRM_BUF_INIT;
+	const char *base = strrchr(f->path, '/');
+	size_t n;
+
+	base = base ? base + 1 : f->path;
+	n = strlen(base) - 5;
+	rec->schema = f->schema;
+	rec->path = f->path;
+	rec->id = crm_arena_strndup(&w->arena, base, n);
+	rec->added = -1;
+	if (!crm_id_valid(base, n))
+		crm_diags_add(&w->diags, f->path, 0, 0, CRM_SEV_ERROR, "bad-id",
+			      "'%s' is not a valid record id (lower-case letters, digits and "
+			      "'-', at most 64, not starting with '-')", rec->id);
+	crm_buf_addf(&full, "%s/%s", idx->repo->root, f->path);
+	if (crm_buf_read_file(&data, full.ptr, CRM_YAML_MAX_BYTES + 1))
+		crm_diags_add(&w->diags, f->path, 0, 0, CRM_SEV_ERROR, "unreadable", "%s",
+			      crm_error_last());
+	else
+		crm_yaml_parse(&rec->root, &w->arena, data.ptr, data.len, f->path, &w->diags);
+	crm_buf_release(&full);
+	crm_buf_release(&data);
+}
+
+static void *worker_main(void *arg)
+{
+	struct worker *w = arg;
+	struct crm_index *idx = w->idx;
+	size_t i;
+
+	while ((i = atomic_fetch_add(&idx->next_file, 1)) < idx->files.len)
+		load_one(idx, w, &idx->files.ptr[i], &idx->records[i]);
+	return NULL;
+}
+
+static int parse_all(struct crm_index *idx, int threads)
+{
+	size_t i;
+	int started = 0, err = 0;
+
+	idx->records = calloc(idx->files.len + 1, sizeof(*idx->records));
+	if (!idx->records)
+		return crm_error_set(CRM_ENOMEM, "out of memory");
+	if (threads < 1) {
+		long n = sysconf(_SC_NPROCESSORS_ONLN);
+		threads = n > 0 ? (int)n : 1;
+	}
+	if (threads > MAX_WORKERS)
+		threads = MAX_WORKERS;
+	if ((size_t)threads > idx->files.len / 64 + 1)
+		threads = (int)(idx->files.len / 64 + 1);
+	idx->nworkers = threads;
+	for (i = 0; i < (size_t)threads; i++) {
+		idx->workers[i].idx = idx;
+		crm_arena_init(&idx->workers[i].arena);
+		crm_diags_init(&idx->workers[i].diags);
+	}
+	/* worker 0 is this thread */
+	for (i = 1; i < (size_t)threads; i++) {
+		if (pthread_create(&idx->workers[i].thread, NULL, worker_main, &idx->workers[i]))
+			break;
+		started++;
+	}
+	worker_main(&idx->workers[0]);
+	for (i = 1; i <= (size_t)started; i++)
+		pthread_join(idx->workers[i].thread, NULL);
+	for (i = 0; i < (size_t)threads && !err; i++)
+		err = crm_diags_merge(&idx->diags, &idx->workers[i].diags);
+	return err;
+}
+
+static struct type_entry *type_entry(const struct crm_index *idx, const char *type)
+{
+	size_t i;
+	for (i = 0; i < idx->ntypes; i++) {
+		if (!strcmp(idx->types[i].schema->type, type))
+			return &idx->types[i];
+	}
+	return NULL;
+}
+
+static int map_ids(struct crm_index *idx)
+{
+	size_t i;
+	int err = 0;
+
+	for (i = 0; i < idx->files.len && !err; i++) {
+		struct crm_record *rec = &idx->records[i], *old;
+		struct type_entry *t = type_entry(idx, rec->schema->type);
+		struct crm_record **slot;
+
+		old = crm_map_get(&t->by_id, rec->id);
+		if (old) {
+			crm_diags_add(&idx->diags, rec->path, 0, 0, CRM_SEV_ERROR, "duplicate-id",
+				      "%s id '%s' is already used by '%s'", rec->schema->type,
+				      rec->id, old->path);
+			continue;
+		}
+		err = crm_map_put(&t->by_id, rec->id, rec, NULL);
+		slot = CRM_ARRAY_PUSH(t->records);
+		if (!slot)
+			return CRM_ENOMEM;
+		*slot = rec;
+	}
+	return err;
+}
+
+static int add_backref(struct crm_index *idx, struct crm_record *from, const char *field,
+		       const struct crm_node *at, const char *target_type)
+{
+	struct crm_record *to;
+	struct crm_backref *b;
+
+	if (at->kind != CRM_NODE_SCALAR || crm_node_is_null(at))
+		return 0;
+	to = crm_index_resolve(idx, at->text, target_type);
+	if (!to)
+		return 0;
+	b = crm_arena_alloc(&idx->arena, sizeof(*b));
+	if (!b)
+		return CRM_ENOMEM;
+	b->from = from;
+	b->field = field;
+	b->at = at;
+	b->next = to->referenced_by;
+	to->referenced_by = b;
+	return 0;
+}
+
+static int backrefs_of_fields(struct crm_index *idx, struct crm_record *rec,
+			      const struct crm_field *fields, size_t nfields,
+			      const struct crm_node *map, const char *prefix);
+
+static int backrefs_of_field(struct crm_index *idx, struct crm_record *rec,
+			     const struct crm_field *f, const struct crm_node *v,
+			     const char *prefix)
+{
+	const char *name = prefix ? crm_arena_printf(&idx->arena, "%s.%s", prefix, f->name)
+				  : f->name;
+	size_t i;
+	int err = 0;
+
+	if (f->type == CRM_F_REF)
+		return add_backref(idx, rec, name, v, f->to);
+	if (v->kind != CRM_NODE_SEQ)
+		return 0;
+	for (i = 0; i < v->count && !err; i++) {
+		if (f->type == CRM_F_REFS)
+			err = add_backref(idx, rec, name, v->items[i], f->to);
+		else if (f->type == CRM_F_LIST)
+			err = backrefs_of_fields(idx, rec, f->fields, f->nfields, v->items[i], name);
+	}
+	return err;
+}
+
+static int backrefs_of_fields(struct crm_index *idx, struct crm_record *rec,
+			      const struct crm_field *fields, size_t nfields,
+			      const struct crm_node *map, const char *prefix)
+{
+	size_t i;
+	int err = 0;
+
+	if (!map || map->kind != CRM_NODE_MAP)
+		return 0;
+	for (i = 0; i < nfields && !err; i++) {
+		const struct crm_node *v = crm_node_get(map, fields[i].name);
+		if (v)
+			err = backrefs_of_field(idx, rec, &fields[i], v, prefix);
+	}
+	return err;
+}
+
+static int link_references(struct crm_index *idx)
+{
+	size_t i;
+	int err = 0;
+	for (i = 0; i < idx->files.len && !err; i++) {
+		struct crm_record *rec = &idx->records[i];
+		err = backrefs_of_fields(idx, rec, rec->schema->fields, rec->schema->nfields,
+					 rec->root, NULL);
+	}
+	return err;
+}
+
+static int collect_files(struct crm_index *idx)
+{
+	struct crm_buf rel = CRM_BUF_INIT;
+	size_t i;
+	int err = 0;
+
+	idx->ntypes = idx->repo->schemas.len;
+	idx->types = calloc(idx->ntypes + 1, sizeof(*idx->types));
+	if (!idx->types)
+		return crm_error_set(CRM_ENOMEM, "out of memory");
+	for (i = 0; i < idx->ntypes && !err; i++) {
+		const struct crm_schema *s = &idx->repo->schemas.ptr[i];
+		idx->types[i].schema = s;
+		crm_buf_reset(&rel);
+		crm_buf_adds(&rel, s->folder);
+		err = walk_folder(idx, s, &rel, 0);
+	}
+	crm_buf_release(&rel);
+	return err;
+}
+
+int crm_index_load(struct crm_index **out, struct crm_repo *repo,
+		   const struct crm_index_options *opts)
+{
+	struct crm_index_options defaults = CRM_INDEX_OPTIONS_INIT;
+	struct crm_index *idx = calloc(1, sizeof(*idx));
+	int err;
+
+	*out = NULL;
+	if (!idx)
+		return crm_error_set(CRM_ENOMEM, "out of memory");
+	if (!opts)
+		opts = &defaults;
+	idx->repo = repo;
+	idx->opts = *opts;
+	crm_arena_init(&idx->arena);
+	crm_diags_init(&idx->diags);
+	idx->today = crm_today(repo->config.timezone);
+	err = collect_files(idx);
+	if (!err)
+		err = parse_all(idx, opts->threads);
+	if (!err)
+		err = map_ids(idx);
+	if (!err)
+		err = link_references(idx);
+	if (err) {
+		crm_index_free(idx);
+		return err == CRM_ENOMEM ? crm_error_set(err, "out of memory") : err;
+	}
+	*out = idx;
+	return 0;
+}
+
+void crm_index_free(struct crm_index *idx)
+{
+	size_t i;
+	if (!idx)
+		return;
+	for (i = 0; i < idx->ntypes; i++) {
+		CRM_ARRAY_RELEASE(idx->types[i].records);
+		crm_map_release(&idx->types[i].by_id);
+	}
+	for (i = 0; i < (size_t)idx->nworkers; i++)
+		crm_arena_release(&idx->workers[i].arena);
+	free(idx->types);
+	free(idx->records);
+	CRM_ARRAY_RELEASE(idx->files);
+	crm_arena_release(&idx->arena);
+	crm_diags_release(&idx->diags);
+	free(idx);
+}
+
+struct crm_repo *crm_index_repo(const struct crm_index *idx)
+{
+	return idx->repo;
+}
+
+struct crm_diags *crm_index_diags(struct crm_index *idx)
+{
+	return &idx->diags;
+}
+
+struct crm_arena *crm_index_arena(struct crm_index *idx)
+{
+	return &idx->arena;
+}
+
+crm_date crm_index_today(const struct crm_index *idx)
+{
+	return idx->today;
+}
+
+struct crm_record **crm_index_records(const struct crm_index *idx, const char *type,
+				      size_t *n_out)
+{
+	struct type_entry *t = type_entry(idx, type);
+	*n_out = t ? t->records.len : 0;
+	return t ? t->records.ptr : NULL;
+}
+
+struct crm_record *crm_index_find(const struct crm_index *idx, const char *type,
+				  const char *id)
+{
+	struct type_entry *t = type_entry(idx, type);
+	return t ? crm_map_get(&t->by_id, id) : NULL;
+}
+
+struct crm_record *crm_index_resolve(const struct crm_index *idx, const char *ref,
+				     const char *default_type)
+{
+	const char *slash = strchr(ref, '/');
+	char type[64];
+
+	if (!slash) {
+		if (!default_type || !strcmp(default_type, "any"))
+			return NULL;
+		return crm_index_find(idx, default_type, ref);
+	}
+	if ((size_t)(slash - ref) >= sizeof(type))
+		return NULL;
+	memcpy(type, ref, (size_t)(slash - ref));
+	type[slash - ref] = '\0';
+	if (default_type && strcmp(default_type, "any") && strcmp(default_type, type))
+		return NULL;
+	return crm_index_find(idx, type, slash + 1);
+}
+
+const char *crm_index_suggest(const struct crm_index *idx, const char *type,
+			      const char *id)
+{
+	struct type_entry *t = type_entry(idx, type);
+	size_t i, best_d, max = strlen(id) / 3 + 1;
+	const char *best = NULL;
+
+	if (!t)
+		return NULL;
+	if (max > 4)
+		max = 4;
+	best_d = max + 1;
+	for (i = 0; i < t->records.len; i++) {
+		size_t d = crm_edit_distance(id, t->records.ptr[i]->id, max);
+		if (d < best_d) {
+			best_d = d;
+			best = t->records.ptr[i]->id;
+		}
+	}
+	return best;
+}

@@ -1,0 +1,56 @@
+/* The index's private state, shared by the files of src/core that build and
+ * query it (index.c loads, values.c computes fields). */
+#ifndef CRM_INDEX_INTERNAL_H
+#define CRM_INDEX_INTERNAL_H
+
+#include <pthread.h>
+#include <stdatomic.h>
+
+#include "crm/index.h"
+#include "crm/map.h"
+
+#define MAX_WORKERS 16
+
+struct pending_file {
+	const struct crm_schema *schema;
+	const char *path;
+};
+
+struct worker {
+	struct crm_index *idx;
+	pthread_t thread;
+	struct crm_arena arena;
+	struct crm_diags diags;
+};
+
+struct type_entry {
+	const struct crm_schema *schema;
+	CRM_ARRAY(struct crm_record *) records;
+	struct crm_map by_id;
+};
+
+struct crm_index {
+	struct crm_repo *repo;
+	struct crm_index_options opts;
+	struct crm_arena arena;
+	struct crm_diags diags;
+	crm_date today;
+	CRM_ARRAY(struct pending_file) files;
+	struct crm_record *records;      /* one per file, in file order */
+	atomic_size_t next_file;
+	struct worker workers[MAX_WORKERS];
+	int nworkers;
+	struct type_entry *types;
+	size_t ntypes;
+	bool added_loaded;               /* git dates looked up */
+	const char *git_prefix;          /* data repository below the work tree */
+	struct crm_map by_path;          /* while looking up git dates */
+};
+
+/* Is `id` (len bytes) a valid record id: [a-z0-9][a-z0-9-]{0,63}? */
+bool crm_id_valid(const char *id, size_t len);
+/* Evaluates formula `f` in the context of `rec` (for required_if). */
+void crm_index_eval(struct crm_value *out, struct crm_index *idx,
+		    struct crm_record *rec, const struct crm_formula *f);
+
+#endif

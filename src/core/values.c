@@ -1,0 +1,561 @@
+/* Field values of loaded records: stored scalars parsed by their schema
+ * type, lookups followed across references (lookups of lookups included),
+ * formulas evaluated, each computed once and cached, with cycles caught. */
+#include <ctype.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "crm/error.h"
+#include "crm/formula.h"
+#include "crm/git.h"
+#include "index_internal.h"
+
+static int field_index(const struct crm_schema *s, const struct crm_field *f)
+{
+	return (int)(f - s->fields);
+}
+
+static struct crm_value error_value(struct crm_index *idx, const char *msg)
+{
+	struct crm_value v = { .kind = CRM_V_ERROR };
+	v.u.text = crm_arena_strdup(&idx->arena, msg);
+	return v;
+}
+
+static int check_email(const char *s)
+{
+	const char *at = strchr(s, '@');
+	if (!at || at == s || strchr(at + 1, '@') || !strchr(at + 1, '.') ||
+	    at[1] == '.' || s[strlen(s) - 1] == '.' || strpbrk(s, " \t,;<>"))
+		return crm_error_set(CRM_EINVALID, "'%s' is not an email address", s);
+	return 0;
+}
+
+static int check_phone(const char *s)
+{
+	int digits = 0;
+	const char *p;
+	for (p = s; *p; p++) {
+		if (isdigit((unsigned char)*p))
+			digits++;
+		else if (!strchr(" +-().", *p) || (*p == '+' && p != s))
+			return crm_error_set(CRM_EINVALID, "'%s' is not a phone number "
+					     "(digits, spaces, + - ( ) . only)", s);
+	}
+	if (digits < 5 || digits > 15)
+		return crm_error_set(CRM_EINVALID, "'%s' is not a phone number "
+				     "(5 to 15 digits expected)", s);
+	return 0;
+}
+
+static int check_url(const char *s)
+{
+	const char *host;
+	if (!strncmp(s, "https://", 8))
+		host = s + 8;
+	else if (!strncmp(s, "http://", 7))
+		host = s + 7;
+	else
+		return crm_error_set(CRM_EINVALID, "'%s' is not a URL (http:// or https://)", s);
+	if (!*host || *host == '/' || strpbrk(s, " \t<>\"") || !strchr(host, '.'))
+		return crm_error_set(CRM_EINVALID, "'%s' is not a valid URL", s);
+	return 0;
+}
+
+static int check_in_list(const char *s, const char *const *values, size_t n,
+			 const char *what)
+{
+	size_t i;
+	for (i = 0; i < n; i++) {
+		if (!strcmp(values[i], s))
+			return 0;
+	}
+	return crm_error_set(CRM_EINVALID, "'%s' is not one of the %s", s, what);
+}
+
+static int parse_percent(crm_dec *out, const char *s, size_t len)
+{
+	crm_dec d;
+	if (!len || s[len - 1] != '%')
+		return crm_error_set(CRM_EINVALID, "'%s' is not a percentage (write it as 15%%)", s);
+	if (crm_dec_parse(&d, s, len - 1))
+		return crm_error_set(CRM_EINVALID, "'%s' is not a percentage", s);
+	if (d.scale + 2 > CRM_DEC_MAX_SCALE)
+		return crm_error_set(CRM_EINVALID, "'%s' has too many decimals", s);
+	d.scale += 2;
+	*out = d;
+	return 0;
+}
+
+static const char *record_currency(struct crm_index *idx, const struct crm_record *rec)
+{
+	const char *c = rec && rec->root ? crm_node_text(rec->root, "currency") : NULL;
+	return c && crm_currency_is_known(c) ? c : idx->repo->config.currency;
+}
+
+static int parse_ref(const struct crm_field *f, const char *s)
+{
+	const char *slash = strchr(s, '/');
+	const char *id = slash ? slash + 1 : s;
+	if (f->to && !strcmp(f->to, "any") && !slash)
+		return crm_error_set(CRM_EINVALID, "'%s' must name its type, as in "
+				     "'opportunity/%s'", s, s);
+	if (!crm_id_valid(id, strlen(id)))
+		return crm_error_set(CRM_EINVALID, "'%s' is not a valid record id", id);
+	return 0;
+}
+
+static int parse_rating(crm_dec *out, const struct crm_field *f, const char *s, size_t len)
+{
+	crm_dec lo = f->has_min ? f->min : crm_dec_from_int(0);
+	if (crm_dec_parse(out, s, len) || out->scale)
+		return crm_error_set(CRM_EINVALID, "rating '%s' must be a whole number", s);
+	if (crm_dec_cmp(*out, lo) < 0 || (f->has_max && crm_dec_cmp(*out, f->max) > 0))
+		return crm_error_set(CRM_EINVALID, "rating %s is out of range %lld..%lld", s,
+				     (long long)lo.units, (long long)f->max.units);
+	return 0;
+}
+
+static int parse_number(crm_dec *out, const struct crm_field *f, const char *s, size_t len)
+{
+	char lo[48], hi[48];
+	if (crm_dec_parse(out, s, len))
+		return crm_error_set(CRM_EINVALID, "'%s' is not a number", s);
+	if (f->type == CRM_F_INTEGER && out->scale)
+		return crm_error_set(CRM_EINVALID, "'%s' is not a whole number", s);
+	if ((f->has_min && crm_dec_cmp(*out, f->min) < 0) ||
+	    (f->has_max && crm_dec_cmp(*out, f->max) > 0)) {
+		crm_dec_format_trim(lo, sizeof(lo), f->min);
+		crm_dec_format_trim(hi, sizeof(hi), f->max);
+		return crm_error_set(CRM_EINVALID, "%s is out of range %s..%s", s,
+				     f->has_min ? lo : "", f->has_max ? hi : "");
+	}
+	return 0;
+}
+
+static int32_t repo_offset(struct crm_index *idx, const char *s, size_t len)
+{
+	struct crm_datetime utc;
+	int32_t off = 0;
+	/* the zone's offset at (about) that instant: DST applies per date */
+	if (!crm_datetime_parse(&utc, s, len, 0))
+		crm_tz_offset(&off, idx->repo->config.timezone, utc.epoch);
+	return off;
+}
+
+int crm_index_parse_scalar(struct crm_value *out, struct crm_index *idx,
+			   const struct crm_field *f, const struct crm_node *n,
+			   const struct crm_record *rec)
+{
+	const char *s = n->text;
+	int err = 0;
+
+	*out = CRM_VALUE_NULL;
+	if (n->kind != CRM_NODE_SCALAR)
+		return crm_error_set(CRM_EINVALID, "field '%s' must be a single %s value",
+				     f->name, crm_field_type_name(f->type));
+	if (crm_node_is_null(n))
+		return 0;
+	out->kind = CRM_V_TEXT;
+	out->u.text = s;
+	switch (f->type) {
+	case CRM_F_EMAIL: err = check_email(s); break;
+	case CRM_F_PHONE: err = check_phone(s); break;
+	case CRM_F_URL: err = check_url(s); break;
+	case CRM_F_ENUM: err = check_in_list(s, f->values, f->nvalues, "allowed values"); break;
+	case CRM_F_REF: err = parse_ref(f, s); break;
+	case CRM_F_STAGE:
+		if (!crm_config_stage(&idx->repo->config, s))
+			err = crm_error_set(CRM_EINVALID, "unknown stage '%s'", s);
+		break;
+	case CRM_F_USER:
+		if (idx->repo->config.users.len && !crm_config_user(&idx->repo->config, s))
+			err = crm_error_set(CRM_EINVALID, "unknown user '%s' (crm.ini lists the users)", s);
+		break;
+	case CRM_F_DATE:
+		out->kind = CRM_V_DATE;
+		err = crm_date_parse(&out->u.date, s, n->len);
+		break;
+	case CRM_F_DATETIME:
+		out->kind = CRM_V_DATETIME;
+		err = crm_datetime_parse(&out->u.datetime, s, n->len, repo_offset(idx, s, n->len));
+		break;
+	case CRM_F_NUMBER:
+	case CRM_F_INTEGER:
+		out->kind = CRM_V_NUMBER;
+		err = parse_number(&out->u.num, f, s, n->len);
+		break;
+	case CRM_F_RATING:
+		out->kind = CRM_V_NUMBER;
+		err = parse_rating(&out->u.num, f, s, n->len);
+		break;
+	case CRM_F_PERCENT:
+		out->kind = CRM_V_NUMBER;
+		out->percent = true;
+		err = parse_percent(&out->u.num, s, n->len);
+		break;
+	case CRM_F_MONEY:
+		out->kind = CRM_V_MONEY;
+		err = crm_money_parse(&out->u.money, s, record_currency(idx, rec));
+		break;
+	case CRM_F_DURATION: {
+		int64_t secs;
+		out->kind = CRM_V_NUMBER;
+		err = crm_duration_parse(&secs, s, n->len);
+		out->u.num = crm_dec_from_int(secs);
+		break;
+	}
+	default:
+		break;
+	}
+	if (err)
+		*out = CRM_VALUE_NULL;
+	return err;
+}
+
+int crm_index_convert(struct crm_money *out, const struct crm_index *idx,
+		      const struct crm_money *in, const char *to)
+{
+	const struct crm_config *cfg = &idx->repo->config;
+	const struct crm_rate *from_rate = NULL, *to_rate = NULL;
+	crm_dec base;
+	int exp = crm_currency_exponent(to), err;
+
+	if (!strcmp(in->currency, to))
+		return crm_money_round(out, in);
+	if (strcmp(in->currency, cfg->currency)) {
+		from_rate = crm_config_rate(cfg, in->currency);
+		if (!from_rate)
+			return crm_error_set(CRM_ENOTFOUND, "no rate for %s in crm.ini", in->currency);
+	}
+	if (strcmp(to, cfg->currency)) {
+		to_rate = crm_config_rate(cfg, to);
+		if (!to_rate)
+			return crm_error_set(CRM_ENOTFOUND, "no rate for %s in crm.ini", to);
+	}
+	/* the exact value in the base currency, then one rounding into the
+	 * target currency's minor unit (half away from zero) */
+	base = in->amount;
+	if (from_rate) {
+		err = crm_dec_mul(&base, in->amount, from_rate->value);
+		if (err)
+			return err;
+	}
+	if (to_rate)
+		err = crm_dec_div(&out->amount, base, to_rate->value, exp < 0 ? 2 : exp);
+	else
+		err = crm_dec_round(&out->amount, base, exp < 0 ? 2 : exp);
+	if (err)
+		return err;
+	snprintf(out->currency, sizeof(out->currency), "%s", to);
+	return 0;
+}
+
+const char *crm_index_target_type(const struct crm_index *idx,
+				  const struct crm_schema *s, const struct crm_field *f)
+{
+	int depth;
+	for (depth = 0; depth < 16 && f; depth++) {
+		const struct crm_field *via;
+		const char *via_type;
+
+		if (f->type == CRM_F_REF || f->type == CRM_F_REFS)
+			return f->to;
+		if (f->type != CRM_F_LOOKUP || !f->via || !f->field)
+			return NULL;
+		via = crm_schema_field(s, f->via);
+		if (!via)
+			return NULL;
+		via_type = crm_index_target_type(idx, s, via);
+		if (!via_type || !strcmp(via_type, "any"))
+			return NULL;
+		s = crm_repo_schema(idx->repo, via_type);
+		if (!s)
+			return NULL;
+		f = crm_schema_field(s, f->field);
+	}
+	return NULL;
+}
+
+struct formula_ctx {
+	struct crm_index *idx;
+	struct crm_record *rec;
+};
+
+static int formula_field(struct crm_value *out, const char *name, void *payload)
+{
+	struct formula_ctx *c = payload;
+	const struct crm_field *f = crm_schema_field(c->rec->schema, name);
+	int rc = crm_index_value(out, c->idx, c->rec, name);
+
+	/* a stored value that does not parse is reported at its own place;
+	 * formulas see it as absent instead of repeating the error */
+	if (!rc && out->kind == CRM_V_ERROR && f && !crm_field_is_computed(f))
+		*out = CRM_VALUE_NULL;
+	return rc;
+}
+
+static int formula_convert(struct crm_money *out, const struct crm_money *in,
+			   const char *to, void *payload)
+{
+	struct formula_ctx *c = payload;
+	return crm_index_convert(out, c->idx, in, to);
+}
+
+static void eval_formula(struct crm_value *out, struct crm_index *idx,
+			 struct crm_record *rec, const struct crm_formula *f)
+{
+	struct formula_ctx ctx = { idx, rec };
+	struct crm_formula_env env;
+
+	memset(&env, 0, sizeof(env));
+	env.field = formula_field;
+	env.convert = formula_convert;
+	env.base_currency = idx->repo->config.currency;
+	env.today = idx->today;
+	env.arena = &idx->arena;
+	env.payload = &ctx;
+	crm_formula_eval(out, f, &env);
+}
+
+void crm_index_eval(struct crm_value *out, struct crm_index *idx,
+		    struct crm_record *rec, const struct crm_formula *f)
+{
+	eval_formula(out, idx, rec, f);
+}
+
+static void eval_lookup(struct crm_value *out, struct crm_index *idx,
+			struct crm_record *rec, const struct crm_field *f)
+{
+	const struct crm_field *via = crm_schema_field(rec->schema, f->via);
+	struct crm_value key;
+	struct crm_record *target;
+	const char *type;
+
+	if (!via) {
+		*out = error_value(idx, "lookup through unknown field");
+		return;
+	}
+	crm_index_value(&key, idx, rec, f->via);
+	if (key.kind == CRM_V_ERROR || key.kind == CRM_V_NULL) {
+		*out = key;
+		return;
+	}
+	type = crm_index_target_type(idx, rec->schema, via);
+	if (key.kind != CRM_V_TEXT || !type) {
+		*out = error_value(idx, "lookup through a field that is no reference");
+		return;
+	}
+	target = crm_index_resolve(idx, key.u.text, type);
+	if (!target) {
+		*out = CRM_VALUE_NULL;   /* the dangling reference is reported once, at its field */
+		return;
+	}
+	if (crm_index_value(out, idx, target, f->field) == CRM_ENOTFOUND)
+		*out = error_value(idx, crm_arena_printf(&idx->arena, "%s has no field '%s'",
+							 target->schema->type, f->field));
+}
+
+static void stored_value(struct crm_value *out, struct crm_index *idx,
+			 struct crm_record *rec, const struct crm_field *f)
+{
+	const struct crm_node *n = rec->root ? crm_node_get(rec->root, f->name) : NULL;
+	if (!n || crm_node_is_null(n)) {
+		*out = CRM_VALUE_NULL;
+		return;
+	}
+	if (n->kind != CRM_NODE_SCALAR) {
+		*out = CRM_VALUE_NULL;   /* lists are read through the node tree */
+		return;
+	}
+	if (crm_index_parse_scalar(out, idx, f, n, rec))
+		*out = error_value(idx, crm_error_last());
+}
+
+static void outcome_value(struct crm_value *out, struct crm_index *idx,
+			  struct crm_record *rec)
+{
+	const char *stage = rec->root ? crm_node_text(rec->root, "stage") : NULL;
+	const struct crm_stage *st = stage ? crm_config_stage(&idx->repo->config, stage) : NULL;
+	*out = CRM_VALUE_NULL;
+	if (st) {
+		out->kind = CRM_V_TEXT;
+		out->u.text = crm_outcome_name(st->outcome);
+	}
+}
+
+int crm_index_value(struct crm_value *out, struct crm_index *idx,
+		    struct crm_record *rec, const char *name)
+{
+	const struct crm_field *f = crm_schema_field(rec->schema, name);
+	int i;
+
+	*out = CRM_VALUE_NULL;
+	if (!f) {
+		if (!strcmp(name, "outcome")) {
+			outcome_value(out, idx, rec);
+			return 0;
+		}
+		if (!strcmp(name, "id")) {
+			out->kind = CRM_V_TEXT;
+			out->u.text = rec->id;
+			return 0;
+		}
+		return CRM_ENOTFOUND;
+	}
+	if (!rec->values) {
+		rec->values = crm_arena_alloc(&idx->arena, sizeof(*rec->values) * rec->schema->nfields);
+		rec->state = crm_arena_alloc(&idx->arena, rec->schema->nfields);
+		if (!rec->values || !rec->state)
+			return crm_error_set(CRM_ENOMEM, "out of memory");
+	}
+	i = field_index(rec->schema, f);
+	if (rec->state[i] == 2) {
+		*out = rec->values[i];
+		return 0;
+	}
+	if (rec->state[i] == 1) {
+		*out = error_value(idx, crm_arena_printf(&idx->arena,
+			"cycle: field '%s' of %s/%s depends on itself", name,
+			rec->schema->type, rec->id));
+		return 0;
+	}
+	rec->state[i] = 1;
+	if (f->type == CRM_F_FORMULA && f->formula)
+		eval_formula(out, idx, rec, f->formula);
+	else if (f->type == CRM_F_LOOKUP && f->via && f->field)
+		eval_lookup(out, idx, rec, f);
+	else
+		stored_value(out, idx, rec, f);
+	rec->values[i] = *out;
+	rec->state[i] = 2;
+	return 0;
+}
+
+static int remember_added(const char *path, int64_t when, int32_t offset_min, void *payload)
+{
+	struct crm_index *idx = payload;
+	const char *prefix = idx->git_prefix;
+	size_t n = strlen(prefix);
+	struct crm_record *rec;
+
+	(void)offset_min;
+	if (strncmp(path, prefix, n))
+		return 0;
+	rec = crm_map_get(&idx->by_path, path + n);
+	if (rec)
+		rec->added = when;
+	return 0;
+}
+
+/* Asks git once, for every file, when it was added. */
+static void load_added_dates(struct crm_index *idx)
+{
+	struct crm_git *git = NULL;
+	char *prefix;
+	size_t i;
+
+	idx->added_loaded = true;
+	if (!idx->opts.git_dates || crm_git_open(&git, idx->repo->root))
+		return;
+	prefix = crm_git_prefix(git, idx->repo->root);
+	idx->git_prefix = crm_arena_strdup(&idx->arena, prefix ? prefix : "");
+	free(prefix);
+	for (i = 0; i < idx->files.len; i++)
+		crm_map_put(&idx->by_path, idx->records[i].path, &idx->records[i], NULL);
+	crm_git_added_dates(git, remember_added, idx);
+	crm_map_release(&idx->by_path);
+	crm_git_free(git);
+}
+
+crm_date crm_record_created(struct crm_index *idx, const struct crm_record *rec)
+{
+	struct crm_value v;
+	int32_t off = 0;
+
+	if (crm_index_value(&v, idx, (struct crm_record *)rec, "created") == 0 &&
+	    v.kind == CRM_V_DATE)
+		return v.u.date;
+	if (!idx->added_loaded)
+		load_added_dates(idx);
+	if (rec->added < 0)
+		return idx->today;
+	crm_tz_offset(&off, idx->repo->config.timezone, rec->added);
+	return (crm_date)((rec->added + off * 60) / 86400 -
+			  ((rec->added + off * 60) % 86400 < 0 ? 1 : 0));
+}
+
+int crm_value_format(struct crm_buf *out, const struct crm_value *v)
+{
+	char tmp[96];
+
+	switch (v->kind) {
+	case CRM_V_NULL:
+		return 0;
+	case CRM_V_TEXT:
+	case CRM_V_ERROR:
+		return crm_buf_adds(out, v->u.text);
+	case CRM_V_NUMBER:
+		if (v->percent) {
+			crm_dec pct = v->u.num;
+			pct.scale -= 2;
+			if (pct.scale < 0) {
+				crm_dec_round(&pct, v->u.num, 2);
+				pct.scale = 0;
+			}
+			crm_dec_format_trim(tmp, sizeof(tmp), pct);
+			return crm_buf_addf(out, "%s%%", tmp);
+		}
+		crm_dec_format_trim(tmp, sizeof(tmp), v->u.num);
+		return crm_buf_adds(out, tmp);
+	case CRM_V_MONEY:
+		crm_money_format(tmp, sizeof(tmp), &v->u.money);
+		return crm_buf_adds(out, tmp);
+	case CRM_V_DATE:
+		crm_date_format(tmp, sizeof(tmp), v->u.date);
+		return crm_buf_adds(out, tmp);
+	case CRM_V_DATETIME:
+		crm_datetime_format(tmp, sizeof(tmp), &v->u.datetime);
+		return crm_buf_adds(out, tmp);
+	case CRM_V_BOOL:
+		return crm_buf_adds(out, v->u.b ? "true" : "false");
+	}
+	return 0;
+}
+
+int crm_value_json(struct crm_buf *out, const struct crm_value *v)
+{
+	struct crm_buf text = CRM_BUF_INIT;
+	char tmp[96];
+	int err;
+
+	switch (v->kind) {
+	case CRM_V_NULL:
+		return crm_buf_adds(out, "null");
+	case CRM_V_BOOL:
+		return crm_buf_adds(out, v->u.b ? "true" : "false");
+	case CRM_V_NUMBER:
+		if (v->percent)
+			break;
+		crm_dec_format_trim(tmp, sizeof(tmp), v->u.num);
+		return crm_buf_adds(out, tmp);
+	case CRM_V_MONEY:
+		crm_money_format_amount(tmp, sizeof(tmp), &v->u.money);
+		crm_buf_adds(out, "{\"amount\": ");
+		crm_buf_add_json_string(out, tmp);
+		crm_buf_adds(out, ", \"currency\": ");
+		crm_buf_add_json_string(out, v->u.money.currency);
+		return crm_buf_addch(out, '}');
+	case CRM_V_ERROR:
+		crm_buf_adds(out, "{\"error\": ");
+		crm_buf_add_json_string(out, v->u.text);
+		return crm_buf_addch(out, '}');
+	default:
+		break;
+	}
+	crm_value_format(&text, v);
+	err = crm_buf_add_json_string(out, text.ptr);
+	crm_buf_release(&text);
+	return err;
+}

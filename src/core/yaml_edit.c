@@ -1,0 +1,274 @@
+/* Splicing new values into a record file's text at the byte offsets the
+ * loader recorded, so that everything the user wrote around them survives
+ * byte for byte. */
+#include <string.h>
+#include <strings.h>
+
+#include "crm/edit.h"
+#include "crm/error.h"
+
+static const struct crm_pair *find_pair(const struct crm_node *root, const char *key)
+{
+	size_t i;
+	for (i = 0; root && i < root->count; i++) {
+		if (!strcmp(root->pairs[i].key->text, key))
+			return &root->pairs[i];
+	}
+	return NULL;
+}
+
+/* Would a plain scalar read back as this very string? */
+static bool plain_is_safe(const char *s)
+{
+	static const char *const words[] = { "y", "n", "yes", "no", "on", "off", "true",
+					     "false", "null", "~", NULL };
+	size_t i, n = strlen(s);
+
+	if (!n || s[0] == ' ' || s[n - 1] == ' ' || strchr("-?:,[]{}#&*!|>'\"%@`", s[0]))
+		return false;
+	if (strstr(s, ": ") || strstr(s, " #") || strpbrk(s, "\n\t\r") || s[n - 1] == ':')
+		return false;
+	for (i = 0; words[i]; i++) {
+		if (!strcasecmp(s, words[i]))
+			return false;
+	}
+	return true;
+}
+
+static int add_double_quoted(struct crm_buf *out, const char *s)
+{
+	crm_buf_addch(out, '"');
+	for (; *s; s++) {
+		switch (*s) {
+		case '"': crm_buf_adds(out, "\\\""); break;
+		case '\\': crm_buf_adds(out, "\\\\"); break;
+		case '\n': crm_buf_adds(out, "\\n"); break;
+		case '\t': crm_buf_adds(out, "\\t"); break;
+		case '\r': crm_buf_adds(out, "\\r"); break;
+		default: crm_buf_addch(out, *s);
+		}
+	}
+	return crm_buf_addch(out, '"');
+}
+
+int crm_edit_render_scalar(struct crm_buf *out, const char *text, const struct crm_node *like)
+{
+	if (like && like->kind == CRM_NODE_SCALAR && like->style == CRM_STYLE_SINGLE &&
+	    !strpbrk(text, "\n'"))
+		return crm_buf_addf(out, "'%s'", text);
+	if ((like && like->kind == CRM_NODE_SCALAR && like->style == CRM_STYLE_DOUBLE) ||
+	    !plain_is_safe(text))
+		return add_double_quoted(out, text);
+	return crm_buf_adds(out, text);
+}
+
+/* Offset of the start of the line holding `off`. */
+static size_t line_start(const char *src, size_t off)
+{
+	while (off && src[off - 1] != '\n')
+		off--;
+	return off;
+}
+
+/* Offset just past the end of the line holding `off` (after its '\n'). */
+static size_t line_end(const char *src, size_t len, size_t off)
+{
+	while (off < len && src[off] != '\n')
+		off++;
+	return off < len ? off + 1 : off;
+}
+
+static int splice(struct crm_buf *out, const char *src, size_t len, size_t from, size_t to,
+		  const char *insert, size_t ilen)
+{
+	crm_buf_reset(out);
+	crm_buf_add(out, src, from);
+	crm_buf_add(out, insert, ilen);
+	return crm_buf_add(out, src + to, len - to);
+}
+
+/* Appends "key: rendered\n" after the last line of the file. */
+static int append_key(struct crm_buf *out, const char *src, size_t len, const char *key,
+		      const char *rendered)
+{
+	crm_buf_reset(out);
+	crm_buf_add(out, src, len);
+	if (len && src[len - 1] != '\n')
+		crm_buf_addch(out, '\n');
+	return crm_buf_addf(out, "%s: %s\n", key, rendered);
+}
+
+static size_t pair_end(const char *src, size_t len, const struct crm_pair *p);
+
+static bool is_block_root(const struct crm_node *root)
+{
+	return root && root->kind == CRM_NODE_MAP;
+}
+
+int crm_edit_set(struct crm_buf *out, const char *src, size_t len,
+		 const struct crm_node *root, const char *key, const char *value)
+{
+	const struct crm_pair *p = find_pair(root, key);
+	struct crm_buf r = CRM_BUF_INIT;
+	int err;
+
+	if (!is_block_root(root))
+		return crm_error_set(CRM_EINVALID, "the file is not a mapping");
+	crm_edit_render_scalar(&r, value, p ? p->value : NULL);
+	if (!p) {
+		err = append_key(out, src, len, key, r.ptr);
+	} else if (p->value->kind == CRM_NODE_SCALAR && p->value->end > p->value->start &&
+		   p->value->style != CRM_STYLE_LITERAL && p->value->style != CRM_STYLE_FOLDED) {
+		err = splice(out, src, len, p->value->start, p->value->end, r.ptr, r.len);
+	} else {
+		/* an empty value, a block scalar or a list: replace from after
+		 * the key's colon to the end of the value's last line */
+		size_t from = p->key->end;
+		size_t to = pair_end(src, len, p);
+		struct crm_buf ins = CRM_BUF_INIT;
+		while (from < len && src[from] != ':')
+			from++;
+		crm_buf_addf(&ins, ": %s\n", r.ptr);
+		err = splice(out, src, len, from, to, ins.ptr, ins.len);
+		crm_buf_release(&ins);
+	}
+	crm_buf_release(&r);
+	return err;
+}
+
+/* Where a node's own text ends.  libyaml ends a block collection where the
+ * next token starts, past any comment lines in between, so the end of a
+ * block collection is taken from its last child instead. */
+static size_t content_end(const char *src, const struct crm_node *n)
+{
+	bool flow = src[n->start] == '[' || src[n->start] == '{';
+	if (n->kind == CRM_NODE_SCALAR || flow || !n->count)
+		return n->end;
+	if (n->kind == CRM_NODE_SEQ)
+		return content_end(src, n->items[n->count - 1]);
+	return content_end(src, n->pairs[n->count - 1].value);
+}
+
+/* The end of a top-level pair: the end of its value's last line, or the
+ * end of the key's line when the value is empty. */
+static size_t pair_end(const char *src, size_t len, const struct crm_pair *p)
+{
+	size_t vend = content_end(src, p->value);
+	size_t end = vend > p->key->end ? vend : p->key->end;
+	if (end && end <= len && src[end - 1] == '\n')
+		return end;
+	return line_end(src, len, end ? end - 1 : 0);
+}
+
+int crm_edit_unset(struct crm_buf *out, const char *src, size_t len,
+		   const struct crm_node *root, const char *key)
+{
+	const struct crm_pair *p = find_pair(root, key);
+	if (!p)
+		return crm_error_set(CRM_ENOTFOUND, "no field '%s' in the file", key);
+	return splice(out, src, len, line_start(src, p->key->start), pair_end(src, len, p),
+		      "", 0);
+}
+
+int crm_edit_set_list(struct crm_buf *out, const char *src, size_t len,
+		      const struct crm_node *root, const char *key,
+		      const char *const *items, size_t n)
+{
+	const struct crm_pair *p = find_pair(root, key);
+	bool block = p && p->value->kind == CRM_NODE_SEQ && p->value->count &&
+		     src[p->value->start] != '[';
+	struct crm_buf ins = CRM_BUF_INIT;
+	size_t i, from, to;
+	int err;
+
+	if (!block) {
+		crm_buf_addch(&ins, '[');
+		for (i = 0; i < n; i++) {
+			if (i)
+				crm_buf_adds(&ins, ", ");
+			crm_edit_render_scalar(&ins, items[i], NULL);
+		}
+		crm_buf_addch(&ins, ']');
+		if (!p) {
+			err = append_key(out, src, len, key, ins.ptr);
+			crm_buf_release(&ins);
+			return err;
+		}
+		from = p->key->end;
+		while (from < len && src[from] != ':')
+			from++;
+		to = pair_end(src, len, p);
+		crm_buf_reset(out);
+		crm_buf_adds(out, ": ");
+		crm_buf_add(out, ins.ptr, ins.len);
+		crm_buf_addch(out, '\n');
+		crm_buf_release(&ins);
+		crm_buf_init(&ins);
+		crm_buf_add(&ins, out->ptr, out->len);
+		err = splice(out, src, len, from, to, ins.ptr, ins.len);
+		crm_buf_release(&ins);
+		return err;
+	}
+	/* block list: keep the indentation of its first item */
+	from = line_start(src, p->value->items[0]->start);
+	to = pair_end(src, len, p);
+	for (i = 0; i < n; i++) {
+		crm_buf_add(&ins, src + from, p->value->items[0]->start - from);
+		crm_edit_render_scalar(&ins, items[i], NULL);
+		crm_buf_addch(&ins, '\n');
+	}
+	if (!n) {
+		/* an empty block list becomes [] on the key's line */
+		from = p->key->end;
+		while (from < len && src[from] != ':')
+			from++;
+		crm_buf_adds(&ins, ": []\n");
+	}
+	err = splice(out, src, len, from, to, ins.ptr, ins.len);
+	crm_buf_release(&ins);
+	return err;
+}
+
+int crm_edit_append_entry(struct crm_buf *out, const char *src, size_t len,
+			  const struct crm_node *root, const char *key, const char *entry)
+{
+	const struct crm_pair *p = find_pair(root, key);
+	struct crm_buf ins = CRM_BUF_INIT;
+	const struct crm_node *seq = p ? p->value : NULL;
+	size_t at;
+	int err;
+
+	if (!seq || seq->kind != CRM_NODE_SEQ || !seq->count) {
+		if (p)
+			err = crm_edit_unset(out, src, len, root, key);
+		else
+			err = splice(out, src, len, len, len, "", 0);
+		if (err)
+			return err;
+		crm_buf_add(&ins, out->ptr, out->len);
+		if (ins.len && ins.ptr[ins.len - 1] != '\n')
+			crm_buf_addch(&ins, '\n');
+		crm_buf_addf(&ins, "%s:\n  - {%s}\n", key, entry);
+		crm_buf_reset(out);
+		crm_buf_add(out, ins.ptr, ins.len);
+		crm_buf_release(&ins);
+		return 0;
+	}
+	if (src[seq->start] == '[') {
+		/* flow list: insert before the closing bracket */
+		at = seq->end - 1;
+		crm_buf_addf(&ins, ", {%s}", entry);
+		err = splice(out, src, len, at, at, ins.ptr, ins.len);
+	} else {
+		const struct crm_node *first = seq->items[0];
+		size_t indent_from = line_start(src, first->start);
+		at = pair_end(src, len, p);
+		if (at && src[at - 1] != '\n')
+			crm_buf_addch(&ins, '\n');
+		crm_buf_add(&ins, src + indent_from, first->start - indent_from);
+		crm_buf_addf(&ins, "{%s}\n", entry);
+		err = splice(out, src, len, at, at, ins.ptr, ins.len);
+	}
+	crm_buf_release(&ins);
+	return err;
+}

@@ -1,0 +1,247 @@
+/* UTF-8 through utf8proc: validation, display width, case folding, ids made
+ * from names, and edit distance for did-you-mean.  The only file that
+ * includes utf8proc.h. */
+#include <string.h>
+#include <stdlib.h>
+#include <utf8proc.h>
+
+#include "crm/error.h"
+#include "crm/utf8.h"
+
+bool crm_utf8_valid(const char *s, size_t len, size_t *bad_offset)
+{
+	size_t i = 0;
+	while (i < len) {
+		utf8proc_int32_t cp;
+		utf8proc_ssize_t n = utf8proc_iterate((const utf8proc_uint8_t *)s + i,
+						      (utf8proc_ssize_t)(len - i), &cp);
+		if (n <= 0 || cp == 0) {
+			if (bad_offset)
+				*bad_offset = i;
+			return false;
+		}
+		i += (size_t)n;
+	}
+	return true;
+}
+
+/* Decodes one code point; invalid bytes count as U+FFFD of one byte. */
+static size_t next_cp(const char *s, utf8proc_int32_t *cp)
+{
+	utf8proc_ssize_t n = utf8proc_iterate((const utf8proc_uint8_t *)s, -1, cp);
+	if (n <= 0) {
+		*cp = 0xFFFD;
+		return 1;
+	}
+	return (size_t)n;
+}
+
+static size_t cp_width(utf8proc_int32_t cp)
+{
+	int w;
+	if (cp < 0x20 || (cp >= 0x7f && cp < 0xa0))
+		return 0;
+	w = utf8proc_charwidth(cp);
+	return w > 0 ? (size_t)w : 0;
+}
+
+size_t crm_utf8_width(const char *s)
+{
+	size_t w = 0;
+	utf8proc_int32_t cp;
+	while (*s) {
+		s += next_cp(s, &cp);
+		w += cp_width(cp);
+	}
+	return w;
+}
+
+size_t crm_utf8_truncate(struct crm_buf *out, const char *s, size_t cols)
+{
+	size_t total = crm_utf8_width(s), w = 0;
+	utf8proc_int32_t cp;
+
+	if (total <= cols) {
+		crm_buf_adds(out, s);
+		return total;
+	}
+	if (!cols)
+		return 0;
+	/* keep room for the ellipsis */
+	while (*s) {
+		size_t n = next_cp(s, &cp), cw = cp_width(cp);
+		if (w + cw > cols - 1)
+			break;
+		crm_buf_add(out, s, n);
+		w += cw;
+		s += n;
+	}
+	/* combining marks that belong to the last kept character */
+	while (*s) {
+		size_t n = next_cp(s, &cp);
+		if (cp_width(cp) || cp < 0x300)
+			break;
+		crm_buf_add(out, s, n);
+		s += n;
+	}
+	crm_buf_adds(out, "\xe2\x80\xa6");
+	return w + 1;
+}
+
+int crm_utf8_pad(struct crm_buf *out, const char *s, size_t cols, bool right)
+{
+	struct crm_buf cut = CRM_BUF_INIT;
+	size_t w = crm_utf8_truncate(&cut, s, cols);
+	int err = 0;
+	if (right)
+		err = crm_buf_addchars(out, ' ', cols - w);
+	if (!err)
+		err = crm_buf_add(out, cut.ptr, cut.len);
+	if (!err && !right)
+		err = crm_buf_addchars(out, ' ', cols - w);
+	crm_buf_release(&cut);
+	return err;
+}
+
+static int map_into(struct crm_buf *out, const char *s, utf8proc_option_t opts)
+{
+	utf8proc_uint8_t *mapped = NULL;
+	utf8proc_ssize_t n = utf8proc_map((const utf8proc_uint8_t *)s, 0, &mapped,
+					  opts | UTF8PROC_NULLTERM);
+	int err;
+	if (n < 0)
+		return crm_error_set(CRM_EINVALID, "cannot fold '%s': %s", s, utf8proc_errmsg(n));
+	err = crm_buf_add(out, mapped, (size_t)n);
+	free(mapped);
+	return err;
+}
+
+int crm_utf8_casefold(struct crm_buf *out, const char *s)
+{
+	return map_into(out, s, UTF8PROC_CASEFOLD | UTF8PROC_COMPOSE | UTF8PROC_STABLE |
+			UTF8PROC_COMPAT);
+}
+
+bool crm_utf8_contains_fold(const char *haystack, const char *needle)
+{
+	struct crm_buf h = CRM_BUF_INIT, n = CRM_BUF_INIT;
+	bool found;
+	/* accents are kept: 'lodz' does not find 'Łódź', 'łódź' does */
+	crm_utf8_casefold(&h, haystack);
+	crm_utf8_casefold(&n, needle);
+	found = strstr(h.ptr, n.ptr) != NULL;
+	crm_buf_release(&h);
+	crm_buf_release(&n);
+	return found;
+}
+
+/* Latin letters that Unicode does not decompose into base + mark. */
+static const char *latin_extra(utf8proc_int32_t cp)
+{
+	switch (cp) {
+	case 0x141: case 0x142: return "l";     /* Ł ł */
+	case 0xD8: case 0xF8: return "o";       /* Ø ø */
+	case 0x110: case 0x111: return "d";     /* Đ đ */
+	case 0xDF: return "ss";
+	case 0xC6: case 0xE6: return "ae";
+	case 0x152: case 0x153: return "oe";
+	case 0xDE: case 0xFE: return "th";
+	case 0x131: return "i";
+	case 0xD0: case 0xF0: return "d";
+	default: return NULL;
+	}
+}
+
+size_t crm_utf8_slug(struct crm_buf *out, const char *name)
+{
+	struct crm_buf base = CRM_BUF_INIT;
+	const char *p;
+	size_t start = out->len, letters = 0;
+	bool dash = false;
+	utf8proc_int32_t cp;
+
+	if (map_into(&base, name, UTF8PROC_DECOMPOSE | UTF8PROC_STRIPMARK | UTF8PROC_CASEFOLD |
+		     UTF8PROC_COMPAT)) {
+		crm_buf_release(&base);
+		return 0;
+	}
+	for (p = base.ptr; *p && out->len - start < 48; ) {
+		const char *extra;
+		p += next_cp(p, &cp);
+		extra = latin_extra(cp);
+		if ((cp >= 'a' && cp <= 'z') || (cp >= '0' && cp <= '9') || extra) {
+			if (dash && out->len > start)
+				crm_buf_addch(out, '-');
+			dash = false;
+			if (extra)
+				crm_buf_adds(out, extra);
+			else
+				crm_buf_addch(out, (char)cp);
+			letters++;
+		} else {
+			dash = true;
+		}
+	}
+	crm_buf_release(&base);
+	while (out->len > start && out->ptr[out->len - 1] == '-')
+		crm_buf_truncate(out, out->len - 1);
+	if (!letters)
+		crm_buf_truncate(out, start);
+	return out->len - start;
+}
+
+static size_t decode_all(utf8proc_int32_t **out, const char *s)
+{
+	size_t n = 0, cap = strlen(s) + 1;
+	utf8proc_int32_t *cps = malloc(cap * sizeof(*cps));
+	if (!cps) {
+		*out = NULL;
+		return 0;
+	}
+	while (*s)
+		s += next_cp(s, &cps[n++]);
+	*out = cps;
+	return n;
+}
+
+size_t crm_edit_distance(const char *a, const char *b, size_t max)
+{
+	utf8proc_int32_t *x, *y;
+	size_t nx = decode_all(&x, a), ny = decode_all(&y, b), i, j, result;
+	size_t *row = calloc(ny + 1, sizeof(*row));
+
+	if (!x || !y || !row) {
+		result = max + 1;
+		goto done;
+	}
+	for (j = 0; j <= ny; j++)
+		row[j] = j;
+	for (i = 1; i <= nx; i++) {
+		size_t diag = row[0], best;
+		row[0] = i;
+		best = row[0];
+		for (j = 1; j <= ny; j++) {
+			size_t up = row[j];
+			size_t cost = x[i - 1] == y[j - 1] ? 0 : 1;
+			size_t v = diag + cost;
+			if (row[j] + 1 < v)
+				v = row[j] + 1;
+			if (row[j - 1] + 1 < v)
+				v = row[j - 1] + 1;
+			row[j] = v;
+			diag = up;
+			if (v < best)
+				best = v;
+		}
+		if (best > max) {
+			result = max + 1;
+			goto done;
+		}
+	}
+	result = row[ny] > max ? max + 1 : row[ny];
+done:
+	free(x);
+	free(y);
+	free(row);
+	return result;
+}

@@ -1,0 +1,67 @@
+#!/bin/sh
+# crm init: a new repository with schemas, stages and a first commit; in an
+# existing clone it only registers the merge driver.
+. "$(dirname "$0")/lib.sh"
+
+test_expect_success 'init makes a repository and the first commit' '
+	crm init shop >out &&
+	grep -q "initialised a crm repository" out &&
+	test -f shop/crm.ini && test -f shop/.gitattributes &&
+	test -f shop/schema/opportunity.yaml && test -f shop/schema/client.yaml &&
+	git -C shop log --format="%an %s" >log &&
+	echo "Alice Example crm: init data repository" >expect &&
+	test_cmp expect log
+'
+
+test_expect_success 'the first commit honours GIT_COMMITTER_DATE' '
+	git -C shop log -1 --format=%cI >date &&
+	echo "2025-06-01T12:00:00Z" | sed "s/Z/+00:00/" >expect &&
+	test_cmp expect date
+'
+
+test_expect_success 'the nine stages of the pipeline are in order' '
+	grep "^\[stage" shop/crm.ini | sed "s/.*\"\(.*\)\".*/\1/" >stages &&
+	printf "%s\n" unqualified qualifying writing-proposal proposal-sent negotiation \
+		contract-pending won closed-lost not-applicable >expect &&
+	test_cmp expect stages
+'
+
+test_expect_success 'the merge driver is registered' '
+	git -C shop config merge.crm.driver >drv &&
+	echo "crm merge-driver %O %A %B %P" >expect &&
+	test_cmp expect drv &&
+	grep -q "^\*.yaml merge=crm$" shop/.gitattributes
+'
+
+test_expect_success 'a new repository checks clean' '
+	crm -C shop check >out 2>err &&
+	grep -q "^0 errors, 0 warnings in 0 records$" err
+'
+
+test_expect_success 'in a fresh clone, init registers only what git did not clone' '
+	git clone -q shop clone &&
+	test_must_fail_config() { ! git -C clone config merge.crm.driver; } &&
+	test_must_fail_config &&
+	git -C clone rev-parse HEAD >before &&
+	crm init clone >out &&
+	grep -q "registered the crm merge driver" out &&
+	git -C clone config merge.crm.driver &&
+	git -C clone rev-parse HEAD >after &&
+	test_cmp before after &&
+	test -z "$(git -C clone status --porcelain)"
+'
+
+test_expect_success 'init is idempotent' '
+	crm init clone >out &&
+	grep -q "nothing to do" out
+'
+
+test_expect_success 'init in a folder below an existing work tree commits only its files' '
+	git init -q mono && echo keep >mono/other.txt &&
+	crm init mono/crm >/dev/null &&
+	git -C mono ls-files >files &&
+	grep -q "^crm/crm.ini$" files &&
+	! grep -q other.txt files
+'
+
+test_done
