@@ -1,0 +1,93 @@
+/* Unit tests of src/util/utf8.c: validation, display width of Chinese,
+ * Polish and Khmer text, padding, slugs and edit distance. */
+#include "crm/buf.h"
+#include "crm/utf8.h"
+#include "harness.h"
+
+static void test_utf8__valid(void)
+{
+	size_t bad = 0;
+	CHECK(crm_utf8_valid("Łódź 北京 សួស្តី", strlen("Łódź 北京 សួស្តី"), NULL));
+	CHECK(!crm_utf8_valid("ab\xff", 3, &bad));
+	CHECK_INT(2, bad);
+	CHECK(!crm_utf8_valid("a\xc0\xaf", 3, &bad));   /* overlong '/' */
+	CHECK_INT(1, bad);
+	CHECK(!crm_utf8_valid("\xed\xa0\x80", 3, &bad)); /* a surrogate */
+	CHECK(!crm_utf8_valid("a\0b", 3, &bad));
+	CHECK_INT(1, bad);
+}
+
+static void test_utf8__width(void)
+{
+	CHECK_INT(4, crm_utf8_width("Łódź"));
+	CHECK_INT(8, crm_utf8_width("北京设计"));
+	/* ស ួ ស ្ ត ី: vowel signs and the subscript after COENG take no column */
+	CHECK_INT(2, crm_utf8_width("សួស្តី"));
+	CHECK_INT(0, crm_utf8_width(""));
+	CHECK_INT(1, crm_utf8_width("e\xcc\x81"));  /* e + combining acute */
+}
+
+static void test_utf8__pad_lines_up_scripts(void)
+{
+	const char *names[] = { "Acme", "北京青云", "Łódź Studio", "សួស្តី" };
+	size_t i;
+	for (i = 0; i < 4; i++) {
+		struct crm_buf b = CRM_BUF_INIT;
+		crm_utf8_pad(&b, names[i], 12, false);
+		crm_buf_adds(&b, "|");
+		CHECK_INT(13, crm_utf8_width(b.ptr));
+		crm_buf_release(&b);
+	}
+}
+
+static void test_utf8__truncate(void)
+{
+	struct crm_buf b = CRM_BUF_INIT;
+	CHECK_INT(5, crm_utf8_truncate(&b, "北京青云科技", 6));
+	CHECK_STR("北京…", b.ptr);
+	crm_buf_reset(&b);
+	CHECK_INT(4, crm_utf8_truncate(&b, "Łódź", 4));
+	CHECK_STR("Łódź", b.ptr);
+	crm_buf_reset(&b);
+	crm_utf8_pad(&b, "12.00", 8, true);
+	CHECK_STR("   12.00", b.ptr);
+	crm_buf_release(&b);
+}
+
+static void test_utf8__slug(void)
+{
+	struct crm_buf b = CRM_BUF_INIT;
+	CHECK_INT(18, crm_utf8_slug(&b, "Łódź Design Studio"));
+	CHECK_STR("lodz-design-studio", b.ptr);
+	crm_buf_reset(&b);
+	crm_utf8_slug(&b, "Müller & Söhne GmbH");
+	CHECK_STR("muller-sohne-gmbh", b.ptr);
+	crm_buf_reset(&b);
+	crm_utf8_slug(&b, "Straße  --  Øresund!");
+	CHECK_STR("strasse-oresund", b.ptr);
+	crm_buf_reset(&b);
+	CHECK_INT(0, crm_utf8_slug(&b, "北京青云"));
+	CHECK_STR("", b.ptr);
+	crm_buf_release(&b);
+}
+
+static void test_utf8__fold(void)
+{
+	CHECK(crm_utf8_contains_fold("Łódź Studio", "ŁÓDŹ"));
+	CHECK(crm_utf8_contains_fold("Straße", "STRASSE"));
+	CHECK(!crm_utf8_contains_fold("Łódź", "lodz"));
+	CHECK(crm_utf8_contains_fold("北京青云科技", "青云"));
+}
+
+static void test_utf8__distance(void)
+{
+	CHECK_INT(1, crm_edit_distance("acme-crop", "acme-corp", 3) == 2 ? 1 : 0);
+	CHECK_INT(2, crm_edit_distance("acme-crop", "acme-corp", 3));
+	CHECK_INT(1, crm_edit_distance("łódź", "lódź", 3));
+	CHECK_INT(4, crm_edit_distance("abcdefgh", "zzzzzzzz", 3));
+	CHECK_INT(0, crm_edit_distance("北京", "北京", 3));
+}
+
+TESTS(TEST(test_utf8__valid), TEST(test_utf8__width), TEST(test_utf8__pad_lines_up_scripts),
+      TEST(test_utf8__truncate), TEST(test_utf8__slug), TEST(test_utf8__fold),
+      TEST(test_utf8__distance))
