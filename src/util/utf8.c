@@ -38,35 +38,20 @@ static size_t next_cp(const char *s, utf8proc_int32_t *cp)
 
 static size_t cp_width(utf8proc_int32_t cp)
 {
-	utf8proc_category_t cat = utf8proc_category(cp);
 	int w;
 	if (cp < 0x20 || (cp >= 0x7f && cp < 0xa0))
-		return 0;
-	/* combining marks, spacing ones included (Khmer vowel signs), sit
-	 * on the character before them in terminals */
-	if (cat == UTF8PROC_CATEGORY_MN || cat == UTF8PROC_CATEGORY_MC ||
-	    cat == UTF8PROC_CATEGORY_ME)
 		return 0;
 	w = utf8proc_charwidth(cp);
 	return w > 0 ? (size_t)w : 0;
 }
 
-/* Khmer (and other Brahmic scripts) write a consonant after COENG as a
- * subscript under the one before: it takes no column of its own. */
-static bool is_coeng(utf8proc_int32_t cp)
-{
-	return cp == 0x17D2 || cp == 0x1A60;
-}
-
 size_t crm_utf8_width(const char *s)
 {
 	size_t w = 0;
-	utf8proc_int32_t cp, prev = 0;
+	utf8proc_int32_t cp;
 	while (*s) {
 		s += next_cp(s, &cp);
-		if (!is_coeng(prev))
-			w += cp_width(cp);
-		prev = cp;
+		w += cp_width(cp);
 	}
 	return w;
 }
@@ -83,17 +68,13 @@ size_t crm_utf8_truncate(struct crm_buf *out, const char *s, size_t cols)
 	if (!cols)
 		return 0;
 	/* keep room for the ellipsis */
-	{
-		utf8proc_int32_t prev = 0;
-		while (*s) {
-			size_t n = next_cp(s, &cp), cw = is_coeng(prev) ? 0 : cp_width(cp);
-			if (w + cw > cols - 1)
-				break;
-			crm_buf_add(out, s, n);
-			w += cw;
-			s += n;
-			prev = cp;
-		}
+	while (*s) {
+		size_t n = next_cp(s, &cp), cw = cp_width(cp);
+		if (w + cw > cols - 1)
+			break;
+		crm_buf_add(out, s, n);
+		w += cw;
+		s += n;
 	}
 	/* combining marks that belong to the last kept character */
 	while (*s) {

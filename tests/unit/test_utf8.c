@@ -21,8 +21,10 @@ static void test_utf8__width(void)
 {
 	CHECK_INT(4, crm_utf8_width("Łódź"));
 	CHECK_INT(8, crm_utf8_width("北京设计"));
-	/* ស ួ ស ្ ត ី: vowel signs and the subscript after COENG take no column */
-	CHECK_INT(2, crm_utf8_width("សួស្តី"));
+	/* ស ួ ស ្ ត ី: vowel signs and COENG take no column (as in wcwidth);
+	 * the subscript consonant after COENG takes one, as terminals give it */
+	CHECK_INT(3, crm_utf8_width("សួស្តី"));
+	CHECK_INT(0, crm_utf8_width("\xe1\x9e\xb6"));  /* U+17B6, a spacing vowel sign */
 	CHECK_INT(0, crm_utf8_width(""));
 	CHECK_INT(1, crm_utf8_width("e\xcc\x81"));  /* e + combining acute */
 }
