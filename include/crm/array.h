@@ -7,6 +7,7 @@
 
 #include <stddef.h>
 #include <stdlib.h>
+#include <string.h>
 
 #define CRM_ARRAY(type) struct { type *ptr; size_t len, cap; }
 #define CRM_ARRAY_INIT { NULL, 0, 0 }
@@ -17,8 +18,10 @@ int crm_array_grow(void **ptr, size_t *cap, size_t size, size_t need);
 
 #define CRM_ARRAY_RESERVE(a, n) \
 	crm_array_grow((void **)&(a).ptr, &(a).cap, sizeof(*(a).ptr), (n))
+/* The new slot is zeroed, so half-filled entries never hold garbage. */
 #define CRM_ARRAY_PUSH(a) \
-	(CRM_ARRAY_RESERVE(a, (a).len + 1) ? NULL : &(a).ptr[(a).len++])
+	(CRM_ARRAY_RESERVE(a, (a).len + 1) ? NULL \
+	 : memset(&(a).ptr[(a).len++], 0, sizeof(*(a).ptr)))
 #define CRM_ARRAY_LAST(a) ((a).len ? &(a).ptr[(a).len - 1] : NULL)
 #define CRM_ARRAY_RELEASE(a) \
 	do { free((a).ptr); (a).ptr = NULL; (a).len = (a).cap = 0; } while (0)
