@@ -9,7 +9,7 @@
 static const char usage[] = "[--json] TYPE/ID | ID";
 
 /* "opportunity/acme-web", or a bare id when exactly one type has it. */
-static struct crm_record *find_record(struct cli_ctx *ctx, const char *ref)
+static struct crm_record *find_record(struct cli_ctx *ctx, const char *ref, bool *bad_type)
 {
 	struct crm_record *found = NULL, *r;
 	const struct crm_schema *s;
@@ -20,6 +20,7 @@ static struct crm_record *find_record(struct cli_ctx *ctx, const char *ref)
 	if (slash) {
 		snprintf(type, sizeof(type), "%.*s", (int)(slash - ref), ref);
 		s = cli_find_type(ctx, type);
+		*bad_type = !s;
 		if (!s)
 			return NULL;
 		found = crm_index_find(ctx->idx, s->type, slash + 1);
@@ -144,7 +145,7 @@ static void print_record(struct cli_ctx *ctx, struct crm_record *rec)
 
 int cmd_show(struct cli_ctx *ctx, int argc, char **argv)
 {
-	bool json = false;
+	bool json = false, bad_type = false;
 	const struct cli_option opts[] = {
 		{ "json", 0, CLI_OPT_FLAG, &json, NULL, "print the record as one JSON document" },
 		{ NULL, 0, 0, NULL, NULL, NULL }
@@ -159,9 +160,9 @@ int cmd_show(struct cli_ctx *ctx, int argc, char **argv)
 		cli_usage(stderr, "show", usage, opts);
 		return EXIT_USAGE;
 	}
-	rec = find_record(ctx, argv[0]);
+	rec = find_record(ctx, argv[0], &bad_type);
 	if (!rec)
-		return EXIT_PROBLEMS;
+		return bad_type ? EXIT_USAGE : EXIT_PROBLEMS;
 	if (json) {
 		crm_render_record_json(&out, ctx->idx, rec, true);
 		crm_buf_addch(&out, '\n');

@@ -1,0 +1,81 @@
+#!/bin/sh
+# crm ls: filters, sorting, limits and the four output formats, with
+# Chinese, Polish and Khmer names lined up by display width.
+. "$(dirname "$0")/lib.sh"
+
+test_expect_success 'set up' '
+	cp -R "$TEST_DATA/small" small &&
+	git -C small init -q && git -C small add -A && git -C small commit -q -m small
+'
+
+test_expect_success 'the default columns come from the schema, aligned by display width' '
+	crm -C small ls opportunity >out &&
+	cat >expect <<-\EOF &&
+	id            title                   client_name             stage              amount        profit
+	cafe-ads      Facebook ads            ហាងកាហ្វេភ្នំពេញ               won           3000.00 EUR   2000.00 EUR
+	lodz-brand    Identyfikacja wizualna  Łódź Studio Projektowe  proposal     45000.00 PLN  33000.00 PLN
+	qingyun-site  青云 website            北京青云科技            negotiation  20000.00 USD  15000.00 USD
+	acme-seo      SEO retainer            Acme Corp               lead          6000.00 EUR
+	EOF
+	test_cmp expect out
+'
+
+test_expect_success 'money compares across currencies through the rates' '
+	crm -C small ls opportunity "amount>10000" --fields amount >out &&
+	printf "%s\n" "id                  amount" "lodz-brand    45000.00 PLN" "qingyun-site  20000.00 USD" >expect &&
+	test_cmp expect out
+'
+
+test_expect_success 'sorting by money descending converts first' '
+	crm -C small ls opportunity --sort=-amount --fields amount --format csv >out &&
+	printf "%s\n" id,amount "qingyun-site,20000.00 USD" "lodz-brand,45000.00 PLN" \
+		"acme-seo,6000.00 EUR" "cafe-ads,3000.00 EUR" >expect &&
+	test_cmp expect out
+'
+
+test_expect_success 'stages compare in pipeline order' '
+	crm -C small ls opportunity "stage>=proposal" -stage=won --fields stage --format csv >out &&
+	printf "%s\n" id,stage lodz-brand,proposal qingyun-site,negotiation >expect &&
+	test_cmp expect out
+'
+
+test_expect_success 'tags, months and free text' '
+	crm -C small ls opportunity tag:seo --format csv --fields title >a &&
+	printf "%s\n" id,title "qingyun-site,青云 website" "acme-seo,SEO retainer" >expect &&
+	test_cmp expect a &&
+	crm -C small ls opportunity created=2025-04 --format csv --fields title >b &&
+	printf "%s\n" id,title "lodz-brand,Identyfikacja wizualna" >expect &&
+	test_cmp expect b &&
+	crm -C small ls opportunity created=2025-03..2025-04 --format csv --fields title >c &&
+	test "$(wc -l <c)" = 3 &&
+	crm -C small ls client ŁÓDŹ --format csv --fields name >d &&
+	printf "%s\n" id,name "lodz-studio,Łódź Studio Projektowe" >expect &&
+	test_cmp expect d &&
+	crm -C small ls client "name~青云" --format csv --fields name >e &&
+	grep -q "^c-7k2m9q,北京青云科技$" e
+'
+
+test_expect_success '--limit and --json' '
+	crm -C small ls opportunity --sort=title --limit 2 --json >out &&
+	test "$(grep -c "\"id\":" out)" = 2 &&
+	grep -q "\"id\": \"cafe-ads\"" out &&
+	grep -q "\"amount\": {\"amount\": \"3000.00\", \"currency\": \"EUR\"}" out
+'
+
+test_expect_success 'YAML output reads back as YAML' '
+	crm -C small ls client --format yaml >out &&
+	grep -q "^- id: c-7k2m9q$" out &&
+	grep -q "^  name: Łódź Studio Projektowe$" out
+'
+
+test_expect_success 'a misspelt field is a usage error with a suggestion' '
+	test_expect_code 2 crm -C small ls opportunity "amout>5" 2>err &&
+	grep -q "unknown field .amout. (did you mean .amount.?)" err &&
+	test_expect_code 2 crm -C small ls opportunity stage=negotiating 2>err &&
+	grep -q "unknown stage .negotiating." err &&
+	test_expect_code 2 crm -C small ls opportunity "amount>lots" 2>err &&
+	test_expect_code 2 crm -C small ls opportunity --sort=amout 2>err &&
+	grep -q "did you mean .amount." err
+'
+
+test_done
