@@ -9,13 +9,16 @@
 
 static _Thread_local char last_error[1024];
 
+/* Formats into a scratch buffer first: callers may pass crm_error_last()
+ * itself as an argument, to wrap a lower layer's message. */
 static int set_message(int code, int with_errno, const char *fmt, va_list ap)
 {
+	char msg[sizeof(last_error)];
 	int saved = errno;
-	int n = vsnprintf(last_error, sizeof(last_error), fmt, ap);
-	if (with_errno && n >= 0 && (size_t)n < sizeof(last_error))
-		snprintf(last_error + n, sizeof(last_error) - (size_t)n, ": %s",
-			 strerror(saved));
+	int n = vsnprintf(msg, sizeof(msg), fmt, ap);
+	if (with_errno && n >= 0 && (size_t)n < sizeof(msg))
+		snprintf(msg + n, sizeof(msg) - (size_t)n, ": %s", strerror(saved));
+	memcpy(last_error, msg, sizeof(msg));
 	return code;
 }
 
