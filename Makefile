@@ -101,3 +101,15 @@ clean:
 
 .PHONY: all deps check asan valgrind demo bench install clean tests-bin
 -include $(LIB_OBJ:.o=.d) $(CLI_OBJ:.o=.d)
+
+# libFuzzer runs of every target (clang): FUZZ_SECONDS each, new inputs go to build/fuzz-corpus-*, the seeds stay as committed.
+FUZZ_SECONDS ?= 60
+fuzz:
+	$(Q)for t in $(FUZZ_SRC:tests/fuzz/fuzz_%.c=%); do \
+		clang $(STD) -g -O1 -fsanitize=fuzzer,address,undefined -Iinclude $(PKG_CFLAGS) \
+			-DCRM_DATADIR='"$(DATADIR)"' -DCRM_SRCDIR='"$(CURDIR)"' \
+			-o build/fuzz-$$t tests/fuzz/fuzz_$$t.c $(LIB_SRC) $(PKG_LIBS) && \
+		mkdir -p build/fuzz-corpus-$$t && \
+		./build/fuzz-$$t -max_total_time=$(FUZZ_SECONDS) build/fuzz-corpus-$$t tests/fuzz/corpus/$$t || exit 1; \
+	done
+.PHONY: fuzz
