@@ -227,3 +227,93 @@ int cli_write(const struct crm_buf *buf)
 		return crm_error_errno(CRM_EIO, "cannot write output");
 	return 0;
 }
+
+/* "opportunity/acme-web", or a bare id when exactly one type has it. */
+struct crm_record *cli_find_record(struct cli_ctx *ctx, const char *ref, bool *bad_type)
+{
+	struct crm_record *found = NULL, *r;
+	const struct crm_schema *s;
+	const char *slash = strchr(ref, '/');
+	char type[64];
+	size_t i;
+
+	if (slash) {
+		snprintf(type, sizeof(type), "%.*s", (int)(slash - ref), ref);
+		s = cli_find_type(ctx, type);
+		*bad_type = !s;
+		if (!s)
+			return NULL;
+		found = crm_index_find(ctx->idx, s->type, slash + 1);
+		if (!found) {
+			const char *hint = crm_index_suggest(ctx->idx, s->type, slash + 1);
+			if (hint)
+				cli_error(ctx->command, "no %s '%s' (did you mean '%s/%s'?)", s->type,
+					  slash + 1, s->type, hint);
+			else
+				cli_error(ctx->command, "no %s '%s'", s->type, slash + 1);
+		}
+		return found;
+	}
+	for (i = 0; i < ctx->repo.schemas.len; i++) {
+		r = crm_index_find(ctx->idx, ctx->repo.schemas.ptr[i].type, ref);
+		if (!r)
+			continue;
+		if (found) {
+			cli_error(ctx->command, "'%s' is both %s/%s and %s/%s; say which", ref,
+				  found->schema->type, ref, r->schema->type, ref);
+			return NULL;
+		}
+		found = r;
+	}
+	if (!found)
+		cli_error(ctx->command, "no record '%s'", ref);
+	return found;
+}
+
+
+int cli_edit_open(struct cli_edit *e, struct cli_ctx *ctx, const char *path)
+{
+	memset(e, 0, sizeof(*e));
+	crm_buf_init(&e->text);
+	crm_arena_init(&e->arena);
+	e->path = path;
+	return crm_store_read(&e->text, &e->root, &e->arena, &ctx->repo, path);
+}
+
+int cli_edit_replace(struct cli_edit *e, struct crm_buf *next)
+{
+	struct crm_diags diags;
+	int err;
+
+	crm_buf_release(&e->text);
+	e->text = *next;
+	crm_buf_init(next);
+	crm_arena_release(&e->arena);
+	crm_diags_init(&diags);
+	err = crm_yaml_parse(&e->root, &e->arena, e->text.ptr, e->text.len, e->path, &diags);
+	if (err)
+		err = crm_error_set(CRM_EINVALID, "the change would break '%s'; nothing was written",
+				    e->path);
+	crm_diags_release(&diags);
+	return err;
+}
+
+void cli_edit_release(struct cli_edit *e)
+{
+	crm_buf_release(&e->text);
+	crm_arena_release(&e->arena);
+}
+
+int cli_txn_finish(struct cli_ctx *ctx, struct crm_txn *txn, const char *message, int err)
+{
+	char id[41];
+	if (!err)
+		err = crm_txn_commit(txn, message, id);
+	crm_txn_release(txn);
+	if (err) {
+		cli_error(ctx->command, "%s", crm_error_last());
+		return err == CRM_EINVALID || err == CRM_EUSAGE ? EXIT_USAGE : EXIT_PROBLEMS;
+	}
+	printf("[%.8s] %s\n", id, message);
+	return EXIT_OK;
+}

@@ -8,6 +8,8 @@
 #include <stdio.h>
 
 #include "crm.h"
+#include "crm/edit.h"
+#include "crm/store.h"
 
 /* Exit statuses (SPEC section 7). */
 enum { EXIT_OK = 0, EXIT_PROBLEMS = 1, EXIT_USAGE = 2 };
@@ -73,6 +75,11 @@ void cli_error(const char *command, const char *fmt, ...)
  * "opportunities", or a unique prefix. */
 const struct crm_schema *cli_find_type(struct cli_ctx *ctx, const char *arg);
 
+/* The record named by "type/id", or a bare id when exactly one type has
+ * it; prints why not (with a did-you-mean) and returns NULL otherwise.
+ * *bad_type tells a usage error (an unknown type) from a missing record. */
+struct crm_record *cli_find_record(struct cli_ctx *ctx, const char *ref, bool *bad_type);
+
 /* Output formats of listing commands. */
 enum cli_format { CLI_FORMAT_TABLE, CLI_FORMAT_JSON, CLI_FORMAT_CSV, CLI_FORMAT_YAML };
 /* From --format NAME and the --json/--csv shortcuts; CRM_EUSAGE if unknown. */
@@ -83,6 +90,28 @@ int cmd_init(struct cli_ctx *ctx, int argc, char **argv);
 int cmd_check(struct cli_ctx *ctx, int argc, char **argv);
 int cmd_show(struct cli_ctx *ctx, int argc, char **argv);
 int cmd_ls(struct cli_ctx *ctx, int argc, char **argv);
+int cmd_set(struct cli_ctx *ctx, int argc, char **argv);
+int cmd_unset(struct cli_ctx *ctx, int argc, char **argv);
+int cmd_tag(struct cli_ctx *ctx, int argc, char **argv);
+int cmd_move(struct cli_ctx *ctx, int argc, char **argv);
+
+/* A record's file being changed by a command: its text and the tree of
+ * that text, re-parsed after each edit since edits move byte offsets. */
+struct cli_edit {
+	struct crm_buf text;
+	struct crm_node *root;
+	struct crm_arena arena;
+	const char *path;
+};
+
+int cli_edit_open(struct cli_edit *e, struct cli_ctx *ctx, const char *path);
+/* Replaces the text with `next` (taken over) and re-parses it. */
+int cli_edit_replace(struct cli_edit *e, struct crm_buf *next);
+void cli_edit_release(struct cli_edit *e);
+
+/* Commits the transaction with `message`, prints "[abcd1234] message" and
+ * releases it; returns an exit status. */
+int cli_txn_finish(struct cli_ctx *ctx, struct crm_txn *txn, const char *message, int err);
 
 /* Writes `buf` to stdout. */
 int cli_write(const struct crm_buf *buf);

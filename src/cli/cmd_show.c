@@ -8,48 +8,6 @@
 
 static const char usage[] = "[--json] TYPE/ID | ID";
 
-/* "opportunity/acme-web", or a bare id when exactly one type has it. */
-static struct crm_record *find_record(struct cli_ctx *ctx, const char *ref, bool *bad_type)
-{
-	struct crm_record *found = NULL, *r;
-	const struct crm_schema *s;
-	const char *slash = strchr(ref, '/');
-	char type[64];
-	size_t i;
-
-	if (slash) {
-		snprintf(type, sizeof(type), "%.*s", (int)(slash - ref), ref);
-		s = cli_find_type(ctx, type);
-		*bad_type = !s;
-		if (!s)
-			return NULL;
-		found = crm_index_find(ctx->idx, s->type, slash + 1);
-		if (!found) {
-			const char *hint = crm_index_suggest(ctx->idx, s->type, slash + 1);
-			if (hint)
-				cli_error(ctx->command, "no %s '%s' (did you mean '%s/%s'?)", s->type,
-					  slash + 1, s->type, hint);
-			else
-				cli_error(ctx->command, "no %s '%s'", s->type, slash + 1);
-		}
-		return found;
-	}
-	for (i = 0; i < ctx->repo.schemas.len; i++) {
-		r = crm_index_find(ctx->idx, ctx->repo.schemas.ptr[i].type, ref);
-		if (!r)
-			continue;
-		if (found) {
-			cli_error(ctx->command, "'%s' is both %s/%s and %s/%s; say which", ref,
-				  found->schema->type, ref, r->schema->type, ref);
-			return NULL;
-		}
-		found = r;
-	}
-	if (!found)
-		cli_error(ctx->command, "no record '%s'", ref);
-	return found;
-}
-
 static void add_row(struct crm_table *t, const char *name, const char *value)
 {
 	crm_table_add(t, name);
@@ -160,7 +118,7 @@ int cmd_show(struct cli_ctx *ctx, int argc, char **argv)
 		cli_usage(stderr, "show", usage, opts);
 		return EXIT_USAGE;
 	}
-	rec = find_record(ctx, argv[0], &bad_type);
+	rec = cli_find_record(ctx, argv[0], &bad_type);
 	if (!rec)
 		return bad_type ? EXIT_USAGE : EXIT_PROBLEMS;
 	if (json) {

@@ -16,6 +16,11 @@ static const struct cli_command commands[] = {
 	{ "show", cmd_show, CLI_NEEDS_REPO | CLI_NEEDS_INDEX,
 	  "show one record with its computed fields and what refers to it" },
 	{ "ls", cmd_ls, CLI_NEEDS_REPO | CLI_NEEDS_INDEX, "list records that match filters" },
+	{ "set", cmd_set, CLI_NEEDS_REPO | CLI_NEEDS_INDEX, "change fields of a record, one commit" },
+	{ "unset", cmd_unset, CLI_NEEDS_REPO | CLI_NEEDS_INDEX, "remove fields from a record" },
+	{ "tag", cmd_tag, CLI_NEEDS_REPO | CLI_NEEDS_INDEX, "add (+x) and remove (-x) tags" },
+	{ "move", cmd_move, CLI_NEEDS_REPO | CLI_NEEDS_INDEX,
+	  "move a deal to a stage, recording its history" },
 	{ "help", cmd_help, 0, "show help for crm or for a command" },
 };
 

@@ -26,7 +26,27 @@ struct loader {
 	struct crm_map anchors;
 	struct crm_node *root;
 	int failed;
+	size_t len;
+	size_t cursor_char, cursor_byte;   /* last converted mark */
 };
+
+/* libyaml's marks count characters; writers need bytes.  Marks come in
+ * nearly increasing order, so a cursor makes the conversion linear. */
+static size_t byte_offset(struct loader *l, size_t char_index)
+{
+	if (char_index < l->cursor_char) {
+		l->cursor_char = 0;
+		l->cursor_byte = 0;
+	}
+	while (l->cursor_char < char_index && l->cursor_byte < l->len) {
+		l->cursor_byte++;
+		while (l->cursor_byte < l->len &&
+		       ((unsigned char)l->data[l->cursor_byte] & 0xC0) == 0x80)
+			l->cursor_byte++;
+		l->cursor_char++;
+	}
+	return l->cursor_byte;
+}
 
 /* Line and column (1-based, columns in code points) of a byte offset. */
 static void locate(const char *data, size_t off, int *line, int *col)
@@ -67,8 +87,8 @@ static struct crm_node *new_node(struct loader *l, enum crm_node_kind kind,
 	n->kind = kind;
 	n->line = (int)ev->start_mark.line + 1;
 	n->col = (int)ev->start_mark.column + 1;
-	n->start = ev->start_mark.index;
-	n->end = ev->end_mark.index;
+	n->start = byte_offset(l, ev->start_mark.index);
+	n->end = byte_offset(l, ev->end_mark.index);
 	n->weight = 1;
 	return n;
 }
@@ -173,7 +193,7 @@ static int close_collection(struct loader *l, const yaml_event_t *ev)
 	struct crm_node *n = f->node;
 	size_t i;
 
-	n->end = ev->end_mark.index;
+	n->end = byte_offset(l, ev->end_mark.index);
 	if (n->kind == CRM_NODE_MAP) {
 		n->count = f->kids.len / 2;
 		n->pairs = crm_arena_alloc(l->arena, sizeof(*n->pairs) * (n->count + 1));
@@ -333,6 +353,7 @@ int crm_yaml_parse(struct crm_node **out, struct crm_arena *arena,
 	l.path = path;
 	l.data = data;
 	l.diags = diags;
+	l.len = len;
 	*out = NULL;
 	if (len > CRM_YAML_MAX_BYTES) {
 		crm_diags_add(diags, path, 1, 1, CRM_SEV_ERROR, "yaml-limit",

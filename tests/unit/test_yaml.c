@@ -54,6 +54,21 @@ static void test_yaml__positions(void)
 	release(&p);
 }
 
+static void test_yaml__offsets_are_bytes(void)
+{
+	struct parsed p;
+	const char *text = "a: 北京青云 Łódź\nb: x\n";
+	struct crm_node *b;
+	parse(&p, text, strlen(text));
+	CHECK_INT(0, p.rc);
+	b = crm_node_get(p.root, "b");
+	/* libyaml counts characters; writers need byte offsets */
+	CHECK_INT((long long)(strchr(text, 'x') - text), b->start);
+	CHECK_INT(b->start + 1, b->end);
+	CHECK_INT(4, b->col);
+	release(&p);
+}
+
 static void test_yaml__columns_count_code_points(void)
 {
 	struct parsed p;
@@ -229,7 +244,7 @@ static void test_yaml__nulls(void)
 	release(&p);
 }
 
-TESTS(TEST(test_yaml__positions), TEST(test_yaml__columns_count_code_points),
+TESTS(TEST(test_yaml__positions), TEST(test_yaml__offsets_are_bytes), TEST(test_yaml__columns_count_code_points),
       TEST(test_yaml__duplicate_key), TEST(test_yaml__invalid_utf8),
       TEST(test_yaml__nul_byte), TEST(test_yaml__syntax_error_is_located),
       TEST(test_yaml__billion_laughs_is_refused), TEST(test_yaml__small_aliases_are_fine),

@@ -1,0 +1,117 @@
+/* crm set REF field=value...: changes fields of one record in place (the
+ * rest of the file stays byte for byte) and commits. */
+#include <stdlib.h>
+#include <string.h>
+
+#include "cli.h"
+
+static const char usage[] = "REF FIELD=VALUE...";
+
+/* "a, b,c" into items (pointers into `copy`). */
+static size_t split_list(char *copy, const char **items, size_t max)
+{
+	size_t n = 0;
+	char *save = NULL, *tok;
+	for (tok = strtok_r(copy, ",", &save); tok && n < max; tok = strtok_r(NULL, ",", &save)) {
+		while (*tok == ' ')
+			tok++;
+		if (*tok)
+			items[n++] = tok;
+	}
+	return n;
+}
+
+static int check_items(struct cli_ctx *ctx, const struct crm_field *f, const char **items,
+		       size_t n)
+{
+	size_t i, j;
+
+	for (i = 0; i < n; i++) {
+		if (f->type == CRM_F_TAGS && f->nvalues) {
+			for (j = 0; j < f->nvalues && strcmp(f->values[j], items[i]); j++)
+				;
+			if (j == f->nvalues)
+				return crm_error_set(CRM_EINVALID, "'%s' is not one of the tags of '%s'",
+						     items[i], f->name);
+		} else if (f->type == CRM_F_REFS) {
+			if (!crm_index_resolve(ctx->idx, items[i], f->to))
+				return crm_error_set(CRM_EINVALID, "unknown %s '%s'", f->to, items[i]);
+		}
+	}
+	return 0;
+}
+
+static int apply_one(struct cli_ctx *ctx, struct cli_edit *e, const struct crm_schema *s,
+		     const char *field, const char *value)
+{
+	const struct crm_field *f = crm_schema_field(s, field);
+	struct crm_buf next = CRM_BUF_INIT;
+	const char *items[256];
+	char *copy;
+	size_t n;
+	int err = crm_store_validate(ctx->idx, s, field, value);
+
+	if (err)
+		return err;
+	if (f->type == CRM_F_TAGS || f->type == CRM_F_REFS || f->type == CRM_F_FILES) {
+		copy = strdup(value);
+		n = split_list(copy, items, 256);
+		err = check_items(ctx, f, items, n);
+		if (!err)
+			err = crm_edit_set_list(&next, e->text.ptr, e->text.len, e->root, field,
+						items, n);
+		free(copy);
+	} else {
+		err = crm_edit_set(&next, e->text.ptr, e->text.len, e->root, field, value);
+	}
+	if (!err)
+		err = cli_edit_replace(e, &next);
+	crm_buf_release(&next);
+	return err;
+}
+
+int cmd_set(struct cli_ctx *ctx, int argc, char **argv)
+{
+	const struct cli_option opts[] = { { NULL, 0, 0, NULL, NULL, NULL } };
+	struct crm_buf msg = CRM_BUF_INIT;
+	struct cli_edit e;
+	struct crm_txn txn;
+	struct crm_record *rec;
+	bool bad_type = false;
+	int i, err = 0, rc = cli_parse("set", usage, opts, argc, argv, &argc);
+
+	if (rc)
+		return rc == CLI_HELP_SHOWN ? EXIT_OK : EXIT_USAGE;
+	if (argc < 2) {
+		cli_usage(stderr, "set", usage, opts);
+		return EXIT_USAGE;
+	}
+	rec = cli_find_record(ctx, argv[0], &bad_type);
+	if (!rec)
+		return bad_type ? EXIT_USAGE : EXIT_PROBLEMS;
+	err = cli_edit_open(&e, ctx, rec->path);
+	crm_buf_addf(&msg, "crm: set %s/%s", rec->schema->type, rec->id);
+	for (i = 1; i < argc && !err; i++) {
+		char *eq = strchr(argv[i], '=');
+		if (!eq || eq == argv[i]) {
+			err = crm_error_set(CRM_EUSAGE, "'%s' is not FIELD=VALUE", argv[i]);
+			break;
+		}
+		*eq = '\0';
+		err = apply_one(ctx, &e, rec->schema, argv[i], eq + 1);
+		crm_buf_addf(&msg, "%s %s=%s", i > 1 ? "," : "", argv[i], eq + 1);
+	}
+	if (err) {
+		cli_error("set", "%s", crm_error_last());
+		cli_edit_release(&e);
+		crm_buf_release(&msg);
+		return EXIT_USAGE;
+	}
+	err = crm_txn_begin(&txn, &ctx->repo);
+	if (!err)
+		err = crm_store_write_record(&txn, rec->path, e.text.ptr, e.text.len);
+	rc = cli_txn_finish(ctx, &txn, msg.ptr, err);
+	cli_edit_release(&e);
+	crm_buf_release(&msg);
+	return rc;
+}

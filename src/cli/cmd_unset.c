@@ -1,0 +1,54 @@
+/* crm unset REF FIELD...: removes fields from one record and commits. */
+#include <string.h>
+
+#include "cli.h"
+
+static const char usage[] = "REF FIELD...";
+
+int cmd_unset(struct cli_ctx *ctx, int argc, char **argv)
+{
+	const struct cli_option opts[] = { { NULL, 0, 0, NULL, NULL, NULL } };
+	struct crm_buf msg = CRM_BUF_INIT, next = CRM_BUF_INIT;
+	struct cli_edit e;
+	struct crm_txn txn;
+	struct crm_record *rec;
+	bool bad_type = false;
+	int i, err, rc = cli_parse("unset", usage, opts, argc, argv, &argc);
+
+	if (rc)
+		return rc == CLI_HELP_SHOWN ? EXIT_OK : EXIT_USAGE;
+	if (argc < 2) {
+		cli_usage(stderr, "unset", usage, opts);
+		return EXIT_USAGE;
+	}
+	rec = cli_find_record(ctx, argv[0], &bad_type);
+	if (!rec)
+		return bad_type ? EXIT_USAGE : EXIT_PROBLEMS;
+	err = cli_edit_open(&e, ctx, rec->path);
+	crm_buf_addf(&msg, "crm: unset %s/%s", rec->schema->type, rec->id);
+	for (i = 1; i < argc && !err; i++) {
+		const struct crm_field *f = crm_schema_field(rec->schema, argv[i]);
+		if (f && f->required) {
+			err = crm_error_set(CRM_EUSAGE, "field '%s' is required", argv[i]);
+			break;
+		}
+		err = crm_edit_unset(&next, e.text.ptr, e.text.len, e.root, argv[i]);
+		if (!err)
+			err = cli_edit_replace(&e, &next);
+		crm_buf_addf(&msg, " %s", argv[i]);
+	}
+	crm_buf_release(&next);
+	if (err) {
+		cli_error("unset", "%s", crm_error_last());
+		cli_edit_release(&e);
+		crm_buf_release(&msg);
+		return EXIT_USAGE;
+	}
+	err = crm_txn_begin(&txn, &ctx->repo);
+	if (!err)
+		err = crm_store_write_record(&txn, rec->path, e.text.ptr, e.text.len);
+	rc = cli_txn_finish(ctx, &txn, msg.ptr, err);
+	cli_edit_release(&e);
+	crm_buf_release(&msg);
+	return rc;
+}
