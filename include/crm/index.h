@@ -90,6 +90,9 @@ const char *crm_index_target_type(const struct crm_index *idx,
 /* The record's creation date: its `created` field, else the date of the
  * commit that added it, else today. */
 crm_date crm_record_created(struct crm_index *idx, const struct crm_record *rec);
+/* Is `id` (len bytes) a valid record id: [a-z0-9][a-z0-9-]{0,63}? */
+bool crm_id_valid(const char *id, size_t len);
+
 /* Converts money into currency `to` through crm.ini's rates. */
 int crm_index_convert(struct crm_money *out, const struct crm_index *idx,
 		      const struct crm_money *in, const char *to);

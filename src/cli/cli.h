@@ -94,6 +94,9 @@ int cmd_set(struct cli_ctx *ctx, int argc, char **argv);
 int cmd_unset(struct cli_ctx *ctx, int argc, char **argv);
 int cmd_tag(struct cli_ctx *ctx, int argc, char **argv);
 int cmd_move(struct cli_ctx *ctx, int argc, char **argv);
+int cmd_add(struct cli_ctx *ctx, int argc, char **argv);
+int cmd_rm(struct cli_ctx *ctx, int argc, char **argv);
+int cmd_mv(struct cli_ctx *ctx, int argc, char **argv);
 
 /* A record's file being changed by a command: its text and the tree of
  * that text, re-parsed after each edit since edits move byte offsets. */

@@ -47,8 +47,6 @@ struct crm_index {
 	struct crm_map by_path;          /* while looking up git dates */
 };
 
-/* Is `id` (len bytes) a valid record id: [a-z0-9][a-z0-9-]{0,63}? */
-bool crm_id_valid(const char *id, size_t len);
 /* Evaluates formula `f` in the context of `rec` (for required_if). */
 void crm_index_eval(struct crm_value *out, struct crm_index *idx,
 		    struct crm_record *rec, const struct crm_formula *f);

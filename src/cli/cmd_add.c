@@ -1,0 +1,124 @@
+/* crm add TYPE --set field=value...: a new record, its id made from its
+ * name (or a short random id for names in other scripts), placed where its
+ * folder stays small, in one commit. */
+#include <string.h>
+
+#include "cli.h"
+
+static const char usage[] = "TYPE --set FIELD=VALUE... [--id ID]";
+
+/* The field that names a record: `name`, else `title`. */
+static const char *name_field(const struct crm_schema *s)
+{
+	return crm_schema_field(s, "name") ? "name" : crm_schema_field(s, "title") ? "title" : NULL;
+}
+
+static int build_text(struct crm_buf *out, struct cli_ctx *ctx, const struct crm_schema *s,
+		      struct cli_list *sets, crm_date today)
+{
+	size_t i, j;
+	char date[16];
+	int err = 0;
+
+	for (i = 0; i < sets->len && !err; i++) {
+		const char *eq = strchr(sets->items[i], '=');
+		char field[128];
+		if (!eq || eq == sets->items[i] || (size_t)(eq - sets->items[i]) >= sizeof(field))
+			return crm_error_set(CRM_EUSAGE, "'%s' is not FIELD=VALUE", sets->items[i]);
+		snprintf(field, sizeof(field), "%.*s", (int)(eq - sets->items[i]), sets->items[i]);
+		err = crm_store_validate(ctx->idx, s, field, eq + 1);
+		if (err)
+			return err;
+		crm_buf_addf(out, "%s: ", field);
+		if (crm_schema_field(s, field)->type == CRM_F_TAGS ||
+		    crm_schema_field(s, field)->type == CRM_F_REFS) {
+			crm_buf_addf(out, "[%s]\n", eq + 1);
+			continue;
+		}
+		crm_edit_render_scalar(out, eq + 1, NULL);
+		crm_buf_addch(out, '\n');
+	}
+	for (j = 0; j < s->nfields; j++) {
+		const struct crm_field *f = &s->fields[j];
+		char key[160];
+		snprintf(key, sizeof(key), "\n%s: ", f->name);
+		if (f->required && !crm_field_is_computed(f) && !strstr(out->ptr, key) &&
+		    strncmp(out->ptr, key + 1, strlen(key + 1)))
+			return crm_error_set(CRM_EUSAGE, "required field '%s' is missing: "
+					     "--set %s=...", f->name, f->name);
+	}
+	if (crm_schema_field(s, "created") && !strstr(out->ptr, "created: ")) {
+		crm_date_format(date, sizeof(date), today);
+		crm_buf_addf(out, "created: %s\n", date);
+	}
+	return err;
+}
+
+int cmd_add(struct cli_ctx *ctx, int argc, char **argv)
+{
+	struct cli_list sets = { NULL, 0, 0 };
+	const char *want_id = NULL;
+	const struct cli_option opts[] = {
+		{ "set", 's', CLI_OPT_LIST, &sets, "F=V", "a field of the new record (repeatable)" },
+		{ "id", 0, CLI_OPT_STRING, &want_id, "ID", "the id (default: made from the name)" },
+		{ NULL, 0, 0, NULL, NULL, NULL }
+	};
+	struct crm_buf text = CRM_BUF_INIT, id = CRM_BUF_INIT, path = CRM_BUF_INIT;
+	struct crm_buf msg = CRM_BUF_INIT;
+	const struct crm_schema *s;
+	struct crm_record probe;
+	struct crm_value name;
+	struct crm_txn txn;
+	int err, rc = cli_parse("add", usage, opts, argc, argv, &argc);
+
+	if (rc)
+		return rc == CLI_HELP_SHOWN ? EXIT_OK : EXIT_USAGE;
+	if (argc != 1 || !sets.len) {
+		cli_usage(stderr, "add", usage, opts);
+		cli_list_release(&sets);
+		return EXIT_USAGE;
+	}
+	s = cli_find_type(ctx, argv[0]);
+	err = s ? build_text(&text, ctx, s, &sets, crm_index_today(ctx->idx)) : CRM_EUSAGE;
+	if (!err && want_id && (!crm_id_valid(want_id, strlen(want_id)) ||
+				crm_index_find(ctx->idx, s->type, want_id)))
+		err = crm_error_set(CRM_EUSAGE, "'%s' is not a free, valid id", want_id);
+	if (!err && want_id) {
+		crm_buf_adds(&id, want_id);
+	} else if (!err) {
+		/* the name as the file will hold it, to make the id from */
+		struct crm_arena a = CRM_ARENA_INIT;
+		struct crm_diags d;
+		const char *nf = name_field(s);
+		crm_diags_init(&d);
+		memset(&probe, 0, sizeof(probe));
+		name.kind = CRM_V_NULL;
+		if (!crm_yaml_parse(&probe.root, &a, text.ptr, text.len, "new", &d) && nf &&
+		    crm_node_text(probe.root, nf)) {
+			name.kind = CRM_V_TEXT;
+			name.u.text = crm_node_text(probe.root, nf);
+		}
+		crm_store_new_id(&id, ctx->idx, s->type, name.kind == CRM_V_TEXT ? name.u.text : NULL);
+		crm_diags_release(&d);
+		crm_arena_release(&a);
+	}
+	if (err) {
+		if (s)
+			cli_error("add", "%s", crm_error_last());
+		rc = EXIT_USAGE;
+		goto done;
+	}
+	crm_store_new_path(&path, s, id.ptr, crm_index_today(ctx->idx));
+	crm_buf_addf(&msg, "crm: add %s/%s", s->type, id.ptr);
+	err = crm_txn_begin(&txn, &ctx->repo);
+	if (!err)
+		err = crm_store_write_record(&txn, path.ptr, text.ptr, text.len);
+	rc = cli_txn_finish(ctx, &txn, msg.ptr, err);
+done:
+	crm_buf_release(&text);
+	crm_buf_release(&id);
+	crm_buf_release(&path);
+	crm_buf_release(&msg);
+	cli_list_release(&sets);
+	return rc;
+}
