@@ -33,4 +33,17 @@ int crm_edit_set_list(struct crm_buf *out, const char *src, size_t len,
 int crm_edit_append_entry(struct crm_buf *out, const char *src, size_t len,
 			  const struct crm_node *root, const char *key, const char *entry);
 
+/* Replaces the whole `key: value` block of top-level `key` (from the key's
+ * line to the value's last line) with `block`, which must be complete
+ * lines; appends it when the key is absent. */
+int crm_edit_replace_pair(struct crm_buf *out, const char *src, size_t len,
+			  const struct crm_node *root, const char *key, const char *block);
+/* The text of the `key: value` block of top-level `key` in `src`, as
+ * crm_edit_replace_pair would replace it; CRM_ENOTFOUND when absent. */
+int crm_edit_pair_text(struct crm_buf *out, const char *src, size_t len,
+		       const struct crm_node *root, const char *key);
+/* Appends `n` as a flow-style YAML value ("[a, b]", "{k: v}", scalars
+ * quoted as needed) on one line. */
+int crm_edit_render_flow(struct crm_buf *out, const struct crm_node *n);
+
 #endif

@@ -97,6 +97,8 @@ int cmd_move(struct cli_ctx *ctx, int argc, char **argv);
 int cmd_add(struct cli_ctx *ctx, int argc, char **argv);
 int cmd_rm(struct cli_ctx *ctx, int argc, char **argv);
 int cmd_mv(struct cli_ctx *ctx, int argc, char **argv);
+int cmd_resolve(struct cli_ctx *ctx, int argc, char **argv);
+int cmd_merge_driver(struct cli_ctx *ctx, int argc, char **argv);
 
 /* A record's file being changed by a command: its text and the tree of
  * that text, re-parsed after each edit since edits move byte offsets. */

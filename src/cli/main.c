@@ -25,6 +25,10 @@ static const struct cli_command commands[] = {
 	{ "rm", cmd_rm, CLI_NEEDS_REPO | CLI_NEEDS_INDEX, "delete a record nothing refers to" },
 	{ "mv", cmd_mv, CLI_NEEDS_REPO | CLI_NEEDS_INDEX,
 	  "rename a record and rewrite every reference to it" },
+	{ "resolve", cmd_resolve, CLI_NEEDS_REPO | CLI_NEEDS_INDEX,
+	  "settle a field a merge left in conflict" },
+	{ "merge-driver", cmd_merge_driver, 0,
+	  "git's merge driver for records (crm init registers it)" },
 	{ "help", cmd_help, 0, "show help for crm or for a command" },
 };
 

@@ -24,7 +24,7 @@ const char *const crm_check_codes[] = {
 	"bad-enum", "unknown-stage", "unknown-user", "bad-duration", "unknown-currency",
 	"no-rate", "dangling-ref", "unique", "missing-file", "file-outside-repo",
 	"formula-error", "formula-cycle", "closed-before-created", "history-order",
-	"before-subject", NULL
+	"before-subject", "merge-conflict", NULL
 };
 
 struct checker {
@@ -229,11 +229,25 @@ static void check_missing(struct checker *c, const struct crm_field *f,
 	}
 }
 
+/* A merge leaves `field: {conflict: {ours, theirs, base}}` behind. */
+static bool is_conflict(const struct crm_node *n)
+{
+	return n && n->kind == CRM_NODE_MAP && n->count == 1 &&
+	       !strcmp(n->pairs[0].key->text, "conflict") &&
+	       crm_node_get(n->pairs[0].value, "ours") && crm_node_get(n->pairs[0].value, "theirs");
+}
+
 static void check_one_field(struct checker *c, const struct crm_field *f,
 			    const struct crm_node *map)
 {
 	const struct crm_node *n = crm_node_get(map, f->name);
 
+	if (is_conflict(n)) {
+		report(c, n, CRM_SEV_ERROR, "merge-conflict", "field '%s' has two values from a "
+		       "merge; settle it with 'crm resolve %s/%s %s --ours|--theirs|--value V'",
+		       f->name, c->rec->schema->type, c->rec->id, f->name);
+		return;
+	}
 	if (crm_field_is_computed(f)) {
 		if (n)
 			report(c, n, CRM_SEV_ERROR, "computed-field", "field '%s' is computed "

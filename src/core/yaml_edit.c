@@ -272,3 +272,57 @@ int crm_edit_append_entry(struct crm_buf *out, const char *src, size_t len,
 	crm_buf_release(&ins);
 	return err;
 }
+
+int crm_edit_pair_text(struct crm_buf *out, const char *src, size_t len,
+		       const struct crm_node *root, const char *key)
+{
+	const struct crm_pair *p = find_pair(root, key);
+	size_t from, to;
+
+	crm_buf_reset(out);
+	if (!p)
+		return CRM_ENOTFOUND;
+	from = line_start(src, p->key->start);
+	to = pair_end(src, len, p);
+	crm_buf_add(out, src + from, to - from);
+	if (!out->len || out->ptr[out->len - 1] != '\n')
+		crm_buf_addch(out, '\n');
+	return 0;
+}
+
+int crm_edit_replace_pair(struct crm_buf *out, const char *src, size_t len,
+			  const struct crm_node *root, const char *key, const char *block)
+{
+	const struct crm_pair *p = find_pair(root, key);
+	if (!p) {
+		crm_buf_reset(out);
+		crm_buf_add(out, src, len);
+		if (len && src[len - 1] != '\n')
+			crm_buf_addch(out, '\n');
+		return crm_buf_adds(out, block);
+	}
+	return splice(out, src, len, line_start(src, p->key->start), pair_end(src, len, p),
+		      block, strlen(block));
+}
+
+int crm_edit_render_flow(struct crm_buf *out, const struct crm_node *n)
+{
+	size_t i;
+	if (!n || crm_node_is_null(n))
+		return crm_buf_addch(out, '~');
+	if (n->kind == CRM_NODE_SCALAR)
+		return crm_edit_render_scalar(out, n->text, n->style == CRM_STYLE_PLAIN ? NULL : n);
+	crm_buf_addch(out, n->kind == CRM_NODE_SEQ ? '[' : '{');
+	for (i = 0; i < n->count; i++) {
+		if (i)
+			crm_buf_adds(out, ", ");
+		if (n->kind == CRM_NODE_SEQ) {
+			crm_edit_render_flow(out, n->items[i]);
+		} else {
+			crm_edit_render_scalar(out, n->pairs[i].key->text, NULL);
+			crm_buf_adds(out, ": ");
+			crm_edit_render_flow(out, n->pairs[i].value);
+		}
+	}
+	return crm_buf_addch(out, n->kind == CRM_NODE_SEQ ? ']' : '}');
+}

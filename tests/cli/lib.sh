@@ -23,6 +23,10 @@ unset CRM_DIR VISUAL EDITOR
 git config --global user.name 'Alice Example'
 git config --global user.email 'alice@example.com'
 git config --global init.defaultBranch main
+git config --global pull.rebase false
+# git runs the merge driver as `crm merge-driver ...`: the binary under test
+PATH="$CRM_TEST_BUILD:$PATH"
+export PATH
 
 # crm runs the binary under test (under valgrind when CRM_VALGRIND=1, where
 # any leak or error makes the command fail with status 99).

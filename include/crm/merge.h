@@ -1,0 +1,21 @@
+/* Field-by-field three-way merge of one record file (SPEC section 6): edits
+ * to different fields both survive; the same field changed two ways is a
+ * conflict kept in the file with both values, which `crm check` reports and
+ * `crm resolve` settles; tags merge as sets and history entries as a union
+ * ordered by date.  Nothing is lost either way. */
+#ifndef CRM_MERGE_H
+#define CRM_MERGE_H
+
+#include <stddef.h>
+
+#include "crm/buf.h"
+
+/* Merges `ours` and `theirs` against their common ancestor `base` (empty
+ * when the record was added on both sides).  The result starts from ours,
+ * so its comments and layout survive.  *conflicts_out counts the fields
+ * left in conflict.  CRM_EINVALID when a version does not parse. */
+int crm_merge_record(struct crm_buf *out, size_t *conflicts_out,
+		     const char *base, size_t base_len, const char *ours, size_t ours_len,
+		     const char *theirs, size_t theirs_len);
+
+#endif

@@ -1,0 +1,285 @@
+/* Three-way merge of record files, field by field.  Values are compared by
+ * meaning (a canonical rendering), not by their quoting; the result is
+ * built from ours, so what the user wrote around the fields survives. */
+#include <stdlib.h>
+#include <string.h>
+
+#include "crm/diag.h"
+#include "crm/edit.h"
+#include "crm/error.h"
+#include "crm/map.h"
+#include "crm/merge.h"
+
+struct version {
+	struct crm_node *root;
+	const char *text;
+	size_t len;
+};
+
+/* Canonical text of a value: equal meaning gives equal text. */
+static void canon(struct crm_buf *out, const struct crm_node *n)
+{
+	size_t i;
+	if (!n || crm_node_is_null(n)) {
+		crm_buf_adds(out, "~");
+		return;
+	}
+	if (n->kind == CRM_NODE_SCALAR) {
+		crm_buf_add_json_string(out, n->text);
+		return;
+	}
+	crm_buf_addch(out, n->kind == CRM_NODE_SEQ ? '[' : '{');
+	for (i = 0; i < n->count; i++) {
+		if (n->kind == CRM_NODE_MAP) {
+			crm_buf_add_json_string(out, n->pairs[i].key->text);
+			crm_buf_addch(out, ':');
+			canon(out, n->pairs[i].value);
+		} else {
+			canon(out, n->items[i]);
+		}
+		crm_buf_addch(out, ',');
+	}
+	crm_buf_addch(out, n->kind == CRM_NODE_SEQ ? ']' : '}');
+}
+
+static bool same(const struct crm_node *a, const struct crm_node *b)
+{
+	struct crm_buf x = CRM_BUF_INIT, y = CRM_BUF_INIT;
+	bool eq;
+	canon(&x, a);
+	canon(&y, b);
+	eq = x.len == y.len && !memcmp(x.ptr, y.ptr, x.len);
+	crm_buf_release(&x);
+	crm_buf_release(&y);
+	return eq;
+}
+
+static bool seq_has(const struct crm_node *seq, const struct crm_node *item)
+{
+	size_t i;
+	for (i = 0; seq && seq->kind == CRM_NODE_SEQ && i < seq->count; i++) {
+		if (same(seq->items[i], item))
+			return true;
+	}
+	return false;
+}
+
+/* Tags: what either side added, less what either side removed. */
+static void merge_set(struct crm_buf *block, const char *key, const struct crm_node *b,
+		      const struct crm_node *o, const struct crm_node *t)
+{
+	const struct crm_node *sides[2] = { o, t };
+	struct crm_buf seen = CRM_BUF_INIT;
+	size_t s, i, n = 0;
+
+	crm_buf_addf(block, "%s: [", key);
+	for (s = 0; s < 2; s++) {
+		for (i = 0; sides[s] && i < sides[s]->count; i++) {
+			const struct crm_node *it = sides[s]->items[i];
+			bool removed = seq_has(b, it) && (!seq_has(o, it) || !seq_has(t, it));
+			if (removed || (s == 1 && seq_has(o, it)))
+				continue;
+			crm_buf_adds(block, n++ ? ", " : "");
+			crm_edit_render_flow(block, it);
+		}
+	}
+	crm_buf_adds(block, "]\n");
+	crm_buf_release(&seen);
+}
+
+static const char *entry_date(const struct crm_node *e)
+{
+	const char *d = crm_node_text(e, "date");
+	return d ? d : "";
+}
+
+static int compare_entries(const void *a, const void *b)
+{
+	return strcmp(entry_date(*(const struct crm_node *const *)a),
+		      entry_date(*(const struct crm_node *const *)b));
+}
+
+/* History: every entry of either side, once, ordered by date (a stable
+ * sort keeps ours before theirs on the same date). */
+static int merge_history(struct crm_buf *block, const char *key, const struct crm_node *b,
+			 const struct crm_node *o, const struct crm_node *t)
+{
+	const struct crm_node *sides[2] = { o, t };
+	const struct crm_node **all;
+	size_t s, i, j, n = 0, cap = (o ? o->count : 0) + (t ? t->count : 0) + 1;
+
+	(void)b;
+	all = calloc(cap, sizeof(*all));
+	if (!all)
+		return CRM_ENOMEM;
+	for (s = 0; s < 2; s++) {
+		for (i = 0; sides[s] && i < sides[s]->count; i++) {
+			bool dup = false;
+			for (j = 0; j < n && !dup; j++)
+				dup = same(all[j], sides[s]->items[i]);
+			if (!dup)
+				all[n++] = sides[s]->items[i];
+		}
+	}
+	/* insertion sort: stable, and histories are short */
+	for (i = 1; i < n; i++) {
+		const struct crm_node *x = all[i];
+		for (j = i; j > 0 && compare_entries(&all[j - 1], &x) > 0; j--)
+			all[j] = all[j - 1];
+		all[j] = x;
+	}
+	crm_buf_addf(block, "%s:\n", key);
+	for (i = 0; i < n; i++) {
+		crm_buf_adds(block, "  - ");
+		crm_edit_render_flow(block, all[i]);
+		crm_buf_addch(block, '\n');
+	}
+	free(all);
+	return 0;
+}
+
+static void conflict_block(struct crm_buf *block, const char *key, const struct crm_node *b,
+			   const struct crm_node *o, const struct crm_node *t)
+{
+	crm_buf_addf(block, "%s:\n  conflict:\n    ours: ", key);
+	crm_edit_render_flow(block, o);
+	crm_buf_adds(block, "\n    theirs: ");
+	crm_edit_render_flow(block, t);
+	crm_buf_adds(block, "\n    base: ");
+	crm_edit_render_flow(block, b);
+	crm_buf_addch(block, '\n');
+}
+
+static bool is_list_of_scalars(const struct crm_node *n)
+{
+	size_t i;
+	if (!n || n->kind != CRM_NODE_SEQ)
+		return n == NULL;
+	for (i = 0; i < n->count; i++) {
+		if (n->items[i]->kind != CRM_NODE_SCALAR)
+			return false;
+	}
+	return true;
+}
+
+/* The block for `key` in the result, or "" to remove it, or NULL to keep
+ * ours as it is. */
+static int merge_key(struct crm_buf *block, bool *keep, size_t *conflicts, const char *key,
+		     const struct version *b, const struct version *o, const struct version *t)
+{
+	const struct crm_node *bv = crm_node_get(b->root, key);
+	const struct crm_node *ov = crm_node_get(o->root, key);
+	const struct crm_node *tv = crm_node_get(t->root, key);
+
+	*keep = false;
+	if (same(ov, tv) || same(bv, tv)) {
+		*keep = true;
+		return 0;
+	}
+	if (same(bv, ov)) {
+		/* only theirs changed it: take their lines as they wrote them */
+		if (tv)
+			crm_edit_pair_text(block, t->text, t->len, t->root, key);
+		return 0;
+	}
+	if (!strcmp(key, "tags") && is_list_of_scalars(ov) && is_list_of_scalars(tv) &&
+	    is_list_of_scalars(bv)) {
+		merge_set(block, key, bv, ov, tv);
+		return 0;
+	}
+	if (!strcmp(key, "history") && (!ov || ov->kind == CRM_NODE_SEQ) &&
+	    (!tv || tv->kind == CRM_NODE_SEQ))
+		return merge_history(block, key, bv, ov, tv);
+	conflict_block(block, key, bv, ov, tv);
+	(*conflicts)++;
+	return 0;
+}
+
+static int parse_version(struct version *v, struct crm_arena *arena, struct crm_diags *d,
+			 const char *text, size_t len, const char *which)
+{
+	v->text = text;
+	v->len = len;
+	if (crm_yaml_parse(&v->root, arena, text, len, which, d))
+		return crm_error_set(CRM_EINVALID, "%s version does not parse: %s", which,
+				     d->list.len ? d->list.ptr[d->list.len - 1].message : "?");
+	return 0;
+}
+
+/* Every key of the three versions, ours' order first. */
+static int collect_keys(const char ***keys, size_t *n, const struct version *v[3])
+{
+	struct crm_map seen = CRM_MAP_INIT;
+	size_t i, k, cap = 1;
+
+	for (k = 0; k < 3; k++)
+		cap += v[k]->root->count;
+	*keys = calloc(cap, sizeof(char *));
+	if (!*keys)
+		return CRM_ENOMEM;
+	*n = 0;
+	for (k = 0; k < 3; k++) {
+		for (i = 0; i < v[k]->root->count; i++) {
+			const char *key = v[k]->root->pairs[i].key->text;
+			if (!crm_map_get(&seen, key)) {
+				crm_map_put(&seen, key, (void *)key, NULL);
+				(*keys)[(*n)++] = key;
+			}
+		}
+	}
+	crm_map_release(&seen);
+	return 0;
+}
+
+int crm_merge_record(struct crm_buf *out, size_t *conflicts_out,
+		     const char *base, size_t base_len, const char *ours, size_t ours_len,
+		     const char *theirs, size_t theirs_len)
+{
+	struct crm_arena arena = CRM_ARENA_INIT, work = CRM_ARENA_INIT;
+	struct crm_diags diags;
+	struct version b, o, t, cur;
+	const struct version *order[3] = { &o, &t, &b };
+	struct crm_buf block = CRM_BUF_INIT, next = CRM_BUF_INIT;
+	const char **keys = NULL;
+	size_t nkeys = 0, i;
+	bool keep;
+	int err;
+
+	*conflicts_out = 0;
+	crm_diags_init(&diags);
+	err = parse_version(&b, &arena, &diags, base, base_len, "the common");
+	if (!err)
+		err = parse_version(&o, &arena, &diags, ours, ours_len, "our");
+	if (!err)
+		err = parse_version(&t, &arena, &diags, theirs, theirs_len, "their");
+	if (!err)
+		err = collect_keys(&keys, &nkeys, order);
+	crm_buf_reset(out);
+	crm_buf_add(out, ours, ours_len);
+	for (i = 0; i < nkeys && !err; i++) {
+		crm_buf_reset(&block);
+		err = merge_key(&block, &keep, conflicts_out, keys[i], &b, &o, &t);
+		if (err || keep)
+			continue;
+		crm_arena_release(&work);
+		err = parse_version(&cur, &work, &diags, out->ptr, out->len, "the merged");
+		if (!err && !block.len && crm_node_get(cur.root, keys[i]))
+			err = crm_edit_unset(&next, out->ptr, out->len, cur.root, keys[i]);
+		else if (!err && block.len)
+			err = crm_edit_replace_pair(&next, out->ptr, out->len, cur.root, keys[i],
+						    block.ptr);
+		else
+			continue;
+		if (!err) {
+			crm_buf_reset(out);
+			crm_buf_add(out, next.ptr, next.len);
+		}
+	}
+	free(keys);
+	crm_buf_release(&block);
+	crm_buf_release(&next);
+	crm_arena_release(&work);
+	crm_arena_release(&arena);
+	crm_diags_release(&diags);
+	return err;
+}

@@ -1,0 +1,80 @@
+#!/bin/sh
+# Field-by-field merges through a plain `git pull`: two clones of a bare
+# remote over file://, with the driver crm init registers in each clone.
+. "$(dirname "$0")/lib.sh"
+
+test_expect_success 'a shared repository and two clones' '
+	cp -R "$TEST_DATA/small" seed &&
+	printf "*.yaml merge=crm\n" >seed/.gitattributes &&
+	git -C seed init -q && git -C seed add -A && git -C seed commit -q -m seed &&
+	git clone -q --bare seed remote.git &&
+	git clone -q "file://$TRASH/remote.git" alice &&
+	git clone -q "file://$TRASH/remote.git" bob &&
+	crm init alice >/dev/null && crm init bob >/dev/null &&
+	git -C bob config merge.crm.driver >drv &&
+	grep -q "crm merge-driver" drv
+'
+
+test_expect_success 'edits to different fields of one record both survive' '
+	crm -C alice set lodz-brand "amount=50000.00 PLN" >/dev/null &&
+	git -C alice push -q origin main &&
+	GIT_AUTHOR_NAME=Bob crm -C bob set lodz-brand confidence=5 >/dev/null &&
+	git -C bob pull -q --no-edit origin main &&
+	grep -q "^amount: \"50000.00 PLN\"$" bob/opportunities/2025/lodz-brand.yaml &&
+	grep -q "^confidence: 5$" bob/opportunities/2025/lodz-brand.yaml &&
+	head -n 1 bob/opportunities/2025/lodz-brand.yaml | grep -q "^# Polish client" &&
+	crm -C bob check 2>err && grep -q "^0 errors" err
+'
+
+test_expect_success 'tags merge as sets, history as a union by date' '
+	git -C bob push -q origin main && git -C alice pull -q --no-edit origin main &&
+	crm -C alice tag cafe-ads +seo -facebook-ads >/dev/null &&
+	CRM_TODAY=2025-03-01 crm -C alice move cafe-ads negotiation >/dev/null &&
+	git -C alice push -q origin main &&
+	crm -C bob tag cafe-ads +branding >/dev/null &&
+	CRM_TODAY=2025-02-25 crm -C bob move cafe-ads negotiation >/dev/null &&
+	git -C bob pull -q --no-edit origin main &&
+	f=bob/opportunities/2025/cafe-ads.yaml &&
+	grep -q "^tags: \[branding, seo\]$" $f &&
+	grep "date:" $f | sed "s/.*date: \([0-9-]*\).*/\1/" >dates &&
+	printf "%s\n" 2025-02-01 2025-02-20 2025-02-25 2025-03-01 >expect &&
+	test_cmp expect dates
+'
+
+test_expect_success 'the same field changed two ways is a conflict crm check reports' '
+	git -C bob push -q origin main && git -C alice pull -q --no-edit origin main &&
+	crm -C alice set acme-corp city=Cork >/dev/null && git -C alice push -q origin main &&
+	crm -C bob set acme-corp city=Galway >/dev/null &&
+	crm -C bob set acme-corp email=new@acme.example >/dev/null &&
+	test_must_fail() { "$@" && return 1 || return 0; } &&
+	test_must_fail git -C bob pull -q --no-edit origin main 2>err &&
+	grep -q "1 field in conflict" err &&
+	grep -q "ours: Galway" bob/clients/acme-corp.yaml &&
+	grep -q "theirs: Cork" bob/clients/acme-corp.yaml &&
+	grep -q "^email: new@acme.example$" bob/clients/acme-corp.yaml &&
+	test_expect_code 1 crm -C bob check --no-source >out 2>/dev/null &&
+	grep -q "clients/acme-corp.yaml:3:3: error: field .city. has two values from a merge" out
+'
+
+test_expect_success 'crm resolve settles it; the merge then completes' '
+	git -C bob add clients/acme-corp.yaml && git -C bob commit -q --no-edit &&
+	crm -C bob resolve acme-corp city --theirs >out &&
+	grep -q "crm: resolve client/acme-corp city (theirs)" out &&
+	grep -q "^city: Cork$" bob/clients/acme-corp.yaml &&
+	crm -C bob check 2>err && grep -q "^0 errors" err &&
+	git -C bob push -q origin main
+'
+
+test_expect_success 'a record added on both sides with different fields merges' '
+	git -C alice pull -q --no-edit origin main &&
+	mkdir -p alice/clients bob/clients &&
+	printf "name: Nowy Klient\ncity: Poznań\n" >alice/clients/nowy.yaml &&
+	git -C alice add -A && git -C alice commit -q -m "add nowy" && git -C alice push -q origin main &&
+	git -C bob pull -q --no-edit origin main &&
+	printf "name: Nowy Klient\nemail: nowy@example.pl\n" >bob/clients/nowy2.yaml &&
+	git -C bob add -A && git -C bob commit -q -m "add nowy2" &&
+	git -C bob pull -q --no-edit origin main &&
+	test -f bob/clients/nowy.yaml && test -f bob/clients/nowy2.yaml
+'
+
+test_done
