@@ -11,6 +11,12 @@
  * and the loader's findings).  Returns the number of errors. */
 size_t crm_check_run(struct crm_index *idx, struct crm_diags *out);
 
+/* Checks one record on its own (fields, computed fields, time order; not
+ * the checks across records such as unique), adding findings to `out`.
+ * Used to check a file being edited before it is saved.  Returns the
+ * number of errors. */
+size_t crm_check_record(struct crm_index *idx, struct crm_record *rec, struct crm_diags *out);
+
 /* Every diagnostic code the tool can emit, NULL-terminated (the catalogue
  * test compares it with doc/diagnostics.md). */
 extern const char *const crm_check_codes[];

@@ -21,6 +21,8 @@ static const struct cli_command commands[] = {
 	{ "tag", cmd_tag, CLI_NEEDS_REPO | CLI_NEEDS_INDEX, "add (+x) and remove (-x) tags" },
 	{ "move", cmd_move, CLI_NEEDS_REPO | CLI_NEEDS_INDEX,
 	  "move a deal to a stage, recording its history" },
+	{ "edit", cmd_edit, CLI_NEEDS_REPO | CLI_NEEDS_INDEX,
+	  "edit a record in $EDITOR, checked before it is saved" },
 	{ "add", cmd_add, CLI_NEEDS_REPO | CLI_NEEDS_INDEX, "add a record, one commit" },
 	{ "rm", cmd_rm, CLI_NEEDS_REPO | CLI_NEEDS_INDEX, "delete a record nothing refers to" },
 	{ "mv", cmd_mv, CLI_NEEDS_REPO | CLI_NEEDS_INDEX,

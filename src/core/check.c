@@ -431,6 +431,20 @@ static void check_unique(struct checker *c, const struct crm_schema *s)
 	}
 }
 
+size_t crm_check_record(struct crm_index *idx, struct crm_record *rec, struct crm_diags *out)
+{
+	struct checker c = { idx, out, rec };
+	size_t before = out->errors;
+
+	if (!rec->root)
+		return 0;
+	check_fields(&c, rec->schema->fields, rec->schema->nfields, rec->root, true);
+	check_computed(&c);
+	check_time(&c);
+	crm_diags_sort(out);
+	return out->errors - before;
+}
+
 size_t crm_check_run(struct crm_index *idx, struct crm_diags *out)
 {
 	struct checker c = { idx, out, NULL };

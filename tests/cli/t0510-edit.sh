@@ -1,0 +1,59 @@
+#!/bin/sh
+# crm edit with scripted editors: a good edit commits; a bad one reopens
+# with the messages on top; unchanged or emptied aborts.
+. "$(dirname "$0")/lib.sh"
+
+test_expect_success 'set up' '
+	cp -R "$TEST_DATA/small" small &&
+	git -C small init -q && git -C small add -A && git -C small commit -q -m small
+'
+
+test_expect_success 'a valid edit is checked and committed' '
+	cat >ed-good <<-\EOF &&
+	#!/bin/sh
+	sed -i "s/^city: Dublin$/city: Cork/" "$1"
+	EOF
+	chmod +x ed-good &&
+	EDITOR="$TRASH/ed-good" crm -C small edit acme-corp >out &&
+	grep -q "crm: edit client/acme-corp" out &&
+	grep -q "^city: Cork$" small/clients/acme-corp.yaml &&
+	test -z "$(git -C small status --porcelain)"
+'
+
+test_expect_success 'an invalid edit reopens with the errors on top, then saves the fix' '
+	cat >ed-fix <<-\EOF &&
+	#!/bin/sh
+	# first round: break the email; second round: the messages are there, fix it
+	if grep -q "^# crm: line 3, column 8: .not-an-email. is not an email address" "$1"; then
+		sed -i "s/^email: not-an-email$/email: new@acme.example/" "$1"
+		echo second >>"$(dirname "$1")/../rounds"
+	else
+		sed -i "s/^email: .*/email: not-an-email/" "$1"
+		echo first >>"$(dirname "$1")/../rounds"
+	fi
+	EOF
+	chmod +x ed-fix &&
+	EDITOR="$TRASH/ed-fix" crm -C small edit client/acme-corp >out &&
+	printf "first\nsecond\n" >expect && test_cmp expect rounds &&
+	grep -q "^email: new@acme.example$" small/clients/acme-corp.yaml &&
+	! grep -q "# crm:" small/clients/acme-corp.yaml
+'
+
+test_expect_success 'saving unchanged or empty aborts without a commit' '
+	before=$(git -C small rev-parse HEAD) &&
+	EDITOR=true crm -C small edit acme-corp 2>err &&
+	grep -q "no change" err &&
+	printf "#!/bin/sh\n: >\"\$1\"\n" >ed-empty && chmod +x ed-empty &&
+	EDITOR="$TRASH/ed-empty" crm -C small edit acme-corp 2>err &&
+	grep -q "no change" err &&
+	test "$(git -C small rev-parse HEAD)" = "$before" &&
+	test -s small/clients/acme-corp.yaml &&
+	test -z "$(ls -a small | grep crm-edit)"
+'
+
+test_expect_success 'a failing editor changes nothing' '
+	test_expect_code 1 env EDITOR=false crm -C small edit acme-corp 2>err &&
+	grep -q "editor .false. failed" err
+'
+
+test_done
