@@ -68,4 +68,28 @@ int crm_git_config_get(struct crm_git *g, const char *key, char **out);
  * 12:00:00 +0200", or raw "@1717243200 +0000" / "1717243200 +0000". */
 int crm_git_parse_date(int64_t *when, int32_t *offset_min, const char *s);
 
+/* One change of one file, as crm_git_file_log reports it. */
+struct crm_git_change {
+	char id[41];
+	const char *author;
+	int64_t when;
+	int32_t offset_min;
+	const char *summary;          /* the commit message's first line */
+	const char *old_path;         /* NULL when the commit added the file */
+	const char *new_path;         /* NULL when the commit removed it */
+	const char *old_text, *new_text;
+	size_t old_len, new_len;
+};
+
+/* Calls cb for every first-parent commit from HEAD back (newest first) that
+ * changed `path` (relative to the work tree), following renames. */
+int crm_git_file_log(struct crm_git *g, const char *path,
+		     int (*cb)(const struct crm_git_change *c, void *payload), void *payload);
+
+/* Calls cb for every file below `prefix` whose content differs between
+ * revision `rev` (NULL: HEAD) and the work tree; texts as in the change
+ * (old from the revision, new from the work tree). */
+int crm_git_diff_workdir(struct crm_git *g, const char *rev, const char *prefix,
+			 int (*cb)(const struct crm_git_change *c, void *payload), void *payload);
+
 #endif

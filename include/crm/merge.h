@@ -18,4 +18,11 @@ int crm_merge_record(struct crm_buf *out, size_t *conflicts_out,
 		     const char *base, size_t base_len, const char *ours, size_t ours_len,
 		     const char *theirs, size_t theirs_len);
 
+/* Appends what changed between two versions of a record, one line per
+ * field, each starting with `indent`: "field: old -> new", "+field: new"
+ * or "-field: old" (values on one line, flow style).  Either text may be
+ * NULL (the record was added or removed).  *changes_out counts the lines. */
+int crm_record_diff(struct crm_buf *out, size_t *changes_out, const char *indent,
+		    const char *old_text, size_t old_len, const char *new_text, size_t new_len);
+
 #endif

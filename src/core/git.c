@@ -532,3 +532,207 @@ int crm_git_config_get(struct crm_git *g, const char *key, char **out)
 	*out = config_string(g->repo, key);
 	return *out ? 0 : CRM_ENOTFOUND;
 }
+
+static int blob_at(git_repository *repo, git_tree *tree, const char *path, git_blob **out)
+{
+	git_tree_entry *e = NULL;
+	int rc;
+	*out = NULL;
+	if (!tree || git_tree_entry_bypath(&e, tree, path) < 0)
+		return GIT_ENOTFOUND;
+	rc = git_blob_lookup(out, repo, git_tree_entry_id(e));
+	git_tree_entry_free(e);
+	return rc;
+}
+
+/* The path `path` had in the parent, when this commit renamed it. */
+static char *renamed_from(git_repository *repo, git_tree *ptree, git_tree *tree, const char *path)
+{
+	git_diff *diff = NULL;
+	git_diff_find_options fo;
+	char *old = NULL;
+	size_t i, n;
+
+	git_diff_find_options_init(&fo, GIT_DIFF_FIND_OPTIONS_VERSION);
+	fo.flags = GIT_DIFF_FIND_RENAMES;
+	if (git_diff_tree_to_tree(&diff, repo, ptree, tree, NULL) < 0 ||
+	    git_diff_find_similar(diff, &fo) < 0) {
+		git_diff_free(diff);
+		return NULL;
+	}
+	n = git_diff_num_deltas(diff);
+	for (i = 0; i < n && !old; i++) {
+		const git_diff_delta *d = git_diff_get_delta(diff, i);
+		if (d->status == GIT_DELTA_RENAMED && !strcmp(d->new_file.path, path))
+			old = strdup(d->old_file.path);
+	}
+	git_diff_free(diff);
+	return old;
+}
+
+static void fill_commit(struct crm_git_change *c, git_commit *commit)
+{
+	const git_signature *a = git_commit_author(commit);
+	git_oid_tostr(c->id, sizeof(c->id), git_commit_id(commit));
+	c->author = a->name;
+	c->when = (int64_t)a->when.time;
+	c->offset_min = a->when.offset;
+	c->summary = git_commit_summary(commit);
+}
+
+/* Reports `commit` when it changed *path; moves *path back across a rename.
+ * Sets *done once the file's creation is passed. */
+static int log_step(git_repository *repo, git_commit *commit, char **path, bool *done,
+		    int (*cb)(const struct crm_git_change *, void *), void *payload)
+{
+	git_commit *parent = NULL;
+	git_tree *tree = NULL, *ptree = NULL;
+	git_blob *nb = NULL, *ob = NULL;
+	struct crm_git_change c;
+	char *old = NULL;
+	int err = 0;
+
+	memset(&c, 0, sizeof(c));
+	git_commit_tree(&tree, commit);
+	if (git_commit_parentcount(commit) && !git_commit_parent(&parent, commit, 0))
+		git_commit_tree(&ptree, parent);
+	blob_at(repo, tree, *path, &nb);
+	blob_at(repo, ptree, *path, &ob);
+	if (nb && !ob)
+		old = renamed_from(repo, ptree, tree, *path);
+	if (old)
+		blob_at(repo, ptree, old, &ob);
+	if ((nb || ob) && (old || !(nb && ob && !git_oid_cmp(git_blob_id(nb), git_blob_id(ob))))) {
+		fill_commit(&c, commit);
+		c.new_path = nb ? *path : NULL;
+		c.old_path = ob ? (old ? old : *path) : NULL;
+		c.new_text = nb ? git_blob_rawcontent(nb) : NULL;
+		c.new_len = nb ? (size_t)git_blob_rawsize(nb) : 0;
+		c.old_text = ob ? git_blob_rawcontent(ob) : NULL;
+		c.old_len = ob ? (size_t)git_blob_rawsize(ob) : 0;
+		err = cb(&c, payload);
+	}
+	if (nb && !ob)
+		*done = true;   /* added here: nothing older to report */
+	if (old) {
+		free(*path);
+		*path = old;
+	}
+	git_blob_free(nb);
+	git_blob_free(ob);
+	git_tree_free(tree);
+	git_tree_free(ptree);
+	git_commit_free(parent);
+	return err;
+}
+
+int crm_git_file_log(struct crm_git *g, const char *path,
+		     int (*cb)(const struct crm_git_change *c, void *payload), void *payload)
+{
+	git_revwalk *walk = NULL;
+	git_oid id;
+	char *cur = strdup(path);
+	bool done = false;
+	int err = 0;
+
+	if (!cur || git_revwalk_new(&walk, g->repo) < 0) {
+		free(cur);
+		return git_fail(CRM_EIO, "cannot walk the history");
+	}
+	git_revwalk_sorting(walk, GIT_SORT_TOPOLOGICAL | GIT_SORT_TIME);
+	git_revwalk_simplify_first_parent(walk);
+	if (git_revwalk_push_head(walk) < 0)
+		done = true;   /* no commits yet */
+	while (!done && !err && !git_revwalk_next(&id, walk)) {
+		git_commit *c = NULL;
+		if (git_commit_lookup(&c, g->repo, &id) < 0)
+			err = git_fail(CRM_EIO, "cannot read a commit");
+		else
+			err = log_step(g->repo, c, &cur, &done, cb, payload);
+		git_commit_free(c);
+	}
+	git_revwalk_free(walk);
+	free(cur);
+	return err;
+}
+
+static int read_workdir_file(char **data, size_t *len, const char *workdir, const char *path)
+{
+	char full[4096];
+	FILE *f;
+	long n;
+
+	*data = NULL;
+	*len = 0;
+	snprintf(full, sizeof(full), "%s%s", workdir, path);
+	f = fopen(full, "rb");
+	if (!f)
+		return CRM_ENOTFOUND;
+	if (fseek(f, 0, SEEK_END) || (n = ftell(f)) < 0 || fseek(f, 0, SEEK_SET) ||
+	    !(*data = malloc((size_t)n + 1)) || fread(*data, 1, (size_t)n, f) != (size_t)n) {
+		fclose(f);
+		free(*data);
+		*data = NULL;
+		return crm_error_errno(CRM_EIO, "cannot read '%s'", full);
+	}
+	(*data)[n] = '\0';
+	*len = (size_t)n;
+	fclose(f);
+	return 0;
+}
+
+int crm_git_diff_workdir(struct crm_git *g, const char *rev, const char *prefix,
+			 int (*cb)(const struct crm_git_change *c, void *payload), void *payload)
+{
+	git_object *obj = NULL;
+	git_commit *commit = NULL;
+	git_tree *tree = NULL;
+	git_diff *diff = NULL;
+	git_diff_options opts;
+	char *spec = NULL;
+	size_t i, n;
+	int err = 0;
+
+	git_diff_options_init(&opts, GIT_DIFF_OPTIONS_VERSION);
+	opts.flags = GIT_DIFF_INCLUDE_UNTRACKED | GIT_DIFF_RECURSE_UNTRACKED_DIRS;
+	if (prefix && *prefix) {
+		spec = (char *)prefix;
+		opts.pathspec.strings = &spec;
+		opts.pathspec.count = 1;
+	}
+	if (git_revparse_single(&obj, g->repo, rev ? rev : "HEAD") < 0 ||
+	    git_object_peel((git_object **)&commit, obj, GIT_OBJECT_COMMIT) < 0 ||
+	    git_commit_tree(&tree, commit) < 0 ||
+	    git_diff_tree_to_workdir_with_index(&diff, g->repo, tree, &opts) < 0) {
+		err = git_fail(CRM_ENOTFOUND, "cannot compare with that revision");
+		goto done;
+	}
+	n = git_diff_num_deltas(diff);
+	for (i = 0; i < n && !err; i++) {
+		const git_diff_delta *d = git_diff_get_delta(diff, i);
+		struct crm_git_change c;
+		git_blob *ob = NULL;
+		char *nt = NULL;
+		size_t nl = 0;
+
+		memset(&c, 0, sizeof(c));
+		blob_at(g->repo, tree, d->old_file.path, &ob);
+		read_workdir_file(&nt, &nl, git_repository_workdir(g->repo), d->new_file.path);
+		c.old_path = ob ? d->old_file.path : NULL;
+		c.new_path = nt ? d->new_file.path : NULL;
+		c.old_text = ob ? git_blob_rawcontent(ob) : NULL;
+		c.old_len = ob ? (size_t)git_blob_rawsize(ob) : 0;
+		c.new_text = nt;
+		c.new_len = nl;
+		if (ob || nt)
+			err = cb(&c, payload);
+		free(nt);
+		git_blob_free(ob);
+	}
+done:
+	git_diff_free(diff);
+	git_tree_free(tree);
+	git_commit_free(commit);
+	git_object_free(obj);
+	return err;
+}

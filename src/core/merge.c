@@ -283,3 +283,54 @@ int crm_merge_record(struct crm_buf *out, size_t *conflicts_out,
 	crm_diags_release(&diags);
 	return err;
 }
+
+static void diff_line(struct crm_buf *out, const char *indent, const char *sign,
+		      const char *key, const struct crm_node *a, const struct crm_node *b)
+{
+	crm_buf_addf(out, "%s%s%s: ", indent, sign, key);
+	if (a)
+		crm_edit_render_flow(out, a);
+	if (a && b)
+		crm_buf_adds(out, " -> ");
+	if (b)
+		crm_edit_render_flow(out, b);
+	crm_buf_addch(out, '\n');
+}
+
+int crm_record_diff(struct crm_buf *out, size_t *changes_out, const char *indent,
+		    const char *old_text, size_t old_len, const char *new_text, size_t new_len)
+{
+	struct crm_arena arena = CRM_ARENA_INIT;
+	struct crm_diags diags;
+	struct version o, n, none;
+	const struct version *order[3];
+	const char **keys = NULL;
+	size_t nkeys = 0, i;
+	int err;
+
+	*changes_out = 0;
+	crm_diags_init(&diags);
+	err = parse_version(&o, &arena, &diags, old_text ? old_text : "", old_text ? old_len : 0,
+			    "the old");
+	if (!err)
+		err = parse_version(&n, &arena, &diags, new_text ? new_text : "",
+				    new_text ? new_len : 0, "the new");
+	none = o;
+	order[0] = &o;
+	order[1] = &n;
+	order[2] = &none;
+	if (!err)
+		err = collect_keys(&keys, &nkeys, order);
+	for (i = 0; i < nkeys && !err; i++) {
+		const struct crm_node *a = crm_node_get(o.root, keys[i]);
+		const struct crm_node *b = crm_node_get(n.root, keys[i]);
+		if (same(a, b) && (a != NULL) == (b != NULL))
+			continue;
+		diff_line(out, indent, !a ? "+" : !b ? "-" : "", keys[i], a, b);
+		(*changes_out)++;
+	}
+	free(keys);
+	crm_arena_release(&arena);
+	crm_diags_release(&diags);
+	return err;
+}
