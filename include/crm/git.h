@@ -9,6 +9,8 @@
 #include <stddef.h>
 #include <stdint.h>
 
+#include "crm/buf.h"
+
 struct crm_git;
 
 /* Opens the repository whose work tree contains `path` (searching
@@ -91,5 +93,39 @@ int crm_git_file_log(struct crm_git *g, const char *path,
  * (old from the revision, new from the work tree). */
 int crm_git_diff_workdir(struct crm_git *g, const char *rev, const char *prefix,
 			 int (*cb)(const struct crm_git_change *c, void *payload), void *payload);
+
+/* What crm_git_sync did. */
+struct crm_sync_result {
+	bool fetched;
+	bool fast_forward;
+	bool merged;                  /* a merge commit was made */
+	bool pushed;
+	bool up_to_date;
+	size_t field_conflicts;       /* fields the record merge left in conflict */
+	char conflict_path[1024];     /* a file git could not merge, if any */
+	char message[512];            /* the push's refusal, when there is one */
+};
+
+/* Registers crm's record merge (a function of the same signature as
+ * crm_merge_record) as libgit2's merge driver "crm", which .gitattributes
+ * names for *.yaml, for as long as `g` is open. */
+int crm_git_register_merge(struct crm_git *g, int (*merge)(struct crm_buf *out, size_t *conflicts,
+					const char *base, size_t base_len,
+					const char *ours, size_t ours_len,
+					const char *theirs, size_t theirs_len));
+
+/* Lists files below `prefix` with uncommitted changes (modified, added,
+ * deleted, untracked) through cb; returns how many. */
+int crm_git_dirty(struct crm_git *g, const char *prefix,
+		  int (*cb)(const char *path, void *payload), void *payload, size_t *count_out);
+
+/* Fetches `remote`, merges its branch of the same name into HEAD (a fast
+ * forward, or a merge commit with the record merge for *.yaml files), and
+ * when `push` is set and nothing conflicts, pushes HEAD back.  Credentials:
+ * the ssh agent, then $CRM_SSH_KEY or ~/.ssh/id_ed25519, id_ecdsa, id_rsa.
+ * A conflict is not an error: see result->field_conflicts and
+ * result->conflict_path. */
+int crm_git_sync(struct crm_git *g, const char *remote, bool push,
+		 struct crm_sync_result *result);
 
 #endif

@@ -2,6 +2,8 @@
  * file that includes git2.h; every libgit2 error is passed on with its own
  * message. */
 #include <git2.h>
+#include <git2/sys/merge.h>
+#include <unistd.h>
 #include <pthread.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -9,6 +11,7 @@
 #include <time.h>
 
 #include "crm/arena.h"
+#include "crm/buf.h"
 #include "crm/date.h"
 #include "crm/error.h"
 #include "crm/git.h"
@@ -734,5 +737,347 @@ done:
 	git_tree_free(tree);
 	git_commit_free(commit);
 	git_object_free(obj);
+	return err;
+}
+
+/* ---- sync: fetch, merge, push ---- */
+
+typedef int (*record_merge_fn)(struct crm_buf *out, size_t *conflicts, const char *base,
+			       size_t base_len, const char *ours, size_t ours_len,
+			       const char *theirs, size_t theirs_len);
+
+static record_merge_fn record_merge;
+static size_t merge_conflicts;
+
+static int read_entry(git_repository *repo, const git_index_entry *e, git_blob **out)
+{
+	*out = NULL;
+	return e ? git_blob_lookup(out, repo, &e->id) : 0;
+}
+
+static int driver_apply(git_merge_driver *self, const char **path_out, uint32_t *mode_out,
+			git_buf *merged_out, const char *filter_name,
+			const git_merge_driver_source *src)
+{
+	git_repository *repo = (git_repository *)git_merge_driver_source_repo(src);
+	const git_index_entry *o = git_merge_driver_source_ours(src);
+	const git_index_entry *t = git_merge_driver_source_theirs(src);
+	const git_index_entry *b = git_merge_driver_source_ancestor(src);
+	git_blob *ob = NULL, *tb = NULL, *bb = NULL;
+	struct crm_buf out = CRM_BUF_INIT;
+	size_t conflicts = 0;
+	int rc = GIT_PASSTHROUGH;
+
+	(void)self;
+	(void)filter_name;
+	if (!o || !t || read_entry(repo, o, &ob) || read_entry(repo, t, &tb) ||
+	    read_entry(repo, b, &bb))
+		goto done;
+	if (record_merge(&out, &conflicts, bb ? git_blob_rawcontent(bb) : "",
+			 bb ? (size_t)git_blob_rawsize(bb) : 0, git_blob_rawcontent(ob),
+			 (size_t)git_blob_rawsize(ob), git_blob_rawcontent(tb),
+			 (size_t)git_blob_rawsize(tb)))
+		goto done;   /* a version that does not parse: git's own conflict */
+	merge_conflicts += conflicts;
+	*path_out = o->path;
+	*mode_out = o->mode;
+	rc = git_buf_set(merged_out, out.ptr, out.len) < 0 ? -1 : 0;
+done:
+	crm_buf_release(&out);
+	git_blob_free(ob);
+	git_blob_free(tb);
+	git_blob_free(bb);
+	return rc;
+}
+
+static git_merge_driver crm_driver = { GIT_MERGE_DRIVER_VERSION, NULL, NULL, driver_apply };
+
+int crm_git_register_merge(struct crm_git *g, record_merge_fn merge)
+{
+	int rc;
+	/* registered drivers live until libgit2 shuts down, which happens when
+	 * the last crm_git is freed: hence the open repository */
+	(void)g;
+	record_merge = merge;
+	rc = git_merge_driver_register("crm", &crm_driver);
+	return rc < 0 && rc != GIT_EEXISTS ? git_fail(CRM_ERROR, "cannot register the merge driver")
+					  : 0;
+}
+
+int crm_git_dirty(struct crm_git *g, const char *prefix,
+		  int (*cb)(const char *path, void *payload), void *payload, size_t *count_out)
+{
+	git_status_options opts;
+	git_status_list *list = NULL;
+	char *spec = (char *)prefix;
+	size_t i, n;
+	int err = 0;
+
+	*count_out = 0;
+	git_status_options_init(&opts, GIT_STATUS_OPTIONS_VERSION);
+	opts.flags = GIT_STATUS_OPT_INCLUDE_UNTRACKED | GIT_STATUS_OPT_RECURSE_UNTRACKED_DIRS;
+	if (prefix && *prefix) {
+		opts.pathspec.strings = &spec;
+		opts.pathspec.count = 1;
+	}
+	if (git_status_list_new(&list, g->repo, &opts) < 0)
+		return git_fail(CRM_EIO, "cannot read the status");
+	n = git_status_list_entrycount(list);
+	for (i = 0; i < n && !err; i++) {
+		const git_status_entry *e = git_status_byindex(list, i);
+		const git_diff_delta *d = e->index_to_workdir ? e->index_to_workdir : e->head_to_index;
+		if (e->status == GIT_STATUS_CURRENT || e->status & GIT_STATUS_IGNORED || !d)
+			continue;
+		(*count_out)++;
+		if (cb)
+			err = cb(d->new_file.path ? d->new_file.path : d->old_file.path, payload);
+	}
+	git_status_list_free(list);
+	return err;
+}
+
+/* One payload for every callback of a fetch or push. */
+struct cred_state {
+	int attempt;
+	struct crm_sync_result *result;
+};
+
+static int try_key_file(git_credential **out, const char *user, const char *key)
+{
+	char pub[4096];
+	FILE *f = fopen(key, "r");
+	if (!f)
+		return -1;
+	fclose(f);
+	snprintf(pub, sizeof(pub), "%s.pub", key);
+	return git_credential_ssh_key_new(out, user, access(pub, R_OK) ? NULL : pub, key, NULL);
+}
+
+static int credentials(git_credential **out, const char *url, const char *user_from_url,
+		       unsigned int allowed, void *payload)
+{
+	struct cred_state *st = payload;
+	static const char *const keys[] = { "id_ed25519", "id_ecdsa", "id_rsa" };
+	const char *user = user_from_url ? user_from_url : "git";
+	const char *home = getenv("HOME"), *env_key = getenv("CRM_SSH_KEY");
+	char path[4096];
+
+	(void)url;
+	if (allowed & GIT_CREDENTIAL_USERNAME)
+		return git_credential_username_new(out, user);
+	if (!(allowed & GIT_CREDENTIAL_SSH_KEY))
+		return GIT_PASSTHROUGH;
+	/* each call is one more try: agent, then the key files in turn */
+	while (st->attempt < 5) {
+		int a = st->attempt++;
+		if (a == 0 && getenv("SSH_AUTH_SOCK"))
+			return git_credential_ssh_key_from_agent(out, user);
+		if (a == 1 && env_key && !try_key_file(out, user, env_key))
+			return 0;
+		if (a >= 2 && home) {
+			snprintf(path, sizeof(path), "%s/.ssh/%s", home, keys[a - 2]);
+			if (!try_key_file(out, user, path))
+				return 0;
+		}
+	}
+	git_error_set_str(GIT_ERROR_SSH, "no ssh credential was accepted (tried the agent, "
+			  "$CRM_SSH_KEY and ~/.ssh/id_*)");
+	return -1;
+}
+
+static int push_status(const char *refname, const char *status, void *data)
+{
+	struct crm_sync_result *r = ((struct cred_state *)data)->result;
+	if (status)
+		snprintf(r->message, sizeof(r->message), "%s: %s", refname, status);
+	return 0;
+}
+
+static int current_branch(git_repository *repo, char *out, size_t size)
+{
+	git_reference *head = NULL;
+	int rc = git_repository_head(&head, repo);
+	if (rc == GIT_EUNBORNBRANCH || rc < 0) {
+		git_reference_free(head);
+		return crm_error_set(CRM_ENOTFOUND, "there is no commit to sync yet");
+	}
+	if (!git_reference_is_branch(head)) {
+		git_reference_free(head);
+		return crm_error_set(CRM_EINVALID, "HEAD is detached; check out a branch first");
+	}
+	snprintf(out, size, "%s", git_reference_shorthand(head));
+	git_reference_free(head);
+	return 0;
+}
+
+static int fast_forward(git_repository *repo, const git_oid *target)
+{
+	git_checkout_options co;
+	git_object *obj = NULL;
+	git_reference *head = NULL, *moved = NULL;
+	int err = 0;
+
+	git_checkout_options_init(&co, GIT_CHECKOUT_OPTIONS_VERSION);
+	co.checkout_strategy = GIT_CHECKOUT_SAFE;
+	if (git_object_lookup(&obj, repo, target, GIT_OBJECT_COMMIT) < 0 ||
+	    git_checkout_tree(repo, obj, &co) < 0 || git_repository_head(&head, repo) < 0 ||
+	    git_reference_set_target(&moved, head, target, "crm sync: fast-forward") < 0)
+		err = git_fail(CRM_EIO, "cannot fast-forward");
+	git_reference_free(moved);
+	git_reference_free(head);
+	git_object_free(obj);
+	return err;
+}
+
+static int first_conflict(git_index *index, struct crm_sync_result *r)
+{
+	git_index_conflict_iterator *it = NULL;
+	const git_index_entry *a, *o, *t;
+	if (git_index_conflict_iterator_new(&it, index) < 0)
+		return 0;
+	if (!git_index_conflict_next(&a, &o, &t, it)) {
+		const git_index_entry *e = o ? o : t ? t : a;
+		snprintf(r->conflict_path, sizeof(r->conflict_path), "%s", e->path);
+	}
+	git_index_conflict_iterator_free(it);
+	return 0;
+}
+
+static int merge_commit(struct crm_git *g, const git_annotated_commit *theirs, const char *name,
+			struct crm_sync_result *r)
+{
+	git_merge_options mo;
+	git_checkout_options co;
+	git_index *index = NULL;
+	git_commit *ours = NULL, *other = NULL;
+	git_tree *tree = NULL;
+	git_signature *sig = NULL;
+	git_oid tree_id, id, head_id;
+	const git_commit *parents[2];
+	char *uname = NULL, *email = NULL;
+	char msg[600];
+	int err = 0;
+
+	git_merge_options_init(&mo, GIT_MERGE_OPTIONS_VERSION);
+	git_checkout_options_init(&co, GIT_CHECKOUT_OPTIONS_VERSION);
+	co.checkout_strategy = GIT_CHECKOUT_SAFE | GIT_CHECKOUT_ALLOW_CONFLICTS;
+	merge_conflicts = 0;
+	if (git_merge(g->repo, &theirs, 1, &mo, &co) < 0)
+		return git_fail(CRM_ECONFLICT, "cannot merge");
+	r->field_conflicts = merge_conflicts;
+	if (git_repository_index(&index, g->repo) < 0)
+		return git_fail(CRM_EIO, "cannot read the index");
+	if (git_index_has_conflicts(index)) {
+		first_conflict(index, r);
+		git_index_free(index);
+		return 0;   /* left for the user, with git's merge state */
+	}
+	snprintf(msg, sizeof(msg), "crm: sync: merge %s", name);
+	err = crm_git_identity(g, &uname, &email);
+	if (!err)
+		err = signature_for(&sig, g, uname, email, "GIT_COMMITTER_DATE");
+	if (!err && (git_index_write_tree(&tree_id, index) < 0 ||
+		     git_tree_lookup(&tree, g->repo, &tree_id) < 0 ||
+		     git_reference_name_to_id(&head_id, g->repo, "HEAD") < 0 ||
+		     git_commit_lookup(&ours, g->repo, &head_id) < 0 ||
+		     git_commit_lookup(&other, g->repo, git_annotated_commit_id(theirs)) < 0))
+		err = git_fail(CRM_EIO, "cannot write the merge");
+	parents[0] = ours;
+	parents[1] = other;
+	if (!err && git_commit_create(&id, g->repo, "HEAD", sig, sig, NULL, msg, tree, 2,
+				      parents) < 0)
+		err = git_fail(CRM_EIO, "cannot commit the merge");
+	if (!err) {
+		git_repository_state_cleanup(g->repo);
+		r->merged = true;
+	}
+	git_signature_free(sig);
+	git_tree_free(tree);
+	git_commit_free(ours);
+	git_commit_free(other);
+	git_index_free(index);
+	free(uname);
+	free(email);
+	return err;
+}
+
+static int merge_upstream(struct crm_git *g, const char *remote, const char *branch,
+			  struct crm_sync_result *r)
+{
+	git_reference *up = NULL;
+	git_annotated_commit *ac = NULL;
+	git_merge_analysis_t analysis;
+	git_merge_preference_t pref;
+	char name[512];
+	int err = 0;
+
+	snprintf(name, sizeof(name), "refs/remotes/%s/%s", remote, branch);
+	if (git_reference_lookup(&up, g->repo, name) < 0) {
+		r->up_to_date = true;   /* the remote has no such branch yet */
+		return 0;
+	}
+	if (git_annotated_commit_from_ref(&ac, g->repo, up) < 0 ||
+	    git_merge_analysis(&analysis, &pref, g->repo, (const git_annotated_commit **)&ac, 1) < 0)
+		err = git_fail(CRM_EIO, "cannot compare with the remote");
+	else if (analysis & GIT_MERGE_ANALYSIS_UP_TO_DATE)
+		r->up_to_date = true;
+	else if (analysis & GIT_MERGE_ANALYSIS_FASTFORWARD) {
+		err = fast_forward(g->repo, git_annotated_commit_id(ac));
+		r->fast_forward = !err;
+	} else {
+		snprintf(name, sizeof(name), "%s/%s", remote, branch);
+		err = merge_commit(g, ac, name, r);
+	}
+	git_annotated_commit_free(ac);
+	git_reference_free(up);
+	return err;
+}
+
+int crm_git_sync(struct crm_git *g, const char *remote_name, bool push,
+		 struct crm_sync_result *r)
+{
+	git_remote *remote = NULL;
+	git_fetch_options fo;
+	git_push_options po;
+	struct cred_state cs = { 0, r };
+	char branch[256], spec[600];
+	char *specs[1] = { spec };
+	git_strarray refspecs = { specs, 1 };
+	int err;
+
+	memset(r, 0, sizeof(*r));
+	cs.result = r;
+	err = current_branch(g->repo, branch, sizeof(branch));
+	if (err)
+		return err;
+	if (git_remote_lookup(&remote, g->repo, remote_name) < 0)
+		return crm_error_set(CRM_ENOTFOUND, "no remote '%s'; add one with 'git remote add "
+				     "%s URL'", remote_name, remote_name);
+	git_fetch_options_init(&fo, GIT_FETCH_OPTIONS_VERSION);
+	fo.callbacks.credentials = credentials;
+	fo.callbacks.payload = &cs;
+	if (git_remote_fetch(remote, NULL, &fo, "crm sync: fetch") < 0) {
+		err = git_fail(CRM_EIO, "cannot fetch");
+		goto done;
+	}
+	r->fetched = true;
+	err = merge_upstream(g, remote_name, branch, r);
+	if (err || !push || r->field_conflicts || r->conflict_path[0])
+		goto done;
+	git_push_options_init(&po, GIT_PUSH_OPTIONS_VERSION);
+	cs.attempt = 0;
+	po.callbacks.credentials = credentials;
+	po.callbacks.payload = &cs;
+	po.callbacks.push_update_reference = push_status;
+	snprintf(spec, sizeof(spec), "refs/heads/%s:refs/heads/%s", branch, branch);
+	if (git_remote_push(remote, &refspecs, &po) < 0)
+		err = git_fail(CRM_EIO, "cannot push");
+	else if (r->message[0])
+		err = crm_error_set(CRM_ECONFLICT, "the remote refused the push (%s); run 'crm "
+				    "sync' again", r->message);
+	else
+		r->pushed = true;
+done:
+	git_remote_free(remote);
 	return err;
 }
