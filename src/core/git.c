@@ -839,6 +839,7 @@ int crm_git_dirty(struct crm_git *g, const char *prefix,
 /* One payload for every callback of a fetch or push. */
 struct cred_state {
 	int attempt;
+	int port;                      /* of an ssh:// URL, for known_hosts */
 	struct crm_sync_result *result;
 };
 
@@ -882,6 +883,96 @@ static int credentials(git_credential **out, const char *url, const char *user_f
 	}
 	git_error_set_str(GIT_ERROR_SSH, "no ssh credential was accepted (tried the agent, "
 			  "$CRM_SSH_KEY and ~/.ssh/id_*)");
+	return -1;
+}
+
+/* Decodes standard base64 into out; returns the length, or 0 on bad input. */
+static size_t base64_decode(unsigned char *out, size_t cap, const char *in)
+{
+	static const char table[] =
+		"ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/";
+	uint32_t acc = 0;
+	size_t n = 0;
+	int bits = 0;
+
+	for (; *in && *in != '='; in++) {
+		const char *p = strchr(table, *in);
+		if (!p || !*in)
+			return 0;
+		acc = (acc << 6) | (uint32_t)(p - table);
+		bits += 6;
+		if (bits >= 8) {
+			bits -= 8;
+			if (n == cap)
+				return 0;
+			out[n++] = (unsigned char)(acc >> bits);
+		}
+	}
+	return n;
+}
+
+/* Does a known_hosts host field name `host` (on `port`)?  Hashed entries
+ * (|1|...) are not matched: use plain ones, or the agent's ssh config. */
+static bool host_matches(const char *field, size_t len, const char *host, int port)
+{
+	char want[300], item[300];
+	const char *p = field, *end = field + len;
+
+	if (port && port != 22)
+		snprintf(want, sizeof(want), "[%s]:%d", host, port);
+	else
+		snprintf(want, sizeof(want), "%s", host);
+	while (p < end) {
+		const char *comma = memchr(p, ',', (size_t)(end - p));
+		size_t n = comma ? (size_t)(comma - p) : (size_t)(end - p);
+		snprintf(item, sizeof(item), "%.*s", (int)n, p);
+		if (!strcmp(item, want))
+			return true;
+		p += n + 1;
+	}
+	return false;
+}
+
+/* The ssh host key must be in ~/.ssh/known_hosts (or $CRM_KNOWN_HOSTS),
+ * as OpenSSH would insist: an unknown key is refused with what to do. */
+static int check_host_key(git_cert *cert, int valid, const char *host, void *payload)
+{
+	struct cred_state *st = payload;
+	const git_cert_hostkey *hk = (const git_cert_hostkey *)cert;
+	const char *env = getenv("CRM_KNOWN_HOSTS"), *home = getenv("HOME");
+	unsigned char key[4096];
+	char path[4096], line[8192];
+	FILE *f;
+	bool ok = false;
+
+	if (cert->cert_type != GIT_CERT_HOSTKEY_LIBSSH2)
+		return valid ? 0 : GIT_PASSTHROUGH;
+	if (!(hk->type & GIT_CERT_SSH_RAW))
+		return GIT_PASSTHROUGH;
+	snprintf(path, sizeof(path), "%s%s", env ? env : home ? home : "",
+		 env ? "" : "/.ssh/known_hosts");
+	f = fopen(path, "r");
+	while (f && !ok && fgets(line, sizeof(line), f)) {
+		char *sp1 = strchr(line, ' '), *sp2, *nl;
+		size_t n;
+		if (!sp1 || line[0] == '#' || !host_matches(line, (size_t)(sp1 - line), host,
+							    st->port))
+			continue;
+		sp2 = strchr(sp1 + 1, ' ');
+		if (!sp2)
+			continue;
+		nl = strpbrk(sp2 + 1, " \n");
+		if (nl)
+			*nl = '\0';
+		n = base64_decode(key, sizeof(key), sp2 + 1);
+		ok = n == hk->hostkey_len && !memcmp(key, hk->hostkey, n);
+	}
+	if (f)
+		fclose(f);
+	if (ok)
+		return 0;
+	git_error_set_str(GIT_ERROR_SSH, "the host key of this server is not in your "
+			  "known_hosts; connect once with ssh to check and record it");
 	return -1;
 }
 
@@ -1039,7 +1130,8 @@ int crm_git_sync(struct crm_git *g, const char *remote_name, bool push,
 	git_remote *remote = NULL;
 	git_fetch_options fo;
 	git_push_options po;
-	struct cred_state cs = { 0, r };
+	struct cred_state cs = { 0, 0, r };
+	const char *url, *colon;
 	char branch[256], spec[600];
 	char *specs[1] = { spec };
 	git_strarray refspecs = { specs, 1 };
@@ -1053,7 +1145,12 @@ int crm_git_sync(struct crm_git *g, const char *remote_name, bool push,
 	if (git_remote_lookup(&remote, g->repo, remote_name) < 0)
 		return crm_error_set(CRM_ENOTFOUND, "no remote '%s'; add one with 'git remote add "
 				     "%s URL'", remote_name, remote_name);
+	url = git_remote_url(remote);
+	colon = url && !strncmp(url, "ssh://", 6) ? strchr(strchr(url + 6, '@') ?
+		strchr(url + 6, '@') : url + 6, ':') : NULL;
+	cs.port = colon ? (int)strtol(colon + 1, NULL, 10) : 0;
 	git_fetch_options_init(&fo, GIT_FETCH_OPTIONS_VERSION);
+	fo.callbacks.certificate_check = check_host_key;
 	fo.callbacks.credentials = credentials;
 	fo.callbacks.payload = &cs;
 	if (git_remote_fetch(remote, NULL, &fo, "crm sync: fetch") < 0) {
@@ -1069,6 +1166,7 @@ int crm_git_sync(struct crm_git *g, const char *remote_name, bool push,
 	po.callbacks.credentials = credentials;
 	po.callbacks.payload = &cs;
 	po.callbacks.push_update_reference = push_status;
+	po.callbacks.certificate_check = check_host_key;
 	snprintf(spec, sizeof(spec), "refs/heads/%s:refs/heads/%s", branch, branch);
 	if (git_remote_push(remote, &refspecs, &po) < 0)
 		err = git_fail(CRM_EIO, "cannot push");
