@@ -10,6 +10,7 @@
 #include "crm/diag.h"
 #include "crm/error.h"
 #include "crm/store.h"
+#include "crm/testhook.h"
 #include "crm/utf8.h"
 #include "index_internal.h"
 
@@ -89,6 +90,7 @@ int crm_txn_remove(struct crm_txn *t, const char *path)
 
 int crm_txn_commit(struct crm_txn *t, const char *message, char out_id[41])
 {
+	crm_test_pause("before-commit");
 	return crm_git_commit(t->git, out_id, (const char *const *)t->paths.ptr, t->paths.len,
 			      message);
 }

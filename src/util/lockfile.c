@@ -12,6 +12,7 @@
 #include "crm/buf.h"
 #include "crm/error.h"
 #include "crm/lockfile.h"
+#include "crm/testhook.h"
 
 static void free_paths(struct crm_lockfile *lk)
 {
@@ -101,6 +102,7 @@ int crm_lockfile_commit(struct crm_lockfile *lk)
 	/* keep the mode the user gave the file */
 	if (!stat(lk->path, &st))
 		fchmod(lk->fd, st.st_mode & 07777);
+	crm_test_pause("before-rename");
 	if (fsync(lk->fd))
 		err = crm_error_errno(CRM_EIO, "cannot flush '%s'", lk->lock_path);
 	if (close(lk->fd) && !err)

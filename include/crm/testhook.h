@@ -1,0 +1,9 @@
+/* Points where the test suite can freeze a process to kill it (git's test
+ * hooks do the same): with CRM_TEST_PAUSE=NAME in the environment, the
+ * process stops for a minute at the point named NAME.  Costs one getenv. */
+#ifndef CRM_TESTHOOK_H
+#define CRM_TESTHOOK_H
+
+void crm_test_pause(const char *point);
+
+#endif
