@@ -57,6 +57,17 @@ test_expect_success 'after crm resolve, sync pushes and both sides agree' '
 	crm -C alice check 2>err && grep -q "^0 errors" err
 '
 
+test_expect_success 'edited on one side, deleted on the other: reported, both kept' '
+	crm -C alice rm opportunity/acme-seo >/dev/null && crm -C alice sync >/dev/null &&
+	crm -C bob set acme-seo "amount=7000.00 EUR" >/dev/null &&
+	test_expect_code 1 crm -C bob sync 2>err &&
+	grep -q "git could not merge .opportunities/acme-seo.yaml." err &&
+	grep -q "^amount: \"7000.00 EUR\"$" bob/opportunities/acme-seo.yaml &&
+	git -C bob ls-files -u >unmerged && grep -q "opportunities/acme-seo.yaml" unmerged &&
+	git -C bob rm -q opportunities/acme-seo.yaml && git -C bob commit -q --no-edit &&
+	crm -C bob sync >out && grep -q pushed out
+'
+
 test_expect_success 'an unknown remote is reported' '
 	test_expect_code 1 crm -C alice sync --remote nowhere 2>err &&
 	grep -q "no remote .nowhere." err
