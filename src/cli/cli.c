@@ -5,6 +5,8 @@
 #include <stdlib.h>
 #include <string.h>
 #include <errno.h>
+#include <sys/wait.h>
+#include <unistd.h>
 
 #include "cli.h"
 
@@ -317,3 +319,122 @@ int cli_txn_finish(struct cli_ctx *ctx, struct crm_txn *txn, const char *message
 	printf("[%.8s] %s\n", id, message);
 	return EXIT_OK;
 }
+
+/* ---- editing a record in $VISUAL or $EDITOR ---- */
+
+static const char marker[] = "# crm: ";
+
+static const char *editor(void)
+{
+	const char *e = getenv("VISUAL");
+	if (!e || !*e)
+		e = getenv("EDITOR");
+	return e && *e ? e : "vi";
+}
+
+static int run_editor(const char *path)
+{
+	pid_t pid = fork();
+	int status;
+
+	if (pid < 0)
+		return crm_error_errno(CRM_EIO, "cannot start the editor");
+	if (pid == 0) {
+		/* through the shell, as git does, so EDITOR may carry options */
+		execl("/bin/sh", "sh", "-c", "$CRM_EDITOR \"$1\"", "sh", path, (char *)NULL);
+		_exit(127);
+	}
+	if (waitpid(pid, &status, 0) < 0 || !WIFEXITED(status) || WEXITSTATUS(status))
+		return crm_error_set(CRM_EIO, "the editor '%s' failed; nothing was changed", editor());
+	return 0;
+}
+
+/* The text without the comment lines crm put at its top. */
+static void strip_messages(struct crm_buf *text)
+{
+	struct crm_buf out = CRM_BUF_INIT;
+	const char *p = text->ptr;
+	while (!strncmp(p, marker, sizeof(marker) - 1)) {
+		const char *nl = strchr(p, '\n');
+		p = nl ? nl + 1 : p + strlen(p);
+	}
+	crm_buf_adds(&out, p);
+	crm_buf_release(text);
+	*text = out;
+}
+
+static bool blank(const struct crm_buf *b)
+{
+	size_t i;
+	for (i = 0; i < b->len; i++) {
+		if (!strchr(" \t\r\n", b->ptr[i]))
+			return false;
+	}
+	return true;
+}
+
+/* Findings for the edited text, as comment lines; empty when it is fine. */
+static void findings(struct crm_buf *out, struct cli_ctx *ctx, struct crm_record *orig,
+		     const struct crm_buf *text)
+{
+	struct crm_arena arena = CRM_ARENA_INIT;
+	struct crm_diags diags;
+	struct crm_record tmp = *orig;
+	size_t i;
+
+	crm_diags_init(&diags);
+	tmp.values = NULL;
+	tmp.state = NULL;
+	if (!crm_yaml_parse(&tmp.root, &arena, text->ptr, text->len, orig->path, &diags))
+		crm_check_record(ctx->idx, &tmp, &diags);
+	crm_buf_reset(out);
+	for (i = 0; i < diags.list.len; i++) {
+		const struct crm_diag *d = &diags.list.ptr[i];
+		if (d->severity != CRM_SEV_ERROR)
+			continue;
+		/* the lines below the messages keep their numbers in the file */
+		crm_buf_addf(out, "%sline %d, column %d: %s [%s]\n", marker, d->line, d->col,
+			     d->message, d->code);
+	}
+	if (out->len)
+		crm_buf_addf(out, "%sfix the errors above and save; save it unchanged or "
+			     "empty to abort\n", marker);
+	crm_diags_release(&diags);
+	crm_arena_release(&arena);
+}
+
+int cli_edit_in_editor(struct cli_ctx *ctx, struct crm_record *rec, const char *tmp,
+		       const struct crm_buf *original, struct crm_buf *result)
+{
+	struct crm_buf shown = CRM_BUF_INIT, messages = CRM_BUF_INIT;
+	int err = 0;
+
+	setenv("CRM_EDITOR", editor(), 1);
+	crm_buf_add(&shown, original->ptr, original->len);
+	for (;;) {
+		err = crm_write_file_atomic(tmp, shown.ptr, shown.len);
+		if (!err)
+			err = run_editor(tmp);
+		crm_buf_reset(result);
+		if (!err)
+			err = crm_buf_read_file(result, tmp, CRM_YAML_MAX_BYTES);
+		if (err)
+			break;
+		strip_messages(result);
+		if (blank(result) || (result->len == original->len &&
+				      !memcmp(result->ptr, original->ptr, result->len))) {
+			err = crm_error_set(CRM_ENOTFOUND, "no change; nothing was written");
+			break;
+		}
+		findings(&messages, ctx, rec, result);
+		if (!messages.len)
+			break;
+		crm_buf_reset(&shown);
+		crm_buf_add(&shown, messages.ptr, messages.len);
+		crm_buf_add(&shown, result->ptr, result->len);
+	}
+	crm_buf_release(&shown);
+	crm_buf_release(&messages);
+	return err;
+}
+

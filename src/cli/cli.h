@@ -122,6 +122,13 @@ void cli_edit_release(struct cli_edit *e);
  * releases it; returns an exit status. */
 int cli_txn_finish(struct cli_ctx *ctx, struct crm_txn *txn, const char *message, int err);
 
+/* Opens `original` (written to the file `tmp`) in $VISUAL or $EDITOR until
+ * it checks clean as record `rec`, reopening it with the errors as
+ * comments on top; *result receives the saved text.  CRM_ENOTFOUND when
+ * it was saved unchanged or empty (abort), CRM_EIO when the editor failed. */
+int cli_edit_in_editor(struct cli_ctx *ctx, struct crm_record *rec, const char *tmp,
+		       const struct crm_buf *original, struct crm_buf *result);
+
 /* Writes `buf` to stdout. */
 int cli_write(const struct crm_buf *buf);
 

@@ -2,10 +2,11 @@
  * name (or a short random id for names in other scripts), placed where its
  * folder stays small, in one commit. */
 #include <string.h>
+#include <unistd.h>
 
 #include "cli.h"
 
-static const char usage[] = "TYPE --set FIELD=VALUE... [--id ID]";
+static const char usage[] = "TYPE [--set FIELD=VALUE...] [--id ID]";
 
 /* The field that names a record: `name`, else `title`. */
 static const char *name_field(const struct crm_schema *s)
@@ -54,6 +55,66 @@ static int build_text(struct crm_buf *out, struct cli_ctx *ctx, const struct crm
 	return err;
 }
 
+/* The template the editor opens with: required fields to fill in, the
+ * others as comments that say their type and choices. */
+static void template_text(struct crm_buf *out, const struct crm_schema *s)
+{
+	size_t i, j;
+	crm_buf_addf(out, "# a new %s: fill in the fields, uncomment the ones you want; "
+		     "save it unchanged to abort\n", s->type);
+	for (i = 0; i < s->nfields; i++) {
+		const struct crm_field *f = &s->fields[i];
+		if (crm_field_is_computed(f) || f->type == CRM_F_LIST || f->type == CRM_F_MAP ||
+		    !strcmp(f->name, "created"))
+			continue;
+		crm_buf_addf(out, "%s%s:", f->required ? "" : "# ", f->name);
+		crm_buf_addf(out, "%*s# %s", (int)(16 - strlen(f->name) % 16), "",
+			     crm_field_type_name(f->type));
+		if (f->to)
+			crm_buf_addf(out, " to %s", f->to);
+		for (j = 0; j < f->nvalues; j++)
+			crm_buf_addf(out, "%s%s", j ? ", " : ": ", f->values[j]);
+		crm_buf_addch(out, '\n');
+	}
+}
+
+/* Text for the new record from the editor. */
+static int text_from_editor(struct crm_buf *text, struct cli_ctx *ctx,
+			    const struct crm_schema *s)
+{
+	struct crm_buf tmpl = CRM_BUF_INIT, tmp = CRM_BUF_INIT;
+	struct crm_record rec;
+	char date[16];
+	int err;
+
+	memset(&rec, 0, sizeof(rec));
+	rec.schema = s;
+	rec.id = "new";
+	rec.path = s->folder;
+	rec.added = -1;
+	template_text(&tmpl, s);
+	crm_buf_addf(&tmp, "%s/.crm-add-%s.yaml", ctx->repo.root, s->type);
+	err = cli_edit_in_editor(ctx, &rec, tmp.ptr, &tmpl, text);
+	unlink(tmp.ptr);
+	if (!err && !strncmp(text->ptr, "# a new ", 8)) {
+		/* the template's instructions are no part of the record */
+		const char *nl = strchr(text->ptr, '\n');
+		struct crm_buf rest = CRM_BUF_INIT;
+		crm_buf_adds(&rest, nl ? nl + 1 : "");
+		crm_buf_release(text);
+		*text = rest;
+	}
+	if (!err && crm_schema_field(s, "created") && !strstr(text->ptr, "created:")) {
+		crm_date_format(date, sizeof(date), crm_index_today(ctx->idx));
+		if (text->len && text->ptr[text->len - 1] != '\n')
+			crm_buf_addch(text, '\n');
+		crm_buf_addf(text, "created: %s\n", date);
+	}
+	crm_buf_release(&tmpl);
+	crm_buf_release(&tmp);
+	return err;
+}
+
 int cmd_add(struct cli_ctx *ctx, int argc, char **argv)
 {
 	struct cli_list sets = { NULL, 0, 0 };
@@ -73,13 +134,19 @@ int cmd_add(struct cli_ctx *ctx, int argc, char **argv)
 
 	if (rc)
 		return rc == CLI_HELP_SHOWN ? EXIT_OK : EXIT_USAGE;
-	if (argc != 1 || !sets.len) {
+	if (argc != 1) {
 		cli_usage(stderr, "add", usage, opts);
 		cli_list_release(&sets);
 		return EXIT_USAGE;
 	}
 	s = cli_find_type(ctx, argv[0]);
-	err = s ? build_text(&text, ctx, s, &sets, crm_index_today(ctx->idx)) : CRM_EUSAGE;
+	err = !s ? CRM_EUSAGE : sets.len ? build_text(&text, ctx, s, &sets, crm_index_today(ctx->idx))
+					 : text_from_editor(&text, ctx, s);
+	if (err == CRM_ENOTFOUND) {
+		fprintf(stderr, "crm add: nothing to add; no record was made\n");
+		rc = EXIT_OK;
+		goto done;
+	}
 	if (!err && want_id && (!crm_id_valid(want_id, strlen(want_id)) ||
 				crm_index_find(ctx->idx, s->type, want_id)))
 		err = crm_error_set(CRM_EUSAGE, "'%s' is not a free, valid id", want_id);

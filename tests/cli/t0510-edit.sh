@@ -56,4 +56,26 @@ test_expect_success 'a failing editor changes nothing' '
 	grep -q "editor .false. failed" err
 '
 
+test_expect_success 'add without values opens a template made from the schema' '
+	cat >ed-add <<-\EOF &&
+	#!/bin/sh
+	grep -q "^name: *# text" "$1" || exit 1
+	grep -q "^# email: *# email" "$1" || exit 1
+	sed -i "s/^name:.*/name: Zakład Pogrzebowy/; s/^# email:.*/email: biuro@zp.example/" "$1"
+	EOF
+	chmod +x ed-add &&
+	EDITOR="$TRASH/ed-add" crm -C small add client >out &&
+	grep -q "crm: add client/zaklad-pogrzebowy" out &&
+	f=$(find small/clients -name zaklad-pogrzebowy.yaml) &&
+	grep -q "^email: biuro@zp.example$" "$f" &&
+	head -n 1 "$f" | grep -q "^name: Zakład Pogrzebowy$"
+'
+
+test_expect_success 'add with the template saved unchanged makes nothing' '
+	before=$(git -C small rev-parse HEAD) &&
+	EDITOR=true crm -C small add client 2>err &&
+	grep -q "nothing to add" err &&
+	test "$(git -C small rev-parse HEAD)" = "$before"
+'
+
 test_done
