@@ -854,6 +854,46 @@ static int try_key_file(git_credential **out, const char *user, const char *key)
 	return git_credential_ssh_key_new(out, user, access(pub, R_OK) ? NULL : pub, key, NULL);
 }
 
+/* Asks git's credential helpers (`git credential fill`), as git itself
+ * does for https: the helpers the user configured answer. */
+static int helper_credentials(git_credential **out, const char *url, const char *user)
+{
+	char tmpl[] = "/tmp/crm-cred-XXXXXX", cmd[128], line[1024];
+	char name[1024] = "", pass[1024] = "";
+	FILE *f, *p;
+	int fd, rc = -1;
+
+	fd = mkstemp(tmpl);
+	if (fd < 0)
+		return -1;
+	f = fdopen(fd, "w");
+	if (!f) {
+		close(fd);
+		unlink(tmpl);
+		return -1;
+	}
+	fprintf(f, "url=%s\n", url);
+	if (user)
+		fprintf(f, "username=%s\n", user);
+	fputc('\n', f);
+	fclose(f);
+	/* never prompt on a terminal from inside crm: helpers only */
+	snprintf(cmd, sizeof(cmd), "GIT_TERMINAL_PROMPT=0 git credential fill <%s 2>/dev/null", tmpl);
+	p = popen(cmd, "r");
+	while (p && fgets(line, sizeof(line), p)) {
+		line[strcspn(line, "\n")] = '\0';
+		if (!strncmp(line, "username=", 9))
+			snprintf(name, sizeof(name), "%s", line + 9);
+		else if (!strncmp(line, "password=", 9))
+			snprintf(pass, sizeof(pass), "%s", line + 9);
+	}
+	if (p && !pclose(p) && name[0] && pass[0])
+		rc = git_credential_userpass_plaintext_new(out, name, pass);
+	unlink(tmpl);
+	memset(pass, 0, sizeof(pass));
+	return rc;
+}
+
 static int credentials(git_credential **out, const char *url, const char *user_from_url,
 		       unsigned int allowed, void *payload)
 {
@@ -866,6 +906,14 @@ static int credentials(git_credential **out, const char *url, const char *user_f
 	(void)url;
 	if (allowed & GIT_CREDENTIAL_USERNAME)
 		return git_credential_username_new(out, user);
+	if (allowed & GIT_CREDENTIAL_USERPASS_PLAINTEXT) {
+		/* one try: a helper that answers wrongly would answer the same */
+		if (st->attempt++ == 0 && !helper_credentials(out, url, user_from_url))
+			return 0;
+		git_error_set_str(GIT_ERROR_HTTP, "no credentials accepted; configure a git "
+				  "credential helper (git config credential.helper ...)");
+		return -1;
+	}
 	if (!(allowed & GIT_CREDENTIAL_SSH_KEY))
 		return GIT_PASSTHROUGH;
 	/* each call is one more try: agent, then the key files in turn */

@@ -1,0 +1,46 @@
+#!/bin/sh
+# crm sync over http with basic authentication answered by git's credential
+# helpers (a `store` helper here), against git http-backend on 127.0.0.1.
+. "$(dirname "$0")/lib.sh"
+
+command -v python3 >/dev/null || test_skip_all "python3 is needed for the test server"
+port=$((40000 + $$ % 20000))
+
+test_expect_success 'start a smart-HTTP server with basic authentication' '
+	cp -R "$TEST_DATA/small" seed &&
+	printf "*.yaml merge=crm\n" >seed/.gitattributes &&
+	git -C seed init -q && git -C seed add -A && git -C seed commit -q -m seed &&
+	git clone -q --bare seed remote.git &&
+	git -C remote.git config http.receivepack true &&
+	python3 "$TEST_TOP/tests/cli/http-git-server.py" "$TRASH" $port alice s3cret &
+	echo $! >server.pid &&
+	for i in $(seq 1 50); do
+		git ls-remote "http://alice:s3cret@127.0.0.1:$port/remote.git" >/dev/null 2>&1 && break
+		sleep 0.1
+	done
+'
+trap 'kill $(cat "$TRASH/server.pid" 2>/dev/null) 2>/dev/null; cd /; rm -rf "$TRASH"' EXIT
+
+test_expect_success 'clones whose credentials come from a git credential helper' '
+	printf "http://alice:s3cret@127.0.0.1:%s\n" $port >"$HOME/.git-credentials" &&
+	git config --global credential.helper store &&
+	git clone -q "http://127.0.0.1:$port/remote.git" alice &&
+	git clone -q "http://127.0.0.1:$port/remote.git" bob
+'
+
+test_expect_success 'sync fetches, merges and pushes over http' '
+	crm -C alice set acme-corp city=Cork >/dev/null &&
+	crm -C alice sync >out && grep -q pushed out &&
+	crm -C bob set acme-corp email=b@acme.example >/dev/null &&
+	crm -C bob sync >out && grep -q "merged from origin; pushed" out &&
+	git -C remote.git show main:clients/acme-corp.yaml >final &&
+	grep -q "^city: Cork$" final && grep -q "^email: b@acme.example$" final
+'
+
+test_expect_success 'wrong credentials are refused with what to do' '
+	printf "http://alice:wrong@127.0.0.1:%s\n" $port >"$HOME/.git-credentials" &&
+	test_expect_code 1 crm -C alice sync 2>err &&
+	grep -q "credential" err
+'
+
+test_done
