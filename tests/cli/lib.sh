@@ -33,6 +33,7 @@ export PATH
 crm() {
 	if [ "${CRM_VALGRIND:-}" = 1 ]; then
 		valgrind -q --leak-check=full --errors-for-leak-kinds=definite,indirect \
+			--suppressions="$TEST_TOP/tests/valgrind.supp" \
 			--error-exitcode=99 "$CRM_BIN" "$@"
 	else
 		"$CRM_BIN" "$@"
