@@ -172,6 +172,13 @@ static int merge_key(struct crm_buf *block, bool *keep, size_t *conflicts, const
 	const struct crm_node *tv = crm_node_get(t->root, key);
 
 	*keep = false;
+	if (!b->root->count && !same(ov, tv)) {
+		/* added on both sides with the same id: perhaps two different
+		 * things; every field they disagree on is for a person to settle */
+		conflict_block(block, key, bv, ov, tv);
+		(*conflicts)++;
+		return 0;
+	}
 	if (same(ov, tv) || same(bv, tv)) {
 		*keep = true;
 		return 0;

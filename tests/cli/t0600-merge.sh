@@ -77,4 +77,18 @@ test_expect_success 'a record added on both sides with different fields merges' 
 	test -f bob/clients/nowy.yaml && test -f bob/clients/nowy2.yaml
 '
 
+test_expect_success 'the same id added on both sides is reported, both versions kept' '
+	git -C bob push -q origin main && git -C alice pull -q --no-edit origin main &&
+	printf "name: Acme Polska\ncity: Kraków\n" >alice/clients/acme-pl.yaml &&
+	git -C alice add -A && git -C alice commit -q -m "add acme-pl" && git -C alice push -q origin main &&
+	printf "name: Acme Polska\ncity: Gdańsk\n" >bob/clients/acme-pl.yaml &&
+	git -C bob add -A && git -C bob commit -q -m "add acme-pl too" &&
+	test_must_fail() { "$@" && return 1 || return 0; } &&
+	test_must_fail git -C bob pull -q --no-edit origin main 2>err &&
+	grep -q "ours: Gdańsk" bob/clients/acme-pl.yaml &&
+	grep -q "theirs: Kraków" bob/clients/acme-pl.yaml &&
+	test_expect_code 1 crm -C bob check --no-source >out 2>/dev/null &&
+	grep -q "acme-pl.yaml.*merge-conflict" out
+'
+
 test_done

@@ -75,8 +75,14 @@ static void test_merge__history_union_by_date(void)
 static void test_merge__added_on_both_sides(void)
 {
 	struct crm_buf out = CRM_BUF_INIT;
-	CHECK_INT(0, merge(&out, "", "name: N\ncity: P\n", "name: N\nemail: n@x.example\n"));
-	CHECK_STR("name: N\ncity: P\nemail: n@x.example\n", out.ptr);
+	/* the same id added twice may be two different things: every field
+	 * the two disagree on is reported, agreeing ones merge */
+	CHECK_INT(2, merge(&out, "", "name: N\ncity: P\n", "name: N\nemail: n@x.example\n"));
+	CHECK_STR("name: N\ncity:\n  conflict:\n    ours: P\n    theirs: ~\n    base: ~\n"
+		  "email:\n  conflict:\n    ours: ~\n    theirs: n@x.example\n    base: ~\n",
+		  out.ptr);
+	crm_buf_reset(&out);
+	CHECK_INT(0, merge(&out, "", "name: N\n", "name: N\n"));
 	crm_buf_release(&out);
 }
 
