@@ -65,6 +65,11 @@ const struct crm_field *crm_schema_field(const struct crm_schema *s, const char 
 /* The field named `name` among `fields`. */
 const struct crm_field *crm_fields_find(const struct crm_field *fields, size_t n,
 					const char *name);
+/* The field of `s` whose name is closest to `name` (at most two edits
+ * away), for did-you-mean messages; NULL when none is close. */
+const char *crm_schema_suggest_field(const struct crm_schema *s, const char *name);
+/* The same among `n` fields (the entries of a list field). */
+const char *crm_fields_suggest(const struct crm_field *fields, size_t n, const char *name);
 const char *crm_field_type_name(enum crm_field_type t);
 /* CRM_F__COUNT when `name` is no field type. */
 enum crm_field_type crm_field_type_parse(const char *name);

@@ -306,6 +306,24 @@ void cli_edit_release(struct cli_edit *e)
 	crm_arena_release(&e->arena);
 }
 
+int cli_edit_commit(struct cli_ctx *ctx, struct cli_edit *e, const char *message, int err)
+{
+	struct crm_txn txn;
+	int rc;
+
+	if (err) {
+		cli_error(ctx->command, "%s", crm_error_last());
+		cli_edit_release(e);
+		return EXIT_USAGE;
+	}
+	err = crm_txn_begin(&txn, &ctx->repo);
+	if (!err)
+		err = crm_store_write_record(&txn, e->path, e->text.ptr, e->text.len);
+	rc = cli_txn_finish(ctx, &txn, message, err);
+	cli_edit_release(e);
+	return rc;
+}
+
 int cli_txn_finish(struct cli_ctx *ctx, struct crm_txn *txn, const char *message, int err)
 {
 	char id[41];

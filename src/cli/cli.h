@@ -118,6 +118,11 @@ int cli_edit_open(struct cli_edit *e, struct cli_ctx *ctx, const char *path);
 int cli_edit_replace(struct cli_edit *e, struct crm_buf *next);
 void cli_edit_release(struct cli_edit *e);
 
+/* Writes the edited record and commits it with `message` in one
+ * transaction (or reports `err`, an edit that already failed); releases
+ * the edit; returns an exit status. */
+int cli_edit_commit(struct cli_ctx *ctx, struct cli_edit *e, const char *message, int err);
+
 /* Commits the transaction with `message`, prints "[abcd1234] message" and
  * releases it; returns an exit status. */
 int cli_txn_finish(struct cli_ctx *ctx, struct crm_txn *txn, const char *message, int err);

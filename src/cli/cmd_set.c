@@ -75,7 +75,6 @@ int cmd_set(struct cli_ctx *ctx, int argc, char **argv)
 	const struct cli_option opts[] = { { NULL, 0, 0, NULL, NULL, NULL } };
 	struct crm_buf msg = CRM_BUF_INIT;
 	struct cli_edit e;
-	struct crm_txn txn;
 	struct crm_record *rec;
 	bool bad_type = false;
 	int i, err = 0, rc = cli_parse("set", usage, opts, argc, argv, &argc);
@@ -101,17 +100,7 @@ int cmd_set(struct cli_ctx *ctx, int argc, char **argv)
 		err = apply_one(ctx, &e, rec->schema, argv[i], eq + 1);
 		crm_buf_addf(&msg, "%s %s=%s", i > 1 ? "," : "", argv[i], eq + 1);
 	}
-	if (err) {
-		cli_error("set", "%s", crm_error_last());
-		cli_edit_release(&e);
-		crm_buf_release(&msg);
-		return EXIT_USAGE;
-	}
-	err = crm_txn_begin(&txn, &ctx->repo);
-	if (!err)
-		err = crm_store_write_record(&txn, rec->path, e.text.ptr, e.text.len);
-	rc = cli_txn_finish(ctx, &txn, msg.ptr, err);
-	cli_edit_release(&e);
+	rc = cli_edit_commit(ctx, &e, msg.ptr, err);
 	crm_buf_release(&msg);
 	return rc;
 }

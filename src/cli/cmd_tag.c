@@ -57,7 +57,6 @@ int cmd_tag(struct cli_ctx *ctx, int argc, char **argv)
 	struct crm_buf msg = CRM_BUF_INIT, next = CRM_BUF_INIT;
 	const char *tags[256];
 	struct cli_edit e;
-	struct crm_txn txn;
 	struct crm_record *rec;
 	bool bad_type = false;
 	size_t n = 0;
@@ -86,19 +85,10 @@ int cmd_tag(struct cli_ctx *ctx, int argc, char **argv)
 	if (!err)
 		err = cli_edit_replace(&e, &next);
 	crm_buf_release(&next);
-	if (err) {
-		cli_error("tag", "%s", crm_error_last());
-		cli_edit_release(&e);
-		return EXIT_USAGE;
-	}
 	crm_buf_addf(&msg, "crm: tag %s/%s", rec->schema->type, rec->id);
 	for (i = 1; i < argc; i++)
 		crm_buf_addf(&msg, " %s", argv[i]);
-	err = crm_txn_begin(&txn, &ctx->repo);
-	if (!err)
-		err = crm_store_write_record(&txn, rec->path, e.text.ptr, e.text.len);
-	rc = cli_txn_finish(ctx, &txn, msg.ptr, err);
-	cli_edit_release(&e);
+	rc = cli_edit_commit(ctx, &e, msg.ptr, err);
 	crm_buf_release(&msg);
 	return rc;
 }

@@ -10,7 +10,6 @@ int cmd_unset(struct cli_ctx *ctx, int argc, char **argv)
 	const struct cli_option opts[] = { { NULL, 0, 0, NULL, NULL, NULL } };
 	struct crm_buf msg = CRM_BUF_INIT, next = CRM_BUF_INIT;
 	struct cli_edit e;
-	struct crm_txn txn;
 	struct crm_record *rec;
 	bool bad_type = false;
 	int i, err, rc = cli_parse("unset", usage, opts, argc, argv, &argc);
@@ -38,17 +37,7 @@ int cmd_unset(struct cli_ctx *ctx, int argc, char **argv)
 		crm_buf_addf(&msg, " %s", argv[i]);
 	}
 	crm_buf_release(&next);
-	if (err) {
-		cli_error("unset", "%s", crm_error_last());
-		cli_edit_release(&e);
-		crm_buf_release(&msg);
-		return EXIT_USAGE;
-	}
-	err = crm_txn_begin(&txn, &ctx->repo);
-	if (!err)
-		err = crm_store_write_record(&txn, rec->path, e.text.ptr, e.text.len);
-	rc = cli_txn_finish(ctx, &txn, msg.ptr, err);
-	cli_edit_release(&e);
+	rc = cli_edit_commit(ctx, &e, msg.ptr, err);
 	crm_buf_release(&msg);
 	return rc;
 }

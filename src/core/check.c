@@ -279,21 +279,14 @@ static void check_one_field(struct checker *c, const struct crm_field *f,
 static void check_unknown_keys(struct checker *c, const struct crm_field *fields, size_t n,
 			       const struct crm_node *map, bool top)
 {
-	size_t i, j;
+	size_t i;
 	for (i = 0; i < map->count; i++) {
 		const struct crm_node *k = map->pairs[i].key;
-		const char *best = NULL;
-		size_t best_d = 3;
+		const char *best;
 
 		if (find_field(fields, n, k->text, top))
 			continue;
-		for (j = 0; j < n; j++) {
-			size_t d = crm_edit_distance(k->text, fields[j].name, 2);
-			if (d < best_d) {
-				best_d = d;
-				best = fields[j].name;
-			}
-		}
+		best = crm_fields_suggest(fields, n, k->text);
 		if (best)
 			report(c, k, CRM_SEV_WARNING, "unknown-field",
 			       "unknown field '%s' (did you mean '%s'?)", k->text, best);

@@ -94,20 +94,6 @@ static int parse_dates(struct term *t, const char *rhs)
 	return 0;
 }
 
-static const char *field_suggestion(const struct crm_schema *s, const char *name)
-{
-	size_t i, best_d = 3;
-	const char *best = NULL;
-	for (i = 0; i < s->nfields; i++) {
-		size_t d = crm_edit_distance(name, s->fields[i].name, 2);
-		if (d < best_d) {
-			best_d = d;
-			best = s->fields[i].name;
-		}
-	}
-	return best;
-}
-
 static int bad_value(const char *term, const char *what, const char *field)
 {
 	return crm_error_set(CRM_EUSAGE, "filter '%s': '%s' is not %s", term, what, field);
@@ -189,7 +175,7 @@ static int parse_term(struct term *t, struct crm_index *idx, const struct crm_sc
 	f = crm_schema_field(s, t->field);
 	if (!f && strcmp(t->field, "id") && strcmp(t->field, "created") &&
 	    strcmp(t->field, "outcome") && strcmp(t->field, "tags")) {
-		const char *hint = field_suggestion(s, t->field);
+		const char *hint = crm_schema_suggest_field(s, t->field);
 		if (hint)
 			return crm_error_set(CRM_EUSAGE, "unknown field '%s' (did you mean '%s'?)",
 					     t->field, hint);
@@ -496,7 +482,7 @@ int crm_records_sort(struct crm_record **recs, size_t n, struct crm_index *idx,
 		k->field = k->desc ? tok + 1 : tok;
 		if (!crm_schema_field(s, k->field) && strcmp(k->field, "id") &&
 		    strcmp(k->field, "created") && strcmp(k->field, "outcome")) {
-			const char *hint = field_suggestion(s, k->field);
+			const char *hint = crm_schema_suggest_field(s, k->field);
 			err = hint ? crm_error_set(CRM_EUSAGE, "cannot sort by unknown field '%s' "
 						   "(did you mean '%s'?)", k->field, hint)
 				   : crm_error_set(CRM_EUSAGE, "cannot sort by unknown field '%s'",

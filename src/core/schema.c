@@ -9,6 +9,7 @@
 #include "crm/formula.h"
 #include "crm/node.h"
 #include "crm/schema.h"
+#include "crm/utf8.h"
 
 static const char *const type_names[CRM_F__COUNT] = {
 	"text", "email", "phone", "url", "date", "datetime", "number", "integer",
@@ -280,6 +281,25 @@ const struct crm_field *crm_fields_find(const struct crm_field *fields, size_t n
 			return &fields[i];
 	}
 	return NULL;
+}
+
+const char *crm_fields_suggest(const struct crm_field *fields, size_t n, const char *name)
+{
+	size_t i, best_d = 3;
+	const char *best = NULL;
+	for (i = 0; i < n; i++) {
+		size_t d = crm_edit_distance(name, fields[i].name, 2);
+		if (d < best_d) {
+			best_d = d;
+			best = fields[i].name;
+		}
+	}
+	return best;
+}
+
+const char *crm_schema_suggest_field(const struct crm_schema *s, const char *name)
+{
+	return crm_fields_suggest(s->fields, s->nfields, name);
 }
 
 const struct crm_field *crm_schema_field(const struct crm_schema *s, const char *name)

@@ -193,20 +193,6 @@ int crm_store_new_path(struct crm_buf *out, const struct crm_schema *s, const ch
 	return crm_buf_addf(out, "%s/%04d/%s.yaml", s->folder, y, id);
 }
 
-static const char *suggest_field(const struct crm_schema *s, const char *name)
-{
-	size_t i, best_d = 3;
-	const char *best = NULL;
-	for (i = 0; i < s->nfields; i++) {
-		size_t d = crm_edit_distance(name, s->fields[i].name, 2);
-		if (d < best_d) {
-			best_d = d;
-			best = s->fields[i].name;
-		}
-	}
-	return best;
-}
-
 static int validate_ref(struct crm_index *idx, const struct crm_field *f, const char *value)
 {
 	const char *target = f->to, *id = value, *slash = strchr(value, '/');
@@ -236,7 +222,7 @@ int crm_store_validate(struct crm_index *idx, const struct crm_schema *s,
 	const char *hint;
 
 	if (!f) {
-		hint = suggest_field(s, field);
+		hint = crm_schema_suggest_field(s, field);
 		if (hint)
 			return crm_error_set(CRM_EINVALID, "%s has no field '%s' (did you mean "
 					     "'%s'?)", s->type, field, hint);
