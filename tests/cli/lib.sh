@@ -79,6 +79,14 @@ test_expect_code() {
 	fi
 }
 
+# shared_remote DIR: DIR (a copy of a test data repository, merge=crm for
+# records) committed and pushed into a bare remote.git in the trash folder.
+shared_remote() {
+	printf "*.yaml merge=crm\n" >"$1/.gitattributes" &&
+	git -C "$1" init -q && git -C "$1" add -A && git -C "$1" commit -q -m seed &&
+	git clone -q --bare "$1" "$TRASH/remote.git"
+}
+
 test_done() {
 	echo "$((test_count - test_failed)) passed, $test_failed failed"
 	[ "$test_failed" = 0 ]

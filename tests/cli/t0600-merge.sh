@@ -4,10 +4,7 @@
 . "$(dirname "$0")/lib.sh"
 
 test_expect_success 'a shared repository and two clones' '
-	cp -R "$TEST_DATA/small" seed &&
-	printf "*.yaml merge=crm\n" >seed/.gitattributes &&
-	git -C seed init -q && git -C seed add -A && git -C seed commit -q -m seed &&
-	git clone -q --bare seed remote.git &&
+	cp -R "$TEST_DATA/small" seed && shared_remote seed &&
 	git clone -q "file://$TRASH/remote.git" alice &&
 	git clone -q "file://$TRASH/remote.git" bob &&
 	crm init alice >/dev/null && crm init bob >/dev/null &&

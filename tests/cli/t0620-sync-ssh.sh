@@ -37,10 +37,7 @@ test_expect_success 'start sshd on 127.0.0.1 with temporary keys' '
 trap 'kill $(cat "$TRASH/ssh/sshd.pid" 2>/dev/null) 2>/dev/null; cd /; rm -rf "$TRASH"' EXIT
 
 test_expect_success 'a remote over ssh:// and two clones of it' '
-	cp -R "$TEST_DATA/small" seed &&
-	printf "*.yaml merge=crm\n" >seed/.gitattributes &&
-	git -C seed init -q && git -C seed add -A && git -C seed commit -q -m seed &&
-	git clone -q --bare seed remote.git &&
+	cp -R "$TEST_DATA/small" seed && shared_remote seed &&
 	git clone -q remote.git alice && git clone -q remote.git bob &&
 	url="ssh://$me@127.0.0.1:$port$TRASH/remote.git" &&
 	git -C alice remote set-url origin "$url" && git -C bob remote set-url origin "$url"

@@ -7,10 +7,7 @@ command -v python3 >/dev/null || test_skip_all "python3 is needed for the test s
 port=$((40000 + $$ % 20000))
 
 test_expect_success 'start a smart-HTTP server with basic authentication' '
-	cp -R "$TEST_DATA/small" seed &&
-	printf "*.yaml merge=crm\n" >seed/.gitattributes &&
-	git -C seed init -q && git -C seed add -A && git -C seed commit -q -m seed &&
-	git clone -q --bare seed remote.git &&
+	cp -R "$TEST_DATA/small" seed && shared_remote seed &&
 	git -C remote.git config http.receivepack true &&
 	python3 "$TEST_TOP/tests/cli/http-git-server.py" "$TRASH" $port alice s3cret &
 	echo $! >server.pid &&
