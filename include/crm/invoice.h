@@ -1,0 +1,72 @@
+/* Invoice totals per EN 16931 (SPEC section 5), computed exactly: line nets
+ * rounded to the currency's minor unit, VAT per category and rate computed
+ * once on the sum of that group's nets, allowances and charges, and the
+ * document totals BT-106 to BT-115.  Rounding is half away from zero. */
+#ifndef CRM_INVOICE_H
+#define CRM_INVOICE_H
+
+#include <stdbool.h>
+#include <stddef.h>
+
+#include "crm/decimal.h"
+
+enum crm_discount_kind { CRM_DISCOUNT_NONE, CRM_DISCOUNT_PERCENT, CRM_DISCOUNT_AMOUNT };
+
+struct crm_invoice_line {
+	crm_dec quantity;
+	crm_dec unit_price;
+	crm_dec per;                   /* base quantity the price is for; 0 = 1 */
+	enum crm_discount_kind discount_kind;
+	crm_dec discount;              /* percent (10 = 10%) or an amount */
+	crm_dec charge;                /* an amount added to the line */
+	bool net_given;                /* use `net` as written (BT-131) */
+	crm_dec net;                   /* out: the line net, rounded */
+	const char *category;          /* VAT category code: S, Z, E, AE, ... */
+	crm_dec rate;                  /* VAT percent */
+};
+
+struct crm_invoice_adjustment {
+	bool is_charge;                /* document charge, else allowance */
+	bool is_percent;
+	crm_dec amount;                /* when !is_percent */
+	crm_dec percent;               /* of `base` (default: the sum of line nets) */
+	bool has_base;
+	crm_dec base;
+	const char *category;
+	crm_dec rate;
+};
+
+#define CRM_INVOICE_MAX_RATES 16
+
+struct crm_vat_row {
+	char category[4];
+	crm_dec rate;                  /* BT-119 */
+	crm_dec taxable;               /* BT-116 */
+	crm_dec tax;                   /* BT-117 */
+};
+
+struct crm_invoice_totals {
+	crm_dec line_total;            /* BT-106 */
+	crm_dec allowance_total;       /* BT-107 */
+	crm_dec charge_total;          /* BT-108 */
+	crm_dec tax_exclusive_total;   /* BT-109 */
+	crm_dec tax_total;             /* BT-110 */
+	crm_dec tax_inclusive_total;   /* BT-112 */
+	crm_dec paid_total;            /* BT-113 */
+	crm_dec rounding;              /* BT-114 */
+	crm_dec due_total;             /* BT-115 */
+	struct crm_vat_row rows[CRM_INVOICE_MAX_RATES];
+	size_t nrows;                  /* in order of first appearance */
+};
+
+/* Computes every total for a currency with `exponent` minor digits (EUR 2,
+ * JPY 0, KWD 3).  Fills each line's `net`.  `paid` and `rounding` may be
+ * zero.  0, CRM_EOVERFLOW, or CRM_EINVALID (more than 16 VAT groups, a
+ * category that must be 0% with another rate, a negative base quantity),
+ * with the message set. */
+int crm_invoice_compute(struct crm_invoice_totals *out, int exponent,
+			struct crm_invoice_line *lines, size_t nlines,
+			const struct crm_invoice_adjustment *adj, size_t nadj,
+			crm_dec paid, crm_dec rounding);
+
+#endif
