@@ -69,4 +69,15 @@ int crm_invoice_compute(struct crm_invoice_totals *out, int exponent,
 			const struct crm_invoice_adjustment *adj, size_t nadj,
 			crm_dec paid, crm_dec rounding);
 
+struct crm_index;
+struct crm_record;
+
+/* An invoice record's figures: its currency and every total, from its
+ * lines (unit price and tax defaulting to the line's product), document
+ * allowances and charges, and payments; VAT categories and rates come from
+ * crm.ini's [tax] sections.  CRM_EINVALID with the message naming the line
+ * and field when something cannot be computed. */
+int crm_invoice_of_record(struct crm_invoice_totals *out, char currency[4],
+			  struct crm_index *idx, struct crm_record *inv);
+
 #endif

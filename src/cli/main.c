@@ -30,6 +30,8 @@ static const struct cli_command commands[] = {
 	{ "log", cmd_log, CLI_NEEDS_REPO | CLI_NEEDS_INDEX,
 	  "a record's history from git, field by field" },
 	{ "diff", cmd_diff, CLI_NEEDS_REPO, "uncommitted changes as records and fields" },
+	{ "invoice", cmd_invoice, CLI_NEEDS_REPO | CLI_NEEDS_INDEX,
+	  "show totals, issue with the next number, record status and payments" },
 	{ "sync", cmd_sync, CLI_NEEDS_REPO,
 	  "fetch, merge records field by field, push" },
 	{ "resolve", cmd_resolve, CLI_NEEDS_REPO | CLI_NEEDS_INDEX,

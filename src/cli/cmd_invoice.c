@@ -1,0 +1,330 @@
+/* crm invoice show|issue|status|pay: invoices with totals computed per EN
+ * 16931, gap-free numbering, statuses and payments, each change one commit. */
+#include <stdlib.h>
+#include <string.h>
+
+#include "cli.h"
+#include "crm/invoice.h"
+
+static const char usage[] =
+	"show ID [--json] | issue ID [--series NAME] | status ID draft|sent|paid|rejected | "
+	"pay ID AMOUNT [--date D]";
+
+static struct crm_record *find_invoice(struct cli_ctx *ctx, const char *id)
+{
+	struct crm_record *r = crm_index_find(ctx->idx, "invoice", id);
+	if (!r) {
+		const char *hint = crm_index_suggest(ctx->idx, "invoice", id);
+		if (hint)
+			cli_error("invoice", "no invoice '%s' (did you mean '%s'?)", id, hint);
+		else
+			cli_error("invoice", "no invoice '%s'", id);
+	}
+	return r;
+}
+
+/* An amount with at least the currency's minor digits ("0.00"). */
+static void amount_text(char *buf, size_t size, crm_dec v, const char *cur)
+{
+	struct crm_money m;
+	m.amount = v;
+	snprintf(m.currency, sizeof(m.currency), "%s", cur);
+	crm_money_format_amount(buf, size, &m);
+}
+
+static void money_json(struct crm_buf *out, const char *key, crm_dec v, const char *cur)
+{
+	char amount[64];
+	amount_text(amount, sizeof(amount), v, cur);
+	crm_buf_addf(out, "  \"%s\": {\"amount\": \"%s\", \"currency\": \"%s\"},\n", key, amount, cur);
+}
+
+static int show_json(struct crm_record *r, const struct crm_invoice_totals *t, const char *cur)
+{
+	struct crm_buf out = CRM_BUF_INIT;
+	const char *number = crm_node_text(r->root, "number");
+	char rate[32];
+	size_t i;
+	int err;
+
+	crm_buf_adds(&out, "{\n  \"id\": ");
+	crm_buf_add_json_string(&out, r->id);
+	crm_buf_adds(&out, ",\n  \"number\": ");
+	if (number)
+		crm_buf_add_json_string(&out, number);
+	else
+		crm_buf_adds(&out, "null");
+	crm_buf_addf(&out, ",\n  \"currency\": \"%s\",\n", cur);
+	money_json(&out, "line_total", t->line_total, cur);
+	money_json(&out, "allowance_total", t->allowance_total, cur);
+	money_json(&out, "charge_total", t->charge_total, cur);
+	money_json(&out, "tax_exclusive_total", t->tax_exclusive_total, cur);
+	money_json(&out, "tax_total", t->tax_total, cur);
+	money_json(&out, "tax_inclusive_total", t->tax_inclusive_total, cur);
+	money_json(&out, "paid_total", t->paid_total, cur);
+	money_json(&out, "due_total", t->due_total, cur);
+	crm_buf_adds(&out, "  \"vat_breakdown\": [");
+	for (i = 0; i < t->nrows; i++) {
+		char a[64], b[64];
+		crm_dec_format_trim(rate, sizeof(rate), t->rows[i].rate);
+		amount_text(a, sizeof(a), t->rows[i].taxable, cur);
+		amount_text(b, sizeof(b), t->rows[i].tax, cur);
+		crm_buf_addf(&out, "%s\n    {\"category\": \"%s\", \"rate\": %s, \"taxable\": "
+			     "{\"amount\": \"%s\", \"currency\": \"%s\"}, \"tax\": {\"amount\": \"%s\", "
+			     "\"currency\": \"%s\"}}", i ? "," : "", t->rows[i].category, rate, a, cur,
+			     b, cur);
+	}
+	crm_buf_adds(&out, t->nrows ? "\n  ]\n}\n" : "]\n}\n");
+	err = cli_write(&out);
+	crm_buf_release(&out);
+	return err ? EXIT_USAGE : EXIT_OK;
+}
+
+static void row(const char *label, crm_dec v, const char *cur)
+{
+	char a[64];
+	amount_text(a, sizeof(a), v, cur);
+	printf("%-28s %14s %s\n", label, a, cur);
+}
+
+static int show_text(struct cli_ctx *ctx, struct crm_record *r,
+		     const struct crm_invoice_totals *t, const char *cur)
+{
+	const char *number = crm_node_text(r->root, "number");
+	const char *status = crm_node_text(r->root, "status");
+	struct crm_buf cell = CRM_BUF_INIT;
+	char label[64], rate[32];
+	size_t i;
+
+	crm_render_cell(&cell, ctx->idx, r, "client_name");
+	printf("invoice %s  (%s)  %s\n", number ? number : "(draft)", r->path,
+	       status ? status : "draft");
+	printf("client  %s\n\n", cell.len ? cell.ptr : crm_node_text(r->root, "client"));
+	row("line total", t->line_total, cur);
+	if (!crm_dec_is_zero(t->allowance_total))
+		row("allowances", crm_dec_neg(t->allowance_total), cur);
+	if (!crm_dec_is_zero(t->charge_total))
+		row("charges", t->charge_total, cur);
+	row("total without VAT", t->tax_exclusive_total, cur);
+	for (i = 0; i < t->nrows; i++) {
+		crm_dec_format_trim(rate, sizeof(rate), t->rows[i].rate);
+		snprintf(label, sizeof(label), "VAT %s %s%% on", t->rows[i].category, rate);
+		row(label, t->rows[i].taxable, cur);
+		row("", t->rows[i].tax, cur);
+	}
+	row("VAT", t->tax_total, cur);
+	row("total", t->tax_inclusive_total, cur);
+	row("paid", t->paid_total, cur);
+	row("due", t->due_total, cur);
+	crm_buf_release(&cell);
+	return EXIT_OK;
+}
+
+static int cmd_show_invoice(struct cli_ctx *ctx, struct crm_record *r, bool json)
+{
+	struct crm_invoice_totals t;
+	char cur[4];
+	if (!r->root || crm_invoice_of_record(&t, cur, ctx->idx, r)) {
+		cli_error("invoice", "%s: %s", r->path, r->root ? crm_error_last() : "does not parse");
+		return EXIT_PROBLEMS;
+	}
+	return json ? show_json(r, &t, cur) : show_text(ctx, r, &t, cur);
+}
+
+/* The highest number issued in a series, from every invoice's `number`. */
+static long highest_number(struct cli_ctx *ctx, const char *prefix)
+{
+	struct crm_record **recs;
+	size_t n, i, plen = strlen(prefix);
+	long best = 0;
+
+	recs = crm_index_records(ctx->idx, "invoice", &n);
+	for (i = 0; i < n; i++) {
+		const char *num = recs[i]->root ? crm_node_text(recs[i]->root, "number") : NULL;
+		char *end;
+		long v;
+		if (!num || strncmp(num, prefix, plen))
+			continue;
+		v = strtol(num + plen, &end, 10);
+		if (!*end && v > best)
+			best = v;
+	}
+	return best;
+}
+
+static int issue(struct cli_ctx *ctx, struct crm_record *r, const char *series_name)
+{
+	const struct crm_series *series = crm_config_series(&ctx->repo.config, series_name);
+	struct crm_buf number = CRM_BUF_INIT, id = CRM_BUF_INIT, path = CRM_BUF_INIT;
+	struct crm_buf msg = CRM_BUF_INIT, next = CRM_BUF_INIT;
+	struct crm_invoice_totals t;
+	struct cli_edit e;
+	struct crm_txn txn;
+	char cur[4], today[16];
+	size_t i;
+	int err;
+
+	if (!series) {
+		cli_error("invoice", "no numbering series '%s' in crm.ini ([invoice%s%s%s])",
+			  series_name ? series_name : "", series_name ? " \"" : "",
+			  series_name ? series_name : "", series_name ? "\"" : "");
+		return EXIT_USAGE;
+	}
+	if (crm_node_text(r->root, "number")) {
+		cli_error("invoice", "%s is already issued as %s; correct it with a credit note",
+			  r->id, crm_node_text(r->root, "number"));
+		return EXIT_PROBLEMS;
+	}
+	if (!crm_node_get(r->root, "lines") || crm_invoice_of_record(&t, cur, ctx->idx, r)) {
+		cli_error("invoice", "cannot issue %s: %s", r->id,
+			  crm_node_get(r->root, "lines") ? crm_error_last() : "it has no lines");
+		return EXIT_PROBLEMS;
+	}
+	if (!ctx->repo.config.org_name || !ctx->repo.config.org_address ||
+	    !ctx->repo.config.org_vat_id) {
+		cli_error("invoice", "cannot issue: an EU VAT invoice carries the seller's name, "
+			  "address and VAT id: set name, address and vat_id in crm.ini's [org]");
+		return EXIT_PROBLEMS;
+	}
+	crm_buf_addf(&number, "%s%0*ld", series->prefix, series->digits,
+		     highest_number(ctx, series->prefix) + 1);
+	for (i = 0; i < number.len; i++)
+		crm_buf_addch(&id, number.ptr[i] >= 'A' && number.ptr[i] <= 'Z' ? number.ptr[i] + 32
+			      : (number.ptr[i] == '/' || number.ptr[i] == '_') ? '-' : number.ptr[i]);
+	crm_date_format(today, sizeof(today), crm_index_today(ctx->idx));
+	err = cli_edit_open(&e, ctx, r->path);
+	if (!err)
+		err = crm_edit_set(&next, e.text.ptr, e.text.len, e.root, "number", number.ptr);
+	if (!err)
+		err = cli_edit_replace(&e, &next);
+	if (!err && !crm_node_text(e.root, "date"))
+		err = crm_edit_set(&next, e.text.ptr, e.text.len, e.root, "date", today);
+	if (!err && next.len)
+		err = cli_edit_replace(&e, &next);
+	crm_store_new_path(&path, r->schema, id.ptr, crm_index_today(ctx->idx));
+	crm_buf_addf(&msg, "crm: issue invoice/%s as %s", r->id, number.ptr);
+	if (!err)
+		err = crm_txn_begin(&txn, &ctx->repo);
+	if (!err) {
+		/* the file takes the number's name: the draft id goes */
+		err = crm_store_write_record(&txn, path.ptr, e.text.ptr, e.text.len);
+		if (!err)
+			err = crm_txn_remove(&txn, r->path);
+		err = cli_txn_finish(ctx, &txn, msg.ptr, err);
+	} else {
+		cli_error("invoice", "%s", crm_error_last());
+		err = EXIT_USAGE;
+	}
+	cli_edit_release(&e);
+	crm_buf_release(&number);
+	crm_buf_release(&id);
+	crm_buf_release(&path);
+	crm_buf_release(&msg);
+	crm_buf_release(&next);
+	return err;
+}
+
+static int set_status(struct cli_ctx *ctx, struct crm_record *r, const char *status)
+{
+	struct crm_buf msg = CRM_BUF_INIT, next = CRM_BUF_INIT;
+	struct cli_edit e;
+	int err, rc;
+
+	err = crm_store_validate(ctx->idx, r->schema, "status", status);
+	if (!err)
+		err = cli_edit_open(&e, ctx, r->path);
+	else
+		memset(&e, 0, sizeof(e));
+	if (!err)
+		err = crm_edit_set(&next, e.text.ptr, e.text.len, e.root, "status", status);
+	if (!err)
+		err = cli_edit_replace(&e, &next);
+	crm_buf_addf(&msg, "crm: invoice %s status %s", r->id, status);
+	rc = cli_edit_commit(ctx, &e, msg.ptr, err);
+	crm_buf_release(&msg);
+	crm_buf_release(&next);
+	return rc;
+}
+
+static int pay(struct cli_ctx *ctx, struct crm_record *r, const char *amount, const char *date)
+{
+	struct crm_buf msg = CRM_BUF_INIT, next = CRM_BUF_INIT, entry = CRM_BUF_INIT;
+	struct crm_invoice_totals t;
+	struct crm_money m;
+	struct cli_edit e;
+	char cur[4], today[16], fmt[64];
+	int err, rc;
+
+	memset(&e, 0, sizeof(e));
+	err = crm_invoice_of_record(&t, cur, ctx->idx, r);
+	if (!err)
+		err = crm_money_parse(&m, amount, cur);
+	if (!err && strcmp(m.currency, cur))
+		err = crm_error_set(CRM_EUSAGE, "the invoice is in %s, not %s", cur, m.currency);
+	if (!date) {
+		crm_date_format(today, sizeof(today), crm_index_today(ctx->idx));
+		date = today;
+	}
+	if (!err) {
+		m.amount = crm_dec_normalize(m.amount);
+		crm_money_format(fmt, sizeof(fmt), &m);
+		crm_buf_addf(&entry, "date: %s, amount: \"%s\"", date, fmt);
+		err = cli_edit_open(&e, ctx, r->path);
+	}
+	if (!err)
+		err = crm_edit_append_entry(&next, e.text.ptr, e.text.len, e.root, "payments",
+					    entry.ptr);
+	if (!err)
+		err = cli_edit_replace(&e, &next);
+	/* paid follows from payments that cover the total */
+	if (!err && crm_dec_cmp(m.amount, t.due_total) >= 0) {
+		err = crm_edit_set(&next, e.text.ptr, e.text.len, e.root, "status", "paid");
+		if (!err)
+			err = cli_edit_replace(&e, &next);
+	}
+	crm_buf_addf(&msg, "crm: invoice %s payment %s", r->id, err ? amount : fmt);
+	rc = cli_edit_commit(ctx, &e, msg.ptr, err);
+	crm_buf_release(&msg);
+	crm_buf_release(&next);
+	crm_buf_release(&entry);
+	return rc;
+}
+
+int cmd_invoice(struct cli_ctx *ctx, int argc, char **argv)
+{
+	bool json = false;
+	const char *series = NULL, *date = NULL;
+	const struct cli_option opts[] = {
+		{ "json", 0, CLI_OPT_FLAG, &json, NULL, "show: totals as JSON (EN 16931 names)" },
+		{ "series", 0, CLI_OPT_STRING, &series, "NAME", "issue: the numbering series" },
+		{ "date", 'd', CLI_OPT_STRING, &date, "DATE", "pay: the payment's date" },
+		{ NULL, 0, 0, NULL, NULL, NULL }
+	};
+	struct crm_record *r;
+	crm_date d;
+	int rc = cli_parse("invoice", usage, opts, argc, argv, &argc);
+
+	if (rc)
+		return rc == CLI_HELP_SHOWN ? EXIT_OK : EXIT_USAGE;
+	if (argc < 2) {
+		cli_usage(stderr, "invoice", usage, opts);
+		return EXIT_USAGE;
+	}
+	if (date && crm_date_parse(&d, date, strlen(date))) {
+		cli_error("invoice", "%s", crm_error_last());
+		return EXIT_USAGE;
+	}
+	r = find_invoice(ctx, argv[1]);
+	if (!r)
+		return EXIT_PROBLEMS;
+	if (!strcmp(argv[0], "show") && argc == 2)
+		return cmd_show_invoice(ctx, r, json);
+	if (!strcmp(argv[0], "issue") && argc == 2)
+		return issue(ctx, r, series);
+	if (!strcmp(argv[0], "status") && argc == 3)
+		return set_status(ctx, r, argv[2]);
+	if (!strcmp(argv[0], "pay") && argc == 3)
+		return pay(ctx, r, argv[2], date);
+	cli_usage(stderr, "invoice", usage, opts);
+	return EXIT_USAGE;
+}
