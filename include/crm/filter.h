@@ -17,6 +17,24 @@
 
 struct crm_filter;
 
+/* The details:
+ *  - A term is [-|!]NAME OP VALUE, NAME matching [a-z_][a-z0-9_.]* and OP
+ *    the longest of = == != > >= < <= ~ : at the first character after
+ *    NAME.  Any other term is free text: it matches when the id or a
+ *    text-like field as written (text, email, phone, url, enum, stage,
+ *    user, ref, items of tags and refs) contains it, case-insensitively.
+ *  - NAME:VALUE on tags, refs and files means the list holds VALUE; on
+ *    other fields it is =.  tag:x is tags:x.  list.field (history.stage=won)
+ *    matches when some entry of the list does.  created is the record's
+ *    crm_record_created; outcome the outcome of its stage.
+ *  - A month, a year or a range A..B is a period: = inside it, != outside,
+ *    > after its end, >= from its start, < before its start, <= up to its
+ *    end.  Ranges work for numbers, money and stages too; in "1000..5000
+ *    USD" the bare end takes the other end's currency.
+ *  - NULL as in SQL: a record whose value is absent, empty, does not parse
+ *    or cannot be converted (no rate) matches no term on that field, !=
+ *    included; only a negated term (-amount>0, -tag:seo) selects it. */
+
 /* Parses the terms for records of schema `s`.  On a bad term returns
  * CRM_EUSAGE with a message that quotes the term and says what is wrong
  * ("unknown field 'amout' (did you mean 'amount'?)", "'abc' is not a

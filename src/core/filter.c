@@ -1,6 +1,8 @@
 /* The filter language of crm ls and the reports (see include/crm/filter.h):
  * terms are parsed once against the schema, so a typo fails before any
- * record is read, then matched per record on typed values. */
+ * record is read, then matched per record on typed values.  Also the one
+ * ordering of values that --sort and the reports share. */
+#include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -8,40 +10,112 @@
 #include "crm/error.h"
 #include "crm/filter.h"
 #include "crm/utf8.h"
-#include "index_internal.h"
 
-enum term_op { OP_EQ, OP_NE, OP_LT, OP_LE, OP_GT, OP_GE, OP_CONTAINS, OP_HAS, OP_TEXT };
+enum term_op { OP_EQ, OP_NE, OP_LT, OP_LE, OP_GT, OP_GE, OP_CONTAINS, OP_HAS };
 
-enum term_kind { T_TEXT, T_NUMBER, T_MONEY, T_DATE, T_STAGE, T_LIST };
+/* How a term compares, decided at parse time from the field's type. */
+enum term_kind {
+	K_FREE,     /* no field: free text in every text-like field */
+	K_TEXT,     /* text, email, phone, url, enum, user, ref, id, outcome */
+	K_LIST,     /* tags, refs, files: the items of the list */
+	K_ORDER,    /* numbers, money, dates: between bounds */
+	K_STAGE,    /* stage names by their place in the pipeline */
+	K_ANY       /* formulas and lookups through any-type refs: by value */
+};
+
+/* Where a term's value comes from. */
+enum term_source {
+	SRC_FIELD,    /* crm_index_value: stored, lookup, formula, outcome */
+	SRC_ID,
+	SRC_CREATED,  /* crm_record_created */
+	SRC_RAW,      /* owner, notes: every type has them, schema or not */
+	SRC_ITEM      /* "history.stage": a field of a list field's entries */
+};
+
+/* One end of the right-hand side in each reading the field's type allows
+ * (formulas get every reading that parses and use the value's). */
+struct bound {
+	bool set;                   /* false: the open end of "A.." or "..B" */
+	bool has_num, has_money, has_base, has_date, has_instant;
+	crm_dec num;                /* numbers, percent fractions, stage places */
+	struct crm_money money;     /* as written */
+	struct crm_money base;      /* converted to the base currency */
+	crm_date date;              /* the first (lo) or last (hi) day of a period */
+	int64_t instant;            /* datetimes written with a time */
+};
 
 struct term {
 	bool negate;
 	enum term_op op;
 	enum term_kind kind;
-	const char *field;            /* NULL for free text */
-	const char *text;             /* the right-hand side as written */
-	crm_dec num;
-	struct crm_money money;
-	crm_date lo, hi;              /* dates: the period, inclusive */
-	int stage;                    /* stages: pipeline position */
+	enum term_source src;
+	const char *field;          /* the field (the list field for SRC_ITEM) */
+	const struct crm_field *item;   /* SRC_ITEM: the entries' field */
+	bool is_ref;                /* "type/id" values also match a bare id */
+	const char *text;           /* the right-hand side as written */
+	const char *folded;         /* ... case-folded */
+	struct bound lo, hi;
 };
 
 struct crm_filter {
+	struct crm_arena arena;
 	struct term *terms;
 	size_t n;
 };
 
+/* Longer operators first, so ">=" is never read as ">" and "=3". */
 static const struct { const char *s; enum term_op op; } ops[] = {
 	{ ">=", OP_GE }, { "<=", OP_LE }, { "!=", OP_NE }, { "==", OP_EQ },
 	{ "=", OP_EQ }, { ">", OP_GT }, { "<", OP_LT }, { "~", OP_CONTAINS }, { ":", OP_HAS },
 };
 
+static const struct crm_field created_field = { .name = "created", .type = CRM_F_DATE };
+static const char *const outcomes[] = { "open", "won", "lost", "void" };
+static const char *const pseudo_fields[] = { "id", "created", "outcome", "tag", "owner",
+					     "notes" };
+
+#define COUNT(a) (sizeof(a) / sizeof(*(a)))
+
 static bool name_char(char c, bool first)
 {
-	return (c >= 'a' && c <= 'z') || c == '_' || (!first && ((c >= '0' && c <= '9') || c == '.'));
+	return (c >= 'a' && c <= 'z') || c == '_' ||
+	       (!first && ((c >= '0' && c <= '9') || c == '.'));
 }
 
-static int stage_index(const struct crm_config *cfg, const char *name)
+static bool is_digits(const char *s, size_t n)
+{
+	size_t i;
+	for (i = 0; i < n; i++) {
+		if (s[i] < '0' || s[i] > '9')
+			return false;
+	}
+	return true;
+}
+
+/* did-you-mean among names that have no suggester of their own */
+struct suggest {
+	const char *name;
+	const char *best;
+	size_t dist;
+};
+#define SUGGEST_INIT(name) { (name), NULL, 3 }
+
+static void suggest_try(struct suggest *sg, const char *candidate)
+{
+	size_t d = crm_edit_distance(sg->name, candidate, 2);
+	if (d < sg->dist) {
+		sg->dist = d;
+		sg->best = candidate;
+	}
+}
+
+static bool holds_list(enum crm_field_type type)
+{
+	return type == CRM_F_TAGS || type == CRM_F_REFS || type == CRM_F_FILES ||
+	       type == CRM_F_LIST || type == CRM_F_MAP;
+}
+
+static int stage_place(const struct crm_config *cfg, const char *name)
 {
 	size_t i;
 	for (i = 0; i < cfg->stages.len; i++) {
@@ -51,104 +125,438 @@ static int stage_index(const struct crm_config *cfg, const char *name)
 	return -1;
 }
 
-/* "2025", "2025-03", "2025-03-31" as the first and last day they cover. */
-static int parse_period(crm_date *lo, crm_date *hi, const char *s, size_t len)
+static const char *base_currency(const struct crm_index *idx)
 {
-	char buf[16];
-	int y, m;
-
-	if (len == 10)
-		return crm_date_parse(lo, s, len) ? CRM_EINVALID : (*hi = *lo, 0);
-	if (len >= sizeof(buf))
-		return CRM_EINVALID;
-	memcpy(buf, s, len);
-	buf[len] = '\0';
-	if (len == 4 && sscanf(buf, "%4d", &y) == 1 && y > 0) {
-		*lo = crm_date_from_ymd(y, 1, 1);
-		*hi = crm_date_from_ymd(y, 12, 31);
-		return 0;
-	}
-	if (len == 7 && buf[4] == '-' && sscanf(buf, "%4d-%2d", &y, &m) == 2 && y > 0 &&
-	    m >= 1 && m <= 12) {
-		*lo = crm_date_from_ymd(y, m, 1);
-		*hi = crm_date_add_months(*lo, 1) - 1;
-		return 0;
-	}
-	return CRM_EINVALID;
+	return crm_index_repo(idx)->config.currency;
 }
 
-static int parse_dates(struct term *t, const char *rhs)
+static char *fold(struct crm_arena *a, const char *s)
 {
-	const char *dots = strstr(rhs, "..");
-	crm_date a, b;
+	struct crm_buf b = CRM_BUF_INIT;
+	char *out;
+	if (crm_utf8_casefold(&b, s)) {
+		crm_buf_release(&b);
+		return crm_arena_strdup(a, s);
+	}
+	out = crm_arena_strdup(a, b.ptr);
+	crm_buf_release(&b);
+	return out;
+}
 
-	t->kind = T_DATE;
-	if (!dots)
-		return parse_period(&t->lo, &t->hi, rhs, strlen(rhs));
-	t->lo = INT32_MIN;
-	t->hi = INT32_MAX;
-	if (dots > rhs && parse_period(&t->lo, &b, rhs, (size_t)(dots - rhs)))
-		return CRM_EINVALID;
-	if (dots[2] && parse_period(&a, &t->hi, dots + 2, strlen(dots + 2)))
-		return CRM_EINVALID;
+/* Case-insensitive equality of `s` with an already folded text. */
+static int fold_cmp(const char *s, const char *folded, bool is_ref)
+{
+	struct crm_buf b = CRM_BUF_INIT;
+	const char *slash;
+	int c;
+
+	crm_utf8_casefold(&b, s);
+	c = strcmp(b.ptr, folded);
+	/* a ref to any type stores "opportunity/acme"; "about:acme" finds it */
+	slash = strchr(b.ptr, '/');
+	if (c && is_ref && slash && !strchr(folded, '/') && !strcmp(slash + 1, folded))
+		c = 0;
+	crm_buf_release(&b);
+	return c;
+}
+
+/* ---- parsing ---- */
+
+static int bad_term(const char *term, const char *msg)
+{
+	return crm_error_set(CRM_EUSAGE, "filter '%s': %s", term, msg);
+}
+
+/* "2025" and "2025-03" as the first and last day they cover; 1 when `s` has
+ * neither form (a full date is the caller's). */
+static int parse_period(crm_date *lo, crm_date *hi, const char *s, size_t len)
+{
+	int y, m = 0;
+
+	if ((len != 4 && len != 7) || !is_digits(s, 4))
+		return 1;
+	y = (s[0] - '0') * 1000 + (s[1] - '0') * 100 + (s[2] - '0') * 10 + (s[3] - '0');
+	if (len == 7) {
+		if (s[4] != '-' || !is_digits(s + 5, 2))
+			return 1;
+		m = (s[5] - '0') * 10 + (s[6] - '0');
+	}
+	if (y < 1 || (len == 7 && (m < 1 || m > 12)))
+		return 1;
+	*lo = crm_date_from_ymd(y, m ? m : 1, 1);
+	*hi = m ? crm_date_add_months(*lo, 1) - 1 : crm_date_from_ymd(y, 12, 31);
 	return 0;
 }
 
-static int bad_value(const char *term, const char *what, const char *field)
+/* One end of a date right-hand side: a date, a month, a year, or for a
+ * datetime field an instant ("2025-03-10T09:30Z"). */
+static int parse_date_end(struct bound *b, struct crm_index *idx, const struct crm_field *pf,
+			  const char *s, size_t len, bool hi, bool strict, const char *term)
 {
-	return crm_error_set(CRM_EUSAGE, "filter '%s': '%s' is not %s", term, what, field);
+	crm_date lo_d, hi_d;
+	struct crm_value v;
+
+	if (!parse_period(&lo_d, &hi_d, s, len)) {
+		b->has_date = true;
+		b->date = hi ? hi_d : lo_d;
+		return 0;
+	}
+	if (memchr(s, 'T', len) && (!strict || pf->type == CRM_F_DATETIME)) {
+		struct crm_node n = { .kind = CRM_NODE_SCALAR, .style = CRM_STYLE_PLAIN };
+		static const struct crm_field dt = { .name = "datetime", .type = CRM_F_DATETIME };
+		n.text = s;
+		n.len = len;
+		if (crm_index_parse_scalar(&v, idx, &dt, &n, NULL) || v.kind != CRM_V_DATETIME)
+			return strict ? bad_term(term, crm_error_last()) : CRM_EINVALID;
+		b->has_instant = b->has_date = true;
+		b->instant = v.u.datetime.epoch;
+		b->date = crm_datetime_date(&v.u.datetime);
+		return 0;
+	}
+	if (len == 10 && !crm_date_parse(&b->date, s, len)) {
+		b->has_date = true;
+		return 0;
+	}
+	if (!strict)
+		return CRM_EINVALID;
+	if (len == 10)
+		return bad_term(term, crm_error_last());
+	return crm_error_set(CRM_EUSAGE, "filter '%s': '%s' is not a date (2025-03-31), "
+			     "a month (2025-03) or a year (2025)", term, s);
 }
 
-static int parse_rhs(struct term *t, struct crm_index *idx, const struct crm_field *f,
-		     const char *term)
+/* Money in the currency written, else `dflt`, and in the base currency. */
+static int parse_money_end(struct bound *b, struct crm_filter *flt, struct crm_index *idx,
+			   const struct crm_field *pf, const char *s, const char *dflt,
+			   bool strict, const char *term)
+{
+	struct crm_node n = { .kind = CRM_NODE_SCALAR, .style = CRM_STYLE_PLAIN };
+	struct crm_value v;
+	int err;
+
+	n.text = s;
+	if (!strchr(s, ' ') && strcmp(dflt, base_currency(idx))) {
+		n.text = crm_arena_printf(&flt->arena, "%s %s", s, dflt);
+		if (!n.text)
+			return crm_error_set(CRM_ENOMEM, "out of memory");
+	}
+	n.len = strlen(n.text);
+	err = crm_index_parse_scalar(&v, idx, pf, &n, NULL);
+	if (err || v.kind != CRM_V_MONEY)
+		return strict ? bad_term(term, crm_error_last()) : CRM_EINVALID;
+	b->has_money = true;
+	b->money = v.u.money;
+	err = crm_index_convert(&b->base, idx, &b->money, base_currency(idx));
+	if (err && strict)
+		return bad_term(term, crm_error_last());
+	b->has_base = !err;
+	return 0;
+}
+
+/* The currency code ending a money text ("5000 USD"), or NULL. */
+static const char *money_code(const char *s, size_t len, char code[4])
+{
+	if (len < 5 || s[len - 4] != ' ')
+		return NULL;
+	memcpy(code, s + len - 3, 3);
+	code[3] = '\0';
+	return code;
+}
+
+static int parse_stage_end(struct bound *b, struct crm_index *idx, const char *s,
+			   const char *term)
 {
 	const struct crm_config *cfg = &crm_index_repo(idx)->config;
-	enum crm_field_type type = f ? f->type : CRM_F_TEXT;
-	size_t len = strlen(t->text);
+	struct suggest sg = SUGGEST_INIT(s);
+	int place = stage_place(cfg, s);
+	size_t i;
 
-	if (!strcmp(t->field, "created"))
-		type = CRM_F_DATE;
-	switch (type) {
+	if (place >= 0) {
+		b->has_num = true;
+		b->num = crm_dec_from_int(place);
+		return 0;
+	}
+	for (i = 0; i < cfg->stages.len; i++)
+		suggest_try(&sg, cfg->stages.ptr[i].name);
+	if (sg.best)
+		return crm_error_set(CRM_EUSAGE, "filter '%s': unknown stage '%s' "
+				     "(did you mean '%s'?)", term, s, sg.best);
+	return crm_error_set(CRM_EUSAGE, "filter '%s': unknown stage '%s' (crm.ini lists "
+			     "the stages)", term, s);
+}
+
+/* Every reading of `s` that parses, for fields whose type shows only in
+ * their values (formulas). */
+static void parse_any_end(struct bound *b, struct crm_filter *flt, struct crm_index *idx,
+			  const char *s, size_t len, bool hi)
+{
+	static const struct crm_field money = { .name = "money", .type = CRM_F_MONEY };
+	static const struct crm_field percent = { .name = "percent", .type = CRM_F_PERCENT };
+	struct crm_node n = { .kind = CRM_NODE_SCALAR, .style = CRM_STYLE_PLAIN };
+	struct crm_value v;
+
+	parse_money_end(b, flt, idx, &money, s, base_currency(idx), false, NULL);
+	n.text = s;
+	n.len = len;
+	if (!crm_dec_parse(&b->num, s, len))
+		b->has_num = true;
+	else if (!crm_index_parse_scalar(&v, idx, &percent, &n, NULL) && v.kind == CRM_V_NUMBER) {
+		b->has_num = true;
+		b->num = v.u.num;
+	}
+	parse_date_end(b, idx, &created_field, s, len, hi, false, NULL);
+	crm_error_clear();
+}
+
+static int parse_end(struct bound *b, struct crm_filter *flt, struct crm_index *idx,
+		     const struct term *t, const struct crm_field *pf, const char *s,
+		     const char *dflt_currency, bool hi, const char *term)
+{
+	struct crm_node n = { .kind = CRM_NODE_SCALAR, .style = CRM_STYLE_PLAIN };
+	struct crm_value v;
+	size_t len = strlen(s);
+
+	b->set = true;
+	if (t->kind == K_STAGE)
+		return parse_stage_end(b, idx, s, term);
+	if (t->kind == K_ANY) {
+		parse_any_end(b, flt, idx, s, len, hi);
+		return 0;
+	}
+	switch (pf->type) {
 	case CRM_F_DATE: case CRM_F_DATETIME:
-		if (t->op == OP_CONTAINS || parse_dates(t, t->text))
-			return bad_value(term, t->text, "a date, a month, a year or a range A..B");
-		return 0;
+		return parse_date_end(b, idx, pf, s, len, hi, true, term);
 	case CRM_F_MONEY:
-		t->kind = T_MONEY;
-		if (crm_money_parse(&t->money, t->text, cfg->currency))
-			return crm_error_set(CRM_EUSAGE, "filter '%s': %s", term, crm_error_last());
+		return parse_money_end(b, flt, idx, pf, s, dflt_currency, true, term);
+	default:
+		break;
+	}
+	/* numbers, integers, ratings, percents, durations: the field's own
+	 * rules (bounds, "15%"), as crm check applies them */
+	n.text = s;
+	n.len = len;
+	if (crm_index_parse_scalar(&v, idx, pf, &n, NULL))
+		return bad_term(term, crm_error_last());
+	if (v.kind != CRM_V_NUMBER)
+		return crm_error_set(CRM_EUSAGE, "filter '%s': cannot compare field '%s'",
+				     term, pf->name);
+	b->has_num = true;
+	b->num = v.u.num;
+	return 0;
+}
+
+/* "A", or the range "A..B" with either end left out. */
+static int parse_bounds(struct term *t, struct crm_filter *flt, struct crm_index *idx,
+			const struct crm_field *pf, const char *term)
+{
+	const char *dots = strstr(t->text, "..");
+	const char *base = base_currency(idx), *lo_cur = base, *hi_cur = base;
+	char lo_code[4], hi_code[4], *lo_s, *hi_s;
+	int err;
+
+	if (!dots) {
+		err = parse_end(&t->lo, flt, idx, t, pf, t->text, base, false, term);
+		if (!err)
+			err = parse_end(&t->hi, flt, idx, t, pf, t->text, base, true, term);
+		return err;
+	}
+	lo_s = crm_arena_strndup(&flt->arena, t->text, (size_t)(dots - t->text));
+	hi_s = crm_arena_strdup(&flt->arena, dots + 2);
+	if (!lo_s || !hi_s)
+		return crm_error_set(CRM_ENOMEM, "out of memory");
+	if (!*lo_s && !*hi_s)
+		return bad_term(term, "a range needs at least one end");
+	/* "1000..5000 USD": a bare end takes the other end's currency */
+	if (pf && pf->type == CRM_F_MONEY) {
+		if (money_code(hi_s, strlen(hi_s), hi_code))
+			lo_cur = hi_code;
+		if (money_code(lo_s, strlen(lo_s), lo_code))
+			hi_cur = lo_code;
+	}
+	err = 0;
+	if (*lo_s)
+		err = parse_end(&t->lo, flt, idx, t, pf, lo_s, lo_cur, false, term);
+	if (!err && *hi_s)
+		err = parse_end(&t->hi, flt, idx, t, pf, hi_s, hi_cur, true, term);
+	if (!err && !t->hi.set && (t->op == OP_GT || t->op == OP_LE))
+		return bad_term(term, "the range has no end to compare with");
+	if (!err && !t->lo.set && (t->op == OP_LT || t->op == OP_GE))
+		return bad_term(term, "the range has no start to compare with");
+	return err;
+}
+
+/* For =, : and != on enum-like fields: the value must be one of them. */
+static int check_choice(const struct term *t, const char *const *values, size_t n,
+			const char *term)
+{
+	struct suggest sg = SUGGEST_INIT(t->text);
+	size_t i;
+
+	if (!n || t->op == OP_CONTAINS || t->op == OP_LT || t->op == OP_LE ||
+	    t->op == OP_GT || t->op == OP_GE)
 		return 0;
-	case CRM_F_NUMBER: case CRM_F_INTEGER: case CRM_F_RATING: case CRM_F_PERCENT:
-		t->kind = T_NUMBER;
-		if (len && t->text[len - 1] == '%')
-			len--;
-		if (crm_dec_parse(&t->num, t->text, len))
-			return bad_value(term, t->text, "a number");
-		if (type == CRM_F_PERCENT && t->num.scale + 2 <= CRM_DEC_MAX_SCALE)
-			t->num.scale += 2;
+	for (i = 0; i < n; i++) {
+		if (!fold_cmp(values[i], t->folded, false))
+			return 0;
+		suggest_try(&sg, values[i]);
+	}
+	if (sg.best)
+		return crm_error_set(CRM_EUSAGE, "filter '%s': '%s' is not a value of '%s' "
+				     "(did you mean '%s'?)", term, t->text, t->field, sg.best);
+	return crm_error_set(CRM_EUSAGE, "filter '%s': '%s' is not a value of '%s'", term,
+			     t->text, t->field);
+}
+
+/* The stored field a lookup ends at, following lookups of lookups; NULL
+ * when the chain passes a reference to any type (values decide then). */
+static const struct crm_field *lookup_end(struct crm_index *idx, const struct crm_schema *s,
+					  const struct crm_field *f)
+{
+	int depth;
+	for (depth = 0; depth < 16 && f && f->type == CRM_F_LOOKUP; depth++) {
+		const struct crm_field *via = f->via ? crm_schema_field(s, f->via) : NULL;
+		const char *type = via ? crm_index_target_type(idx, s, via) : NULL;
+		if (!type || !strcmp(type, "any") || !f->field)
+			return NULL;
+		s = crm_repo_schema(crm_index_repo(idx), type);
+		f = s ? crm_schema_field(s, f->field) : NULL;
+	}
+	return f && f->type != CRM_F_LOOKUP ? f : NULL;
+}
+
+static int unknown_field(const struct crm_schema *s, const char *name, const char *hint)
+{
+	struct suggest sg = SUGGEST_INIT(name);
+	size_t i;
+
+	if (!hint)
+		hint = crm_schema_suggest_field(s, name);
+	for (i = 0; !hint && i < COUNT(pseudo_fields); i++)
+		suggest_try(&sg, pseudo_fields[i]);
+	if (!hint)
+		hint = sg.best;
+	if (hint)
+		return crm_error_set(CRM_EUSAGE, "unknown field '%s' (did you mean '%s'?)",
+				     name, hint);
+	return crm_error_set(CRM_EUSAGE, "unknown field '%s' (%s has no such field)", name,
+			     s->type);
+}
+
+/* "history.stage": a field of the entries of list field "history". */
+static int resolve_item(struct term *t, struct crm_filter *flt, const struct crm_schema *s,
+			const char *name, const struct crm_field **pf)
+{
+	const char *dot = strchr(name, '.');
+	const char *head = crm_arena_strndup(&flt->arena, name, (size_t)(dot - name));
+	const struct crm_field *list = head ? crm_schema_field(s, head) : NULL;
+	const char *hint;
+
+	if (!head)
+		return crm_error_set(CRM_ENOMEM, "out of memory");
+	if (!list || list->type != CRM_F_LIST)
+		return unknown_field(s, name, NULL);
+	t->src = SRC_ITEM;
+	t->field = list->name;
+	t->item = crm_fields_find(list->fields, list->nfields, dot + 1);
+	if (t->item && t->item->type != CRM_F_LIST && t->item->type != CRM_F_MAP &&
+	    !crm_field_is_computed(t->item)) {
+		*pf = t->item;
+		return 0;
+	}
+	hint = crm_fields_suggest(list->fields, list->nfields, dot + 1);
+	hint = hint ? crm_arena_printf(&flt->arena, "%s.%s", head, hint) : NULL;
+	return unknown_field(s, name, hint);
+}
+
+/* Which field the term reads and how it compares.  *pf receives the field
+ * whose type parses the right-hand side (the end of a lookup chain). */
+static int resolve_field(struct term *t, struct crm_filter *flt, struct crm_index *idx,
+			 const struct crm_schema *s, const char *name,
+			 const struct crm_field **pf)
+{
+	const struct crm_field *f;
+	int err;
+
+	*pf = NULL;
+	if (!strcmp(name, "tag") && !crm_schema_field(s, "tag"))
+		name = "tags";
+	t->field = name;
+	f = crm_schema_field(s, name);
+	if (!strcmp(name, "created")) {
+		t->src = SRC_CREATED;
+		t->kind = K_ORDER;
+		*pf = &created_field;
+		return 0;
+	}
+	if (!f && !strcmp(name, "id")) {
+		t->src = SRC_ID;
+		t->kind = K_TEXT;
+		return 0;
+	}
+	if (!f && !strcmp(name, "outcome")) {
+		t->kind = K_TEXT;
+		return 0;
+	}
+	if (!f && !strcmp(name, "tags")) {
+		t->kind = K_LIST;
+		return 0;
+	}
+	if (!f && (!strcmp(name, "owner") || !strcmp(name, "notes"))) {
+		t->src = SRC_RAW;
+		t->kind = K_TEXT;
+		return 0;
+	}
+	if (!f && strchr(name, '.')) {
+		err = resolve_item(t, flt, s, name, pf);
+		if (err)
+			return err;
+		f = *pf;
+	} else if (!f) {
+		return unknown_field(s, name, NULL);
+	} else {
+		*pf = f->type == CRM_F_LOOKUP ? lookup_end(idx, s, f) : f;
+	}
+	/* lookups read one scalar value: a list at the end has nothing to match */
+	if (f->type == CRM_F_LOOKUP && *pf && holds_list((*pf)->type))
+		return crm_error_set(CRM_EUSAGE, "field '%s' looks up a list and cannot be "
+				     "filtered on", name);
+	switch (*pf ? (*pf)->type : CRM_F_FORMULA) {
+	case CRM_F_TAGS: case CRM_F_REFS: case CRM_F_FILES:
+		t->kind = K_LIST;
+		t->is_ref = (*pf)->type == CRM_F_REFS;
+		return 0;
+	case CRM_F_DATE: case CRM_F_DATETIME: case CRM_F_NUMBER: case CRM_F_INTEGER:
+	case CRM_F_MONEY: case CRM_F_PERCENT: case CRM_F_RATING: case CRM_F_DURATION:
+		t->kind = K_ORDER;
 		return 0;
 	case CRM_F_STAGE:
-		t->kind = T_STAGE;
-		t->stage = stage_index(cfg, t->text);
-		if (t->stage < 0 && t->op != OP_CONTAINS)
-			return crm_error_set(CRM_EUSAGE, "filter '%s': unknown stage '%s'", term,
-					     t->text);
+		t->kind = K_STAGE;
 		return 0;
-	case CRM_F_TAGS: case CRM_F_REFS: case CRM_F_FILES:
-		t->kind = T_LIST;
+	case CRM_F_FORMULA: case CRM_F_LOOKUP:
+		t->kind = K_ANY;
 		return 0;
+	case CRM_F_LIST:
+		return crm_error_set(CRM_EUSAGE, "field '%s' is a list: filter on a field of "
+				     "its entries, as in '%s.%s'", name, name,
+				     f->nfields ? f->fields[0].name : "date");
+	case CRM_F_MAP:
+		return crm_error_set(CRM_EUSAGE, "field '%s' holds a mapping and cannot be "
+				     "filtered on", name);
 	default:
-		t->kind = T_TEXT;
+		t->kind = K_TEXT;
+		t->is_ref = (*pf)->type == CRM_F_REF;
 		return 0;
 	}
 }
 
-static int parse_term(struct term *t, struct crm_index *idx, const struct crm_schema *s,
-		      const char *term)
+static int parse_term(struct term *t, struct crm_filter *flt, struct crm_index *idx,
+		      const struct crm_schema *s, const char *term)
 {
 	const char *p = term, *name_end;
-	const struct crm_field *f;
-	size_t i;
+	const struct crm_field *pf = NULL;
+	char *name;
+	size_t i = COUNT(ops);
+	int err;
 
 	memset(t, 0, sizeof(*t));
 	if (*p == '-' || *p == '!') {
@@ -158,32 +566,56 @@ static int parse_term(struct term *t, struct crm_index *idx, const struct crm_sc
 	name_end = p;
 	while (name_char(*name_end, name_end == p))
 		name_end++;
-	for (i = 0; name_end > p && i < sizeof(ops) / sizeof(*ops); i++) {
-		if (!strncmp(name_end, ops[i].s, strlen(ops[i].s)))
-			break;
+	if (name_end > p) {
+		for (i = 0; i < COUNT(ops); i++) {
+			if (!strncmp(name_end, ops[i].s, strlen(ops[i].s)))
+				break;
+		}
 	}
-	if (name_end == p || i == sizeof(ops) / sizeof(*ops)) {
-		t->op = OP_TEXT;
-		t->text = p;
-		return *p ? 0 : crm_error_set(CRM_EUSAGE, "empty filter '%s'", term);
+	if (i == COUNT(ops)) {
+		if (!*p)
+			return crm_error_set(CRM_EUSAGE, "empty filter term '%s'", term);
+		t->kind = K_FREE;
+		t->text = crm_arena_strdup(&flt->arena, p);
+		t->folded = t->text ? fold(&flt->arena, t->text) : NULL;
+		return t->folded ? 0 : crm_error_set(CRM_ENOMEM, "out of memory");
 	}
 	t->op = ops[i].op;
-	t->text = name_end + strlen(ops[i].s);
-	t->field = crm_arena_strndup(crm_index_arena(idx), p, (size_t)(name_end - p));
-	if (!strcmp(t->field, "tag"))
-		t->field = "tags";
-	f = crm_schema_field(s, t->field);
-	if (!f && strcmp(t->field, "id") && strcmp(t->field, "created") &&
-	    strcmp(t->field, "outcome") && strcmp(t->field, "tags")) {
-		const char *hint = crm_schema_suggest_field(s, t->field);
-		if (hint)
-			return crm_error_set(CRM_EUSAGE, "unknown field '%s' (did you mean '%s'?)",
-					     t->field, hint);
-		return crm_error_set(CRM_EUSAGE, "%s has no field '%s'", s->type, t->field);
+	name = crm_arena_strndup(&flt->arena, p, (size_t)(name_end - p));
+	t->text = crm_arena_strdup(&flt->arena, name_end + strlen(ops[i].s));
+	t->folded = t->text ? fold(&flt->arena, t->text) : NULL;
+	if (!name || !t->folded)
+		return crm_error_set(CRM_ENOMEM, "out of memory");
+	if (!*t->text)
+		return crm_error_set(CRM_EUSAGE, "filter '%s': no value after '%s'", term,
+				     ops[i].s);
+	err = resolve_field(t, flt, idx, s, name, &pf);
+	if (err)
+		return err;
+	switch (t->kind) {
+	case K_LIST:
+		if (t->op != OP_EQ && t->op != OP_HAS && t->op != OP_NE && t->op != OP_CONTAINS)
+			return crm_error_set(CRM_EUSAGE, "filter '%s': '%s' is a list; use "
+					     "'%s:value' or '%s~text'", term, t->field,
+					     name, name);
+		return check_choice(t, pf ? pf->values : NULL, pf ? pf->nvalues : 0, term);
+	case K_TEXT:
+		if (!pf && t->src == SRC_FIELD)   /* outcome */
+			return check_choice(t, outcomes, COUNT(outcomes), term);
+		return pf && pf->type == CRM_F_ENUM
+		       ? check_choice(t, pf->values, pf->nvalues, term) : 0;
+	case K_ORDER:
+		if (t->op == OP_CONTAINS)
+			return crm_error_set(CRM_EUSAGE, "filter '%s': '~' needs a text field, "
+					     "and '%s' is %s", term, t->field,
+					     crm_field_type_name(pf->type));
+		return parse_bounds(t, flt, idx, pf, term);
+	case K_STAGE:
+	case K_ANY:
+		return t->op == OP_CONTAINS ? 0 : parse_bounds(t, flt, idx, pf, term);
+	default:
+		return 0;
 	}
-	if (!f && !strcmp(t->field, "tags"))
-		t->kind = T_LIST;
-	return f || !strcmp(t->field, "created") ? parse_rhs(t, idx, f, term) : 0;
 }
 
 int crm_filter_parse(struct crm_filter **out, struct crm_index *idx,
@@ -198,8 +630,9 @@ int crm_filter_parse(struct crm_filter **out, struct crm_index *idx,
 		free(f);
 		return crm_error_set(CRM_ENOMEM, "out of memory");
 	}
+	crm_arena_init(&f->arena);
 	for (i = 0; i < n && !err; i++)
-		err = parse_term(&f->terms[i], idx, s, terms[i]);
+		err = parse_term(&f->terms[i], f, idx, s, terms[i]);
 	f->n = n;
 	if (err) {
 		crm_filter_free(f);
@@ -213,21 +646,15 @@ void crm_filter_free(struct crm_filter *f)
 {
 	if (!f)
 		return;
+	crm_arena_release(&f->arena);
 	free(f->terms);
 	free(f);
 }
 
-static bool text_cmp(enum term_op op, const char *have, const char *want)
+/* ---- matching ---- */
+
+static bool op_holds(enum term_op op, int c)
 {
-	struct crm_buf a = CRM_BUF_INIT, b = CRM_BUF_INIT;
-	int c;
-	if (op == OP_CONTAINS)
-		return crm_utf8_contains_fold(have, want);
-	crm_utf8_casefold(&a, have);
-	crm_utf8_casefold(&b, want);
-	c = strcmp(a.ptr, b.ptr);
-	crm_buf_release(&a);
-	crm_buf_release(&b);
 	switch (op) {
 	case OP_EQ: case OP_HAS: return c == 0;
 	case OP_NE: return c != 0;
@@ -238,122 +665,240 @@ static bool text_cmp(enum term_op op, const char *have, const char *want)
 	}
 }
 
-static bool order_cmp(enum term_op op, int c)
+static bool text_hit(const struct term *t, const char *s)
 {
-	switch (op) {
-	case OP_EQ: case OP_HAS: case OP_CONTAINS: return c == 0;
-	case OP_NE: return c != 0;
-	case OP_LT: return c < 0;
-	case OP_LE: return c <= 0;
-	case OP_GT: return c > 0;
-	default: return c >= 0;
-	}
+	if (t->op == OP_CONTAINS)
+		return crm_utf8_contains_fold(s, t->text);
+	return op_holds(t->op, fold_cmp(s, t->folded, t->is_ref));
 }
 
-static bool date_match(const struct term *t, crm_date d)
+static int cmp_i64(int64_t a, int64_t b)
 {
-	switch (t->op) {
-	case OP_NE: return d < t->lo || d > t->hi;
-	case OP_LT: return d < t->lo;
-	case OP_LE: return d <= t->hi;
-	case OP_GT: return d > t->hi;
-	case OP_GE: return d >= t->lo;
-	default: return d >= t->lo && d <= t->hi;
-	}
+	return a < b ? -1 : a > b;
 }
 
-static bool list_match(const struct term *t, const struct crm_node *n)
+/* Compares a value with one end; false when they cannot be compared (no
+ * reading of that kind, no rate for the currency). */
+static bool cmp_bound(int *c, struct crm_index *idx, const struct crm_value *v,
+		      const struct bound *b)
 {
-	size_t i;
-	bool any = false;
-	if (!n)
-		return false;
-	if (n->kind == CRM_NODE_SCALAR)
-		return !crm_node_is_null(n) && text_cmp(t->op == OP_NE ? OP_EQ : t->op, n->text, t->text) != (t->op == OP_NE);
-	for (i = 0; n->kind == CRM_NODE_SEQ && i < n->count && !any; i++) {
-		if (n->items[i]->kind == CRM_NODE_SCALAR)
-			any = text_cmp(t->op == OP_CONTAINS ? OP_CONTAINS : OP_EQ,
-				       n->items[i]->text, t->text);
-	}
-	return t->op == OP_NE ? !any : any;
-}
+	struct crm_money m;
 
-static bool value_match(const struct term *t, struct crm_index *idx, struct crm_record *rec)
-{
-	const struct crm_config *cfg = &crm_index_repo(idx)->config;
-	struct crm_value v;
-	struct crm_money a, b;
-	crm_date d;
-
-	if (t->kind == T_LIST)
-		return list_match(t, rec->root ? crm_node_get(rec->root, t->field) : NULL);
-	if (!strcmp(t->field, "created")) {
-		v.kind = CRM_V_DATE;
-		v.u.date = crm_record_created(idx, rec);
-	} else if (crm_index_value(&v, idx, rec, t->field)) {
-		return false;
-	}
-	if (v.kind == CRM_V_NULL || v.kind == CRM_V_ERROR)
-		return false;
-	switch (t->kind) {
-	case T_DATE:
-		if (v.kind == CRM_V_DATE)
-			d = v.u.date;
-		else if (v.kind == CRM_V_DATETIME)
-			d = crm_datetime_date(&v.u.datetime);
+	switch (v->kind) {
+	case CRM_V_NUMBER:
+		if (!b->has_num)
+			return false;
+		*c = crm_dec_cmp(v->u.num, b->num);
+		return true;
+	case CRM_V_MONEY:
+		if (!b->has_money)
+			return false;
+		if (!strcmp(v->u.money.currency, b->money.currency)) {
+			*c = crm_dec_cmp(v->u.money.amount, b->money.amount);
+			return true;
+		}
+		if (!b->has_base || crm_index_convert(&m, idx, &v->u.money, base_currency(idx)))
+			return false;
+		*c = crm_dec_cmp(m.amount, b->base.amount);
+		return true;
+	case CRM_V_DATE:
+		if (!b->has_date)
+			return false;
+		*c = cmp_i64(v->u.date, b->date);
+		return true;
+	case CRM_V_DATETIME:
+		if (b->has_instant)
+			*c = cmp_i64(v->u.datetime.epoch, b->instant);
+		else if (b->has_date)
+			*c = cmp_i64(crm_datetime_date(&v->u.datetime), b->date);
 		else
 			return false;
-		return date_match(t, d);
-	case T_MONEY:
-		if (v.kind != CRM_V_MONEY || crm_index_convert(&a, idx, &v.u.money, cfg->currency) ||
-		    crm_index_convert(&b, idx, &t->money, cfg->currency))
-			return false;
-		return order_cmp(t->op, crm_dec_cmp(a.amount, b.amount));
-	case T_NUMBER:
-		return v.kind == CRM_V_NUMBER && order_cmp(t->op, crm_dec_cmp(v.u.num, t->num));
-	case T_STAGE:
-		if (v.kind != CRM_V_TEXT)
-			return false;
-		if (t->op == OP_CONTAINS)
-			return crm_utf8_contains_fold(v.u.text, t->text);
-		return order_cmp(t->op, stage_index(cfg, v.u.text) - t->stage);
-	default: {
-		struct crm_buf s = CRM_BUF_INIT;
-		bool ok;
-		crm_value_format(&s, &v);
-		ok = text_cmp(t->op, s.ptr, t->text);
-		crm_buf_release(&s);
-		return ok;
-	}
+		return true;
+	default:
+		return false;
 	}
 }
 
-static bool free_text_match(const struct term *t, struct crm_index *idx, struct crm_record *rec)
+/* Periods and ranges: = inside, != outside, > after the end, >= from the
+ * start on, < before the start, <= up to the end. */
+static bool order_hit(const struct term *t, struct crm_index *idx, const struct crm_value *v)
 {
-	const struct crm_schema *s = rec->schema;
-	size_t i, j;
+	int lo = 0, hi = 0;
+	bool lo_ok = !t->lo.set || cmp_bound(&lo, idx, v, &t->lo);
+	bool hi_ok = !t->hi.set || cmp_bound(&hi, idx, v, &t->hi);
 
-	if (crm_utf8_contains_fold(rec->id, t->text))
-		return true;
-	for (i = 0; i < s->nfields; i++) {
-		const struct crm_field *f = &s->fields[i];
-		const struct crm_node *n = rec->root ? crm_node_get(rec->root, f->name) : NULL;
+	switch (t->op) {
+	case OP_GT: return t->hi.set && hi_ok && hi > 0;
+	case OP_LE: return t->hi.set && hi_ok && hi <= 0;
+	case OP_LT: return t->lo.set && lo_ok && lo < 0;
+	case OP_GE: return t->lo.set && lo_ok && lo >= 0;
+	case OP_NE: return lo_ok && hi_ok && (lo < 0 || hi > 0);
+	default: return lo_ok && hi_ok && lo >= 0 && hi <= 0;
+	}
+}
+
+static bool value_hit(const struct term *t, struct crm_index *idx, const struct crm_value *v)
+{
+	struct crm_value place;
+	struct crm_buf s = CRM_BUF_INIT;
+	bool hit;
+	int i;
+
+	if (v->kind == CRM_V_NULL || v->kind == CRM_V_ERROR)
+		return false;
+	if (t->kind == K_STAGE && t->op != OP_CONTAINS) {
+		i = v->kind == CRM_V_TEXT ? stage_place(&crm_index_repo(idx)->config, v->u.text) : -1;
+		if (i < 0)
+			return false;
+		place = CRM_VALUE_NULL;
+		place.kind = CRM_V_NUMBER;
+		place.u.num = crm_dec_from_int(i);
+		return order_hit(t, idx, &place);
+	}
+	if (t->kind == K_ORDER || (t->kind == K_ANY && t->op != OP_CONTAINS &&
+				   v->kind != CRM_V_TEXT && v->kind != CRM_V_BOOL))
+		return order_hit(t, idx, v);
+	if (v->kind == CRM_V_TEXT)
+		return text_hit(t, v->u.text);
+	crm_value_format(&s, v);
+	hit = text_hit(t, s.ptr);
+	crm_buf_release(&s);
+	return hit;
+}
+
+/* Sequence items, or a lone scalar written where a list was expected. */
+static bool list_hit(const struct term *t, const struct crm_node *n)
+{
+	const struct crm_node *const *items;
+	size_t count, i;
+	bool any = false;
+
+	if (!n || crm_node_is_null(n) || n->kind == CRM_NODE_MAP)
+		return false;
+	items = n->kind == CRM_NODE_SEQ ? (const struct crm_node *const *)n->items : &n;
+	count = n->kind == CRM_NODE_SEQ ? n->count : 1;
+	for (i = 0; i < count && !any; i++) {
+		if (items[i]->kind != CRM_NODE_SCALAR || crm_node_is_null(items[i]))
+			continue;
+		any = t->op == OP_CONTAINS ? crm_utf8_contains_fold(items[i]->text, t->text)
+		      : !fold_cmp(items[i]->text, t->folded, t->is_ref);
+	}
+	/* an empty list is absent: it matches no term but a negated one */
+	if (t->op == OP_NE)
+		return count && !any;
+	return any;
+}
+
+/* Some entry of the list field has a matching value. */
+static bool item_hit(const struct term *t, struct crm_index *idx, struct crm_record *rec)
+{
+	const struct crm_node *list = rec->root ? crm_node_get(rec->root, t->field) : NULL;
+	size_t i;
+
+	for (i = 0; list && list->kind == CRM_NODE_SEQ && i < list->count; i++) {
+		const struct crm_node *n = list->items[i]->kind == CRM_NODE_MAP
+					   ? crm_node_get(list->items[i], t->item->name) : NULL;
 		struct crm_value v;
 
-		if (f->type == CRM_F_TAGS || f->type == CRM_F_REFS) {
-			for (j = 0; n && n->kind == CRM_NODE_SEQ && j < n->count; j++) {
-				if (n->items[j]->kind == CRM_NODE_SCALAR &&
-				    crm_utf8_contains_fold(n->items[j]->text, t->text))
-					return true;
-			}
+		if (t->kind == K_LIST) {
+			if (list_hit(t, n))
+				return true;
 			continue;
 		}
-		if (crm_index_value(&v, idx, rec, f->name) || v.kind != CRM_V_TEXT)
+		if (!n || crm_index_parse_scalar(&v, idx, t->item, n, rec))
 			continue;
-		if (crm_utf8_contains_fold(v.u.text, t->text))
+		if (value_hit(t, idx, &v))
+			return true;
+	}
+	crm_error_clear();
+	return false;
+}
+
+static bool free_text_type(enum crm_field_type type)
+{
+	switch (type) {
+	case CRM_F_TEXT: case CRM_F_EMAIL: case CRM_F_PHONE: case CRM_F_URL: case CRM_F_ENUM:
+	case CRM_F_STAGE: case CRM_F_USER: case CRM_F_REF: case CRM_F_TAGS: case CRM_F_REFS:
+		return true;
+	default:
+		return false;
+	}
+}
+
+/* A scalar, or any item of a sequence, contains the text. */
+static bool node_contains(const struct crm_node *n, const char *text)
+{
+	size_t i;
+	if (!n || crm_node_is_null(n))
+		return false;
+	if (n->kind == CRM_NODE_SCALAR)
+		return crm_utf8_contains_fold(n->text, text);
+	for (i = 0; n->kind == CRM_NODE_SEQ && i < n->count; i++) {
+		if (n->items[i]->kind == CRM_NODE_SCALAR && !crm_node_is_null(n->items[i]) &&
+		    crm_utf8_contains_fold(n->items[i]->text, text))
 			return true;
 	}
 	return false;
+}
+
+/* The id and the text-like fields as written in the file, so a value that
+ * fails its type's check (a malformed email) can still be found. */
+static bool free_text_hit(const struct term *t, const struct crm_record *rec)
+{
+	static const char *const common[] = { "owner", "notes", "tags" };
+	const struct crm_schema *s = rec->schema;
+	size_t i;
+
+	if (crm_utf8_contains_fold(rec->id, t->text))
+		return true;
+	if (!rec->root)
+		return false;
+	for (i = 0; i < s->nfields; i++) {
+		if (free_text_type(s->fields[i].type) &&
+		    node_contains(crm_node_get(rec->root, s->fields[i].name), t->text))
+			return true;
+	}
+	for (i = 0; i < COUNT(common); i++) {
+		if (!crm_schema_field(s, common[i]) &&
+		    node_contains(crm_node_get(rec->root, common[i]), t->text))
+			return true;
+	}
+	return false;
+}
+
+static bool term_hit(const struct term *t, struct crm_index *idx, struct crm_record *rec)
+{
+	struct crm_value v = CRM_VALUE_NULL;
+	const char *raw;
+
+	switch (t->kind) {
+	case K_FREE:
+		return free_text_hit(t, rec);
+	case K_LIST:
+		if (t->src == SRC_ITEM)
+			return item_hit(t, idx, rec);
+		return list_hit(t, rec->root ? crm_node_get(rec->root, t->field) : NULL);
+	default:
+		break;
+	}
+	switch (t->src) {
+	case SRC_ITEM:
+		return item_hit(t, idx, rec);
+	case SRC_ID:
+		return text_hit(t, rec->id);
+	case SRC_CREATED:
+		v.kind = CRM_V_DATE;
+		v.u.date = crm_record_created(idx, rec);
+		break;
+	case SRC_RAW:
+		raw = rec->root ? crm_node_text(rec->root, t->field) : NULL;
+		return raw && *raw && text_hit(t, raw);
+	default:
+		if (crm_index_value(&v, idx, rec, t->field))
+			return false;
+		break;
+	}
+	return value_hit(t, idx, &v);
 }
 
 bool crm_filter_match(const struct crm_filter *f, struct crm_index *idx,
@@ -362,144 +907,291 @@ bool crm_filter_match(const struct crm_filter *f, struct crm_index *idx,
 	size_t i;
 	for (i = 0; f && i < f->n; i++) {
 		const struct term *t = &f->terms[i];
-		bool hit = t->op == OP_TEXT ? free_text_match(t, idx, rec)
-		       : !strcmp(t->field, "id") ? text_cmp(t->op, rec->id, t->text)
-		       : value_match(t, idx, rec);
-		if (hit == t->negate)
+		if (term_hit(t, idx, rec) == t->negate)
 			return false;
 	}
 	return true;
 }
 
+/* ---- ordering ---- */
+
+/* A value prepared for comparing: text folded once, money converted once. */
+struct cell {
+	struct crm_value v;
+	const char *folded;       /* TEXT, ERROR */
+	bool has_base;
+	crm_dec base;             /* MONEY in the base currency */
+};
+
+static int make_cell(struct cell *c, struct crm_index *idx, struct crm_arena *arena,
+		     const struct crm_value *v)
+{
+	struct crm_money m;
+
+	c->v = *v;
+	c->folded = NULL;
+	c->has_base = false;
+	if (v->kind == CRM_V_TEXT || v->kind == CRM_V_ERROR) {
+		c->folded = fold(arena, v->u.text ? v->u.text : "");
+		if (!c->folded)
+			return crm_error_set(CRM_ENOMEM, "out of memory");
+	} else if (v->kind == CRM_V_MONEY &&
+		   !crm_index_convert(&m, idx, &v->u.money, base_currency(idx))) {
+		c->has_base = true;
+		c->base = m.amount;
+	}
+	return 0;
+}
+
+/* NULL, errors, then booleans, numbers, money, dates and datetimes (one
+ * time line), text: kinds never interleave, so the order stays total. */
 static int kind_rank(enum crm_value_kind k)
 {
-	return k == CRM_V_NULL ? 0 : k == CRM_V_ERROR ? 1 : 2;
+	switch (k) {
+	case CRM_V_NULL: return 0;
+	case CRM_V_ERROR: return 1;
+	case CRM_V_BOOL: return 2;
+	case CRM_V_NUMBER: return 3;
+	case CRM_V_MONEY: return 4;
+	case CRM_V_DATE: case CRM_V_DATETIME: return 5;
+	default: return 6;
+	}
+}
+
+static int sign(int c)
+{
+	return c < 0 ? -1 : c > 0;
+}
+
+static int compare_cells(const struct cell *a, const struct cell *b)
+{
+	const struct crm_money *ma = &a->v.u.money, *mb = &b->v.u.money;
+	int ra = kind_rank(a->v.kind), rb = kind_rank(b->v.kind), c;
+	int64_t ta, tb;
+
+	if (ra != rb)
+		return ra < rb ? -1 : 1;
+	switch (a->v.kind) {
+	case CRM_V_NULL:
+		return 0;
+	case CRM_V_BOOL:
+		return (int)a->v.u.b - (int)b->v.u.b;
+	case CRM_V_NUMBER:
+		return crm_dec_cmp(a->v.u.num, b->v.u.num);
+	case CRM_V_MONEY:
+		/* by the amount in the base currency (exactly within one
+		 * currency); currencies without a rate after all the others, by
+		 * code and amount */
+		if (a->has_base != b->has_base)
+			return a->has_base ? -1 : 1;
+		c = a->has_base ? crm_dec_cmp(a->base, b->base) : 0;
+		if (!c && !strcmp(ma->currency, mb->currency))
+			return crm_dec_cmp(ma->amount, mb->amount);
+		if (!c && !a->has_base)
+			return sign(strcmp(ma->currency, mb->currency));
+		return c;
+	case CRM_V_DATE: case CRM_V_DATETIME:
+		/* a date stands for its midnight UTC, before instants of that second */
+		ta = a->v.kind == CRM_V_DATE ? (int64_t)a->v.u.date * 86400 : a->v.u.datetime.epoch;
+		tb = b->v.kind == CRM_V_DATE ? (int64_t)b->v.u.date * 86400 : b->v.u.datetime.epoch;
+		if (ta != tb)
+			return ta < tb ? -1 : 1;
+		return (b->v.kind == CRM_V_DATE) - (a->v.kind == CRM_V_DATE);
+	default:
+		return sign(strcmp(a->folded, b->folded));
+	}
 }
 
 int crm_value_compare(struct crm_index *idx, const struct crm_value *a,
 		      const struct crm_value *b)
 {
-	const char *base = crm_index_repo(idx)->config.currency;
-	struct crm_money ma, mb;
-	struct crm_buf x = CRM_BUF_INIT, y = CRM_BUF_INIT;
-	int c;
+	struct crm_arena arena;
+	struct cell ca, cb;
+	int c = 0;
 
-	if (kind_rank(a->kind) != kind_rank(b->kind) || a->kind == CRM_V_NULL)
-		return kind_rank(a->kind) < kind_rank(b->kind) ? -1 : kind_rank(a->kind) > kind_rank(b->kind);
-	if (a->kind == CRM_V_NUMBER && b->kind == CRM_V_NUMBER)
-		return crm_dec_cmp(a->u.num, b->u.num);
-	if (a->kind == CRM_V_MONEY && b->kind == CRM_V_MONEY &&
-	    !crm_index_convert(&ma, idx, &a->u.money, base) &&
-	    !crm_index_convert(&mb, idx, &b->u.money, base))
-		return crm_dec_cmp(ma.amount, mb.amount);
-	if (a->kind == CRM_V_DATE && b->kind == CRM_V_DATE)
-		return a->u.date < b->u.date ? -1 : a->u.date > b->u.date;
-	if (a->kind == CRM_V_DATETIME && b->kind == CRM_V_DATETIME)
-		return a->u.datetime.epoch < b->u.datetime.epoch ? -1
-		       : a->u.datetime.epoch > b->u.datetime.epoch;
-	crm_value_format(&x, a);
-	crm_value_format(&y, b);
-	{
-		struct crm_buf fx = CRM_BUF_INIT, fy = CRM_BUF_INIT;
-		crm_utf8_casefold(&fx, x.ptr);
-		crm_utf8_casefold(&fy, y.ptr);
-		c = strcmp(fx.ptr, fy.ptr);
-		crm_buf_release(&fx);
-		crm_buf_release(&fy);
-	}
-	crm_buf_release(&x);
-	crm_buf_release(&y);
-	return c < 0 ? -1 : c > 0;
+	crm_arena_init(&arena);
+	if (!make_cell(&ca, idx, &arena, a) && !make_cell(&cb, idx, &arena, b))
+		c = compare_cells(&ca, &cb);
+	crm_arena_release(&arena);
+	return c;
 }
 
 struct sort_key {
 	const char *field;
-	bool desc;
+	enum term_source src;
+	bool desc, stage;
 };
 
 struct sort_ctx {
-	struct crm_index *idx;
 	struct sort_key *keys;
 	size_t nkeys;
+	struct cell *cells;       /* nkeys per record, in the records' order */
 };
 
-struct sort_item {
-	struct crm_record *rec;
-	size_t pos;
-};
-
-static void key_value(struct crm_value *v, struct sort_ctx *c, struct crm_record *rec,
-		      const char *field)
+static void key_value(struct crm_value *v, struct crm_index *idx, const struct sort_key *k,
+		     struct crm_record *rec)
 {
-	if (!strcmp(field, "id")) {
+	const char *raw;
+	int place;
+
+	*v = CRM_VALUE_NULL;
+	switch (k->src) {
+	case SRC_ID:
 		v->kind = CRM_V_TEXT;
 		v->u.text = rec->id;
-	} else if (!strcmp(field, "created")) {
+		return;
+	case SRC_CREATED:
 		v->kind = CRM_V_DATE;
-		v->u.date = crm_record_created(c->idx, rec);
-	} else if (crm_index_value(v, c->idx, rec, field)) {
+		v->u.date = crm_record_created(idx, rec);
+		return;
+	case SRC_RAW:
+		raw = rec->root ? crm_node_text(rec->root, k->field) : NULL;
+		if (raw && *raw) {
+			v->kind = CRM_V_TEXT;
+			v->u.text = raw;
+		}
+		return;
+	default:
+		break;
+	}
+	if (crm_index_value(v, idx, rec, k->field))
 		*v = CRM_VALUE_NULL;
+	/* stages in pipeline order; a stage crm.ini lacks sorts as text, last */
+	if (k->stage && v->kind == CRM_V_TEXT) {
+		place = stage_place(&crm_index_repo(idx)->config, v->u.text);
+		if (place >= 0) {
+			v->kind = CRM_V_NUMBER;
+			v->u.num = crm_dec_from_int(place);
+		}
 	}
 }
 
-static int compare_items(const void *pa, const void *pb, void *arg)
+static int parse_sort_key(struct sort_key *k, const struct crm_schema *s, struct crm_index *idx,
+			  char *name)
 {
-	const struct sort_item *a = pa, *b = pb;
-	struct sort_ctx *c = arg;
-	size_t i;
+	const struct crm_field *f, *end;
+	const char *hint;
 
+	k->desc = *name == '-';
+	k->field = name + k->desc;
+	k->src = SRC_FIELD;
+	f = crm_schema_field(s, k->field);
+	if (!strcmp(k->field, "created"))
+		k->src = SRC_CREATED;
+	else if (!f && !strcmp(k->field, "id"))
+		k->src = SRC_ID;
+	else if (!f && (!strcmp(k->field, "owner") || !strcmp(k->field, "notes")))
+		k->src = SRC_RAW;
+	else if (!f && strcmp(k->field, "outcome")) {
+		hint = *k->field ? crm_schema_suggest_field(s, k->field) : NULL;
+		if (hint)
+			return crm_error_set(CRM_EUSAGE, "cannot sort by unknown field '%s' "
+					     "(did you mean '%s'?)", k->field, hint);
+		return crm_error_set(CRM_EUSAGE, "cannot sort by unknown field '%s'", k->field);
+	}
+	end = f && f->type == CRM_F_LOOKUP ? lookup_end(idx, s, f) : f;
+	if (end && holds_list(end->type))
+		return crm_error_set(CRM_EUSAGE, "cannot sort by '%s': it holds a list",
+				     k->field);
+	k->stage = end && end->type == CRM_F_STAGE;
+	return 0;
+}
+
+static int compare_records(const struct sort_ctx *c, size_t a, size_t b)
+{
+	size_t i;
 	for (i = 0; i < c->nkeys; i++) {
-		struct crm_value va, vb;
-		int r;
-		key_value(&va, c, a->rec, c->keys[i].field);
-		key_value(&vb, c, b->rec, c->keys[i].field);
-		r = crm_value_compare(c->idx, &va, &vb);
+		int r = compare_cells(&c->cells[a * c->nkeys + i], &c->cells[b * c->nkeys + i]);
 		if (r)
 			return c->keys[i].desc ? -r : r;
 	}
-	return a->pos < b->pos ? -1 : a->pos > b->pos;
+	return 0;
+}
+
+/* Stable merge sort of record positions: equal keys keep path order, and
+ * no comparison function has to break ties by hand. */
+static void merge_sort(size_t *v, size_t *tmp, size_t n, const struct sort_ctx *c)
+{
+	size_t mid = n / 2, i = 0, j = mid, k = 0;
+
+	if (n < 2)
+		return;
+	merge_sort(v, tmp, mid, c);
+	merge_sort(v + mid, tmp, n - mid, c);
+	while (i < mid && j < n)
+		tmp[k++] = compare_records(c, v[j], v[i]) < 0 ? v[j++] : v[i++];
+	while (i < mid)
+		tmp[k++] = v[i++];
+	while (j < n)
+		tmp[k++] = v[j++];
+	memcpy(v, tmp, n * sizeof(*v));
 }
 
 int crm_records_sort(struct crm_record **recs, size_t n, struct crm_index *idx,
 		     const struct crm_schema *s, const char *spec)
 {
-	struct sort_ctx c = { idx, NULL, 0 };
-	struct sort_item *items = calloc(n + 1, sizeof(*items));
-	char *copy = strdup(spec), *tok, *save = NULL;
-	size_t i, nk = 1;
+	struct sort_ctx c = { NULL, 0, NULL };
+	struct crm_arena arena;
+	struct crm_record **copy = NULL;
+	size_t *order = NULL, *tmp = NULL, i, k, nk = 1;
+	char *specs = strdup(spec), *name, *next;
 	int err = 0;
 
+	crm_arena_init(&arena);
 	for (i = 0; spec[i]; i++)
 		nk += spec[i] == ',';
 	c.keys = calloc(nk, sizeof(*c.keys));
-	if (!items || !copy || !c.keys) {
+	if (!specs || !c.keys) {
 		err = crm_error_set(CRM_ENOMEM, "out of memory");
 		goto done;
 	}
-	for (tok = strtok_r(copy, ",", &save); tok; tok = strtok_r(NULL, ",", &save)) {
-		struct sort_key *k = &c.keys[c.nkeys++];
-		k->desc = *tok == '-';
-		k->field = k->desc ? tok + 1 : tok;
-		if (!crm_schema_field(s, k->field) && strcmp(k->field, "id") &&
-		    strcmp(k->field, "created") && strcmp(k->field, "outcome")) {
-			const char *hint = crm_schema_suggest_field(s, k->field);
-			err = hint ? crm_error_set(CRM_EUSAGE, "cannot sort by unknown field '%s' "
-						   "(did you mean '%s'?)", k->field, hint)
-				   : crm_error_set(CRM_EUSAGE, "cannot sort by unknown field '%s'",
-						   k->field);
+	for (name = specs; name; name = next) {
+		next = strchr(name, ',');
+		if (next)
+			*next++ = '\0';
+		if (!*name || !strcmp(name, "-")) {
+			err = crm_error_set(CRM_EUSAGE, "empty field in sort order '%s'", spec);
 			goto done;
 		}
+		err = parse_sort_key(&c.keys[c.nkeys++], s, idx, name);
+		if (err)
+			goto done;
 	}
-	for (i = 0; i < n; i++) {
-		items[i].rec = recs[i];
-		items[i].pos = i;
+	if (n < 2)
+		goto done;
+	if (n > SIZE_MAX / sizeof(struct cell) / c.nkeys) {
+		err = crm_error_set(CRM_EOVERFLOW, "too many records to sort");
+		goto done;
 	}
-	qsort_r(items, n, sizeof(*items), compare_items, &c);
+	c.cells = calloc(n * c.nkeys, sizeof(*c.cells));
+	order = calloc(n, sizeof(*order));
+	tmp = calloc(n, sizeof(*tmp));
+	copy = calloc(n, sizeof(*copy));
+	if (!c.cells || !order || !tmp || !copy) {
+		err = crm_error_set(CRM_ENOMEM, "out of memory");
+		goto done;
+	}
+	for (i = 0; i < n && !err; i++) {
+		order[i] = i;
+		for (k = 0; k < c.nkeys && !err; k++) {
+			struct crm_value v;
+			key_value(&v, idx, &c.keys[k], recs[i]);
+			err = make_cell(&c.cells[i * c.nkeys + k], idx, &arena, &v);
+		}
+	}
+	if (err)
+		goto done;
+	merge_sort(order, tmp, n, &c);
 	for (i = 0; i < n; i++)
-		recs[i] = items[i].rec;
+		copy[i] = recs[order[i]];
+	memcpy(recs, copy, n * sizeof(*recs));
 done:
-	free(items);
-	free(copy);
+	crm_arena_release(&arena);
+	free(c.cells);
 	free(c.keys);
+	free(order);
+	free(tmp);
+	free(copy);
+	free(specs);
 	return err;
 }
