@@ -1,7 +1,14 @@
 /* The git layer: the only part of crm that talks to libgit2.  Opening and
  * creating work trees, committing named paths with the user's identity and
  * git's date variables honoured, reading files as they stood at a commit,
- * and the date each file was added.  No libgit2 type crosses this header. */
+ * and the date each file was added.  No libgit2 type crosses this header.
+ *
+ * Conventions: paths are relative to the work tree's root, '/'-separated,
+ * as git writes them in trees ("clients/acme.yaml", "data/clients/x.yaml").
+ * Every function that can fail returns 0 or a negative code of
+ * crm/error.h and leaves a message in crm_error_last(); when libgit2
+ * failed, the message ends with libgit2's own.  Callbacks return 0 to go
+ * on; any other value stops the iteration and is returned as is. */
 #ifndef CRM_GIT_H
 #define CRM_GIT_H
 
@@ -13,61 +20,134 @@
 
 struct crm_git;
 
-/* Opens the repository whose work tree contains `path` (searching
- * upwards).  CRM_ENOTFOUND when there is none.  Free with crm_git_free. */
+/* Opens the repository whose work tree contains `path` (a file or folder),
+ * searching upwards from it as git does: GIT_CEILING_DIRECTORIES and
+ * GIT_DISCOVERY_ACROSS_FILESYSTEM are honoured.  CRM_ENOTFOUND when there
+ * is none, CRM_EINVALID for a bare repository (no work tree), CRM_EIO when
+ * the repository cannot be read.  Free *out with crm_git_free. */
 int crm_git_open(struct crm_git **out, const char *path);
-/* Opens the work tree containing `dir`, or runs the equivalent of `git
- * init` there (initial branch from init.defaultBranch, else "main");
- * *created_out tells which. */
+
+/* Opens the work tree containing `dir` like crm_git_open, or when there is
+ * none does what `git init` does there (creating `dir` and its parents when
+ * missing).  The new repository's branch comes from init.defaultBranch in
+ * the user's configuration, else "main".  *created_out tells whether a
+ * repository was created.  Nothing is committed. */
 int crm_git_init(struct crm_git **out, const char *dir, bool *created_out);
+
+/* Frees `g` (NULL is fine).  The last crm_git freed shuts libgit2 down. */
 void crm_git_free(struct crm_git *g);
 
-/* The work tree's root, with a trailing '/'; owned by `g`. */
+/* The work tree's root as an absolute path WITH a trailing '/' (as libgit2
+ * gives it: "/home/a/crm/"); owned by `g`. */
 const char *crm_git_workdir(const struct crm_git *g);
 /* The .git folder, with a trailing '/'; owned by `g`. */
 const char *crm_git_gitdir(const struct crm_git *g);
 
 /* The path of folder `dir` (absolute, no trailing '/') relative to the work
- * tree's root, with a trailing '/', or "" for the root itself; malloc'ed.
- * Paths of a data repository below the root get this prefix in git. */
+ * tree's root, with a trailing '/', or "" for the root itself or a folder
+ * outside the work tree; malloc'ed (NULL when out of memory).  Paths of a
+ * data repository below the root get this prefix in git. */
 char *crm_git_prefix(const struct crm_git *g, const char *dir);
 
-/* The user's name and email: GIT_AUTHOR_NAME/GIT_AUTHOR_EMAIL when set,
- * else user.name/user.email from git's configuration.  Both malloc'ed. */
+/* The author identity git would use: the name from GIT_AUTHOR_NAME, else
+ * author.name, else user.name; the email from GIT_AUTHOR_EMAIL, else
+ * author.email, else user.email, else $EMAIL (configuration of every level
+ * git reads: the repository's, ~/.gitconfig, the system's).  Both strings
+ * are malloc'ed and the caller frees them; both are NULL on error.
+ * CRM_ENOTFOUND with git's advice when the name or the email is unknown,
+ * CRM_EIO when the configuration cannot be read. */
 int crm_git_identity(struct crm_git *g, char **name_out, char **email_out);
 
-/* Stages exactly `paths` (relative to the work tree root: added when the
- * file exists, removed from the index when it does not) and commits them on
- * HEAD with `message`.  Other changes in the index or the work tree stay as
- * they are.  Dates come from GIT_AUTHOR_DATE / GIT_COMMITTER_DATE when set.
- * CRM_ECONFLICT while the index has conflicts.  out_id gets the commit id. */
+/* Commits exactly `paths` on HEAD, as `git commit --only -- PATHS` would:
+ * each path is staged (added from the work tree when the file exists,
+ * removed from the index when it does not, a vanished folder with all it
+ * held) and the commit's tree is HEAD's with only those paths changed.
+ * Anything else the user staged stays staged and out of the commit, the
+ * rest of the work tree is not looked at.  A first commit on an unborn
+ * branch creates the branch.  The author comes from crm_git_identity, the
+ * committer likewise from GIT_COMMITTER_NAME / GIT_COMMITTER_EMAIL,
+ * committer.*, user.*; the dates from GIT_AUTHOR_DATE / GIT_COMMITTER_DATE
+ * when set (see crm_git_parse_date), else now in the local zone.  A commit
+ * is made even when the paths did not change.  out_id gets the new commit's
+ * 40 hex digits.
+ * Errors: CRM_ECONFLICT while the index has unmerged entries or a merge,
+ * revert or cherry-pick is in progress, or when HEAD moved under us;
+ * CRM_ELOCKED when another process holds the index or HEAD's lock;
+ * CRM_EINVALID for a bad date variable or an absolute path;
+ * CRM_ENOTFOUND when no identity is configured; CRM_EIO otherwise. */
 int crm_git_commit(struct crm_git *g, char out_id[41], const char *const *paths,
 		   size_t npaths, const char *message);
 
-/* For every file in HEAD's tree, calls cb with its path and the time of
- * the (first-parent) commit that added it last. */
+/* Stages the whole work tree like `git add -A` (new files that .gitignore
+ * does not exclude, changes, deletions) and commits the index on HEAD, with
+ * identity and dates as in crm_git_commit.  Meant for the first commit of
+ * `crm init`.  Errors as for crm_git_commit. */
+int crm_git_commit_all(struct crm_git *g, char out_id[41], const char *message);
+
+/* For every file in HEAD's tree, calls cb with its path and the author date
+ * (seconds since the epoch and the zone's offset in minutes) of the commit
+ * that added it.  History is walked once, oldest first, along first
+ * parents, each commit compared with its first parent: a file deleted and
+ * added again counts from the later addition; a file renamed (git's rename
+ * detection, as `git log --follow` finds it) keeps the date it had under
+ * its old name.  Files that came in through a merge count from the merge.
+ * Nothing is reported on an unborn branch.  Order of the calls: none in
+ * particular. */
 int crm_git_added_dates(struct crm_git *g,
-			int (*cb)(const char *path, int64_t when, int32_t offset_min,
+			int (*cb)(const char *path, int64_t commit_time, int32_t offset_min,
 				  void *payload),
 			void *payload);
 
-/* HEAD's commit id (40 hex) and its 8-character short form (either may be
- * NULL).  CRM_ENOTFOUND on an unborn branch. */
+/* HEAD's commit id (40 hex digits and a NUL) and its 8-character short form
+ * (8 and a NUL); either may be NULL.  CRM_ENOTFOUND on an unborn branch,
+ * CRM_EIO when HEAD cannot be read. */
 int crm_git_head(struct crm_git *g, char out_id[41], char short_out[9]);
 
-/* Reads `path` as it stood in commit `commit_id` (malloc'ed; caller frees).
- * CRM_ENOTFOUND when the commit has no such file. */
+/* Resolves `rev_or_date` to a commit id.  A string of the form YYYY-MM-DD
+ * is a date: the newest commit on HEAD's first-parent chain whose committer
+ * time is before the end of that day in UTC (CRM_EINVALID when it is not a
+ * calendar date, CRM_ENOTFOUND when every commit is later or the branch is
+ * unborn).  Anything else is a revision as git understands it ("HEAD~2",
+ * "main", a tag, an abbreviated id), peeled to a commit (CRM_ENOTFOUND when
+ * unknown or ambiguous). */
+int crm_git_resolve_at(struct crm_git *g, char out_id[41], const char *rev_or_date);
+
+/* Reads `path` as it stood in commit `commit_id` (a commit id, or any
+ * revision crm_git_resolve_at takes that is not a date; NULL means HEAD).
+ * *data_out is malloc'ed, NUL-terminated beyond *len_out bytes, and the
+ * caller frees it.  CRM_ENOTFOUND when the commit has no such file (or the
+ * path is a folder) or the commit does not exist. */
 int crm_git_read_file_at(struct crm_git *g, const char *commit_id, const char *path,
 			 char **data_out, size_t *len_out);
 
-/* The repository's local configuration. */
+/* Calls cb with the path of every file of commit `commit_id` (as for
+ * crm_git_read_file_at) whose path starts with `prefix` (NULL or "" for
+ * all; "clients/" for a folder), in git's tree order.  The path passed to
+ * cb lives until cb returns.  A prefix that names nothing is not an error:
+ * cb is just never called.  CRM_ENOTFOUND for an unknown commit. */
+int crm_git_list_files_at(struct crm_git *g, const char *commit_id, const char *prefix,
+			  int (*cb)(const char *path, void *payload), void *payload);
+
+/* The repository's local configuration (.git/config), for settings such as
+ * the merge driver (merge.crm.driver).  Keys as git spells them,
+ * "section.name" or "section.sub.name".  Setting replaces one value;
+ * CRM_EINVALID for a malformed key, CRM_ELOCKED when the file is locked,
+ * CRM_EIO otherwise. */
 int crm_git_config_set(struct crm_git *g, const char *key, const char *value);
-/* *out is malloc'ed; CRM_ENOTFOUND when the key is not set. */
+/* *out is malloc'ed (caller frees), NULL on error.  Only the local file is
+ * read: a value set in ~/.gitconfig does not count.  CRM_ENOTFOUND when the
+ * key is not set there. */
 int crm_git_config_get(struct crm_git *g, const char *key, char **out);
 
-/* Parses a date as git's GIT_*_DATE variables give it: ISO 8601
- * ("2025-06-01T12:00:00Z", "...+02:00"), RFC 2822-like "2025-06-01
- * 12:00:00 +0200", or raw "@1717243200 +0000" / "1717243200 +0000". */
+/* Parses a date as git takes it in GIT_AUTHOR_DATE / GIT_COMMITTER_DATE:
+ * git's internal format "1717243200 +0000" (also with a leading '@', the
+ * zone optional), ISO 8601 "2025-06-01T12:00:00Z", "...+02:00", "...+0200"
+ * (a space instead of the 'T', seconds and their fraction optional), the
+ * same with the zone after a space ("2025-06-01 12:00:00 +0200"), and RFC
+ * 2822 "Sun, 01 Jun 2025 12:00:00 +0200".  A time without a zone is local
+ * time, as for git.  *when gets seconds since the epoch, *offset_min the
+ * zone's offset in minutes east of UTC.  CRM_EINVALID with the date quoted
+ * when it is none of these. */
 int crm_git_parse_date(int64_t *when, int32_t *offset_min, const char *s);
 
 /* One change of one file, as crm_git_file_log reports it. */
@@ -84,7 +164,8 @@ struct crm_git_change {
 };
 
 /* Calls cb for every first-parent commit from HEAD back (newest first) that
- * changed `path` (relative to the work tree), following renames. */
+ * changed `path` (relative to the work tree), following renames.  The
+ * change's strings live until cb returns. */
 int crm_git_file_log(struct crm_git *g, const char *path,
 		     int (*cb)(const struct crm_git_change *c, void *payload), void *payload);
 
@@ -114,8 +195,17 @@ int crm_git_register_merge(struct crm_git *g, int (*merge)(struct crm_buf *out, 
 					const char *ours, size_t ours_len,
 					const char *theirs, size_t theirs_len));
 
-/* Lists files below `prefix` with uncommitted changes (modified, added,
- * deleted, untracked) through cb; returns how many. */
+/* Calls cb with every file below `prefix` (NULL or "" for the whole work
+ * tree; "clients/" for a folder, taken literally, no glob) that has
+ * uncommitted changes: modified or deleted in the work tree or the index,
+ * staged, or new and not ignored by .gitignore (each file of a new folder
+ * on its own).  Each path once, in path order; a path staged for deletion
+ * and present again in the work tree counts once. */
+int crm_git_status_dirty(struct crm_git *g, const char *prefix,
+			 int (*cb)(const char *path, void *payload), void *payload);
+
+/* crm_git_status_dirty that also counts the files into *count_out; cb may
+ * be NULL to count only. */
 int crm_git_dirty(struct crm_git *g, const char *prefix,
 		  int (*cb)(const char *path, void *payload), void *payload, size_t *count_out);
 

@@ -3,12 +3,15 @@
  * message. */
 #include <git2.h>
 #include <git2/sys/merge.h>
-#include <unistd.h>
+#include <errno.h>
 #include <pthread.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <strings.h>
+#include <sys/stat.h>
 #include <time.h>
+#include <unistd.h>
 
 #include "crm/arena.h"
 #include "crm/buf.h"
@@ -21,6 +24,8 @@ struct crm_git {
 	git_repository *repo;
 };
 
+/* libgit2 keeps global state (its own counter among it); ours makes the
+ * last crm_git freed shut it down, so valgrind sees nothing left over. */
 static pthread_mutex_t init_lock = PTHREAD_MUTEX_INITIALIZER;
 static int init_count;
 
@@ -47,26 +52,53 @@ static int git_fail(int code, const char *doing)
 	return crm_error_set(code, "%s: %s", doing, e && e->message ? e->message : "git error");
 }
 
+/* git_fail for a libgit2 return code that may say more than `code`. */
+static int git_fail_rc(int rc, int code, const char *doing)
+{
+	if (rc == GIT_ELOCKED)
+		code = CRM_ELOCKED;
+	else if (rc == GIT_EMODIFIED || rc == GIT_EUNMERGED || rc == GIT_ECONFLICT)
+		code = CRM_ECONFLICT;
+	else if (rc == GIT_EINVALIDSPEC)
+		code = CRM_EINVALID;
+	return git_fail(code, doing);
+}
+
+static int oom(void)
+{
+	return crm_error_set(CRM_ENOMEM, "out of memory");
+}
+
 static int wrap(struct crm_git **out, git_repository *repo)
 {
 	*out = calloc(1, sizeof(**out));
 	if (!*out) {
 		git_repository_free(repo);
 		lib_release();
-		return crm_error_set(CRM_ENOMEM, "out of memory");
+		return oom();
 	}
 	(*out)->repo = repo;
 	return 0;
 }
 
+static bool env_true(const char *name)
+{
+	const char *v = getenv(name);
+	return v && (!strcmp(v, "1") || !strcasecmp(v, "true") || !strcasecmp(v, "yes") ||
+		     !strcasecmp(v, "on"));
+}
+
 int crm_git_open(struct crm_git **out, const char *path)
 {
 	git_repository *repo = NULL;
+	unsigned int flags = 0;
 	int rc;
 
 	*out = NULL;
+	if (env_true("GIT_DISCOVERY_ACROSS_FILESYSTEM"))
+		flags |= GIT_REPOSITORY_OPEN_CROSS_FS;
 	lib_acquire();
-	rc = git_repository_open_ext(&repo, path, 0, NULL);
+	rc = git_repository_open_ext(&repo, path, flags, getenv("GIT_CEILING_DIRECTORIES"));
 	if (rc < 0) {
 		int err = rc == GIT_ENOTFOUND
 			? crm_error_set(CRM_ENOTFOUND, "'%s' is not inside a git work tree", path)
@@ -77,38 +109,80 @@ int crm_git_open(struct crm_git **out, const char *path)
 	if (git_repository_is_bare(repo)) {
 		git_repository_free(repo);
 		lib_release();
-		return crm_error_set(CRM_EINVALID, "'%s' is a bare repository", path);
+		return crm_error_set(CRM_EINVALID, "'%s' is in a bare repository, which has no "
+				     "work tree", path);
 	}
 	return wrap(out, repo);
 }
 
-static char *default_branch(void)
+/* init.defaultBranch from the user's configuration, else "main". */
+static int default_branch(char **out)
 {
-	git_config *cfg = NULL;
+	git_config *cfg = NULL, *snap = NULL;
 	git_buf b = GIT_BUF_INIT;
-	char *name = NULL;
+	int rc, err = 0;
 
-	if (!git_config_open_default(&cfg) &&
-	    !git_config_get_string_buf(&b, cfg, "init.defaultBranch"))
-		name = strdup(b.ptr);
+	*out = NULL;
+	rc = git_config_open_default(&cfg);
+	if (!rc)
+		rc = git_config_snapshot(&snap, cfg);
+	if (!rc)
+		rc = git_config_get_string_buf(&b, snap, "init.defaultBranch");
+	if (rc < 0 && rc != GIT_ENOTFOUND)
+		err = git_fail(CRM_EIO, "cannot read the git configuration");
+	else if (!(*out = strdup(!rc && b.ptr[0] ? b.ptr : "main")))
+		err = oom();
 	git_buf_dispose(&b);
+	git_config_free(snap);
 	git_config_free(cfg);
-	return name ? name : strdup("main");
+	return err;
+}
+
+/* The nearest folder from `dir` upwards that exists (malloc'ed): a work
+ * tree around a folder yet to be made is still the one it will be in. */
+static char *existing_ancestor(const char *dir)
+{
+	char *p = strdup(dir), *slash;
+	struct stat st;
+
+	while (p && stat(p, &st) && (errno == ENOENT || errno == ENOTDIR)) {
+		slash = strrchr(p, '/');
+		if (!slash) {
+			p[0] = '.';
+			p[1] = '\0';
+			break;
+		}
+		if (slash == p)
+			slash[1] = '\0';
+		else
+			*slash = '\0';
+	}
+	return p;
 }
 
 int crm_git_init(struct crm_git **out, const char *dir, bool *created_out)
 {
 	git_repository_init_options opts;
 	git_repository *repo = NULL;
-	char *branch;
+	char *branch = NULL, *start;
 	int rc;
 
+	*out = NULL;
 	*created_out = false;
-	if (!crm_git_open(out, dir))
-		return 0;
+	start = existing_ancestor(dir);
+	if (!start)
+		return oom();
+	rc = crm_git_open(out, start);
+	free(start);
+	if (rc != CRM_ENOTFOUND)
+		return rc;
 	lib_acquire();
+	rc = default_branch(&branch);
+	if (rc) {
+		lib_release();
+		return rc;
+	}
 	git_repository_init_options_init(&opts, GIT_REPOSITORY_INIT_OPTIONS_VERSION);
-	branch = default_branch();
 	opts.flags = GIT_REPOSITORY_INIT_MKPATH;
 	opts.initial_head = branch;
 	rc = git_repository_init_ext(&repo, dir, &opts);
@@ -145,225 +219,588 @@ char *crm_git_prefix(const struct crm_git *g, const char *dir)
 {
 	const char *wd = git_repository_workdir(g->repo);
 	size_t n = strlen(wd);
-	char *p;
+	struct crm_buf b = CRM_BUF_INIT;
 
 	while (n && wd[n - 1] == '/')
 		n--;
 	if (strlen(dir) <= n + 1 || strncmp(dir, wd, n) || dir[n] != '/')
 		return strdup("");
-	p = malloc(strlen(dir + n + 1) + 2);
-	if (p)
-		snprintf(p, strlen(dir + n + 1) + 2, "%s/", dir + n + 1);
-	return p;
+	if (crm_buf_addf(&b, "%s/", dir + n + 1)) {
+		crm_buf_release(&b);
+		return NULL;
+	}
+	return crm_buf_detach(&b, NULL);
 }
 
-static char *config_string(git_repository *repo, const char *key)
-{
-	git_config *cfg = NULL;
-	git_buf b = GIT_BUF_INIT;
-	char *s = NULL;
+/* ---- identity and dates ---- */
 
-	if (!git_repository_config_snapshot(&cfg, repo) &&
-	    !git_config_get_string_buf(&b, cfg, key))
-		s = strdup(b.ptr);
-	git_buf_dispose(&b);
+/* The first of: environment variable `env`, configuration keys `key1` and
+ * `key2`, environment variable `env2` (any may be NULL).  *out is NULL when
+ * none is set; an empty value counts as unset. */
+static int ident_part(char **out, git_config *cfg, const char *env, const char *key1,
+		      const char *key2, const char *env2)
+{
+	const char *keys[2] = { key1, key2 };
+	const char *v = env ? getenv(env) : NULL;
+	git_buf b = GIT_BUF_INIT;
+	size_t i;
+	int rc;
+
+	*out = NULL;
+	if (v && *v)
+		return (*out = strdup(v)) ? 0 : oom();
+	for (i = 0; i < 2 && !*out; i++) {
+		if (!keys[i])
+			continue;
+		rc = git_config_get_string_buf(&b, cfg, keys[i]);
+		if (rc < 0 && rc != GIT_ENOTFOUND) {
+			git_buf_dispose(&b);
+			return git_fail(CRM_EIO, "cannot read the git configuration");
+		}
+		if (!rc && b.ptr[0] && !(*out = strdup(b.ptr))) {
+			git_buf_dispose(&b);
+			return oom();
+		}
+		git_buf_dispose(&b);
+	}
+	v = env2 ? getenv(env2) : NULL;
+	if (!*out && v && *v && !(*out = strdup(v)))
+		return oom();
+	return 0;
+}
+
+/* The author's ("AUTHOR") or the committer's ("COMMITTER") name and email
+ * the way git's ident.c finds them. */
+static int ident(struct crm_git *g, const char *who, char **name_out, char **email_out)
+{
+	char env_name[32], env_email[32], key_name[32], key_email[32];
+	git_config *cfg = NULL;
+	bool author = !strcmp(who, "AUTHOR");
+	int err;
+
+	*name_out = *email_out = NULL;
+	snprintf(env_name, sizeof(env_name), "GIT_%s_NAME", who);
+	snprintf(env_email, sizeof(env_email), "GIT_%s_EMAIL", who);
+	snprintf(key_name, sizeof(key_name), "%s.name", author ? "author" : "committer");
+	snprintf(key_email, sizeof(key_email), "%s.email", author ? "author" : "committer");
+	if (git_repository_config_snapshot(&cfg, g->repo) < 0)
+		return git_fail(CRM_EIO, "cannot read the git configuration");
+	err = ident_part(name_out, cfg, env_name, key_name, "user.name", NULL);
+	if (!err)
+		err = ident_part(email_out, cfg, env_email, key_email, "user.email", "EMAIL");
 	git_config_free(cfg);
-	return s;
+	if (!err && (!*name_out || !*email_out))
+		err = crm_error_set(CRM_ENOTFOUND, "%s identity unknown: tell git who you are with "
+				    "'git config --global user.email \"you@example.com\"' and "
+				    "'git config --global user.name \"Your Name\"' (without "
+				    "--global for this repository only)",
+				    author ? "author" : "committer");
+	if (err) {
+		free(*name_out);
+		free(*email_out);
+		*name_out = *email_out = NULL;
+	}
+	return err;
 }
 
 int crm_git_identity(struct crm_git *g, char **name_out, char **email_out)
 {
-	const char *env_name = getenv("GIT_AUTHOR_NAME");
-	const char *env_email = getenv("GIT_AUTHOR_EMAIL");
-
-	*name_out = env_name && *env_name ? strdup(env_name) : config_string(g->repo, "user.name");
-	*email_out = env_email && *env_email ? strdup(env_email)
-					     : config_string(g->repo, "user.email");
-	if (!*name_out || !*email_out) {
-		free(*name_out);
-		free(*email_out);
-		*name_out = *email_out = NULL;
-		return crm_error_set(CRM_ENOTFOUND, "who are you? tell git with "
-				     "'git config --global user.name \"Your Name\"' and "
-				     "'git config --global user.email you@example.com'");
-	}
-	return 0;
+	return ident(g, "AUTHOR", name_out, email_out);
 }
 
-static bool all_digits(const char *s, size_t n)
+/* The local zone's offset at instant `when`, minutes east of UTC. */
+static int32_t local_offset(int64_t when)
 {
-	size_t i;
-	for (i = 0; i < n; i++) {
-		if (s[i] < '0' || s[i] > '9')
-			return false;
-	}
-	return n > 0;
-}
+	time_t t = (time_t)when;
+	struct tm tm;
 
-/* "+0200" or "+02:00" or "Z" into minutes. */
-static int parse_offset(int32_t *out, const char *s)
-{
-	int sign;
-	if (!strcmp(s, "Z") || !strcmp(s, "z")) {
-		*out = 0;
+	if (!localtime_r(&t, &tm))
 		return 0;
+	return (int32_t)(tm.tm_gmtoff / 60);
+}
+
+/* The instant of a wall-clock time in the local zone, given as if it were
+ * UTC: the offset is looked up near the answer, twice for a zone change. */
+static int64_t from_local(int64_t as_utc, int32_t *offset_min)
+{
+	int32_t off = local_offset(as_utc);
+	int32_t again = local_offset(as_utc - (int64_t)off * 60);
+
+	if (again != off)
+		off = again;
+	*offset_min = off;
+	return as_utc - (int64_t)off * 60;
+}
+
+/* Reads `min` to `max` decimal digits at *s into *out and moves past them. */
+static bool take_digits(const char **s, size_t min, size_t max, int *out)
+{
+	size_t n = 0;
+	int v = 0;
+
+	while (n < max && (*s)[n] >= '0' && (*s)[n] <= '9') {
+		v = v * 10 + ((*s)[n] - '0');
+		n++;
 	}
-	if (*s != '+' && *s != '-')
-		return CRM_EINVALID;
-	sign = *s == '-' ? -1 : 1;
-	s++;
-	if (strlen(s) == 4 && all_digits(s, 4))
-		*out = sign * (((s[0] - '0') * 10 + (s[1] - '0')) * 60 + (s[2] - '0') * 10 + (s[3] - '0'));
-	else if (strlen(s) == 5 && s[2] == ':' && all_digits(s, 2) && all_digits(s + 3, 2))
-		*out = sign * (((s[0] - '0') * 10 + (s[1] - '0')) * 60 + (s[3] - '0') * 10 + (s[4] - '0'));
-	else
-		return CRM_EINVALID;
-	return 0;
+	if (n < min)
+		return false;
+	*s += n;
+	*out = v;
+	return true;
+}
+
+static void skip_spaces(const char **s)
+{
+	while (**s == ' ' || **s == '\t')
+		(*s)++;
+}
+
+/* A zone: "Z", "UTC", "GMT", "+HH", "+HHMM", "+HH:MM" (or '-').  Moves *s
+ * past it; false when there is none. */
+static bool take_zone(const char **s, int32_t *out)
+{
+	const char *p = *s;
+	int sign, hh, mm = 0;
+
+	if (*p == 'Z' || *p == 'z') {
+		*s = p + 1;
+		*out = 0;
+		return true;
+	}
+	if (!strncmp(p, "UTC", 3) || !strncmp(p, "GMT", 3)) {
+		*s = p + 3;
+		*out = 0;
+		return true;
+	}
+	if (*p != '+' && *p != '-')
+		return false;
+	sign = *p == '-' ? -1 : 1;
+	p++;
+	if (!take_digits(&p, 2, 2, &hh))
+		return false;
+	if (*p == ':')
+		p++;
+	if (*p >= '0' && *p <= '9' && !take_digits(&p, 2, 2, &mm))
+		return false;
+	if (hh > 23 || mm > 59)
+		return false;
+	*out = sign * (hh * 60 + mm);
+	*s = p;
+	return true;
+}
+
+/* HH:MM[:SS[.fraction]] */
+static bool take_time(const char **s, int *h, int *mi, int *sec)
+{
+	const char *p = *s;
+	int frac;
+
+	*sec = 0;
+	if (!take_digits(&p, 1, 2, h) || *p++ != ':' || !take_digits(&p, 2, 2, mi))
+		return false;
+	if (*p == ':') {
+		p++;
+		if (!take_digits(&p, 2, 2, sec))
+			return false;
+		if (*p == '.' || *p == ',') {
+			p++;
+			if (!take_digits(&p, 1, 9, &frac))
+				return false;
+			while (*p >= '0' && *p <= '9')
+				p++;   /* fractions of a second: git drops them too */
+		}
+	}
+	if (*h > 23 || *mi > 59 || *sec > 60)
+		return false;
+	*s = p;
+	return true;
+}
+
+/* "@1717243200 +0000", "1717243200 +0000", "@1717243200". */
+static bool parse_raw(int64_t *when, int32_t *offset_min, const char *s)
+{
+	const char *p = s + (*s == '@');
+	char *end;
+	long long v;
+
+	if (*p < '0' || *p > '9')
+		return false;
+	errno = 0;
+	v = strtoll(p, &end, 10);
+	if (errno || (*end && *end != ' '))
+		return false;
+	/* like git, a bare number is seconds only from nine digits on */
+	if (*s != '@' && end - p < 9)
+		return false;
+	p = end;
+	skip_spaces(&p);
+	*offset_min = 0;
+	if (*p && !take_zone(&p, offset_min))
+		return false;
+	if (*p)
+		return false;
+	*when = (int64_t)v;
+	return true;
+}
+
+/* "2025-06-01T12:00:00Z", "2025-06-01 12:00:00 +0200", ... */
+static bool parse_iso(int64_t *when, int32_t *offset_min, const char *s)
+{
+	const char *p = s;
+	int y, m, d, h, mi, sec;
+	int32_t off;
+	bool zone;
+	int64_t t;
+
+	if (!take_digits(&p, 4, 4, &y) || *p++ != '-' || !take_digits(&p, 2, 2, &m) ||
+	    *p++ != '-' || !take_digits(&p, 2, 2, &d) || !crm_date_valid(y, m, d))
+		return false;
+	if (*p != 'T' && *p != 't' && *p != ' ')
+		return false;
+	p++;
+	if (!take_time(&p, &h, &mi, &sec))
+		return false;
+	skip_spaces(&p);
+	zone = take_zone(&p, &off);
+	if (*p)
+		return false;
+	t = (int64_t)crm_date_from_ymd(y, m, d) * 86400 + h * 3600 + mi * 60 + sec;
+	if (zone) {
+		*when = t - (int64_t)off * 60;
+		*offset_min = off;
+	} else {
+		*when = from_local(t, offset_min);
+	}
+	return true;
+}
+
+/* "Sun, 01 Jun 2025 12:00:00 +0200" (the weekday optional). */
+static bool parse_rfc2822(int64_t *when, int32_t *offset_min, const char *s)
+{
+	static const char months[] = "JanFebMarAprMayJunJulAugSepOctNovDec";
+	const char *p = s, *comma = strchr(s, ',');
+	int y, m, d, h, mi, sec;
+	int32_t off;
+	size_t i;
+
+	if (comma)
+		p = comma + 1;
+	skip_spaces(&p);
+	if (!take_digits(&p, 1, 2, &d) || *p++ != ' ')
+		return false;
+	for (i = 0, m = 0; i < 12 && !m; i++) {
+		if (!strncasecmp(p, months + 3 * i, 3))
+			m = (int)i + 1;
+	}
+	if (!m || p[3] != ' ')
+		return false;
+	p += 4;
+	if (!take_digits(&p, 4, 4, &y) || *p++ != ' ' || !crm_date_valid(y, m, d) ||
+	    !take_time(&p, &h, &mi, &sec))
+		return false;
+	skip_spaces(&p);
+	if (!take_zone(&p, &off) || *p)
+		return false;
+	*when = (int64_t)crm_date_from_ymd(y, m, d) * 86400 + h * 3600 + mi * 60 + sec -
+		(int64_t)off * 60;
+	*offset_min = off;
+	return true;
+}
+
+static bool parse_date(int64_t *when, int32_t *offset_min, const char *s)
+{
+	return parse_raw(when, offset_min, s) || parse_iso(when, offset_min, s) ||
+	       parse_rfc2822(when, offset_min, s);
 }
 
 int crm_git_parse_date(int64_t *when, int32_t *offset_min, const char *s)
 {
-	char buf[64];
-	char *space, *end;
-	struct crm_datetime dt;
-	long long raw;
-
-	if (*s == '@')
-		s++;
-	snprintf(buf, sizeof(buf), "%s", s);
-	space = strchr(buf, ' ');
-	if (space && all_digits(buf, (size_t)(space - buf))) {
-		/* raw "<seconds> <offset>" */
-		raw = strtoll(buf, &end, 10);
-		if (parse_offset(offset_min, space + 1))
-			goto bad;
-		*when = raw;
+	if (parse_date(when, offset_min, s))
 		return 0;
-	}
-	if (space && space - buf == 10) {
-		/* "2025-06-01 12:00:00 +0200" */
-		char *zone = strchr(space + 1, ' ');
-		*space = 'T';
-		if (zone) {
-			*zone = '\0';
-			if (parse_offset(offset_min, zone + 1))
-				goto bad;
-			if (crm_datetime_parse(&dt, buf, strlen(buf), *offset_min))
-				goto bad;
-			*when = dt.epoch;
-			return 0;
-		}
-	}
-	if (crm_datetime_parse(&dt, buf, strlen(buf), 0))
-		goto bad;
-	*when = dt.epoch;
-	*offset_min = dt.offset_min;
-	return 0;
-bad:
-	return crm_error_set(CRM_EINVALID, "cannot read the date '%s'", s);
+	return crm_error_set(CRM_EINVALID, "invalid date format '%s'", s);
 }
 
-static int signature_for(git_signature **out, struct crm_git *g, const char *name,
-			 const char *email, const char *date_env)
+/* A signature for `who` ("AUTHOR" or "COMMITTER") dated by GIT_<who>_DATE
+ * when set, else now. */
+static int signature_for(git_signature **out, struct crm_git *g, const char *who)
 {
-	const char *date = getenv(date_env);
+	char env[32], *name = NULL, *email = NULL;
+	const char *date;
 	int64_t when = (int64_t)time(NULL);
-	int32_t offset = 0;
-
-	if (date && *date && crm_git_parse_date(&when, &offset, date))
-		return CRM_EINVALID;
-	(void)g;
-	if (git_signature_new(out, name, email, (git_time_t)when, offset) < 0)
-		return git_fail(CRM_EINVALID, "bad identity");
-	return 0;
-}
-
-static int stage_paths(git_index *index, const char *workdir, const char *const *paths,
-		       size_t n)
-{
-	char full[4096];
-	size_t i;
-	FILE *f;
-
-	for (i = 0; i < n; i++) {
-		snprintf(full, sizeof(full), "%s%s", workdir, paths[i]);
-		f = fopen(full, "rb");
-		if (f) {
-			fclose(f);
-			if (git_index_add_bypath(index, paths[i]) < 0)
-				return git_fail(CRM_EIO, "cannot stage a file");
-		} else if (git_index_remove_bypath(index, paths[i]) < 0) {
-			return git_fail(CRM_EIO, "cannot unstage a file");
-		}
-	}
-	return 0;
-}
-
-int crm_git_commit(struct crm_git *g, char out_id[41], const char *const *paths,
-		   size_t npaths, const char *message)
-{
-	git_index *index = NULL;
-	git_signature *author = NULL, *committer = NULL;
-	git_commit *parent = NULL;
-	git_tree *tree = NULL;
-	git_oid tree_id, parent_id, commit_id;
-	char *name = NULL, *email = NULL;
+	int32_t offset = local_offset(when);
 	int err;
 
-	err = crm_git_identity(g, &name, &email);
-	if (!err)
-		err = signature_for(&author, g, name, email, "GIT_AUTHOR_DATE");
-	if (!err)
-		err = signature_for(&committer, g, getenv("GIT_COMMITTER_NAME") ?
-				    getenv("GIT_COMMITTER_NAME") : name,
-				    getenv("GIT_COMMITTER_EMAIL") ? getenv("GIT_COMMITTER_EMAIL")
-								  : email, "GIT_COMMITTER_DATE");
-	if (err)
-		goto done;
-	if (git_repository_index(&index, g->repo) < 0) {
-		err = git_fail(CRM_EIO, "cannot read the index");
-		goto done;
-	}
-	if (git_index_has_conflicts(index)) {
-		err = crm_error_set(CRM_ECONFLICT, "the git index has unresolved conflicts; "
-				    "finish the merge first");
-		goto done;
-	}
-	err = stage_paths(index, git_repository_workdir(g->repo), paths, npaths);
-	if (err)
-		goto done;
-	if (git_index_write(index) < 0 || git_index_write_tree(&tree_id, index) < 0 ||
-	    git_tree_lookup(&tree, g->repo, &tree_id) < 0) {
-		err = git_fail(CRM_EIO, "cannot write the tree");
-		goto done;
-	}
-	if (!git_reference_name_to_id(&parent_id, g->repo, "HEAD") &&
-	    git_commit_lookup(&parent, g->repo, &parent_id) < 0) {
-		err = git_fail(CRM_EIO, "cannot read HEAD");
-		goto done;
-	}
-	if (git_commit_create(&commit_id, g->repo, "HEAD", author, committer, NULL, message,
-			      tree, parent ? 1 : 0, (const git_commit **)&parent) < 0) {
-		err = git_fail(CRM_EIO, "cannot commit");
-		goto done;
-	}
-	git_oid_tostr(out_id, 41, &commit_id);
-done:
-	git_commit_free(parent);
-	git_tree_free(tree);
-	git_index_free(index);
-	git_signature_free(author);
-	git_signature_free(committer);
+	*out = NULL;
+	snprintf(env, sizeof(env), "GIT_%s_DATE", who);
+	date = getenv(env);
+	err = ident(g, who, &name, &email);
+	if (!err && date && *date && !parse_date(&when, &offset, date))
+		err = crm_error_set(CRM_EINVALID, "invalid date format '%s' in %s", date, env);
+	if (!err && git_signature_new(out, name, email, (git_time_t)when, offset) < 0)
+		err = git_fail(CRM_EINVALID, "invalid identity");
 	free(name);
 	free(email);
 	return err;
 }
 
+/* Everything a commit needs besides its tree and parent, made before any
+ * change: a missing identity or a bad date leaves the index untouched. */
+struct commit_meta {
+	git_signature *author, *committer;
+	git_buf message;
+};
+
+static int meta_init(struct commit_meta *m, struct crm_git *g, const char *message)
+{
+	git_buf clean = GIT_BUF_INIT;
+	int err;
+
+	memset(m, 0, sizeof(*m));
+	err = signature_for(&m->author, g, "AUTHOR");
+	if (!err)
+		err = signature_for(&m->committer, g, "COMMITTER");
+	/* cleaned as `git commit -m` does: no trailing blanks, one final
+	 * newline; comment lines stay */
+	if (!err && git_message_prettify(&clean, message ? message : "", 0, '#') < 0)
+		err = git_fail(CRM_EINVALID, "bad commit message");
+	if (!err && !clean.size)
+		err = crm_error_set(CRM_EINVALID, "empty commit message");
+	m->message = clean;
+	return err;
+}
+
+static void meta_release(struct commit_meta *m)
+{
+	git_signature_free(m->author);
+	git_signature_free(m->committer);
+	git_buf_dispose(&m->message);
+	memset(m, 0, sizeof(*m));
+}
+
+/* ---- committing ---- */
+
+/* Refuses while the index or the repository is in the middle of something
+ * a commit of ours would cut across. */
+static int refuse_unfinished(git_repository *repo, git_index *index)
+{
+	const char *what = NULL;
+
+	if (git_index_has_conflicts(index))
+		return crm_error_set(CRM_ECONFLICT, "the git index has unmerged files; resolve "
+				     "them ('git add' or 'git rm') and commit first");
+	switch (git_repository_state(repo)) {
+	case GIT_REPOSITORY_STATE_MERGE:
+		what = "merge";
+		break;
+	case GIT_REPOSITORY_STATE_REVERT:
+	case GIT_REPOSITORY_STATE_REVERT_SEQUENCE:
+		what = "revert";
+		break;
+	case GIT_REPOSITORY_STATE_CHERRYPICK:
+	case GIT_REPOSITORY_STATE_CHERRYPICK_SEQUENCE:
+		what = "cherry-pick";
+		break;
+	default:
+		return 0;
+	}
+	return crm_error_set(CRM_ECONFLICT, "a %s is in progress; finish it with 'git commit' "
+			     "(or abort it) first", what);
+}
+
+/* The repository's index, brought up to date with the file on disk (an
+ * earlier `git add` of the user's, or another crm process). */
+static int load_index(git_index **out, git_repository *repo)
+{
+	int rc;
+
+	*out = NULL;
+	rc = git_repository_index(out, repo);
+	if (!rc)
+		rc = git_index_read(*out, 0);
+	if (rc < 0) {
+		rc = git_fail_rc(rc, CRM_EIO, "cannot read the git index");
+		git_index_free(*out);
+		*out = NULL;
+	}
+	return rc;
+}
+
+/* HEAD's commit into *out, NULL on an unborn branch. */
+static int head_commit(git_commit **out, git_repository *repo)
+{
+	git_oid id;
+	int rc;
+
+	*out = NULL;
+	rc = git_reference_name_to_id(&id, repo, "HEAD");
+	if (rc == GIT_ENOTFOUND || rc == GIT_EUNBORNBRANCH)
+		return 0;
+	if (rc < 0 || git_commit_lookup(out, repo, &id) < 0)
+		return git_fail(CRM_EIO, "cannot read HEAD");
+	return 0;
+}
+
+/* Stages `path` in the repository's index from the work tree: added when
+ * it exists, removed (a folder with everything below it) when not. */
+static int stage_path(git_index *index, const char *workdir, const char *path)
+{
+	struct crm_buf full = CRM_BUF_INIT;
+	struct stat st;
+	int rc, err = 0;
+
+	if (!*path || path[0] == '/')
+		return crm_error_set(CRM_EINVALID, "cannot commit '%s': not a path inside the "
+				     "work tree", path);
+	if (crm_buf_addf(&full, "%s%s", workdir, path))
+		return oom();
+	if (!lstat(full.ptr, &st)) {
+		if (S_ISDIR(st.st_mode))
+			err = crm_error_set(CRM_EINVALID, "cannot commit '%s': it is a folder; "
+					    "name its files", path);
+		else if (git_index_add_bypath(index, path) < 0)
+			err = git_fail(CRM_EIO, "cannot stage a file");
+	} else if (errno == ENOENT || errno == ENOTDIR) {
+		rc = git_index_remove_bypath(index, path);
+		if (!rc)
+			rc = git_index_remove_directory(index, path, 0);
+		if (rc < 0 && rc != GIT_ENOTFOUND)
+			err = git_fail(CRM_EIO, "cannot unstage a file");
+	} else {
+		err = crm_error_errno(CRM_EIO, "cannot read '%s'", full.ptr);
+	}
+	crm_buf_release(&full);
+	return err;
+}
+
+/* The tree of `parent` (none: empty) with `paths` as the index now has
+ * them, written to the object database: what `git commit --only` commits. */
+static int only_tree(git_oid *out, git_repository *repo, git_index *index,
+		     git_commit *parent, const char *const *paths, size_t npaths)
+{
+	git_index *tmp = NULL;
+	git_tree *base = NULL;
+	const git_index_entry *e;
+	size_t i;
+	int rc;
+
+	rc = git_index_new(&tmp);
+	if (!rc && parent)
+		rc = git_commit_tree(&base, parent);
+	if (!rc && base)
+		rc = git_index_read_tree(tmp, base);
+	for (i = 0; !rc && i < npaths; i++) {
+		e = git_index_get_bypath(index, paths[i], 0);
+		if (e) {
+			rc = git_index_add(tmp, e);
+			continue;
+		}
+		rc = git_index_remove(tmp, paths[i], 0);
+		if (rc == GIT_ENOTFOUND)
+			rc = 0;
+		if (!rc)
+			rc = git_index_remove_directory(tmp, paths[i], 0);
+		if (rc == GIT_ENOTFOUND)
+			rc = 0;
+	}
+	if (!rc)
+		rc = git_index_write_tree_to(out, tmp, repo);
+	if (rc < 0)
+		rc = git_fail(CRM_EIO, "cannot write the tree");
+	git_tree_free(base);
+	git_index_free(tmp);
+	return rc;
+}
+
+/* Commits tree `tree_id` on HEAD with `parent` (NULL: a root commit). */
+static int make_commit(struct crm_git *g, char out_id[41], const struct commit_meta *m,
+		       git_commit *parent, const git_oid *tree_id)
+{
+	git_tree *tree = NULL;
+	git_oid id;
+	int rc, err = 0;
+
+	if (git_tree_lookup(&tree, g->repo, tree_id) < 0)
+		return git_fail(CRM_EIO, "cannot read the new tree");
+	rc = git_commit_create(&id, g->repo, "HEAD", m->author, m->committer, NULL,
+			       m->message.ptr, tree, parent ? 1 : 0,
+			       (const git_commit **)&parent);
+	if (rc < 0)
+		err = git_fail_rc(rc, CRM_EIO, "cannot commit");
+	else
+		git_oid_tostr(out_id, 41, &id);
+	git_tree_free(tree);
+	return err;
+}
+
+int crm_git_commit(struct crm_git *g, char out_id[41], const char *const *paths,
+		   size_t npaths, const char *message)
+{
+	struct commit_meta meta;
+	git_index *index = NULL;
+	git_commit *parent = NULL;
+	git_oid tree_id;
+	size_t i;
+	int rc, err;
+
+	out_id[0] = '\0';
+	err = meta_init(&meta, g, message);
+	if (!err)
+		err = load_index(&index, g->repo);
+	if (!err)
+		err = refuse_unfinished(g->repo, index);
+	if (!err)
+		err = head_commit(&parent, g->repo);
+	for (i = 0; !err && i < npaths; i++)
+		err = stage_path(index, git_repository_workdir(g->repo), paths[i]);
+	if (!err)
+		err = only_tree(&tree_id, g->repo, index, parent, paths, npaths);
+	if (!err && (rc = git_index_write(index)) < 0)
+		err = git_fail_rc(rc, CRM_EIO, "cannot write the git index");
+	if (!err)
+		err = make_commit(g, out_id, &meta, parent, &tree_id);
+	git_commit_free(parent);
+	git_index_free(index);
+	meta_release(&meta);
+	return err;
+}
+
+int crm_git_commit_all(struct crm_git *g, char out_id[41], const char *message)
+{
+	struct commit_meta meta;
+	git_index *index = NULL;
+	git_commit *parent = NULL;
+	git_oid tree_id;
+	int rc, err;
+
+	out_id[0] = '\0';
+	err = meta_init(&meta, g, message);
+	if (!err)
+		err = load_index(&index, g->repo);
+	if (!err)
+		err = refuse_unfinished(g->repo, index);
+	if (!err)
+		err = head_commit(&parent, g->repo);
+	if (!err && (git_index_add_all(index, NULL, GIT_INDEX_ADD_DEFAULT, NULL, NULL) < 0 ||
+		     git_index_update_all(index, NULL, NULL, NULL) < 0))
+		err = git_fail(CRM_EIO, "cannot stage the work tree");
+	if (!err && (rc = git_index_write(index)) < 0)
+		err = git_fail_rc(rc, CRM_EIO, "cannot write the git index");
+	if (!err && git_index_write_tree(&tree_id, index) < 0)
+		err = git_fail(CRM_EIO, "cannot write the tree");
+	if (!err)
+		err = make_commit(g, out_id, &meta, parent, &tree_id);
+	git_commit_free(parent);
+	git_index_free(index);
+	meta_release(&meta);
+	return err;
+}
+
+/* ---- history ---- */
+
 struct added_state {
 	struct crm_map paths;     /* path -> struct added (NULL once deleted) */
 	struct crm_arena arena;
-	int64_t when;
-	int32_t offset;
+	struct added *now;        /* the date of the commit being read */
 };
 
 struct added {
@@ -371,40 +808,60 @@ struct added {
 	int32_t offset;
 };
 
+/* Records `date` for `path`; NULL marks it deleted. */
+static int remember_path(struct added_state *st, const char *path, struct added *date)
+{
+	const char *key = path;
+
+	if (date && !crm_map_get(&st->paths, path)) {
+		/* a new key must outlive the diff it came from */
+		key = crm_arena_strdup(&st->arena, path);
+		if (!key)
+			return -1;
+	}
+	if (!date && !crm_map_get(&st->paths, path))
+		return 0;
+	/* an existing key stays the map's key; only the value changes */
+	return crm_map_put(&st->paths, key, date, NULL) ? -1 : 0;
+}
+
 static int on_delta(const git_diff_delta *d, float progress, void *payload)
 {
 	struct added_state *st = payload;
-	struct added *a;
-	char *key;
-	void *old;
+	struct added *was;
 
 	(void)progress;
-	if (d->status == GIT_DELTA_DELETED) {
-		if (crm_map_get(&st->paths, d->old_file.path))
-			crm_map_put(&st->paths, d->old_file.path, NULL, NULL);
+	switch (d->status) {
+	case GIT_DELTA_DELETED:
+		return remember_path(st, d->old_file.path, NULL);
+	case GIT_DELTA_ADDED:
+		return remember_path(st, d->new_file.path, st->now);
+	case GIT_DELTA_RENAMED:
+		was = crm_map_get(&st->paths, d->old_file.path);
+		if (remember_path(st, d->old_file.path, NULL))
+			return -1;
+		return remember_path(st, d->new_file.path, was ? was : st->now);
+	default:
 		return 0;
 	}
-	if (d->status != GIT_DELTA_ADDED)
-		return 0;
-	a = crm_arena_alloc(&st->arena, sizeof(*a));
-	key = crm_arena_strdup(&st->arena, d->new_file.path);
-	if (!a || !key)
-		return -1;
-	a->when = st->when;
-	a->offset = st->offset;
-	/* the key stored first stays the map's key; only the value changes */
-	return crm_map_put(&st->paths, key, a, &old) ? -1 : 0;
 }
 
 static int diff_commit(git_repository *repo, git_commit *c, struct added_state *st)
 {
+	const git_signature *author = git_commit_author(c);
 	git_commit *parent = NULL;
 	git_tree *tree = NULL, *ptree = NULL;
 	git_diff *diff = NULL;
+	git_diff_find_options fo;
+	size_t i, n;
+	bool deletions = false;
 	int rc;
 
-	st->when = (int64_t)git_commit_time(c);
-	st->offset = git_commit_time_offset(c);
+	st->now = crm_arena_alloc(&st->arena, sizeof(*st->now));
+	if (!st->now)
+		return -1;
+	st->now->when = (int64_t)author->when.time;
+	st->now->offset = author->when.offset;
 	rc = git_commit_tree(&tree, c);
 	if (!rc && git_commit_parentcount(c) > 0) {
 		rc = git_commit_parent(&parent, c, 0);
@@ -413,6 +870,15 @@ static int diff_commit(git_repository *repo, git_commit *c, struct added_state *
 	}
 	if (!rc)
 		rc = git_diff_tree_to_tree(&diff, repo, ptree, tree, NULL);
+	n = rc ? 0 : git_diff_num_deltas(diff);
+	for (i = 0; i < n && !deletions; i++)
+		deletions = git_diff_get_delta(diff, i)->status == GIT_DELTA_DELETED;
+	if (!rc && deletions) {
+		/* only a commit that deleted something can have renamed it */
+		git_diff_find_options_init(&fo, GIT_DIFF_FIND_OPTIONS_VERSION);
+		fo.flags = GIT_DIFF_FIND_RENAMES;
+		rc = git_diff_find_similar(diff, &fo);
+	}
 	if (!rc)
 		rc = git_diff_foreach(diff, on_delta, NULL, NULL, NULL, st);
 	git_diff_free(diff);
@@ -423,7 +889,7 @@ static int diff_commit(git_repository *repo, git_commit *c, struct added_state *
 }
 
 int crm_git_added_dates(struct crm_git *g,
-			int (*cb)(const char *path, int64_t when, int32_t offset_min,
+			int (*cb)(const char *path, int64_t commit_time, int32_t offset_min,
 				  void *payload),
 			void *payload)
 {
@@ -436,25 +902,31 @@ int crm_git_added_dates(struct crm_git *g,
 
 	memset(&st, 0, sizeof(st));
 	crm_arena_init(&st.arena);
-	if (git_revwalk_new(&walk, g->repo) < 0)
-		return git_fail(CRM_EIO, "cannot walk the history");
+	if (git_revwalk_new(&walk, g->repo) < 0) {
+		err = git_fail(CRM_EIO, "cannot walk the history");
+		goto done;
+	}
 	git_revwalk_sorting(walk, GIT_SORT_TOPOLOGICAL | GIT_SORT_REVERSE);
 	git_revwalk_simplify_first_parent(walk);
-	rc = git_revwalk_push_head(walk);
-	if (rc == GIT_EUNBORNBRANCH || rc == GIT_ENOTFOUND)
+	rc = git_repository_head_unborn(g->repo);
+	if (rc == 1)
 		goto done;   /* no commit yet: nothing was added */
+	if (!rc)
+		rc = git_revwalk_push_head(walk);
 	if (rc < 0) {
 		err = git_fail(CRM_EIO, "cannot walk the history");
 		goto done;
 	}
-	while (!err && !git_revwalk_next(&id, walk)) {
+	while (!err && !(rc = git_revwalk_next(&id, walk))) {
 		git_commit *c = NULL;
 		if (git_commit_lookup(&c, g->repo, &id) < 0 || diff_commit(g->repo, c, &st) < 0)
 			err = git_fail(CRM_EIO, "cannot read the history");
 		git_commit_free(c);
 	}
+	if (!err && rc != GIT_ITEROVER)
+		err = git_fail(CRM_EIO, "cannot walk the history");
 	while (!err && (slot = crm_map_next(&st.paths, &pos))) {
-		struct added *a = slot->value;
+		const struct added *a = slot->value;
 		if (a)
 			err = cb(slot->key, a->when, a->offset, payload);
 	}
@@ -469,8 +941,12 @@ int crm_git_head(struct crm_git *g, char out_id[41], char short_out[9])
 {
 	git_oid id;
 	char full[41];
-	if (git_reference_name_to_id(&id, g->repo, "HEAD") < 0)
+	int rc = git_reference_name_to_id(&id, g->repo, "HEAD");
+
+	if (rc == GIT_ENOTFOUND || rc == GIT_EUNBORNBRANCH)
 		return crm_error_set(CRM_ENOTFOUND, "the repository has no commit yet");
+	if (rc < 0)
+		return git_fail(CRM_EIO, "cannot read HEAD");
 	git_oid_tostr(full, sizeof(full), &id);
 	if (out_id)
 		memcpy(out_id, full, 41);
@@ -479,32 +955,123 @@ int crm_git_head(struct crm_git *g, char out_id[41], char short_out[9])
 	return 0;
 }
 
+/* "YYYY-MM-DD" in form (validity is crm_date_parse's business). */
+static bool looks_like_date(const char *s)
+{
+	size_t i;
+
+	if (strlen(s) != 10)
+		return false;
+	for (i = 0; i < 10; i++) {
+		bool dash = i == 4 || i == 7;
+		if (dash ? s[i] != '-' : (s[i] < '0' || s[i] > '9'))
+			return false;
+	}
+	return true;
+}
+
+/* The newest commit on HEAD's first-parent chain made before `end`. */
+static int commit_before(git_oid *out, git_repository *repo, int64_t end, const char *day)
+{
+	git_commit *c = NULL, *parent = NULL;
+	int err = head_commit(&c, repo);
+
+	while (!err && c && (int64_t)git_commit_time(c) >= end) {
+		if (!git_commit_parentcount(c)) {
+			git_commit_free(c);
+			c = NULL;
+			break;
+		}
+		if (git_commit_parent(&parent, c, 0) < 0)
+			err = git_fail(CRM_EIO, "cannot read the history");
+		git_commit_free(c);
+		c = parent;
+		parent = NULL;
+	}
+	if (!err && !c)
+		err = crm_error_set(CRM_ENOTFOUND, "no commit on HEAD before the end of %s", day);
+	if (!err)
+		git_oid_cpy(out, git_commit_id(c));
+	git_commit_free(c);
+	return err;
+}
+
+/* `rev` (NULL: HEAD) peeled to a commit. */
+static int lookup_commit(git_commit **out, git_repository *repo, const char *rev)
+{
+	git_object *obj = NULL;
+	int rc;
+
+	*out = NULL;
+	if (!rev)
+		rev = "HEAD";
+	rc = git_revparse_single(&obj, repo, rev);
+	if (!rc)
+		rc = git_object_peel((git_object **)out, obj, GIT_OBJECT_COMMIT);
+	git_object_free(obj);
+	if (rc == GIT_ENOTFOUND || rc == GIT_EAMBIGUOUS || rc == GIT_EINVALIDSPEC ||
+	    rc == GIT_EPEEL || rc == GIT_EUNBORNBRANCH)
+		return crm_error_set(CRM_ENOTFOUND, "unknown revision '%s': %s", rev,
+				     git_error_last() ? git_error_last()->message : "not found");
+	if (rc < 0)
+		return git_fail(CRM_EIO, "cannot read a revision");
+	return 0;
+}
+
+int crm_git_resolve_at(struct crm_git *g, char out_id[41], const char *rev_or_date)
+{
+	git_commit *c = NULL;
+	crm_date day;
+	git_oid id;
+	int err;
+
+	out_id[0] = '\0';
+	if (looks_like_date(rev_or_date)) {
+		err = crm_date_parse(&day, rev_or_date, 10);
+		if (!err)
+			err = commit_before(&id, g->repo, ((int64_t)day + 1) * 86400, rev_or_date);
+		if (!err)
+			git_oid_tostr(out_id, 41, &id);
+		return err;
+	}
+	err = lookup_commit(&c, g->repo, rev_or_date);
+	if (!err)
+		git_oid_tostr(out_id, 41, git_commit_id(c));
+	git_commit_free(c);
+	return err;
+}
+
 int crm_git_read_file_at(struct crm_git *g, const char *commit_id, const char *path,
 			 char **data_out, size_t *len_out)
 {
-	git_oid id;
 	git_commit *c = NULL;
 	git_tree *tree = NULL;
 	git_tree_entry *entry = NULL;
 	git_blob *blob = NULL;
-	int err = 0;
+	int err;
 
 	*data_out = NULL;
 	*len_out = 0;
-	if (git_oid_fromstr(&id, commit_id) < 0 || git_commit_lookup(&c, g->repo, &id) < 0 ||
-	    git_commit_tree(&tree, c) < 0) {
-		err = git_fail(CRM_ENOTFOUND, "cannot read the commit");
+	err = lookup_commit(&c, g->repo, commit_id);
+	if (!err && git_commit_tree(&tree, c) < 0)
+		err = git_fail(CRM_EIO, "cannot read the commit");
+	if (err)
+		goto done;
+	if (git_tree_entry_bypath(&entry, tree, path) < 0 ||
+	    git_tree_entry_type(entry) != GIT_OBJECT_BLOB) {
+		err = crm_error_set(CRM_ENOTFOUND, "'%s' is not in commit %.8s", path,
+				    git_oid_tostr_s(git_commit_id(c)));
 		goto done;
 	}
-	if (git_tree_entry_bypath(&entry, tree, path) < 0 ||
-	    git_blob_lookup(&blob, g->repo, git_tree_entry_id(entry)) < 0) {
-		err = crm_error_set(CRM_ENOTFOUND, "'%s' is not in commit %.8s", path, commit_id);
+	if (git_blob_lookup(&blob, g->repo, git_tree_entry_id(entry)) < 0) {
+		err = git_fail(CRM_EIO, "cannot read a file of the commit");
 		goto done;
 	}
 	*len_out = (size_t)git_blob_rawsize(blob);
 	*data_out = malloc(*len_out + 1);
 	if (!*data_out) {
-		err = crm_error_set(CRM_ENOMEM, "out of memory");
+		*len_out = 0;
+		err = oom();
 		goto done;
 	}
 	memcpy(*data_out, git_blob_rawcontent(blob), *len_out);
@@ -517,23 +1084,140 @@ done:
 	return err;
 }
 
+struct list_state {
+	const char *base;         /* the folder walked, "" or "a/b/" */
+	const char *prefix;
+	size_t prefix_len;
+	struct crm_buf path;
+	int (*cb)(const char *path, void *payload);
+	void *payload;
+	int err;                  /* what cb or we returned to stop the walk */
+};
+
+static int list_entry(const char *root, const git_tree_entry *e, void *payload)
+{
+	struct list_state *st = payload;
+	git_object_t type = git_tree_entry_type(e);
+	size_t n;
+
+	crm_buf_reset(&st->path);
+	if (crm_buf_addf(&st->path, "%s%s%s%s", st->base, root, git_tree_entry_name(e),
+			 type == GIT_OBJECT_TREE ? "/" : "")) {
+		st->err = oom();
+		return -1;
+	}
+	n = st->path.len < st->prefix_len ? st->path.len : st->prefix_len;
+	if (strncmp(st->path.ptr, st->prefix, n))
+		return 1;   /* outside the prefix: skip it (and all below) */
+	if (type != GIT_OBJECT_BLOB || st->path.len < st->prefix_len)
+		return 0;
+	st->err = st->cb(st->path.ptr, st->payload);
+	return st->err ? -1 : 0;
+}
+
+int crm_git_list_files_at(struct crm_git *g, const char *commit_id, const char *prefix,
+			  int (*cb)(const char *path, void *payload), void *payload)
+{
+	struct list_state st;
+	git_commit *c = NULL;
+	git_tree *tree = NULL, *sub = NULL;
+	git_tree_entry *entry = NULL;
+	char *base = NULL;
+	const char *slash;
+	int rc, err;
+
+	memset(&st, 0, sizeof(st));
+	crm_buf_init(&st.path);
+	st.prefix = prefix ? prefix : "";
+	st.prefix_len = strlen(st.prefix);
+	st.cb = cb;
+	st.payload = payload;
+	err = lookup_commit(&c, g->repo, commit_id);
+	if (!err && git_commit_tree(&tree, c) < 0)
+		err = git_fail(CRM_EIO, "cannot read the commit");
+	if (err)
+		goto done;
+	/* start in the deepest folder the prefix names, not at the root */
+	slash = strrchr(st.prefix, '/');
+	base = strndup(st.prefix, slash ? (size_t)(slash - st.prefix) + 1 : 0);
+	if (!base) {
+		err = oom();
+		goto done;
+	}
+	st.base = base;
+	if (*base) {
+		base[strlen(base) - 1] = '\0';
+		rc = git_tree_entry_bypath(&entry, tree, base);
+		base[strlen(base)] = '/';
+		if (rc == GIT_ENOTFOUND || (!rc && git_tree_entry_type(entry) != GIT_OBJECT_TREE))
+			goto done;   /* no such folder: nothing to list */
+		if (rc < 0 || git_tree_lookup(&sub, g->repo, git_tree_entry_id(entry)) < 0) {
+			err = git_fail(CRM_EIO, "cannot read a folder of the commit");
+			goto done;
+		}
+	}
+	rc = git_tree_walk(sub ? sub : tree, GIT_TREEWALK_PRE, list_entry, &st);
+	if (st.err)
+		err = st.err;
+	else if (rc < 0)
+		err = git_fail(CRM_EIO, "cannot read the files of the commit");
+done:
+	crm_buf_release(&st.path);
+	free(base);
+	git_tree_entry_free(entry);
+	git_tree_free(sub);
+	git_tree_free(tree);
+	git_commit_free(c);
+	return err;
+}
+
+/* ---- configuration ---- */
+
+/* The repository's own configuration file, alone. */
+static int local_config(git_config **out, git_repository *repo)
+{
+	git_config *cfg = NULL;
+	int rc = git_repository_config(&cfg, repo);
+
+	*out = NULL;
+	if (!rc)
+		rc = git_config_open_level(out, cfg, GIT_CONFIG_LEVEL_LOCAL);
+	git_config_free(cfg);
+	return rc < 0 ? git_fail(CRM_EIO, "cannot open the repository's git configuration") : 0;
+}
+
 int crm_git_config_set(struct crm_git *g, const char *key, const char *value)
 {
-	git_config *cfg = NULL, *local = NULL;
-	int err = 0;
-	if (git_repository_config(&cfg, g->repo) < 0 ||
-	    git_config_open_level(&local, cfg, GIT_CONFIG_LEVEL_LOCAL) < 0 ||
-	    git_config_set_string(local, key, value) < 0)
-		err = git_fail(CRM_EIO, "cannot write the git configuration");
+	git_config *local = NULL;
+	int rc, err = local_config(&local, g->repo);
+
+	if (!err && (rc = git_config_set_string(local, key, value)) < 0)
+		err = git_fail_rc(rc, CRM_EIO, "cannot write the git configuration");
 	git_config_free(local);
-	git_config_free(cfg);
 	return err;
 }
 
 int crm_git_config_get(struct crm_git *g, const char *key, char **out)
 {
-	*out = config_string(g->repo, key);
-	return *out ? 0 : CRM_ENOTFOUND;
+	git_config *local = NULL;
+	git_buf b = GIT_BUF_INIT;
+	int rc, err;
+
+	*out = NULL;
+	err = local_config(&local, g->repo);
+	if (err)
+		return err;
+	rc = git_config_get_string_buf(&b, local, key);
+	if (rc == GIT_ENOTFOUND)
+		err = crm_error_set(CRM_ENOTFOUND, "'%s' is not set in the repository's git "
+				    "configuration", key);
+	else if (rc < 0)
+		err = git_fail_rc(rc, CRM_EIO, "cannot read the git configuration");
+	else if (!(*out = strdup(b.ptr)))
+		err = oom();
+	git_buf_dispose(&b);
+	git_config_free(local);
+	return err;
 }
 
 static int blob_at(git_repository *repo, git_tree *tree, const char *path, git_blob **out)
@@ -804,35 +1488,67 @@ int crm_git_register_merge(struct crm_git *g, record_merge_fn merge)
 					  : 0;
 }
 
-int crm_git_dirty(struct crm_git *g, const char *prefix,
-		  int (*cb)(const char *path, void *payload), void *payload, size_t *count_out)
+int crm_git_status_dirty(struct crm_git *g, const char *prefix,
+			 int (*cb)(const char *path, void *payload), void *payload)
 {
 	git_status_options opts;
 	git_status_list *list = NULL;
 	char *spec = (char *)prefix;
-	size_t i, n;
+	size_t i, n, plen = prefix ? strlen(prefix) : 0;
 	int err = 0;
 
-	*count_out = 0;
 	git_status_options_init(&opts, GIT_STATUS_OPTIONS_VERSION);
-	opts.flags = GIT_STATUS_OPT_INCLUDE_UNTRACKED | GIT_STATUS_OPT_RECURSE_UNTRACKED_DIRS;
-	if (prefix && *prefix) {
+	opts.show = GIT_STATUS_SHOW_INDEX_AND_WORKDIR;
+	opts.flags = GIT_STATUS_OPT_INCLUDE_UNTRACKED | GIT_STATUS_OPT_RECURSE_UNTRACKED_DIRS |
+		     GIT_STATUS_OPT_EXCLUDE_SUBMODULES | GIT_STATUS_OPT_SORT_CASE_SENSITIVELY;
+	if (plen) {
+		/* literal, so that a folder named "a*" means itself; the check
+		 * below keeps "clients/" from matching a file "clients-x" */
+		opts.flags |= GIT_STATUS_OPT_DISABLE_PATHSPEC_MATCH;
 		opts.pathspec.strings = &spec;
 		opts.pathspec.count = 1;
 	}
 	if (git_status_list_new(&list, g->repo, &opts) < 0)
-		return git_fail(CRM_EIO, "cannot read the status");
+		return git_fail(CRM_EIO, "cannot read the status of the work tree");
 	n = git_status_list_entrycount(list);
 	for (i = 0; i < n && !err; i++) {
 		const git_status_entry *e = git_status_byindex(list, i);
-		const git_diff_delta *d = e->index_to_workdir ? e->index_to_workdir : e->head_to_index;
-		if (e->status == GIT_STATUS_CURRENT || e->status & GIT_STATUS_IGNORED || !d)
+		const git_diff_delta *d = e->index_to_workdir ? e->index_to_workdir
+							      : e->head_to_index;
+		const char *path;
+
+		if (e->status == GIT_STATUS_CURRENT || (e->status & GIT_STATUS_IGNORED) || !d)
 			continue;
-		(*count_out)++;
-		if (cb)
-			err = cb(d->new_file.path ? d->new_file.path : d->old_file.path, payload);
+		path = d->new_file.path ? d->new_file.path : d->old_file.path;
+		if (!path || strncmp(path, prefix ? prefix : "", plen))
+			continue;
+		err = cb(path, payload);
 	}
 	git_status_list_free(list);
+	return err;
+}
+
+struct dirty_count {
+	int (*cb)(const char *path, void *payload);
+	void *payload;
+	size_t count;
+};
+
+static int count_dirty(const char *path, void *payload)
+{
+	struct dirty_count *dc = payload;
+
+	dc->count++;
+	return dc->cb ? dc->cb(path, dc->payload) : 0;
+}
+
+int crm_git_dirty(struct crm_git *g, const char *prefix,
+		  int (*cb)(const char *path, void *payload), void *payload, size_t *count_out)
+{
+	struct dirty_count dc = { cb, payload, 0 };
+	int err = crm_git_status_dirty(g, prefix, count_dirty, &dc);
+
+	*count_out = dc.count;
 	return err;
 }
 
@@ -1090,10 +1806,9 @@ static int merge_commit(struct crm_git *g, const git_annotated_commit *theirs, c
 	git_index *index = NULL;
 	git_commit *ours = NULL, *other = NULL;
 	git_tree *tree = NULL;
-	git_signature *sig = NULL;
+	struct commit_meta meta;
 	git_oid tree_id, id, head_id;
 	const git_commit *parents[2];
-	char *uname = NULL, *email = NULL;
 	char msg[600];
 	int err = 0;
 
@@ -1112,9 +1827,7 @@ static int merge_commit(struct crm_git *g, const git_annotated_commit *theirs, c
 		return 0;   /* left for the user, with git's merge state */
 	}
 	snprintf(msg, sizeof(msg), "crm: sync: merge %s", name);
-	err = crm_git_identity(g, &uname, &email);
-	if (!err)
-		err = signature_for(&sig, g, uname, email, "GIT_COMMITTER_DATE");
+	err = meta_init(&meta, g, msg);
 	if (!err && (git_index_write_tree(&tree_id, index) < 0 ||
 		     git_tree_lookup(&tree, g->repo, &tree_id) < 0 ||
 		     git_reference_name_to_id(&head_id, g->repo, "HEAD") < 0 ||
@@ -1123,20 +1836,18 @@ static int merge_commit(struct crm_git *g, const git_annotated_commit *theirs, c
 		err = git_fail(CRM_EIO, "cannot write the merge");
 	parents[0] = ours;
 	parents[1] = other;
-	if (!err && git_commit_create(&id, g->repo, "HEAD", sig, sig, NULL, msg, tree, 2,
-				      parents) < 0)
+	if (!err && git_commit_create(&id, g->repo, "HEAD", meta.author, meta.committer,
+				      NULL, meta.message.ptr, tree, 2, parents) < 0)
 		err = git_fail(CRM_EIO, "cannot commit the merge");
 	if (!err) {
 		git_repository_state_cleanup(g->repo);
 		r->merged = true;
 	}
-	git_signature_free(sig);
+	meta_release(&meta);
 	git_tree_free(tree);
 	git_commit_free(ours);
 	git_commit_free(other);
 	git_index_free(index);
-	free(uname);
-	free(email);
 	return err;
 }
 
