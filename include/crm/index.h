@@ -90,6 +90,10 @@ const char *crm_index_target_type(const struct crm_index *idx,
 /* The record's creation date: its `created` field, else the date of the
  * commit that added it, else today. */
 crm_date crm_record_created(struct crm_index *idx, const struct crm_record *rec);
+/* The date an opportunity closed: its `closed` field, else the date of its
+ * last `history` entry (SPEC section 2).  false when it has neither; the
+ * caller decides from the stage's outcome whether the deal is closed. */
+bool crm_record_closed(crm_date *out, const struct crm_record *rec);
 /* Is `id` (len bytes) a valid record id: [a-z0-9][a-z0-9-]{0,63}? */
 bool crm_id_valid(const char *id, size_t len);
 

@@ -22,8 +22,8 @@ size_t crm_utf8_truncate(struct crm_buf *out, const char *s, size_t cols);
 /* Appends `s` padded with spaces to `cols` columns (left-aligned, or
  * right-aligned when `right`), truncating as crm_utf8_truncate does. */
 int crm_utf8_pad(struct crm_buf *out, const char *s, size_t cols, bool right);
-/* Appends the case-folded, NFKC-normalised form of `s` (for case- and
- * accent-sensitive-insensitive matching use crm_utf8_fold_ascii). */
+/* Appends the case-folded, NFKC-normalised form of `s`: "Straße" and
+ * "STRASSE" fold alike; accents are kept ("é" stays apart from "e"). */
 int crm_utf8_casefold(struct crm_buf *out, const char *s);
 /* Case-insensitive substring test on folded text. */
 bool crm_utf8_contains_fold(const char *haystack, const char *needle);
@@ -33,8 +33,10 @@ bool crm_utf8_contains_fold(const char *haystack, const char *needle);
  * of bytes appended: 0 when `name` has no Latin letters or digits, and the
  * caller then makes a random id. */
 size_t crm_utf8_slug(struct crm_buf *out, const char *name);
-/* Levenshtein distance in code points between two strings, capped at
- * `max` + 1 (so callers can stop early). */
+/* Edit distance in code points between two strings, counting an insertion,
+ * a deletion, a substitution or a swap of two neighbours as one edit (the
+ * optimal string alignment distance: "emial" is one edit from "email"),
+ * capped at `max` + 1 (so callers can stop early). */
 size_t crm_edit_distance(const char *a, const char *b, size_t max);
 
 #endif

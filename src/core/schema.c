@@ -285,10 +285,13 @@ const struct crm_field *crm_fields_find(const struct crm_field *fields, size_t n
 
 const char *crm_fields_suggest(const struct crm_field *fields, size_t n, const char *name)
 {
-	size_t i, best_d = 3;
+	/* Two edits turn short names into each other ('stage' into 'tags'):
+	 * only names of six letters or more may be two edits away. */
+	size_t limit = strlen(name) >= 6 ? 2 : 1;
+	size_t i, best_d = limit + 1;
 	const char *best = NULL;
 	for (i = 0; i < n; i++) {
-		size_t d = crm_edit_distance(name, fields[i].name, 2);
+		size_t d = crm_edit_distance(name, fields[i].name, limit);
 		if (d < best_d) {
 			best_d = d;
 			best = fields[i].name;

@@ -473,10 +473,17 @@ crm_date crm_record_created(struct crm_index *idx, const struct crm_record *rec)
 {
 	struct crm_value v;
 	int32_t off = 0;
+	crm_date d;
+	const char *text;
 
-	if (crm_index_value(&v, idx, (struct crm_record *)rec, "created") == 0 &&
-	    v.kind == CRM_V_DATE)
-		return v.u.date;
+	if (crm_index_value(&v, idx, (struct crm_record *)rec, "created") == 0) {
+		if (v.kind == CRM_V_DATE)
+			return v.u.date;
+	} else if (rec->root && (text = crm_node_text(rec->root, "created")) &&
+		   crm_date_parse(&d, text, strlen(text)) == 0) {
+		/* Every type understands `created` (SPEC section 2), declared or not. */
+		return d;
+	}
 	if (!idx->added_loaded)
 		load_added_dates(idx);
 	if (rec->added < 0)
@@ -484,6 +491,25 @@ crm_date crm_record_created(struct crm_index *idx, const struct crm_record *rec)
 	crm_tz_offset(&off, idx->repo->config.timezone, rec->added);
 	return (crm_date)((rec->added + off * 60) / 86400 -
 			  ((rec->added + off * 60) % 86400 < 0 ? 1 : 0));
+}
+
+bool crm_record_closed(crm_date *out, const struct crm_record *rec)
+{
+	const struct crm_node *history, *last;
+	const char *text;
+
+	if (!rec->root)
+		return false;
+	text = crm_node_text(rec->root, "closed");
+	if (text && crm_date_parse(out, text, strlen(text)) == 0)
+		return true;
+	/* SPEC section 2: without `closed`, the date of the last history entry. */
+	history = crm_node_get(rec->root, "history");
+	if (!history || history->kind != CRM_NODE_SEQ || !history->count)
+		return false;
+	last = history->items[history->count - 1];
+	text = last->kind == CRM_NODE_MAP ? crm_node_text(last, "date") : NULL;
+	return text && crm_date_parse(out, text, 10 < strlen(text) ? 10 : strlen(text)) == 0;
 }
 
 int crm_value_format(struct crm_buf *out, const struct crm_value *v)

@@ -204,44 +204,57 @@ static size_t decode_all(utf8proc_int32_t **out, const char *s)
 	return n;
 }
 
+static size_t min3(size_t a, size_t b, size_t c)
+{
+	size_t m = a < b ? a : b;
+	return m < c ? m : c;
+}
+
 size_t crm_edit_distance(const char *a, const char *b, size_t max)
 {
 	utf8proc_int32_t *x, *y;
 	size_t nx = decode_all(&x, a), ny = decode_all(&y, b), i, j, result;
-	size_t *row = calloc(ny + 1, sizeof(*row));
+	/* Three rows of the table: two back for transpositions ("emial"). */
+	size_t *rows = calloc(3 * (ny + 1), sizeof(*rows));
+	size_t *back2, *back1, *cur, prev_best = 0;
 
-	if (!x || !y || !row) {
+	if (!x || !y || !rows) {
 		result = max + 1;
 		goto done;
 	}
+	back2 = rows;
+	back1 = rows + (ny + 1);
+	cur = rows + 2 * (ny + 1);
 	for (j = 0; j <= ny; j++)
-		row[j] = j;
+		back1[j] = j;
 	for (i = 1; i <= nx; i++) {
-		size_t diag = row[0], best;
-		row[0] = i;
-		best = row[0];
+		size_t best = cur[0] = i, *spare;
 		for (j = 1; j <= ny; j++) {
-			size_t up = row[j];
 			size_t cost = x[i - 1] == y[j - 1] ? 0 : 1;
-			size_t v = diag + cost;
-			if (row[j] + 1 < v)
-				v = row[j] + 1;
-			if (row[j - 1] + 1 < v)
-				v = row[j - 1] + 1;
-			row[j] = v;
-			diag = up;
+			size_t v = min3(back1[j - 1] + cost, back1[j] + 1, cur[j - 1] + 1);
+			if (i > 1 && j > 1 && x[i - 1] == y[j - 2] && x[i - 2] == y[j - 1] &&
+			    back2[j - 2] + 1 < v)
+				v = back2[j - 2] + 1;
+			cur[j] = v;
 			if (v < best)
 				best = v;
 		}
-		if (best > max) {
+		/* A transposition reaches back two rows, so stop only when both
+		 * of the last rows are already past `max`. */
+		if (best > max && prev_best > max) {
 			result = max + 1;
 			goto done;
 		}
+		prev_best = best;
+		spare = back2;
+		back2 = back1;
+		back1 = cur;
+		cur = spare;
 	}
-	result = row[ny] > max ? max + 1 : row[ny];
+	result = back1[ny] > max ? max + 1 : back1[ny];
 done:
 	free(x);
 	free(y);
-	free(row);
+	free(rows);
 	return result;
 }
