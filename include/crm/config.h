@@ -43,6 +43,7 @@ struct crm_series {
 	int digits;
 	int due_days;
 	const char *terms;
+	const char *tax;          /* the [tax] id new draft lines get */
 	int line;
 };
 

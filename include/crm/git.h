@@ -98,6 +98,16 @@ int crm_git_added_dates(struct crm_git *g,
 				  void *payload),
 			void *payload);
 
+/* For every file below `prefix` (a literal folder such as "invoices/", NULL
+ * or "" for all) that is in HEAD's tree, calls cb with the content it had
+ * in the first-parent commit that added it (a file deleted and added again
+ * counts from the later addition; renames are not followed: a renamed
+ * file counts as added).  This is what `crm check` compares an issued
+ * invoice with.  Order: none in particular. */
+int crm_git_first_versions(struct crm_git *g, const char *prefix,
+			   int (*cb)(const char *path, const char *data, size_t len, void *payload),
+			   void *payload);
+
 /* HEAD's commit id (40 hex digits and a NUL) and its 8-character short form
  * (8 and a NUL); either may be NULL.  CRM_ENOTFOUND on an unborn branch,
  * CRM_EIO when HEAD cannot be read. */
@@ -182,6 +192,7 @@ struct crm_sync_result {
 	bool merged;                  /* a merge commit was made */
 	bool pushed;
 	bool up_to_date;
+	bool refused;                 /* the merge hook stopped the merge */
 	size_t field_conflicts;       /* fields the record merge left in conflict */
 	char conflict_path[1024];     /* a file git could not merge, if any */
 	char message[512];            /* the push's refusal, when there is one */
@@ -215,7 +226,17 @@ int crm_git_dirty(struct crm_git *g, const char *prefix,
  * the ssh agent, then $CRM_SSH_KEY or ~/.ssh/id_ed25519, id_ecdsa, id_rsa.
  * A conflict is not an error: see result->field_conflicts and
  * result->conflict_path. */
+/* Called by crm_git_sync before it merges diverged histories, with the
+ * two commits' ids; a value above 0 stops the sync before the merge
+ * (nothing merged, nothing pushed, result->refused set), below 0 is an
+ * error returned as is. */
+typedef int (*crm_git_merge_hook)(struct crm_git *g, const char *ours, const char *theirs,
+				  void *payload);
 int crm_git_sync(struct crm_git *g, const char *remote, bool push,
-		 struct crm_sync_result *result);
+		 crm_git_merge_hook hook, void *payload, struct crm_sync_result *result);
+
+/* The best common ancestor of revisions `a` and `b`: 40 hex digits.
+ * CRM_ENOTFOUND when they share no history or a revision is unknown. */
+int crm_git_merge_base(struct crm_git *g, char out_id[41], const char *a, const char *b);
 
 #endif

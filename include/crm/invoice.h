@@ -8,6 +8,7 @@
 #include <stdbool.h>
 #include <stddef.h>
 
+#include "crm/date.h"
 #include "crm/decimal.h"
 
 enum crm_discount_kind { CRM_DISCOUNT_NONE, CRM_DISCOUNT_PERCENT, CRM_DISCOUNT_AMOUNT };
@@ -79,5 +80,74 @@ struct crm_record;
  * and field when something cannot be computed. */
 int crm_invoice_of_record(struct crm_invoice_totals *out, char currency[4],
 			  struct crm_index *idx, struct crm_record *inv);
+
+struct crm_series;
+struct crm_config;
+struct crm_diags;
+struct crm_buf;
+struct crm_node;
+
+/* Splits an issued number into its series (the crm.ini [invoice] section
+ * with the longest prefix that matches) and its sequence number: with
+ * prefix "INV-", "INV-0000042" is 42.  CRM_ENOTFOUND when no series'
+ * prefix followed by digits matches. */
+int crm_invoice_number_parse(const struct crm_config *cfg, const char *number,
+			     const struct crm_series **series_out, long *seq_out);
+/* The highest sequence number issued in `series` among the loaded
+ * invoices; 0 when none. */
+long crm_invoice_highest(struct crm_index *idx, const struct crm_series *series);
+/* Appends the number `seq` of `series`: prefix and at least `digits` digits. */
+void crm_invoice_format_number(struct crm_buf *out, const struct crm_series *series, long seq);
+/* The invoice's due date: its `due` field, else its `date` plus the
+ * `due_days` of its series (0: on receipt).  false without either date. */
+bool crm_invoice_due(crm_date *out, struct crm_index *idx, const struct crm_record *inv);
+
+/* Drafts, as record texts ready to write to a new file. */
+
+/* A new draft for `client`, pre-filled from opportunity `opp` when not
+ * NULL: its currency, and one line with the deal's title and amount and
+ * the default tax (the [invoice] section's `tax`, else crm.ini's first
+ * [tax]).  Without a deal the draft has no lines yet. */
+int crm_invoice_draft_new(struct crm_buf *out, struct crm_index *idx,
+			  const struct crm_record *client, const struct crm_record *opp);
+
+/* One line picked for a credit note: its number (from 1) and, when
+ * `has_quantity`, the quantity to credit instead of the whole line's. */
+struct crm_invoice_pick {
+	size_t line;
+	bool has_quantity;
+	crm_dec quantity;
+};
+/* Parses "1,3:2.5" (lines 1 and 3, 2.5 units of line 3) into a malloc'ed
+ * array.  CRM_EUSAGE with the message set on a bad spec. */
+int crm_invoice_parse_picks(struct crm_invoice_pick **out, size_t *n_out, const char *spec);
+
+/* A draft made from invoice `inv` (its text `src` parsed as `root`):
+ * without `credit`, a copy without number, dates, status and payments;
+ * with it, a credit note (type credit-note, corrects: the invoice) with the
+ * picked lines (all when `picks` is NULL; the allowances and charges too
+ * in that case).  CRM_EUSAGE when a pick names a line the invoice lacks. */
+int crm_invoice_draft_copy(struct crm_buf *out, const struct crm_record *inv,
+			   const char *src, size_t len, const struct crm_node *root,
+			   bool credit, const struct crm_invoice_pick *picks, size_t npicks);
+
+/* The invoice rules of `crm check`: gaps (number-gap) and duplicates
+ * (duplicate-number) among issued numbers of each series, numbers of no
+ * series (unknown-series), invoices past due with money open (overdue,
+ * a warning), and issued invoices whose number, client, dates, currency,
+ * lines, allowances or charges differ from the version of the commit that
+ * added the issued file (issued-changed; read from git history). */
+void crm_invoice_check(struct crm_index *idx, struct crm_diags *out);
+
+struct crm_git;
+/* Invoice numbers issued on both sides of a merge of commits `ours` and
+ * `theirs`: issued invoices below `folder` (a git path such as
+ * "invoices/") added since their merge base on each side that carry one
+ * number.  cb gets each number and our file's git path.  Returns how many
+ * clashed, or a negative error. */
+int crm_invoice_clashes(struct crm_git *g, const char *folder, const char *ours,
+			const char *theirs,
+			int (*cb)(const char *number, const char *our_path, void *payload),
+			void *payload);
 
 #endif

@@ -59,5 +59,9 @@ struct crm_node *crm_node_get(const struct crm_node *map, const char *key);
 const char *crm_node_text(const struct crm_node *map, const char *key);
 /* True for a plain scalar that YAML 1.1 reads as null ("", "~", "null"). */
 bool crm_node_is_null(const struct crm_node *n);
+/* Do two values mean the same, whatever their quoting or flow/block style
+ * ("12" and '12', [a, b] and a block list)?  An absent value (NULL) and a
+ * null scalar are the same. */
+bool crm_node_same(const struct crm_node *a, const struct crm_node *b);
 
 #endif

@@ -103,6 +103,12 @@ int cmd_diff(struct cli_ctx *ctx, int argc, char **argv);
 int cmd_sync(struct cli_ctx *ctx, int argc, char **argv);
 int cmd_invoice(struct cli_ctx *ctx, int argc, char **argv);
 int cmd_resolve(struct cli_ctx *ctx, int argc, char **argv);
+
+/* Subcommands of crm invoice in files of their own. */
+int invoice_new(struct cli_ctx *ctx, const char *from, const char *client_ref);
+int invoice_copy(struct cli_ctx *ctx, struct crm_record *inv, bool credit, const char *lines);
+int invoice_issue(struct cli_ctx *ctx, struct crm_record *r, const char *series_name);
+int invoice_renumber(struct cli_ctx *ctx, struct crm_record *r, bool force);
 int cmd_merge_driver(struct cli_ctx *ctx, int argc, char **argv);
 
 /* A record's file being changed by a command: its text and the tree of

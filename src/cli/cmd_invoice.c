@@ -1,5 +1,7 @@
-/* crm invoice show|issue|status|pay: invoices with totals computed per EN
- * 16931, gap-free numbering, statuses and payments, each change one commit. */
+/* crm invoice: invoices with totals computed per EN 16931, gap-free
+ * numbering, statuses and payments, each change one commit.  This file
+ * dispatches and holds show, status and pay; drafts (new, duplicate,
+ * credit) and numbers (issue, renumber) have files of their own. */
 #include <stdlib.h>
 #include <string.h>
 
@@ -7,8 +9,9 @@
 #include "crm/invoice.h"
 
 static const char usage[] =
-	"show ID [--json] | issue ID [--series NAME] | status ID draft|sent|paid|rejected | "
-	"pay ID AMOUNT [--date D]";
+	"new [--from OPP] [--client C] | show ID [--json] | issue ID [--series NAME] | "
+	"status ID draft|sent|paid|rejected | pay ID AMOUNT [--date D] | duplicate ID | "
+	"credit ID [--lines N[:QTY],...] | renumber ID [--force]";
 
 static struct crm_record *find_invoice(struct cli_ctx *ctx, const char *id)
 {
@@ -96,9 +99,17 @@ static int show_text(struct cli_ctx *ctx, struct crm_record *r,
 	char label[64], rate[32];
 	size_t i;
 
+	const char *type = crm_node_text(r->root, "type");
+	const char *corrects = crm_node_text(r->root, "corrects");
+	bool credit = type && !strcmp(type, "credit-note");
+
 	crm_render_cell(&cell, ctx->idx, r, "client_name");
-	printf("invoice %s  (%s)  %s\n", number ? number : "(draft)", r->path,
-	       status ? status : "draft");
+	/* a number makes it issued; `draft` then only says it has not gone out */
+	printf("%s %s  (%s)  %s\n", credit ? "credit note" : "invoice",
+	       number ? number : "(draft)", r->path,
+	       !number ? "draft" : !status || !strcmp(status, "draft") ? "issued, not sent" : status);
+	if (credit && corrects)
+		printf("corrects invoice/%s\n", corrects);
 	printf("client  %s\n\n", cell.len ? cell.ptr : crm_node_text(r->root, "client"));
 	row("line total", t->line_total, cur);
 	if (!crm_dec_is_zero(t->allowance_total))
@@ -129,99 +140,6 @@ static int cmd_show_invoice(struct cli_ctx *ctx, struct crm_record *r, bool json
 		return EXIT_PROBLEMS;
 	}
 	return json ? show_json(r, &t, cur) : show_text(ctx, r, &t, cur);
-}
-
-/* The highest number issued in a series, from every invoice's `number`. */
-static long highest_number(struct cli_ctx *ctx, const char *prefix)
-{
-	struct crm_record **recs;
-	size_t n, i, plen = strlen(prefix);
-	long best = 0;
-
-	recs = crm_index_records(ctx->idx, "invoice", &n);
-	for (i = 0; i < n; i++) {
-		const char *num = recs[i]->root ? crm_node_text(recs[i]->root, "number") : NULL;
-		char *end;
-		long v;
-		if (!num || strncmp(num, prefix, plen))
-			continue;
-		v = strtol(num + plen, &end, 10);
-		if (!*end && v > best)
-			best = v;
-	}
-	return best;
-}
-
-static int issue(struct cli_ctx *ctx, struct crm_record *r, const char *series_name)
-{
-	const struct crm_series *series = crm_config_series(&ctx->repo.config, series_name);
-	struct crm_buf number = CRM_BUF_INIT, id = CRM_BUF_INIT, path = CRM_BUF_INIT;
-	struct crm_buf msg = CRM_BUF_INIT, next = CRM_BUF_INIT;
-	struct crm_invoice_totals t;
-	struct cli_edit e;
-	struct crm_txn txn;
-	char cur[4], today[16];
-	size_t i;
-	int err;
-
-	if (!series) {
-		cli_error("invoice", "no numbering series '%s' in crm.ini ([invoice%s%s%s])",
-			  series_name ? series_name : "", series_name ? " \"" : "",
-			  series_name ? series_name : "", series_name ? "\"" : "");
-		return EXIT_USAGE;
-	}
-	if (crm_node_text(r->root, "number")) {
-		cli_error("invoice", "%s is already issued as %s; correct it with a credit note",
-			  r->id, crm_node_text(r->root, "number"));
-		return EXIT_PROBLEMS;
-	}
-	if (!crm_node_get(r->root, "lines") || crm_invoice_of_record(&t, cur, ctx->idx, r)) {
-		cli_error("invoice", "cannot issue %s: %s", r->id,
-			  crm_node_get(r->root, "lines") ? crm_error_last() : "it has no lines");
-		return EXIT_PROBLEMS;
-	}
-	if (!ctx->repo.config.org_name || !ctx->repo.config.org_address ||
-	    !ctx->repo.config.org_vat_id) {
-		cli_error("invoice", "cannot issue: an EU VAT invoice carries the seller's name, "
-			  "address and VAT id: set name, address and vat_id in crm.ini's [org]");
-		return EXIT_PROBLEMS;
-	}
-	crm_buf_addf(&number, "%s%0*ld", series->prefix, series->digits,
-		     highest_number(ctx, series->prefix) + 1);
-	for (i = 0; i < number.len; i++)
-		crm_buf_addch(&id, number.ptr[i] >= 'A' && number.ptr[i] <= 'Z' ? number.ptr[i] + 32
-			      : (number.ptr[i] == '/' || number.ptr[i] == '_') ? '-' : number.ptr[i]);
-	crm_date_format(today, sizeof(today), crm_index_today(ctx->idx));
-	err = cli_edit_open(&e, ctx, r->path);
-	if (!err)
-		err = crm_edit_set(&next, e.text.ptr, e.text.len, e.root, "number", number.ptr);
-	if (!err)
-		err = cli_edit_replace(&e, &next);
-	if (!err && !crm_node_text(e.root, "date"))
-		err = crm_edit_set(&next, e.text.ptr, e.text.len, e.root, "date", today);
-	if (!err && next.len)
-		err = cli_edit_replace(&e, &next);
-	crm_store_new_path(&path, r->schema, id.ptr, crm_index_today(ctx->idx));
-	crm_buf_addf(&msg, "crm: issue invoice/%s as %s", r->id, number.ptr);
-	if (!err)
-		err = crm_txn_begin(&txn, &ctx->repo);
-	if (!err) {
-		/* the file takes the number's name: the draft id goes */
-		err = crm_store_write_record(&txn, path.ptr, e.text.ptr, e.text.len);
-		if (!err)
-			err = crm_txn_remove(&txn, r->path);
-		err = cli_txn_finish(ctx, &txn, msg.ptr, err);
-	} else {
-		cli_error("invoice", "%s", crm_error_last());
-		err = EXIT_USAGE;
-	}
-	cli_edit_release(&e);
-	crm_buf_release(&number);
-	crm_buf_release(&id);
-	crm_buf_release(&path);
-	crm_buf_release(&msg);
-	crm_buf_release(&next);
-	return err;
 }
 
 static int set_status(struct cli_ctx *ctx, struct crm_record *r, const char *status)
@@ -292,12 +210,17 @@ static int pay(struct cli_ctx *ctx, struct crm_record *r, const char *amount, co
 
 int cmd_invoice(struct cli_ctx *ctx, int argc, char **argv)
 {
-	bool json = false;
-	const char *series = NULL, *date = NULL;
+	bool json = false, force = false;
+	const char *series = NULL, *date = NULL, *from = NULL, *client = NULL, *lines = NULL;
 	const struct cli_option opts[] = {
 		{ "json", 0, CLI_OPT_FLAG, &json, NULL, "show: totals as JSON (EN 16931 names)" },
 		{ "series", 0, CLI_OPT_STRING, &series, "NAME", "issue: the numbering series" },
 		{ "date", 'd', CLI_OPT_STRING, &date, "DATE", "pay: the payment's date" },
+		{ "from", 0, CLI_OPT_STRING, &from, "OPP", "new: pre-fill from this opportunity" },
+		{ "client", 0, CLI_OPT_STRING, &client, "CLIENT", "new: the client billed" },
+		{ "lines", 0, CLI_OPT_STRING, &lines, "N[:QTY],...",
+		  "credit: only these lines (from 1), optionally only QTY of one" },
+		{ "force", 0, CLI_OPT_FLAG, &force, NULL, "renumber: even an invoice already sent" },
 		{ NULL, 0, 0, NULL, NULL, NULL }
 	};
 	struct crm_record *r;
@@ -306,6 +229,8 @@ int cmd_invoice(struct cli_ctx *ctx, int argc, char **argv)
 
 	if (rc)
 		return rc == CLI_HELP_SHOWN ? EXIT_OK : EXIT_USAGE;
+	if (argc == 1 && !strcmp(argv[0], "new"))
+		return invoice_new(ctx, from, client);
 	if (argc < 2) {
 		cli_usage(stderr, "invoice", usage, opts);
 		return EXIT_USAGE;
@@ -317,14 +242,24 @@ int cmd_invoice(struct cli_ctx *ctx, int argc, char **argv)
 	r = find_invoice(ctx, argv[1]);
 	if (!r)
 		return EXIT_PROBLEMS;
+	if (!r->root) {
+		cli_error("invoice", "%s does not parse: see 'crm check'", r->path);
+		return EXIT_PROBLEMS;
+	}
 	if (!strcmp(argv[0], "show") && argc == 2)
 		return cmd_show_invoice(ctx, r, json);
 	if (!strcmp(argv[0], "issue") && argc == 2)
-		return issue(ctx, r, series);
+		return invoice_issue(ctx, r, series);
 	if (!strcmp(argv[0], "status") && argc == 3)
 		return set_status(ctx, r, argv[2]);
 	if (!strcmp(argv[0], "pay") && argc == 3)
 		return pay(ctx, r, argv[2], date);
+	if (!strcmp(argv[0], "duplicate") && argc == 2)
+		return invoice_copy(ctx, r, false, NULL);
+	if (!strcmp(argv[0], "credit") && argc == 2)
+		return invoice_copy(ctx, r, true, lines);
+	if (!strcmp(argv[0], "renumber") && argc == 2)
+		return invoice_renumber(ctx, r, force);
 	cli_usage(stderr, "invoice", usage, opts);
 	return EXIT_USAGE;
 }

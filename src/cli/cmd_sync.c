@@ -5,6 +5,7 @@
 #include <string.h>
 
 #include "cli.h"
+#include "crm/invoice.h"
 #include "crm/merge.h"
 
 static const char usage[] = "[--remote NAME] [--no-push]";
@@ -43,8 +44,47 @@ static size_t standing_conflicts(struct crm_repo *repo)
 	return n;
 }
 
+struct clash_state {
+	struct cli_ctx *ctx;
+	const char *remote;
+	const char *git_prefix;       /* the data repository below the work tree */
+};
+
+static int show_clash(const char *number, const char *our_path, void *payload)
+{
+	const struct clash_state *st = payload;
+	const char *rel = our_path + strlen(st->git_prefix);
+	const char *base = strrchr(rel, '/') ? strrchr(rel, '/') + 1 : rel;
+	int idlen = (int)(strlen(base) > 5 ? strlen(base) - 5 : strlen(base));
+
+	cli_error("sync", "invoice number %s was issued here (%s, not yet pushed) and on %s; "
+		  "give yours the next free number with 'crm invoice renumber %.*s', then "
+		  "'crm sync' again", number, rel, st->remote, idlen, base);
+	return 0;
+}
+
+/* Two people who issued invoices offline may have taken the same numbers:
+ * a field merge cannot settle that, so the sync stops before merging. */
+static int invoice_clashes(struct crm_git *git, const char *ours, const char *theirs,
+			   void *payload)
+{
+	struct clash_state *st = payload;
+	const struct crm_schema *s = crm_repo_schema(&st->ctx->repo, "invoice");
+	struct crm_buf folder = CRM_BUF_INIT;
+	int n;
+
+	if (!s)
+		return 0;
+	crm_buf_addf(&folder, "%s%s/", st->git_prefix, s->folder);
+	n = crm_invoice_clashes(git, folder.ptr, ours, theirs, show_clash, st);
+	crm_buf_release(&folder);
+	return n;
+}
+
 static int report(const struct crm_sync_result *r, const char *remote)
 {
+	if (r->refused)
+		return EXIT_PROBLEMS;   /* the clashes are printed: nothing merged */
 	if (r->conflict_path[0]) {
 		cli_error("sync", "git could not merge '%s'; fix it, 'git add' it and 'git commit', "
 			  "then run 'crm sync' again (nothing was pushed)", r->conflict_path);
@@ -102,8 +142,10 @@ int cmd_sync(struct cli_ctx *ctx, int argc, char **argv)
 		rc = EXIT_PROBLEMS;
 		goto done;
 	}
-	if (!err)
-		err = crm_git_sync(git, remote, !no_push, &r);
+	if (!err) {
+		struct clash_state st = { ctx, remote, prefix };
+		err = crm_git_sync(git, remote, !no_push, invoice_clashes, &st, &r);
+	}
 	if (err) {
 		cli_error("sync", "%s", crm_error_last());
 		rc = EXIT_PROBLEMS;

@@ -10,6 +10,7 @@
 #include <sys/stat.h>
 
 #include "crm/check.h"
+#include "crm/invoice.h"
 #include "crm/error.h"
 #include "crm/map.h"
 #include "crm/utf8.h"
@@ -24,7 +25,8 @@ const char *const crm_check_codes[] = {
 	"bad-enum", "unknown-stage", "unknown-user", "bad-duration", "unknown-currency",
 	"no-rate", "dangling-ref", "unique", "missing-file", "file-outside-repo",
 	"formula-error", "formula-cycle", "closed-before-created", "history-order",
-	"before-subject", "merge-conflict", NULL
+	"before-subject", "merge-conflict", "duplicate-number", "number-gap",
+	"unknown-series", "overdue", "issued-changed", NULL
 };
 
 struct checker {
@@ -458,6 +460,7 @@ size_t crm_check_run(struct crm_index *idx, struct crm_diags *out)
 		}
 		check_unique(&c, s);
 	}
+	crm_invoice_check(idx, out);
 	crm_diags_sort(out);
 	return out->errors;
 }

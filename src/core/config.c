@@ -177,6 +177,8 @@ static void set_series(struct ini_state *st, const char *sub, const char *key, c
 			s->due_days = (int)n;
 	} else if (!strcmp(key, "terms")) {
 		s->terms = crm_arena_strdup(&cfg->arena, value);
+	} else if (!strcmp(key, "tax")) {
+		s->tax = crm_arena_strdup(&cfg->arena, value);
 	}
 }
 

@@ -937,6 +937,150 @@ done:
 	return err;
 }
 
+/* ---- the version each file had when it was added ---- */
+
+struct first_state {
+	struct crm_map paths;     /* path -> git_oid of its blob when added (NULL once deleted) */
+	struct crm_arena arena;
+};
+
+static int on_first_delta(const git_diff_delta *d, float progress, void *payload)
+{
+	struct first_state *st = payload;
+	const char *key = d->new_file.path;
+	git_oid *blob;
+
+	(void)progress;
+	if (d->status == GIT_DELTA_DELETED)
+		return crm_map_get(&st->paths, d->old_file.path)
+			? (crm_map_put(&st->paths, d->old_file.path, NULL, NULL) ? -1 : 0) : 0;
+	if (d->status != GIT_DELTA_ADDED || crm_map_get(&st->paths, key))
+		return 0;
+	blob = crm_arena_alloc(&st->arena, sizeof(*blob));
+	if (!blob)
+		return -1;
+	git_oid_cpy(blob, &d->new_file.id);
+	/* the key must outlive the diff it came from */
+	key = crm_arena_strdup(&st->arena, key);
+	if (!key)
+		return -1;
+	return crm_map_put(&st->paths, key, blob, NULL) ? -1 : 0;
+}
+
+static int first_versions_of(git_repository *repo, git_commit *c, const char *prefix,
+			     struct first_state *st)
+{
+	git_commit *parent = NULL;
+	git_tree *tree = NULL, *ptree = NULL;
+	git_diff *diff = NULL;
+	git_diff_options opts;
+	char *spec[1] = { (char *)prefix };
+	int rc;
+
+	git_diff_options_init(&opts, GIT_DIFF_OPTIONS_VERSION);
+	if (prefix && *prefix) {
+		/* a literal folder prefix: only its files are compared */
+		opts.pathspec.strings = spec;
+		opts.pathspec.count = 1;
+		opts.flags |= GIT_DIFF_DISABLE_PATHSPEC_MATCH;
+	}
+	rc = git_commit_tree(&tree, c);
+	if (!rc && git_commit_parentcount(c) > 0) {
+		rc = git_commit_parent(&parent, c, 0);
+		if (!rc)
+			rc = git_commit_tree(&ptree, parent);
+	}
+	if (!rc)
+		rc = git_diff_tree_to_tree(&diff, repo, ptree, tree, &opts);
+	if (!rc)
+		rc = git_diff_foreach(diff, on_first_delta, NULL, NULL, NULL, st);
+	git_diff_free(diff);
+	git_tree_free(tree);
+	git_tree_free(ptree);
+	git_commit_free(parent);
+	return rc;
+}
+
+int crm_git_first_versions(struct crm_git *g, const char *prefix,
+			   int (*cb)(const char *path, const char *data, size_t len, void *payload),
+			   void *payload)
+{
+	struct first_state st;
+	git_revwalk *walk = NULL;
+	git_oid id;
+	struct crm_map_slot *slot;
+	size_t pos = 0;
+	int rc, err = 0;
+
+	memset(&st, 0, sizeof(st));
+	crm_arena_init(&st.arena);
+	if (git_revwalk_new(&walk, g->repo) < 0) {
+		err = git_fail(CRM_EIO, "cannot walk the history");
+		goto done;
+	}
+	git_revwalk_sorting(walk, GIT_SORT_TOPOLOGICAL | GIT_SORT_REVERSE);
+	git_revwalk_simplify_first_parent(walk);
+	rc = git_repository_head_unborn(g->repo);
+	if (rc == 1)
+		goto done;
+	if (!rc)
+		rc = git_revwalk_push_head(walk);
+	if (rc < 0) {
+		err = git_fail(CRM_EIO, "cannot walk the history");
+		goto done;
+	}
+	while (!err && !(rc = git_revwalk_next(&id, walk))) {
+		git_commit *c = NULL;
+		if (git_commit_lookup(&c, g->repo, &id) < 0 ||
+		    first_versions_of(g->repo, c, prefix, &st) < 0)
+			err = git_fail(CRM_EIO, "cannot read the history");
+		git_commit_free(c);
+	}
+	if (!err && rc != GIT_ITEROVER)
+		err = git_fail(CRM_EIO, "cannot walk the history");
+	while (!err && (slot = crm_map_next(&st.paths, &pos))) {
+		git_blob *blob = NULL;
+		if (!slot->value)
+			continue;
+		if (git_blob_lookup(&blob, g->repo, slot->value) < 0) {
+			err = git_fail(CRM_EIO, "cannot read a file's first version");
+			break;
+		}
+		err = cb(slot->key, git_blob_rawcontent(blob), (size_t)git_blob_rawsize(blob),
+			 payload);
+		git_blob_free(blob);
+	}
+done:
+	git_revwalk_free(walk);
+	crm_map_release(&st.paths);
+	crm_arena_release(&st.arena);
+	return err;
+}
+
+static int lookup_commit(git_commit **out, git_repository *repo, const char *rev);
+
+int crm_git_merge_base(struct crm_git *g, char out_id[41], const char *a, const char *b)
+{
+	git_commit *ca = NULL, *cb = NULL;
+	git_oid base;
+	int rc, err = lookup_commit(&ca, g->repo, a);
+
+	if (!err)
+		err = lookup_commit(&cb, g->repo, b);
+	if (!err) {
+		rc = git_merge_base(&base, g->repo, git_commit_id(ca), git_commit_id(cb));
+		if (rc == GIT_ENOTFOUND)
+			err = crm_error_set(CRM_ENOTFOUND, "'%s' and '%s' have no common history", a, b);
+		else if (rc < 0)
+			err = git_fail(CRM_EIO, "cannot find the merge base");
+		else
+			git_oid_tostr(out_id, 41, &base);
+	}
+	git_commit_free(ca);
+	git_commit_free(cb);
+	return err;
+}
+
 int crm_git_head(struct crm_git *g, char out_id[41], char short_out[9])
 {
 	git_oid id;
@@ -1852,7 +1996,7 @@ static int merge_commit(struct crm_git *g, const git_annotated_commit *theirs, c
 }
 
 static int merge_upstream(struct crm_git *g, const char *remote, const char *branch,
-			  struct crm_sync_result *r)
+			  crm_git_merge_hook hook, void *payload, struct crm_sync_result *r)
 {
 	git_reference *up = NULL;
 	git_annotated_commit *ac = NULL;
@@ -1875,16 +2019,31 @@ static int merge_upstream(struct crm_git *g, const char *remote, const char *bra
 		err = fast_forward(g->repo, git_annotated_commit_id(ac));
 		r->fast_forward = !err;
 	} else {
+		char ours[41], theirs[41];
+		git_oid head;
 		snprintf(name, sizeof(name), "%s/%s", remote, branch);
-		err = merge_commit(g, ac, name, r);
+		git_oid_tostr(theirs, sizeof(theirs), git_annotated_commit_id(ac));
+		if (git_reference_name_to_id(&head, g->repo, "HEAD") < 0) {
+			err = git_fail(CRM_EIO, "cannot read HEAD");
+			goto done;
+		}
+		git_oid_tostr(ours, sizeof(ours), &head);
+		/* the caller may find what a merge of records cannot settle */
+		if (hook && (err = hook(g, ours, theirs, payload)) > 0) {
+			r->refused = true;
+			err = 0;
+		} else if (!err) {
+			err = merge_commit(g, ac, name, r);
+		}
 	}
+done:
 	git_annotated_commit_free(ac);
 	git_reference_free(up);
 	return err;
 }
 
 int crm_git_sync(struct crm_git *g, const char *remote_name, bool push,
-		 struct crm_sync_result *r)
+		 crm_git_merge_hook hook, void *payload, struct crm_sync_result *r)
 {
 	git_remote *remote = NULL;
 	git_fetch_options fo;
@@ -1917,8 +2076,8 @@ int crm_git_sync(struct crm_git *g, const char *remote_name, bool push,
 		goto done;
 	}
 	r->fetched = true;
-	err = merge_upstream(g, remote_name, branch, r);
-	if (err || !push || r->field_conflicts || r->conflict_path[0])
+	err = merge_upstream(g, remote_name, branch, hook, payload, r);
+	if (err || !push || r->refused || r->field_conflicts || r->conflict_path[0])
 		goto done;
 	git_push_options_init(&po, GIT_PUSH_OPTIONS_VERSION);
 	cs.attempt = 0;

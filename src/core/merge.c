@@ -16,42 +16,9 @@ struct version {
 	size_t len;
 };
 
-/* Canonical text of a value: equal meaning gives equal text. */
-static void canon(struct crm_buf *out, const struct crm_node *n)
-{
-	size_t i;
-	if (!n || crm_node_is_null(n)) {
-		crm_buf_adds(out, "~");
-		return;
-	}
-	if (n->kind == CRM_NODE_SCALAR) {
-		crm_buf_add_json_string(out, n->text);
-		return;
-	}
-	crm_buf_addch(out, n->kind == CRM_NODE_SEQ ? '[' : '{');
-	for (i = 0; i < n->count; i++) {
-		if (n->kind == CRM_NODE_MAP) {
-			crm_buf_add_json_string(out, n->pairs[i].key->text);
-			crm_buf_addch(out, ':');
-			canon(out, n->pairs[i].value);
-		} else {
-			canon(out, n->items[i]);
-		}
-		crm_buf_addch(out, ',');
-	}
-	crm_buf_addch(out, n->kind == CRM_NODE_SEQ ? ']' : '}');
-}
-
 static bool same(const struct crm_node *a, const struct crm_node *b)
 {
-	struct crm_buf x = CRM_BUF_INIT, y = CRM_BUF_INIT;
-	bool eq;
-	canon(&x, a);
-	canon(&y, b);
-	eq = x.len == y.len && !memcmp(x.ptr, y.ptr, x.len);
-	crm_buf_release(&x);
-	crm_buf_release(&y);
-	return eq;
+	return crm_node_same(a, b);
 }
 
 static bool seq_has(const struct crm_node *seq, const struct crm_node *item)

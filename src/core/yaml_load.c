@@ -410,3 +410,41 @@ bool crm_node_is_null(const struct crm_node *n)
 	return !n->len || !strcmp(n->text, "~") || !strcmp(n->text, "null") ||
 	       !strcmp(n->text, "Null") || !strcmp(n->text, "NULL");
 }
+
+/* Canonical text of a value: equal meaning gives equal text. */
+static void canon(struct crm_buf *out, const struct crm_node *n)
+{
+	size_t i;
+	if (!n || crm_node_is_null(n)) {
+		crm_buf_adds(out, "~");
+		return;
+	}
+	if (n->kind == CRM_NODE_SCALAR) {
+		crm_buf_add_json_string(out, n->text);
+		return;
+	}
+	crm_buf_addch(out, n->kind == CRM_NODE_SEQ ? '[' : '{');
+	for (i = 0; i < n->count; i++) {
+		if (n->kind == CRM_NODE_MAP) {
+			crm_buf_add_json_string(out, n->pairs[i].key->text);
+			crm_buf_addch(out, ':');
+			canon(out, n->pairs[i].value);
+		} else {
+			canon(out, n->items[i]);
+		}
+		crm_buf_addch(out, ',');
+	}
+	crm_buf_addch(out, n->kind == CRM_NODE_SEQ ? ']' : '}');
+}
+
+bool crm_node_same(const struct crm_node *a, const struct crm_node *b)
+{
+	struct crm_buf x = CRM_BUF_INIT, y = CRM_BUF_INIT;
+	bool eq;
+	canon(&x, a);
+	canon(&y, b);
+	eq = x.len == y.len && !memcmp(x.ptr, y.ptr, x.len);
+	crm_buf_release(&x);
+	crm_buf_release(&y);
+	return eq;
+}

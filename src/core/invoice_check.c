@@ -1,0 +1,416 @@
+/* The invoice rules of `crm check` (SPEC section 5) and the numbering they
+ * share with `crm invoice issue`: numbers per series without gaps or
+ * duplicates, issued invoices unchanged since git first had them, and
+ * invoices past their due date. */
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "crm/error.h"
+#include "crm/git.h"
+#include "crm/invoice.h"
+#include "index_internal.h"
+
+int crm_invoice_number_parse(const struct crm_config *cfg, const char *number,
+			     const struct crm_series **series_out, long *seq_out)
+{
+	const struct crm_series *best = NULL;
+	size_t i, best_len = 0;
+
+	for (i = 0; i < cfg->series.len; i++) {
+		const struct crm_series *s = &cfg->series.ptr[i];
+		size_t plen = strlen(s->prefix);
+		const char *p = number + plen;
+		if (strncmp(number, s->prefix, plen) || !*p || (best && plen <= best_len))
+			continue;
+		while (*p >= '0' && *p <= '9')
+			p++;
+		if (*p || p - (number + plen) > 18)
+			continue;
+		best = s;
+		best_len = plen;
+	}
+	if (!best)
+		return crm_error_set(CRM_ENOTFOUND, "number '%s' matches no numbering series of "
+				     "crm.ini (a prefix followed by digits)", number);
+	*series_out = best;
+	*seq_out = strtol(number + best_len, NULL, 10);
+	return 0;
+}
+
+static const struct crm_series *series_of(const struct crm_config *cfg, const char *number,
+					  long *seq)
+{
+	const struct crm_series *s = NULL;
+	if (!number || crm_invoice_number_parse(cfg, number, &s, seq))
+		return NULL;
+	return s;
+}
+
+long crm_invoice_highest(struct crm_index *idx, const struct crm_series *series)
+{
+	size_t n, i;
+	struct crm_record **recs = crm_index_records(idx, "invoice", &n);
+	long best = 0, seq;
+
+	for (i = 0; i < n; i++) {
+		const char *num = recs[i]->root ? crm_node_text(recs[i]->root, "number") : NULL;
+		if (series_of(&idx->repo->config, num, &seq) == series && seq > best)
+			best = seq;
+	}
+	return best;
+}
+
+void crm_invoice_format_number(struct crm_buf *out, const struct crm_series *series, long seq)
+{
+	crm_buf_addf(out, "%s%0*ld", series->prefix, series->digits, seq);
+}
+
+bool crm_invoice_due(crm_date *out, struct crm_index *idx, const struct crm_record *inv)
+{
+	const char *due = crm_node_text(inv->root, "due");
+	const char *date = crm_node_text(inv->root, "date");
+	const struct crm_series *s;
+	long seq;
+
+	if (due && !crm_date_parse(out, due, strlen(due)))
+		return true;
+	if (!date || crm_date_parse(out, date, strlen(date)))
+		return false;
+	s = series_of(&idx->repo->config, crm_node_text(inv->root, "number"), &seq);
+	if (!s)
+		s = crm_config_series(&idx->repo->config, NULL);
+	*out += s ? s->due_days : 0;
+	return true;
+}
+
+/* ---- numbering ---- */
+
+struct issued {
+	long seq;
+	struct crm_record *rec;
+};
+
+static int by_seq(const void *a, const void *b)
+{
+	const struct issued *x = a, *y = b;
+	if (x->seq != y->seq)
+		return x->seq < y->seq ? -1 : 1;
+	return strcmp(x->rec->path, y->rec->path);
+}
+
+static void report_at(struct crm_diags *out, const struct crm_record *rec, const char *field,
+		      enum crm_severity sev, const char *code, const char *msg)
+{
+	const struct crm_node *at = crm_node_get(rec->root, field);
+	crm_diags_add(out, rec->path, at ? at->line : 1, at ? at->col : 1, sev, code, "%s", msg);
+}
+
+static void check_series(struct crm_index *idx, const struct crm_series *series,
+			 struct issued *list, size_t n, struct crm_diags *out)
+{
+	struct crm_buf a = CRM_BUF_INIT, b = CRM_BUF_INIT, msg = CRM_BUF_INIT;
+	size_t i;
+
+	(void)idx;
+	qsort(list, n, sizeof(*list), by_seq);
+	for (i = 1; i < n; i++) {
+		crm_buf_reset(&a);
+		crm_buf_reset(&b);
+		crm_buf_reset(&msg);
+		if (list[i].seq == list[i - 1].seq) {
+			crm_buf_addf(&msg, "invoice number '%s' is also used by invoice/%s: give the "
+				     "one not yet sent the next number with 'crm invoice renumber "
+				     "ID'", crm_node_text(list[i].rec->root, "number"),
+				     list[i - 1].rec->id);
+			report_at(out, list[i].rec, "number", CRM_SEV_ERROR, "duplicate-number",
+				  msg.ptr);
+		} else if (list[i].seq > list[i - 1].seq + 1) {
+			crm_invoice_format_number(&a, series, list[i - 1].seq + 1);
+			crm_invoice_format_number(&b, series, list[i].seq - 1);
+			if (list[i].seq == list[i - 1].seq + 2)
+				crm_buf_addf(&msg, "invoice number '%s' is missing: issued numbers "
+					     "have no gaps", a.ptr);
+			else
+				crm_buf_addf(&msg, "invoice numbers '%s' to '%s' are missing: issued "
+					     "numbers have no gaps", a.ptr, b.ptr);
+			report_at(out, list[i].rec, "number", CRM_SEV_ERROR, "number-gap", msg.ptr);
+		}
+	}
+	crm_buf_release(&a);
+	crm_buf_release(&b);
+	crm_buf_release(&msg);
+}
+
+static void check_numbering(struct crm_index *idx, struct crm_record **recs, size_t n,
+			    struct crm_diags *out)
+{
+	const struct crm_config *cfg = &idx->repo->config;
+	struct issued *list = calloc(n ? n : 1, sizeof(*list));
+	size_t s, i, k;
+	long seq;
+
+	if (!list)
+		return;
+	for (i = 0; i < n; i++) {
+		const char *num = recs[i]->root ? crm_node_text(recs[i]->root, "number") : NULL;
+		if (num && !series_of(cfg, num, &seq))
+			report_at(out, recs[i], "number", CRM_SEV_WARNING, "unknown-series",
+				  crm_error_last());
+	}
+	for (s = 0; s < cfg->series.len; s++) {
+		for (i = k = 0; i < n; i++) {
+			const char *num = recs[i]->root ? crm_node_text(recs[i]->root, "number") : NULL;
+			if (series_of(cfg, num, &seq) == &cfg->series.ptr[s]) {
+				list[k].seq = seq;
+				list[k++].rec = recs[i];
+			}
+		}
+		check_series(idx, &cfg->series.ptr[s], list, k, out);
+	}
+	free(list);
+}
+
+/* ---- overdue ---- */
+
+static bool settled(const struct crm_record *inv)
+{
+	const char *status = crm_node_text(inv->root, "status");
+	const char *type = crm_node_text(inv->root, "type");
+	return (status && (!strcmp(status, "paid") || !strcmp(status, "rejected"))) ||
+	       (type && !strcmp(type, "credit-note"));
+}
+
+static void check_overdue(struct crm_index *idx, struct crm_record *inv, struct crm_diags *out)
+{
+	struct crm_invoice_totals t;
+	struct crm_money open;
+	char cur[4], due_text[16], amount[64], msg[256];
+	crm_date due;
+
+	if (settled(inv) || !crm_invoice_due(&due, idx, inv) || due >= idx->today ||
+	    crm_invoice_of_record(&t, cur, idx, inv) || t.due_total.units <= 0)
+		return;
+	open.amount = t.due_total;
+	snprintf(open.currency, sizeof(open.currency), "%s", cur);
+	crm_money_format(amount, sizeof(amount), &open);
+	crm_date_format(due_text, sizeof(due_text), due);
+	snprintf(msg, sizeof(msg), "invoice %s is overdue: due %s (%d day%s ago), %s still open",
+		 crm_node_text(inv->root, "number"), due_text, (int)(idx->today - due),
+		 idx->today - due == 1 ? "" : "s", amount);
+	report_at(out, inv, crm_node_get(inv->root, "due") ? "due" : "number", CRM_SEV_WARNING,
+		  "overdue", msg);
+}
+
+/* ---- issued invoices stay as issued ---- */
+
+/* What an issued invoice may never change: SPEC 5 names lines, amounts and
+ * number; the client, dates and currency decide what the amounts mean. */
+static const char *const frozen_fields[] = {
+	"number", "type", "corrects", "client", "date", "currency", "rate",
+	"lines", "allowances", "charges", NULL
+};
+
+struct first_check {
+	struct crm_index *idx;
+	struct crm_diags *out;
+	struct crm_map by_git_path;   /* git path -> issued invoice record */
+};
+
+static void compare_with_issued(struct first_check *fc, struct crm_record *rec,
+				const char *data, size_t len)
+{
+	struct crm_arena arena = CRM_ARENA_INIT;
+	struct crm_diags scratch;
+	struct crm_node *old = NULL;
+	const char *old_number;
+	char msg[512];
+	size_t i;
+
+	crm_diags_init(&scratch);
+	if (crm_yaml_parse(&old, &arena, data, len, rec->path, &scratch) || !old)
+		goto done;
+	old_number = crm_node_text(old, "number");
+	if (!old_number)
+		goto done;   /* added as a draft and numbered by hand: nothing to hold it to */
+	for (i = 0; frozen_fields[i]; i++) {
+		const struct crm_node *was = crm_node_get(old, frozen_fields[i]);
+		const struct crm_node *now = crm_node_get(rec->root, frozen_fields[i]);
+		if (crm_node_same(was, now))
+			continue;
+		snprintf(msg, sizeof(msg), "'%s' of invoice %s changed after it was issued (git has "
+			 "it as issued in the commit that added %s); correct an issued invoice with "
+			 "a credit note: crm invoice credit %s", frozen_fields[i], old_number,
+			 rec->path, rec->id);
+		report_at(fc->out, rec, now ? frozen_fields[i] : "number", CRM_SEV_ERROR,
+			  "issued-changed", msg);
+	}
+done:
+	crm_diags_release(&scratch);
+	crm_arena_release(&arena);
+}
+
+static int on_first_version(const char *path, const char *data, size_t len, void *payload)
+{
+	struct first_check *fc = payload;
+	struct crm_record *rec = crm_map_get(&fc->by_git_path, path);
+	if (rec)
+		compare_with_issued(fc, rec, data, len);
+	return 0;
+}
+
+static void check_unchanged(struct crm_index *idx, struct crm_record **recs, size_t n,
+			    const struct crm_schema *schema, struct crm_diags *out)
+{
+	struct first_check fc = { idx, out, CRM_MAP_INIT };
+	struct crm_arena paths = CRM_ARENA_INIT;
+	struct crm_git *git = NULL;
+	char *prefix = NULL, *folder = NULL;
+	size_t i, issued = 0;
+
+	if (!idx->opts.git_dates || crm_git_open(&git, idx->repo->root))
+		return;   /* not in git (or reading the past is switched off) */
+	prefix = crm_git_prefix(git, idx->repo->root);
+	for (i = 0; prefix && i < n; i++) {
+		char *key;
+		if (!recs[i]->root || !crm_node_text(recs[i]->root, "number"))
+			continue;
+		key = crm_arena_printf(&paths, "%s%s", prefix, recs[i]->path);
+		if (key && !crm_map_put(&fc.by_git_path, key, recs[i], NULL))
+			issued++;
+	}
+	folder = prefix ? crm_arena_printf(&paths, "%s%s/", prefix, schema->folder) : NULL;
+	if (issued && folder)
+		crm_git_first_versions(git, folder, on_first_version, &fc);
+	crm_map_release(&fc.by_git_path);
+	crm_arena_release(&paths);
+	free(prefix);
+	crm_git_free(git);
+}
+
+void crm_invoice_check(struct crm_index *idx, struct crm_diags *out)
+{
+	const struct crm_schema *schema = NULL;
+	size_t n, i;
+	struct crm_record **recs = crm_index_records(idx, "invoice", &n);
+
+	if (!n)
+		return;
+	schema = recs[0]->schema;
+	check_numbering(idx, recs, n, out);
+	for (i = 0; i < n; i++) {
+		if (recs[i]->root && crm_node_text(recs[i]->root, "number"))
+			check_overdue(idx, recs[i], out);
+	}
+	check_unchanged(idx, recs, n, schema, out);
+}
+
+/* ---- numbers issued on both sides of a merge ---- */
+
+struct side_files {
+	struct crm_map paths;         /* git path -> (void *)1 */
+	struct crm_arena arena;
+};
+
+static int remember_file(const char *path, void *payload)
+{
+	struct side_files *sf = payload;
+	char *key = crm_arena_strdup(&sf->arena, path);
+	return !key || crm_map_put(&sf->paths, key, (void *)1, NULL) ? CRM_ENOMEM : 0;
+}
+
+static int list_side(struct side_files *sf, struct crm_git *g, const char *commit,
+		     const char *folder)
+{
+	memset(sf, 0, sizeof(*sf));
+	crm_arena_init(&sf->arena);
+	return crm_git_list_files_at(g, commit, folder, remember_file, sf);
+}
+
+static void release_side(struct side_files *sf)
+{
+	crm_map_release(&sf->paths);
+	crm_arena_release(&sf->arena);
+}
+
+/* The issued number of `path` at `commit`, into `arena`; NULL for a draft
+ * or a file that does not parse. */
+static const char *number_at(struct crm_git *g, const char *commit, const char *path,
+			     struct crm_arena *arena)
+{
+	struct crm_diags scratch;
+	struct crm_node *root = NULL;
+	const char *number = NULL;
+	char *data = NULL;
+	size_t len = 0;
+
+	crm_diags_init(&scratch);
+	if (!crm_git_read_file_at(g, commit, path, &data, &len) &&
+	    !crm_yaml_parse(&root, arena, data, len, path, &scratch))
+		number = crm_node_text(root, "number");
+	free(data);
+	crm_diags_release(&scratch);
+	return number;
+}
+
+/* Collects number -> path of every issued invoice added on one side. */
+static int added_numbers(struct crm_map *out, struct crm_arena *arena, struct crm_git *g,
+			 const char *commit, const struct side_files *side,
+			 const struct side_files *base)
+{
+	struct crm_map_slot *slot;
+	size_t pos = 0;
+
+	while ((slot = crm_map_next(&side->paths, &pos))) {
+		const char *number;
+		if (crm_map_get(&base->paths, slot->key))
+			continue;
+		number = number_at(g, commit, slot->key, arena);
+		if (number && crm_map_put(out, number, (void *)slot->key, NULL))
+			return CRM_ENOMEM;
+	}
+	return 0;
+}
+
+int crm_invoice_clashes(struct crm_git *g, const char *folder, const char *ours,
+			const char *theirs,
+			int (*cb)(const char *number, const char *our_path, void *payload),
+			void *payload)
+{
+	struct side_files b, o, t;
+	struct crm_map our_numbers = CRM_MAP_INIT, their_numbers = CRM_MAP_INIT;
+	struct crm_arena arena = CRM_ARENA_INIT;
+	struct crm_map_slot *slot;
+	char base[41];
+	size_t pos = 0;
+	int clashes = 0, err;
+
+	err = crm_git_merge_base(g, base, ours, theirs);
+	if (err == CRM_ENOTFOUND)
+		base[0] = '\0';
+	else if (err)
+		return err;
+	memset(&b, 0, sizeof(b));
+	err = base[0] ? list_side(&b, g, base, folder) : 0;
+	if (!err)
+		err = list_side(&o, g, ours, folder);
+	if (!err)
+		err = list_side(&t, g, theirs, folder);
+	if (!err)
+		err = added_numbers(&our_numbers, &arena, g, ours, &o, &b);
+	if (!err)
+		err = added_numbers(&their_numbers, &arena, g, theirs, &t, &b);
+	while (!err && (slot = crm_map_next(&our_numbers, &pos))) {
+		if (!crm_map_get(&their_numbers, slot->key))
+			continue;
+		clashes++;
+		err = cb(slot->key, slot->value, payload);
+	}
+	crm_map_release(&our_numbers);
+	crm_map_release(&their_numbers);
+	crm_arena_release(&arena);
+	release_side(&b);
+	release_side(&o);
+	release_side(&t);
+	return err ? err : clashes;
+}
