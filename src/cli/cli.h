@@ -104,6 +104,7 @@ int cmd_sync(struct cli_ctx *ctx, int argc, char **argv);
 int cmd_invoice(struct cli_ctx *ctx, int argc, char **argv);
 int cmd_resolve(struct cli_ctx *ctx, int argc, char **argv);
 int cmd_merge_driver(struct cli_ctx *ctx, int argc, char **argv);
+int cmd_forecast(struct cli_ctx *ctx, int argc, char **argv);
 
 /* A record's file being changed by a command: its text and the tree of
  * that text, re-parsed after each edit since edits move byte offsets. */
