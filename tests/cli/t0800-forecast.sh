@@ -123,4 +123,18 @@ test_expect_success 'bad usage is exit 2 with a reason' '
 	crm -C small forecast --help >out && grep -q -- "--backtest" out
 '
 
+test_expect_success 'the README example on examples/agency is what crm prints' '
+	cp -R "$TEST_TOP/examples/agency" agency &&
+	git -C agency init -q && git -C agency add -A && git -C agency commit -q -m agency &&
+	for cmd in "forecast --method historical --months 4" "forecast --backtest --months 6"; do
+		awk -v c="\$ crm $cmd" "\$0 == c { on = 1; next } on && /^(\\\$ |\`\`\`)/ { exit }
+			on { l[n++] = \$0 }
+			END { while (n && l[n - 1] == \"\") n--; for (i = 0; i < n; i++) print l[i] }" \
+			"$TEST_TOP/README.md" >expect &&
+		test -s expect &&
+		CRM_TODAY=2025-10-01 crm -C agency $cmd >out &&
+		test_cmp expect out || return 1
+	done
+'
+
 test_done
