@@ -12,6 +12,7 @@
 #include "crm/diag.h"
 #include "crm/error.h"
 #include "crm/filter.h"
+#include "crm/forecast.h"
 #include "crm/formula.h"
 #include "crm/git.h"
 #include "crm/index.h"

@@ -110,6 +110,7 @@ int invoice_copy(struct cli_ctx *ctx, struct crm_record *inv, bool credit, const
 int invoice_issue(struct cli_ctx *ctx, struct crm_record *r, const char *series_name);
 int invoice_renumber(struct cli_ctx *ctx, struct crm_record *r, bool force);
 int cmd_merge_driver(struct cli_ctx *ctx, int argc, char **argv);
+int cmd_forecast(struct cli_ctx *ctx, int argc, char **argv);
 
 /* A record's file being changed by a command: its text and the tree of
  * that text, re-parsed after each edit since edits move byte offsets. */

@@ -1,0 +1,140 @@
+#!/bin/sh
+# crm forecast: the three methods and the backtest on a generated history,
+# each figure compared exactly with an independent reference in Python
+# (forecast-ref.py); tables, CSV, grouping, filters and usage errors on a
+# repository small enough to check by hand.
+. "$(dirname "$0")/lib.sh"
+REF="$TEST_TOP/tests/cli/forecast-ref.py"
+command -v python3 >/dev/null || test_skip_all 'python3 is not installed'
+
+test_expect_success 'set up a generated history of 60 deals' '
+	python3 "$REF" gen gen &&
+	git -C gen init -q && git -C gen add -A && git -C gen commit -q -m history &&
+	CRM_TODAY=2025-07-15 crm -C gen check
+'
+
+for method in stage confidence historical; do
+	test_expect_success "the $method forecast matches the reference to the cent" "
+		python3 \"\$REF\" forecast $method 2025-07-15 6 >expect &&
+		CRM_TODAY=2025-07-15 crm -C gen forecast --method $method --json --explain >out.json &&
+		python3 \"\$REF\" compare expect out.json
+	"
+done
+
+test_expect_success 'the historical forecast used owner and seasonal corrections' '
+	CRM_TODAY=2025-07-15 crm -C gen forecast --method historical --json >out.json &&
+	grep -q "\"seasonal\": true" out.json &&
+	grep -q "\"applied\": true" out.json &&
+	grep -q "\"learnt\": true" out.json
+'
+
+test_expect_success 'the backtest matches the reference month by month' '
+	python3 "$REF" backtest 2025-07-15 18 >expect &&
+	CRM_TODAY=2025-07-15 crm -C gen forecast --backtest --months 18 --json >out.json &&
+	python3 "$REF" compare expect out.json &&
+	grep -q "\"month\": \"2024-02\"" out.json
+'
+
+test_expect_success 'the backtest replays a month in the past with only what was known' '
+	python3 "$REF" backtest 2024-12-01 4 >expect &&
+	CRM_TODAY=2024-12-01 crm -C gen forecast --backtest --months 4 --json >out.json &&
+	python3 "$REF" compare expect out.json
+'
+
+test_expect_success 'set up a small repository' '
+	mkdir small && cd small &&
+	printf "%s\n" "[crm]" "currency = EUR" "[stage \"lead\"]" "probability = 10" \
+		"[stage \"proposal\"]" "probability = 50" "[stage \"won\"]" "probability = 100" \
+		"outcome = won" "[stage \"lost\"]" "probability = 0" "outcome = lost" \
+		"[rate \"USD\"]" "value = 0.92" >crm.ini &&
+	mkdir clients opportunities && echo "name: Acme" >clients/acme.yaml &&
+	printf "%s\n" "title: Web" "client: acme" "stage: proposal" "amount: \"1000.00 EUR\"" \
+		"expected_close: 2025-07-20" "owner: ann" "confidence: 4" "tags: [web]" \
+		"created: 2025-05-01" >opportunities/web.yaml &&
+	printf "%s\n" "title: Seo" "client: acme" "stage: lead" "amount: \"333.33 EUR\"" \
+		"expected_close: 2025-06-02" "owner: bob" "created: 2025-05-01" \
+		>opportunities/seo.yaml &&
+	printf "%s\n" "title: Ads" "client: acme" "stage: proposal" "amount: \"100.00 USD\"" \
+		"expected_close: 2025-08-31" "owner: ann" "confidence: 1" "tags: [web]" \
+		"created: 2025-05-01" >opportunities/ads.yaml &&
+	printf "%s\n" "title: Old" "client: acme" "stage: won" "amount: \"500.00 EUR\"" \
+		"expected_close: 2025-07-10" "owner: ann" "created: 2025-05-01" \
+		"closed: 2025-06-10" >opportunities/old.yaml &&
+	git init -q && git add -A && git commit -q -m small
+'
+
+test_expect_success 'a table by month: overdue deals fall in the first month' '
+	CRM_TODAY=2025-07-15 crm -C small forecast --months 3 >out &&
+	cat >expect <<-\EOF &&
+	expected revenue in EUR by month of expected close, method stage, as of 2025-07-15
+
+	month    deals  pipeline  expected
+	2025-07      2   1333.33    533.33  ████████████████████████
+	2025-08      1     92.00     46.00  ██▏
+	2025-09      0      0.00      0.00
+	total        3   1425.33    579.33
+	EOF
+	test_cmp expect out
+'
+
+test_expect_success '--explain lists the deals behind each figure' '
+	CRM_TODAY=2025-07-15 crm -C small forecast --months 3 --method confidence --explain >out &&
+	cat >expect <<-\EOF &&
+	month    deal  owner  stage      amount  weight  expected  why
+	2025-07  seo   bob    lead       333.33     0.1     33.33  no rating; lead 10%; overdue
+	2025-07  web   ann    proposal  1000.00     0.8    800.00  rating 0.8
+	2025-08  ads   ann    proposal    92.00     0.2     18.40  rating 0.2
+	EOF
+	tail -n 4 out >got && test_cmp expect got
+'
+
+test_expect_success '--by owner as CSV, and the filters' '
+	CRM_TODAY=2025-07-15 crm -C small forecast --months 2 --by owner --csv >out &&
+	printf "%s\n" "owner,2025-07,2025-08,total" "ann,500.00,46.00,546.00" \
+		"bob,33.33,0.00,33.33" "total,533.33,46.00,579.33" >expect &&
+	test_cmp expect out &&
+	CRM_TODAY=2025-07-15 crm -C small forecast --months 2 --by stage --csv --owner bob >out &&
+	printf "%s\n" "stage,2025-07,2025-08,total" "lead,33.33,0.00,33.33" \
+		"total,33.33,0.00,33.33" >expect &&
+	test_cmp expect out &&
+	CRM_TODAY=2025-07-15 crm -C small forecast --months 2 --tag web --json >out &&
+	grep -q "\"total\": {\"count\": 2, \"pipeline\": {\"amount\": \"1092.00\", \"currency\": \"EUR\"}, \"expected\": {\"amount\": \"546.00\"" out &&
+	CRM_TODAY=2025-07-15 crm -C small forecast --months 2 "amount>500" --csv >out &&
+	grep -q "^total,1,1000.00,500.00$" out
+'
+
+test_expect_success 'the backtest table: June was won, predicted at the end of May' '
+	CRM_TODAY=2025-07-15 crm -C small forecast --backtest --csv >out &&
+	printf "%s\n" "month,actual,stage,confidence,historical" \
+		"2025-06,500.00,33.33,33.33,33.33" "MAPE,,93.3%,93.3%,93.3%" \
+		"bias,,-93.3%,-93.3%,-93.3%" >expect &&
+	test_cmp expect out
+'
+
+test_expect_success 'bad usage is exit 2 with a reason' '
+	test_expect_code 2 crm -C small forecast --method magic 2>err &&
+	grep -q "unknown method .magic." err &&
+	test_expect_code 2 crm -C small forecast --by colour 2>err &&
+	grep -q "cannot group by .colour." err &&
+	test_expect_code 2 crm -C small forecast --backtest --by owner 2>err &&
+	test_expect_code 2 crm -C small forecast --months 0 2>err &&
+	test_expect_code 2 crm -C small forecast "amout>5" 2>err &&
+	grep -q "did you mean .amount." err &&
+	crm -C small forecast --help >out && grep -q -- "--backtest" out
+'
+
+test_expect_success 'the README example on examples/agency is what crm prints' '
+	cp -R "$TEST_TOP/examples/agency" agency &&
+	git -C agency init -q && git -C agency add -A && git -C agency commit -q -m agency &&
+	for cmd in "forecast --method historical --months 4" "forecast --backtest --months 6"; do
+		awk -v c="\$ crm $cmd" "\$0 == c { on = 1; next } on && /^(\\\$ |\`\`\`)/ { exit }
+			on { l[n++] = \$0 }
+			END { while (n && l[n - 1] == \"\") n--; for (i = 0; i < n; i++) print l[i] }" \
+			"$TEST_TOP/README.md" >expect &&
+		test -s expect &&
+		CRM_TODAY=2025-10-01 crm -C agency $cmd >out &&
+		test_cmp expect out || return 1
+	done
+'
+
+test_done
