@@ -10,6 +10,7 @@
 #include <strings.h>
 
 #include "crm/buf.h"
+#include "crm/config.h"
 #include "crm/error.h"
 #include "crm/invoice.h"
 #include "harness.h"
@@ -436,8 +437,79 @@ static void test_invoice__official_examples(void)
 	CHECK(checked >= 20);
 }
 
+/* Numbers split by the series whose prefix is the longest that matches. */
+static void test_invoice__number_series(void)
+{
+	struct crm_config cfg;
+	struct crm_series *a, *b;
+	const struct crm_series *s = NULL;
+	struct crm_buf out = CRM_BUF_INIT;
+	long seq = 0;
+
+	memset(&cfg, 0, sizeof(cfg));
+	a = CRM_ARRAY_PUSH(cfg.series);
+	b = CRM_ARRAY_PUSH(cfg.series);
+	CHECK(a && b);
+	if (!a || !b)
+		return;
+	a->name = "";
+	a->prefix = "INV-";
+	a->digits = 7;
+	b->name = "team-b";
+	b->prefix = "INV-B";
+	b->digits = 3;
+	CHECK_INT(0, crm_invoice_number_parse(&cfg, "INV-0000042", &s, &seq));
+	CHECK(s == a);
+	CHECK_INT(42, seq);
+	CHECK_INT(0, crm_invoice_number_parse(&cfg, "INV-B007", &s, &seq));
+	CHECK(s == b);
+	CHECK_INT(7, seq);
+	/* a prefix with no digits after it, other text, or too many digits */
+	CHECK_INT(CRM_ENOTFOUND, crm_invoice_number_parse(&cfg, "INV-", &s, &seq));
+	CHECK_INT(CRM_ENOTFOUND, crm_invoice_number_parse(&cfg, "INV-12a", &s, &seq));
+	CHECK_INT(CRM_ENOTFOUND, crm_invoice_number_parse(&cfg, "A/2019/7", &s, &seq));
+	CHECK_INT(CRM_ENOTFOUND, crm_invoice_number_parse(&cfg, "INV-1234567890123456789", &s,
+							  &seq));
+	crm_invoice_format_number(&out, b, 12);
+	CHECK_STR("INV-B012", out.ptr);
+	crm_buf_reset(&out);
+	crm_invoice_format_number(&out, a, 12345678);
+	CHECK_STR("INV-12345678", out.ptr);
+	crm_buf_release(&out);
+	free(cfg.series.ptr);
+}
+
+/* --lines of a credit note: line numbers, each with an optional quantity. */
+static void test_invoice__credit_line_picks(void)
+{
+	struct crm_invoice_pick *p = NULL;
+	size_t n = 0;
+
+	CHECK_INT(0, crm_invoice_parse_picks(&p, &n, "1,3:2.5,4"));
+	CHECK_INT(3, n);
+	if (n == 3) {
+		CHECK_INT(1, p[0].line);
+		CHECK(!p[0].has_quantity);
+		CHECK_INT(3, p[1].line);
+		CHECK(p[1].has_quantity);
+		CHECK_INT(25, p[1].quantity.units);
+		CHECK_INT(1, p[1].quantity.scale);
+		CHECK_INT(4, p[2].line);
+	}
+	free(p);
+	CHECK_INT(CRM_EUSAGE, crm_invoice_parse_picks(&p, &n, "0"));
+	CHECK(!p && !n);
+	CHECK_INT(CRM_EUSAGE, crm_invoice_parse_picks(&p, &n, "1:0"));
+	CHECK_INT(CRM_EUSAGE, crm_invoice_parse_picks(&p, &n, "1:-2"));
+	CHECK_INT(CRM_EUSAGE, crm_invoice_parse_picks(&p, &n, "1;2"));
+	CHECK_INT(CRM_EUSAGE, crm_invoice_parse_picks(&p, &n, ""));
+	CHECK_INT(CRM_EUSAGE, crm_invoice_parse_picks(&p, &n, "x"));
+	CHECK(!p);
+}
+
 TESTS(TEST(test_invoice__rounding_half_away_from_zero),
       TEST(test_invoice__vat_rounded_once_per_group),
       TEST(test_invoice__minor_units_and_fine_prices),
       TEST(test_invoice__discounts_charges_and_per), TEST(test_invoice__refusals),
-      TEST(test_invoice__official_examples))
+      TEST(test_invoice__official_examples), TEST(test_invoice__number_series),
+      TEST(test_invoice__credit_line_picks))
