@@ -85,7 +85,7 @@ static int parse_day(bool *has, crm_date *out, const char *opt, const char *text
 	if (!text)
 		return 0;
 	if (crm_date_parse(out, text, strlen(text)))
-		return crm_error_set(CRM_EUSAGE, "--%s '%s': %s", opt, text, crm_error_last());
+		return crm_error_set(CRM_EUSAGE, "--%s: %s", opt, crm_error_last());
 	*has = true;
 	return 0;
 }
