@@ -5,7 +5,7 @@ PREFIX   ?= /usr/local
 BINDIR    = $(PREFIX)/bin
 DATADIR   = $(PREFIX)/share/crm
 MANDIR    = $(PREFIX)/share/man/man1
-PKGS      = libgit2 yaml-0.1 inih libutf8proc
+PKGS      = libgit2 yaml-0.1 inih libutf8proc xlsxwriter
 CC       ?= cc
 CFLAGS   ?= -O2 -g
 STD       = -std=c17 -D_GNU_SOURCE
@@ -21,7 +21,7 @@ else
 BUILD    ?= build
 endif
 PKG_CFLAGS := $(shell pkg-config --cflags $(PKGS) 2>/dev/null)
-PKG_LIBS   := $(shell pkg-config --libs $(PKGS) 2>/dev/null) -lcsv -lpthread
+PKG_LIBS   := $(shell pkg-config --libs $(PKGS) 2>/dev/null) -lcsv -lpthread -lm
 ALL_CFLAGS = $(STD) $(WARN) $(CFLAGS) $(SANFLAGS) -Iinclude $(PKG_CFLAGS) \
              -DCRM_DATADIR='"$(DATADIR)"' -DCRM_SRCDIR='"$(CURDIR)"' -MMD -MP
 LDFLAGS_ALL = $(SANFLAGS) $(LDFLAGS)

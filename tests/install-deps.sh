@@ -3,7 +3,8 @@
 # is missing: with apt-get as root, through sudo otherwise, and else prints
 # the exact command to run.
 PKGS="build-essential pkg-config libgit2-dev libyaml-dev libcsv-dev libinih-dev
-libutf8proc-dev tzdata git valgrind poppler-utils openssh-server openssh-client python3"
+libutf8proc-dev tzdata git valgrind poppler-utils openssh-server openssh-client python3
+libxlsxwriter-dev chromium python3-yaml"
 missing=""
 for p in $PKGS; do
 	dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q 'install ok installed' \

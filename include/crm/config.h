@@ -81,6 +81,10 @@ struct crm_config {
  * the file is missing, or CRM_EINVALID when it cannot be parsed at all. */
 int crm_config_load(struct crm_config *cfg, const char *path,
 		    const char *display_path, struct crm_diags *diags);
+/* The same from text in memory (crm.ini as it stood at a commit); `data`
+ * must outlive nothing: values are copied into cfg's arena. */
+int crm_config_load_data(struct crm_config *cfg, const char *data, size_t len,
+			 const char *display_path, struct crm_diags *diags);
 void crm_config_release(struct crm_config *cfg);
 
 const struct crm_stage *crm_config_stage(const struct crm_config *cfg, const char *name);

@@ -122,6 +122,11 @@ int crm_git_head(struct crm_git *g, char out_id[41], char short_out[9]);
  * unknown or ambiguous). */
 int crm_git_resolve_at(struct crm_git *g, char out_id[41], const char *rev_or_date);
 
+/* The committer time of commit `commit_id` (NULL: HEAD), in seconds since
+ * the epoch and the zone's offset in minutes.  CRM_ENOTFOUND when unknown. */
+int crm_git_commit_time(struct crm_git *g, const char *commit_id, int64_t *when,
+			int32_t *offset_min);
+
 /* Reads `path` as it stood in commit `commit_id` (a commit id, or any
  * revision crm_git_resolve_at takes that is not a date; NULL means HEAD).
  * *data_out is malloc'ed, NUL-terminated beyond *len_out bytes, and the

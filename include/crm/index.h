@@ -37,8 +37,10 @@ struct crm_record {
 struct crm_index_options {
 	int threads;                  /* 0: one per core */
 	bool git_dates;               /* look up when each file was added */
+	const char *at_commit;        /* NULL: the work tree; else a commit id whose
+				       * record files are read from git (--at) */
 };
-#define CRM_INDEX_OPTIONS_INIT { 0, true }
+#define CRM_INDEX_OPTIONS_INIT { 0, true, NULL }
 
 /* Loads every record file of `repo` (which must outlive the index).  Files
  * that cannot be parsed or are misplaced become findings in the index's

@@ -25,6 +25,12 @@ int crm_repo_discover(char **out, const char *start);
 /* Opens the repository at `root`: reads crm.ini and every schema.  Problems
  * in them are findings in repo->diags; only an unreadable crm.ini fails. */
 int crm_repo_open(struct crm_repo *repo, const char *root);
+/* Opens the repository at `root` as it stood at commit `commit` (an id
+ * from crm_git_resolve_at): crm.ini and schema/ are read from git, not
+ * from the work tree.  `git` is the work tree's repository. */
+struct crm_git;
+int crm_repo_open_at(struct crm_repo *repo, const char *root, struct crm_git *git,
+		     const char *commit);
 void crm_repo_release(struct crm_repo *repo);
 
 const struct crm_schema *crm_repo_schema(const struct crm_repo *repo, const char *type);

@@ -111,6 +111,8 @@ int invoice_issue(struct cli_ctx *ctx, struct crm_record *r, const char *series_
 int invoice_renumber(struct cli_ctx *ctx, struct crm_record *r, bool force);
 int cmd_merge_driver(struct cli_ctx *ctx, int argc, char **argv);
 int cmd_forecast(struct cli_ctx *ctx, int argc, char **argv);
+int cmd_dashboard(struct cli_ctx *ctx, int argc, char **argv);
+int cmd_report(struct cli_ctx *ctx, int argc, char **argv);
 
 /* A record's file being changed by a command: its text and the tree of
  * that text, re-parsed after each edit since edits move byte offsets. */
@@ -141,6 +143,45 @@ int cli_txn_finish(struct cli_ctx *ctx, struct crm_txn *txn, const char *message
  * it was saved unchanged or empty (abort), CRM_EIO when the editor failed. */
 int cli_edit_in_editor(struct cli_ctx *ctx, struct crm_record *rec, const char *tmp,
 		       const struct crm_buf *original, struct crm_buf *result);
+
+/* The options every report takes (src/cli/report_cli.c). */
+struct cli_report_opts {
+	const char *owner, *tag, *stage, *client, *since, *until, *at;
+	const char *html, *xlsx, *table;
+	bool json, csv;
+	long stalled_days;
+};
+
+#define CLI_REPORT_OPTIONS(o) \
+	{ "owner", 0, CLI_OPT_STRING, &(o).owner, "USER", "only deals of this owner" }, \
+	{ "tag", 0, CLI_OPT_STRING, &(o).tag, "TAG", "only deals with this tag" }, \
+	{ "stage", 0, CLI_OPT_STRING, &(o).stage, "STAGE", "only deals in this stage" }, \
+	{ "client", 0, CLI_OPT_STRING, &(o).client, "ID", "only deals and invoices of this client" }, \
+	{ "since", 0, CLI_OPT_STRING, &(o).since, "DATE", "the period starts on DATE (YYYY-MM-DD)" }, \
+	{ "until", 0, CLI_OPT_STRING, &(o).until, "DATE", "the period ends on DATE, inclusive" }, \
+	{ "at", 0, CLI_OPT_STRING, &(o).at, "REV|DATE", \
+	  "figures as the repository stood at a commit or at the end of a day" }, \
+	{ "json", 0, CLI_OPT_FLAG, &(o).json, NULL, "one JSON document" }, \
+	{ "csv", 0, CLI_OPT_FLAG, &(o).csv, NULL, "the tables as CSV" }, \
+	{ "table", 0, CLI_OPT_STRING, &(o).table, "NAME", "with --csv: only this table" }, \
+	{ "html", 0, CLI_OPT_STRING, &(o).html, "FILE", "write a self-contained HTML page" }, \
+	{ "xlsx", 0, CLI_OPT_STRING, &(o).xlsx, "FILE", "write an xlsx workbook, a sheet a table" }
+
+struct crm_report;
+struct crm_stats_options;
+
+/* Loads ctx->idx from the work tree, or with `at` (a revision or a
+ * YYYY-MM-DD) from that commit's tree without touching the work tree, and
+ * names the commit in r.  The command must have CLI_NEEDS_REPO only. */
+int cli_report_load(struct cli_ctx *ctx, const char *at, struct crm_report *r);
+
+/* Loads, parses the filters, calls `build` and writes the report as the
+ * options ask; returns an exit status (messages printed). */
+int cli_report_run(struct cli_ctx *ctx, const struct cli_report_opts *o,
+		   const char *const *terms, size_t nterms,
+		   int (*build)(struct crm_report *r, struct crm_index *idx,
+				const struct crm_stats_options *opts, void *payload),
+		   void *payload, struct crm_report *r);
 
 /* Writes `buf` to stdout. */
 int cli_write(const struct crm_buf *buf);

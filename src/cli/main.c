@@ -40,6 +40,10 @@ static const struct cli_command commands[] = {
 	  "settle a field a merge left in conflict" },
 	{ "merge-driver", cmd_merge_driver, 0,
 	  "git's merge driver for records (crm init registers it)" },
+	{ "dashboard", cmd_dashboard, CLI_NEEDS_REPO,
+	  "sales figures, charts and stalled deals (terminal, JSON, CSV, HTML, xlsx)" },
+	{ "report", cmd_report, CLI_NEEDS_REPO,
+	  "funnel, cycle, winloss, won, activity, summary, receivables, revenue" },
 	{ "help", cmd_help, 0, "show help for crm or for a command" },
 };
 

@@ -250,32 +250,67 @@ static int handler(void *user, const char *section, const char *key, const char 
 	return 1;
 }
 
-int crm_config_load(struct crm_config *cfg, const char *path,
-		    const char *display_path, struct crm_diags *diags)
+/* Parses an open stream; `path` names it in I/O errors. */
+static int load_stream(struct crm_config *cfg, FILE *file, const char *path,
+		       const char *display_path, struct crm_diags *diags)
 {
 	struct ini_state st;
 	int rc;
 
-	memset(cfg, 0, sizeof(*cfg));
-	crm_arena_init(&cfg->arena);
-	cfg->currency = "EUR";
-	cfg->timezone = "UTC";
 	memset(&st, 0, sizeof(st));
 	st.cfg = cfg;
 	st.diags = diags;
 	st.path = display_path;
-	st.file = fopen(path, "r");
-	if (!st.file)
-		return crm_error_errno(errno == ENOENT ? CRM_ENOTFOUND : CRM_EIO,
-				       "cannot read '%s'", path);
+	st.file = file;
 	rc = ini_parse_stream(reader, &st, handler, &st);
-	fclose(st.file);
 	if (rc > 0)
 		crm_diags_add(diags, display_path, rc, 1, CRM_SEV_ERROR, "bad-config",
 			      "cannot parse this line (expected [section] or key = value)");
 	else if (rc < 0)
 		return crm_error_set(CRM_EIO, "cannot read '%s'", path);
 	return 0;
+}
+
+static void config_defaults(struct crm_config *cfg)
+{
+	memset(cfg, 0, sizeof(*cfg));
+	crm_arena_init(&cfg->arena);
+	cfg->currency = "EUR";
+	cfg->timezone = "UTC";
+}
+
+int crm_config_load(struct crm_config *cfg, const char *path,
+		    const char *display_path, struct crm_diags *diags)
+{
+	FILE *file;
+	int err;
+
+	config_defaults(cfg);
+	file = fopen(path, "r");
+	if (!file)
+		return crm_error_errno(errno == ENOENT ? CRM_ENOTFOUND : CRM_EIO,
+				       "cannot read '%s'", path);
+	err = load_stream(cfg, file, path, display_path, diags);
+	fclose(file);
+	return err;
+}
+
+int crm_config_load_data(struct crm_config *cfg, const char *data, size_t len,
+			 const char *display_path, struct crm_diags *diags)
+{
+	FILE *file;
+	int err;
+
+	config_defaults(cfg);
+	if (!len)
+		return 0;
+	/* inih reads streams; fmemopen gives one without copying the text */
+	file = fmemopen((void *)data, len, "r");
+	if (!file)
+		return crm_error_errno(CRM_EIO, "cannot read '%s'", display_path);
+	err = load_stream(cfg, file, display_path, display_path, diags);
+	fclose(file);
+	return err;
 }
 
 void crm_config_release(struct crm_config *cfg)

@@ -1185,6 +1185,20 @@ int crm_git_resolve_at(struct crm_git *g, char out_id[41], const char *rev_or_da
 	return err;
 }
 
+int crm_git_commit_time(struct crm_git *g, const char *commit_id, int64_t *when,
+			int32_t *offset_min)
+{
+	git_commit *c = NULL;
+	int err = lookup_commit(&c, g->repo, commit_id);
+
+	if (!err) {
+		*when = (int64_t)git_commit_time(c);
+		*offset_min = (int32_t)git_commit_time_offset(c);
+	}
+	git_commit_free(c);
+	return err;
+}
+
 int crm_git_read_file_at(struct crm_git *g, const char *commit_id, const char *path,
 			 char **data_out, size_t *len_out)
 {

@@ -113,6 +113,31 @@ bool crm_id_valid(const char *id, size_t len)
 	return true;
 }
 
+/* The text of a record file: from the work tree, or from git for --at
+ * (then on one thread only: a libgit2 repository is not shared across
+ * threads). */
+static int read_record_file(struct crm_index *idx, struct crm_buf *data,
+			    struct crm_buf *full, const char *path)
+{
+	char *text = NULL;
+	size_t len = 0;
+	int err;
+
+	if (!idx->at_git) {
+		crm_buf_addf(full, "%s/%s", idx->repo->root, path);
+		return crm_buf_read_file(data, full->ptr, CRM_YAML_MAX_BYTES + 1);
+	}
+	crm_buf_addf(full, "%s%s", idx->at_prefix, path);
+	err = crm_git_read_file_at(idx->at_git, idx->opts.at_commit, full->ptr, &text, &len);
+	if (!err && len > CRM_YAML_MAX_BYTES)
+		err = crm_error_set(CRM_EOVERFLOW, "'%s' is larger than %zu bytes", path,
+				    (size_t)CRM_YAML_MAX_BYTES);
+	if (!err)
+		err = crm_buf_add(data, text, len);
+	free(text);
+	return err;
+}
+
 /* Reads and parses one file into `rec`, on a worker thread. */
 static void load_one(struct crm_index *idx, struct worker *w, struct pending_file *f,
 		     struct crm_record *rec)
@@ -131,8 +156,7 @@ static void load_one(struct crm_index *idx, struct worker *w, struct pending_fil
 		crm_diags_add(&w->diags, f->path, 0, 0, CRM_SEV_ERROR, "bad-id",
 			      "'%s' is not a valid record id (lower-case letters, digits and "
 			      "'-', at most 64, not starting with '-')", rec->id);
-	crm_buf_addf(&full, "%s/%s", idx->repo->root, f->path);
-	if (crm_buf_read_file(&data, full.ptr, CRM_YAML_MAX_BYTES + 1))
+	if (read_record_file(idx, &data, &full, f->path))
 		crm_diags_add(&w->diags, f->path, 0, 0, CRM_SEV_ERROR, "unreadable", "%s",
 			      crm_error_last());
 	else
@@ -322,6 +346,64 @@ static int collect_files(struct crm_index *idx)
 	return err;
 }
 
+struct collect_at {
+	struct crm_index *idx;
+	const struct crm_schema *schema;
+	size_t skip;                     /* bytes of the data repository's prefix */
+	int err;
+};
+
+static int collect_at_file(const char *path, void *payload)
+{
+	struct collect_at *st = payload;
+	const char *rel = path + st->skip, *base = strrchr(rel, '/');
+	size_t n;
+
+	base = base ? base + 1 : rel;
+	n = strlen(base);
+	if (strstr(rel, "/."))
+		return 0;   /* hidden files and folders, as the folder walk skips them */
+	if (n > 5 && !strcmp(base + n - 5, ".yaml"))
+		st->err = add_file(st->idx, st->schema, rel);
+	else if (n > 4 && !strcmp(base + n - 4, ".yml"))
+		crm_diags_add(&st->idx->diags, rel, 0, 0, CRM_SEV_WARNING, "bad-id",
+			      "record files end in '.yaml'; this file is ignored");
+	return st->err;
+}
+
+/* collect_files for --at: the record files of each type folder as they
+ * stood in commit opts.at_commit. */
+static int collect_files_at(struct crm_index *idx)
+{
+	struct collect_at st = { idx, NULL, 0, 0 };
+	struct crm_buf folder = CRM_BUF_INIT;
+	char *prefix;
+	size_t i;
+	int err;
+
+	err = crm_git_open(&idx->at_git, idx->repo->root);
+	if (err)
+		return err;
+	prefix = crm_git_prefix(idx->at_git, idx->repo->root);
+	idx->at_prefix = prefix ? crm_arena_strdup(&idx->arena, prefix) : NULL;
+	free(prefix);
+	idx->ntypes = idx->repo->schemas.len;
+	idx->types = calloc(idx->ntypes + 1, sizeof(*idx->types));
+	if (!idx->types || !idx->at_prefix)
+		return crm_error_set(CRM_ENOMEM, "out of memory");
+	st.skip = strlen(idx->at_prefix);
+	for (i = 0; i < idx->ntypes && !err; i++) {
+		st.schema = &idx->repo->schemas.ptr[i];
+		idx->types[i].schema = st.schema;
+		crm_buf_reset(&folder);
+		crm_buf_addf(&folder, "%s%s/", idx->at_prefix, st.schema->folder);
+		err = crm_git_list_files_at(idx->at_git, idx->opts.at_commit, folder.ptr,
+					    collect_at_file, &st);
+	}
+	crm_buf_release(&folder);
+	return err;
+}
+
 int crm_index_load(struct crm_index **out, struct crm_repo *repo,
 		   const struct crm_index_options *opts)
 {
@@ -339,9 +421,9 @@ int crm_index_load(struct crm_index **out, struct crm_repo *repo,
 	crm_arena_init(&idx->arena);
 	crm_diags_init(&idx->diags);
 	idx->today = crm_today(repo->config.timezone);
-	err = collect_files(idx);
+	err = opts->at_commit ? collect_files_at(idx) : collect_files(idx);
 	if (!err)
-		err = parse_all(idx, opts->threads);
+		err = parse_all(idx, opts->at_commit ? 1 : opts->threads);
 	if (!err)
 		err = map_ids(idx);
 	if (!err)
@@ -365,6 +447,7 @@ void crm_index_free(struct crm_index *idx)
 	}
 	for (i = 0; i < (size_t)idx->nworkers; i++)
 		crm_arena_release(&idx->workers[i].arena);
+	crm_git_free(idx->at_git);
 	free(idx->types);
 	free(idx->records);
 	CRM_ARRAY_RELEASE(idx->files);

@@ -6,6 +6,7 @@
 #include <pthread.h>
 #include <stdatomic.h>
 
+#include "crm/git.h"
 #include "crm/index.h"
 #include "crm/map.h"
 
@@ -45,6 +46,8 @@ struct crm_index {
 	bool added_loaded;               /* git dates looked up */
 	const char *git_prefix;          /* data repository below the work tree */
 	struct crm_map by_path;          /* while looking up git dates */
+	struct crm_git *at_git;          /* reading files of opts.at_commit */
+	const char *at_prefix;           /* the data repository's path in git */
 };
 
 /* Evaluates formula `f` in the context of `rec` (for required_if). */

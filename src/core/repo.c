@@ -10,6 +10,7 @@
 
 #include "crm/buf.h"
 #include "crm/error.h"
+#include "crm/git.h"
 #include "crm/repo.h"
 
 static bool has_ini(const char *dir)
@@ -62,12 +63,36 @@ int crm_repo_discover(char **out, const char *start)
 			     "no crm.ini found; run 'crm init' to make one");
 }
 
+/* Parses one schema file's text; the repository's copy overrides the tool's. */
+static int add_schema_data(struct crm_repo *repo, const char *data, size_t len,
+			   const char *shown, bool builtin)
+{
+	struct crm_schema s, *slot;
+	size_t i;
+
+	if (crm_schema_parse(&s, &repo->arena, data, len, shown, &repo->diags) || !s.type)
+		return 0;   /* the findings say why */
+	s.builtin = builtin;
+	if (!s.folder)
+		s.folder = crm_arena_printf(&repo->arena, "%ss", s.type);
+	for (i = 0; i < repo->schemas.len; i++) {
+		if (!strcmp(repo->schemas.ptr[i].type, s.type)) {
+			if (!builtin)
+				repo->schemas.ptr[i] = s;
+			return 0;
+		}
+	}
+	slot = CRM_ARRAY_PUSH(repo->schemas);
+	if (!slot)
+		return CRM_ENOMEM;
+	*slot = s;
+	return 0;
+}
+
 static int add_schema(struct crm_repo *repo, const char *dir, const char *name,
 		      bool builtin)
 {
 	struct crm_buf path = CRM_BUF_INIT, data = CRM_BUF_INIT, shown = CRM_BUF_INIT;
-	struct crm_schema s, *slot;
-	size_t i;
 	int err;
 
 	crm_buf_addf(&path, "%s/%s", dir, name);
@@ -76,29 +101,8 @@ static int add_schema(struct crm_repo *repo, const char *dir, const char *name,
 	else
 		crm_buf_addf(&shown, "schema/%s", name);
 	err = crm_buf_read_file(&data, path.ptr, CRM_BUF_MAX);
-	if (err)
-		goto done;
-	if (crm_schema_parse(&s, &repo->arena, data.ptr, data.len, shown.ptr, &repo->diags)
-	    || !s.type)
-		goto done;   /* the findings say why */
-	s.builtin = builtin;
-	if (!s.folder)
-		s.folder = crm_arena_printf(&repo->arena, "%ss", s.type);
-	for (i = 0; i < repo->schemas.len; i++) {
-		if (!strcmp(repo->schemas.ptr[i].type, s.type)) {
-			/* the repository's copy overrides the tool's */
-			if (!builtin)
-				repo->schemas.ptr[i] = s;
-			goto done;
-		}
-	}
-	slot = CRM_ARRAY_PUSH(repo->schemas);
-	if (!slot) {
-		err = CRM_ENOMEM;
-		goto done;
-	}
-	*slot = s;
-done:
+	if (!err)
+		err = add_schema_data(repo, data.ptr, data.len, shown.ptr, builtin);
 	crm_buf_release(&path);
 	crm_buf_release(&data);
 	crm_buf_release(&shown);
@@ -199,4 +203,71 @@ const struct crm_schema *crm_repo_schema_by_folder(const struct crm_repo *repo,
 			return &repo->schemas.ptr[i];
 	}
 	return NULL;
+}
+
+struct schema_at {
+	struct crm_repo *repo;
+	struct crm_git *git;
+	const char *commit;
+	size_t prefix_len;        /* of "<data repo prefix>schema/" */
+	int err;
+};
+
+static int schema_at_file(const char *path, void *payload)
+{
+	struct schema_at *st = payload;
+	const char *name = path + st->prefix_len;
+	size_t n = strlen(name), len;
+	char *data = NULL, *shown;
+
+	/* only schema/<type>.yaml, as crm_repo_open reads the folder */
+	if (strchr(name, '/') || name[0] == '.' || n < 6 || strcmp(name + n - 5, ".yaml"))
+		return 0;
+	st->err = crm_git_read_file_at(st->git, st->commit, path, &data, &len);
+	shown = crm_arena_printf(&st->repo->arena, "schema/%s", name);
+	if (!st->err && !shown)
+		st->err = crm_error_set(CRM_ENOMEM, "out of memory");
+	if (!st->err)
+		st->err = add_schema_data(st->repo, data, len, shown, false);
+	free(data);
+	return st->err;
+}
+
+int crm_repo_open_at(struct crm_repo *repo, const char *root, struct crm_git *git,
+		     const char *commit)
+{
+	struct crm_buf p = CRM_BUF_INIT;
+	struct schema_at st = { repo, git, commit, 0, 0 };
+	char *prefix = crm_git_prefix(git, root), *ini = NULL;
+	size_t len = 0;
+	int err;
+
+	memset(repo, 0, sizeof(*repo));
+	crm_arena_init(&repo->arena);
+	crm_diags_init(&repo->diags);
+	repo->root = strdup(root);
+	if (!repo->root || !prefix) {
+		free(prefix);
+		return crm_error_set(CRM_ENOMEM, "out of memory");
+	}
+	crm_buf_addf(&p, "%scrm.ini", prefix);
+	err = crm_git_read_file_at(git, commit, p.ptr, &ini, &len);
+	if (err == CRM_ENOTFOUND)
+		err = crm_error_set(CRM_ENOTFOUND, "commit %.8s has no crm.ini at '%s'",
+				    commit, p.ptr);
+	if (!err)
+		err = crm_config_load_data(&repo->config, ini, len, "crm.ini", &repo->diags);
+	else
+		crm_config_load_data(&repo->config, "", 0, "crm.ini", &repo->diags);
+	crm_buf_reset(&p);
+	crm_buf_addf(&p, "%sschema/", prefix);
+	st.prefix_len = p.len;
+	if (!err)
+		err = crm_git_list_files_at(git, commit, p.ptr, schema_at_file, &st);
+	if (!err)
+		err = add_schemas_from(repo, crm_schema_builtin_dir(), true);
+	free(ini);
+	free(prefix);
+	crm_buf_release(&p);
+	return err;
 }

@@ -1,0 +1,137 @@
+/* A report as data: stat cards and named tables of typed cells, with the
+ * commit they were computed from, and the writers that turn one into a
+ * terminal page (cards and Unicode bar charts), JSON, CSV, a self-contained
+ * HTML page (inline CSS and SVG) or an xlsx workbook (one sheet a table).
+ * The dashboard and every `crm report` build one and pick a writer. */
+#ifndef CRM_REPORT_H
+#define CRM_REPORT_H
+
+#include <stdbool.h>
+#include <stdint.h>
+#include <stdio.h>
+
+#include "crm/arena.h"
+#include "crm/array.h"
+#include "crm/buf.h"
+#include "crm/date.h"
+#include "crm/decimal.h"
+
+enum crm_cell_kind {
+	CRM_CELL_NULL = 0,
+	CRM_CELL_TEXT,
+	CRM_CELL_INT,
+	CRM_CELL_MONEY,       /* d in currency `currency` */
+	CRM_CELL_NUMBER,      /* d, e.g. average days */
+	CRM_CELL_PERCENT,     /* d is a fraction: 0.4286 prints "42.9%" */
+	CRM_CELL_DATE
+};
+
+struct crm_cell {
+	enum crm_cell_kind kind;
+	const char *text;     /* TEXT: owned by the report's arena */
+	int64_t i;
+	crm_dec d;
+	char currency[4];
+	crm_date date;
+};
+
+struct crm_report_column {
+	const char *name;     /* JSON key and CSV header: "won_total" */
+	const char *label;    /* for people: "Won" */
+};
+
+enum crm_chart_kind { CRM_CHART_BAR, CRM_CHART_PIE };
+
+/* A chart over one table: labels from column `label_col`, values from
+ * `value_col` (INT, MONEY or NUMBER cells; others count as zero). */
+struct crm_report_chart {
+	const char *title;
+	enum crm_chart_kind kind;
+	size_t table, label_col, value_col;
+};
+
+struct crm_report_table {
+	const char *name;     /* "by_month": JSON key, sheet name, CSV section */
+	const char *title;
+	struct crm_report_column *cols;
+	size_t ncols;
+	CRM_ARRAY(struct crm_cell) cells;   /* row-major */
+	bool charted;         /* the terminal shows its charts instead */
+};
+
+struct crm_report_card {
+	const char *key;      /* top-level JSON key: "open_count" */
+	const char *label;
+	struct crm_cell value;
+};
+
+struct crm_report {
+	struct crm_arena arena;
+	const char *name;     /* "dashboard", "funnel" */
+	const char *title;
+	char commit[41];      /* "" when the repository has no commit */
+	char short_commit[9];
+	char commit_date[11];
+	bool dirty;           /* the work tree has uncommitted record edits */
+	const char *currency; /* base currency of every money cell */
+	const char *scope;    /* the filters, as text, or NULL */
+	CRM_ARRAY(struct crm_report_card) cards;
+	CRM_ARRAY(struct crm_report_table *) tables;
+	CRM_ARRAY(struct crm_report_chart) charts;
+};
+
+void crm_report_init(struct crm_report *r, const char *name, const char *title);
+void crm_report_release(struct crm_report *r);
+
+struct crm_cell crm_cell_text(struct crm_report *r, const char *s);  /* NULL: null */
+struct crm_cell crm_cell_int(int64_t v);
+struct crm_cell crm_cell_money(crm_dec amount, const char *currency);
+struct crm_cell crm_cell_number(crm_dec v);
+struct crm_cell crm_cell_percent(crm_dec fraction);
+struct crm_cell crm_cell_date(crm_date d);
+/* count / total as a fraction rounded to 4 digits; null when total is 0. */
+struct crm_cell crm_cell_ratio(int64_t count, int64_t total);
+
+int crm_report_card(struct crm_report *r, const char *key, const char *label,
+		    struct crm_cell value);
+/* A new empty table; `cols` is a list of name, label pairs ended by NULL:
+ * ("month", "Month", "won_total", "Won", NULL).  *out is owned by r. */
+int crm_report_table(struct crm_report_table **out, struct crm_report *r,
+		     const char *name, const char *title, ...);
+/* Appends one cell; rows fill left to right. */
+int crm_report_add(struct crm_report_table *t, struct crm_cell c);
+size_t crm_report_rows(const struct crm_report_table *t);
+const struct crm_cell *crm_report_cell(const struct crm_report_table *t, size_t row,
+				       size_t col);
+/* A chart of table `t` (which must belong to r). */
+int crm_report_chart(struct crm_report *r, const struct crm_report_table *t,
+		     enum crm_chart_kind kind, const char *title, size_t label_col,
+		     size_t value_col);
+struct crm_report_table *crm_report_find(const struct crm_report *r, const char *name);
+
+/* A cell as text for people ("12000.00 EUR", "42.9%"), or for CSV and
+ * spreadsheets (`plain`: "12000.00", "0.4286"); null cells append nothing. */
+int crm_cell_format(struct crm_buf *out, const struct crm_cell *c, bool plain);
+/* A cell's value as a double, for chart geometry only. */
+double crm_cell_magnitude(const struct crm_cell *c);
+
+/* The header line: "Dashboard, as of commit 1a2b3c4d (2025-06-01)". */
+int crm_report_header(struct crm_buf *out, const struct crm_report *r);
+
+/* Terminal page: header, cards in boxes, charts as bars of Unicode blocks,
+ * tables; everything fitted to `width` columns (0: 80). */
+int crm_report_write_text(FILE *out, const struct crm_report *r, size_t width, bool color);
+/* One JSON document: "report", "commit", "commit_date", "dirty",
+ * "currency", every card by key, every table as an array of objects. */
+int crm_report_write_json(struct crm_buf *out, const struct crm_report *r);
+/* Table `name` as CSV; NULL writes every table (cards first, as table
+ * "figures"), each after a "# name" line and separated by a blank line.
+ * CRM_ENOTFOUND with the table names when `name` is unknown. */
+int crm_report_write_csv(FILE *out, const struct crm_report *r, const char *name);
+/* A self-contained HTML page: inline CSS and SVG, no script, no network. */
+int crm_report_write_html(struct crm_buf *out, const struct crm_report *r);
+/* An xlsx workbook at `path`: sheet "figures" for the cards, then one
+ * sheet per table. */
+int crm_report_write_xlsx(const char *path, const struct crm_report *r);
+
+#endif

@@ -1,0 +1,38 @@
+/* crm dashboard: the sales figures of SPEC section 7 and more (pipeline,
+ * weighted pipeline, won and lost, win rate, months, stages, tags, sources,
+ * owners, stalled deals, invoices), now or --at a commit or date. */
+#include "cli.h"
+#include "crm/report.h"
+#include "crm/stats.h"
+
+static const char usage[] =
+	"[FILTER...] [--owner U] [--tag T] [--stage S] [--client ID] [--since D] [--until D] "
+	"[--at REV|DATE] [--json | --csv [--table NAME]] [--html FILE] [--xlsx FILE]";
+
+static int build(struct crm_report *r, struct crm_index *idx,
+		 const struct crm_stats_options *opts, void *payload)
+{
+	(void)payload;
+	return crm_stats_dashboard(r, idx, opts);
+}
+
+int cmd_dashboard(struct cli_ctx *ctx, int argc, char **argv)
+{
+	struct cli_report_opts o = { 0 };
+	const struct cli_option opts[] = {
+		CLI_REPORT_OPTIONS(o),
+		{ "stalled-days", 0, CLI_OPT_INT, &o.stalled_days, "N",
+		  "a deal is stalled after N days without history or activity "
+		  "(default: crm.ini [dashboard] stalled_days, else 30)" },
+		{ NULL, 0, 0, NULL, NULL, NULL }
+	};
+	struct crm_report r;
+	int rc = cli_parse("dashboard", usage, opts, argc, argv, &argc);
+
+	if (rc)
+		return rc == CLI_HELP_SHOWN ? EXIT_OK : EXIT_USAGE;
+	crm_report_init(&r, "dashboard", "Dashboard");
+	rc = cli_report_run(ctx, &o, (const char *const *)argv, (size_t)argc, build, NULL, &r);
+	crm_report_release(&r);
+	return rc;
+}

@@ -1,0 +1,246 @@
+/* What `crm dashboard` and `crm report` share: loading the records as they
+ * stand in the work tree or at a commit (--at), the filters every report
+ * takes, and writing a report to the terminal, JSON, CSV, HTML or xlsx. */
+#include <stdlib.h>
+#include <string.h>
+#include <sys/ioctl.h>
+#include <unistd.h>
+
+#include "cli.h"
+#include "crm/git.h"
+#include "crm/report.h"
+#include "crm/stats.h"
+
+static void commit_fields(struct crm_report *r, struct crm_git *git, const char *id)
+{
+	int64_t when = 0;
+	int32_t off = 0;
+	int64_t local;
+
+	snprintf(r->commit, sizeof(r->commit), "%s", id);
+	snprintf(r->short_commit, sizeof(r->short_commit), "%.8s", id);
+	if (crm_git_commit_time(git, id, &when, &off))
+		return;
+	local = when + (int64_t)off * 60;
+	crm_date_format(r->commit_date, sizeof(r->commit_date),
+			(crm_date)(local / 86400 - (local % 86400 < 0 ? 1 : 0)));
+}
+
+int cli_report_load(struct cli_ctx *ctx, const char *at, struct crm_report *r)
+{
+	struct crm_index_options opts = CRM_INDEX_OPTIONS_INIT;
+	struct crm_git *git = NULL;
+	char id[41] = "", *root = NULL, *prefix = NULL;
+	size_t dirty = 0;
+	int err;
+
+	err = crm_git_open(&git, ctx->repo.root);
+	if (err && at)
+		goto done;
+	if (err) {
+		/* not in git: figures of the work tree, no commit to name */
+		err = crm_index_load(&ctx->idx, &ctx->repo, &opts);
+		goto done;
+	}
+	if (at) {
+		err = crm_git_resolve_at(git, id, at);
+		if (!err)
+			root = strdup(ctx->repo.root);
+		if (!err && !root)
+			err = crm_error_set(CRM_ENOMEM, "out of memory");
+		if (err)
+			goto done;
+		crm_repo_release(&ctx->repo);
+		ctx->has_repo = false;
+		err = crm_repo_open_at(&ctx->repo, root, git, id);
+		ctx->has_repo = true;
+		opts.at_commit = id;
+	} else if (!crm_git_head(git, id, NULL)) {
+		prefix = crm_git_prefix(git, ctx->repo.root);
+		if (prefix)
+			crm_git_dirty(git, prefix, NULL, NULL, &dirty);
+		r->dirty = dirty > 0;
+	}
+	if (id[0])
+		commit_fields(r, git, id);
+	if (!err)
+		err = crm_index_load(&ctx->idx, &ctx->repo, &opts);
+done:
+	crm_git_free(git);
+	free(root);
+	free(prefix);
+	return err;
+}
+
+static size_t terminal_width(void)
+{
+	struct winsize ws;
+	if (isatty(STDOUT_FILENO) && !ioctl(STDOUT_FILENO, TIOCGWINSZ, &ws) && ws.ws_col)
+		return ws.ws_col;
+	return 0;
+}
+
+static int parse_day(bool *has, crm_date *out, const char *opt, const char *text)
+{
+	if (!text)
+		return 0;
+	if (crm_date_parse(out, text, strlen(text)))
+		return crm_error_set(CRM_EUSAGE, "--%s: %s", opt, crm_error_last());
+	*has = true;
+	return 0;
+}
+
+/* The filter terms of --owner, --tag, --stage, --client and the FILTER
+ * arguments, in the language of `crm ls`. */
+static int build_filter(struct crm_filter **out, struct cli_ctx *ctx,
+			const struct cli_report_opts *o, const char *const *terms, size_t n,
+			struct crm_arena *arena)
+{
+	const struct crm_schema *s = crm_repo_schema(&ctx->repo, "opportunity");
+	const char **all = crm_arena_alloc(arena, (n + 4) * sizeof(*all));
+	size_t k = 0, i;
+
+	if (!s)
+		return crm_error_set(CRM_EUSAGE, "the repository has no opportunity schema");
+	if (!all)
+		return crm_error_set(CRM_ENOMEM, "out of memory");
+	if (o->owner)
+		all[k++] = crm_arena_printf(arena, "owner=%s", o->owner);
+	if (o->tag)
+		all[k++] = crm_arena_printf(arena, "tag:%s", o->tag);
+	if (o->stage)
+		all[k++] = crm_arena_printf(arena, "stage=%s", o->stage);
+	if (o->client)
+		all[k++] = crm_arena_printf(arena, "client=%s", o->client);
+	for (i = 0; i < n; i++)
+		all[k++] = terms[i];
+	for (i = 0; i < k; i++) {
+		if (!all[i])
+			return crm_error_set(CRM_ENOMEM, "out of memory");
+	}
+	return crm_filter_parse(out, ctx->idx, s, all, k);
+}
+
+static void describe_scope(struct crm_report *r, const struct cli_report_opts *o,
+			   const char *const *terms, size_t n)
+{
+	struct crm_buf b = CRM_BUF_INIT;
+	size_t i;
+
+	if (o->owner)
+		crm_buf_addf(&b, "%sowner %s", b.len ? ", " : "", o->owner);
+	if (o->tag)
+		crm_buf_addf(&b, "%stag %s", b.len ? ", " : "", o->tag);
+	if (o->stage)
+		crm_buf_addf(&b, "%sstage %s", b.len ? ", " : "", o->stage);
+	if (o->client)
+		crm_buf_addf(&b, "%sclient %s", b.len ? ", " : "", o->client);
+	if (o->since)
+		crm_buf_addf(&b, "%ssince %s", b.len ? ", " : "", o->since);
+	if (o->until)
+		crm_buf_addf(&b, "%suntil %s", b.len ? ", " : "", o->until);
+	for (i = 0; i < n; i++)
+		crm_buf_addf(&b, "%s%s", b.len ? ", " : "", terms[i]);
+	if (b.len)
+		r->scope = crm_arena_strdup(&r->arena, b.ptr);
+	crm_buf_release(&b);
+}
+
+static int write_file(const char *path, const struct crm_buf *b)
+{
+	FILE *f = fopen(path, "w");
+	bool bad;
+
+	if (!f)
+		return crm_error_errno(CRM_EIO, "cannot write '%s'", path);
+	bad = fwrite(b->ptr, 1, b->len, f) != b->len;
+	bad = fclose(f) || bad;
+	return bad ? crm_error_errno(CRM_EIO, "cannot write '%s'", path) : 0;
+}
+
+static int write_report(struct cli_ctx *ctx, const struct cli_report_opts *o,
+			const struct crm_report *r)
+{
+	struct crm_buf b = CRM_BUF_INIT;
+	int err = 0;
+
+	if (o->html) {
+		err = crm_report_write_html(&b, r);
+		if (!err)
+			err = write_file(o->html, &b);
+		crm_buf_reset(&b);
+	}
+	if (!err && o->xlsx)
+		err = crm_report_write_xlsx(o->xlsx, r);
+	if (!err && o->json) {
+		err = crm_report_write_json(&b, r);
+		if (!err)
+			err = cli_write(&b);
+	} else if (!err && o->csv) {
+		err = crm_report_write_csv(stdout, r, o->table);
+	} else if (!err && !o->html && !o->xlsx) {
+		err = crm_report_write_text(stdout, r, terminal_width(), ctx->color);
+	}
+	crm_buf_release(&b);
+	return err;
+}
+
+int cli_report_run(struct cli_ctx *ctx, const struct cli_report_opts *o,
+		   const char *const *terms, size_t nterms,
+		   int (*build)(struct crm_report *r, struct crm_index *idx,
+				const struct crm_stats_options *opts, void *payload),
+		   void *payload, struct crm_report *r)
+{
+	struct crm_stats_options so = CRM_STATS_OPTIONS_INIT;
+	struct crm_filter *filter = NULL;
+	const char *sugg;
+	int err, rc = EXIT_USAGE;
+
+	if (o->json + o->csv > 1) {
+		cli_error(ctx->command, "--json and --csv exclude each other");
+		return EXIT_USAGE;
+	}
+	if (o->table && !o->csv) {
+		cli_error(ctx->command, "--table goes with --csv");
+		return EXIT_USAGE;
+	}
+	err = parse_day(&so.has_since, &so.since, "since", o->since);
+	if (!err)
+		err = parse_day(&so.has_until, &so.until, "until", o->until);
+	if (!err && o->stalled_days < 0)
+		err = crm_error_set(CRM_EUSAGE, "--stalled-days must be positive");
+	if (err) {
+		cli_error(ctx->command, "%s", crm_error_last());
+		return EXIT_USAGE;
+	}
+	if (cli_report_load(ctx, o->at, r)) {
+		cli_error(ctx->command, "%s", crm_error_last());
+		return EXIT_USAGE;
+	}
+	if (o->client && !crm_index_find(ctx->idx, "client", o->client)) {
+		sugg = crm_index_suggest(ctx->idx, "client", o->client);
+		if (sugg)
+			cli_error(ctx->command, "unknown client '%s' (did you mean '%s'?)", o->client,
+				  sugg);
+		else
+			cli_error(ctx->command, "unknown client '%s'", o->client);
+		return EXIT_USAGE;
+	}
+	if (build_filter(&filter, ctx, o, terms, nterms, &r->arena)) {
+		cli_error(ctx->command, "%s", crm_error_last());
+		return EXIT_USAGE;
+	}
+	so.filter = filter;
+	so.client = o->client;
+	so.stalled_days = (int)o->stalled_days;
+	describe_scope(r, o, terms, nterms);
+	err = build(r, ctx->idx, &so, payload);
+	if (!err)
+		err = write_report(ctx, o, r);
+	if (err)
+		cli_error(ctx->command, "%s", crm_error_last());
+	else
+		rc = EXIT_OK;
+	crm_filter_free(filter);
+	return rc;
+}

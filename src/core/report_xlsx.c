@@ -1,0 +1,146 @@
+/* A report as an xlsx workbook through libxlsxwriter (the only file that
+ * includes it): a "figures" sheet with the commit and the cards, then one
+ * sheet per table, the column names on the first row.  The format stores
+ * numbers as binary doubles, as every spreadsheet does: amounts are turned
+ * into one only here, from their exact decimal text, and keep their value
+ * to the cent up to 15 significant digits. */
+#include <stdlib.h>
+#include <string.h>
+#include <xlsxwriter.h>
+
+#include "crm/error.h"
+#include "crm/report.h"
+
+struct formats {
+	lxw_format *bold, *money, *percent, *date;
+};
+
+static int fail(lxw_error e, const char *path)
+{
+	return crm_error_set(CRM_EIO, "cannot write '%s': %s", path, lxw_strerror(e));
+}
+
+static lxw_error write_cell(lxw_worksheet *ws, lxw_row_t row, lxw_col_t col,
+			    const struct crm_cell *c, const struct formats *f)
+{
+	struct crm_buf t = CRM_BUF_INIT;
+	lxw_datetime dt;
+	lxw_error e = LXW_NO_ERROR;
+	int y, m, d;
+
+	switch (c->kind) {
+	case CRM_CELL_NULL:
+		break;
+	case CRM_CELL_TEXT:
+		e = worksheet_write_string(ws, row, col, c->text, NULL);
+		break;
+	case CRM_CELL_INT:
+		e = worksheet_write_number(ws, row, col, (double)c->i, NULL);
+		break;
+	case CRM_CELL_MONEY: case CRM_CELL_NUMBER: case CRM_CELL_PERCENT:
+		crm_cell_format(&t, c, true);
+		e = worksheet_write_number(ws, row, col, strtod(t.ptr, NULL),
+					   c->kind == CRM_CELL_MONEY ? f->money
+					   : c->kind == CRM_CELL_PERCENT ? f->percent : NULL);
+		break;
+	case CRM_CELL_DATE:
+		crm_date_to_ymd(c->date, &y, &m, &d);
+		memset(&dt, 0, sizeof(dt));
+		dt.year = y;
+		dt.month = (uint8_t)m;
+		dt.day = (uint8_t)d;
+		e = worksheet_write_datetime(ws, row, col, &dt, f->date);
+		break;
+	}
+	crm_buf_release(&t);
+	return e;
+}
+
+static lxw_error figures_sheet(lxw_workbook *wb, const struct crm_report *r,
+			       const struct formats *f)
+{
+	lxw_worksheet *ws = workbook_add_worksheet(wb, "figures");
+	lxw_error e;
+	lxw_row_t row = 0;
+	size_t i;
+
+	if (!ws)
+		return LXW_ERROR_MEMORY_MALLOC_FAILED;
+	worksheet_set_column(ws, 0, 0, 20, NULL);
+	worksheet_set_column(ws, 1, 1, 24, NULL);
+	worksheet_set_column(ws, 2, 2, 18, NULL);
+	e = worksheet_write_string(ws, row, 0, "key", f->bold);
+	worksheet_write_string(ws, row, 1, "label", f->bold);
+	worksheet_write_string(ws, row++, 2, "value", f->bold);
+	worksheet_write_string(ws, row, 0, "report", NULL);
+	worksheet_write_string(ws, row++, 2, r->name, NULL);
+	worksheet_write_string(ws, row, 0, "commit", NULL);
+	worksheet_write_string(ws, row++, 2, r->commit[0] ? r->commit : "", NULL);
+	worksheet_write_string(ws, row, 0, "commit_date", NULL);
+	worksheet_write_string(ws, row++, 2, r->commit_date, NULL);
+	worksheet_write_string(ws, row, 0, "currency", NULL);
+	worksheet_write_string(ws, row++, 2, r->currency, NULL);
+	for (i = 0; i < r->cards.len && !e; i++, row++) {
+		worksheet_write_string(ws, row, 0, r->cards.ptr[i].key, NULL);
+		worksheet_write_string(ws, row, 1, r->cards.ptr[i].label, NULL);
+		e = write_cell(ws, row, 2, &r->cards.ptr[i].value, f);
+	}
+	return e;
+}
+
+static lxw_error table_sheet(lxw_workbook *wb, const struct crm_report_table *t,
+			     const struct formats *f)
+{
+	lxw_worksheet *ws = workbook_add_worksheet(wb, t->name);
+	size_t rows = crm_report_rows(t), i, j;
+	lxw_error e = LXW_NO_ERROR;
+
+	if (!ws)
+		return LXW_ERROR_MEMORY_MALLOC_FAILED;
+	for (j = 0; j < t->ncols && !e; j++) {
+		worksheet_set_column(ws, (lxw_col_t)j, (lxw_col_t)j, 16, NULL);
+		e = worksheet_write_string(ws, 0, (lxw_col_t)j, t->cols[j].name, f->bold);
+	}
+	for (i = 0; i < rows && !e; i++) {
+		for (j = 0; j < t->ncols && !e; j++)
+			e = write_cell(ws, (lxw_row_t)(i + 1), (lxw_col_t)j,
+				       crm_report_cell(t, i, j), f);
+	}
+	return e;
+}
+
+int crm_report_write_xlsx(const char *path, const struct crm_report *r)
+{
+	lxw_workbook *wb = workbook_new(path);
+	lxw_doc_properties props;
+	struct crm_buf title = CRM_BUF_INIT;
+	struct formats f;
+	lxw_error e;
+	size_t i;
+
+	if (!wb)
+		return crm_error_errno(CRM_EIO, "cannot write '%s'", path);
+	crm_report_header(&title, r);
+	memset(&props, 0, sizeof(props));
+	props.title = title.ptr;
+	workbook_set_properties(wb, &props);
+	f.bold = workbook_add_format(wb);
+	f.money = workbook_add_format(wb);
+	f.percent = workbook_add_format(wb);
+	f.date = workbook_add_format(wb);
+	format_set_bold(f.bold);
+	format_set_num_format(f.money, "#,##0.00");
+	format_set_num_format(f.percent, "0.0%");
+	format_set_num_format(f.date, "yyyy-mm-dd");
+	e = figures_sheet(wb, r, &f);
+	for (i = 0; i < r->tables.len && !e; i++)
+		e = table_sheet(wb, r->tables.ptr[i], &f);
+	if (e) {
+		workbook_close(wb);
+		crm_buf_release(&title);
+		return fail(e, path);
+	}
+	e = workbook_close(wb);
+	crm_buf_release(&title);
+	return e ? fail(e, path) : 0;
+}

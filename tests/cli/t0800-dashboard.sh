@@ -1,0 +1,211 @@
+#!/bin/sh
+# crm dashboard: the figures of SPEC section 7 on a small hand-made
+# repository whose answers are worked out below, every filter, --at from
+# git without touching the work tree, and the example's figures checked
+# against python3 reading the YAML files itself.
+. "$(dirname "$0")/lib.sh"
+
+. "$TEST_TOP/tests/cli/sales-repo.sh"
+
+test_expect_success 'set up a small repository with known answers' '
+	make_small
+'
+
+test_expect_success 'the SPEC keys of --json carry the worked-out figures' '
+	crm -C small dashboard --json >out.json &&
+	python3 - out.json <<-\EOF
+	import json, sys
+	d = json.load(open(sys.argv[1]))
+	m = lambda a: {"amount": a, "currency": "EUR"}
+	assert d["open_count"] == 2, d["open_count"]
+	assert d["pipeline_total"] == m("1100.00"), d["pipeline_total"]
+	assert d["pipeline_weighted"] == m("150.00"), d["pipeline_weighted"]
+	assert d["won_count"] == 1 and d["won_total"] == m("3000.00")
+	assert d["lost_count"] == 1 and d["lost_total"] == m("500.00")
+	assert d["win_rate"] == 0.5
+	assert d["avg_deal_size"] == m("3000.00")
+	assert d["stalled_count"] == 1
+	assert d["invoiced_total"] == m("240.00") and d["paid_total"] == m("100.00")
+	months = {r["month"]: r for r in d["by_month"]}
+	assert list(months) == ["2025-01", "2025-02", "2025-03", "2025-04"], list(months)
+	assert months["2025-01"]["new_count"] == 2
+	assert months["2025-01"]["created_total"] == m("4000.00")
+	assert months["2025-02"]["created_total"] == m("600.00")
+	assert months["2025-03"]["won_total"] == m("3000.00")
+	assert months["2025-03"]["invoiced_total"] == m("240.00")
+	assert months["2025-04"]["paid_total"] == m("100.00")
+	stages = {r["stage"]: r["count"] for r in d["by_stage"]}
+	assert stages == {"lead": 1, "proposal": 1, "won": 1, "lost": 1}, stages
+	assert [r["id"] for r in d["stalled"]] == ["a"]
+	assert d["stalled"][0]["idle_days"] == 142
+	assert d["commit"] and len(d["commit"]) == 40 and d["dirty"] is False
+	EOF
+'
+
+test_expect_success 'CSV tables, one at a time or all with their names' '
+	crm -C small dashboard --csv --table by_tag >out &&
+	cat >expect <<-\EOF &&
+	key,won_count,won_total,lost_count,win_rate,open_count,pipeline_total
+	web,1,3000.00,0,1,1,100.00
+	seo,0,0.00,1,0,2,1100.00
+	EOF
+	test_cmp expect out &&
+	crm -C small dashboard --csv >all &&
+	grep -q "^# figures$" all && grep -q "^# by_month$" all && grep -q "^# stalled$" all &&
+	grep -q "^pipeline_weighted,Weighted pipeline,150.00$" all
+'
+
+test_expect_success 'the terminal page: header with the commit, cards and bars' '
+	crm -C small dashboard >out &&
+	head -n 1 out | grep -q "^Dashboard, as of commit [0-9a-f]\{8\} (2025-06-01); amounts in EUR$" &&
+	grep -q "│ Weighted pipeline" out &&
+	grep -q "150.00 EUR │" out &&
+	grep -q "^ 2025-03 █" out &&
+	grep "^ won " out | grep -q "1 (25.0%)"
+'
+
+test_expect_success 'bars fit the width and line up by display width' '
+	crm -C small dashboard >out &&
+	python3 - out <<-\EOF
+	import sys, unicodedata
+	def width(s):
+	    return sum(2 if unicodedata.east_asian_width(c) in "WF" else 0 if unicodedata.combining(c) else 1 for c in s)
+	lines = open(sys.argv[1], encoding="utf-8").read().split("\n")
+	bars = [l for l in lines if "█" in l]
+	assert bars, "no bars"
+	for l in bars:
+	    assert width(l) <= 80, (width(l), l)
+	EOF
+'
+
+test_expect_success 'filters combine: owner, tag, stage, client, since, until' '
+	crm -C small dashboard --json --owner alice >o && grep -q "\"open_count\": 1," o &&
+	grep -q "\"won_count\": 1," o &&
+	crm -C small dashboard --json --tag seo >t && grep -q "\"open_count\": 2," t &&
+	grep -q "\"lost_count\": 1," t && grep -q "\"win_rate\": 0," t &&
+	crm -C small dashboard --json --stage proposal >s && grep -q "\"open_count\": 1," s &&
+	grep -q "\"pipeline_total\": {\"amount\": \"100.00\"" s &&
+	crm -C small dashboard --json --client c2 >c && grep -q "\"open_count\": 0," c &&
+	grep -q "\"won_count\": 1," c && grep -q "\"invoiced_total\": {\"amount\": \"240.00\"" c &&
+	crm -C small dashboard --json --client c1 >c1 &&
+	grep -q "\"invoiced_total\": {\"amount\": \"0.00\"" c1 &&
+	crm -C small dashboard --json --since 2025-02-01 >p && grep -q "\"open_count\": 1," p &&
+	grep -q "\"lost_count\": 1," p && grep -q "\"won_count\": 0," p &&
+	crm -C small dashboard --json --until 2025-01-31 >u && grep -q "\"won_count\": 1," u &&
+	grep -q "\"pipeline_total\": {\"amount\": \"1000.00\"" u &&
+	crm -C small dashboard --json --owner bob --tag seo --since 2025-02-01 >bts &&
+	grep -q "\"open_count\": 1," bts && grep -q "\"lost_count\": 1," bts &&
+	crm -C small dashboard --json "amount>600" >f && grep -q "\"open_count\": 1," f
+'
+
+test_expect_success 'stalled days from crm.ini and from the command line' '
+	crm -C small dashboard --json --stalled-days 200 >s && grep -q "\"stalled_count\": 0," s &&
+	cp -R small small2 && printf "[dashboard]\nstalled_days = 5\n" >>small2/crm.ini &&
+	crm -C small2 dashboard --json >s2 && grep -q "\"stalled_count\": 2," s2
+'
+
+test_expect_success 'bad options are usage errors that say what is wrong' '
+	test_expect_code 2 crm -C small dashboard --since 2025-13-01 2>err &&
+	grep -q "^crm dashboard: --since: invalid date .2025-13-01.: month 13 out of range$" err &&
+	test_expect_code 2 crm -C small dashboard --client c3 2>err &&
+	grep -q "unknown client .c3. (did you mean .c1.?)" err &&
+	test_expect_code 2 crm -C small dashboard --stage nope 2>err &&
+	grep -q "unknown stage .nope." err &&
+	test_expect_code 2 crm -C small dashboard --csv --table nope 2>err &&
+	grep -q "no table .nope. in this report (tables: figures, by_month" err &&
+	test_expect_code 2 crm -C small dashboard --json --csv 2>err &&
+	test_expect_code 2 crm -C small dashboard --at no-such-rev 2>err &&
+	grep -q "unknown revision .no-such-rev." err &&
+	test_expect_code 2 crm -C small dashboard --at 2024-01-01 2>err &&
+	grep -q "no commit on HEAD before the end of 2024-01-01" err
+'
+
+test_expect_success '--at reads the figures from git, not from the work tree' '
+	first=$(git -C small rev-parse HEAD) &&
+	sed -i "s/^stage: lead$/stage: won/" small/opportunities/a.yaml &&
+	printf "closed: 2025-06-10\n" >>small/opportunities/a.yaml &&
+	GIT_COMMITTER_DATE=2025-06-10T12:00:00Z git -C small commit -q -am "a won" &&
+	rm small/opportunities/b.yaml &&
+	crm -C small dashboard --json >now && grep -q "\"won_count\": 2," now &&
+	grep -q "\"open_count\": 0," now && grep -q "\"dirty\": true" now &&
+	crm -C small dashboard --json --at HEAD~1 >then &&
+	grep -q "\"commit\": \"$first\"" then && grep -q "\"open_count\": 2," then &&
+	grep -q "\"won_count\": 1," then && grep -q "\"dirty\": false" then &&
+	crm -C small dashboard --json --at 2025-06-05 >bydate && grep -q "\"commit\": \"$first\"" bydate &&
+	crm -C small dashboard --json --at 2025-06-10 >later && grep -q "\"won_count\": 2," later &&
+	grep -q "\"open_count\": 1," later &&
+	crm -C small dashboard --at HEAD~1 | head -n 1 | grep -q "as of commit $(echo $first | cut -c1-8) (2025-06-01)" &&
+	test ! -f small/opportunities/b.yaml &&
+	git -C small status --porcelain >st && test "$(cat st)" = " D opportunities/b.yaml" &&
+	git -C small checkout -q -- opportunities/b.yaml
+'
+
+test_expect_success '--at takes crm.ini and schemas of that commit too' '
+	sed -i "s/^value = 0.5$/value = 2/" small/crm.ini &&
+	git -C small commit -q -am "usd up" &&
+	crm -C small dashboard --json >now && grep -q "\"pipeline_total\": {\"amount\": \"400.00\"" now &&
+	crm -C small dashboard --json --at HEAD~1 >then &&
+	grep -q "\"pipeline_total\": {\"amount\": \"100.00\"" then
+'
+
+# The bundled example, against python3 reading the same YAML files.
+test_expect_success 'the example: figures equal those python3 computes from the files' '
+	cp -R "$TEST_TOP/examples/agency" agency &&
+	git -C agency init -q && git -C agency add -A && git -C agency commit -q -m agency &&
+	crm -C agency dashboard --json >dash.json &&
+	python3 - agency dash.json <<-\EOF
+	import configparser, json, sys, os, yaml
+	from decimal import Decimal, ROUND_HALF_UP
+	repo, out = sys.argv[1], json.load(open(sys.argv[2]))
+	ini = configparser.ConfigParser(inline_comment_prefixes=(";",))
+	ini.read(os.path.join(repo, "crm.ini"))
+	stages, rates = {}, {"EUR": Decimal(1)}
+	for s in ini.sections():
+	    if s.startswith("stage "):
+	        stages[s[7:-1]] = (int(ini[s]["probability"]), ini[s].get("outcome", "open"))
+	    if s.startswith("rate "):
+	        rates[s[6:-1]] = Decimal(ini[s]["value"])
+	cent = Decimal("0.01")
+	def eur(text):
+	    a, cur = str(text).split()
+	    return (Decimal(a) * rates[cur]).quantize(cent, ROUND_HALF_UP)
+	open_n = won_n = lost_n = 0
+	pipe = weighted = won = Decimal(0)
+	months = {}
+	by_stage = {}
+	for root, _, files in os.walk(os.path.join(repo, "opportunities")):
+	    for f in files:
+	        d = yaml.safe_load(open(os.path.join(root, f)))
+	        prob, outcome = stages[d["stage"]]
+	        by_stage[d["stage"]] = by_stage.get(d["stage"], 0) + 1
+	        a = eur(d["amount"]) if "amount" in d else Decimal(0)
+	        m = months.setdefault(str(d["created"])[:7], [0, Decimal(0), Decimal(0)])
+	        m[0] += 1
+	        m[1] += a
+	        if outcome == "open":
+	            open_n += 1; pipe += a; weighted += a * prob / 100
+	        elif outcome == "won":
+	            won_n += 1; won += a
+	            closed = d.get("closed") or d["history"][-1]["date"]
+	            months.setdefault(str(closed)[:7], [0, Decimal(0), Decimal(0)])[2] += a
+	        elif outcome == "lost":
+	            lost_n += 1
+	money = lambda v: {"amount": str(v.quantize(cent, ROUND_HALF_UP)), "currency": "EUR"}
+	assert out["open_count"] == open_n, (out["open_count"], open_n)
+	assert out["pipeline_total"] == money(pipe), (out["pipeline_total"], pipe)
+	assert out["pipeline_weighted"] == money(weighted), (out["pipeline_weighted"], weighted)
+	assert out["won_count"] == won_n and out["won_total"] == money(won)
+	assert out["lost_count"] == lost_n
+	rate = (Decimal(won_n) / Decimal(won_n + lost_n)).quantize(Decimal("0.0001"), ROUND_HALF_UP)
+	assert Decimal(str(out["win_rate"])) == rate, (out["win_rate"], rate)
+	got = {r["month"]: r for r in out["by_month"]}
+	for k, (n, created, w) in months.items():
+	    assert got[k]["new_count"] == n, k
+	    assert got[k]["created_total"] == money(created), (k, got[k], created)
+	    assert got[k]["won_total"] == money(w), (k, got[k], w)
+	assert {r["stage"]: r["count"] for r in out["by_stage"] if r["count"]} == by_stage
+	print("example:", open_n, pipe, weighted, won_n, won, lost_n)
+	EOF
+'
+
+test_done
