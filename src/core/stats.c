@@ -311,7 +311,8 @@ int stats_invoices_collect(struct stats_invoices *out, struct crm_index *idx,
 		e->client = client;
 		e->has_date = has_date;
 		e->date = date;
-		e->has_due = stats_date(&e->due, idx, recs[i], "due");
+		/* the due date of crm check: `due`, else `date` plus the series' due_days */
+		e->has_due = crm_invoice_due(&e->due, idx, recs[i]);
 		e->credit = type && !strcmp(type, "credit-note");
 		if (crm_invoice_of_record(&t, cur, idx, recs[i]) ||
 		    to_base(&e->net, idx, t.tax_exclusive_total, cur) ||

@@ -1,5 +1,5 @@
 #!/usr/bin/env python3
-# A generated deal history for t0800-forecast.sh and an independent reference
+# A generated deal history for t0850-forecast.sh and an independent reference
 # of the forecast and backtest rules (README "Forecasts"), in Python decimals:
 #   forecast-ref.py gen DIR                      writes the data repository
 #   forecast-ref.py forecast METHOD TODAY N      the expected `crm forecast --json`
