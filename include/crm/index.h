@@ -53,6 +53,11 @@ struct crm_repo *crm_index_repo(const struct crm_index *idx);
 struct crm_diags *crm_index_diags(struct crm_index *idx);
 struct crm_arena *crm_index_arena(struct crm_index *idx);
 crm_date crm_index_today(const struct crm_index *idx);
+/* Sets the day that today() and every "days ago" figure count from: a
+ * report computed as of a past commit counts from that day, so its figures
+ * come out the same whenever it is run again.  Call before any value is
+ * computed. */
+void crm_index_set_today(struct crm_index *idx, crm_date today);
 
 /* Records of one type in path order; *n_out receives the count. */
 struct crm_record **crm_index_records(const struct crm_index *idx, const char *type,

@@ -26,6 +26,21 @@ static void commit_fields(struct crm_report *r, struct crm_git *git, const char 
 			(crm_date)(local / 86400 - (local % 86400 < 0 ? 1 : 0)));
 }
 
+/* Figures as of a past commit count their days (stalled deals, aging,
+ * today()) from that day: the date given to --at, else the commit's date.
+ * CRM_TODAY, when set, still wins. */
+static void count_from_at_day(struct crm_index *idx, const char *at, const struct crm_report *r)
+{
+	const char *env = getenv("CRM_TODAY");
+	crm_date day;
+
+	if (env && *env)
+		return;
+	if (!crm_date_parse(&day, at, strlen(at)) ||
+	    (r->commit_date[0] && !crm_date_parse(&day, r->commit_date, strlen(r->commit_date))))
+		crm_index_set_today(idx, day);
+}
+
 int cli_report_load(struct cli_ctx *ctx, const char *at, struct crm_report *r)
 {
 	struct crm_index_options opts = CRM_INDEX_OPTIONS_INIT;
@@ -65,6 +80,8 @@ int cli_report_load(struct cli_ctx *ctx, const char *at, struct crm_report *r)
 		commit_fields(r, git, id);
 	if (!err)
 		err = crm_index_load(&ctx->idx, &ctx->repo, &opts);
+	if (!err && at)
+		count_from_at_day(ctx->idx, at, r);
 done:
 	crm_git_free(git);
 	free(root);

@@ -476,6 +476,11 @@ crm_date crm_index_today(const struct crm_index *idx)
 	return idx->today;
 }
 
+void crm_index_set_today(struct crm_index *idx, crm_date today)
+{
+	idx->today = today;
+}
+
 struct crm_record **crm_index_records(const struct crm_index *idx, const char *type,
 				      size_t *n_out)
 {

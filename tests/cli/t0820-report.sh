@@ -106,6 +106,20 @@ test_expect_success 'receivables: open amounts by client in aging buckets' '
 	grep -q "^c2,1,0.00,0.00,0.00,0.00,140.00,140.00$" late
 '
 
+# As of a past commit, the aging counts from that commit's day (2025-06-01
+# here), not from the clock: the figure is the same whenever it is rerun.
+test_expect_success 'receivables --at count the days from the commit day' '
+	(unset CRM_TODAY && crm -C small report receivables --at HEAD --csv \
+		--table receivables) >at &&
+	grep -q "^c2,1,0.00,0.00,140.00,0.00,0.00,140.00$" at &&
+	(unset CRM_TODAY && crm -C small report receivables --at 2025-06-01 --csv \
+		--table receivables) >at &&
+	grep -q "^c2,1,0.00,0.00,140.00,0.00,0.00,140.00$" at &&
+	(CRM_TODAY=2025-09-01 crm -C small report receivables --at HEAD --csv \
+		--table receivables) >at &&
+	grep -q "^c2,1,0.00,0.00,0.00,0.00,140.00,140.00$" at
+'
+
 test_expect_success 'revenue: invoiced and paid by month' '
 	crm -C small report revenue --csv --table revenue >out &&
 	cat >expect <<-\EOF &&
