@@ -888,29 +888,23 @@ static int diff_commit(git_repository *repo, git_commit *c, struct added_state *
 	return rc;
 }
 
-int crm_git_added_dates(struct crm_git *g,
-			int (*cb)(const char *path, int64_t commit_time, int32_t offset_min,
-				  void *payload),
-			void *payload)
+/* Calls step with every commit of HEAD's first-parent chain, oldest first
+ * (nothing on an unborn branch). */
+static int walk_first_parents(struct crm_git *g,
+			      int (*step)(git_repository *repo, git_commit *c, void *state),
+			      void *state)
 {
-	struct added_state st;
 	git_revwalk *walk = NULL;
 	git_oid id;
-	struct crm_map_slot *slot;
-	size_t pos = 0;
 	int rc, err = 0;
 
-	memset(&st, 0, sizeof(st));
-	crm_arena_init(&st.arena);
-	if (git_revwalk_new(&walk, g->repo) < 0) {
-		err = git_fail(CRM_EIO, "cannot walk the history");
-		goto done;
-	}
+	if (git_revwalk_new(&walk, g->repo) < 0)
+		return git_fail(CRM_EIO, "cannot walk the history");
 	git_revwalk_sorting(walk, GIT_SORT_TOPOLOGICAL | GIT_SORT_REVERSE);
 	git_revwalk_simplify_first_parent(walk);
 	rc = git_repository_head_unborn(g->repo);
 	if (rc == 1)
-		goto done;   /* no commit yet: nothing was added */
+		goto done;   /* no commit yet */
 	if (!rc)
 		rc = git_revwalk_push_head(walk);
 	if (rc < 0) {
@@ -919,19 +913,40 @@ int crm_git_added_dates(struct crm_git *g,
 	}
 	while (!err && !(rc = git_revwalk_next(&id, walk))) {
 		git_commit *c = NULL;
-		if (git_commit_lookup(&c, g->repo, &id) < 0 || diff_commit(g->repo, c, &st) < 0)
+		if (git_commit_lookup(&c, g->repo, &id) < 0 || step(g->repo, c, state) < 0)
 			err = git_fail(CRM_EIO, "cannot read the history");
 		git_commit_free(c);
 	}
 	if (!err && rc != GIT_ITEROVER)
 		err = git_fail(CRM_EIO, "cannot walk the history");
+done:
+	git_revwalk_free(walk);
+	return err;
+}
+
+static int added_step(git_repository *repo, git_commit *c, void *state)
+{
+	return diff_commit(repo, c, state);
+}
+
+int crm_git_added_dates(struct crm_git *g,
+			int (*cb)(const char *path, int64_t commit_time, int32_t offset_min,
+				  void *payload),
+			void *payload)
+{
+	struct added_state st;
+	struct crm_map_slot *slot;
+	size_t pos = 0;
+	int err;
+
+	memset(&st, 0, sizeof(st));
+	crm_arena_init(&st.arena);
+	err = walk_first_parents(g, added_step, &st);
 	while (!err && (slot = crm_map_next(&st.paths, &pos))) {
 		const struct added *a = slot->value;
 		if (a)
 			err = cb(slot->key, a->when, a->offset, payload);
 	}
-done:
-	git_revwalk_free(walk);
 	crm_map_release(&st.paths);
 	crm_arena_release(&st.arena);
 	return err;
@@ -942,6 +957,7 @@ done:
 struct first_state {
 	struct crm_map paths;     /* path -> git_oid of its blob when added (NULL once deleted) */
 	struct crm_arena arena;
+	const char *prefix;       /* the folder compared */
 };
 
 static int on_first_delta(const git_diff_delta *d, float progress, void *payload)
@@ -967,9 +983,10 @@ static int on_first_delta(const git_diff_delta *d, float progress, void *payload
 	return crm_map_put(&st->paths, key, blob, NULL) ? -1 : 0;
 }
 
-static int first_versions_of(git_repository *repo, git_commit *c, const char *prefix,
-			     struct first_state *st)
+static int first_versions_of(git_repository *repo, git_commit *c, void *state)
 {
+	struct first_state *st = state;
+	const char *prefix = st->prefix;
 	git_commit *parent = NULL;
 	git_tree *tree = NULL, *ptree = NULL;
 	git_diff *diff = NULL;
@@ -1006,38 +1023,14 @@ int crm_git_first_versions(struct crm_git *g, const char *prefix,
 			   void *payload)
 {
 	struct first_state st;
-	git_revwalk *walk = NULL;
-	git_oid id;
 	struct crm_map_slot *slot;
 	size_t pos = 0;
-	int rc, err = 0;
+	int err;
 
 	memset(&st, 0, sizeof(st));
 	crm_arena_init(&st.arena);
-	if (git_revwalk_new(&walk, g->repo) < 0) {
-		err = git_fail(CRM_EIO, "cannot walk the history");
-		goto done;
-	}
-	git_revwalk_sorting(walk, GIT_SORT_TOPOLOGICAL | GIT_SORT_REVERSE);
-	git_revwalk_simplify_first_parent(walk);
-	rc = git_repository_head_unborn(g->repo);
-	if (rc == 1)
-		goto done;
-	if (!rc)
-		rc = git_revwalk_push_head(walk);
-	if (rc < 0) {
-		err = git_fail(CRM_EIO, "cannot walk the history");
-		goto done;
-	}
-	while (!err && !(rc = git_revwalk_next(&id, walk))) {
-		git_commit *c = NULL;
-		if (git_commit_lookup(&c, g->repo, &id) < 0 ||
-		    first_versions_of(g->repo, c, prefix, &st) < 0)
-			err = git_fail(CRM_EIO, "cannot read the history");
-		git_commit_free(c);
-	}
-	if (!err && rc != GIT_ITEROVER)
-		err = git_fail(CRM_EIO, "cannot walk the history");
+	st.prefix = prefix;
+	err = walk_first_parents(g, first_versions_of, &st);
 	while (!err && (slot = crm_map_next(&st.paths, &pos))) {
 		git_blob *blob = NULL;
 		if (!slot->value)
@@ -1050,8 +1043,6 @@ int crm_git_first_versions(struct crm_git *g, const char *prefix,
 			 payload);
 		git_blob_free(blob);
 	}
-done:
-	git_revwalk_free(walk);
 	crm_map_release(&st.paths);
 	crm_arena_release(&st.arena);
 	return err;
