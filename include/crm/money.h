@@ -39,6 +39,8 @@ int crm_money_parse(struct crm_money *out, const char *s,
 int crm_money_format(char *buf, size_t size, const struct crm_money *m);
 /* Only the amount, as crm_money_format writes it ("12000.00"). */
 int crm_money_format_amount(char *buf, size_t size, const struct crm_money *m);
+/* crm_money_format_amount of `amount` in currency `currency`. */
+int crm_money_format_dec(char *buf, size_t size, crm_dec amount, const char *currency);
 /* Rounds half away from zero to the currency's minor unit. */
 int crm_money_round(struct crm_money *out, const struct crm_money *m);
 /* a + b; CRM_EINVALID when the currencies differ, CRM_EOVERFLOW. */

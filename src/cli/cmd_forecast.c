@@ -194,18 +194,10 @@ done:
 
 /* Text helpers. */
 
-static void amount_text(char *buf, size_t size, crm_dec v, const char *cur)
-{
-	struct crm_money m;
-	m.amount = v;
-	snprintf(m.currency, sizeof(m.currency), "%s", cur);
-	crm_money_format_amount(buf, size, &m);
-}
-
 static void money_json(struct crm_buf *out, crm_dec v, const char *cur)
 {
 	char a[64];
-	amount_text(a, sizeof(a), v, cur);
+	crm_money_format_dec(a, sizeof(a), v, cur);
 	crm_buf_addf(out, "{\"amount\": \"%s\", \"currency\": \"%s\"}", a, cur);
 }
 
@@ -591,13 +583,13 @@ static int print_explain(const struct fc_data *data, const struct fc_opts *o,
 		crm_table_add(&t, d->id);
 		crm_table_add(&t, d->owner ? d->owner : "");
 		crm_table_add(&t, data->stages[it->stage].name);
-		amount_text(buf, sizeof(buf), d->amount, data->currency);
+		crm_money_format_dec(buf, sizeof(buf), d->amount, data->currency);
 		crm_table_add(&t, buf);
 		ratio_text(buf, sizeof(buf), it->weight);
 		crm_table_add(&t, buf);
 		if (crm_dec_round(&e, it->expected, data->in.minor_digits))
 			e = it->expected;
-		amount_text(buf, sizeof(buf), e, data->currency);
+		crm_money_format_dec(buf, sizeof(buf), e, data->currency);
 		crm_table_add(&t, buf);
 		crm_buf_reset(&why);
 		why_text(&why, data, it, o->method, model);
@@ -652,9 +644,9 @@ static int print_table(const struct fc_data *data, const struct fc_opts *o, crm_
 			crm_table_add(&t, buf);
 			snprintf(buf, sizeof(buf), "%d", cells[mo].count);
 			crm_table_add(&t, buf);
-			amount_text(buf, sizeof(buf), cells[mo].pipeline, data->currency);
+			crm_money_format_dec(buf, sizeof(buf), cells[mo].pipeline, data->currency);
 			crm_table_add(&t, buf);
-			amount_text(buf, sizeof(buf), cells[mo].expected, data->currency);
+			crm_money_format_dec(buf, sizeof(buf), cells[mo].expected, data->currency);
 			crm_table_add(&t, buf);
 			if (!csv) {
 				crm_buf_reset(&bar);
@@ -684,7 +676,7 @@ static int print_table(const struct fc_data *data, const struct fc_opts *o, crm_
 			for (mo = 0; mo <= o->months && !err; mo++) {
 				err = sum_cell(&c, data, items, n, o->by, keys[k],
 					       mo < o->months ? first + (int)mo : -1);
-				amount_text(buf, sizeof(buf), c.expected, data->currency);
+				crm_money_format_dec(buf, sizeof(buf), c.expected, data->currency);
 				crm_table_add(&t, buf);
 			}
 		}
@@ -697,9 +689,9 @@ static int print_table(const struct fc_data *data, const struct fc_opts *o, crm_
 		if (o->by == BY_MONTH) {
 			snprintf(buf, sizeof(buf), "%d", c.count);
 			crm_table_add(&t, buf);
-			amount_text(buf, sizeof(buf), c.pipeline, data->currency);
+			crm_money_format_dec(buf, sizeof(buf), c.pipeline, data->currency);
 			crm_table_add(&t, buf);
-			amount_text(buf, sizeof(buf), c.expected, data->currency);
+			crm_money_format_dec(buf, sizeof(buf), c.expected, data->currency);
 			crm_table_add(&t, buf);
 			if (!csv)
 				crm_table_add(&t, "");
@@ -707,7 +699,7 @@ static int print_table(const struct fc_data *data, const struct fc_opts *o, crm_
 			for (mo = 0; mo <= o->months && !err; mo++) {
 				err = sum_cell(&c, data, items, n, o->by, NULL,
 					       mo < o->months ? first + (int)mo : -1);
-				amount_text(buf, sizeof(buf), c.expected, data->currency);
+				crm_money_format_dec(buf, sizeof(buf), c.expected, data->currency);
 				crm_table_add(&t, buf);
 			}
 		}
@@ -834,10 +826,10 @@ static int print_backtest(const struct fc_data *data, const struct fc_opts *o,
 		for (i = 0; i < n; i++) {
 			crm_forecast_month_format(buf, sizeof(buf), months[i].month);
 			crm_table_add(&t, buf);
-			amount_text(buf, sizeof(buf), months[i].actual, data->currency);
+			crm_money_format_dec(buf, sizeof(buf), months[i].actual, data->currency);
 			crm_table_add(&t, buf);
 			for (m = 0; m < CRM_FORECAST__COUNT; m++) {
-				amount_text(buf, sizeof(buf), months[i].predicted[m], data->currency);
+				crm_money_format_dec(buf, sizeof(buf), months[i].predicted[m], data->currency);
 				crm_table_add(&t, buf);
 			}
 		}

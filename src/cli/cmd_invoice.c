@@ -26,19 +26,10 @@ static struct crm_record *find_invoice(struct cli_ctx *ctx, const char *id)
 	return r;
 }
 
-/* An amount with at least the currency's minor digits ("0.00"). */
-static void amount_text(char *buf, size_t size, crm_dec v, const char *cur)
-{
-	struct crm_money m;
-	m.amount = v;
-	snprintf(m.currency, sizeof(m.currency), "%s", cur);
-	crm_money_format_amount(buf, size, &m);
-}
-
 static void money_json(struct crm_buf *out, const char *key, crm_dec v, const char *cur)
 {
 	char amount[64];
-	amount_text(amount, sizeof(amount), v, cur);
+	crm_money_format_dec(amount, sizeof(amount), v, cur);
 	crm_buf_addf(out, "  \"%s\": {\"amount\": \"%s\", \"currency\": \"%s\"},\n", key, amount, cur);
 }
 
@@ -70,8 +61,8 @@ static int show_json(struct crm_record *r, const struct crm_invoice_totals *t, c
 	for (i = 0; i < t->nrows; i++) {
 		char a[64], b[64];
 		crm_dec_format_trim(rate, sizeof(rate), t->rows[i].rate);
-		amount_text(a, sizeof(a), t->rows[i].taxable, cur);
-		amount_text(b, sizeof(b), t->rows[i].tax, cur);
+		crm_money_format_dec(a, sizeof(a), t->rows[i].taxable, cur);
+		crm_money_format_dec(b, sizeof(b), t->rows[i].tax, cur);
 		crm_buf_addf(&out, "%s\n    {\"category\": \"%s\", \"rate\": %s, \"taxable\": "
 			     "{\"amount\": \"%s\", \"currency\": \"%s\"}, \"tax\": {\"amount\": \"%s\", "
 			     "\"currency\": \"%s\"}}", i ? "," : "", t->rows[i].category, rate, a, cur,
@@ -86,7 +77,7 @@ static int show_json(struct crm_record *r, const struct crm_invoice_totals *t, c
 static void row(const char *label, crm_dec v, const char *cur)
 {
 	char a[64];
-	amount_text(a, sizeof(a), v, cur);
+	crm_money_format_dec(a, sizeof(a), v, cur);
 	printf("%-28s %14s %s\n", label, a, cur);
 }
 

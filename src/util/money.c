@@ -1,6 +1,7 @@
 /* Money: decimal amounts tagged with an ISO 4217 code, the table of minor
  * units those codes have, and the one rounding rule for totals and
  * conversions (half away from zero, to the currency's minor unit). */
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -218,6 +219,14 @@ static int too_small(size_t size)
 
 /* Pads with zeros as text rather than rescaling the units, which could
  * overflow for amounts that are perfectly printable. */
+int crm_money_format_dec(char *buf, size_t size, crm_dec amount, const char *currency)
+{
+	struct crm_money m;
+	m.amount = amount;
+	snprintf(m.currency, sizeof(m.currency), "%s", currency);
+	return crm_money_format_amount(buf, size, &m);
+}
+
 int crm_money_format_amount(char *buf, size_t size, const struct crm_money *m)
 {
 	crm_dec d = crm_dec_normalize(m->amount);
