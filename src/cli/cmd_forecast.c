@@ -7,11 +7,12 @@
 #include <unistd.h>
 
 #include "cli.h"
+#include "crm/report.h"
 #include "crm/forecast.h"
 
 static const char usage[] =
 	"[--months N] [--method stage|confidence|historical] [--by month|owner|stage] "
-	"[--explain] [--backtest] [--owner NAME] [--tag T] [FILTER...] [--json|--csv]";
+	"[--explain] [--backtest] [--owner NAME] [--tag T] [--at REV|DATE] [FILTER...] [--json|--csv]";
 
 enum fc_by { BY_MONTH, BY_OWNER, BY_STAGE };
 
@@ -20,6 +21,7 @@ struct fc_opts {
 	const char *method_name, *by_name, *owner;
 	struct cli_list tags;
 	bool explain, backtest, json, csv;
+	const char *at;               /* --at REV|DATE */
 	enum crm_forecast_method method;
 	enum fc_by by;
 };
@@ -32,6 +34,7 @@ struct fc_data {
 	struct crm_forecast_step *steps;
 	struct crm_record **recs;
 	const char *currency;
+	const char *commit;           /* with --at: the commit the figures come from */
 };
 
 static void fc_data_release(struct fc_data *d)
@@ -490,8 +493,11 @@ static int print_json(const struct fc_data *data, const struct fc_opts *o, crm_d
 	int err = 0;
 
 	date_text(buf, sizeof(buf), as_of);
-	crm_buf_addf(&out, "{\n  \"method\": \"%s\",\n  \"as_of\": \"%s\",\n  \"currency\": \"%s\",\n"
-		     "  \"by\": \"%s\",\n  \"months\": [", crm_forecast_method_name(o->method), buf,
+	crm_buf_addf(&out, "{\n  \"method\": \"%s\",\n  \"as_of\": \"%s\",\n",
+		     crm_forecast_method_name(o->method), buf);
+	if (data->commit)
+		crm_buf_addf(&out, "  \"commit\": \"%s\",\n", data->commit);
+	crm_buf_addf(&out, "  \"currency\": \"%s\",\n  \"by\": \"%s\",\n  \"months\": [",
 		     data->currency, by_names[o->by]);
 	for (mo = 0; mo < o->months; mo++) {
 		crm_forecast_month_format(buf, sizeof(buf), first + (int)mo);
@@ -622,9 +628,12 @@ static int print_table(const struct fc_data *data, const struct fc_opts *o, crm_
 
 	if (!csv) {
 		date_text(buf, sizeof(buf), as_of);
-		printf("expected revenue in %s by %s, method %s, as of %s\n\n", data->currency,
+		printf("expected revenue in %s by %s, method %s, as of %s", data->currency,
 		       o->by == BY_MONTH ? "month of expected close" : by_names[o->by],
 		       crm_forecast_method_name(o->method), buf);
+		if (data->commit)
+			printf(" (commit %.8s)", data->commit);
+		printf("\n\n");
 	}
 	if (o->by == BY_MONTH) {
 		ncols = csv ? 4 : 5;
@@ -958,8 +967,11 @@ int cmd_forecast(struct cli_ctx *ctx, int argc, char **argv)
 		{ "tag", 't', CLI_OPT_LIST, &o.tags, "T", "only deals with this tag (repeatable)" },
 		{ "json", 0, CLI_OPT_FLAG, &o.json, NULL, "one JSON document" },
 		{ "csv", 0, CLI_OPT_FLAG, &o.csv, NULL, "CSV" },
+		{ "at", 0, CLI_OPT_STRING, &o.at, "REV|DATE",
+		  "as the repository stood at that commit or day (read from git)" },
 		{ NULL, 0, 0, NULL, NULL, NULL }
 	};
+	struct crm_report report;
 	struct fc_data data;
 	struct cli_list terms = { NULL, 0, 0 };
 	struct crm_buf store = CRM_BUF_INIT;
@@ -976,11 +988,17 @@ int cmd_forecast(struct cli_ctx *ctx, int argc, char **argv)
 	}
 	if (o.months == -1)
 		o.months = o.backtest ? 12 : 6;
+	crm_report_init(&report, "forecast", "Forecast");
 	err = parse_choices(&o);
+	/* the report loader reads the commit's tree for --at, else the work tree */
+	if (!err)
+		err = cli_report_load(ctx, o.at, &report);
 	if (!err)
 		err = build_terms(&terms, &store, &o, argc, argv);
 	if (!err)
 		err = load_deals(&data, ctx, terms.items, terms.len);
+	if (!err && o.at)
+		data.commit = report.commit;
 	if (err) {
 		cli_error("forecast", "%s", crm_error_last());
 		rc = EXIT_USAGE;
@@ -994,6 +1012,7 @@ int cmd_forecast(struct cli_ctx *ctx, int argc, char **argv)
 		rc = EXIT_USAGE;
 	}
 done:
+	crm_report_release(&report);
 	fc_data_release(&data);
 	free(terms.items);
 	crm_buf_release(&store);

@@ -32,7 +32,7 @@ static const struct cli_command commands[] = {
 	{ "diff", cmd_diff, CLI_NEEDS_REPO, "uncommitted changes as records and fields" },
 	{ "invoice", cmd_invoice, CLI_NEEDS_REPO | CLI_NEEDS_INDEX,
 	  "show totals, issue with the next number, record status and payments" },
-	{ "forecast", cmd_forecast, CLI_NEEDS_REPO | CLI_NEEDS_INDEX,
+	{ "forecast", cmd_forecast, CLI_NEEDS_REPO,
 	  "expected revenue by month, and a backtest of each method" },
 	{ "sync", cmd_sync, CLI_NEEDS_REPO,
 	  "fetch, merge records field by field, push" },

@@ -111,6 +111,20 @@ test_expect_success 'the backtest table: June was won, predicted at the end of M
 	test_cmp expect out
 '
 
+test_expect_success '--at forecasts from a past commit and names it' '
+	crm -C small forecast --json >before.json &&
+	first=$(git -C small rev-parse HEAD) &&
+	sed -i "s/^amount: \"1000.00 EUR\"$/amount: \"3000.00 EUR\"/" small/opportunities/web.yaml &&
+	git -C small commit -q -am "web grows" &&
+	crm -C small forecast --json >now.json && ! cmp -s before.json now.json &&
+	crm -C small forecast --json --at HEAD~1 >then.json &&
+	grep -q "\"commit\": \"$first\"" then.json &&
+	grep -v "\"commit\"" then.json >then-body.json && test_cmp before.json then-body.json &&
+	crm -C small forecast --at HEAD~1 >then.txt &&
+	head -n 1 then.txt | grep -q "(commit $(echo $first | cut -c1-8))$" &&
+	git -C small revert --no-edit HEAD >/dev/null
+'
+
 test_expect_success 'bad usage is exit 2 with a reason' '
 	test_expect_code 2 crm -C small forecast --method magic 2>err &&
 	grep -q "unknown method .magic." err &&
