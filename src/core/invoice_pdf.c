@@ -361,11 +361,18 @@ static void notes(struct pdf *p)
 /* Draws every page onto `surface`; returns the number of pages. */
 static int draw(struct pdf *p, cairo_surface_t *surface)
 {
+	PangoFontMap *fontmap;
+	PangoContext *ctx;
 	size_t i;
 	int err = 0;
 
 	p->cr = cairo_create(surface);
-	p->layout = pango_cairo_create_layout(p->cr);
+	/* a font map of our own, not pango's process-wide default: unref'd
+	 * at the end, it takes its font caches with it */
+	fontmap = pango_cairo_font_map_new();
+	ctx = pango_font_map_create_context(fontmap);
+	pango_cairo_update_context(p->cr, ctx);
+	p->layout = pango_layout_new(ctx);
 	/* font sizes in points: one PDF unit is one point */
 	pango_cairo_context_set_resolution(pango_layout_get_context(p->layout), 72);
 	if (!strcmp(p->d->lang, "zh"))
@@ -390,6 +397,8 @@ static int draw(struct pdf *p, cairo_surface_t *surface)
 		err = crm_error_set(CRM_EIO, "cannot draw the PDF: %s",
 				    cairo_status_to_string(cairo_status(p->cr)));
 	g_object_unref(p->layout);
+	g_object_unref(ctx);
+	g_object_unref(fontmap);
 	cairo_destroy(p->cr);
 	return err;
 }
