@@ -134,15 +134,16 @@ static void table_header(struct pdf *p)
  * the title and, when `with_table`, the table's header. */
 static void next_page(struct pdf *p, bool with_table)
 {
-	char title[256];
+	struct crm_buf title = CRM_BUF_INIT;
 	footer(p);
 	cairo_show_page(p->cr);
 	p->page++;
 	p->y = MARGIN;
-	snprintf(title, sizeof(title), "%s %s", crm_invoice_doc_title(p->d),
-		 p->d->number ? p->d->number : p->d->id);
+	crm_buf_addf(&title, "%s %s", crm_invoice_doc_title(p->d),
+		     p->d->number ? p->d->number : p->d->id);
 	set_font(p, 9, true);
-	p->y += text_at(p, MARGIN, p->y, CONTENT_W, LEFT, title) + 12;
+	p->y += text_at(p, MARGIN, p->y, CONTENT_W, LEFT, title.ptr) + 12;
+	crm_buf_release(&title);
 	if (with_table)
 		table_header(p);
 }
@@ -150,7 +151,7 @@ static void next_page(struct pdf *p, bool with_table)
 static double party_block(struct pdf *p, double x, double w, const struct crm_party *party,
 			  enum crm_invoice_label heading)
 {
-	char vat[256];
+	struct crm_buf vat = CRM_BUF_INIT;
 	double y = p->y;
 	set_font(p, 7.5, true);
 	cairo_set_source_rgb(p->cr, 0.4, 0.4, 0.4);
@@ -162,8 +163,9 @@ static double party_block(struct pdf *p, double x, double w, const struct crm_pa
 	if (party->address)
 		y += text_at(p, x, y, w, LEFT, party->address);
 	if (party->vat_id) {
-		snprintf(vat, sizeof(vat), "%s: %s", L(p, CRM_L_VAT_ID), party->vat_id);
-		y += text_at(p, x, y, w, LEFT, vat);
+		crm_buf_addf(&vat, "%s: %s", L(p, CRM_L_VAT_ID), party->vat_id);
+		y += text_at(p, x, y, w, LEFT, vat.ptr);
+		crm_buf_release(&vat);
 	}
 	if (party->email)
 		y += text_at(p, x, y, w, LEFT, party->email);
@@ -196,16 +198,18 @@ static void head(struct pdf *p)
 		{ L(p, CRM_L_PO_NUMBER), d->po_number }, { L(p, CRM_L_CORRECTS), d->corrects },
 		{ L(p, CRM_L_CURRENCY), d->currency },
 	};
-	char title[256];
+	struct crm_buf title = CRM_BUF_INIT;
 	double hl, hr;
 	size_t i;
 
 	draw_logo(p);
-	snprintf(title, sizeof(title), "%s %s%s%s%s", crm_invoice_doc_title(d),
-		 d->number ? d->number : d->id, d->number ? "" : " (",
-		 d->number ? "" : L(p, CRM_L_DRAFT), d->number ? "" : ")");
+	crm_buf_addf(&title, "%s %s%s%s%s", crm_invoice_doc_title(d),
+		     d->number ? d->number : d->id, d->number ? "" : " (",
+		     d->number ? "" : L(p, CRM_L_DRAFT), d->number ? "" : ")");
 	set_font(p, 17, true);
-	p->y += text_at(p, MARGIN, p->y, p->logo ? CONTENT_W - 130 : CONTENT_W, LEFT, title) + 8;
+	p->y += text_at(p, MARGIN, p->y, p->logo ? CONTENT_W - 130 : CONTENT_W, LEFT,
+			title.ptr) + 8;
+	crm_buf_release(&title);
 	for (i = 0; i < 5; i++) {
 		if (!meta[i][1])
 			continue;
@@ -262,7 +266,7 @@ static void line_row(struct pdf *p, size_t i)
 }
 
 struct total_row {
-	char label[256];
+	struct crm_buf label;
 	char amount[80];
 	bool bold;
 };
@@ -271,12 +275,14 @@ static size_t total_rows(struct total_row *rows, const struct pdf *p)
 {
 	const struct crm_invoice_doc *d = p->d;
 	const struct crm_invoice_totals *t = &d->totals;
+	struct crm_buf lbl = CRM_BUF_INIT;
 	size_t n = 0, i;
 	char a[64], r[40], b[64];
 
 #define ROW(lbl, v, cur, bold_) do { \
 		crm_invoice_doc_amount(a, sizeof(a), d, (v)); \
-		snprintf(rows[n].label, sizeof(rows[n].label), "%s", (lbl)); \
+		crm_buf_init(&rows[n].label); \
+		crm_buf_adds(&rows[n].label, (lbl)); \
 		snprintf(rows[n].amount, sizeof(rows[n].amount), "%s%s%s", a, (cur) ? " " : "", \
 			 (cur) ? d->currency : ""); \
 		rows[n++].bold = (bold_); \
@@ -284,20 +290,19 @@ static size_t total_rows(struct total_row *rows, const struct pdf *p)
 	ROW(L(p, CRM_L_LINE_TOTAL), t->line_total, false, false);
 	for (i = 0; i < d->nadjs; i++) {
 		const struct crm_invoice_doc_adj *x = &d->adjs[i];
-		char lbl[256];
-		snprintf(lbl, sizeof(lbl), "%s%s%s", L(p, x->adj->is_charge ? CRM_L_CHARGE
-							: CRM_L_ALLOWANCE), x->reason ? ": " : "",
-			 x->reason ? x->reason : "");
-		ROW(lbl, x->adj->is_charge ? x->amount : crm_dec_neg(x->amount), false, false);
+		crm_buf_reset(&lbl);
+		crm_buf_addf(&lbl, "%s%s%s", L(p, x->adj->is_charge ? CRM_L_CHARGE : CRM_L_ALLOWANCE),
+			     x->reason ? ": " : "", x->reason ? x->reason : "");
+		ROW(lbl.ptr, x->adj->is_charge ? x->amount : crm_dec_neg(x->amount), false, false);
 	}
 	ROW(L(p, CRM_L_TAX_EXCLUSIVE), t->tax_exclusive_total, true, false);
 	for (i = 0; i < t->nrows; i++) {
-		char lbl[256];
 		crm_dec_format_trim(r, sizeof(r), t->rows[i].rate);
 		crm_invoice_doc_amount(b, sizeof(b), d, t->rows[i].taxable);
-		snprintf(lbl, sizeof(lbl), "%s %s%% (%s) %s %s", L(p, CRM_L_VAT), r,
-			 t->rows[i].category, L(p, CRM_L_TAXABLE), b);
-		ROW(lbl, t->rows[i].tax, false, false);
+		crm_buf_reset(&lbl);
+		crm_buf_addf(&lbl, "%s %s%% (%s) %s %s", L(p, CRM_L_VAT), r, t->rows[i].category,
+			     L(p, CRM_L_TAXABLE), b);
+		ROW(lbl.ptr, t->rows[i].tax, false, false);
 	}
 	ROW(L(p, CRM_L_TAX_TOTAL), t->tax_total, true, false);
 	ROW(L(p, CRM_L_TOTAL), t->tax_inclusive_total, true, true);
@@ -305,6 +310,7 @@ static size_t total_rows(struct total_row *rows, const struct pdf *p)
 		ROW(L(p, CRM_L_PAID), t->paid_total, true, false);
 	ROW(L(p, CRM_L_AMOUNT_DUE), t->due_total, true, true);
 #undef ROW
+	crm_buf_release(&lbl);
 	return n;
 }
 
@@ -320,42 +326,39 @@ static void totals(struct pdf *p)
 	for (i = 0; i < n; i++) {
 		double h;
 		set_font(p, rows[i].bold ? 10 : 9, rows[i].bold);
-		h = text_at(p, x, p->y, 236, LEFT, rows[i].label);
+		h = text_at(p, x, p->y, 236, LEFT, rows[i].label.ptr);
 		right_at(p, x + 240, p->y, 100, rows[i].amount);
 		p->y += h + 2;
+		crm_buf_release(&rows[i].label);
 	}
 }
 
 static void notes(struct pdf *p)
 {
 	const struct crm_invoice_doc *d = p->d;
-	char buf[1024];
+	struct crm_buf buf = CRM_BUF_INIT;
 	size_t i;
 
 	p->y += 16;
 	set_font(p, 8.5, false);
 	for (i = 0; i < d->totals.nrows + 3; i++) {
-		const char *s = NULL;
-		if (i < d->totals.nrows && d->vat_exemption[i]) {
-			snprintf(buf, sizeof(buf), "%s (%s): %s", L(p, CRM_L_VAT),
-				 d->totals.rows[i].category, d->vat_exemption[i]);
-			s = buf;
-		} else if (i == d->totals.nrows && d->terms) {
-			snprintf(buf, sizeof(buf), "%s: %s", L(p, CRM_L_TERMS), d->terms);
-			s = buf;
-		} else if (i == d->totals.nrows + 1 && d->seller.iban) {
-			snprintf(buf, sizeof(buf), "IBAN: %s", d->seller.iban);
-			s = buf;
-		} else if (i == d->totals.nrows + 2 && d->notes) {
-			snprintf(buf, sizeof(buf), "%s: %s", L(p, CRM_L_NOTES), d->notes);
-			s = buf;
-		}
-		if (!s)
+		crm_buf_reset(&buf);
+		if (i < d->totals.nrows && d->vat_exemption[i])
+			crm_buf_addf(&buf, "%s (%s): %s", L(p, CRM_L_VAT), d->totals.rows[i].category,
+				     d->vat_exemption[i]);
+		else if (i == d->totals.nrows && d->terms)
+			crm_buf_addf(&buf, "%s: %s", L(p, CRM_L_TERMS), d->terms);
+		else if (i == d->totals.nrows + 1 && d->seller.iban)
+			crm_buf_addf(&buf, "IBAN: %s", d->seller.iban);
+		else if (i == d->totals.nrows + 2 && d->notes)
+			crm_buf_addf(&buf, "%s: %s", L(p, CRM_L_NOTES), d->notes);
+		if (!buf.len)
 			continue;
-		if (p->y + text_height(p, CONTENT_W, s) > BOTTOM)
+		if (p->y + text_height(p, CONTENT_W, buf.ptr) > BOTTOM)
 			next_page(p, false);
-		p->y += text_at(p, MARGIN, p->y, CONTENT_W, LEFT, s) + 3;
+		p->y += text_at(p, MARGIN, p->y, CONTENT_W, LEFT, buf.ptr) + 3;
 	}
+	crm_buf_release(&buf);
 }
 
 /* Draws every page onto `surface`; returns the number of pages. */

@@ -343,9 +343,16 @@ static void add_kv_block(struct crm_buf *out, const struct kv *kv, size_t n)
 	for (i = 0; i < n; i++) {
 		if (!kv[i].value)
 			continue;
+		const char *v = kv[i].value, *nl;
 		crm_utf8_pad(out, kv[i].label, w, false);
 		crm_buf_adds(out, "  ");
-		crm_buf_adds(out, kv[i].value);
+		/* a block scalar's later lines stay in the value column */
+		for (nl = strchr(v, '\n'); nl && nl[1]; nl = strchr(v, '\n')) {
+			crm_buf_add(out, v, (size_t)(nl - v) + 1);
+			crm_buf_addchars(out, ' ', w + 2);
+			v = nl + 1;
+		}
+		crm_buf_add(out, v, nl ? (size_t)(nl - v) : strlen(v));
 		crm_buf_addch(out, '\n');
 	}
 }

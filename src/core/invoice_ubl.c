@@ -320,6 +320,8 @@ int crm_invoice_export_ubl(struct crm_buf *out, const struct crm_invoice_doc *d)
 	if (!d->issue_date)
 		return crm_error_set(CRM_EINVALID, "%s has no issue date (`date`): a UBL invoice "
 				     "needs one", d->id);
+	if (!d->nlines)
+		return crm_error_set(CRM_EINVALID, "%s has no lines: a UBL invoice needs one", d->id);
 	if (!d->seller.name || !d->buyer.name)
 		return crm_error_set(CRM_EINVALID, "a UBL invoice names the seller and the buyer: "
 				     "set name in crm.ini's [org]");

@@ -312,6 +312,22 @@ test_expect_success 'bad requests: unknown invoice, format, language; export wit
 	grep -q "export needs a format: --ubl" err
 '
 
+test_expect_success 'a draft is marked as one; UBL wants a date and lines' '
+	crm -C agency invoice render draft-kaffee-seo >draft.txt &&
+	head -n 1 draft.txt >first && echo "Invoice draft-kaffee-seo (draft)" >expect &&
+	test_cmp expect first &&
+	grep -q "SEO monthly retainer" draft.txt && grep -q "Amount due  8568.00 EUR" draft.txt &&
+	printf "client: acme-corp\nnotes: |\n  line one\n  line two\n" >agency/invoices/2025/bare.yaml &&
+	test_expect_code 1 crm -C agency invoice export bare --ubl 2>err &&
+	grep -q "bare has no issue date" err &&
+	echo "date: 2025-06-01" >>agency/invoices/2025/bare.yaml &&
+	test_expect_code 1 crm -C agency invoice export bare --ubl 2>err &&
+	grep -q "bare has no lines" err &&
+	crm -C agency invoice render bare >bare.txt &&
+	grep -q "^Notes  line one$" bare.txt && grep -q "^       line two$" bare.txt &&
+	rm agency/invoices/2025/bare.yaml
+'
+
 test_expect_success 'a logo that is not a PNG is refused, named' '
 	cp agency/crm.ini crm.ini.orig &&
 	echo "not an image" >agency/files/logo.png &&
@@ -321,6 +337,29 @@ test_expect_success 'a logo that is not a PNG is refused, named' '
 	test_expect_code 1 crm -C agency invoice render inv-0000002 2>err &&
 	grep -q "must be a path inside the data repository" err &&
 	cp crm.ini.orig agency/crm.ini && make_png agency/files/logo.png
+'
+
+# The official examples whose lines are not quantity x price (see
+# ../shared/data/README.md): their totals cannot come from their lines.
+INCONSISTENT="guide-example1 guide-example2 guide-example3 ubl-tc434-example1
+ubl-tc434-example2 ubl-tc434-example3 ubl-tc434-example10"
+
+test_expect_success 'UBL of the official EN 16931 examples, made into records, matches them' '
+	if [ ! -d "$SHARED_DATA/en16931" ]; then
+		echo "skipped: no $SHARED_DATA/en16931"; exit 0
+	fi
+	n=0
+	for f in "$SHARED_DATA"/en16931/peppol/*.xml "$SHARED_DATA"/en16931/cen-ubl/*; do
+		name=$(basename "$f"); name=${name%.*}
+		case " $(echo $INCONSISTENT) " in *" $name "*) continue ;; esac
+		python3 "$TEST_TOP/tests/cli/ubl_to_repo.py" "$f" "ex-$name" &&
+		git -C "ex-$name" init -q && git -C "ex-$name" add -A &&
+		git -C "ex-$name" commit -q -m "$name" &&
+		crm -C "ex-$name" invoice export x --ubl >"ex-$name.xml" &&
+		python3 "$TEST_TOP/tests/cli/ubl_compare.py" "$f" "ex-$name.xml" &&
+		n=$((n + 1)) || { echo "failed on $name" >&2; exit 1; }
+	done &&
+	echo "$n examples" && test "$n" -ge 20
 '
 
 test_done
