@@ -16,6 +16,8 @@
 #include "crm/formula.h"
 #include "crm/git.h"
 #include "crm/index.h"
+#include "crm/invoice.h"
+#include "crm/invoice_render.h"
 #include "crm/map.h"
 #include "crm/money.h"
 #include "crm/node.h"

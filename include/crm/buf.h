@@ -41,6 +41,12 @@ int crm_buf_addchars(struct crm_buf *b, int c, size_t n);
 /* Appends `s` as a JSON string literal, quotes included. */
 int crm_buf_add_json_string(struct crm_buf *b, const char *s);
 
+/* Appends `s` escaped for XML and HTML text and attribute values (& < > "
+ * '); control characters XML 1.0 cannot carry are dropped. */
+int crm_buf_add_xml(struct crm_buf *b, const char *s);
+/* Appends data[0..len) as standard base64 with padding, on one line. */
+int crm_buf_add_base64(struct crm_buf *b, const void *data, size_t len);
+
 /* Reads a whole file into `b` (appending); refuses files over `max` bytes. */
 int crm_buf_read_file(struct crm_buf *b, const char *path, size_t max);
 

@@ -81,6 +81,33 @@ struct crm_record;
 int crm_invoice_of_record(struct crm_invoice_totals *out, char currency[4],
 			  struct crm_index *idx, struct crm_record *inv);
 
+/* The amount of one document allowance or charge as crm_invoice_compute
+ * counts it: its amount, or its percent of its base (by default
+ * `line_total`, BT-106), rounded to `exponent` digits. */
+int crm_invoice_adjustment_amount(crm_dec *out, const struct crm_invoice_adjustment *a,
+				  crm_dec line_total, int exponent);
+
+#define CRM_INVOICE_MAX_LINES 256
+#define CRM_INVOICE_MAX_ADJUSTMENTS 64
+
+/* An invoice record taken apart, for writers that show every line: the
+ * lines (with their nets once computed) and the document allowances, then
+ * charges, each with the YAML entry it came from. */
+struct crm_invoice_parts {
+	struct crm_invoice_line lines[CRM_INVOICE_MAX_LINES];
+	const struct crm_node *line_nodes[CRM_INVOICE_MAX_LINES];
+	size_t nlines;
+	struct crm_invoice_adjustment adj[CRM_INVOICE_MAX_ADJUSTMENTS];
+	const struct crm_node *adj_nodes[CRM_INVOICE_MAX_ADJUSTMENTS];
+	size_t nadj;
+};
+
+/* crm_invoice_of_record that also fills `parts` (about 45 KB: allocate it
+ * on the heap). */
+int crm_invoice_of_record_parts(struct crm_invoice_totals *out, char currency[4],
+				struct crm_invoice_parts *parts, struct crm_index *idx,
+				struct crm_record *inv);
+
 struct crm_series;
 struct crm_config;
 struct crm_diags;

@@ -11,7 +11,8 @@
 static const char usage[] =
 	"new [--from OPP] [--client C] | show ID [--json] | issue ID [--series NAME] | "
 	"status ID draft|sent|paid|rejected | pay ID AMOUNT [--date D] | duplicate ID | "
-	"credit ID [--lines N[:QTY],...] | renumber ID [--force]";
+	"credit ID [--lines N[:QTY],...] | renumber ID [--force] | "
+	"render ID [--format pdf|html|txt] [-o FILE] | export ID --ubl [-o FILE]";
 
 static struct crm_record *find_invoice(struct cli_ctx *ctx, const char *id)
 {
@@ -216,8 +217,13 @@ int cmd_invoice(struct cli_ctx *ctx, int argc, char **argv)
 	};
 	struct crm_record *r;
 	crm_date d;
-	int rc = cli_parse("invoice", usage, opts, argc, argv, &argc);
+	int rc;
 
+	if (argc > 1 && !strcmp(argv[1], "render"))
+		return cmd_invoice_render(ctx, argc - 1, argv + 1);
+	if (argc > 1 && !strcmp(argv[1], "export"))
+		return cmd_invoice_export(ctx, argc - 1, argv + 1);
+	rc = cli_parse("invoice", usage, opts, argc, argv, &argc);
 	if (rc)
 		return rc == CLI_HELP_SHOWN ? EXIT_OK : EXIT_USAGE;
 	if (argc == 1 && !strcmp(argv[0], "new"))

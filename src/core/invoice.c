@@ -84,8 +84,8 @@ static int add_to_group(struct crm_invoice_totals *t, const char *category, crm_
 	return crm_dec_add(&row->taxable, row->taxable, amount);
 }
 
-static int adjustment_amount(crm_dec *out, const struct crm_invoice_adjustment *a,
-			     crm_dec line_total, int exponent)
+int crm_invoice_adjustment_amount(crm_dec *out, const struct crm_invoice_adjustment *a,
+				  crm_dec line_total, int exponent)
 {
 	crm_dec v;
 	int err;
@@ -116,7 +116,7 @@ int crm_invoice_compute(struct crm_invoice_totals *out, int exponent,
 	}
 	for (i = 0; i < nadj && !err; i++) {
 		crm_dec amount;
-		err = adjustment_amount(&amount, &adj[i], out->line_total, exponent);
+		err = crm_invoice_adjustment_amount(&amount, &adj[i], out->line_total, exponent);
 		if (!err && adj[i].is_charge)
 			err = crm_dec_add(&out->charge_total, out->charge_total, amount);
 		else if (!err)

@@ -2,6 +2,7 @@
  * filled in from their products, taxes looked up in crm.ini, money parsed
  * in the invoice's currency. */
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 
 #include "crm/error.h"
@@ -121,11 +122,12 @@ static const struct crm_node *list_of(const struct crm_record *r, const char *ke
 	return n && n->kind == CRM_NODE_SEQ ? n : NULL;
 }
 
-int crm_invoice_of_record(struct crm_invoice_totals *out, char currency[4],
-			  struct crm_index *idx, struct crm_record *inv)
+int crm_invoice_of_record_parts(struct crm_invoice_totals *out, char currency[4],
+				struct crm_invoice_parts *parts, struct crm_index *idx,
+				struct crm_record *inv)
 {
-	struct crm_invoice_line lines[256];
-	struct crm_invoice_adjustment adj[64];
+	struct crm_invoice_line *lines = parts->lines;
+	struct crm_invoice_adjustment *adj = parts->adj;
 	const struct crm_node *seq;
 	const char *cur = inv->root ? crm_node_text(inv->root, "currency") : NULL;
 	struct ctx c = { idx, inv, cur ? cur : idx->repo->config.currency };
@@ -133,21 +135,26 @@ int crm_invoice_of_record(struct crm_invoice_totals *out, char currency[4],
 	size_t nlines = 0, nadj = 0, i, k;
 	int err = 0, exp = crm_currency_exponent(c.currency);
 
+	parts->nlines = parts->nadj = 0;
 	snprintf(currency, 4, "%s", c.currency);
 	seq = list_of(inv, "lines");
 	for (i = 0; seq && i < seq->count && !err; i++) {
-		if (nlines == 256)
+		if (nlines == CRM_INVOICE_MAX_LINES)
 			return crm_error_set(CRM_EINVALID, "more than 256 lines");
+		parts->line_nodes[nlines] = seq->items[i];
 		err = line_of(&lines[nlines++], &c, seq->items[i], i + 1);
 	}
 	for (k = 0; k < 2 && !err; k++) {
 		seq = list_of(inv, k ? "charges" : "allowances");
 		for (i = 0; seq && i < seq->count && !err; i++) {
-			if (nadj == 64)
+			if (nadj == CRM_INVOICE_MAX_ADJUSTMENTS)
 				return crm_error_set(CRM_EINVALID, "more than 64 allowances and charges");
+			parts->adj_nodes[nadj] = seq->items[i];
 			err = adjustment_of(&adj[nadj++], &c, seq->items[i], k == 1, i + 1);
 		}
 	}
+	parts->nlines = nlines;
+	parts->nadj = nadj;
 	seq = list_of(inv, "payments");
 	for (i = 0; seq && i < seq->count && !err; i++) {
 		const char *a = text_of(seq->items[i], "amount");
@@ -159,5 +166,18 @@ int crm_invoice_of_record(struct crm_invoice_totals *out, char currency[4],
 	if (!err)
 		err = crm_invoice_compute(out, exp < 0 ? 2 : exp, lines, nlines, adj, nadj, paid,
 					  crm_dec_from_int(0));
+	return err;
+}
+
+int crm_invoice_of_record(struct crm_invoice_totals *out, char currency[4],
+			  struct crm_index *idx, struct crm_record *inv)
+{
+	/* too big for the stack of a worker thread: 256 lines */
+	struct crm_invoice_parts *parts = malloc(sizeof(*parts));
+	int err;
+	if (!parts)
+		return crm_error_set(CRM_ENOMEM, "out of memory");
+	err = crm_invoice_of_record_parts(out, currency, parts, idx, inv);
+	free(parts);
 	return err;
 }

@@ -158,6 +158,49 @@ int crm_buf_add_json_string(struct crm_buf *b, const char *s)
 	return err ? err : crm_buf_addch(b, '"');
 }
 
+int crm_buf_add_xml(struct crm_buf *b, const char *s)
+{
+	const unsigned char *p = (const unsigned char *)s;
+	int err = 0;
+
+	for (; !err && *p; p++) {
+		switch (*p) {
+		case '&': err = crm_buf_adds(b, "&amp;"); break;
+		case '<': err = crm_buf_adds(b, "&lt;"); break;
+		case '>': err = crm_buf_adds(b, "&gt;"); break;
+		case '"': err = crm_buf_adds(b, "&quot;"); break;
+		case '\'': err = crm_buf_adds(b, "&#39;"); break;
+		default:
+			if (*p >= 0x20 || *p == '\t' || *p == '\n' || *p == '\r')
+				err = crm_buf_addch(b, *p);
+		}
+	}
+	return err;
+}
+
+int crm_buf_add_base64(struct crm_buf *b, const void *data, size_t len)
+{
+	static const char digits[] =
+		"ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/";
+	const unsigned char *p = data;
+	size_t i;
+	int err = crm_buf_grow(b, (len + 2) / 3 * 4);
+
+	for (i = 0; !err && i + 2 < len; i += 3) {
+		unsigned long v = (unsigned long)p[i] << 16 | (unsigned long)p[i + 1] << 8 | p[i + 2];
+		char q[4] = { digits[v >> 18], digits[(v >> 12) & 63], digits[(v >> 6) & 63],
+			      digits[v & 63] };
+		err = crm_buf_add(b, q, 4);
+	}
+	if (!err && i < len) {
+		unsigned long v = (unsigned long)p[i] << 16 | (i + 1 < len ? (unsigned long)p[i + 1] << 8 : 0);
+		char q[4] = { digits[v >> 18], digits[(v >> 12) & 63],
+			      i + 1 < len ? digits[(v >> 6) & 63] : '=', '=' };
+		err = crm_buf_add(b, q, 4);
+	}
+	return err;
+}
+
 int crm_buf_read_file(struct crm_buf *b, const char *path, size_t max)
 {
 	FILE *f = fopen(path, "rb");

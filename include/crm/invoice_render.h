@@ -1,0 +1,108 @@
+/* Invoices as documents: one invoice or credit note gathered into a model
+ * (seller from crm.ini [org], buyer from the client record, lines, VAT
+ * breakdown, totals, labels in the invoice's language) and written as
+ * aligned text, one self-contained HTML page, an A4 PDF, or UBL 2.1 XML. */
+#ifndef CRM_INVOICE_RENDER_H
+#define CRM_INVOICE_RENDER_H
+
+#include <stdbool.h>
+#include <stddef.h>
+
+#include "crm/buf.h"
+#include "crm/invoice.h"
+
+struct crm_index;
+struct crm_record;
+
+/* The words an invoice prints, one static table per language. */
+enum crm_invoice_label {
+	CRM_L_INVOICE, CRM_L_CREDIT_NOTE, CRM_L_DRAFT, CRM_L_NUMBER, CRM_L_ISSUE_DATE,
+	CRM_L_DUE_DATE, CRM_L_PO_NUMBER, CRM_L_CORRECTS, CRM_L_SELLER, CRM_L_BUYER,
+	CRM_L_VAT_ID, CRM_L_EMAIL, CRM_L_IBAN, CRM_L_DESCRIPTION, CRM_L_QUANTITY,
+	CRM_L_UNIT, CRM_L_UNIT_PRICE, CRM_L_VAT_RATE, CRM_L_NET, CRM_L_LINE_TOTAL,
+	CRM_L_ALLOWANCE, CRM_L_CHARGE, CRM_L_TAX_EXCLUSIVE, CRM_L_VAT, CRM_L_TAXABLE,
+	CRM_L_TAX_TOTAL, CRM_L_TOTAL, CRM_L_PAID, CRM_L_AMOUNT_DUE, CRM_L_TERMS,
+	CRM_L_NOTES, CRM_L_PAGE, CRM_L_CURRENCY,
+	CRM_L_COUNT
+};
+
+/* The label in language `lang` ("en", "pl", "zh"); NULL when the language
+ * has no table. */
+const char *crm_invoice_label(const char *lang, enum crm_invoice_label key);
+/* The languages that have a table, as "en, pl, zh" (for messages). */
+const char *crm_invoice_languages(void);
+
+/* A seller or a buyer: each field NULL when unknown. */
+struct crm_party {
+	const char *id;            /* the client record's id (buyer) */
+	const char *name, *address, *vat_id, *email, *iban, *country;
+};
+
+struct crm_invoice_doc_line {
+	const char *description;   /* the line's, else its product's name */
+	const char *unit;          /* the line's, else its product's; may be NULL */
+	const struct crm_invoice_line *line;   /* quantity, price, per, net, VAT */
+	crm_dec allowance;         /* line discount as an amount (BT-136), rounded */
+	crm_dec charge;            /* line charge (BT-141), rounded */
+};
+
+struct crm_invoice_doc_adj {
+	const char *reason;        /* NULL when none given */
+	const struct crm_invoice_adjustment *adj;
+	crm_dec amount;            /* as counted in the totals */
+	crm_dec base;              /* of a percent */
+};
+
+struct crm_invoice_doc {
+	const char *id;
+	const char *number;        /* NULL for a draft */
+	bool credit_note;
+	const char *corrects;      /* the corrected invoice's number (or id) */
+	const char *corrects_date; /* its issue date, when known */
+	const char *lang;          /* a language with a label table */
+	const char *issue_date, *due_date;   /* as written, NULL when absent */
+	const char *po_number, *terms, *notes;
+	char currency[4];
+	int exponent;              /* the currency's minor digits */
+	struct crm_party seller, buyer;
+	struct crm_buf logo;       /* the PNG's bytes; empty when no logo */
+	struct crm_invoice_doc_line *lines;
+	size_t nlines;
+	struct crm_invoice_doc_adj *adjs;
+	size_t nadjs;
+	struct crm_invoice_totals totals;
+	const char *vat_name[CRM_INVOICE_MAX_RATES];      /* [tax] name per row */
+	const char *vat_exemption[CRM_INVOICE_MAX_RATES]; /* reason per row */
+	struct crm_invoice_parts *parts;
+	char country_buf[2][3];    /* countries taken from VAT ids */
+};
+
+/* Gathers invoice `inv` into `out`; `lang` overrides the invoice's
+ * `language` (default en).  Strings are borrowed from the index, which
+ * must outlive the document.  CRM_EINVALID with a message naming what is
+ * wrong (an unknown client, language, a logo that is not a PNG, totals
+ * that cannot be computed); `out` is then released already. */
+int crm_invoice_doc_load(struct crm_invoice_doc *out, struct crm_index *idx,
+			 struct crm_record *inv, const char *lang);
+void crm_invoice_doc_release(struct crm_invoice_doc *doc);
+
+/* Appends an amount with the currency's minor digits ("7200.00"). */
+void crm_invoice_doc_amount(char *buf, size_t size, const struct crm_invoice_doc *doc,
+			    crm_dec v);
+/* The document's title in its language: Invoice, Credit note, with the
+ * draft mark when it has no number. */
+const char *crm_invoice_doc_title(const struct crm_invoice_doc *doc);
+
+/* The writers.  Each appends to `out` and returns 0 or a negative code
+ * with the message set. */
+int crm_invoice_render_txt(struct crm_buf *out, const struct crm_invoice_doc *doc);
+/* One self-contained page: inline CSS, the logo as a data: URI. */
+int crm_invoice_render_html(struct crm_buf *out, const struct crm_invoice_doc *doc);
+/* A4 pages through cairo and pango (fonts through fontconfig), paginated
+ * with the table header repeated; in src/core/invoice_pdf.c. */
+int crm_invoice_render_pdf(struct crm_buf *out, const struct crm_invoice_doc *doc);
+/* UBL 2.1 Invoice (CreditNote for credit notes) per Peppol BIS Billing 3.0;
+ * in src/core/invoice_ubl.c. */
+int crm_invoice_export_ubl(struct crm_buf *out, const struct crm_invoice_doc *doc);
+
+#endif
