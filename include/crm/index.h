@@ -37,8 +37,10 @@ struct crm_record {
 struct crm_index_options {
 	int threads;                  /* 0: one per core */
 	bool git_dates;               /* look up when each file was added */
+	bool no_cache;                /* parse every file; neither read nor write the
+					 persistent cache (also CRM_NO_CACHE=1) */
 };
-#define CRM_INDEX_OPTIONS_INIT { 0, true }
+#define CRM_INDEX_OPTIONS_INIT { 0, true, false }
 
 /* Loads every record file of `repo` (which must outlive the index).  Files
  * that cannot be parsed or are misplaced become findings in the index's

@@ -6,6 +6,7 @@
 #include <pthread.h>
 #include <stdatomic.h>
 
+#include "crm/cache.h"
 #include "crm/index.h"
 #include "crm/map.h"
 
@@ -14,6 +15,10 @@
 struct pending_file {
 	const struct crm_schema *schema;
 	const char *path;
+	struct crm_file_stamp stamp;              /* when the folders were walked */
+	const struct crm_cache_entry *cached;     /* its entry in the cache, if any */
+	uint64_t hash;                            /* content id, once known */
+	bool cacheable;                           /* parsed without findings */
 };
 
 struct worker {
@@ -21,6 +26,7 @@ struct worker {
 	pthread_t thread;
 	struct crm_arena arena;
 	struct crm_diags diags;
+	size_t cache_misses;             /* files parsed or re-stamped */
 };
 
 struct type_entry {
@@ -45,6 +51,8 @@ struct crm_index {
 	bool added_loaded;               /* git dates looked up */
 	const char *git_prefix;          /* data repository below the work tree */
 	struct crm_map by_path;          /* while looking up git dates */
+	struct crm_cache *cache;         /* the persistent cache, when usable */
+	char *cache_file;                /* where it lives; NULL: no cache */
 };
 
 /* Evaluates formula `f` in the context of `rec` (for required_if). */
