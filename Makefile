@@ -45,6 +45,7 @@ UNIT_BIN := $(UNIT_SRC:tests/unit/%.c=$(BUILD)/tests/%)
 FUZZ_BIN := $(FUZZ_SRC:tests/fuzz/%.c=$(BUILD)/tests/%)
 LIBCRM   := $(BUILD)/libcrm.a
 CRM      := $(BUILD)/crm
+BENCH_GEN := $(BUILD)/bench-gen
 
 all: $(CRM)
 	$(Q)ln -sf $(CRM) crm
@@ -67,7 +68,12 @@ $(BUILD)/tests/fuzz_%: tests/fuzz/fuzz_%.c tests/fuzz/driver.c $(LIBCRM)
 	@mkdir -p $(dir $@)
 	$(QLD)$(CC) $(ALL_CFLAGS) -o $@ $< tests/fuzz/driver.c $(LIBCRM) $(LDFLAGS_ALL) $(PKG_LIBS)
 
-tests-bin: $(CRM) $(UNIT_BIN) $(FUZZ_BIN)
+# the benchmark's repository generator (bench/run.sh, make bench)
+$(BENCH_GEN): bench/gen.c
+	@mkdir -p $(dir $@)
+	$(QLD)$(CC) $(STD) $(WARN) $(CFLAGS) $(SANFLAGS) -o $@ $< $(LDFLAGS_ALL)
+
+tests-bin: $(CRM) $(UNIT_BIN) $(FUZZ_BIN) $(BENCH_GEN)
 
 # Installs the Debian packages the build and the tests need, when missing.
 deps:
@@ -90,7 +96,7 @@ demo: deps
 	$(Q)sh examples/demo.sh $(CRM)
 
 bench: deps
-	$(Q)$(MAKE) --no-print-directory all
+	$(Q)$(MAKE) --no-print-directory all $(BENCH_GEN)
 	$(Q)sh bench/run.sh $(CRM)
 
 install: $(CRM)

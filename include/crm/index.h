@@ -39,8 +39,10 @@ struct crm_index_options {
 	bool git_dates;               /* look up when each file was added */
 	const char *at_commit;        /* NULL: the work tree; else a commit id whose
 				       * record files are read from git (--at) */
+	bool no_cache;                /* parse every file; neither read nor write the
+					 persistent cache (also CRM_NO_CACHE=1) */
 };
-#define CRM_INDEX_OPTIONS_INIT { 0, true, NULL }
+#define CRM_INDEX_OPTIONS_INIT { 0, true, NULL, false }
 
 /* Loads every record file of `repo` (which must outlive the index).  Files
  * that cannot be parsed or are misplaced become findings in the index's

@@ -7,6 +7,7 @@
 
 #include <stdbool.h>
 #include <stddef.h>
+#include <stdint.h>
 
 #include "crm/arena.h"
 
@@ -26,17 +27,21 @@ struct crm_pair {
 	struct crm_node *value;
 };
 
+/* Packed to 48 bytes: a million records hold tens of millions of nodes.
+ * Files are at most CRM_YAML_MAX_BYTES, so offsets fit 32 bits. */
 struct crm_node {
-	enum crm_node_kind kind;
-	enum crm_scalar_style style;
+	unsigned char kind;       /* enum crm_node_kind */
+	unsigned char style;      /* enum crm_scalar_style */
 	int line, col;            /* 1-based, where the node starts */
-	size_t start, end;        /* byte offsets of the node in the file */
+	uint32_t start, end;      /* byte offsets of the node in the file */
+	uint32_t len;             /* scalars: bytes of text */
 	const char *text;         /* scalars: the value, NUL-terminated */
-	size_t len;
-	struct crm_pair *pairs;   /* maps */
-	struct crm_node **items;  /* sequences */
-	size_t count;             /* pairs or items */
-	size_t weight;            /* nodes below, aliases expanded */
+	union {
+		struct crm_pair *pairs;   /* maps */
+		struct crm_node **items;  /* sequences */
+	};
+	uint32_t count;           /* pairs or items */
+	uint32_t weight;          /* nodes below, aliases expanded */
 };
 
 /* Limits that keep hostile files from becoming outages. */

@@ -9,6 +9,9 @@
 
 static int cmd_help(struct cli_ctx *ctx, int argc, char **argv);
 
+/* --no-cache: every file parsed, the persistent index cache left alone */
+static bool global_no_cache;
+
 static const struct cli_command commands[] = {
 	{ "init", cmd_init, 0, "create a data repository (or register crm in a clone)" },
 	{ "check", cmd_check, CLI_NEEDS_REPO | CLI_NEEDS_INDEX,
@@ -60,14 +63,15 @@ static const struct cli_command *find_command(const char *name)
 static void print_overview(FILE *out)
 {
 	size_t i;
-	fputs("usage: crm [-C DIR] [--version] COMMAND [OPTIONS] [ARGS]\n\n"
+	fputs("usage: crm [-C DIR] [--no-cache] [--version] COMMAND [OPTIONS] [ARGS]\n\n"
 	      "A local-first CRM: records are YAML files in a git repository.\n\ncommands:\n",
 	      out);
 	for (i = 0; i < sizeof(commands) / sizeof(*commands); i++)
 		fprintf(out, "   %-10s %s\n", commands[i].name, commands[i].summary);
 	fputs("\n'crm help COMMAND' or 'crm COMMAND --help' describes a command.\n"
 	      "The data repository is the nearest folder upwards holding crm.ini,\n"
-	      "or $CRM_DIR, or the folder given with -C.\n", out);
+	      "or $CRM_DIR, or the folder given with -C.  --no-cache (or CRM_NO_CACHE=1)\n"
+	      "parses every record file instead of using the index cache in .git.\n", out);
 }
 
 static int cmd_help(struct cli_ctx *ctx, int argc, char **argv)
@@ -114,7 +118,8 @@ static int open_repository(struct cli_ctx *ctx, const struct cli_command *c)
 	char *root = NULL;
 	const char *nc = getenv("CRM_NO_CACHE");
 
-	ctx->no_cache = nc && *nc && strcmp(nc, "0");
+	ctx->no_cache = global_no_cache || (nc && *nc && strcmp(nc, "0"));
+	opts.no_cache = ctx->no_cache;
 	if (crm_repo_discover(&root, ".")) {
 		cli_error(c->name, "%s", crm_error_last());
 		return EXIT_USAGE;
@@ -172,6 +177,9 @@ int main(int argc, char **argv)
 				return EXIT_USAGE;
 			}
 			i += 2;
+		} else if (!strcmp(argv[i], "--no-cache")) {
+			global_no_cache = true;
+			i++;
 		} else if (!strcmp(argv[i], "--version")) {
 			printf("crm %s\n", CRM_VERSION);
 			return fflush(stdout) ? EXIT_USAGE : EXIT_OK;

@@ -711,6 +711,83 @@ static int only_tree(git_oid *out, git_repository *repo, git_index *index,
 	return rc;
 }
 
+/* `tree` (NULL: none) with the entry at `path` replaced by `e` (NULL:
+ * removed, a folder with everything below it), written to the object
+ * database as *out; *empty_out tells that nothing is left.  Only the trees
+ * on the path are read and written, so the cost does not grow with the
+ * repository (what `git commit` does with its cache-tree). */
+static int replace_in_tree(git_oid *out, bool *empty_out, git_repository *repo,
+			   const git_tree *tree, const char *path, const git_index_entry *e)
+{
+	const char *slash = strchr(path, '/');
+	git_treebuilder *tb = NULL;
+	git_tree *sub = NULL;
+	char name[1024];
+	size_t n = slash ? (size_t)(slash - path) : strlen(path);
+	int rc;
+
+	if (!n || n >= sizeof(name))
+		return -1;
+	memcpy(name, path, n);
+	name[n] = '\0';
+	rc = git_treebuilder_new(&tb, repo, tree);
+	if (!rc && slash) {
+		const git_tree_entry *te = tree ? git_tree_entry_byname(tree, name) : NULL;
+		git_oid sub_id;
+		bool empty = false;
+
+		if (te && git_tree_entry_type(te) == GIT_OBJECT_TREE)
+			rc = git_tree_lookup(&sub, repo, git_tree_entry_id(te));
+		if (!rc)
+			rc = replace_in_tree(&sub_id, &empty, repo, sub, slash + 1, e);
+		if (!rc && empty) {
+			rc = git_treebuilder_remove(tb, name);
+			if (rc == GIT_ENOTFOUND)
+				rc = 0;
+		} else if (!rc)
+			rc = git_treebuilder_insert(NULL, tb, name, &sub_id, GIT_FILEMODE_TREE);
+	} else if (!rc && e) {
+		rc = git_treebuilder_insert(NULL, tb, name, &e->id, (git_filemode_t)e->mode);
+	} else if (!rc) {
+		rc = git_treebuilder_remove(tb, name);
+		if (rc == GIT_ENOTFOUND)
+			rc = 0;
+	}
+	if (!rc) {
+		*empty_out = git_treebuilder_entrycount(tb) == 0;
+		rc = git_treebuilder_write(out, tb);
+	}
+	git_tree_free(sub);
+	git_treebuilder_free(tb);
+	return rc;
+}
+
+/* What only_tree makes, for a few paths: their trees rewritten one path
+ * at a time from `parent`'s. */
+static int path_tree(git_oid *out, git_repository *repo, git_index *index,
+		     git_commit *parent, const char *const *paths, size_t npaths)
+{
+	git_tree *tree = NULL, *next = NULL;
+	git_oid id;
+	size_t i;
+	bool empty;
+	int rc = git_commit_tree(&tree, parent);
+
+	for (i = 0; !rc && i < npaths; i++) {
+		rc = replace_in_tree(&id, &empty, repo, tree, paths[i],
+				     git_index_get_bypath(index, paths[i], 0));
+		if (!rc)
+			rc = git_tree_lookup(&next, repo, &id);
+		git_tree_free(tree);
+		tree = next;
+		next = NULL;
+	}
+	if (!rc)
+		git_oid_cpy(out, git_tree_id(tree));
+	git_tree_free(tree);
+	return rc < 0 ? git_fail(CRM_EIO, "cannot write the tree") : 0;
+}
+
 /* Commits tree `tree_id` on HEAD with `parent` (NULL: a root commit). */
 static int make_commit(struct crm_git *g, char out_id[41], const struct commit_meta *m,
 		       git_commit *parent, const git_oid *tree_id)
@@ -752,7 +829,10 @@ int crm_git_commit(struct crm_git *g, char out_id[41], const char *const *paths,
 		err = head_commit(&parent, g->repo);
 	for (i = 0; !err && i < npaths; i++)
 		err = stage_path(index, git_repository_workdir(g->repo), paths[i]);
-	if (!err)
+	/* a few paths below an existing commit: rewrite only their trees */
+	if (!err && parent && npaths <= 64)
+		err = path_tree(&tree_id, g->repo, index, parent, paths, npaths);
+	else if (!err)
 		err = only_tree(&tree_id, g->repo, index, parent, paths, npaths);
 	if (!err && (rc = git_index_write(index)) < 0)
 		err = git_fail_rc(rc, CRM_EIO, "cannot write the git index");
@@ -853,6 +933,7 @@ static int diff_commit(git_repository *repo, git_commit *c, struct added_state *
 	git_tree *tree = NULL, *ptree = NULL;
 	git_diff *diff = NULL;
 	git_diff_find_options fo;
+	git_diff_options dopts;
 	size_t i, n;
 	bool deletions = false;
 	int rc;
@@ -868,8 +949,11 @@ static int diff_commit(git_repository *repo, git_commit *c, struct added_state *
 		if (!rc)
 			rc = git_commit_tree(&ptree, parent);
 	}
+	/* only names and statuses matter here */
+	git_diff_options_init(&dopts, GIT_DIFF_OPTIONS_VERSION);
+	dopts.flags = GIT_DIFF_SKIP_BINARY_CHECK;
 	if (!rc)
-		rc = git_diff_tree_to_tree(&diff, repo, ptree, tree, NULL);
+		rc = git_diff_tree_to_tree(&diff, repo, ptree, tree, &dopts);
 	n = rc ? 0 : git_diff_num_deltas(diff);
 	for (i = 0; i < n && !deletions; i++)
 		deletions = git_diff_get_delta(diff, i)->status == GIT_DELTA_DELETED;
@@ -879,8 +963,11 @@ static int diff_commit(git_repository *repo, git_commit *c, struct added_state *
 		fo.flags = GIT_DIFF_FIND_RENAMES;
 		rc = git_diff_find_similar(diff, &fo);
 	}
-	if (!rc)
-		rc = git_diff_foreach(diff, on_delta, NULL, NULL, NULL, st);
+	/* not git_diff_foreach: it loads a diff driver per file, through the
+	 * attributes, which is a realpath() per path */
+	n = rc ? 0 : git_diff_num_deltas(diff);
+	for (i = 0; i < n && !rc; i++)
+		rc = on_delta(git_diff_get_delta(diff, i), 0, st);
 	git_diff_free(diff);
 	git_tree_free(tree);
 	git_tree_free(ptree);

@@ -20,38 +20,42 @@
 static int walk_folder(struct crm_index *idx, const struct crm_schema *s,
 		       struct crm_buf *rel, int depth);
 
-static int add_file(struct crm_index *idx, const struct crm_schema *s, const char *rel)
+static int add_file(struct crm_index *idx, const struct crm_schema *s, const char *rel,
+		    const struct stat *st)
 {
 	struct pending_file *f = CRM_ARRAY_PUSH(idx->files);
 	if (!f)
 		return CRM_ENOMEM;
+	memset(f, 0, sizeof(*f));
 	f->schema = s;
 	f->path = crm_arena_strdup(&idx->arena, rel);
+	if (st)   /* files read from a commit (--at) have no stamp: never cached */
+		crm_file_stamp_from_stat(&f->stamp, st);
 	return f->path ? 0 : CRM_ENOMEM;
 }
 
+/* One entry of a folder, stated relative to the folder's descriptor (no
+ * path walk from the root per file, as find does it). */
 static int walk_entry(struct crm_index *idx, const struct crm_schema *s,
-		      struct crm_buf *rel, const char *name, int depth)
+		      struct crm_buf *rel, int dfd, const char *name, int depth)
 {
-	struct crm_buf full = CRM_BUF_INIT;
 	size_t keep = rel->len, n = strlen(name);
 	struct stat st;
 	int err = 0;
 
-	crm_buf_addf(rel, "/%s", name);
-	crm_buf_addf(&full, "%s/%s", idx->repo->root, rel->ptr);
-	if (stat(full.ptr, &st)) {
+	crm_buf_addch(rel, '/');
+	crm_buf_add(rel, name, n);
+	if (fstatat(dfd, name, &st, 0)) {
 		crm_diags_add(&idx->diags, rel->ptr, 0, 0, CRM_SEV_ERROR, "unreadable",
 			      "cannot stat the file");
 	} else if (S_ISDIR(st.st_mode)) {
 		err = walk_folder(idx, s, rel, depth + 1);
 	} else if (S_ISREG(st.st_mode) && n > 5 && !strcmp(name + n - 5, ".yaml")) {
-		err = add_file(idx, s, rel->ptr);
+		err = add_file(idx, s, rel->ptr, &st);
 	} else if (S_ISREG(st.st_mode) && n > 4 && !strcmp(name + n - 4, ".yml")) {
 		crm_diags_add(&idx->diags, rel->ptr, 0, 0, CRM_SEV_WARNING, "bad-id",
 			      "record files end in '.yaml'; this file is ignored");
 	}
-	crm_buf_release(&full);
 	crm_buf_truncate(rel, keep);
 	return err;
 }
@@ -89,12 +93,12 @@ static int walk_folder(struct crm_index *idx, const struct crm_schema *s,
 		}
 		*slot = crm_arena_strdup(&idx->arena, e->d_name);
 	}
-	closedir(d);
 	/* path order makes every listing and diagnostic reproducible */
 	if (names.len)
 		qsort(names.ptr, names.len, sizeof(char *), compare_strings);
 	for (i = 0; i < names.len && !err; i++)
-		err = walk_entry(idx, s, rel, names.ptr[i], depth);
+		err = walk_entry(idx, s, rel, dirfd(d), names.ptr[i], depth);
+	closedir(d);
 	CRM_ARRAY_RELEASE(names);
 	return err;
 }
@@ -139,12 +143,33 @@ static int read_record_file(struct crm_index *idx, struct crm_buf *data,
 }
 
 /* Reads and parses one file into `rec`, on a worker thread. */
+
+/* The cached tree of `f`, when its stamp (or, the stamp having changed,
+ * its content id) still matches. */
+static struct crm_node *cached_tree(struct crm_index *idx, struct worker *w,
+				    struct pending_file *f, const struct crm_buf *data)
+{
+	enum crm_cache_match m;
+
+	if (!f->cached)
+		return NULL;
+	m = crm_cache_match(idx->cache, f->cached, &f->stamp);
+	if (m == CRM_CACHE_MISS || (m == CRM_CACHE_VERIFY && !data))
+		return NULL;
+	if (m == CRM_CACHE_VERIFY && crm_cache_entry_hash(f->cached) != f->hash)
+		return NULL;
+	f->hash = crm_cache_entry_hash(f->cached);
+	return crm_cache_tree(f->cached, &w->arena);
+}
+
+/* Reads and parses one file into `rec`, on a worker thread: from the cache
+ * when the file is unchanged. */
 static void load_one(struct crm_index *idx, struct worker *w, struct pending_file *f,
 		     struct crm_record *rec)
 {
 	struct crm_buf full = CRM_BUF_INIT, data = CRM_BUF_INIT;
 	const char *base = strrchr(f->path, '/');
-	size_t n;
+	size_t n, before;
 
 	base = base ? base + 1 : f->path;
 	n = strlen(base) - 5;
@@ -156,11 +181,28 @@ static void load_one(struct crm_index *idx, struct worker *w, struct pending_fil
 		crm_diags_add(&w->diags, f->path, 0, 0, CRM_SEV_ERROR, "bad-id",
 			      "'%s' is not a valid record id (lower-case letters, digits and "
 			      "'-', at most 64, not starting with '-')", rec->id);
-	if (read_record_file(idx, &data, &full, f->path))
+	rec->root = cached_tree(idx, w, f, NULL);
+	if (rec->root) {
+		f->cacheable = true;
+		return;
+	}
+	w->cache_misses++;
+	if (read_record_file(idx, &data, &full, f->path)) {
 		crm_diags_add(&w->diags, f->path, 0, 0, CRM_SEV_ERROR, "unreadable", "%s",
 			      crm_error_last());
-	else
-		crm_yaml_parse(&rec->root, &w->arena, data.ptr, data.len, f->path, &w->diags);
+		goto done;
+	}
+	f->hash = crm_cache_hash(data.ptr, data.len);
+	rec->root = cached_tree(idx, w, f, &data);
+	if (rec->root) {
+		f->cacheable = true;
+		goto done;
+	}
+	before = w->diags.list.len;
+	crm_yaml_parse(&rec->root, &w->arena, data.ptr, data.len, f->path, &w->diags);
+	/* a file with findings is parsed every time, so they are reported */
+	f->cacheable = rec->root && w->diags.list.len == before;
+done:
 	crm_buf_release(&full);
 	crm_buf_release(&data);
 }
@@ -364,7 +406,7 @@ static int collect_at_file(const char *path, void *payload)
 	if (strstr(rel, "/."))
 		return 0;   /* hidden files and folders, as the folder walk skips them */
 	if (n > 5 && !strcmp(base + n - 5, ".yaml"))
-		st->err = add_file(st->idx, st->schema, rel);
+		st->err = add_file(st->idx, st->schema, rel, NULL);
 	else if (n > 4 && !strcmp(base + n - 4, ".yml"))
 		crm_diags_add(&st->idx->diags, rel, 0, 0, CRM_SEV_WARNING, "bad-id",
 			      "record files end in '.yaml'; this file is ignored");
@@ -404,6 +446,66 @@ static int collect_files_at(struct crm_index *idx)
 	return err;
 }
 
+/* Where the cache lives: in the git directory, out of the work tree and
+ * out of every commit; NULL outside git or with the cache turned off. */
+static char *cache_path(struct crm_index *idx)
+{
+	const char *env = getenv("CRM_NO_CACHE");
+	struct crm_git *git = NULL;
+	struct crm_buf path = CRM_BUF_INIT;
+
+	if (idx->opts.no_cache || (env && *env && strcmp(env, "0")))
+		return NULL;
+	if (crm_git_open(&git, idx->repo->root))
+		return NULL;
+	crm_buf_addf(&path, "%scrm-index-cache", crm_git_gitdir(git));
+	crm_git_free(git);
+	return crm_buf_detach(&path, NULL);
+}
+
+/* Opens the cache and pairs each file with its entry (files come in the
+ * order the cache was written, so this is mostly one string compare). */
+static int open_cache(struct crm_index *idx)
+{
+	size_t i;
+	int err;
+
+	idx->cache_file = cache_path(idx);
+	if (!idx->cache_file)
+		return 0;
+	err = crm_cache_open(&idx->cache, idx->cache_file, idx->repo->root);
+	for (i = 0; !err && idx->cache && i < idx->files.len; i++)
+		idx->files.ptr[i].cached = crm_cache_find(idx->cache, idx->files.ptr[i].path, i);
+	return err;
+}
+
+/* Rewrites the cache when anything was parsed or re-stamped, or a file
+ * went away.  A cache that cannot be written is no error: it is a cache. */
+static void update_cache(struct crm_index *idx)
+{
+	struct crm_cache_item *items;
+	size_t i, misses = 0;
+
+	if (!idx->cache_file)
+		return;
+	for (i = 0; i < (size_t)idx->nworkers; i++)
+		misses += idx->workers[i].cache_misses;
+	if (idx->cache && !misses && crm_cache_count(idx->cache) == idx->files.len)
+		return;
+	items = calloc(idx->files.len + 1, sizeof(*items));
+	if (!items)
+		return;
+	for (i = 0; i < idx->files.len; i++) {
+		const struct pending_file *f = &idx->files.ptr[i];
+		items[i].path = f->path;
+		items[i].stamp = f->stamp;
+		items[i].hash = f->hash;
+		items[i].root = f->cacheable ? idx->records[i].root : NULL;
+	}
+	crm_cache_write(idx->cache_file, idx->repo->root, items, idx->files.len);
+	free(items);
+}
+
 int crm_index_load(struct crm_index **out, struct crm_repo *repo,
 		   const struct crm_index_options *opts)
 {
@@ -423,7 +525,11 @@ int crm_index_load(struct crm_index **out, struct crm_repo *repo,
 	idx->today = crm_today(repo->config.timezone);
 	err = opts->at_commit ? collect_files_at(idx) : collect_files(idx);
 	if (!err)
+		err = opts->at_commit ? 0 : open_cache(idx);   /* the cache is the work tree's */
+	if (!err)
 		err = parse_all(idx, opts->at_commit ? 1 : opts->threads);
+	if (!err)
+		update_cache(idx);
 	if (!err)
 		err = map_ids(idx);
 	if (!err)
@@ -448,6 +554,8 @@ void crm_index_free(struct crm_index *idx)
 	for (i = 0; i < (size_t)idx->nworkers; i++)
 		crm_arena_release(&idx->workers[i].arena);
 	crm_git_free(idx->at_git);
+	crm_cache_free(idx->cache);
+	free(idx->cache_file);
 	free(idx->types);
 	free(idx->records);
 	CRM_ARRAY_RELEASE(idx->files);

@@ -7,6 +7,7 @@
 #include <stdatomic.h>
 
 #include "crm/git.h"
+#include "crm/cache.h"
 #include "crm/index.h"
 #include "crm/map.h"
 
@@ -15,6 +16,10 @@
 struct pending_file {
 	const struct crm_schema *schema;
 	const char *path;
+	struct crm_file_stamp stamp;              /* when the folders were walked */
+	const struct crm_cache_entry *cached;     /* its entry in the cache, if any */
+	uint64_t hash;                            /* content id, once known */
+	bool cacheable;                           /* parsed without findings */
 };
 
 struct worker {
@@ -22,6 +27,7 @@ struct worker {
 	pthread_t thread;
 	struct crm_arena arena;
 	struct crm_diags diags;
+	size_t cache_misses;             /* files parsed or re-stamped */
 };
 
 struct type_entry {
@@ -48,6 +54,8 @@ struct crm_index {
 	struct crm_map by_path;          /* while looking up git dates */
 	struct crm_git *at_git;          /* reading files of opts.at_commit */
 	const char *at_prefix;           /* the data repository's path in git */
+	struct crm_cache *cache;         /* the persistent cache, when usable */
+	char *cache_file;                /* where it lives; NULL: no cache */
 };
 
 /* Evaluates formula `f` in the context of `rec` (for required_if). */

@@ -83,7 +83,7 @@ static int join_scalars(struct crm_buf *out, const struct crm_node *n)
 		const struct crm_node *it = n->items[i];
 		if (it->kind != CRM_NODE_SCALAR) {
 			crm_buf_truncate(out, 0);
-			return crm_buf_addf(out, "%zu entries", n->count);
+			return crm_buf_addf(out, "%zu entries", (size_t)n->count);
 		}
 		crm_buf_adds(out, first ? "" : ", ");
 		crm_buf_adds(out, it->text);
@@ -107,7 +107,7 @@ int crm_render_cell(struct crm_buf *out, struct crm_index *idx, struct crm_recor
 		return 0;
 	}
 	if (n && n->kind == CRM_NODE_MAP)
-		return crm_buf_addf(out, "%zu fields", n->count);
+		return crm_buf_addf(out, "%zu fields", (size_t)n->count);
 	if (crm_index_value(&v, idx, rec, name))
 		return 0;
 	if (v.kind == CRM_V_ERROR)

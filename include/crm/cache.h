@@ -1,0 +1,73 @@
+/* The persistent index cache: every record file's parsed tree, keyed on the
+ * file's stat data and a hash of its bytes, kept in one file in the git
+ * directory so that a warm command stats the files instead of parsing them.
+ * A changed file (any tool: an editor, git checkout, git pull) misses; a
+ * corrupt, truncated or foreign-version cache is ignored; writers replace
+ * the file by rename, so a reader never sees half of one. */
+#ifndef CRM_CACHE_H
+#define CRM_CACHE_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <sys/stat.h>
+
+#include "crm/node.h"
+
+/* What identifies a file's version without reading it (git's stat data). */
+struct crm_file_stamp {
+	int64_t mtime_ns, ctime_ns;
+	uint64_t size, ino, dev;
+};
+
+struct crm_cache;
+struct crm_cache_entry;
+
+/* One file for crm_cache_write: its path (relative to the data
+ * repository), stamp, content hash and parsed tree. */
+struct crm_cache_item {
+	const char *path;
+	struct crm_file_stamp stamp;
+	uint64_t hash;
+	const struct crm_node *root;
+};
+
+void crm_file_stamp_from_stat(struct crm_file_stamp *out, const struct stat *st);
+/* The content id of a file's bytes (64-bit, not cryptographic). */
+uint64_t crm_cache_hash(const void *data, size_t len);
+
+/* Reads the cache file `path` for the data repository `root`.  *out is
+ * NULL (and 0 returned) when there is no usable cache: absent, corrupt,
+ * another version or another repository.  Only memory fails. */
+int crm_cache_open(struct crm_cache **out, const char *path, const char *root);
+void crm_cache_free(struct crm_cache *c);
+size_t crm_cache_count(const struct crm_cache *c);
+
+/* The entry for `path`, or NULL.  `hint` is where it is expected (files
+ * come in the order they were written), to skip the hash lookup. */
+const struct crm_cache_entry *crm_cache_find(struct crm_cache *c, const char *path,
+					     size_t hint);
+
+enum crm_cache_match {
+	CRM_CACHE_MISS,       /* changed: read and parse the file */
+	CRM_CACHE_HIT,        /* same stat data: use the tree */
+	CRM_CACHE_VERIFY      /* stat data differs, size does not: compare hashes */
+};
+/* Compares a file's current stamp with the entry's.  Entries whose times
+ * are not older than the cache file itself are never trusted (git's racy
+ * timestamps: a change within the same clock tick keeps the stamp). */
+enum crm_cache_match crm_cache_match(const struct crm_cache *c,
+				     const struct crm_cache_entry *e,
+				     const struct crm_file_stamp *now);
+uint64_t crm_cache_entry_hash(const struct crm_cache_entry *e);
+/* Rebuilds the entry's tree in `arena`; NULL when the entry does not decode
+ * (treat as a miss).  The tree's texts point into the cache, which must
+ * outlive it.  Safe from several threads at once. */
+struct crm_node *crm_cache_tree(const struct crm_cache_entry *e, struct crm_arena *arena);
+
+/* Writes the cache file `path` for `root` with `items` (a temporary file
+ * renamed over it).  Trees larger than a limit are left out. */
+int crm_cache_write(const char *path, const char *root, const struct crm_cache_item *items,
+		    size_t n);
+
+#endif

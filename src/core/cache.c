@@ -1,0 +1,480 @@
+/* The persistent index cache (see crm/cache.h): one file of entries, each a
+ * path, its stat data, its content hash and its tree in a compact encoding
+ * (varints, positions as deltas), protected by a checksum over the body. */
+#include <errno.h>
+#include <fcntl.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "crm/buf.h"
+#include "crm/cache.h"
+#include "crm/error.h"
+#include "crm/map.h"
+
+#define MAGIC "CRMCACHE"
+#define VERSION 2u
+#define HEADER_SIZE 32          /* magic, version, entry count, body checksum */
+#define MAX_TREE_NODES 4096     /* bigger trees are parsed every time */
+
+struct crm_cache_entry {
+	const char *path;
+	struct crm_file_stamp stamp;
+	uint64_t hash;
+	const unsigned char *tree;
+	size_t tree_len;
+};
+
+struct crm_cache {
+	char *data;                  /* the whole file */
+	size_t len;
+	int64_t written_ns;          /* the file's mtime: newer stamps are racy */
+	struct crm_cache_entry *entries;
+	size_t n;
+	struct crm_map by_path;      /* built on the first out-of-order lookup */
+	bool mapped;
+};
+
+void crm_file_stamp_from_stat(struct crm_file_stamp *out, const struct stat *st)
+{
+	out->mtime_ns = (int64_t)st->st_mtim.tv_sec * 1000000000 + st->st_mtim.tv_nsec;
+	out->ctime_ns = (int64_t)st->st_ctim.tv_sec * 1000000000 + st->st_ctim.tv_nsec;
+	out->size = (uint64_t)st->st_size;
+	out->ino = (uint64_t)st->st_ino;
+	out->dev = (uint64_t)st->st_dev;
+}
+
+uint64_t crm_cache_hash(const void *data, size_t len)
+{
+	/* FNV-1a over 8-byte words, then the tail: fast, and any changed
+	 * byte changes the result with overwhelming likelihood */
+	const unsigned char *p = data;
+	uint64_t h = 0xcbf29ce484222325ULL ^ len, w;
+	size_t i = 0;
+
+	for (; i + 8 <= len; i += 8) {
+		memcpy(&w, p + i, 8);
+		h = (h ^ w) * 0x100000001b3ULL;
+		h ^= h >> 29;
+	}
+	for (; i < len; i++)
+		h = (h ^ p[i]) * 0x100000001b3ULL;
+	return h ^ (h >> 32);
+}
+
+/* ---- encoding ---- */
+
+static int put_varint(struct crm_buf *b, uint64_t v)
+{
+	unsigned char tmp[10];
+	size_t n = 0;
+
+	do {
+		tmp[n] = (unsigned char)(v & 0x7f);
+		v >>= 7;
+		if (v)
+			tmp[n] |= 0x80;
+		n++;
+	} while (v);
+	return crm_buf_add(b, tmp, n);
+}
+
+static uint64_t zigzag(int64_t v)
+{
+	return ((uint64_t)v << 1) ^ (uint64_t)(v >> 63);
+}
+
+static int64_t unzigzag(uint64_t v)
+{
+	return (int64_t)(v >> 1) ^ -(int64_t)(v & 1);
+}
+
+static int put_u64(struct crm_buf *b, uint64_t v)
+{
+	return crm_buf_add(b, &v, sizeof(v));
+}
+
+struct cursor {
+	const unsigned char *p, *end;
+	int64_t line, start;         /* of the previous node */
+	int bad;
+};
+
+static uint64_t get_varint(struct cursor *c)
+{
+	uint64_t v = 0;
+	int shift = 0;
+
+	while (c->p < c->end && shift < 64) {
+		unsigned char byte = *c->p++;
+		v |= (uint64_t)(byte & 0x7f) << shift;
+		if (!(byte & 0x80))
+			return v;
+		shift += 7;
+	}
+	c->bad = 1;
+	return 0;
+}
+
+static uint64_t get_u64(struct cursor *c)
+{
+	uint64_t v = 0;
+	if ((size_t)(c->end - c->p) < sizeof(v)) {
+		c->bad = 1;
+		return 0;
+	}
+	memcpy(&v, c->p, sizeof(v));
+	c->p += sizeof(v);
+	return v;
+}
+
+/* A node: kind and style, line and start as deltas from the previous
+ * node, column, length in bytes; then the text, or the children. */
+static int encode_node(struct crm_buf *b, const struct crm_node *n, int64_t *line,
+		       int64_t *start, size_t *budget)
+{
+	size_t i;
+	int err;
+
+	if (!*budget)
+		return CRM_EOVERFLOW;
+	(*budget)--;
+	err = crm_buf_addch(b, (int)(n->kind | (n->style << 2)));
+	err |= put_varint(b, zigzag((int64_t)n->line - *line));
+	err |= put_varint(b, (uint64_t)n->col);
+	err |= put_varint(b, zigzag((int64_t)n->start - *start));
+	err |= put_varint(b, (uint64_t)(n->end - n->start));
+	*line = n->line;
+	*start = (int64_t)n->start;
+	if (n->kind == CRM_NODE_SCALAR) {
+		/* with its NUL, so that a loaded tree points into the cache */
+		err |= put_varint(b, n->len);
+		err |= crm_buf_add(b, n->text, n->len + 1);
+		return err ? CRM_ENOMEM : 0;
+	}
+	err |= put_varint(b, n->count);
+	for (i = 0; i < n->count && !err; i++) {
+		if (n->kind == CRM_NODE_MAP) {
+			err = encode_node(b, n->pairs[i].key, line, start, budget);
+			if (!err)
+				err = encode_node(b, n->pairs[i].value, line, start, budget);
+		} else {
+			err = encode_node(b, n->items[i], line, start, budget);
+		}
+	}
+	return err;
+}
+
+static struct crm_node *decode_node(struct cursor *c, struct crm_arena *arena, int depth)
+{
+	struct crm_node *n;
+	unsigned kind_style;
+	uint64_t count, i, len;
+
+	if (c->p >= c->end || depth > CRM_YAML_MAX_DEPTH) {
+		c->bad = 1;
+		return NULL;
+	}
+	kind_style = *c->p++;
+	n = crm_arena_alloc(arena, sizeof(*n));
+	if (!n || (kind_style & 3) > CRM_NODE_SEQ || (kind_style >> 2) > CRM_STYLE_FOLDED) {
+		c->bad = 1;
+		return NULL;
+	}
+	n->kind = (enum crm_node_kind)(kind_style & 3);
+	n->style = (enum crm_scalar_style)(kind_style >> 2);
+	c->line += unzigzag(get_varint(c));
+	n->line = (int)c->line;
+	n->col = (int)get_varint(c);
+	c->start += unzigzag(get_varint(c));
+	n->start = (size_t)c->start;
+	n->end = n->start + (size_t)get_varint(c);
+	n->weight = 1;
+	if (n->kind == CRM_NODE_SCALAR) {
+		len = get_varint(c);
+		if (c->bad || len >= (uint64_t)(c->end - c->p) || c->p[len] ||
+		    memchr(c->p, '\0', (size_t)len)) {
+			c->bad = 1;
+			return NULL;
+		}
+		n->text = (const char *)c->p;
+		n->len = (size_t)len;
+		c->p += len + 1;
+		return n;
+	}
+	count = get_varint(c);
+	/* every child takes at least six bytes */
+	if (c->bad || count > (uint64_t)(c->end - c->p) / 6) {
+		c->bad = 1;
+		return NULL;
+	}
+	n->count = (size_t)count;
+	if (n->kind == CRM_NODE_MAP)
+		n->pairs = crm_arena_alloc(arena, sizeof(*n->pairs) * (n->count + 1));
+	else
+		n->items = crm_arena_alloc(arena, sizeof(*n->items) * (n->count + 1));
+	if (!n->pairs && !n->items) {
+		c->bad = 1;
+		return NULL;
+	}
+	for (i = 0; i < count && !c->bad; i++) {
+		struct crm_node *kid;
+		if (n->kind == CRM_NODE_MAP) {
+			kid = decode_node(c, arena, depth + 1);
+			if (!kid || kid->kind != CRM_NODE_SCALAR) {
+				c->bad = 1;
+				break;
+			}
+			n->pairs[i].key = kid;
+			n->weight += kid->weight;
+			kid = decode_node(c, arena, depth + 1);
+			n->pairs[i].value = kid;
+		} else {
+			kid = decode_node(c, arena, depth + 1);
+			n->items[i] = kid;
+		}
+		if (kid)
+			n->weight += kid->weight;
+	}
+	return c->bad ? NULL : n;
+}
+
+struct crm_node *crm_cache_tree(const struct crm_cache_entry *e, struct crm_arena *arena)
+{
+	struct cursor c = { e->tree, e->tree + e->tree_len, 1, 0, 0 };
+	struct crm_node *root = decode_node(&c, arena, 0);
+
+	if (c.bad || c.p != c.end || !root || root->kind != CRM_NODE_MAP)
+		return NULL;
+	return root;
+}
+
+/* ---- reading ---- */
+
+static bool read_stamp(struct cursor *c, struct crm_file_stamp *s)
+{
+	s->mtime_ns = (int64_t)get_u64(c);
+	s->ctime_ns = (int64_t)get_u64(c);
+	s->size = get_u64(c);
+	s->ino = get_u64(c);
+	s->dev = get_u64(c);
+	return !c->bad;
+}
+
+static bool parse_entries(struct crm_cache *c, const char *root, uint64_t count)
+{
+	struct cursor cur = { (const unsigned char *)c->data + HEADER_SIZE,
+			      (const unsigned char *)c->data + c->len, 0, 0, 0 };
+	uint64_t len, i;
+
+	len = get_varint(&cur);
+	if (cur.bad || len > (uint64_t)(cur.end - cur.p) || strlen(root) != len ||
+	    memcmp(cur.p, root, (size_t)len))
+		return false;   /* another repository's cache (a moved folder) */
+	cur.p += len;
+	if (count > (uint64_t)(cur.end - cur.p) / 48)
+		return false;
+	c->entries = calloc((size_t)count + 1, sizeof(*c->entries));
+	if (!c->entries)
+		return false;
+	for (i = 0; i < count; i++) {
+		struct crm_cache_entry *e = &c->entries[i];
+		len = get_varint(&cur);
+		/* paths are stored with their NUL */
+		if (cur.bad || !len || len > (uint64_t)(cur.end - cur.p) || cur.p[len - 1])
+			return false;
+		e->path = (const char *)cur.p;
+		if (strlen(e->path) != len - 1)
+			return false;
+		cur.p += len;
+		if (!read_stamp(&cur, &e->stamp))
+			return false;
+		e->hash = get_u64(&cur);
+		len = get_varint(&cur);
+		if (cur.bad || len > (uint64_t)(cur.end - cur.p))
+			return false;
+		e->tree = cur.p;
+		e->tree_len = (size_t)len;
+		cur.p += len;
+	}
+	c->n = (size_t)count;
+	return cur.p == cur.end;
+}
+
+int crm_cache_open(struct crm_cache **out, const char *path, const char *root)
+{
+	struct crm_cache *c;
+	struct crm_buf buf = CRM_BUF_INIT;
+	struct stat st;
+	uint64_t version, count, sum;
+	int fd;
+
+	*out = NULL;
+	fd = open(path, O_RDONLY | O_CLOEXEC);
+	if (fd < 0)
+		return 0;
+	if (fstat(fd, &st) || !S_ISREG(st.st_mode) || st.st_size < HEADER_SIZE ||
+	    (uint64_t)st.st_size >= CRM_BUF_MAX || crm_buf_grow(&buf, (size_t)st.st_size)) {
+		close(fd);
+		return 0;
+	}
+	while (buf.len < (size_t)st.st_size) {
+		ssize_t r = read(fd, buf.ptr + buf.len, (size_t)st.st_size - buf.len);
+		if (r <= 0)
+			break;
+		buf.len += (size_t)r;
+	}
+	close(fd);
+	c = calloc(1, sizeof(*c));
+	if (!c) {
+		crm_buf_release(&buf);
+		return crm_error_set(CRM_ENOMEM, "out of memory");
+	}
+	c->len = buf.len;
+	c->data = crm_buf_detach(&buf, NULL);
+	c->written_ns = (int64_t)st.st_mtim.tv_sec * 1000000000 + st.st_mtim.tv_nsec;
+	if (c->len != (size_t)st.st_size || memcmp(c->data, MAGIC, 8))
+		goto unusable;
+	memcpy(&version, c->data + 8, 8);
+	memcpy(&count, c->data + 16, 8);
+	memcpy(&sum, c->data + 24, 8);
+	if (version != VERSION ||
+	    sum != crm_cache_hash(c->data + HEADER_SIZE, c->len - HEADER_SIZE) ||
+	    !parse_entries(c, root, count))
+		goto unusable;
+	*out = c;
+	return 0;
+unusable:
+	crm_cache_free(c);
+	return 0;
+}
+
+void crm_cache_free(struct crm_cache *c)
+{
+	if (!c)
+		return;
+	crm_map_release(&c->by_path);
+	free(c->entries);
+	free(c->data);
+	free(c);
+}
+
+size_t crm_cache_count(const struct crm_cache *c)
+{
+	return c ? c->n : 0;
+}
+
+const struct crm_cache_entry *crm_cache_find(struct crm_cache *c, const char *path,
+					     size_t hint)
+{
+	size_t i;
+
+	if (!c)
+		return NULL;
+	if (hint < c->n && !strcmp(c->entries[hint].path, path))
+		return &c->entries[hint];
+	if (!c->mapped) {
+		c->mapped = true;
+		for (i = 0; i < c->n; i++) {
+			if (crm_map_put(&c->by_path, c->entries[i].path, &c->entries[i], NULL)) {
+				crm_map_release(&c->by_path);
+				return NULL;
+			}
+		}
+	}
+	return crm_map_get(&c->by_path, path);
+}
+
+enum crm_cache_match crm_cache_match(const struct crm_cache *c,
+				     const struct crm_cache_entry *e,
+				     const struct crm_file_stamp *now)
+{
+	const struct crm_file_stamp *was = &e->stamp;
+
+	if (was->size != now->size)
+		return CRM_CACHE_MISS;
+	if (was->mtime_ns == now->mtime_ns && was->ctime_ns == now->ctime_ns &&
+	    was->ino == now->ino && was->dev == now->dev &&
+	    now->mtime_ns < c->written_ns && now->ctime_ns < c->written_ns)
+		return CRM_CACHE_HIT;
+	return CRM_CACHE_VERIFY;
+}
+
+uint64_t crm_cache_entry_hash(const struct crm_cache_entry *e)
+{
+	return e->hash;
+}
+
+/* ---- writing ---- */
+
+int crm_cache_write(const char *path, const char *root, const struct crm_cache_item *items,
+		    size_t n)
+{
+	struct crm_buf b = CRM_BUF_INIT, tree = CRM_BUF_INIT, tmp = CRM_BUF_INIT;
+	uint64_t count = 0, version = VERSION, sum;
+	size_t i, done = 0;
+	int err = 0, fd = -1;
+
+	err = crm_buf_addchars(&b, 0, HEADER_SIZE);
+	err |= put_varint(&b, strlen(root));
+	err |= crm_buf_adds(&b, root);
+	for (i = 0; i < n && !err; i++) {
+		int64_t line = 1, start = 0;
+		size_t budget = MAX_TREE_NODES;
+
+		if (!items[i].root)
+			continue;
+		crm_buf_reset(&tree);
+		if (encode_node(&tree, items[i].root, &line, &start, &budget))
+			continue;   /* too big to be worth it: parsed every time */
+		err |= put_varint(&b, strlen(items[i].path) + 1);
+		err |= crm_buf_add(&b, items[i].path, strlen(items[i].path) + 1);
+		err |= put_u64(&b, (uint64_t)items[i].stamp.mtime_ns);
+		err |= put_u64(&b, (uint64_t)items[i].stamp.ctime_ns);
+		err |= put_u64(&b, items[i].stamp.size);
+		err |= put_u64(&b, items[i].stamp.ino);
+		err |= put_u64(&b, items[i].stamp.dev);
+		err |= put_u64(&b, items[i].hash);
+		err |= put_varint(&b, tree.len);
+		err |= crm_buf_add(&b, tree.ptr, tree.len);
+		count++;
+	}
+	if (err) {
+		err = crm_error_set(CRM_ENOMEM, "out of memory");
+		goto done;
+	}
+	sum = crm_cache_hash(b.ptr + HEADER_SIZE, b.len - HEADER_SIZE);
+	memcpy(b.ptr, MAGIC, 8);
+	memcpy(b.ptr + 8, &version, 8);
+	memcpy(b.ptr + 16, &count, 8);
+	memcpy(b.ptr + 24, &sum, 8);
+	/* a temporary file of our own, renamed over the cache: readers see
+	 * the old file or the new one, never a mix; the checksum catches a
+	 * file a crash left unwritten */
+	crm_buf_addf(&tmp, "%s.%ld.tmp", path, (long)getpid());
+	fd = open(tmp.ptr, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0666);
+	if (fd < 0) {
+		err = crm_error_errno(CRM_EIO, "cannot write '%s'", tmp.ptr);
+		goto done;
+	}
+	while (done < b.len) {
+		ssize_t w = write(fd, b.ptr + done, b.len - done);
+		if (w <= 0) {
+			err = crm_error_errno(CRM_EIO, "cannot write '%s'", tmp.ptr);
+			break;
+		}
+		done += (size_t)w;
+	}
+	if (close(fd) && !err)
+		err = crm_error_errno(CRM_EIO, "cannot write '%s'", tmp.ptr);
+	if (!err && rename(tmp.ptr, path))
+		err = crm_error_errno(CRM_EIO, "cannot rename '%s'", tmp.ptr);
+	if (err)
+		unlink(tmp.ptr);
+done:
+	crm_buf_release(&b);
+	crm_buf_release(&tree);
+	crm_buf_release(&tmp);
+	return err;
+}

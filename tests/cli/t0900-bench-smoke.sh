@@ -1,0 +1,65 @@
+#!/bin/sh
+# The benchmark at 1 000 records, so that the generator and the runner never
+# rot: the repository is the same bytes every time and checks clean, and the
+# table has every row with numbers (the targets are for make bench to judge).
+. "$(dirname "$0")/lib.sh"
+
+GEN="$CRM_TEST_BUILD/bench-gen"
+[ -x "$GEN" ] || test_skip_all "no $GEN (make tests-bin builds it)"
+
+test_expect_success 'the generator writes the same repository twice' '
+	"$GEN" 1000 one && "$GEN" 1000 two &&
+	test "$(find one -name "*.yaml" | wc -l)" = 1000 &&
+	diff -r one two &&
+	test -f one/crm.ini
+'
+
+test_expect_success 'it has every type, nested folders and Unicode names' '
+	for t in clients contacts opportunities invoices tasks activities products; do
+		test -d one/$t || return 1
+	done &&
+	test -n "$(find one/invoices -path "*/20[0-9][0-9]/[01][0-9]/*.yaml" | head -n 1)" &&
+	grep -rq "Łódź" one/clients && grep -rq "有限公司" one/clients &&
+	grep -rlq "history:" one/opportunities && grep -rlq "lines:" one/invoices
+'
+
+test_expect_success 'the generated repository checks clean' '
+	git -C one init -q && git -C one add -A && git -C one commit -q -m gen &&
+	crm -C one check >out 2>err &&
+	grep -q "^0 errors, [0-9]* warnings\? in 1000 records" err &&
+	! grep ": warning: " out | grep -v "\[overdue\]$"
+'
+
+test_expect_success 'the generator refuses a bad size' '
+	test_expect_code 2 "$GEN" lots three 2>err &&
+	grep -q "N must be a number" err
+'
+
+test_expect_success 'the runner prints every row with numbers' '
+	BENCH_DIR="$TRASH/data" BENCH_RUNS=1 sh "$TEST_TOP/bench/run.sh" "$CRM_BIN" 1000 >table 2>log &&
+	cat table &&
+	for m in "cold check" "warm dashboard" "warm ls filter" "warm show" "set + commit" \
+		"peak memory"; do
+		grep -q "^1000  *$m " table || { echo "no row $m"; return 1; }
+	done &&
+	test "$(grep -c "^1000 " table)" = 6 &&
+	grep "^1000 " table | grep -v dashboard >rows &&
+	awk "{ if (\$(NF - 3) !~ /^[0-9]+\\.[0-9][0-9]\$/) { print \"not a ratio: \" \$0; bad = 1 } }
+		END { exit bad }" rows
+'
+
+test_expect_success 'the dashboard row is timed exactly when crm has the command' '
+	if crm help | grep -q "^ *dashboard "; then
+		grep "warm dashboard" table | grep -vq "n/a"
+	else
+		grep "warm dashboard" table | grep -q "n/a"
+	fi
+'
+
+test_expect_success 'a second run reuses the repository and leaves it clean' '
+	BENCH_DIR="$TRASH/data" BENCH_RUNS=1 sh "$TEST_TOP/bench/run.sh" "$CRM_BIN" 1000 >table2 2>log2 &&
+	! grep -q generating log2 &&
+	test -z "$(git -C data/1000 status --porcelain)"
+'
+
+test_done

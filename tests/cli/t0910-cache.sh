@@ -1,0 +1,94 @@
+#!/bin/sh
+# The persistent index cache seen from outside: warm commands see every
+# change made by any tool, a broken cache is rebuilt, --no-cache and
+# CRM_NO_CACHE=1 leave it alone.
+. "$(dirname "$0")/lib.sh"
+
+test_expect_success 'set up' '
+	cp -R "$TEST_DATA/small" small &&
+	git -C small init -q && git -C small add -A && git -C small commit -q -m small &&
+	crm -C small show client/acme-corp >cold &&
+	test -s small/.git/crm-index-cache
+'
+
+test_expect_success 'a warm command reads the same records as a cold one' '
+	crm -C small show client/acme-corp >warm &&
+	test_cmp cold warm &&
+	crm -C small ls opportunity --json >warm.json &&
+	crm --no-cache -C small ls opportunity --json >cold.json &&
+	test_cmp cold.json warm.json
+'
+
+test_expect_success 'an edit by another tool is seen at once' '
+	f=$(find small/clients -name acme-corp.yaml) &&
+	sed -i "s/^name: .*/name: Acme Renamed/" "$f" &&
+	crm -C small show client/acme-corp >out &&
+	grep -q "Acme Renamed" out
+'
+
+test_expect_success 'a same-size rewrite with the old mtime is seen (ctime, content id)' '
+	f=$(find small/clients -name acme-corp.yaml) &&
+	crm -C small show client/acme-corp >/dev/null &&
+	touch -r "$f" stamp &&
+	sed -i "s/Acme Renamed/Acme Rexxxxx/" "$f" &&
+	touch -r stamp "$f" &&
+	crm -C small show client/acme-corp >out &&
+	grep -q "Acme Rexxxxx" out
+'
+
+test_expect_success 'git checkout of another version is seen' '
+	git -C small commit -q -am renamed &&
+	crm -C small show client/acme-corp >/dev/null &&
+	git -C small checkout -q HEAD~1 -- . &&
+	crm -C small show client/acme-corp >out &&
+	! grep -q "Acme Re" out &&
+	test_cmp cold out
+'
+
+test_expect_success 'a deleted record is gone and a new one appears' '
+	f=$(find small/clients -name acme-corp.yaml) &&
+	cp "$f" small/clients/acme-corp-two.yaml &&
+	crm -C small show client/acme-corp-two >/dev/null &&
+	rm small/clients/acme-corp-two.yaml &&
+	test_expect_code 1 crm -C small show client/acme-corp-two 2>err
+'
+
+test_expect_success 'a corrupt cache is ignored and rebuilt' '
+	printf "garbage" | dd of=small/.git/crm-index-cache bs=1 seek=40 conv=notrunc 2>/dev/null &&
+	crm -C small show client/acme-corp >out &&
+	test_cmp cold out &&
+	crm -C small show client/acme-corp >out &&
+	test_cmp cold out
+'
+
+test_expect_success 'a cache from another version is ignored' '
+	printf "\377" | dd of=small/.git/crm-index-cache bs=1 seek=8 conv=notrunc 2>/dev/null &&
+	crm -C small show client/acme-corp >out &&
+	test_cmp cold out
+'
+
+test_expect_success 'a file with errors is reported on every run, not cached away' '
+	printf "name: [unclosed\n" >small/clients/broken.yaml &&
+	test_expect_code 1 crm -C small check >one 2>&1 &&
+	test_expect_code 1 crm -C small check >two 2>&1 &&
+	grep -q "broken.yaml" two &&
+	test_cmp one two &&
+	rm small/clients/broken.yaml
+'
+
+test_expect_success '--no-cache and CRM_NO_CACHE=1 neither read nor write it' '
+	rm -f small/.git/crm-index-cache &&
+	crm --no-cache -C small ls client >/dev/null &&
+	test ! -e small/.git/crm-index-cache &&
+	CRM_NO_CACHE=1 crm -C small ls client >/dev/null &&
+	test ! -e small/.git/crm-index-cache &&
+	crm -C small ls client >/dev/null &&
+	test -e small/.git/crm-index-cache &&
+	crm help | grep -q -- "--no-cache"
+'
+
+test_expect_success 'no temporary cache file is left behind' '
+	test -z "$(find small/.git -maxdepth 1 -name "crm-index-cache.*")"
+'
+
+test_done
