@@ -28,7 +28,7 @@ struct crm_record {
 	const char *id;
 	const char *path;             /* relative to the data repository */
 	struct crm_node *root;        /* NULL when the file could not be parsed */
-	struct crm_backref *referenced_by;
+	struct crm_backref *referenced_by;  /* read through crm_index_backrefs */
 	struct crm_value *values;     /* computed values, per schema field */
 	unsigned char *state;         /* 0 not computed, 1 computing, 2 done */
 	int64_t added;                /* time of the commit that added the file, or -1 */
@@ -60,6 +60,11 @@ crm_date crm_index_today(const struct crm_index *idx);
  * come out the same whenever it is run again.  Call before any value is
  * computed. */
 void crm_index_set_today(struct crm_index *idx, crm_date today);
+
+/* The places that refer to `rec`, newest file first.  The first call
+ * resolves every reference of the repository (the list is empty when
+ * memory ran out, with the error set). */
+struct crm_backref *crm_index_backrefs(struct crm_index *idx, const struct crm_record *rec);
 
 /* Records of one type in path order; *n_out receives the count. */
 struct crm_record **crm_index_records(const struct crm_index *idx, const char *type,

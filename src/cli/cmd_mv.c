@@ -27,7 +27,7 @@ static int rewrite_file(struct cli_ctx *ctx, struct crm_txn *txn, struct crm_rec
 	size_t n = 0, i;
 	int err;
 
-	for (b = target->referenced_by; b && n < 512; b = b->next) {
+	for (b = crm_index_backrefs(ctx->idx, target); b && n < 512; b = b->next) {
 		if (b->from == from)
 			at[n++] = b->at;
 	}
@@ -102,8 +102,8 @@ int cmd_mv(struct cli_ctx *ctx, int argc, char **argv)
 	}
 	err = crm_txn_begin(&txn, &ctx->repo);
 	/* the record's own file first: it may refer to itself */
-	for (b = rec->referenced_by; b && !err; b = b->next) {
-		for (c = rec->referenced_by; c != b && c->from != b->from; c = c->next)
+	for (b = crm_index_backrefs(ctx->idx, rec); b && !err; b = b->next) {
+		for (c = crm_index_backrefs(ctx->idx, rec); c != b && c->from != b->from; c = c->next)
 			;
 		if (c == b && b->from != rec)
 			err = rewrite_file(ctx, &txn, rec, b->from, argv[1]);

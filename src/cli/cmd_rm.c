@@ -27,9 +27,9 @@ int cmd_rm(struct cli_ctx *ctx, int argc, char **argv)
 	rec = cli_find_record(ctx, argv[0], &bad_type);
 	if (!rec)
 		return bad_type ? EXIT_USAGE : EXIT_PROBLEMS;
-	if (rec->referenced_by) {
+	if (crm_index_backrefs(ctx->idx, rec)) {
 		fprintf(stderr, "%s/%s is referred to by:\n", rec->schema->type, rec->id);
-		for (b = rec->referenced_by; b; b = b->next)
+		for (b = crm_index_backrefs(ctx->idx, rec); b; b = b->next)
 			fprintf(stderr, "  %s:%d:%d: %s/%s (%s)\n", b->from->path, b->at->line,
 				b->at->col, b->from->schema->type, b->from->id, b->field);
 		if (!force) {

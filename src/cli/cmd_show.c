@@ -95,9 +95,9 @@ static void print_record(struct cli_ctx *ctx, struct crm_record *rec)
 			print_entries(rec->root->pairs[i].key->text, v);
 	}
 	print_fields(ctx, rec, true);
-	if (rec->referenced_by)
+	if (crm_index_backrefs(ctx->idx, rec))
 		fputs("\nreferenced by:\n", stdout);
-	for (b = rec->referenced_by; b; b = b->next)
+	for (b = crm_index_backrefs(ctx->idx, rec); b; b = b->next)
 		printf("  %s/%s (%s)\n", b->from->schema->type, b->from->id, b->field);
 }
 

@@ -484,13 +484,19 @@ static int open_cache(struct crm_index *idx)
 static void update_cache(struct crm_index *idx)
 {
 	struct crm_cache_item *items;
-	size_t i, misses = 0;
+	size_t i, misses = 0, count, changed;
 
 	if (!idx->cache_file)
 		return;
 	for (i = 0; i < (size_t)idx->nworkers; i++)
 		misses += idx->workers[i].cache_misses;
-	if (idx->cache && !misses && crm_cache_count(idx->cache) == idx->files.len)
+	/* A few changed, added or removed files are parsed each time rather
+	 * than rewriting the whole cache after every one-record commit: the
+	 * cache is rewritten once they pass 1/64 of the files. */
+	count = crm_cache_count(idx->cache);
+	changed = misses + (count > idx->files.len ? count - idx->files.len
+						   : idx->files.len - count);
+	if (idx->cache && changed * 64 <= idx->files.len && (changed == 0 || idx->files.len >= 4096))
 		return;
 	items = calloc(idx->files.len + 1, sizeof(*items));
 	if (!items)
@@ -532,8 +538,6 @@ int crm_index_load(struct crm_index **out, struct crm_repo *repo,
 		update_cache(idx);
 	if (!err)
 		err = map_ids(idx);
-	if (!err)
-		err = link_references(idx);
 	if (err) {
 		crm_index_free(idx);
 		return err == CRM_ENOMEM ? crm_error_set(err, "out of memory") : err;
@@ -582,6 +586,18 @@ struct crm_arena *crm_index_arena(struct crm_index *idx)
 crm_date crm_index_today(const struct crm_index *idx)
 {
 	return idx->today;
+}
+
+struct crm_backref *crm_index_backrefs(struct crm_index *idx, const struct crm_record *rec)
+{
+	/* Linked on first use: commands that change one record never pay for
+	 * resolving every reference of the repository. */
+	if (!idx->linked) {
+		idx->linked = true;
+		if (link_references(idx))
+			crm_error_set(CRM_ENOMEM, "out of memory");
+	}
+	return rec->referenced_by;
 }
 
 void crm_index_set_today(struct crm_index *idx, crm_date today)

@@ -163,8 +163,8 @@ int crm_render_record_json(struct crm_buf *out, struct crm_index *idx,
 	crm_buf_addch(out, '}');
 	if (with_backrefs) {
 		crm_buf_adds(out, ", \"referenced_by\": [");
-		for (b = rec->referenced_by; b; b = b->next) {
-			crm_buf_adds(out, b == rec->referenced_by ? "{\"type\": " : ", {\"type\": ");
+		for (b = crm_index_backrefs(idx, rec); b; b = b->next) {
+			crm_buf_adds(out, b == crm_index_backrefs(idx, rec) ? "{\"type\": " : ", {\"type\": ");
 			crm_buf_add_json_string(out, b->from->schema->type);
 			crm_buf_adds(out, ", \"id\": ");
 			crm_buf_add_json_string(out, b->from->id);

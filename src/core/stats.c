@@ -80,7 +80,7 @@ static void deal_dates(struct crm_deal *d, struct crm_index *idx)
 		if (day > d->last_touch)
 			d->last_touch = day;
 	}
-	for (b = d->rec->referenced_by; b; b = b->next) {
+	for (b = crm_index_backrefs(idx, d->rec); b; b = b->next) {
 		if (strcmp(b->from->schema->type, "activity") ||
 		    !stats_date(&day, idx, b->from, "date"))
 			continue;

@@ -87,6 +87,23 @@ test_expect_success '--no-cache and CRM_NO_CACHE=1 neither read nor write it' '
 	crm help | grep -q -- "--no-cache"
 '
 
+# In a large repository a one-record change does not rewrite the cache: the
+# changed file is parsed on each run until changes pass 1/64 of the files.
+test_expect_success 'a large repository keeps its cache across a one-record commit' '
+	"$CRM_TEST_BUILD/bench-gen" 5000 big >/dev/null &&
+	git -C big init -q && git -C big add -A && git -C big commit -q -m gen &&
+	crm -C big ls client >/dev/null && test -e big/.git/crm-index-cache &&
+	before=$(stat -c %Y.%i big/.git/crm-index-cache) &&
+	id=$(crm -C big ls opportunity --format csv --fields id | sed -n 2p) &&
+	crm -C big set "opportunity/$id" confidence=2 >/dev/null &&
+	crm -C big show "opportunity/$id" >out && grep -q "^confidence *2" out &&
+	sed -i "s/^confidence: 2$/confidence: 4/" $(find big/opportunities -name "$id.yaml") &&
+	crm -C big show "opportunity/$id" >out && grep -q "^confidence *4" out &&
+	test "$(stat -c %Y.%i big/.git/crm-index-cache)" = "$before" &&
+	CRM_NO_CACHE=1 crm -C big check >cold 2>&1 && crm -C big check >warm 2>&1 &&
+	test_cmp cold warm
+'
+
 test_expect_success 'no temporary cache file is left behind' '
 	test -z "$(find small/.git -maxdepth 1 -name "crm-index-cache.*")"
 '
