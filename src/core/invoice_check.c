@@ -254,8 +254,17 @@ static int on_first_version(const char *path, const char *data, size_t len, void
 {
 	struct first_check *fc = payload;
 	struct crm_record *rec = crm_map_get(&fc->by_git_path, path);
-	if (rec)
+	struct crm_buf now = CRM_BUF_INIT, full = CRM_BUF_INIT;
+
+	if (!rec)
+		return 0;
+	/* most issued invoices are byte for byte as issued: no parse needed */
+	crm_buf_addf(&full, "%s/%s", fc->idx->repo->root, rec->path);
+	if (crm_buf_read_file(&now, full.ptr, CRM_YAML_MAX_BYTES + 1) || now.len != len ||
+	    memcmp(now.ptr, data, len))
 		compare_with_issued(fc, rec, data, len);
+	crm_buf_release(&now);
+	crm_buf_release(&full);
 	return 0;
 }
 
