@@ -151,4 +151,17 @@ test_expect_success 'renumber refuses an invoice that went out' '
 	grep -q "went out as INV-0000006 (status sent): renumber the other" err
 '
 
+# README's invoice workflow, run as written (the editor line left out).
+test_expect_success 'the README invoice workflow runs as written' '
+	cp -R "$TEST_TOP/examples/agency" readme &&
+	git -C readme init -q && git -C readme add -A && git -C readme commit -q -m agency &&
+	sed -n "/^The workflow, end to end/,/^\`\`\`$/p" "$TEST_TOP/README.md" |
+		grep "^crm invoice" | sed "s/ *#.*//" >steps &&
+	test "$(wc -l <steps)" -ge 9 &&
+	(cd readme && while read -r line; do eval "$line" >/dev/null || exit 1; done <../steps) &&
+	crm -C readme check >out 2>&1 && grep -q "^0 errors, 0 warnings" out &&
+	grep -q "^status: paid$" readme/invoices/2025/inv-0000004.yaml &&
+	grep -q "^type: credit-note$" readme/invoices/2025/inv-0000005.yaml
+'
+
 test_done
