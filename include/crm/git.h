@@ -220,6 +220,21 @@ int crm_git_register_merge(struct crm_git *g, int (*merge)(struct crm_buf *out, 
 int crm_git_status_dirty(struct crm_git *g, const char *prefix,
 			 int (*cb)(const char *path, void *payload), void *payload);
 
+struct crm_file_stamp;
+/* Whether the records of a data repository have uncommitted changes, the
+ * way `git status` would judge it but without a second walk of the work
+ * tree: `paths` (work-tree relative) are every record file the caller
+ * found below `folders` (each "prefix/clients/"), with the stat data it
+ * read.  *dirty_out is true when the index differs from HEAD below
+ * `prefix` or has conflicts, a found file is not in the index or differs
+ * from it (stat data first, the content when those differ or are racy),
+ * the index tracks a record file that was not found (deleted), or another
+ * tracked file below `prefix` (crm.ini, a schema) changed.  Untracked
+ * files outside the record folders do not count. */
+int crm_git_worktree_dirty(struct crm_git *g, const char *prefix, const char *const *folders,
+			   size_t nfolders, const char *const *paths,
+			   const struct crm_file_stamp *stamps, size_t n, bool *dirty_out);
+
 /* crm_git_status_dirty that also counts the files into *count_out; cb may
  * be NULL to count only. */
 int crm_git_dirty(struct crm_git *g, const char *prefix,

@@ -55,6 +55,10 @@ struct crm_repo *crm_index_repo(const struct crm_index *idx);
 struct crm_diags *crm_index_diags(struct crm_index *idx);
 struct crm_arena *crm_index_arena(struct crm_index *idx);
 crm_date crm_index_today(const struct crm_index *idx);
+/* Whether the loaded records, crm.ini or the schemas have changes not
+ * committed yet (see crm_git_worktree_dirty), judged from the stat data
+ * the load already read.  false for an index read from a commit. */
+int crm_index_uncommitted(struct crm_index *idx, bool *out);
 /* Sets the day that today() and every "days ago" figure count from: a
  * report computed as of a past commit counts from that day, so its figures
  * come out the same whenever it is run again.  Call before any value is

@@ -45,8 +45,7 @@ int cli_report_load(struct cli_ctx *ctx, const char *at, struct crm_report *r)
 {
 	struct crm_index_options opts = CRM_INDEX_OPTIONS_INIT;
 	struct crm_git *git = NULL;
-	char id[41] = "", *root = NULL, *prefix = NULL;
-	size_t dirty = 0;
+	char id[41] = "", *root = NULL;
 	int err;
 
 	err = crm_git_open(&git, ctx->repo.root);
@@ -70,22 +69,21 @@ int cli_report_load(struct cli_ctx *ctx, const char *at, struct crm_report *r)
 		err = crm_repo_open_at(&ctx->repo, root, git, id);
 		ctx->has_repo = true;
 		opts.at_commit = id;
-	} else if (!crm_git_head(git, id, NULL)) {
-		prefix = crm_git_prefix(git, ctx->repo.root);
-		if (prefix)
-			crm_git_dirty(git, prefix, NULL, NULL, &dirty);
-		r->dirty = dirty > 0;
+	} else {
+		crm_git_head(git, id, NULL);
 	}
 	if (id[0])
 		commit_fields(r, git, id);
 	if (!err)
 		err = crm_index_load(&ctx->idx, &ctx->repo, &opts);
+	/* from the stat data the load read: no second walk of the work tree */
+	if (!err && !at && id[0])
+		err = crm_index_uncommitted(ctx->idx, &r->dirty);
 	if (!err && at)
 		count_from_at_day(ctx->idx, at, r);
 done:
 	crm_git_free(git);
 	free(root);
-	free(prefix);
 	return err;
 }
 

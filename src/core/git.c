@@ -15,6 +15,7 @@
 
 #include "crm/arena.h"
 #include "crm/buf.h"
+#include "crm/cache.h"
 #include "crm/date.h"
 #include "crm/error.h"
 #include "crm/git.h"
@@ -1762,6 +1763,113 @@ int crm_git_status_dirty(struct crm_git *g, const char *prefix,
 	}
 	git_status_list_free(list);
 	return err;
+}
+
+/* ---- uncommitted record edits, from the stat data a walk already has ---- */
+
+/* Does the work tree file agree with its index entry?  Stat data first, as
+ * git does; the content when the stat data differs or is racy (written in
+ * the same second as the index). */
+static bool entry_matches(git_repository *repo, const git_index_entry *e, const char *path,
+			  const struct crm_file_stamp *st, int64_t index_mtime_s)
+{
+	struct crm_buf full = CRM_BUF_INIT;
+	git_oid oid;
+	bool same;
+
+	if ((uint64_t)e->file_size == (st->size & 0xffffffffu) &&
+	    (int64_t)e->mtime.seconds * 1000000000 + e->mtime.nanoseconds == st->mtime_ns &&
+	    (uint64_t)e->ino == (st->ino & 0xffffffffu) && (int64_t)e->mtime.seconds < index_mtime_s)
+		return true;
+	crm_buf_addf(&full, "%s%s", git_repository_workdir(repo), path);
+	same = !git_odb_hashfile(&oid, full.ptr, GIT_OBJECT_BLOB) && git_oid_equal(&oid, &e->id);
+	crm_buf_release(&full);
+	return same;
+}
+
+static bool under_any(const char *path, const char *const *folders, size_t n)
+{
+	size_t i;
+	for (i = 0; i < n; i++)
+		if (!strncmp(path, folders[i], strlen(folders[i])))
+			return true;
+	return false;
+}
+
+/* Tracked files below `prefix` outside the record folders (crm.ini,
+ * schemas): few, so each asks git for its status. */
+static bool other_file_changed(git_repository *repo, const char *path)
+{
+	unsigned int flags = 0;
+	return git_status_file(&flags, repo, path) < 0 ||
+	       (flags & (GIT_STATUS_WT_MODIFIED | GIT_STATUS_WT_DELETED | GIT_STATUS_WT_TYPECHANGE |
+			 GIT_STATUS_WT_RENAMED));
+}
+
+static bool index_differs_from_head(git_repository *repo, git_index *index, const char *prefix)
+{
+	git_commit *head = NULL;
+	git_tree *tree = NULL;
+	git_diff *diff = NULL;
+	git_diff_options o;
+	char *spec[1] = { (char *)prefix };
+	bool differs = true;
+
+	git_diff_options_init(&o, GIT_DIFF_OPTIONS_VERSION);
+	if (prefix && *prefix) {
+		o.pathspec.strings = spec;
+		o.pathspec.count = 1;
+		o.flags |= GIT_DIFF_DISABLE_PATHSPEC_MATCH;
+	}
+	if (!head_commit(&head, repo) && head && !git_commit_tree(&tree, head) &&
+	    !git_diff_tree_to_index(&diff, repo, tree, index, &o))
+		differs = git_diff_num_deltas(diff) > 0;
+	git_diff_free(diff);
+	git_tree_free(tree);
+	git_commit_free(head);
+	return differs;
+}
+
+int crm_git_worktree_dirty(struct crm_git *g, const char *prefix, const char *const *folders,
+			   size_t nfolders, const char *const *paths,
+			   const struct crm_file_stamp *stamps, size_t n, bool *dirty_out)
+{
+	git_index *index = NULL;
+	struct crm_buf index_path = CRM_BUF_INIT;
+	struct stat ist;
+	size_t i, count, tracked = 0, plen = prefix ? strlen(prefix) : 0;
+	int64_t index_mtime_s = 0;
+	bool dirty = false;
+
+	*dirty_out = true;
+	if (git_repository_index(&index, g->repo) < 0 || git_index_read(index, 0) < 0) {
+		git_index_free(index);
+		return git_fail(CRM_EIO, "cannot read git's index");
+	}
+	crm_buf_addf(&index_path, "%sindex", git_repository_path(g->repo));
+	if (!stat(index_path.ptr, &ist))
+		index_mtime_s = (int64_t)ist.st_mtim.tv_sec;
+	crm_buf_release(&index_path);
+	dirty = git_index_has_conflicts(index) || index_differs_from_head(g->repo, index, prefix);
+	for (i = 0; i < n && !dirty; i++) {
+		const git_index_entry *e = git_index_get_bypath(index, paths[i], 0);
+		dirty = !e || !entry_matches(g->repo, e, paths[i], &stamps[i], index_mtime_s);
+	}
+	count = git_index_entrycount(index);
+	for (i = 0; i < count && !dirty; i++) {
+		const git_index_entry *e = git_index_get_byindex(index, i);
+		size_t len = strlen(e->path);
+		if (strncmp(e->path, prefix ? prefix : "", plen))
+			continue;
+		if (!under_any(e->path, folders, nfolders))
+			dirty = other_file_changed(g->repo, e->path);
+		else if (len > 5 && !strcmp(e->path + len - 5, ".yaml"))
+			tracked++;
+	}
+	/* a tracked record the walk did not find was deleted */
+	*dirty_out = dirty || tracked != n;
+	git_index_free(index);
+	return 0;
 }
 
 struct dirty_count {

@@ -600,6 +600,49 @@ struct crm_backref *crm_index_backrefs(struct crm_index *idx, const struct crm_r
 	return rec->referenced_by;
 }
 
+int crm_index_uncommitted(struct crm_index *idx, bool *out)
+{
+	struct crm_arena scratch = CRM_ARENA_INIT;
+	struct crm_git *git = NULL;
+	const char **folders = NULL, **paths = NULL;
+	struct crm_file_stamp *stamps = NULL;
+	char *prefix = NULL;
+	size_t i;
+	int err;
+
+	*out = false;
+	if (idx->opts.at_commit)
+		return 0;   /* read from a commit: nothing uncommitted in it */
+	err = crm_git_open(&git, idx->repo->root);
+	if (err)
+		return err;
+	prefix = crm_git_prefix(git, idx->repo->root);
+	folders = calloc(idx->repo->schemas.len + 1, sizeof(*folders));
+	paths = calloc(idx->files.len + 1, sizeof(*paths));
+	stamps = calloc(idx->files.len + 1, sizeof(*stamps));
+	if (!prefix || !folders || !paths || !stamps) {
+		err = crm_error_set(CRM_ENOMEM, "out of memory");
+		goto done;
+	}
+	for (i = 0; i < idx->repo->schemas.len; i++)
+		folders[i] = crm_arena_printf(&scratch, "%s%s/", prefix,
+					      idx->repo->schemas.ptr[i].folder);
+	for (i = 0; i < idx->files.len; i++) {
+		paths[i] = crm_arena_printf(&scratch, "%s%s", prefix, idx->files.ptr[i].path);
+		stamps[i] = idx->files.ptr[i].stamp;
+	}
+	err = crm_git_worktree_dirty(git, prefix, folders, idx->repo->schemas.len, paths, stamps,
+				     idx->files.len, out);
+done:
+	free(folders);
+	free(paths);
+	free(stamps);
+	free(prefix);
+	crm_arena_release(&scratch);
+	crm_git_free(git);
+	return err;
+}
+
 void crm_index_set_today(struct crm_index *idx, crm_date today)
 {
 	idx->today = today;

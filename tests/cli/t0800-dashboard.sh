@@ -208,4 +208,20 @@ test_expect_success 'the example: figures equal those python3 computes from the 
 	EOF
 '
 
+# "dirty" is judged from the stat data the load read, against git's index
+# and HEAD, without a second walk: each kind of change, and what is not one.
+test_expect_success 'dirty: edits, staged edits, new and deleted records, crm.ini; not a touch' '
+	dirty() { crm -C small dashboard --json | grep -q "\"dirty\": $1"; } &&
+	dirty false &&
+	touch small/opportunities/a.yaml && dirty false &&
+	echo "notes: more" >>small/opportunities/a.yaml && dirty true &&
+	git -C small add opportunities/a.yaml && dirty true &&
+	git -C small commit -q -m notes && dirty false &&
+	cp small/clients/c1.yaml small/clients/c9.yaml && dirty true &&
+	rm small/clients/c9.yaml && dirty false &&
+	echo "; a comment" >>small/crm.ini && dirty true &&
+	git -C small checkout -q crm.ini && dirty false &&
+	echo "x" >small/notes.txt && dirty false && rm small/notes.txt
+'
+
 test_done
