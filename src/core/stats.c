@@ -6,6 +6,7 @@
 
 #include "crm/config.h"
 #include "crm/error.h"
+#include "crm/map.h"
 #include "crm/invoice.h"
 #include "crm/money.h"
 #include "crm/stats.h"
@@ -62,10 +63,44 @@ static bool history_date(crm_date *out, const struct crm_node *item)
 	return t && !crm_date_parse(out, t, strlen(t));
 }
 
-static void deal_dates(struct crm_deal *d, struct crm_index *idx)
+/* The latest activity about each opportunity, in one pass over the
+ * activities: cheaper than resolving every reference of the repository. */
+struct touches {
+	struct crm_map by_id;         /* opportunity id -> crm_date * */
+	struct crm_arena arena;
+};
+
+static int collect_touches(struct touches *t, struct crm_index *idx)
+{
+	size_t n, i;
+	struct crm_record **acts = crm_index_records(idx, "activity", &n);
+
+	for (i = 0; i < n; i++) {
+		const char *about = acts[i]->root ? crm_node_text(acts[i]->root, "about") : NULL;
+		struct crm_record *deal = about ? crm_index_resolve(idx, about, "any") : NULL;
+		crm_date day, *seen;
+
+		if (!deal || strcmp(deal->schema->type, "opportunity") ||
+		    !stats_date(&day, idx, acts[i], "date"))
+			continue;
+		seen = crm_map_get(&t->by_id, deal->id);
+		if (seen) {
+			if (day > *seen)
+				*seen = day;
+			continue;
+		}
+		seen = crm_arena_alloc(&t->arena, sizeof(*seen));
+		if (!seen || crm_map_put(&t->by_id, deal->id, seen, NULL))
+			return CRM_ENOMEM;
+		*seen = day;
+	}
+	return 0;
+}
+
+static void deal_dates(struct crm_deal *d, struct crm_index *idx, const struct touches *t)
 {
 	const struct crm_node *h = d->rec->root ? crm_node_get(d->rec->root, "history") : NULL;
-	struct crm_backref *b;
+	const crm_date *touched = crm_map_get(&t->by_id, d->rec->id);
 	crm_date day, last = -1;
 	bool has_last = false;
 	size_t i;
@@ -80,13 +115,8 @@ static void deal_dates(struct crm_deal *d, struct crm_index *idx)
 		if (day > d->last_touch)
 			d->last_touch = day;
 	}
-	for (b = crm_index_backrefs(idx, d->rec); b; b = b->next) {
-		if (strcmp(b->from->schema->type, "activity") ||
-		    !stats_date(&day, idx, b->from, "date"))
-			continue;
-		if (day > d->last_touch)
-			d->last_touch = day;
-	}
+	if (touched && *touched > d->last_touch)
+		d->last_touch = *touched;
 	if (d->outcome == CRM_OUTCOME_OPEN)
 		return;
 	d->has_closed = stats_date(&d->closed, idx, d->rec, "closed");
@@ -101,20 +131,25 @@ int crm_deals_collect(struct crm_deals *out, struct crm_index *idx,
 {
 	const struct crm_filter *filter = opts->filter;
 	const struct crm_config *cfg = &crm_index_repo(idx)->config;
+	struct touches touches = { CRM_MAP_INIT, CRM_ARENA_INIT };
 	struct crm_record **recs;
 	size_t n, i, k;
+	int err;
 
 	memset(out, 0, sizeof(*out));
+	err = collect_touches(&touches, idx);
 	out->currency = cfg->currency;
 	recs = crm_index_records(idx, "opportunity", &n);
-	for (i = 0; i < n; i++) {
+	for (i = 0; i < n && !err; i++) {
 		struct crm_deal *d;
 		bool unconverted = false;
 
 		if (filter && !crm_filter_match(filter, idx, recs[i]))
 			continue;
-		if (crm_array_grow((void **)&out->ptr, &out->cap, sizeof(*out->ptr), out->len + 1))
-			return CRM_ENOMEM;
+		if (crm_array_grow((void **)&out->ptr, &out->cap, sizeof(*out->ptr), out->len + 1)) {
+			err = CRM_ENOMEM;
+			break;
+		}
 		d = &out->ptr[out->len++];
 		memset(d, 0, sizeof(*d));
 		d->rec = recs[i];
@@ -135,13 +170,15 @@ int crm_deals_collect(struct crm_deals *out, struct crm_index *idx,
 		d->client = stats_text(idx, recs[i], "client");
 		d->lost_reason = stats_text(idx, recs[i], "lost_reason");
 		d->tags = recs[i]->root ? crm_node_get(recs[i]->root, "tags") : NULL;
-		deal_dates(d, idx);
+		deal_dates(d, idx, &touches);
 		if (period_by_created && !stats_in_period(opts, d->created)) {
 			out->len--;
 			out->unconverted -= unconverted;
 		}
 	}
-	return 0;
+	crm_map_release(&touches.by_id);
+	crm_arena_release(&touches.arena);
+	return err;
 }
 
 void crm_deals_release(struct crm_deals *d)
