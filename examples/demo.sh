@@ -22,3 +22,9 @@ run ls client
 run show opportunity/qingyun-facebook-ads-2501
 run show project/kowalski-seo-2503-delivery
 run ls client name~łódź --format csv
+export CRM_TODAY=2025-11-15   # the example's figures as of its last month
+run dashboard
+run forecast --months 4
+run report receivables
+run invoice show inv-0000002
+run invoice render inv-0000002
