@@ -22,7 +22,8 @@ enum crm_invoice_label {
 	CRM_L_UNIT, CRM_L_UNIT_PRICE, CRM_L_VAT_RATE, CRM_L_NET, CRM_L_LINE_TOTAL,
 	CRM_L_ALLOWANCE, CRM_L_CHARGE, CRM_L_TAX_EXCLUSIVE, CRM_L_VAT, CRM_L_TAXABLE,
 	CRM_L_TAX_TOTAL, CRM_L_TOTAL, CRM_L_PAID, CRM_L_AMOUNT_DUE, CRM_L_TERMS,
-	CRM_L_NOTES, CRM_L_PAGE, CRM_L_CURRENCY,
+	CRM_L_NOTES, CRM_L_PAGE, CRM_L_CURRENCY, CRM_L_DELIVER_TO, CRM_L_VAT_IN,
+	CRM_L_EXCHANGE_RATE,
 	CRM_L_COUNT
 };
 
@@ -65,6 +66,13 @@ struct crm_invoice_doc {
 	char currency[4];
 	int exponent;              /* the currency's minor digits */
 	struct crm_party seller, buyer;
+	struct crm_party consignee;   /* deliver-to party (BG-13); name NULL when none */
+	/* An invoice in another currency than the repository's also states its
+	 * VAT in that one (EN 16931 BT-6, BT-111): the code, "" when the same,
+	 * the rate used (the invoice's `rate`, else crm.ini's) and the amount. */
+	char tax_currency[4];
+	crm_dec exchange_rate;
+	crm_dec tax_total_in_tax_currency;
 	struct crm_buf logo;       /* the PNG's bytes; empty when no logo */
 	struct crm_invoice_doc_line *lines;
 	size_t nlines;
@@ -89,6 +97,11 @@ void crm_invoice_doc_release(struct crm_invoice_doc *doc);
 /* Appends an amount with the currency's minor digits ("7200.00"). */
 void crm_invoice_doc_amount(char *buf, size_t size, const struct crm_invoice_doc *doc,
 			    crm_dec v);
+/* The row that states the VAT in the repository's currency: its label
+ * ("VAT in EUR (Exchange rate 0.92)") into `label`, its amount with the
+ * code into `amount`.  false (nothing written) when there is none. */
+bool crm_invoice_doc_tax_currency_row(struct crm_buf *label, char *amount, size_t size,
+				      const struct crm_invoice_doc *doc);
 /* The document's title in its language: Invoice, Credit note, with the
  * draft mark when it has no number. */
 const char *crm_invoice_doc_title(const struct crm_invoice_doc *doc);

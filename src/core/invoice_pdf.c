@@ -225,7 +225,11 @@ static void head(struct pdf *p)
 	hl = party_block(p, MARGIN, CONTENT_W / 2 - 10, &d->seller, CRM_L_SELLER);
 	hr = party_block(p, MARGIN + CONTENT_W / 2 + 10, CONTENT_W / 2 - 10, &d->buyer,
 			 CRM_L_BUYER);
-	p->y += (hl > hr ? hl : hr) + 24;
+	p->y += (hl > hr ? hl : hr) + 16;
+	if (d->consignee.name)
+		p->y += party_block(p, MARGIN + CONTENT_W / 2 + 10, CONTENT_W / 2 - 10,
+				    &d->consignee, CRM_L_DELIVER_TO) + 16;
+	p->y += 8;
 }
 
 static void line_row(struct pdf *p, size_t i)
@@ -305,6 +309,13 @@ static size_t total_rows(struct total_row *rows, const struct pdf *p)
 		ROW(lbl.ptr, t->rows[i].tax, false, false);
 	}
 	ROW(L(p, CRM_L_TAX_TOTAL), t->tax_total, true, false);
+	crm_buf_reset(&lbl);
+	crm_buf_init(&rows[n].label);
+	if (crm_invoice_doc_tax_currency_row(&rows[n].label, rows[n].amount,
+					      sizeof(rows[n].amount), d))
+		rows[n++].bold = false;
+	else
+		crm_buf_release(&rows[n].label);
 	ROW(L(p, CRM_L_TOTAL), t->tax_inclusive_total, true, true);
 	if (!crm_dec_is_zero(t->paid_total))
 		ROW(L(p, CRM_L_PAID), t->paid_total, true, false);

@@ -37,6 +37,8 @@ static const struct labels label_tables[] = {
 		[CRM_L_TOTAL] = "Total", [CRM_L_PAID] = "Paid",
 		[CRM_L_AMOUNT_DUE] = "Amount due", [CRM_L_TERMS] = "Terms",
 		[CRM_L_NOTES] = "Notes", [CRM_L_PAGE] = "Page", [CRM_L_CURRENCY] = "Currency",
+		[CRM_L_DELIVER_TO] = "Deliver to", [CRM_L_VAT_IN] = "VAT in",
+		[CRM_L_EXCHANGE_RATE] = "Exchange rate",
 	} },
 	{ "pl", {
 		[CRM_L_INVOICE] = "Faktura", [CRM_L_CREDIT_NOTE] = "Faktura korygująca",
@@ -54,6 +56,8 @@ static const struct labels label_tables[] = {
 		[CRM_L_TOTAL] = "Razem brutto", [CRM_L_PAID] = "Zapłacono",
 		[CRM_L_AMOUNT_DUE] = "Do zapłaty", [CRM_L_TERMS] = "Warunki płatności",
 		[CRM_L_NOTES] = "Uwagi", [CRM_L_PAGE] = "Strona", [CRM_L_CURRENCY] = "Waluta",
+		[CRM_L_DELIVER_TO] = "Miejsce dostawy", [CRM_L_VAT_IN] = "VAT w",
+		[CRM_L_EXCHANGE_RATE] = "Kurs wymiany",
 	} },
 	{ "zh", {
 		[CRM_L_INVOICE] = "发票", [CRM_L_CREDIT_NOTE] = "贷项通知单",
@@ -71,6 +75,8 @@ static const struct labels label_tables[] = {
 		[CRM_L_TOTAL] = "价税合计", [CRM_L_PAID] = "已付",
 		[CRM_L_AMOUNT_DUE] = "应付金额", [CRM_L_TERMS] = "付款条件",
 		[CRM_L_NOTES] = "备注", [CRM_L_PAGE] = "页", [CRM_L_CURRENCY] = "币种",
+		[CRM_L_DELIVER_TO] = "收货方", [CRM_L_VAT_IN] = "增值税折合",
+		[CRM_L_EXCHANGE_RATE] = "汇率",
 	} },
 };
 
@@ -226,6 +232,24 @@ static int load_lines(struct crm_invoice_doc *d, struct crm_index *idx)
 	return err;
 }
 
+/* The deliver-to party, when the invoice names one (`consignee`). */
+static int load_consignee(struct crm_invoice_doc *d, struct crm_index *idx,
+			  struct crm_record *inv)
+{
+	const char *id = text(inv, "consignee");
+	struct crm_record *c = id ? crm_index_find(idx, "client", id) : NULL;
+
+	if (!id)
+		return 0;
+	if (!c)
+		return crm_error_set(CRM_EINVALID, "%s: unknown consignee '%s'", inv->path, id);
+	d->consignee.id = c->id;
+	d->consignee.name = text(c, "name") ? text(c, "name") : c->id;
+	d->consignee.address = text(c, "address");
+	d->consignee.country = text(c, "country");
+	return 0;
+}
+
 static int load_parties(struct crm_invoice_doc *d, struct crm_index *idx,
 			struct crm_record *inv)
 {
@@ -253,7 +277,36 @@ static int load_parties(struct crm_invoice_doc *d, struct crm_index *idx,
 	d->buyer.country = text(client, "country");
 	if (!d->buyer.country)
 		d->buyer.country = country_of_vat_id(d->country_buf[1], d->buyer.vat_id);
-	return 0;
+	return load_consignee(d, idx, inv);
+}
+
+/* VAT in the repository's currency when the invoice is in another: at the
+ * invoice's `rate` (1 unit of the invoice's currency in the repository's),
+ * else crm.ini's [rate], rounded once to the minor unit. */
+static int load_tax_currency(struct crm_invoice_doc *d, struct crm_index *idx,
+			     struct crm_record *inv)
+{
+	const struct crm_config *cfg = &crm_index_repo(idx)->config;
+	const char *given = text(inv, "rate");
+	const struct crm_rate *r;
+	int exponent;
+
+	if (!cfg->currency || !strcmp(cfg->currency, d->currency))
+		return 0;
+	if (given) {
+		if (crm_dec_parse(&d->exchange_rate, given, strlen(given)) ||
+		    d->exchange_rate.units <= 0)
+			return crm_error_set(CRM_EINVALID, "%s: rate '%s' must be a number above 0",
+					     inv->path, given);
+	} else if ((r = crm_config_rate(cfg, d->currency))) {
+		d->exchange_rate = r->value;
+	} else {
+		return 0;   /* no rate known: the VAT is stated in the invoice's currency only */
+	}
+	exponent = crm_currency_exponent(cfg->currency);
+	snprintf(d->tax_currency, sizeof(d->tax_currency), "%s", cfg->currency);
+	return crm_dec_mul_round(&d->tax_total_in_tax_currency, d->totals.tax_total,
+				 d->exchange_rate, exponent < 0 ? 2 : exponent);
 }
 
 int crm_invoice_doc_load(struct crm_invoice_doc *out, struct crm_index *idx,
@@ -305,6 +358,8 @@ int crm_invoice_doc_load(struct crm_invoice_doc *out, struct crm_index *idx,
 	if (!err)
 		err = load_parties(out, idx, inv);
 	if (!err)
+		err = load_tax_currency(out, idx, inv);
+	if (!err)
 		vat_texts(out, &repo->config);
 	if (!err && repo->config.org_logo && *repo->config.org_logo)
 		err = load_logo(out, repo, repo->config.org_logo);
@@ -312,6 +367,21 @@ done:
 	if (err)
 		crm_invoice_doc_release(out);
 	return err;
+}
+
+bool crm_invoice_doc_tax_currency_row(struct crm_buf *label, char *amount, size_t size,
+				      const struct crm_invoice_doc *d)
+{
+	char rate[48];
+
+	if (!d->tax_currency[0])
+		return false;
+	crm_dec_format_trim(rate, sizeof(rate), d->exchange_rate);
+	crm_buf_addf(label, "%s %s (%s %s)", L(d, CRM_L_VAT_IN), d->tax_currency,
+		     L(d, CRM_L_EXCHANGE_RATE), rate);
+	crm_money_format_dec(amount, size, d->tax_total_in_tax_currency, d->tax_currency);
+	snprintf(amount + strlen(amount), size - strlen(amount), " %s", d->tax_currency);
+	return true;
 }
 
 void crm_invoice_doc_release(struct crm_invoice_doc *d)
@@ -525,6 +595,15 @@ int crm_invoice_render_txt(struct crm_buf *out, const struct crm_invoice_doc *d)
 	crm_buf_addch(out, '\n');
 	add_parties(out, d);
 	crm_buf_addch(out, '\n');
+	if (d->consignee.name) {
+		struct crm_buf cv = CRM_BUF_INIT;
+		const char *lines[8];
+		size_t k, nc = party_lines(lines, &cv, d, &d->consignee, CRM_L_DELIVER_TO);
+		for (k = 0; k < nc; k++)
+			crm_buf_addf(out, "%s\n", lines[k]);
+		crm_buf_addch(out, '\n');
+		crm_buf_release(&cv);
+	}
 	err = add_line_table(out, d, &width);
 	if (err)
 		goto done;
@@ -544,6 +623,17 @@ int crm_invoice_render_txt(struct crm_buf *out, const struct crm_invoice_doc *d)
 		add_total(out, d, width, lbl.ptr, t->rows[i].tax, false);
 	}
 	add_total(out, d, width, L(d, CRM_L_TAX_TOTAL), t->tax_total, true);
+	crm_buf_reset(&lbl);
+	{
+		char a[80];
+		if (crm_invoice_doc_tax_currency_row(&lbl, a, sizeof(a), d)) {
+			size_t used = crm_utf8_width(lbl.ptr) + 2 + strlen(a);
+			/* aligned with the rows above, whose amounts end in the code */
+			if (used < width + 4)
+				crm_buf_addchars(out, ' ', width + 4 - used);
+			crm_buf_addf(out, "%s  %s\n", lbl.ptr, a);
+		}
+	}
 	add_total(out, d, width, L(d, CRM_L_TOTAL), t->tax_inclusive_total, true);
 	if (!crm_dec_is_zero(t->paid_total))
 		add_total(out, d, width, L(d, CRM_L_PAID), t->paid_total, true);
@@ -681,6 +771,8 @@ int crm_invoice_render_html(struct crm_buf *out, const struct crm_invoice_doc *d
 	crm_buf_adds(out, "</header>\n<section class=\"parties\">");
 	html_party(out, d, &d->seller, CRM_L_SELLER);
 	html_party(out, d, &d->buyer, CRM_L_BUYER);
+	if (d->consignee.name)
+		html_party(out, d, &d->consignee, CRM_L_DELIVER_TO);
 	crm_buf_adds(out, "</section>\n<table class=\"lines\">\n<thead><tr><th class=\"num\">#</th><th>");
 	h(out, L(d, CRM_L_DESCRIPTION));
 	crm_buf_adds(out, "</th><th class=\"num\">");
@@ -723,6 +815,15 @@ int crm_invoice_render_html(struct crm_buf *out, const struct crm_invoice_doc *d
 		html_total(out, d, NULL, lbl.ptr, t->rows[i].tax, false);
 	}
 	html_total(out, d, NULL, L(d, CRM_L_TAX_TOTAL), t->tax_total, true);
+	crm_buf_reset(&lbl);
+	{
+		char a[80];
+		if (crm_invoice_doc_tax_currency_row(&lbl, a, sizeof(a), d)) {
+			crm_buf_adds(out, "<tr><td>");
+			h(out, lbl.ptr);
+			crm_buf_addf(out, "</td><td class=\"num\">%s</td></tr>\n", a);
+		}
+	}
 	html_total(out, d, "grand", L(d, CRM_L_TOTAL), t->tax_inclusive_total, true);
 	if (!crm_dec_is_zero(t->paid_total))
 		html_total(out, d, NULL, L(d, CRM_L_PAID), t->paid_total, true);

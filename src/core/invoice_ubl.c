@@ -7,6 +7,7 @@
 
 #include "crm/error.h"
 #include "crm/invoice_render.h"
+#include "crm/money.h"
 
 static const char customization[] =
 	"urn:cen.eu:en16931:2017#compliant#urn:fdc:peppol.eu:2017:poacc:billing:3.0";
@@ -268,6 +269,8 @@ static void header(struct ubl *u, const char *issue_date)
 	     d->credit_note ? "381" : "380");
 	leaf(u, "cbc:Note", NULL, d->notes);
 	leaf(u, "cbc:DocumentCurrencyCode", NULL, d->currency);
+	if (d->tax_currency[0])
+		leaf(u, "cbc:TaxCurrencyCode", NULL, d->tax_currency);   /* BT-6 */
 	/* Peppol wants a buyer reference or an order reference (R003) */
 	leaf(u, "cbc:BuyerReference", NULL, d->po_number ? d->po_number : d->buyer.id);
 	if (d->po_number) {
@@ -283,6 +286,31 @@ static void header(struct ubl *u, const char *issue_date)
 		close_tag(u, "cac:InvoiceDocumentReference");
 		close_tag(u, "cac:BillingReference");
 	}
+}
+
+/* The deliver-to party and place (BG-13, BT-70, BG-15). */
+static void delivery(struct ubl *u)
+{
+	const struct crm_party *c = &u->d->consignee;
+	if (!c->name)
+		return;
+	open_tag(u, "cac:Delivery");
+	open_tag(u, "cac:DeliveryLocation");
+	open_tag(u, "cac:Address");
+	leaf(u, "cbc:StreetName", NULL, c->address);
+	if (c->country) {
+		open_tag(u, "cac:Country");
+		leaf(u, "cbc:IdentificationCode", NULL, c->country);
+		close_tag(u, "cac:Country");
+	}
+	close_tag(u, "cac:Address");
+	close_tag(u, "cac:DeliveryLocation");
+	open_tag(u, "cac:DeliveryParty");
+	open_tag(u, "cac:PartyName");
+	leaf(u, "cbc:Name", NULL, c->name);
+	close_tag(u, "cac:PartyName");
+	close_tag(u, "cac:DeliveryParty");
+	close_tag(u, "cac:Delivery");
 }
 
 static void payment(struct ubl *u)
@@ -335,6 +363,7 @@ int crm_invoice_export_ubl(struct crm_buf *out, const struct crm_invoice_doc *d)
 	header(&u, d->issue_date);
 	party(&u, "cac:AccountingSupplierParty", &d->seller);
 	party(&u, "cac:AccountingCustomerParty", &d->buyer);
+	delivery(&u);
 	payment(&u);
 	for (i = 0; i < d->nadjs; i++)
 		allowance_charge(&u, &d->adjs[i]);
@@ -349,6 +378,16 @@ int crm_invoice_export_ubl(struct crm_buf *out, const struct crm_invoice_doc *d)
 		close_tag(&u, "cac:TaxSubtotal");
 	}
 	close_tag(&u, "cac:TaxTotal");
+	if (d->tax_currency[0]) {
+		/* BT-111: the VAT total in the accounting currency, no subtotals */
+		char a[64], attr[32];
+		crm_money_format_dec(a, sizeof(a), sign(&u, d->tax_total_in_tax_currency),
+				     d->tax_currency);
+		snprintf(attr, sizeof(attr), "currencyID=\"%s\"", d->tax_currency);
+		open_tag(&u, "cac:TaxTotal");
+		leaf(&u, "cbc:TaxAmount", attr, a);
+		close_tag(&u, "cac:TaxTotal");
+	}
 	open_tag(&u, "cac:LegalMonetaryTotal");
 	amount(&u, "cbc:LineExtensionAmount", t->line_total);
 	amount(&u, "cbc:TaxExclusiveAmount", t->tax_exclusive_total);

@@ -242,8 +242,19 @@ ubl_check() {
 	for xp, key in [(m + "LineExtensionAmount", "line_total"), (m + "TaxExclusiveAmount", "tax_exclusive_total"),
 	                (m + "TaxInclusiveAmount", "tax_inclusive_total"), (m + "AllowanceTotalAmount", "allowance_total"),
 	                (m + "ChargeTotalAmount", "charge_total"), (m + "PrepaidAmount", "paid_total"),
-	                (m + "PayableAmount", "due_total"), ("cac:TaxTotal/cbc:TaxAmount", "tax_total")]:
+	                (m + "PayableAmount", "due_total")]:
 	    assert amount(xp) == want(key), (xp, amount(xp), want(key))
+	# one TaxTotal in the document currency; a second, without subtotals,
+	# in the accounting currency when the invoice names one (BT-6, BT-111)
+	tts = root.findall("cac:TaxTotal", ns)
+	mine = [t for t in tts if t.find("cbc:TaxAmount", ns).get("currencyID") == cur]
+	assert len(mine) == 1 and mine[0].find("cbc:TaxAmount", ns).text == want("tax_total"), len(mine)
+	tax_cur = root.find("cbc:TaxCurrencyCode", ns)
+	assert len(tts) == (2 if tax_cur is not None else 1), len(tts)
+	for t in tts:
+	    if t is not mine[0]:
+	        assert t.find("cbc:TaxAmount", ns).get("currencyID") == tax_cur.text
+	        assert t.find("cac:TaxSubtotal", ns) is None
 	subs = root.findall("cac:TaxTotal/cac:TaxSubtotal", ns)
 	assert len(subs) == len(show["vat_breakdown"]), len(subs)
 	for s, v in zip(subs, show["vat_breakdown"]):
@@ -310,6 +321,47 @@ test_expect_success 'bad requests: unknown invoice, format, language; export wit
 	grep -q "no labels for language .de. (have en, pl, zh)" err &&
 	test_expect_code 2 crm -C agency invoice export inv-0000002 2>err &&
 	grep -q "export needs a format: --ubl" err
+'
+
+# An invoice in USD for a repository kept in EUR also states its VAT in EUR
+# (BT-6, BT-111), at the invoice's own rate; a consignee is a deliver-to
+# party (BG-13) in every format.
+test_expect_success 'a foreign-currency invoice states its VAT in EUR; the consignee is shown' '
+	cat >agency/invoices/2025/draft-usd.yaml <<-\EOF &&
+	date: 2025-06-01
+	client: acme-corp
+	consignee: kaffee-und-kuchen
+	currency: USD
+	rate: 0.9
+	lines:
+	  - {description: "Campaign", quantity: 1, unit_price: "1000.00 USD", tax: vat19}
+	EOF
+	crm -C agency invoice render draft-usd >usd.txt &&
+	grep -q "^Deliver to$" usd.txt && grep -q "Kaffee" usd.txt &&
+	grep -q "VAT in EUR (Exchange rate 0.9)  171.00 EUR$" usd.txt &&
+	crm -C agency invoice render draft-usd --format pdf -o "$TRASH/usd.pdf" 2>/dev/null &&
+	pdf_has usd.pdf "Deliver to" "VAT in EUR (Exchange rate 0.9)" "171.00 EUR" &&
+	crm -C agency invoice render draft-usd --format html >usd.html &&
+	grep -q "VAT in EUR (Exchange rate 0.9)</td><td class=\"num\">171.00 EUR" usd.html &&
+	crm -C agency invoice export draft-usd --ubl >usd.xml &&
+	python3 - usd.xml <<-\EOF
+	import sys, xml.etree.ElementTree as ET
+	ns = {"u": "urn:oasis:names:specification:ubl:schema:xsd:Invoice-2",
+	      "cac": "urn:oasis:names:specification:ubl:schema:xsd:CommonAggregateComponents-2",
+	      "cbc": "urn:oasis:names:specification:ubl:schema:xsd:CommonBasicComponents-2"}
+	r = ET.parse(sys.argv[1]).getroot()
+	assert r.find("cbc:DocumentCurrencyCode", ns).text == "USD"
+	assert r.find("cbc:TaxCurrencyCode", ns).text == "EUR"
+	totals = r.findall("cac:TaxTotal", ns)
+	assert len(totals) == 2, totals
+	assert totals[0].find("cbc:TaxAmount", ns).text == "190.00"
+	assert totals[0].find("cbc:TaxAmount", ns).get("currencyID") == "USD"
+	eur = totals[1].find("cbc:TaxAmount", ns)
+	assert (eur.text, eur.get("currencyID")) == ("171.00", "EUR"), eur.text
+	assert totals[1].find("cac:TaxSubtotal", ns) is None
+	d = r.find("cac:Delivery", ns)
+	assert d.find("cac:DeliveryParty/cac:PartyName/cbc:Name", ns).text.startswith("Kaffee")
+	EOF
 '
 
 test_expect_success 'a draft is marked as one; UBL wants a date and lines' '
