@@ -380,14 +380,20 @@ static void check_time(struct checker *c)
 	const struct crm_node *closed = crm_node_get(root, "closed");
 	const struct crm_node *about = crm_node_get(root, "about");
 	const struct crm_node *date = crm_node_get(root, "date");
-	crm_date created = crm_record_created(c->idx, c->rec), d;
+	const struct crm_node *history = crm_node_get(root, "history");
+	crm_date created, d;
 	char buf[16];
 
+	/* the creation date may cost a walk of git history: only records with
+	 * a date to compare with it need one */
+	if (!closed && !history && !about)
+		return;
+	created = crm_record_created(c->idx, c->rec);
 	crm_date_format(buf, sizeof(buf), created);
 	if (node_date(c, closed, &d) && d < created)
 		report(c, closed, CRM_SEV_ERROR, "closed-before-created",
 		       "closed %s is before the record was created (%s)", closed->text, buf);
-	check_history(c, crm_node_get(root, "history"), created);
+	check_history(c, history, created);
 	if (about && about->kind == CRM_NODE_SCALAR && node_date(c, date, &d)) {
 		struct crm_record *subject = crm_index_resolve(c->idx, about->text, "any");
 		crm_date born = subject ? crm_record_created(c->idx, subject) : INT32_MIN;
