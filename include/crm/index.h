@@ -32,6 +32,7 @@ struct crm_record {
 	struct crm_value *values;     /* computed values, per schema field */
 	unsigned char *state;         /* 0 not computed, 1 computing, 2 done */
 	int64_t added;                /* time of the commit that added the file, or -1 */
+	bool backrefs_known;          /* referenced_by filled in (crm_index_backrefs) */
 };
 
 struct crm_index_options {
@@ -65,8 +66,8 @@ int crm_index_uncommitted(struct crm_index *idx, bool *out);
  * computed. */
 void crm_index_set_today(struct crm_index *idx, crm_date today);
 
-/* The places that refer to `rec`, newest file first.  The first call
- * resolves every reference of the repository (the list is empty when
+/* The places that refer to `rec`, newest file first.  The first call for
+ * a record scans every record's reference fields (the list is empty when
  * memory ran out, with the error set). */
 struct crm_backref *crm_index_backrefs(struct crm_index *idx, const struct crm_record *rec);
 

@@ -290,55 +290,78 @@ static int map_ids(struct crm_index *idx)
 	return err;
 }
 
-static int add_backref(struct crm_index *idx, struct crm_record *from, const char *field,
-		       const struct crm_node *at, const char *target_type)
+/* The references to one record, found by a scan of every record's
+ * reference fields: a value that does not end in the target's id is passed
+ * over without a lookup, so only true candidates are resolved. */
+struct backref_scan {
+	struct crm_index *idx;
+	struct crm_record *target;
+	size_t idlen;
+};
+
+static bool names_target(const struct backref_scan *bs, const struct crm_node *at)
 {
-	struct crm_record *to;
+	const char *text = at->text;
+	size_t len = strlen(text);
+
+	if (len < bs->idlen || memcmp(text + len - bs->idlen, bs->target->id, bs->idlen) ||
+	    (len > bs->idlen && text[len - bs->idlen - 1] != '/'))
+		return false;
+	return true;
+}
+
+static int add_backref(struct backref_scan *bs, struct crm_record *from, const char *prefix,
+		       const struct crm_field *f, const struct crm_node *at)
+{
 	struct crm_backref *b;
 
-	if (at->kind != CRM_NODE_SCALAR || crm_node_is_null(at))
+	if (at->kind != CRM_NODE_SCALAR || crm_node_is_null(at) || !names_target(bs, at) ||
+	    crm_index_resolve(bs->idx, at->text, f->to) != bs->target)
 		return 0;
-	to = crm_index_resolve(idx, at->text, target_type);
-	if (!to)
-		return 0;
-	b = crm_arena_alloc(&idx->arena, sizeof(*b));
+	b = crm_arena_alloc(&bs->idx->arena, sizeof(*b));
 	if (!b)
 		return CRM_ENOMEM;
 	b->from = from;
-	b->field = field;
+	/* "client", or "lines.product" for a field of a list's entries */
+	b->field = prefix ? crm_arena_printf(&bs->idx->arena, "%s.%s", prefix, f->name) : f->name;
 	b->at = at;
-	b->next = to->referenced_by;
-	to->referenced_by = b;
-	return 0;
+	b->next = bs->target->referenced_by;
+	bs->target->referenced_by = b;
+	return b->field ? 0 : CRM_ENOMEM;
 }
 
-static int backrefs_of_fields(struct crm_index *idx, struct crm_record *rec,
+static int backrefs_of_fields(struct backref_scan *bs, struct crm_record *rec,
 			      const struct crm_field *fields, size_t nfields,
 			      const struct crm_node *map, const char *prefix);
 
-static int backrefs_of_field(struct crm_index *idx, struct crm_record *rec,
+static int backrefs_of_field(struct backref_scan *bs, struct crm_record *rec,
 			     const struct crm_field *f, const struct crm_node *v,
 			     const char *prefix)
 {
-	const char *name = prefix ? crm_arena_printf(&idx->arena, "%s.%s", prefix, f->name)
-				  : f->name;
+	const char *nested = f->name;
 	size_t i;
 	int err = 0;
 
 	if (f->type == CRM_F_REF)
-		return add_backref(idx, rec, name, v, f->to);
-	if (v->kind != CRM_NODE_SEQ)
+		return add_backref(bs, rec, prefix, f, v);
+	if (v->kind != CRM_NODE_SEQ || !v->count)
 		return 0;
+	if (f->type == CRM_F_LIST && prefix) {
+		/* a list in a list's entries: "a.b.field" */
+		nested = crm_arena_printf(&bs->idx->arena, "%s.%s", prefix, f->name);
+		if (!nested)
+			return CRM_ENOMEM;
+	}
 	for (i = 0; i < v->count && !err; i++) {
 		if (f->type == CRM_F_REFS)
-			err = add_backref(idx, rec, name, v->items[i], f->to);
+			err = add_backref(bs, rec, prefix, f, v->items[i]);
 		else if (f->type == CRM_F_LIST)
-			err = backrefs_of_fields(idx, rec, f->fields, f->nfields, v->items[i], name);
+			err = backrefs_of_fields(bs, rec, f->fields, f->nfields, v->items[i], nested);
 	}
 	return err;
 }
 
-static int backrefs_of_fields(struct crm_index *idx, struct crm_record *rec,
+static int backrefs_of_fields(struct backref_scan *bs, struct crm_record *rec,
 			      const struct crm_field *fields, size_t nfields,
 			      const struct crm_node *map, const char *prefix)
 {
@@ -348,20 +371,26 @@ static int backrefs_of_fields(struct crm_index *idx, struct crm_record *rec,
 	if (!map || map->kind != CRM_NODE_MAP)
 		return 0;
 	for (i = 0; i < nfields && !err; i++) {
-		const struct crm_node *v = crm_node_get(map, fields[i].name);
+		const struct crm_node *v;
+		if (fields[i].type != CRM_F_REF && fields[i].type != CRM_F_REFS &&
+		    fields[i].type != CRM_F_LIST)
+			continue;
+		v = crm_node_get(map, fields[i].name);
 		if (v)
-			err = backrefs_of_field(idx, rec, &fields[i], v, prefix);
+			err = backrefs_of_field(bs, rec, &fields[i], v, prefix);
 	}
 	return err;
 }
 
-static int link_references(struct crm_index *idx)
+static int find_backrefs(struct crm_index *idx, struct crm_record *target)
 {
+	struct backref_scan bs = { idx, target, strlen(target->id) };
 	size_t i;
 	int err = 0;
+
 	for (i = 0; i < idx->files.len && !err; i++) {
 		struct crm_record *rec = &idx->records[i];
-		err = backrefs_of_fields(idx, rec, rec->schema->fields, rec->schema->nfields,
+		err = backrefs_of_fields(&bs, rec, rec->schema->fields, rec->schema->nfields,
 					 rec->root, NULL);
 	}
 	return err;
@@ -590,14 +619,15 @@ crm_date crm_index_today(const struct crm_index *idx)
 
 struct crm_backref *crm_index_backrefs(struct crm_index *idx, const struct crm_record *rec)
 {
-	/* Linked on first use: commands that change one record never pay for
-	 * resolving every reference of the repository. */
-	if (!idx->linked) {
-		idx->linked = true;
-		if (link_references(idx))
+	/* Found on first use, for this record only: commands that change one
+	 * record never pay for it, and show pays for one record's. */
+	struct crm_record *r = (struct crm_record *)rec;
+	if (!r->backrefs_known) {
+		r->backrefs_known = true;
+		if (find_backrefs(idx, r))
 			crm_error_set(CRM_ENOMEM, "out of memory");
 	}
-	return rec->referenced_by;
+	return r->referenced_by;
 }
 
 int crm_index_uncommitted(struct crm_index *idx, bool *out)

@@ -50,7 +50,6 @@ struct crm_index {
 	struct type_entry *types;
 	size_t ntypes;
 	bool added_loaded;               /* git dates looked up */
-	bool linked;                     /* referenced_by filled in */
 	const char *git_prefix;          /* data repository below the work tree */
 	struct crm_map by_path;          /* while looking up git dates */
 	struct crm_git *at_git;          /* reading files of opts.at_commit */

@@ -67,4 +67,20 @@ test_expect_success 'an unknown type lists the types (exit 2)' '
 	grep -q "^  opportunity$" err
 '
 
+# Referrers through a list's entries name the nested field, and a reference
+# written as type/id or as a bare id both count; a value that only ends
+# like the id does not.
+test_expect_success 'referrers through list entries and both forms of reference' '
+	cp -R "$TEST_TOP/examples/agency" agency &&
+	git -C agency init -q && git -C agency add -A && git -C agency commit -q -m agency &&
+	crm -C agency show product/seo-retainer >out &&
+	grep -q "invoice/inv-0000002 (lines.product)" out &&
+	printf "date: 2025-05-01T10:00\nkind: note\nabout: client/acme-corp\n" \
+		>agency/activities/about-acme.yaml &&
+	printf "name: Not Acme\nnotes: x-acme-corp\n" >agency/clients/x-acme-corp.yaml &&
+	crm -C agency show client/acme-corp >out &&
+	grep -q "activity/about-acme (about)" out &&
+	! grep -q "x-acme-corp" out
+'
+
 test_done
