@@ -810,6 +810,22 @@ static int make_commit(struct crm_git *g, char out_id[41], const struct commit_m
 	return err;
 }
 
+/* What every commit starts from: identity and dates, the index (refused
+ * while a merge is unfinished) and HEAD's commit (NULL on an unborn
+ * branch). */
+static int commit_begin(struct commit_meta *meta, git_index **index, git_commit **parent,
+			struct crm_git *g, const char *message)
+{
+	int err = meta_init(meta, g, message);
+	if (!err)
+		err = load_index(index, g->repo);
+	if (!err)
+		err = refuse_unfinished(g->repo, *index);
+	if (!err)
+		err = head_commit(parent, g->repo);
+	return err;
+}
+
 int crm_git_commit(struct crm_git *g, char out_id[41], const char *const *paths,
 		   size_t npaths, const char *message)
 {
@@ -821,13 +837,7 @@ int crm_git_commit(struct crm_git *g, char out_id[41], const char *const *paths,
 	int rc, err;
 
 	out_id[0] = '\0';
-	err = meta_init(&meta, g, message);
-	if (!err)
-		err = load_index(&index, g->repo);
-	if (!err)
-		err = refuse_unfinished(g->repo, index);
-	if (!err)
-		err = head_commit(&parent, g->repo);
+	err = commit_begin(&meta, &index, &parent, g, message);
 	for (i = 0; !err && i < npaths; i++)
 		err = stage_path(index, git_repository_workdir(g->repo), paths[i]);
 	/* a few paths below an existing commit: rewrite only their trees */
@@ -854,13 +864,7 @@ int crm_git_commit_all(struct crm_git *g, char out_id[41], const char *message)
 	int rc, err;
 
 	out_id[0] = '\0';
-	err = meta_init(&meta, g, message);
-	if (!err)
-		err = load_index(&index, g->repo);
-	if (!err)
-		err = refuse_unfinished(g->repo, index);
-	if (!err)
-		err = head_commit(&parent, g->repo);
+	err = commit_begin(&meta, &index, &parent, g, message);
 	if (!err && (git_index_add_all(index, NULL, GIT_INDEX_ADD_DEFAULT, NULL, NULL) < 0 ||
 		     git_index_update_all(index, NULL, NULL, NULL) < 0))
 		err = git_fail(CRM_EIO, "cannot stage the work tree");
