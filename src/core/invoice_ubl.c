@@ -148,6 +148,19 @@ static const char *exemption_of(const struct crm_invoice_doc *d, size_t row)
 	return NULL;
 }
 
+/* A party's address: the street lines and the country code. */
+static void address(struct ubl *u, const char *tag, const struct crm_party *p)
+{
+	open_tag(u, tag);
+	leaf(u, "cbc:StreetName", NULL, p->address);
+	if (p->country) {
+		open_tag(u, "cac:Country");
+		leaf(u, "cbc:IdentificationCode", NULL, p->country);
+		close_tag(u, "cac:Country");
+	}
+	close_tag(u, tag);
+}
+
 static void party(struct ubl *u, const char *tag, const struct crm_party *p)
 {
 	open_tag(u, tag);
@@ -156,14 +169,7 @@ static void party(struct ubl *u, const char *tag, const struct crm_party *p)
 	open_tag(u, "cac:PartyName");
 	leaf(u, "cbc:Name", NULL, p->name);
 	close_tag(u, "cac:PartyName");
-	open_tag(u, "cac:PostalAddress");
-	leaf(u, "cbc:StreetName", NULL, p->address);
-	if (p->country) {
-		open_tag(u, "cac:Country");
-		leaf(u, "cbc:IdentificationCode", NULL, p->country);
-		close_tag(u, "cac:Country");
-	}
-	close_tag(u, "cac:PostalAddress");
+	address(u, "cac:PostalAddress", p);
 	if (p->vat_id) {
 		open_tag(u, "cac:PartyTaxScheme");
 		leaf(u, "cbc:CompanyID", NULL, p->vat_id);
@@ -296,14 +302,7 @@ static void delivery(struct ubl *u)
 		return;
 	open_tag(u, "cac:Delivery");
 	open_tag(u, "cac:DeliveryLocation");
-	open_tag(u, "cac:Address");
-	leaf(u, "cbc:StreetName", NULL, c->address);
-	if (c->country) {
-		open_tag(u, "cac:Country");
-		leaf(u, "cbc:IdentificationCode", NULL, c->country);
-		close_tag(u, "cac:Country");
-	}
-	close_tag(u, "cac:Address");
+	address(u, "cac:Address", c);
 	close_tag(u, "cac:DeliveryLocation");
 	open_tag(u, "cac:DeliveryParty");
 	open_tag(u, "cac:PartyName");

@@ -404,6 +404,17 @@ static struct person *person(struct people *people, const char *who)
 	return p;
 }
 
+/* The person a record counts for: its `field` ("by", "assignee"), else
+ * its owner, else "(none)".  NULL when memory ran out. */
+static struct person *person_of(struct people *people, struct crm_index *idx,
+				struct crm_record *rec, const char *field)
+{
+	const char *who = stats_text(idx, rec, field);
+	if (!who)
+		who = stats_text(idx, rec, "owner");
+	return person(people, who ? who : "(none)");
+}
+
 static int by_who(const void *a, const void *b)
 {
 	return strcmp(((const struct person *)a)->who, ((const struct person *)b)->who);
@@ -422,16 +433,13 @@ static int report_activity(struct crm_report *r, struct crm_index *idx,
 	(void)deals;
 	recs = crm_index_records(idx, "activity", &n);
 	for (i = 0; i < n && !err; i++) {
-		const char *who = stats_text(idx, recs[i], "by");
 		const char *kind = stats_text(idx, recs[i], "kind");
 		const struct crm_node *next = recs[i]->root ? crm_node_get(recs[i]->root, "next_step")
 							    : NULL;
 		struct person *p;
 		if (!stats_date(&day, idx, recs[i], "date") || !stats_in_period(o, day))
 			continue;
-		if (!who)
-			who = stats_text(idx, recs[i], "owner");
-		p = person(&people, who ? who : "(none)");
+		p = person_of(&people, idx, recs[i], "by");
 		if (!p) {
 			err = CRM_ENOMEM;
 			break;
@@ -445,16 +453,13 @@ static int report_activity(struct crm_report *r, struct crm_index *idx,
 	}
 	recs = crm_index_records(idx, "task", &n);
 	for (i = 0; i < n && !err; i++) {
-		const char *who = stats_text(idx, recs[i], "assignee");
 		const char *status = stats_text(idx, recs[i], "status");
 		bool has_due = stats_date(&day, idx, recs[i], "due");
 		bool done = status && !strcmp(status, "done");
 		struct person *p;
 		if ((o->has_since || o->has_until) && (!has_due || !stats_in_period(o, day)))
 			continue;
-		if (!who)
-			who = stats_text(idx, recs[i], "owner");
-		p = person(&people, who ? who : "(none)");
+		p = person_of(&people, idx, recs[i], "assignee");
 		if (!p) {
 			err = CRM_ENOMEM;
 			break;

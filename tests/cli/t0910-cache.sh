@@ -30,10 +30,10 @@ test_expect_success 'a same-size rewrite with the old mtime is seen (ctime, cont
 	f=$(find small/clients -name acme-corp.yaml) &&
 	crm -C small show client/acme-corp >/dev/null &&
 	touch -r "$f" stamp &&
-	sed -i "s/Acme Renamed/Acme Rexxxxx/" "$f" &&
+	sed -i "s/Acme Renamed/Acme Remodel/" "$f" &&
 	touch -r stamp "$f" &&
 	crm -C small show client/acme-corp >out &&
-	grep -q "Acme Rexxxxx" out
+	grep -q "Acme Remodel" out
 '
 
 test_expect_success 'git checkout of another version is seen' '
