@@ -30,6 +30,9 @@ struct crm_cache_item {
 	struct crm_file_stamp stamp;
 	uint64_t hash;
 	const struct crm_node *root;
+	const struct crm_cache_entry *same;  /* instead of root: an entry of the
+						open cache whose tree is copied as
+						it is (a record never decoded) */
 };
 
 void crm_file_stamp_from_stat(struct crm_file_stamp *out, const struct stat *st);
@@ -48,6 +51,11 @@ size_t crm_cache_count(const struct crm_cache *c);
 const struct crm_cache_entry *crm_cache_find(struct crm_cache *c, const char *path,
 					     size_t hint);
 
+/* The cache's entries in the order they were written (i < crm_cache_count). */
+const struct crm_cache_entry *crm_cache_entry_at(const struct crm_cache *c, size_t i);
+const char *crm_cache_entry_path(const struct crm_cache_entry *e);
+const struct crm_file_stamp *crm_cache_entry_stamp(const struct crm_cache_entry *e);
+
 enum crm_cache_match {
 	CRM_CACHE_MISS,       /* changed: read and parse the file */
 	CRM_CACHE_HIT,        /* same stat data: use the tree */
@@ -64,6 +72,11 @@ uint64_t crm_cache_entry_hash(const struct crm_cache_entry *e);
  * (treat as a miss).  The tree's texts point into the cache, which must
  * outlive it.  Safe from several threads at once. */
 struct crm_node *crm_cache_tree(const struct crm_cache_entry *e, struct crm_arena *arena);
+
+/* The entry's encoded tree.  Texts are stored in it byte for byte, so a
+ * tree that does not contain a string anywhere in these bytes has no value
+ * that contains it: searches pass such entries over without decoding. */
+const void *crm_cache_entry_bytes(const struct crm_cache_entry *e, size_t *len);
 
 /* Writes the cache file `path` for `root` with `items` (a temporary file
  * renamed over it).  Trees larger than a limit are left out. */

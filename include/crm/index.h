@@ -42,8 +42,13 @@ struct crm_index_options {
 				       * record files are read from git (--at) */
 	bool no_cache;                /* parse every file; neither read nor write the
 					 persistent cache (also CRM_NO_CACHE=1) */
+	bool trust_cache;             /* for commands that address records by id:
+				       * the files are the ones the cache names, not
+				       * walked; each is stated when first asked for.
+				       * A record added since the cache was written
+				       * is not found (see crm_index_trusting) */
 };
-#define CRM_INDEX_OPTIONS_INIT { 0, true, NULL, false }
+#define CRM_INDEX_OPTIONS_INIT { 0, true, NULL, false, false }
 
 /* Loads every record file of `repo` (which must outlive the index).  Files
  * that cannot be parsed or are misplaced become findings in the index's
@@ -51,6 +56,10 @@ struct crm_index_options {
 int crm_index_load(struct crm_index **out, struct crm_repo *repo,
 		   const struct crm_index_options *opts);
 void crm_index_free(struct crm_index *idx);
+/* Whether the index was built from the cache's list of files without a
+ * walk (trust_cache with a usable cache): a record it does not find may
+ * still exist; a load without trust_cache decides. */
+bool crm_index_trusting(const struct crm_index *idx);
 
 struct crm_repo *crm_index_repo(const struct crm_index *idx);
 struct crm_diags *crm_index_diags(struct crm_index *idx);

@@ -231,6 +231,23 @@ int cli_write(const struct crm_buf *buf)
 }
 
 /* "opportunity/acme-web", or a bare id when exactly one type has it. */
+int cli_index_complete(struct cli_ctx *ctx)
+{
+	struct crm_index_options opts = CRM_INDEX_OPTIONS_INIT;
+	struct crm_index *full;
+
+	if (!ctx->idx || !crm_index_trusting(ctx->idx))
+		return 0;
+	opts.no_cache = ctx->no_cache;
+	if (crm_index_load(&full, &ctx->repo, &opts)) {
+		cli_error(ctx->command, "%s", crm_error_last());
+		return -1;
+	}
+	crm_index_free(ctx->idx);
+	ctx->idx = full;
+	return 1;
+}
+
 struct crm_record *cli_find_record(struct cli_ctx *ctx, const char *ref, bool *bad_type)
 {
 	struct crm_record *found = NULL, *r;
@@ -239,6 +256,10 @@ struct crm_record *cli_find_record(struct cli_ctx *ctx, const char *ref, bool *b
 	char type[64];
 	size_t i;
 
+	/* a bare id may also be a record of another type added since the
+	 * cache was written: only the full index can say it is unique */
+	if (!slash && cli_index_complete(ctx) < 0)
+		return NULL;
 	if (slash) {
 		snprintf(type, sizeof(type), "%.*s", (int)(slash - ref), ref);
 		s = cli_find_type(ctx, type);
@@ -246,6 +267,8 @@ struct crm_record *cli_find_record(struct cli_ctx *ctx, const char *ref, bool *b
 		if (!s)
 			return NULL;
 		found = crm_index_find(ctx->idx, s->type, slash + 1);
+		if (!found && cli_index_complete(ctx) > 0)
+			found = crm_index_find(ctx->idx, s->type, slash + 1);
 		if (!found) {
 			const char *hint = crm_index_suggest(ctx->idx, s->type, slash + 1);
 			if (hint)

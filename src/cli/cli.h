@@ -16,7 +16,10 @@ enum { EXIT_OK = 0, EXIT_PROBLEMS = 1, EXIT_USAGE = 2 };
 
 enum cli_flags {
 	CLI_NEEDS_REPO = 1 << 0,    /* discover and open the data repository */
-	CLI_NEEDS_INDEX = 1 << 1    /* and load every record */
+	CLI_NEEDS_INDEX = 1 << 1,   /* and load every record */
+	CLI_BY_ID = 1 << 2          /* changes one record named by type/id: the
+				       index may list the files from the cache
+				       without a walk (see cli_index_complete) */
 };
 
 struct cli_ctx {
@@ -79,6 +82,12 @@ const struct crm_schema *cli_find_type(struct cli_ctx *ctx, const char *arg);
  * it; prints why not (with a did-you-mean) and returns NULL otherwise.
  * *bad_type tells a usage error (an unknown type) from a missing record. */
 struct crm_record *cli_find_record(struct cli_ctx *ctx, const char *ref, bool *bad_type);
+/* An index listed from the cache (CLI_BY_ID) does not know records added
+ * since the cache was written: before a lookup's miss becomes an error,
+ * this loads the index in full.  1 when it did (every record pointer held
+ * before is gone), 0 when the index was complete already, -1 on failure
+ * (printed; the old index stays). */
+int cli_index_complete(struct cli_ctx *ctx);
 
 /* Output formats of listing commands. */
 enum cli_format { CLI_FORMAT_TABLE, CLI_FORMAT_JSON, CLI_FORMAT_CSV, CLI_FORMAT_YAML };

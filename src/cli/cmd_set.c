@@ -70,6 +70,35 @@ static int apply_one(struct cli_ctx *ctx, struct cli_edit *e, const struct crm_s
 	return err;
 }
 
+/* Whether every record the FIELD=VALUE arguments name is in the index. */
+static bool refs_known(struct cli_ctx *ctx, const struct crm_schema *s, int argc, char **argv)
+{
+	const char *items[256];
+	bool known = true;
+	size_t i, n;
+	int a;
+
+	for (a = 1; a < argc && known; a++) {
+		const char *eq = strchr(argv[a], '=');
+		char *name, *copy;
+		const struct crm_field *f;
+
+		if (!eq)
+			continue;
+		name = strndup(argv[a], (size_t)(eq - argv[a]));
+		f = name ? crm_schema_field(s, name) : NULL;
+		free(name);
+		if (!f || (f->type != CRM_F_REF && f->type != CRM_F_REFS))
+			continue;
+		copy = strdup(eq + 1);
+		n = copy ? split_list(copy, items, 256) : 0;
+		for (i = 0; i < n && known; i++)
+			known = crm_index_resolve(ctx->idx, items[i], f->to) != NULL;
+		free(copy);
+	}
+	return known;
+}
+
 int cmd_set(struct cli_ctx *ctx, int argc, char **argv)
 {
 	const struct cli_option opts[] = { { NULL, 0, 0, NULL, NULL, NULL } };
@@ -86,6 +115,10 @@ int cmd_set(struct cli_ctx *ctx, int argc, char **argv)
 		return EXIT_USAGE;
 	}
 	rec = cli_find_record(ctx, argv[0], &bad_type);
+	/* a named record unknown to an index listed from the cache may have
+	 * been added since: the full index decides */
+	if (rec && !refs_known(ctx, rec->schema, argc, argv) && cli_index_complete(ctx) > 0)
+		rec = cli_find_record(ctx, argv[0], &bad_type);
 	if (!rec)
 		return bad_type ? EXIT_USAGE : EXIT_PROBLEMS;
 	err = cli_edit_open(&e, ctx, rec->path);

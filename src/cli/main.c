@@ -19,9 +19,9 @@ static const struct cli_command commands[] = {
 	{ "show", cmd_show, CLI_NEEDS_REPO | CLI_NEEDS_INDEX,
 	  "show one record with its computed fields and what refers to it" },
 	{ "ls", cmd_ls, CLI_NEEDS_REPO | CLI_NEEDS_INDEX, "list records that match filters" },
-	{ "set", cmd_set, CLI_NEEDS_REPO | CLI_NEEDS_INDEX, "change fields of a record, one commit" },
-	{ "unset", cmd_unset, CLI_NEEDS_REPO | CLI_NEEDS_INDEX, "remove fields from a record" },
-	{ "tag", cmd_tag, CLI_NEEDS_REPO | CLI_NEEDS_INDEX, "add (+x) and remove (-x) tags" },
+	{ "set", cmd_set, CLI_NEEDS_REPO | CLI_NEEDS_INDEX | CLI_BY_ID, "change fields of a record, one commit" },
+	{ "unset", cmd_unset, CLI_NEEDS_REPO | CLI_NEEDS_INDEX | CLI_BY_ID, "remove fields from a record" },
+	{ "tag", cmd_tag, CLI_NEEDS_REPO | CLI_NEEDS_INDEX | CLI_BY_ID, "add (+x) and remove (-x) tags" },
 	{ "move", cmd_move, CLI_NEEDS_REPO | CLI_NEEDS_INDEX,
 	  "move a deal to a stage, recording its history" },
 	{ "edit", cmd_edit, CLI_NEEDS_REPO | CLI_NEEDS_INDEX,
@@ -120,6 +120,7 @@ static int open_repository(struct cli_ctx *ctx, const struct cli_command *c)
 
 	ctx->no_cache = global_no_cache || (nc && *nc && strcmp(nc, "0"));
 	opts.no_cache = ctx->no_cache;
+	opts.trust_cache = c->flags & CLI_BY_ID;
 	if (crm_repo_discover(&root, ".")) {
 		cli_error(c->name, "%s", crm_error_last());
 		return EXIT_USAGE;

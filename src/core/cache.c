@@ -6,6 +6,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/mman.h>
 #include <unistd.h>
 
 #include "crm/buf.h"
@@ -14,7 +15,7 @@
 #include "crm/map.h"
 
 #define MAGIC "CRMCACHE"
-#define VERSION 2u
+#define VERSION 3u
 #define HEADER_SIZE 32          /* magic, version, entry count, body checksum */
 #define MAX_TREE_NODES 4096     /* bigger trees are parsed every time */
 
@@ -27,7 +28,7 @@ struct crm_cache_entry {
 };
 
 struct crm_cache {
-	char *data;                  /* the whole file */
+	const char *data;            /* the whole file, mapped */
 	size_t len;
 	int64_t written_ns;          /* the file's mtime: newer stamps are racy */
 	struct crm_cache_entry *entries;
@@ -45,18 +46,32 @@ void crm_file_stamp_from_stat(struct crm_file_stamp *out, const struct stat *st)
 	out->dev = (uint64_t)st->st_dev;
 }
 
+static uint64_t mix(uint64_t h, uint64_t w)
+{
+	h = (h ^ w) * 0x100000001b3ULL;
+	return h ^ (h >> 29);
+}
+
 uint64_t crm_cache_hash(const void *data, size_t len)
 {
-	/* FNV-1a over 8-byte words, then the tail: fast, and any changed
-	 * byte changes the result with overwhelming likelihood */
+	/* FNV-1a over 8-byte words in four independent lanes (the multiplies
+	 * overlap: the whole cache is hashed on every open), then the tail:
+	 * any changed byte changes the result with overwhelming likelihood */
 	const unsigned char *p = data;
-	uint64_t h = 0xcbf29ce484222325ULL ^ len, w;
-	size_t i = 0;
+	uint64_t lane[4] = { 0xcbf29ce484222325ULL ^ len, 0x84222325cbf29ce4ULL,
+			     0x9e3779b97f4a7c15ULL, 0xc2b2ae3d27d4eb4fULL };
+	uint64_t h, w[4];
+	size_t i = 0, k;
 
+	for (; i + 32 <= len; i += 32) {
+		memcpy(w, p + i, 32);
+		for (k = 0; k < 4; k++)
+			lane[k] = mix(lane[k], w[k]);
+	}
+	h = mix(mix(mix(lane[0], lane[1]), lane[2]), lane[3]);
 	for (; i + 8 <= len; i += 8) {
-		memcpy(&w, p + i, 8);
-		h = (h ^ w) * 0x100000001b3ULL;
-		h ^= h >> 29;
+		memcpy(w, p + i, 8);
+		h = mix(h, w[0]);
 	}
 	for (; i < len; i++)
 		h = (h ^ p[i]) * 0x100000001b3ULL;
@@ -305,9 +320,9 @@ static bool parse_entries(struct crm_cache *c, const char *root, uint64_t count)
 int crm_cache_open(struct crm_cache **out, const char *path, const char *root)
 {
 	struct crm_cache *c;
-	struct crm_buf buf = CRM_BUF_INIT;
 	struct stat st;
 	uint64_t version, count, sum;
+	void *map;
 	int fd;
 
 	*out = NULL;
@@ -315,26 +330,26 @@ int crm_cache_open(struct crm_cache **out, const char *path, const char *root)
 	if (fd < 0)
 		return 0;
 	if (fstat(fd, &st) || !S_ISREG(st.st_mode) || st.st_size < HEADER_SIZE ||
-	    (uint64_t)st.st_size >= CRM_BUF_MAX || crm_buf_grow(&buf, (size_t)st.st_size)) {
+	    (uint64_t)st.st_size >= CRM_BUF_MAX) {
 		close(fd);
 		return 0;
 	}
-	while (buf.len < (size_t)st.st_size) {
-		ssize_t r = read(fd, buf.ptr + buf.len, (size_t)st.st_size - buf.len);
-		if (r <= 0)
-			break;
-		buf.len += (size_t)r;
-	}
+	/* mapped, not read: a command that decodes a few records touches a
+	 * few pages, and nothing is copied.  Writers replace the file by
+	 * rename, so the mapped one never changes under us. */
+	map = mmap(NULL, (size_t)st.st_size, PROT_READ, MAP_PRIVATE, fd, 0);
 	close(fd);
+	if (map == MAP_FAILED)
+		return 0;
 	c = calloc(1, sizeof(*c));
 	if (!c) {
-		crm_buf_release(&buf);
+		munmap(map, (size_t)st.st_size);
 		return crm_error_set(CRM_ENOMEM, "out of memory");
 	}
-	c->len = buf.len;
-	c->data = crm_buf_detach(&buf, NULL);
+	c->len = (size_t)st.st_size;
+	c->data = map;
 	c->written_ns = (int64_t)st.st_mtim.tv_sec * 1000000000 + st.st_mtim.tv_nsec;
-	if (c->len != (size_t)st.st_size || memcmp(c->data, MAGIC, 8))
+	if (memcmp(c->data, MAGIC, 8))
 		goto unusable;
 	memcpy(&version, c->data + 8, 8);
 	memcpy(&count, c->data + 16, 8);
@@ -356,13 +371,28 @@ void crm_cache_free(struct crm_cache *c)
 		return;
 	crm_map_release(&c->by_path);
 	free(c->entries);
-	free(c->data);
+	munmap((void *)c->data, c->len);
 	free(c);
 }
 
 size_t crm_cache_count(const struct crm_cache *c)
 {
 	return c ? c->n : 0;
+}
+
+const struct crm_cache_entry *crm_cache_entry_at(const struct crm_cache *c, size_t i)
+{
+	return &c->entries[i];
+}
+
+const char *crm_cache_entry_path(const struct crm_cache_entry *e)
+{
+	return e->path;
+}
+
+const struct crm_file_stamp *crm_cache_entry_stamp(const struct crm_cache_entry *e)
+{
+	return &e->stamp;
 }
 
 const struct crm_cache_entry *crm_cache_find(struct crm_cache *c, const char *path,
@@ -406,6 +436,12 @@ uint64_t crm_cache_entry_hash(const struct crm_cache_entry *e)
 	return e->hash;
 }
 
+const void *crm_cache_entry_bytes(const struct crm_cache_entry *e, size_t *len)
+{
+	*len = e->tree_len;
+	return e->tree;
+}
+
 /* ---- writing ---- */
 
 int crm_cache_write(const char *path, const char *root, const struct crm_cache_item *items,
@@ -423,11 +459,12 @@ int crm_cache_write(const char *path, const char *root, const struct crm_cache_i
 		int64_t line = 1, start = 0;
 		size_t budget = MAX_TREE_NODES;
 
-		if (!items[i].root)
-			continue;
 		crm_buf_reset(&tree);
-		if (encode_node(&tree, items[i].root, &line, &start, &budget))
-			continue;   /* too big to be worth it: parsed every time */
+		if (items[i].same)
+			err |= crm_buf_add(&tree, items[i].same->tree, items[i].same->tree_len);
+		else if (!items[i].root ||
+			 encode_node(&tree, items[i].root, &line, &start, &budget))
+			continue;   /* unparsed, or too big to be worth it: parsed every time */
 		err |= put_varint(&b, strlen(items[i].path) + 1);
 		err |= crm_buf_add(&b, items[i].path, strlen(items[i].path) + 1);
 		err |= put_u64(&b, (uint64_t)items[i].stamp.mtime_ns);

@@ -5,6 +5,7 @@
 #include <dirent.h>
 #include <pthread.h>
 #include <stdatomic.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
@@ -142,68 +143,144 @@ static int read_record_file(struct crm_index *idx, struct crm_buf *data,
 	return err;
 }
 
-/* Reads and parses one file into `rec`, on a worker thread. */
-
-/* The cached tree of `f`, when its stamp (or, the stamp having changed,
- * its content id) still matches. */
-static struct crm_node *cached_tree(struct crm_index *idx, struct worker *w,
-				    struct pending_file *f, const struct crm_buf *data)
+/* Whether the cache's entry for `f` still holds its tree: the stamp
+ * matches, or, the stamp having changed, the content id of `data` does. */
+static bool cache_fresh(struct crm_index *idx, struct pending_file *f,
+			const struct crm_buf *data)
 {
 	enum crm_cache_match m;
 
 	if (!f->cached)
-		return NULL;
+		return false;
 	m = crm_cache_match(idx->cache, f->cached, &f->stamp);
 	if (m == CRM_CACHE_MISS || (m == CRM_CACHE_VERIFY && !data))
-		return NULL;
+		return false;
 	if (m == CRM_CACHE_VERIFY && crm_cache_entry_hash(f->cached) != f->hash)
-		return NULL;
+		return false;
 	f->hash = crm_cache_entry_hash(f->cached);
-	return crm_cache_tree(f->cached, &w->arena);
+	return true;
 }
 
-/* Reads and parses one file into `rec`, on a worker thread: from the cache
- * when the file is unchanged. */
-static void load_one(struct crm_index *idx, struct worker *w, struct pending_file *f,
-		     struct crm_record *rec)
+/* Reads and parses `f` into `rec`, its findings into `diags`. */
+static void parse_file(struct crm_index *idx, struct pending_file *f, struct crm_record *rec,
+		       struct crm_arena *arena, struct crm_diags *diags,
+		       struct crm_buf *data)
+{
+	struct crm_buf full = CRM_BUF_INIT;
+	size_t before = diags->list.len;
+
+	if (!data->len && read_record_file(idx, data, &full, f->path)) {
+		crm_diags_add(diags, f->path, 0, 0, CRM_SEV_ERROR, "unreadable", "%s",
+			      crm_error_last());
+	} else {
+		crm_yaml_parse(&rec->root, arena, data->ptr, data->len, f->path, diags);
+		/* a file with findings is parsed every time, so they are reported */
+		f->cacheable = rec->root && diags->list.len == before;
+	}
+	crm_buf_release(&full);
+}
+
+/* Gives `rec` the tree of `f`: left in the cache when the file is
+ * unchanged (decoded on first use), else read and parsed.  Returns whether
+ * the cache missed. */
+static bool load_tree(struct crm_index *idx, struct pending_file *f, struct crm_record *rec,
+		      struct crm_arena *arena, struct crm_diags *diags)
 {
 	struct crm_buf full = CRM_BUF_INIT, data = CRM_BUF_INIT;
+
+	f->lazy = cache_fresh(idx, f, NULL);
+	if (f->lazy) {
+		f->cacheable = true;
+		return false;
+	}
+	if (read_record_file(idx, &data, &full, f->path)) {
+		crm_diags_add(diags, f->path, 0, 0, CRM_SEV_ERROR, "unreadable", "%s",
+			      crm_error_last());
+	} else {
+		f->hash = crm_cache_hash(data.ptr, data.len);
+		f->lazy = f->cacheable = cache_fresh(idx, f, &data);
+		if (!f->lazy)
+			parse_file(idx, f, rec, arena, diags, &data);
+	}
+	crm_buf_release(&full);
+	crm_buf_release(&data);
+	return true;
+}
+
+/* The record's id and type from its file's name and folder. */
+static void name_record(struct pending_file *f, struct crm_record *rec,
+			struct crm_arena *arena, struct crm_diags *diags)
+{
 	const char *base = strrchr(f->path, '/');
-	size_t n, before;
+	size_t n;
 
 	base = base ? base + 1 : f->path;
 	n = strlen(base) - 5;
 	rec->schema = f->schema;
 	rec->path = f->path;
-	rec->id = crm_arena_strndup(&w->arena, base, n);
+	rec->id = crm_arena_strndup(arena, base, n);
 	rec->added = -1;
 	if (!crm_id_valid(base, n))
-		crm_diags_add(&w->diags, f->path, 0, 0, CRM_SEV_ERROR, "bad-id",
+		crm_diags_add(diags, f->path, 0, 0, CRM_SEV_ERROR, "bad-id",
 			      "'%s' is not a valid record id (lower-case letters, digits and "
 			      "'-', at most 64, not starting with '-')", rec->id);
-	rec->root = cached_tree(idx, w, f, NULL);
-	if (rec->root) {
-		f->cacheable = true;
-		return;
+}
+
+/* Loads one file into `rec`, on a worker thread.  An unchanged file keeps
+ * its tree in the cache until something asks for the record (a command
+ * that reads one type of record never decodes the others). */
+static void load_one(struct crm_index *idx, struct worker *w, struct pending_file *f,
+		     struct crm_record *rec)
+{
+	name_record(f, rec, &w->arena, &w->diags);
+	if (load_tree(idx, f, rec, &w->arena, &w->diags))
+		w->cache_misses++;
+}
+
+static struct pending_file *file_of(const struct crm_index *idx, const struct crm_record *rec)
+{
+	return &idx->files.ptr[rec - idx->records];
+}
+
+/* A file listed from the cache (trust_cache), stated on first use: gone,
+ * changed (then read), or as the cache has it. */
+static void verify_file(struct crm_index *idx, struct pending_file *f, struct crm_record *rec)
+{
+	struct crm_buf full = CRM_BUF_INIT;
+	struct stat st;
+
+	f->unverified = false;
+	crm_buf_addf(&full, "%s/%s", idx->repo->root, f->path);
+	if (stat(full.ptr, &st) || !S_ISREG(st.st_mode)) {
+		f->gone = true;
+		f->lazy = false;
+	} else {
+		crm_file_stamp_from_stat(&f->stamp, &st);
+		load_tree(idx, f, rec, &idx->arena, &idx->diags);
 	}
-	w->cache_misses++;
-	if (read_record_file(idx, &data, &full, f->path)) {
-		crm_diags_add(&w->diags, f->path, 0, 0, CRM_SEV_ERROR, "unreadable", "%s",
-			      crm_error_last());
-		goto done;
-	}
-	f->hash = crm_cache_hash(data.ptr, data.len);
-	rec->root = cached_tree(idx, w, f, &data);
-	if (rec->root) {
-		f->cacheable = true;
-		goto done;
-	}
-	before = w->diags.list.len;
-	crm_yaml_parse(&rec->root, &w->arena, data.ptr, data.len, f->path, &w->diags);
-	/* a file with findings is parsed every time, so they are reported */
-	f->cacheable = rec->root && w->diags.list.len == before;
-done:
 	crm_buf_release(&full);
+}
+
+void crm_index_materialize(const struct crm_index *cidx, struct crm_record *rec)
+{
+	/* Decoding fills in what the index already holds in another form:
+	 * the index means the same before and after, so readers that hold
+	 * it const may decode. */
+	struct crm_index *idx = (struct crm_index *)cidx;
+	struct crm_buf data = CRM_BUF_INIT;
+	struct pending_file *f;
+
+	if (rec->root || !idx->records)
+		return;
+	f = file_of(idx, rec);
+	if (f->unverified)
+		verify_file(idx, f, rec);
+	if (!f->lazy)
+		return;
+	f->lazy = false;
+	rec->root = crm_cache_tree(f->cached, &idx->arena);
+	if (!rec->root)   /* an entry that does not decode: the file decides */
+		parse_file(idx, f, rec, &idx->arena, &idx->diags, &data);
 	crm_buf_release(&data);
 }
 
@@ -254,26 +331,23 @@ static int parse_all(struct crm_index *idx, int threads)
 	return err;
 }
 
-static struct type_entry *type_entry(const struct crm_index *idx, const char *type)
-{
-	size_t i;
-	for (i = 0; i < idx->ntypes; i++) {
-		if (!strcmp(idx->types[i].schema->type, type))
-			return &idx->types[i];
-	}
-	return NULL;
-}
-
-static int map_ids(struct crm_index *idx)
+/* Names a type's records and maps their ids: at the load, or, for an index
+ * listed from the cache, when the type is first asked for (a command that
+ * changes one opportunity never names the contacts). */
+static int map_type(struct crm_index *idx, struct type_entry *t)
 {
 	size_t i;
 	int err = 0;
 
-	for (i = 0; i < idx->files.len && !err; i++) {
+	t->mapped = true;
+	for (i = t->first; i < t->first + t->count && !err; i++) {
 		struct crm_record *rec = &idx->records[i], *old;
-		struct type_entry *t = type_entry(idx, rec->schema->type);
 		struct crm_record **slot;
 
+		if (idx->trusting)
+			name_record(&idx->files.ptr[i], rec, &idx->arena, &idx->diags);
+		if (!rec->id)
+			return CRM_ENOMEM;
 		old = crm_map_get(&t->by_id, rec->id);
 		if (old) {
 			crm_diags_add(&idx->diags, rec->path, 0, 0, CRM_SEV_ERROR, "duplicate-id",
@@ -286,6 +360,36 @@ static int map_ids(struct crm_index *idx)
 		if (!slot)
 			return CRM_ENOMEM;
 		*slot = rec;
+	}
+	return err;
+}
+
+static struct type_entry *type_entry(const struct crm_index *cidx, const char *type)
+{
+	/* mapping a type late fills in what the index holds: see
+	 * crm_index_materialize */
+	struct crm_index *idx = (struct crm_index *)cidx;
+	size_t i;
+
+	for (i = 0; i < idx->ntypes; i++) {
+		struct type_entry *t = &idx->types[i];
+		if (strcmp(t->schema->type, type))
+			continue;
+		if (!t->mapped && map_type(idx, t))
+			crm_error_set(CRM_ENOMEM, "out of memory");
+		return t;
+	}
+	return NULL;
+}
+
+int crm_index_map_all(struct crm_index *idx)
+{
+	size_t i;
+	int err = 0;
+
+	for (i = 0; i < idx->ntypes && !err; i++) {
+		if (!idx->types[i].mapped)
+			err = map_type(idx, &idx->types[i]);
 	}
 	return err;
 }
@@ -382,14 +486,26 @@ static int backrefs_of_fields(struct backref_scan *bs, struct crm_record *rec,
 	return err;
 }
 
+/* Whether a record still in the cache may refer to `id`: a reference's
+ * text holds the id, and the cache stores texts byte for byte. */
+static bool may_name(const struct pending_file *f, const char *id, size_t idlen)
+{
+	size_t len;
+	const void *bytes = crm_cache_entry_bytes(f->cached, &len);
+	return memmem(bytes, len, id, idlen) != NULL;
+}
+
 static int find_backrefs(struct crm_index *idx, struct crm_record *target)
 {
 	struct backref_scan bs = { idx, target, strlen(target->id) };
 	size_t i;
-	int err = 0;
+	int err = crm_index_map_all(idx);
 
 	for (i = 0; i < idx->files.len && !err; i++) {
 		struct crm_record *rec = &idx->records[i];
+		if (idx->files.ptr[i].lazy && !may_name(&idx->files.ptr[i], target->id, bs.idlen))
+			continue;
+		crm_index_materialize(idx, rec);
 		err = backrefs_of_fields(&bs, rec, rec->schema->fields, rec->schema->nfields,
 					 rec->root, NULL);
 	}
@@ -409,9 +525,11 @@ static int collect_files(struct crm_index *idx)
 	for (i = 0; i < idx->ntypes && !err; i++) {
 		const struct crm_schema *s = &idx->repo->schemas.ptr[i];
 		idx->types[i].schema = s;
+		idx->types[i].first = idx->files.len;
 		crm_buf_reset(&rel);
 		crm_buf_adds(&rel, s->folder);
 		err = walk_folder(idx, s, &rel, 0);
+		idx->types[i].count = idx->files.len - idx->types[i].first;
 	}
 	crm_buf_release(&rel);
 	return err;
@@ -466,13 +584,57 @@ static int collect_files_at(struct crm_index *idx)
 	for (i = 0; i < idx->ntypes && !err; i++) {
 		st.schema = &idx->repo->schemas.ptr[i];
 		idx->types[i].schema = st.schema;
+		idx->types[i].first = idx->files.len;
 		crm_buf_reset(&folder);
 		crm_buf_addf(&folder, "%s%s/", idx->at_prefix, st.schema->folder);
 		err = crm_git_list_files_at(idx->at_git, idx->opts.at_commit, folder.ptr,
 					    collect_at_file, &st);
+		idx->types[i].count = idx->files.len - idx->types[i].first;
 	}
 	crm_buf_release(&folder);
 	return err;
+}
+
+/* collect_files for trust_cache: the files the cache names, by the type
+ * folder each lies in, stamped as the cache has them until stated. */
+static int collect_cached_files(struct crm_index *idx)
+{
+	size_t i, j, n = crm_cache_count(idx->cache), next = 0;
+
+	idx->ntypes = idx->repo->schemas.len;
+	idx->types = calloc(idx->ntypes + 1, sizeof(*idx->types));
+	if (!idx->types || CRM_ARRAY_RESERVE(idx->files, n))
+		return crm_error_set(CRM_ENOMEM, "out of memory");
+	/* the cache holds the files in walk order: type by type, each type's
+	 * files together */
+	for (j = 0; j < idx->ntypes; j++) {
+		struct type_entry *t = &idx->types[j];
+		const char *folder = idx->repo->schemas.ptr[j].folder;
+		size_t len = strlen(folder);
+
+		t->schema = &idx->repo->schemas.ptr[j];
+		t->first = idx->files.len;
+		for (i = next; i < n; i++) {
+			const struct crm_cache_entry *e = crm_cache_entry_at(idx->cache, i);
+			const char *path = crm_cache_entry_path(e);
+			struct pending_file *f;
+			if (strncmp(path, folder, len) || path[len] != '/') {
+				if (idx->files.len > t->first)
+					break;   /* past this type's files */
+				continue;
+			}
+			f = CRM_ARRAY_PUSH(idx->files);   /* reserved: cannot fail */
+			f->schema = t->schema;
+			f->path = path;
+			f->stamp = *crm_cache_entry_stamp(e);
+			f->cached = e;
+			f->lazy = f->unverified = true;
+			next = i + 1;
+		}
+		t->count = idx->files.len - t->first;
+	}
+	idx->records = calloc(idx->files.len + 1, sizeof(*idx->records));
+	return idx->records ? 0 : crm_error_set(CRM_ENOMEM, "out of memory");
 }
 
 /* Where the cache lives: in the git directory, out of the work tree and
@@ -536,9 +698,70 @@ static void update_cache(struct crm_index *idx)
 		items[i].stamp = f->stamp;
 		items[i].hash = f->hash;
 		items[i].root = f->cacheable ? idx->records[i].root : NULL;
+		items[i].same = f->lazy ? f->cached : NULL;
 	}
 	crm_cache_write(idx->cache_file, idx->repo->root, items, idx->files.len);
 	free(items);
+}
+
+/* The load of every record file: walked (or listed from a commit), each
+ * left in the cache or read and parsed, the cache brought up to date. */
+static int load_files(struct crm_index *idx)
+{
+	const char *at = idx->opts.at_commit;
+	int err = at ? collect_files_at(idx) : collect_files(idx);
+
+	if (!err && !at)
+		err = open_cache(idx);   /* the cache is the work tree's */
+	if (!err)
+		err = parse_all(idx, at ? 1 : idx->opts.threads);
+	if (!err)
+		update_cache(idx);
+	return err;
+}
+
+/* With CRM_TRACE set, how the load went, on stderr (as GIT_TRACE does):
+ * what a slow command spent its time on, and what the tests check. */
+static void trace_load(const struct crm_index *idx)
+{
+	const char *env = getenv("CRM_TRACE");
+	size_t i, parsed = 0;
+
+	if (!env || !*env || !strcmp(env, "0"))
+		return;
+	if (idx->trusting) {
+		fprintf(stderr, "crm: index: %zu files listed from the cache, not walked\n",
+			idx->files.len);
+		return;
+	}
+	for (i = 0; i < (size_t)idx->nworkers; i++)
+		parsed += idx->workers[i].cache_misses;
+	fprintf(stderr, "crm: index: %zu files walked, %zu read%s\n", idx->files.len, parsed,
+		idx->cache ? "" : " (no cache)");
+}
+
+/* The load of trust_cache: the files and records from the cache, when
+ * there is a usable one. */
+static int open_trusted(struct crm_index *idx)
+{
+	int err;
+
+	idx->cache_file = cache_path(idx);
+	if (!idx->cache_file)
+		return 0;
+	err = crm_cache_open(&idx->cache, idx->cache_file, idx->repo->root);
+	if (err || !idx->cache) {
+		free(idx->cache_file);   /* the walk opens it again */
+		idx->cache_file = NULL;
+		return err;
+	}
+	idx->trusting = true;
+	return collect_cached_files(idx);
+}
+
+bool crm_index_trusting(const struct crm_index *idx)
+{
+	return idx->trusting;
 }
 
 int crm_index_load(struct crm_index **out, struct crm_repo *repo,
@@ -558,15 +781,13 @@ int crm_index_load(struct crm_index **out, struct crm_repo *repo,
 	crm_arena_init(&idx->arena);
 	crm_diags_init(&idx->diags);
 	idx->today = crm_today(repo->config.timezone);
-	err = opts->at_commit ? collect_files_at(idx) : collect_files(idx);
+	err = opts->trust_cache && !opts->at_commit ? open_trusted(idx) : 0;
+	if (!err && !idx->trusting)
+		err = load_files(idx);
+	if (!err && !idx->trusting)
+		err = crm_index_map_all(idx);   /* else each type when first asked for */
 	if (!err)
-		err = opts->at_commit ? 0 : open_cache(idx);   /* the cache is the work tree's */
-	if (!err)
-		err = parse_all(idx, opts->at_commit ? 1 : opts->threads);
-	if (!err)
-		update_cache(idx);
-	if (!err)
-		err = map_ids(idx);
+		trace_load(idx);
 	if (err) {
 		crm_index_free(idx);
 		return err == CRM_ENOMEM ? crm_error_set(err, "out of memory") : err;
@@ -682,6 +903,13 @@ struct crm_record **crm_index_records(const struct crm_index *idx, const char *t
 				      size_t *n_out)
 {
 	struct type_entry *t = type_entry(idx, type);
+	size_t i;
+
+	if (t && !t->materialized) {
+		for (i = 0; i < t->records.len; i++)
+			crm_index_materialize(idx, t->records.ptr[i]);
+		t->materialized = true;
+	}
 	*n_out = t ? t->records.len : 0;
 	return t ? t->records.ptr : NULL;
 }
@@ -690,7 +918,11 @@ struct crm_record *crm_index_find(const struct crm_index *idx, const char *type,
 				  const char *id)
 {
 	struct type_entry *t = type_entry(idx, type);
-	return t ? crm_map_get(&t->by_id, id) : NULL;
+	struct crm_record *rec = t ? crm_map_get(&t->by_id, id) : NULL;
+
+	if (rec)
+		crm_index_materialize(idx, rec);
+	return rec && !file_of(idx, rec)->gone ? rec : NULL;
 }
 
 struct crm_record *crm_index_resolve(const struct crm_index *idx, const char *ref,

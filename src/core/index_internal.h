@@ -20,6 +20,11 @@ struct pending_file {
 	const struct crm_cache_entry *cached;     /* its entry in the cache, if any */
 	uint64_t hash;                            /* content id, once known */
 	bool cacheable;                           /* parsed without findings */
+	bool lazy;                                /* its tree is still only in the
+						     cache: decoded on first use */
+	bool unverified;                          /* the cache's stamp, the file
+						     not stated yet (trust_cache) */
+	bool gone;                                /* stated: no longer there */
 };
 
 struct worker {
@@ -34,6 +39,9 @@ struct type_entry {
 	const struct crm_schema *schema;
 	CRM_ARRAY(struct crm_record *) records;
 	struct crm_map by_id;
+	size_t first, count;             /* its files: idx->files.ptr[first...] */
+	bool mapped;                     /* records and by_id filled in */
+	bool materialized;               /* every record's tree decoded */
 };
 
 struct crm_index {
@@ -55,8 +63,17 @@ struct crm_index {
 	struct crm_git *at_git;          /* reading files of opts.at_commit */
 	const char *at_prefix;           /* the data repository's path in git */
 	struct crm_cache *cache;         /* the persistent cache, when usable */
+	bool trusting;                   /* files listed from the cache, no walk */
 	char *cache_file;                /* where it lives; NULL: no cache */
 };
+
+/* Gives `rec` its tree when it is still only in the cache (see
+ * crm_index_records): every function that hands out records calls it. */
+void crm_index_materialize(const struct crm_index *idx, struct crm_record *rec);
+
+/* Names every record and maps every type's ids (an index listed from the
+ * cache does it per type on first use): before a walk over idx->records. */
+int crm_index_map_all(struct crm_index *idx);
 
 /* Evaluates formula `f` in the context of `rec` (for required_if). */
 void crm_index_eval(struct crm_value *out, struct crm_index *idx,

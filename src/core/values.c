@@ -457,7 +457,7 @@ static void load_added_dates(struct crm_index *idx)
 	size_t i;
 
 	idx->added_loaded = true;
-	if (!idx->opts.git_dates || crm_git_open(&git, idx->repo->root))
+	if (!idx->opts.git_dates || crm_index_map_all(idx) || crm_git_open(&git, idx->repo->root))
 		return;
 	prefix = crm_git_prefix(git, idx->repo->root);
 	idx->git_prefix = crm_arena_strdup(&idx->arena, prefix ? prefix : "");

@@ -104,6 +104,63 @@ test_expect_success 'a large repository keeps its cache across a one-record comm
 	test_cmp cold warm
 '
 
+# set, unset and tag list the files from the cache without a walk (each
+# file is stated when asked for): whatever changed since the cache was
+# written must still come out as a full walk would have it.
+test_expect_success 'set finds a record added after the cache was written' '
+	rm -rf trust && cp -R "$TEST_DATA/small" trust &&
+	git -C trust init -q && git -C trust add -A && git -C trust commit -q -m small &&
+	crm -C trust ls client >/dev/null && test -e trust/.git/crm-index-cache &&
+	cache=$(cksum <trust/.git/crm-index-cache) &&
+	f=$(find trust/opportunities -name acme-seo.yaml) &&
+	sed "s/^title: .*/title: Added later/" "$f" >trust/opportunities/added-later.yaml &&
+	git -C trust add -A && git -C trust commit -q -m added &&
+	test "$(cksum <trust/.git/crm-index-cache)" = "$cache" &&
+	CRM_TRACE=1 crm -C trust set opportunity/added-later confidence=3 >out 2>trace &&
+	grep -q "files listed from the cache, not walked" trace &&
+	grep -q "files walked" trace &&
+	grep -q "set opportunity/added-later confidence=3" out &&
+	grep -q "^confidence: 3$" trust/opportunities/added-later.yaml &&
+	test -z "$(git -C trust status --porcelain)"
+'
+
+test_expect_success 'set accepts a reference to a client added after the cache' '
+	crm -C trust ls client >/dev/null &&
+	printf "name: Late Client\n" >trust/clients/late-client.yaml &&
+	git -C trust add -A && git -C trust commit -q -m late &&
+	crm -C trust set opportunity/acme-seo client=late-client >/dev/null &&
+	grep -q "^client: late-client$" $(find trust/opportunities -name acme-seo.yaml) &&
+	test_expect_code 2 crm -C trust set opportunity/acme-seo client=never-was 2>err &&
+	grep -q "never-was" err
+'
+
+test_expect_success 'set does not find a record deleted after the cache was written' '
+	crm -C trust ls client >/dev/null &&
+	git -C trust rm -q opportunities/added-later.yaml && git -C trust commit -q -m gone &&
+	test_expect_code 1 crm -C trust set opportunity/added-later confidence=1 2>err &&
+	grep -q "no opportunity .added-later." err &&
+	test -z "$(git -C trust status --porcelain)"
+'
+
+test_expect_success 'set keeps an edit made by another tool since the cache' '
+	crm -C trust ls client >/dev/null &&
+	f=$(find trust/opportunities -name acme-seo.yaml) &&
+	sed -i "s/^title: .*/title: Edited Elsewhere/" "$f" &&
+	CRM_TRACE=1 crm -C trust set opportunity/acme-seo confidence=2 >/dev/null 2>trace &&
+	grep -q "^title: Edited Elsewhere$" "$f" && grep -q "^confidence: 2$" "$f" &&
+	grep -q "files listed from the cache, not walked" trace &&
+	! grep -q "files walked" trace
+'
+
+test_expect_success 'a bare id that a new record of another type shares is ambiguous' '
+	crm -C trust ls client >/dev/null &&
+	f=$(find trust/opportunities -name acme-seo.yaml) &&
+	sed "s/^title: .*/title: Same id/" "$f" >trust/opportunities/late-client.yaml &&
+	test_expect_code 1 crm -C trust set late-client confidence=1 2>err &&
+	grep -q "both" err &&
+	rm trust/opportunities/late-client.yaml
+'
+
 test_expect_success 'no temporary cache file is left behind' '
 	test -z "$(find small/.git -maxdepth 1 -name "crm-index-cache.*")"
 '
