@@ -69,6 +69,10 @@ crm_date crm_index_today(const struct crm_index *idx);
  * committed yet (see crm_git_worktree_dirty), judged from the stat data
  * the load already read.  false for an index read from a commit. */
 int crm_index_uncommitted(struct crm_index *idx, bool *out);
+/* Starts that work on another thread, so that a report computes its
+ * figures meanwhile; crm_index_uncommitted then waits for the answer.
+ * Nothing of the index may change until then but decoding records. */
+int crm_index_uncommitted_begin(struct crm_index *idx);
 /* Sets the day that today() and every "days ago" figure count from: a
  * report computed as of a past commit counts from that day, so its figures
  * come out the same whenever it is run again.  Call before any value is

@@ -73,6 +73,7 @@ struct crm_report {
 	char short_commit[9];
 	char commit_date[11];
 	bool dirty;           /* the work tree has uncommitted record edits */
+	bool dirty_pending;   /* being worked out (crm_index_uncommitted_begin) */
 	const char *currency; /* base currency of every money cell */
 	const char *scope;    /* the filters, as text, or NULL */
 	CRM_ARRAY(struct crm_report_card) cards;

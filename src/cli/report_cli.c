@@ -76,9 +76,11 @@ int cli_report_load(struct cli_ctx *ctx, const char *at, struct crm_report *r)
 		commit_fields(r, git, id);
 	if (!err)
 		err = crm_index_load(&ctx->idx, &ctx->repo, &opts);
-	/* from the stat data the load read: no second walk of the work tree */
+	/* from the stat data the load read (no second walk of the work tree),
+	 * on the other core while the report is built: see cli_report_run */
 	if (!err && !at && id[0])
-		err = crm_index_uncommitted(ctx->idx, &r->dirty);
+		err = crm_index_uncommitted_begin(ctx->idx);
+	r->dirty_pending = !err && !at && id[0];
 	if (!err && at)
 		count_from_at_day(ctx->idx, at, r);
 done:
@@ -250,6 +252,8 @@ int cli_report_run(struct cli_ctx *ctx, const struct cli_report_opts *o,
 	so.stalled_days = (int)o->stalled_days;
 	describe_scope(r, o, terms, nterms);
 	err = build(r, ctx->idx, &so, payload);
+	if (!err && r->dirty_pending)
+		err = crm_index_uncommitted(ctx->idx, &r->dirty);
 	if (!err)
 		err = write_report(ctx, o, r);
 	if (err)

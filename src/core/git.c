@@ -1810,23 +1810,68 @@ static bool other_file_changed(git_repository *repo, const char *path)
 			 GIT_STATUS_WT_RENAMED));
 }
 
+/* The id of the tree (or blob) at `prefix` ("crm/", or "" for the root)
+ * below tree `root`; zero when there is nothing there. */
+static int tree_id_at(git_oid *out, git_repository *repo, const git_oid *root, const char *prefix)
+{
+	git_tree *tree = NULL;
+	git_tree_entry *e = NULL;
+	char *path;
+	size_t len = strlen(prefix);
+	int rc;
+
+	memset(out, 0, sizeof(*out));
+	if (!len) {
+		git_oid_cpy(out, root);
+		return 0;
+	}
+	path = strndup(prefix, prefix[len - 1] == '/' ? len - 1 : len);
+	if (!path || git_tree_lookup(&tree, repo, root) < 0) {
+		free(path);
+		return -1;
+	}
+	rc = git_tree_entry_bypath(&e, tree, path);
+	if (!rc)
+		git_oid_cpy(out, git_tree_entry_id(e));
+	git_tree_entry_free(e);
+	git_tree_free(tree);
+	free(path);
+	return rc == GIT_ENOTFOUND ? 0 : rc;
+}
+
+/* Whether the index stages anything HEAD does not have below `prefix`.
+ * The quick way compares the tree the index would commit with HEAD's:
+ * git's cache of tree ids in the index (its TREE extension, which git and
+ * libgit2 keep) leaves only the folders of changed entries to hash, where
+ * a diff reads HEAD's whole tree.  Building that tree may store tree
+ * objects for staged changes, as git write-tree does.  The diff remains
+ * for when it cannot (a read-only object store). */
 static bool index_differs_from_head(git_repository *repo, git_index *index, const char *prefix)
 {
 	git_commit *head = NULL;
 	git_tree *tree = NULL;
 	git_diff *diff = NULL;
 	git_diff_options o;
+	git_oid staged, at_head, staged_root;
 	char *spec[1] = { (char *)prefix };
 	bool differs = true;
 
+	if (head_commit(&head, repo) || !head)
+		return true;
+	if (!git_index_write_tree(&staged_root, index) &&
+	    !tree_id_at(&staged, repo, &staged_root, prefix ? prefix : "") &&
+	    !tree_id_at(&at_head, repo, git_commit_tree_id(head), prefix ? prefix : "")) {
+		git_commit_free(head);
+		return !git_oid_equal(&staged, &at_head);
+	}
+	git_error_clear();
 	git_diff_options_init(&o, GIT_DIFF_OPTIONS_VERSION);
 	if (prefix && *prefix) {
 		o.pathspec.strings = spec;
 		o.pathspec.count = 1;
 		o.flags |= GIT_DIFF_DISABLE_PATHSPEC_MATCH;
 	}
-	if (!head_commit(&head, repo) && head && !git_commit_tree(&tree, head) &&
-	    !git_diff_tree_to_index(&diff, repo, tree, index, &o))
+	if (!git_commit_tree(&tree, head) && !git_diff_tree_to_index(&diff, repo, tree, index, &o))
 		differs = git_diff_num_deltas(diff) > 0;
 	git_diff_free(diff);
 	git_tree_free(tree);

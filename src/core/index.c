@@ -3,6 +3,7 @@
  * arena and findings of its own), then ids are mapped and references
  * resolved both ways. */
 #include <dirent.h>
+#include <fcntl.h>
 #include <pthread.h>
 #include <stdatomic.h>
 #include <stdio.h>
@@ -21,6 +22,11 @@
 static int walk_folder(struct crm_index *idx, const struct crm_schema *s,
 		       struct crm_buf *rel, int depth);
 
+struct walk_name {
+	const char *name;
+	unsigned char type;          /* DT_DIR, DT_REG, ... from readdir */
+};
+
 static int add_file(struct crm_index *idx, const struct crm_schema *s, const char *rel,
 		    const struct stat *st)
 {
@@ -35,41 +41,52 @@ static int add_file(struct crm_index *idx, const struct crm_schema *s, const cha
 	return f->path ? 0 : CRM_ENOMEM;
 }
 
-/* One entry of a folder, stated relative to the folder's descriptor (no
- * path walk from the root per file, as find does it). */
+/* One entry of a folder.  The type readdir gave is enough to tell record
+ * files from folders; the files are stated later, on all cores, by the
+ * workers that load them. */
 static int walk_entry(struct crm_index *idx, const struct crm_schema *s,
-		      struct crm_buf *rel, int dfd, const char *name, int depth)
+		      struct crm_buf *rel, int dfd, const struct walk_name *e, int depth)
 {
-	size_t keep = rel->len, n = strlen(name);
+	size_t keep = rel->len, n = strlen(e->name);
+	bool dir = e->type == DT_DIR, reg = e->type == DT_REG;
 	struct stat st;
 	int err = 0;
 
 	crm_buf_addch(rel, '/');
-	crm_buf_add(rel, name, n);
-	if (fstatat(dfd, name, &st, 0)) {
-		crm_diags_add(&idx->diags, rel->ptr, 0, 0, CRM_SEV_ERROR, "unreadable",
-			      "cannot stat the file");
-	} else if (S_ISDIR(st.st_mode)) {
+	crm_buf_add(rel, e->name, n);
+	if (!dir && !reg) {   /* a link, or a file system that does not say */
+		if (fstatat(dfd, e->name, &st, 0)) {
+			crm_diags_add(&idx->diags, rel->ptr, 0, 0, CRM_SEV_ERROR, "unreadable",
+				      "cannot stat the file");
+			goto done;
+		}
+		dir = S_ISDIR(st.st_mode);
+		reg = S_ISREG(st.st_mode);
+	}
+	if (dir) {
 		err = walk_folder(idx, s, rel, depth + 1);
-	} else if (S_ISREG(st.st_mode) && n > 5 && !strcmp(name + n - 5, ".yaml")) {
-		err = add_file(idx, s, rel->ptr, &st);
-	} else if (S_ISREG(st.st_mode) && n > 4 && !strcmp(name + n - 4, ".yml")) {
+	} else if (reg && n > 5 && !strcmp(e->name + n - 5, ".yaml")) {
+		err = add_file(idx, s, rel->ptr, NULL);
+		if (!err)
+			CRM_ARRAY_LAST(idx->files)->unstated = true;
+	} else if (reg && n > 4 && !strcmp(e->name + n - 4, ".yml")) {
 		crm_diags_add(&idx->diags, rel->ptr, 0, 0, CRM_SEV_WARNING, "bad-id",
 			      "record files end in '.yaml'; this file is ignored");
 	}
+done:
 	crm_buf_truncate(rel, keep);
 	return err;
 }
 
-static int compare_strings(const void *a, const void *b)
+static int compare_names(const void *a, const void *b)
 {
-	return strcmp(*(char *const *)a, *(char *const *)b);
+	return strcmp(((const struct walk_name *)a)->name, ((const struct walk_name *)b)->name);
 }
 
 static int walk_folder(struct crm_index *idx, const struct crm_schema *s,
 		       struct crm_buf *rel, int depth)
 {
-	CRM_ARRAY(char *) names = CRM_ARRAY_INIT;
+	CRM_ARRAY(struct walk_name) names = CRM_ARRAY_INIT;
 	struct crm_buf full = CRM_BUF_INIT;
 	struct dirent *e;
 	DIR *d;
@@ -84,7 +101,7 @@ static int walk_folder(struct crm_index *idx, const struct crm_schema *s,
 	if (!d)
 		return 0;
 	while ((e = readdir(d)) && !err) {
-		char **slot;
+		struct walk_name *slot;
 		if (e->d_name[0] == '.')
 			continue;
 		slot = CRM_ARRAY_PUSH(names);
@@ -92,13 +109,14 @@ static int walk_folder(struct crm_index *idx, const struct crm_schema *s,
 			err = CRM_ENOMEM;
 			break;
 		}
-		*slot = crm_arena_strdup(&idx->arena, e->d_name);
+		slot->name = crm_arena_strdup(&idx->arena, e->d_name);
+		slot->type = e->d_type;
 	}
 	/* path order makes every listing and diagnostic reproducible */
 	if (names.len)
-		qsort(names.ptr, names.len, sizeof(char *), compare_strings);
+		qsort(names.ptr, names.len, sizeof(*names.ptr), compare_names);
 	for (i = 0; i < names.len && !err; i++)
-		err = walk_entry(idx, s, rel, dirfd(d), names.ptr[i], depth);
+		err = walk_entry(idx, s, rel, dirfd(d), &names.ptr[i], depth);
 	closedir(d);
 	CRM_ARRAY_RELEASE(names);
 	return err;
@@ -232,7 +250,19 @@ static void name_record(struct pending_file *f, struct crm_record *rec,
 static void load_one(struct crm_index *idx, struct worker *w, struct pending_file *f,
 		     struct crm_record *rec)
 {
+	struct stat st;
+
 	name_record(f, rec, &w->arena, &w->diags);
+	if (f->unstated) {
+		/* relative to the data repository's folder: no walk from / */
+		if (fstatat(idx->root_fd, f->path, &st, 0)) {
+			crm_diags_add(&w->diags, f->path, 0, 0, CRM_SEV_ERROR, "unreadable",
+				      "cannot stat the file");
+			return;
+		}
+		crm_file_stamp_from_stat(&f->stamp, &st);
+		f->unstated = false;
+	}
 	if (load_tree(idx, f, rec, &w->arena, &w->diags))
 		w->cache_misses++;
 }
@@ -711,6 +741,11 @@ static int load_files(struct crm_index *idx)
 	const char *at = idx->opts.at_commit;
 	int err = at ? collect_files_at(idx) : collect_files(idx);
 
+	if (!err && !at) {
+		idx->root_fd = open(idx->repo->root, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+		if (idx->root_fd < 0)
+			err = crm_error_errno(CRM_EIO, "cannot open '%s'", idx->repo->root);
+	}
 	if (!err && !at)
 		err = open_cache(idx);   /* the cache is the work tree's */
 	if (!err)
@@ -778,6 +813,7 @@ int crm_index_load(struct crm_index **out, struct crm_repo *repo,
 		opts = &defaults;
 	idx->repo = repo;
 	idx->opts = *opts;
+	idx->root_fd = -1;
 	crm_arena_init(&idx->arena);
 	crm_diags_init(&idx->diags);
 	idx->today = crm_today(repo->config.timezone);
@@ -801,12 +837,17 @@ void crm_index_free(struct crm_index *idx)
 	size_t i;
 	if (!idx)
 		return;
+	if (idx->dirty.state == DIRTY_RUNNING)
+		pthread_join(idx->dirty.thread, NULL);
+	free(idx->dirty.message);
 	for (i = 0; i < idx->ntypes; i++) {
 		CRM_ARRAY_RELEASE(idx->types[i].records);
 		crm_map_release(&idx->types[i].by_id);
 	}
 	for (i = 0; i < (size_t)idx->nworkers; i++)
 		crm_arena_release(&idx->workers[i].arena);
+	if (idx->root_fd >= 0)
+		close(idx->root_fd);
 	crm_git_free(idx->at_git);
 	crm_cache_free(idx->cache);
 	free(idx->cache_file);
@@ -851,7 +892,7 @@ struct crm_backref *crm_index_backrefs(struct crm_index *idx, const struct crm_r
 	return r->referenced_by;
 }
 
-int crm_index_uncommitted(struct crm_index *idx, bool *out)
+static int compute_uncommitted(struct crm_index *idx, bool *out)
 {
 	struct crm_arena scratch = CRM_ARENA_INIT;
 	struct crm_git *git = NULL;
@@ -892,6 +933,43 @@ done:
 	crm_arena_release(&scratch);
 	crm_git_free(git);
 	return err;
+}
+
+static void *uncommitted_main(void *arg)
+{
+	struct crm_index *idx = arg;
+
+	idx->dirty.err = compute_uncommitted(idx, &idx->dirty.answer);
+	if (idx->dirty.err)
+		idx->dirty.message = strdup(crm_error_last());
+	return NULL;
+}
+
+int crm_index_uncommitted_begin(struct crm_index *idx)
+{
+	if (idx->dirty.state != DIRTY_NOT_ASKED)
+		return 0;
+	if (pthread_create(&idx->dirty.thread, NULL, uncommitted_main, idx))
+		return 0;   /* then crm_index_uncommitted works it out itself */
+	idx->dirty.state = DIRTY_RUNNING;
+	return 0;
+}
+
+int crm_index_uncommitted(struct crm_index *idx, bool *out)
+{
+	if (idx->dirty.state == DIRTY_NOT_ASKED) {
+		idx->dirty.err = compute_uncommitted(idx, &idx->dirty.answer);
+		if (idx->dirty.err)
+			idx->dirty.message = strdup(crm_error_last());
+	} else if (idx->dirty.state == DIRTY_RUNNING) {
+		pthread_join(idx->dirty.thread, NULL);
+	}
+	idx->dirty.state = DIRTY_KNOWN;
+	*out = idx->dirty.answer;
+	if (idx->dirty.err)   /* the message was set on the thread that failed */
+		return crm_error_set(idx->dirty.err, "%s",
+				     idx->dirty.message ? idx->dirty.message : "out of memory");
+	return 0;
 }
 
 void crm_index_set_today(struct crm_index *idx, crm_date today)

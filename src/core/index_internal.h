@@ -25,6 +25,8 @@ struct pending_file {
 	bool unverified;                          /* the cache's stamp, the file
 						     not stated yet (trust_cache) */
 	bool gone;                                /* stated: no longer there */
+	bool unstated;                            /* walked, to be stated by the
+						     worker that loads it */
 };
 
 struct worker {
@@ -64,6 +66,14 @@ struct crm_index {
 	const char *at_prefix;           /* the data repository's path in git */
 	struct crm_cache *cache;         /* the persistent cache, when usable */
 	bool trusting;                   /* files listed from the cache, no walk */
+	int root_fd;                     /* the data repository's folder, or -1 */
+	struct {                         /* crm_index_uncommitted's answer */
+		enum { DIRTY_NOT_ASKED, DIRTY_RUNNING, DIRTY_KNOWN } state;
+		pthread_t thread;
+		bool answer;
+		int err;
+		char *message;
+	} dirty;
 	char *cache_file;                /* where it lives; NULL: no cache */
 };
 

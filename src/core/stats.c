@@ -77,11 +77,14 @@ static int collect_touches(struct touches *t, struct crm_index *idx)
 
 	for (i = 0; i < n; i++) {
 		const char *about = acts[i]->root ? crm_node_text(acts[i]->root, "about") : NULL;
-		struct crm_record *deal = about ? crm_index_resolve(idx, about, "any") : NULL;
+		struct crm_record *deal;
 		crm_date day, *seen;
 
-		if (!deal || strcmp(deal->schema->type, "opportunity") ||
-		    !stats_date(&day, idx, acts[i], "date"))
+		/* only deals count: a client or contact is not even looked up */
+		if (!about || strncmp(about, "opportunity/", 12))
+			continue;
+		deal = crm_index_find(idx, "opportunity", about + 12);
+		if (!deal || !stats_date(&day, idx, acts[i], "date"))
 			continue;
 		seen = crm_map_get(&t->by_id, deal->id);
 		if (seen) {
