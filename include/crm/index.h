@@ -29,7 +29,7 @@ struct crm_record {
 	const char *path;             /* relative to the data repository */
 	struct crm_node *root;        /* NULL when the file could not be parsed */
 	struct crm_backref *referenced_by;  /* read through crm_index_backrefs */
-	struct crm_value *values;     /* computed values, per schema field */
+	struct crm_value *values;     /* values of the computed fields, in schema order */
 	unsigned char *state;         /* 0 not computed, 1 computing, 2 done */
 	int64_t added;                /* time of the commit that added the file, or -1 */
 	bool backrefs_known;          /* referenced_by filled in (crm_index_backrefs) */

@@ -11,9 +11,21 @@
 #include "crm/git.h"
 #include "index_internal.h"
 
-static int field_index(const struct crm_schema *s, const struct crm_field *f)
+/* Where a computed field's value is kept in rec->values: its place among
+ * the schema's computed fields (stored fields are parsed when asked for,
+ * so a million records do not each carry a value per field). */
+static size_t computed_slot(const struct crm_schema *s, const struct crm_field *f,
+			    size_t *count)
 {
-	return (int)(f - s->fields);
+	size_t i, slot = 0;
+
+	*count = 0;
+	for (i = 0; i < s->nfields; i++) {
+		if (&s->fields[i] == f)
+			slot = *count;
+		*count += crm_field_is_computed(&s->fields[i]);
+	}
+	return slot;
 }
 
 static struct crm_value error_value(struct crm_index *idx, const char *msg)
@@ -389,7 +401,7 @@ int crm_index_value(struct crm_value *out, struct crm_index *idx,
 		    struct crm_record *rec, const char *name)
 {
 	const struct crm_field *f = crm_schema_field(rec->schema, name);
-	int i;
+	size_t i, ncomputed;
 
 	*out = CRM_VALUE_NULL;
 	if (!f) {
@@ -404,13 +416,18 @@ int crm_index_value(struct crm_value *out, struct crm_index *idx,
 		}
 		return CRM_ENOTFOUND;
 	}
+	if (!crm_field_is_computed(f)) {
+		stored_value(out, idx, rec, f);
+		return 0;
+	}
+	i = computed_slot(rec->schema, f, &ncomputed);
 	if (!rec->values) {
-		rec->values = crm_arena_alloc(&idx->arena, sizeof(*rec->values) * rec->schema->nfields);
-		rec->state = crm_arena_alloc(&idx->arena, rec->schema->nfields);
+		rec->values = crm_arena_alloc(&idx->arena, sizeof(*rec->values) * ncomputed);
+		rec->state = crm_arena_alloc(&idx->arena, ncomputed);
 		if (!rec->values || !rec->state)
 			return crm_error_set(CRM_ENOMEM, "out of memory");
+		memset(rec->state, 0, ncomputed);
 	}
-	i = field_index(rec->schema, f);
 	if (rec->state[i] == 2) {
 		*out = rec->values[i];
 		return 0;
@@ -426,8 +443,6 @@ int crm_index_value(struct crm_value *out, struct crm_index *idx,
 		eval_formula(out, idx, rec, f->formula);
 	else if (f->type == CRM_F_LOOKUP && f->via && f->field)
 		eval_lookup(out, idx, rec, f);
-	else
-		stored_value(out, idx, rec, f);
 	rec->values[i] = *out;
 	rec->state[i] = 2;
 	return 0;

@@ -45,7 +45,8 @@ static struct crm_arena_chunk *new_chunk(size_t size)
 	return c;
 }
 
-void *crm_arena_alloc(struct crm_arena *a, size_t size)
+/* `size` bytes at a multiple of `align` (a power of two, at most ALIGN_TO). */
+static void *arena_take(struct crm_arena *a, size_t size, size_t align)
 {
 	struct crm_arena_chunk *c;
 	size_t rounded;
@@ -56,9 +57,9 @@ void *crm_arena_alloc(struct crm_arena *a, size_t size)
 	}
 	if (size > SIZE_MAX - ALIGN_TO - sizeof(*c))
 		return NULL;
-	rounded = (size + ALIGN_TO - 1) & ~(ALIGN_TO - 1);
+	rounded = (size + align - 1) & ~(align - 1);
 	if (!rounded)
-		rounded = ALIGN_TO;
+		rounded = align;
 	a->total += rounded;
 
 	if (a->debug_malloc || rounded > CHUNK_SIZE / 4) {
@@ -76,6 +77,7 @@ void *crm_arena_alloc(struct crm_arena *a, size_t size)
 		}
 		return c->data;
 	}
+	a->used = (a->used + align - 1) & ~(align - 1);
 	if (!a->chunks || a->used + rounded > a->chunks->size) {
 		c = new_chunk(CHUNK_SIZE);
 		if (!c)
@@ -88,9 +90,21 @@ void *crm_arena_alloc(struct crm_arena *a, size_t size)
 	return a->chunks->data + a->used - rounded;
 }
 
+void *crm_arena_alloc(struct crm_arena *a, size_t size)
+{
+	return arena_take(a, size, ALIGN_TO);
+}
+
+/* Text needs no alignment: a million short values would otherwise waste
+ * eight bytes each on average. */
+static char *arena_text(struct crm_arena *a, size_t size)
+{
+	return arena_take(a, size, 1);
+}
+
 char *crm_arena_strndup(struct crm_arena *a, const char *s, size_t n)
 {
-	char *p = crm_arena_alloc(a, n + 1);
+	char *p = n < SIZE_MAX ? arena_text(a, n + 1) : NULL;
 	if (p) {
 		memcpy(p, s, n);
 		p[n] = '\0';
@@ -115,7 +129,7 @@ char *crm_arena_printf(struct crm_arena *a, const char *fmt, ...)
 	va_end(ap);
 	if (n < 0)
 		return NULL;
-	p = crm_arena_alloc(a, (size_t)n + 1);
+	p = arena_text(a, (size_t)n + 1);
 	if (!p)
 		return NULL;
 	if ((size_t)n < sizeof(small)) {
