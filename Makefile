@@ -85,7 +85,7 @@ check: deps
 
 asan:
 	$(Q)$(MAKE) --no-print-directory SANITIZE=address,undefined CC=$(if $(filter cc,$(CC)),gcc,$(CC)) CFLAGS='-O1 -g' tests-bin
-	$(Q)BUILD=build-san ASAN_OPTIONS=detect_leaks=1:fast_unwind_on_malloc=0 \
+	$(Q)BUILD=build-san CRM_TREE_BUDGET=0 ASAN_OPTIONS=detect_leaks=1:fast_unwind_on_malloc=0 \
 		LSAN_OPTIONS=suppressions=$(CURDIR)/tests/lsan.supp sh tests/run.sh
 
 valgrind: tests-bin

@@ -30,9 +30,9 @@ struct crm_cache_item {
 	struct crm_file_stamp stamp;
 	uint64_t hash;
 	const struct crm_node *root;
-	const struct crm_cache_entry *same;  /* instead of root: an entry of the
-						open cache whose tree is copied as
-						it is (a record never decoded) */
+	const void *encoded;          /* instead of root: the tree as
+					 crm_cache_encode gave it, copied as it is */
+	size_t encoded_len;
 };
 
 void crm_file_stamp_from_stat(struct crm_file_stamp *out, const struct stat *st);
@@ -72,6 +72,19 @@ uint64_t crm_cache_entry_hash(const struct crm_cache_entry *e);
  * (treat as a miss).  The tree's texts point into the cache, which must
  * outlive it.  Safe from several threads at once. */
 struct crm_node *crm_cache_tree(const struct crm_cache_entry *e, struct crm_arena *arena);
+
+/* Encodes a tree as the cache keeps it (varints, positions as deltas, texts
+ * as they are, each with its NUL); CRM_EOVERFLOW for a tree larger than the
+ * cache keeps, CRM_ENOMEM. */
+int crm_cache_encode(struct crm_buf *out, const struct crm_node *root);
+/* Rebuilds a tree from `len` bytes of crm_cache_encode in `arena`; NULL
+ * when they do not decode.  The texts point into the bytes, which must
+ * outlive the tree. */
+struct crm_node *crm_cache_decode(const void *bytes, size_t len, struct crm_arena *arena);
+/* Gives the mapped cache's pages back to the system.  Pointers into it stay
+ * valid: a page touched again is read back from the page cache.  A command
+ * that has walked the whole cache keeps only what it uses. */
+void crm_cache_shed(const struct crm_cache *c);
 
 /* The entry's encoded tree.  Texts are stored in it byte for byte, so a
  * tree that does not contain a string anywhere in these bytes has no value

@@ -84,9 +84,23 @@ void crm_index_set_today(struct crm_index *idx, crm_date today);
  * memory ran out, with the error set). */
 struct crm_backref *crm_index_backrefs(struct crm_index *idx, const struct crm_record *rec);
 
-/* Records of one type in path order; *n_out receives the count. */
+/* Records of one type in path order, each with its tree; *n_out receives
+ * the count. */
 struct crm_record **crm_index_records(const struct crm_index *idx, const char *type,
 				      size_t *n_out);
+
+/* Passes over every record in bounded memory.  Trees are kept encoded and
+ * decoded on first use; crm_index_list gives a type's records without
+ * decoding them, crm_index_materialize decodes one (rec->root stays NULL
+ * for a file that could not be parsed), and crm_index_trim, between
+ * records, drops every decoded tree, computed value and referrer list once
+ * they pass the index's budget: every root, node, value and backref pointer
+ * taken before it is invalid afterwards (records themselves stay, and are
+ * decoded again when asked for). */
+struct crm_record **crm_index_list(const struct crm_index *idx, const char *type,
+				   size_t *n_out);
+void crm_index_materialize(const struct crm_index *idx, struct crm_record *rec);
+void crm_index_trim(struct crm_index *idx);
 struct crm_record *crm_index_find(const struct crm_index *idx, const char *type,
 				  const char *id);
 /* Resolves "type/id", or a bare id of `default_type` (which may be NULL or

@@ -33,7 +33,7 @@ int cmd_check(struct cli_ctx *ctx, int argc, char **argv)
 	crm_diags_init(&diags);
 	errors = crm_check_run(ctx->idx, &diags);
 	for (i = 0; i < ctx->repo.schemas.len; i++) {
-		crm_index_records(ctx->idx, ctx->repo.schemas.ptr[i].type, &n);
+		crm_index_list(ctx->idx, ctx->repo.schemas.ptr[i].type, &n);
 		records += n;
 	}
 	if (quiet) {

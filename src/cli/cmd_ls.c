@@ -183,16 +183,22 @@ static int list_records(struct cli_ctx *ctx, const struct crm_schema *s, struct 
 		err = crm_filter_parse(&filter, ctx->idx, s, terms, nterms);
 	if (err)
 		goto done;
-	all = crm_index_records(ctx->idx, s->type, &n);
+	all = crm_index_list(ctx->idx, s->type, &n);
 	hits = calloc(n + 1, sizeof(*hits));
 	if (!hits) {
 		err = crm_error_set(CRM_ENOMEM, "out of memory");
 		goto done;
 	}
+	/* the filter sees one record at a time: the trees of those that do
+	 * not match are let go on the way (crm_index_trim) */
 	for (i = 0; i < n; i++) {
+		crm_index_trim(ctx->idx);
+		crm_index_materialize(ctx->idx, all[i]);
 		if (crm_filter_match(filter, ctx->idx, all[i]))
 			hits[nhits++] = all[i];
 	}
+	for (i = 0; i < nhits; i++)
+		crm_index_materialize(ctx->idx, hits[i]);
 	if (o->sort)
 		err = crm_records_sort(hits, nhits, ctx->idx, s, o->sort);
 	if (err)

@@ -255,14 +255,34 @@ static struct crm_node *decode_node(struct cursor *c, struct crm_arena *arena, i
 	return c->bad ? NULL : n;
 }
 
-struct crm_node *crm_cache_tree(const struct crm_cache_entry *e, struct crm_arena *arena)
+struct crm_node *crm_cache_decode(const void *bytes, size_t len, struct crm_arena *arena)
 {
-	struct cursor c = { e->tree, e->tree + e->tree_len, 1, 0, 0 };
+	const unsigned char *p = bytes;
+	struct cursor c = { p, p + len, 1, 0, 0 };
 	struct crm_node *root = decode_node(&c, arena, 0);
 
 	if (c.bad || c.p != c.end || !root || root->kind != CRM_NODE_MAP)
 		return NULL;
 	return root;
+}
+
+struct crm_node *crm_cache_tree(const struct crm_cache_entry *e, struct crm_arena *arena)
+{
+	return crm_cache_decode(e->tree, e->tree_len, arena);
+}
+
+int crm_cache_encode(struct crm_buf *out, const struct crm_node *root)
+{
+	int64_t line = 1, start = 0;
+	size_t budget = MAX_TREE_NODES;
+
+	return encode_node(out, root, &line, &start, &budget);
+}
+
+void crm_cache_shed(const struct crm_cache *c)
+{
+	if (c)
+		madvise((void *)c->data, c->len, MADV_DONTNEED);
 }
 
 /* ---- reading ---- */
@@ -358,6 +378,7 @@ int crm_cache_open(struct crm_cache **out, const char *path, const char *root)
 	    sum != crm_cache_hash(c->data + HEADER_SIZE, c->len - HEADER_SIZE) ||
 	    !parse_entries(c, root, count))
 		goto unusable;
+	crm_cache_shed(c);   /* the checksum read every page: keep none */
 	*out = c;
 	return 0;
 unusable:
@@ -456,14 +477,10 @@ int crm_cache_write(const char *path, const char *root, const struct crm_cache_i
 	err |= put_varint(&b, strlen(root));
 	err |= crm_buf_adds(&b, root);
 	for (i = 0; i < n && !err; i++) {
-		int64_t line = 1, start = 0;
-		size_t budget = MAX_TREE_NODES;
-
 		crm_buf_reset(&tree);
-		if (items[i].same)
-			err |= crm_buf_add(&tree, items[i].same->tree, items[i].same->tree_len);
-		else if (!items[i].root ||
-			 encode_node(&tree, items[i].root, &line, &start, &budget))
+		if (items[i].encoded)
+			err |= crm_buf_add(&tree, items[i].encoded, items[i].encoded_len);
+		else if (!items[i].root || crm_cache_encode(&tree, items[i].root))
 			continue;   /* unparsed, or too big to be worth it: parsed every time */
 		err |= put_varint(&b, strlen(items[i].path) + 1);
 		err |= crm_buf_add(&b, items[i].path, strlen(items[i].path) + 1);

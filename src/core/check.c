@@ -408,16 +408,20 @@ static void check_time(struct checker *c)
 static void check_unique(struct checker *c, const struct crm_schema *s)
 {
 	size_t i, j, n;
-	struct crm_record **recs = crm_index_records(c->idx, s->type, &n);
+	struct crm_record **recs = crm_index_list(c->idx, s->type, &n);
 
 	for (i = 0; i < s->nfields; i++) {
 		struct crm_map seen = CRM_MAP_INIT;
+		struct crm_arena texts = CRM_ARENA_INIT;   /* outlive the trees */
 		if (!s->fields[i].unique)
 			continue;
 		for (j = 0; j < n; j++) {
-			const struct crm_node *v = recs[j]->root ?
-				crm_node_get(recs[j]->root, s->fields[i].name) : NULL;
+			const struct crm_node *v;
 			struct crm_record *first;
+			const char *key;
+			crm_index_trim(c->idx);
+			crm_index_materialize(c->idx, recs[j]);
+			v = recs[j]->root ? crm_node_get(recs[j]->root, s->fields[i].name) : NULL;
 			if (!v || v->kind != CRM_NODE_SCALAR || crm_node_is_null(v))
 				continue;
 			first = crm_map_get(&seen, v->text);
@@ -425,10 +429,11 @@ static void check_unique(struct checker *c, const struct crm_schema *s)
 			if (first)
 				report(c, v, CRM_SEV_ERROR, "unique", "%s '%s' is already used by %s/%s",
 				       s->fields[i].name, v->text, s->type, first->id);
-			else
-				crm_map_put(&seen, v->text, recs[j], NULL);
+			else if ((key = crm_arena_strdup(&texts, v->text)))
+				crm_map_put(&seen, key, recs[j], NULL);
 		}
 		crm_map_release(&seen);
+		crm_arena_release(&texts);
 	}
 }
 
@@ -453,10 +458,13 @@ size_t crm_check_run(struct crm_index *idx, struct crm_diags *out)
 
 	crm_diags_merge(out, &idx->repo->diags);
 	crm_diags_merge(out, &idx->diags);
+	/* record by record, in bounded memory: see crm_index_trim */
 	for (t = 0; t < idx->ntypes; t++) {
 		const struct crm_schema *s = idx->types[t].schema;
-		struct crm_record **recs = crm_index_records(idx, s->type, &n);
+		struct crm_record **recs = crm_index_list(idx, s->type, &n);
 		for (i = 0; i < n; i++) {
+			crm_index_trim(idx);
+			crm_index_materialize(idx, recs[i]);
 			c.rec = recs[i];
 			if (!recs[i]->root)
 				continue;

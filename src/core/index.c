@@ -1,7 +1,8 @@
-/* Loading every record of a data repository into memory: the files are
- * found per type folder, read and parsed on all cores (each worker with an
- * arena and findings of its own), then ids are mapped and references
- * resolved both ways. */
+/* Loading every record of a data repository: the files are found per type
+ * folder, stated and read or parsed on all cores (each worker with an arena
+ * and findings of its own), unchanged ones left encoded in the cache until
+ * a record is asked for; then ids are mapped.  Referrers are found per
+ * record on first use. */
 #include <dirent.h>
 #include <fcntl.h>
 #include <pthread.h>
@@ -27,17 +28,17 @@ struct walk_name {
 	unsigned char type;          /* DT_DIR, DT_REG, ... from readdir */
 };
 
+/* A record file to load; work tree files are stated by the worker that
+ * loads them (files read from a commit, --at, have no stamp). */
 static int add_file(struct crm_index *idx, const struct crm_schema *s, const char *rel,
-		    const struct stat *st)
+		    bool unstated)
 {
 	struct pending_file *f = CRM_ARRAY_PUSH(idx->files);
 	if (!f)
 		return CRM_ENOMEM;
-	memset(f, 0, sizeof(*f));
 	f->schema = s;
 	f->path = crm_arena_strdup(&idx->arena, rel);
-	if (st)   /* files read from a commit (--at) have no stamp: never cached */
-		crm_file_stamp_from_stat(&f->stamp, st);
+	f->unstated = unstated;
 	return f->path ? 0 : CRM_ENOMEM;
 }
 
@@ -66,9 +67,7 @@ static int walk_entry(struct crm_index *idx, const struct crm_schema *s,
 	if (dir) {
 		err = walk_folder(idx, s, rel, depth + 1);
 	} else if (reg && n > 5 && !strcmp(e->name + n - 5, ".yaml")) {
-		err = add_file(idx, s, rel->ptr, NULL);
-		if (!err)
-			CRM_ARRAY_LAST(idx->files)->unstated = true;
+		err = add_file(idx, s, rel->ptr, true);
 	} else if (reg && n > 4 && !strcmp(e->name + n - 4, ".yml")) {
 		crm_diags_add(&idx->diags, rel->ptr, 0, 0, CRM_SEV_WARNING, "bad-id",
 			      "record files end in '.yaml'; this file is ignored");
@@ -162,7 +161,8 @@ static int read_record_file(struct crm_index *idx, struct crm_buf *data,
 }
 
 /* Whether the cache's entry for `f` still holds its tree: the stamp
- * matches, or, the stamp having changed, the content id of `data` does. */
+ * matches, or, the stamp having changed, the content id of `data` does.
+ * Then the record's encoded tree is the entry's. */
 static bool cache_fresh(struct crm_index *idx, struct pending_file *f,
 			const struct crm_buf *data)
 {
@@ -176,49 +176,64 @@ static bool cache_fresh(struct crm_index *idx, struct pending_file *f,
 	if (m == CRM_CACHE_VERIFY && crm_cache_entry_hash(f->cached) != f->hash)
 		return false;
 	f->hash = crm_cache_entry_hash(f->cached);
+	f->enc = crm_cache_entry_bytes(f->cached, &f->enc_len);
+	f->lazy = f->cacheable = true;
 	return true;
 }
 
-/* Reads and parses `f` into `rec`, its findings into `diags`. */
-static void parse_file(struct crm_index *idx, struct pending_file *f, struct crm_record *rec,
-		       struct crm_arena *arena, struct crm_diags *diags,
-		       struct crm_buf *data)
-{
-	struct crm_buf full = CRM_BUF_INIT;
-	size_t before = diags->list.len;
+/* Where a load keeps what it builds: `keep` lives as long as the index,
+ * `scratch` one file at a time. */
+struct load_space {
+	struct crm_arena *keep, *scratch;
+	struct crm_buf *encoding;
+	struct crm_diags *diags;
+};
 
-	if (!data->len && read_record_file(idx, data, &full, f->path)) {
-		crm_diags_add(diags, f->path, 0, 0, CRM_SEV_ERROR, "unreadable", "%s",
-			      crm_error_last());
-	} else {
-		crm_yaml_parse(&rec->root, arena, data->ptr, data->len, f->path, diags);
-		/* a file with findings is parsed every time, so they are reported */
-		f->cacheable = rec->root && diags->list.len == before;
+/* Parses the bytes of `f` and keeps the tree encoded (about a tenth of
+ * its size as nodes), or, too big to encode, as nodes in sp->keep. */
+static void parse_file(struct pending_file *f, struct crm_record *rec, struct load_space *sp,
+		       const struct crm_buf *data)
+{
+	struct crm_diags again;
+	struct crm_node *root = NULL;
+	size_t before = sp->diags->list.len;
+	void *copy;
+
+	crm_yaml_parse(&root, sp->scratch, data->ptr, data->len, f->path, sp->diags);
+	/* a file with findings is parsed every time, so they are reported */
+	f->cacheable = root && sp->diags->list.len == before;
+	crm_buf_reset(sp->encoding);
+	if (root && !crm_cache_encode(sp->encoding, root) &&
+	    (copy = crm_arena_alloc(sp->keep, sp->encoding->len))) {
+		memcpy(copy, sp->encoding->ptr, sp->encoding->len);
+		f->enc = copy;
+		f->enc_len = sp->encoding->len;
+		f->lazy = true;
+	} else if (root) {
+		crm_diags_init(&again);   /* its findings are in already */
+		crm_yaml_parse(&rec->root, sp->keep, data->ptr, data->len, f->path, &again);
+		crm_diags_release(&again);
 	}
-	crm_buf_release(&full);
+	crm_arena_release(sp->scratch);
 }
 
-/* Gives `rec` the tree of `f`: left in the cache when the file is
- * unchanged (decoded on first use), else read and parsed.  Returns whether
- * the cache missed. */
+/* Gives `rec` the tree of `f`: the cache's when the file is unchanged,
+ * else read and parsed; either way encoded, decoded on first use.
+ * Returns whether the cache missed. */
 static bool load_tree(struct crm_index *idx, struct pending_file *f, struct crm_record *rec,
-		      struct crm_arena *arena, struct crm_diags *diags)
+		      struct load_space *sp)
 {
 	struct crm_buf full = CRM_BUF_INIT, data = CRM_BUF_INIT;
 
-	f->lazy = cache_fresh(idx, f, NULL);
-	if (f->lazy) {
-		f->cacheable = true;
+	if (cache_fresh(idx, f, NULL))
 		return false;
-	}
 	if (read_record_file(idx, &data, &full, f->path)) {
-		crm_diags_add(diags, f->path, 0, 0, CRM_SEV_ERROR, "unreadable", "%s",
+		crm_diags_add(sp->diags, f->path, 0, 0, CRM_SEV_ERROR, "unreadable", "%s",
 			      crm_error_last());
 	} else {
 		f->hash = crm_cache_hash(data.ptr, data.len);
-		f->lazy = f->cacheable = cache_fresh(idx, f, &data);
-		if (!f->lazy)
-			parse_file(idx, f, rec, arena, diags, &data);
+		if (!cache_fresh(idx, f, &data))
+			parse_file(f, rec, sp, &data);
 	}
 	crm_buf_release(&full);
 	crm_buf_release(&data);
@@ -244,12 +259,11 @@ static void name_record(struct pending_file *f, struct crm_record *rec,
 			      "'-', at most 64, not starting with '-')", rec->id);
 }
 
-/* Loads one file into `rec`, on a worker thread.  An unchanged file keeps
- * its tree in the cache until something asks for the record (a command
- * that reads one type of record never decodes the others). */
+/* Loads one file into `rec`, on a worker thread. */
 static void load_one(struct crm_index *idx, struct worker *w, struct pending_file *f,
 		     struct crm_record *rec)
 {
+	struct load_space sp = { &w->arena, &w->scratch, &w->encoding, &w->diags };
 	struct stat st;
 
 	name_record(f, rec, &w->arena, &w->diags);
@@ -263,13 +277,36 @@ static void load_one(struct crm_index *idx, struct worker *w, struct pending_fil
 		crm_file_stamp_from_stat(&f->stamp, &st);
 		f->unstated = false;
 	}
-	if (load_tree(idx, f, rec, &w->arena, &w->diags))
+	if (load_tree(idx, f, rec, &sp))
 		w->cache_misses++;
 }
 
 static struct pending_file *file_of(const struct crm_index *idx, const struct crm_record *rec)
 {
 	return &idx->files.ptr[rec - idx->records];
+}
+
+/* Loads `f` on the calling thread after the load: what it keeps lives in
+ * the index's arena. */
+static void load_late(struct crm_index *idx, struct pending_file *f, struct crm_record *rec,
+		      bool from_disk)
+{
+	struct crm_arena scratch = CRM_ARENA_INIT;
+	struct crm_buf encoding = CRM_BUF_INIT, data = CRM_BUF_INIT, full = CRM_BUF_INIT;
+	struct load_space sp = { &idx->arena, &scratch, &encoding, &idx->diags };
+
+	if (!from_disk) {
+		load_tree(idx, f, rec, &sp);
+	} else if (read_record_file(idx, &data, &full, f->path)) {
+		crm_diags_add(&idx->diags, f->path, 0, 0, CRM_SEV_ERROR, "unreadable", "%s",
+			      crm_error_last());
+	} else {
+		parse_file(f, rec, &sp, &data);
+	}
+	crm_arena_release(&scratch);
+	crm_buf_release(&encoding);
+	crm_buf_release(&data);
+	crm_buf_release(&full);
 }
 
 /* A file listed from the cache (trust_cache), stated on first use: gone,
@@ -280,13 +317,14 @@ static void verify_file(struct crm_index *idx, struct pending_file *f, struct cr
 	struct stat st;
 
 	f->unverified = false;
+	f->lazy = false;
+	f->enc = NULL;
 	crm_buf_addf(&full, "%s/%s", idx->repo->root, f->path);
 	if (stat(full.ptr, &st) || !S_ISREG(st.st_mode)) {
 		f->gone = true;
-		f->lazy = false;
 	} else {
 		crm_file_stamp_from_stat(&f->stamp, &st);
-		load_tree(idx, f, rec, &idx->arena, &idx->diags);
+		load_late(idx, f, rec, false);
 	}
 	crm_buf_release(&full);
 }
@@ -297,7 +335,6 @@ void crm_index_materialize(const struct crm_index *cidx, struct crm_record *rec)
 	 * the index means the same before and after, so readers that hold
 	 * it const may decode. */
 	struct crm_index *idx = (struct crm_index *)cidx;
-	struct crm_buf data = CRM_BUF_INIT;
 	struct pending_file *f;
 
 	if (rec->root || !idx->records)
@@ -308,10 +345,40 @@ void crm_index_materialize(const struct crm_index *cidx, struct crm_record *rec)
 	if (!f->lazy)
 		return;
 	f->lazy = false;
-	rec->root = crm_cache_tree(f->cached, &idx->arena);
-	if (!rec->root)   /* an entry that does not decode: the file decides */
-		parse_file(idx, f, rec, &idx->arena, &idx->diags, &data);
-	crm_buf_release(&data);
+	rec->root = crm_cache_decode(f->enc, f->enc_len, &idx->trees);
+	if (!rec->root) {   /* an entry that does not decode: the file decides */
+		f->enc = NULL;
+		load_late(idx, f, rec, true);
+		if (f->lazy) {
+			f->lazy = false;
+			rec->root = crm_cache_decode(f->enc, f->enc_len, &idx->trees);
+		}
+	}
+}
+
+void crm_index_trim(struct crm_index *idx)
+{
+	size_t i;
+
+	if (idx->trees.total <= idx->tree_budget)
+		return;
+	for (i = 0; i < idx->files.len; i++) {
+		struct pending_file *f = &idx->files.ptr[i];
+		struct crm_record *rec = &idx->records[i];
+		if (f->enc && rec->root) {
+			rec->root = NULL;
+			f->lazy = true;
+		}
+		rec->values = NULL;
+		rec->state = NULL;
+		rec->referenced_by = NULL;
+		rec->backrefs_known = false;
+	}
+	for (i = 0; i < idx->ntypes; i++)
+		idx->types[i].materialized = false;
+	crm_arena_release(&idx->trees);
+	crm_cache_shed(idx->cache);
+	idx->trims++;
 }
 
 static void *worker_main(void *arg)
@@ -320,8 +387,13 @@ static void *worker_main(void *arg)
 	struct crm_index *idx = w->idx;
 	size_t i;
 
-	while ((i = atomic_fetch_add(&idx->next_file, 1)) < idx->files.len)
+	while ((i = atomic_fetch_add(&idx->next_file, 1)) < idx->files.len) {
 		load_one(idx, w, &idx->files.ptr[i], &idx->records[i]);
+		/* the walk over the cache's entries touches all of it: let go
+		 * of what is behind us now and then */
+		if (w == &idx->workers[0] && i % 8192 == 8191)
+			crm_cache_shed(idx->cache);
+	}
 	return NULL;
 }
 
@@ -345,6 +417,8 @@ static int parse_all(struct crm_index *idx, int threads)
 	for (i = 0; i < (size_t)threads; i++) {
 		idx->workers[i].idx = idx;
 		crm_arena_init(&idx->workers[i].arena);
+		crm_arena_init(&idx->workers[i].scratch);
+		crm_buf_init(&idx->workers[i].encoding);
 		crm_diags_init(&idx->workers[i].diags);
 	}
 	/* worker 0 is this thread */
@@ -356,6 +430,10 @@ static int parse_all(struct crm_index *idx, int threads)
 	worker_main(&idx->workers[0]);
 	for (i = 1; i <= (size_t)started; i++)
 		pthread_join(idx->workers[i].thread, NULL);
+	for (i = 0; i < (size_t)threads; i++) {
+		crm_arena_release(&idx->workers[i].scratch);
+		crm_buf_release(&idx->workers[i].encoding);
+	}
 	for (i = 0; i < (size_t)threads && !err; i++)
 		err = crm_diags_merge(&idx->diags, &idx->workers[i].diags);
 	return err;
@@ -520,9 +598,7 @@ static int backrefs_of_fields(struct backref_scan *bs, struct crm_record *rec,
  * text holds the id, and the cache stores texts byte for byte. */
 static bool may_name(const struct pending_file *f, const char *id, size_t idlen)
 {
-	size_t len;
-	const void *bytes = crm_cache_entry_bytes(f->cached, &len);
-	return memmem(bytes, len, id, idlen) != NULL;
+	return memmem(f->enc, f->enc_len, id, idlen) != NULL;
 }
 
 static int find_backrefs(struct crm_index *idx, struct crm_record *target)
@@ -533,7 +609,8 @@ static int find_backrefs(struct crm_index *idx, struct crm_record *target)
 
 	for (i = 0; i < idx->files.len && !err; i++) {
 		struct crm_record *rec = &idx->records[i];
-		if (idx->files.ptr[i].lazy && !may_name(&idx->files.ptr[i], target->id, bs.idlen))
+		const struct pending_file *f = &idx->files.ptr[i];
+		if (f->lazy && !f->unverified && !may_name(f, target->id, bs.idlen))
 			continue;
 		crm_index_materialize(idx, rec);
 		err = backrefs_of_fields(&bs, rec, rec->schema->fields, rec->schema->nfields,
@@ -583,7 +660,7 @@ static int collect_at_file(const char *path, void *payload)
 	if (strstr(rel, "/."))
 		return 0;   /* hidden files and folders, as the folder walk skips them */
 	if (n > 5 && !strcmp(base + n - 5, ".yaml"))
-		st->err = add_file(st->idx, st->schema, rel, NULL);
+		st->err = add_file(st->idx, st->schema, rel, false);
 	else if (n > 4 && !strcmp(base + n - 4, ".yml"))
 		crm_diags_add(&st->idx->diags, rel, 0, 0, CRM_SEV_WARNING, "bad-id",
 			      "record files end in '.yaml'; this file is ignored");
@@ -658,6 +735,7 @@ static int collect_cached_files(struct crm_index *idx)
 			f->path = path;
 			f->stamp = *crm_cache_entry_stamp(e);
 			f->cached = e;
+			f->enc = crm_cache_entry_bytes(e, &f->enc_len);
 			f->lazy = f->unverified = true;
 			next = i + 1;
 		}
@@ -728,7 +806,8 @@ static void update_cache(struct crm_index *idx)
 		items[i].stamp = f->stamp;
 		items[i].hash = f->hash;
 		items[i].root = f->cacheable ? idx->records[i].root : NULL;
-		items[i].same = f->lazy ? f->cached : NULL;
+		items[i].encoded = f->cacheable ? f->enc : NULL;
+		items[i].encoded_len = f->enc_len;
 	}
 	crm_cache_write(idx->cache_file, idx->repo->root, items, idx->files.len);
 	free(items);
@@ -755,14 +834,36 @@ static int load_files(struct crm_index *idx)
 	return err;
 }
 
+/* How many bytes of decoded trees crm_index_trim lets a pass keep: enough
+ * that records looked up again and again (the clients of every deal) stay
+ * decoded, little beside the three times the files' size a command may
+ * use. */
+static void set_tree_budget(struct crm_index *idx)
+{
+	const char *env = getenv("CRM_TREE_BUDGET");   /* bytes; 0: one record */
+	uint64_t bytes = 0;
+	size_t i;
+
+	for (i = 0; i < idx->files.len; i++)
+		bytes += idx->files.ptr[i].stamp.size;
+	idx->tree_budget = ((size_t)8 << 20) + (size_t)(bytes / 4);
+	if (env && *env)
+		idx->tree_budget = (size_t)strtoull(env, NULL, 10);
+}
+
 /* With CRM_TRACE set, how the load went, on stderr (as GIT_TRACE does):
  * what a slow command spent its time on, and what the tests check. */
-static void trace_load(const struct crm_index *idx)
+static bool tracing(void)
 {
 	const char *env = getenv("CRM_TRACE");
+	return env && *env && strcmp(env, "0");
+}
+
+static void trace_load(const struct crm_index *idx)
+{
 	size_t i, parsed = 0;
 
-	if (!env || !*env || !strcmp(env, "0"))
+	if (!tracing())
 		return;
 	if (idx->trusting) {
 		fprintf(stderr, "crm: index: %zu files listed from the cache, not walked\n",
@@ -815,6 +916,7 @@ int crm_index_load(struct crm_index **out, struct crm_repo *repo,
 	idx->opts = *opts;
 	idx->root_fd = -1;
 	crm_arena_init(&idx->arena);
+	crm_arena_init(&idx->trees);
 	crm_diags_init(&idx->diags);
 	idx->today = crm_today(repo->config.timezone);
 	err = opts->trust_cache && !opts->at_commit ? open_trusted(idx) : 0;
@@ -823,7 +925,10 @@ int crm_index_load(struct crm_index **out, struct crm_repo *repo,
 	if (!err && !idx->trusting)
 		err = crm_index_map_all(idx);   /* else each type when first asked for */
 	if (!err)
+		set_tree_budget(idx);
+	if (!err)
 		trace_load(idx);
+	crm_cache_shed(idx->cache);
 	if (err) {
 		crm_index_free(idx);
 		return err == CRM_ENOMEM ? crm_error_set(err, "out of memory") : err;
@@ -839,6 +944,8 @@ void crm_index_free(struct crm_index *idx)
 		return;
 	if (idx->dirty.state == DIRTY_RUNNING)
 		pthread_join(idx->dirty.thread, NULL);
+	if (tracing() && idx->trims)
+		fprintf(stderr, "crm: index: decoded records dropped %zu times\n", idx->trims);
 	free(idx->dirty.message);
 	for (i = 0; i < idx->ntypes; i++) {
 		CRM_ARRAY_RELEASE(idx->types[i].records);
@@ -854,6 +961,7 @@ void crm_index_free(struct crm_index *idx)
 	free(idx->types);
 	free(idx->records);
 	CRM_ARRAY_RELEASE(idx->files);
+	crm_arena_release(&idx->trees);
 	crm_arena_release(&idx->arena);
 	crm_diags_release(&idx->diags);
 	free(idx);
@@ -988,6 +1096,14 @@ struct crm_record **crm_index_records(const struct crm_index *idx, const char *t
 			crm_index_materialize(idx, t->records.ptr[i]);
 		t->materialized = true;
 	}
+	return crm_index_list(idx, type, n_out);
+}
+
+struct crm_record **crm_index_list(const struct crm_index *idx, const char *type,
+				   size_t *n_out)
+{
+	struct type_entry *t = type_entry(idx, type);
+
 	*n_out = t ? t->records.len : 0;
 	return t ? t->records.ptr : NULL;
 }

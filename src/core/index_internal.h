@@ -19,9 +19,12 @@ struct pending_file {
 	struct crm_file_stamp stamp;              /* when the folders were walked */
 	const struct crm_cache_entry *cached;     /* its entry in the cache, if any */
 	uint64_t hash;                            /* content id, once known */
+	const unsigned char *enc;                 /* its tree encoded: the cache's
+						     entry, or encoded at the load */
+	size_t enc_len;
 	bool cacheable;                           /* parsed without findings */
-	bool lazy;                                /* its tree is still only in the
-						     cache: decoded on first use */
+	bool lazy;                                /* its tree is only encoded (enc):
+						     decoded on first use */
 	bool unverified;                          /* the cache's stamp, the file
 						     not stated yet (trust_cache) */
 	bool gone;                                /* stated: no longer there */
@@ -32,7 +35,9 @@ struct pending_file {
 struct worker {
 	struct crm_index *idx;
 	pthread_t thread;
-	struct crm_arena arena;
+	struct crm_arena arena;          /* ids and encoded trees, kept */
+	struct crm_arena scratch;        /* one file's tree while it is encoded */
+	struct crm_buf encoding;
 	struct crm_diags diags;
 	size_t cache_misses;             /* files parsed or re-stamped */
 };
@@ -50,6 +55,10 @@ struct crm_index {
 	struct crm_repo *repo;
 	struct crm_index_options opts;
 	struct crm_arena arena;
+	struct crm_arena trees;          /* decoded trees and computed values:
+					    dropped by crm_index_trim */
+	size_t tree_budget;              /* bytes of trees crm_index_trim allows */
+	size_t trims;                    /* times it dropped them (CRM_TRACE) */
 	struct crm_diags diags;
 	crm_date today;
 	CRM_ARRAY(struct pending_file) files;
@@ -76,10 +85,6 @@ struct crm_index {
 	} dirty;
 	char *cache_file;                /* where it lives; NULL: no cache */
 };
-
-/* Gives `rec` its tree when it is still only in the cache (see
- * crm_index_records): every function that hands out records calls it. */
-void crm_index_materialize(const struct crm_index *idx, struct crm_record *rec);
 
 /* Names every record and maps every type's ids (an index listed from the
  * cache does it per type on first use): before a walk over idx->records. */

@@ -86,6 +86,22 @@ bool crm_invoice_due(crm_date *out, struct crm_index *idx, const struct crm_reco
 
 /* ---- numbering ---- */
 
+/* `rec` with its tree, in a pass that keeps memory bounded: trees decoded
+ * earlier in the pass may be dropped first (crm_index_trim), so a pass
+ * holds no node of an earlier record across this call. */
+static const struct crm_node *tree_of(struct crm_index *idx, struct crm_record *rec)
+{
+	crm_index_trim(idx);
+	crm_index_materialize(idx, rec);
+	return rec->root;
+}
+
+static const char *number_of(struct crm_index *idx, struct crm_record *rec)
+{
+	const struct crm_node *root = tree_of(idx, rec);
+	return root ? crm_node_text(root, "number") : NULL;
+}
+
 struct issued {
 	long seq;
 	struct crm_record *rec;
@@ -112,7 +128,6 @@ static void check_series(struct crm_index *idx, const struct crm_series *series,
 	struct crm_buf a = CRM_BUF_INIT, b = CRM_BUF_INIT, msg = CRM_BUF_INIT;
 	size_t i;
 
-	(void)idx;
 	qsort(list, n, sizeof(*list), by_seq);
 	for (i = 1; i < n; i++) {
 		crm_buf_reset(&a);
@@ -121,8 +136,7 @@ static void check_series(struct crm_index *idx, const struct crm_series *series,
 		if (list[i].seq == list[i - 1].seq) {
 			crm_buf_addf(&msg, "invoice number '%s' is also used by invoice/%s: give the "
 				     "one not yet sent the next number with 'crm invoice renumber "
-				     "ID'", crm_node_text(list[i].rec->root, "number"),
-				     list[i - 1].rec->id);
+				     "ID'", number_of(idx, list[i].rec), list[i - 1].rec->id);
 			report_at(out, list[i].rec, "number", CRM_SEV_ERROR, "duplicate-number",
 				  msg.ptr);
 		} else if (list[i].seq > list[i - 1].seq + 1) {
@@ -134,6 +148,7 @@ static void check_series(struct crm_index *idx, const struct crm_series *series,
 			else
 				crm_buf_addf(&msg, "invoice numbers '%s' to '%s' are missing: issued "
 					     "numbers have no gaps", a.ptr, b.ptr);
+			tree_of(idx, list[i].rec);
 			report_at(out, list[i].rec, "number", CRM_SEV_ERROR, "number-gap", msg.ptr);
 		}
 	}
@@ -153,14 +168,14 @@ static void check_numbering(struct crm_index *idx, struct crm_record **recs, siz
 	if (!list)
 		return;
 	for (i = 0; i < n; i++) {
-		const char *num = recs[i]->root ? crm_node_text(recs[i]->root, "number") : NULL;
+		const char *num = number_of(idx, recs[i]);
 		if (num && !series_of(cfg, num, &seq))
 			report_at(out, recs[i], "number", CRM_SEV_WARNING, "unknown-series",
 				  crm_error_last());
 	}
 	for (s = 0; s < cfg->series.len; s++) {
 		for (i = k = 0; i < n; i++) {
-			const char *num = recs[i]->root ? crm_node_text(recs[i]->root, "number") : NULL;
+			const char *num = number_of(idx, recs[i]);
 			if (series_of(cfg, num, &seq) == &cfg->series.ptr[s]) {
 				list[k].seq = seq;
 				list[k++].rec = recs[i];
@@ -256,7 +271,7 @@ static int on_first_version(const char *path, const char *data, size_t len, void
 	struct crm_record *rec = crm_map_get(&fc->by_git_path, path);
 	struct crm_buf now = CRM_BUF_INIT, full = CRM_BUF_INIT;
 
-	if (!rec)
+	if (!rec || !tree_of(fc->idx, rec))
 		return 0;
 	/* most issued invoices are byte for byte as issued: no parse needed */
 	crm_buf_addf(&full, "%s/%s", fc->idx->repo->root, rec->path);
@@ -282,7 +297,7 @@ static void check_unchanged(struct crm_index *idx, struct crm_record **recs, siz
 	prefix = crm_git_prefix(git, idx->repo->root);
 	for (i = 0; prefix && i < n; i++) {
 		char *key;
-		if (!recs[i]->root || !crm_node_text(recs[i]->root, "number"))
+		if (!number_of(idx, recs[i]))
 			continue;
 		key = crm_arena_printf(&paths, "%s%s", prefix, recs[i]->path);
 		if (key && !crm_map_put(&fc.by_git_path, key, recs[i], NULL))
@@ -301,14 +316,14 @@ void crm_invoice_check(struct crm_index *idx, struct crm_diags *out)
 {
 	const struct crm_schema *schema = NULL;
 	size_t n, i;
-	struct crm_record **recs = crm_index_records(idx, "invoice", &n);
+	struct crm_record **recs = crm_index_list(idx, "invoice", &n);
 
 	if (!n)
 		return;
 	schema = recs[0]->schema;
 	check_numbering(idx, recs, n, out);
 	for (i = 0; i < n; i++) {
-		if (recs[i]->root && crm_node_text(recs[i]->root, "number"))
+		if (number_of(idx, recs[i]))
 			check_overdue(idx, recs[i], out);
 	}
 	check_unchanged(idx, recs, n, schema, out);

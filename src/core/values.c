@@ -422,8 +422,10 @@ int crm_index_value(struct crm_value *out, struct crm_index *idx,
 	}
 	i = computed_slot(rec->schema, f, &ncomputed);
 	if (!rec->values) {
-		rec->values = crm_arena_alloc(&idx->arena, sizeof(*rec->values) * ncomputed);
-		rec->state = crm_arena_alloc(&idx->arena, ncomputed);
+		/* beside the trees the values may point into: crm_index_trim
+		 * drops both */
+		rec->values = crm_arena_alloc(&idx->trees, sizeof(*rec->values) * ncomputed);
+		rec->state = crm_arena_alloc(&idx->trees, ncomputed);
 		if (!rec->values || !rec->state)
 			return crm_error_set(CRM_ENOMEM, "out of memory");
 		memset(rec->state, 0, ncomputed);
