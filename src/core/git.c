@@ -1084,6 +1084,7 @@ static int first_versions_of(git_repository *repo, git_commit *c, void *state)
 	git_diff *diff = NULL;
 	git_diff_options opts;
 	char *spec[1] = { (char *)prefix };
+	size_t i, n;
 	int rc;
 
 	git_diff_options_init(&opts, GIT_DIFF_OPTIONS_VERSION);
@@ -1101,8 +1102,11 @@ static int first_versions_of(git_repository *repo, git_commit *c, void *state)
 	}
 	if (!rc)
 		rc = git_diff_tree_to_tree(&diff, repo, ptree, tree, &opts);
-	if (!rc)
-		rc = git_diff_foreach(diff, on_first_delta, NULL, NULL, NULL, st);
+	/* deltas one by one, not git_diff_foreach: that reads the attributes
+	 * for a diff driver per file, which loads git's whole index */
+	n = rc ? 0 : git_diff_num_deltas(diff);
+	for (i = 0; i < n && !rc; i++)
+		rc = on_first_delta(git_diff_get_delta(diff, i), 0, st);
 	git_diff_free(diff);
 	git_tree_free(tree);
 	git_tree_free(ptree);

@@ -834,10 +834,10 @@ static int load_files(struct crm_index *idx)
 	return err;
 }
 
-/* How many bytes of decoded trees crm_index_trim lets a pass keep: enough
- * that records looked up again and again (the clients of every deal) stay
- * decoded, little beside the three times the files' size a command may
- * use. */
+/* How many bytes of decoded trees crm_index_trim lets a pass keep: 4 MiB
+ * and a sixteenth of the files' size, enough that records looked up again
+ * and again (the clients of every deal) mostly stay decoded, little beside
+ * the three times the files' size a command may use. */
 static void set_tree_budget(struct crm_index *idx)
 {
 	const char *env = getenv("CRM_TREE_BUDGET");   /* bytes; 0: one record */
@@ -846,7 +846,7 @@ static void set_tree_budget(struct crm_index *idx)
 
 	for (i = 0; i < idx->files.len; i++)
 		bytes += idx->files.ptr[i].stamp.size;
-	idx->tree_budget = ((size_t)8 << 20) + (size_t)(bytes / 4);
+	idx->tree_budget = ((size_t)4 << 20) + (size_t)(bytes / 16);
 	if (env && *env)
 		idx->tree_budget = (size_t)strtoull(env, NULL, 10);
 }
