@@ -12,6 +12,7 @@
 #include <stdint.h>
 #include <sys/stat.h>
 
+#include "crm/map.h"
 #include "crm/node.h"
 
 /* What identifies a file's version without reading it (git's stat data). */
@@ -20,8 +21,23 @@ struct crm_file_stamp {
 	uint64_t size, ino, dev;
 };
 
+struct crm_buf;
 struct crm_cache;
 struct crm_cache_entry;
+
+/* Key names written as numbers: a repository's field names, so that
+ * "amount:" costs a byte or two in the cache and in memory instead of its
+ * text.  The names must outlive every tree decoded with them; a cache
+ * written with other names (schemas changed) is not used. */
+struct crm_cache_keys {
+	const char **names;
+	size_t n;
+	struct crm_map index;     /* name -> its number + 1 */
+	uint64_t id;              /* the names, hashed in order */
+};
+/* The first of equal names keeps its place. */
+int crm_cache_keys_init(struct crm_cache_keys *k, const char *const *names, size_t n);
+void crm_cache_keys_release(struct crm_cache_keys *k);
 
 /* One file for crm_cache_write: its path (relative to the data
  * repository), stamp, content hash and parsed tree. */
@@ -42,7 +58,8 @@ uint64_t crm_cache_hash(const void *data, size_t len);
 /* Reads the cache file `path` for the data repository `root`.  *out is
  * NULL (and 0 returned) when there is no usable cache: absent, corrupt,
  * another version or another repository.  Only memory fails. */
-int crm_cache_open(struct crm_cache **out, const char *path, const char *root);
+int crm_cache_open(struct crm_cache **out, const char *path, const char *root,
+		   const struct crm_cache_keys *keys);
 void crm_cache_free(struct crm_cache *c);
 size_t crm_cache_count(const struct crm_cache *c);
 
@@ -71,16 +88,19 @@ uint64_t crm_cache_entry_hash(const struct crm_cache_entry *e);
 /* Rebuilds the entry's tree in `arena`; NULL when the entry does not decode
  * (treat as a miss).  The tree's texts point into the cache, which must
  * outlive it.  Safe from several threads at once. */
-struct crm_node *crm_cache_tree(const struct crm_cache_entry *e, struct crm_arena *arena);
+struct crm_node *crm_cache_tree(const struct crm_cache *c, const struct crm_cache_entry *e,
+			       struct crm_arena *arena);
 
 /* Encodes a tree as the cache keeps it (varints, positions as deltas, texts
  * as they are, each with its NUL); CRM_EOVERFLOW for a tree larger than the
  * cache keeps, CRM_ENOMEM. */
-int crm_cache_encode(struct crm_buf *out, const struct crm_node *root);
+int crm_cache_encode(struct crm_buf *out, const struct crm_node *root,
+		     const struct crm_cache_keys *keys);
 /* Rebuilds a tree from `len` bytes of crm_cache_encode in `arena`; NULL
  * when they do not decode.  The texts point into the bytes, which must
  * outlive the tree. */
-struct crm_node *crm_cache_decode(const void *bytes, size_t len, struct crm_arena *arena);
+struct crm_node *crm_cache_decode(const void *bytes, size_t len, struct crm_arena *arena,
+				  const struct crm_cache_keys *keys);
 /* Gives the mapped cache's pages back to the system.  Pointers into it stay
  * valid: a page touched again is read back from the page cache.  A command
  * that has walked the whole cache keeps only what it uses. */
@@ -93,7 +113,7 @@ const void *crm_cache_entry_bytes(const struct crm_cache_entry *e, size_t *len);
 
 /* Writes the cache file `path` for `root` with `items` (a temporary file
  * renamed over it).  Trees larger than a limit are left out. */
-int crm_cache_write(const char *path, const char *root, const struct crm_cache_item *items,
-		    size_t n);
+int crm_cache_write(const char *path, const char *root, const struct crm_cache_keys *keys,
+		    const struct crm_cache_item *items, size_t n);
 
 #endif

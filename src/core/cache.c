@@ -15,7 +15,7 @@
 #include "crm/map.h"
 
 #define MAGIC "CRMCACHE"
-#define VERSION 3u
+#define VERSION 4u
 #define HEADER_SIZE 32          /* magic, version, entry count, body checksum */
 #define MAX_TREE_NODES 4096     /* bigger trees are parsed every time */
 
@@ -35,7 +35,13 @@ struct crm_cache {
 	size_t n;
 	struct crm_map by_path;      /* built on the first out-of-order lookup */
 	bool mapped;
+	const struct crm_cache_keys *keys;
 };
+
+static uint64_t keys_id(const struct crm_cache_keys *k)
+{
+	return k ? k->id : 0;
+}
 
 void crm_file_stamp_from_stat(struct crm_file_stamp *out, const struct stat *st)
 {
@@ -114,7 +120,47 @@ struct cursor {
 	const unsigned char *p, *end;
 	int64_t line, start;         /* of the previous node */
 	int bad;
+	const struct crm_cache_keys *keys;
 };
+
+/* Bits of a node's first byte beside its kind (2 bits) and style (3). */
+#define KEY_NAMED 0x20   /* a key written as its place in the key names */
+#define END_AT_LEN 0x40  /* a scalar that ends where its text does */
+
+int crm_cache_keys_init(struct crm_cache_keys *k, const char *const *names, size_t n)
+{
+	size_t i;
+	int err = 0;
+
+	memset(k, 0, sizeof(*k));
+	k->names = calloc(n + 1, sizeof(*k->names));
+	if (!k->names)
+		return crm_error_set(CRM_ENOMEM, "out of memory");
+	k->id = crm_cache_hash("keys", 4);
+	for (i = 0; i < n && !err; i++) {
+		if (crm_map_get(&k->index, names[i]))
+			continue;   /* the first place of a name is its number */
+		k->names[k->n] = names[i];
+		err = crm_map_put(&k->index, names[i], (void *)(uintptr_t)(k->n + 1), NULL);
+		k->id = (k->id ^ crm_cache_hash(names[i], strlen(names[i]) + 1)) * 0x100000001b3ULL;
+		k->n++;
+	}
+	return err;
+}
+
+void crm_cache_keys_release(struct crm_cache_keys *k)
+{
+	free(k->names);
+	crm_map_release(&k->index);
+	memset(k, 0, sizeof(*k));
+}
+
+static size_t key_number(const struct crm_cache_keys *k, const struct crm_node *key)
+{
+	if (!k || key->style != CRM_STYLE_PLAIN || key->end - key->start != key->len)
+		return 0;
+	return (size_t)(uintptr_t)crm_map_get(&k->index, key->text);
+}
 
 static uint64_t get_varint(struct cursor *c)
 {
@@ -145,23 +191,33 @@ static uint64_t get_u64(struct cursor *c)
 }
 
 /* A node: kind and style, line and start as deltas from the previous
- * node, column, length in bytes; then the text, or the children. */
+ * node, column, length in bytes (left out when a scalar ends where its
+ * text does); then the text (a key: its number among the key names, when
+ * it is one of them), or the children. */
 static int encode_node(struct crm_buf *b, const struct crm_node *n, int64_t *line,
-		       int64_t *start, size_t *budget)
+		       int64_t *start, size_t *budget, const struct crm_cache_keys *keys,
+		       bool is_key)
 {
-	size_t i;
+	size_t i, named = is_key ? key_number(keys, n) : 0;
+	bool end_at_len = n->kind == CRM_NODE_SCALAR && n->end - n->start == n->len;
 	int err;
 
 	if (!*budget)
 		return CRM_EOVERFLOW;
 	(*budget)--;
-	err = crm_buf_addch(b, (int)(n->kind | (n->style << 2)));
+	err = crm_buf_addch(b, (int)(n->kind | (n->style << 2) | (named ? KEY_NAMED : 0) |
+				     (end_at_len ? END_AT_LEN : 0)));
 	err |= put_varint(b, zigzag((int64_t)n->line - *line));
 	err |= put_varint(b, (uint64_t)n->col);
 	err |= put_varint(b, zigzag((int64_t)n->start - *start));
-	err |= put_varint(b, (uint64_t)(n->end - n->start));
+	if (!end_at_len)
+		err |= put_varint(b, (uint64_t)(n->end - n->start));
 	*line = n->line;
 	*start = (int64_t)n->start;
+	if (named) {
+		err |= put_varint(b, named - 1);
+		return err ? CRM_ENOMEM : 0;
+	}
 	if (n->kind == CRM_NODE_SCALAR) {
 		/* with its NUL, so that a loaded tree points into the cache */
 		err |= put_varint(b, n->len);
@@ -171,17 +227,19 @@ static int encode_node(struct crm_buf *b, const struct crm_node *n, int64_t *lin
 	err |= put_varint(b, n->count);
 	for (i = 0; i < n->count && !err; i++) {
 		if (n->kind == CRM_NODE_MAP) {
-			err = encode_node(b, n->pairs[i].key, line, start, budget);
+			err = encode_node(b, n->pairs[i].key, line, start, budget, keys, true);
 			if (!err)
-				err = encode_node(b, n->pairs[i].value, line, start, budget);
+				err = encode_node(b, n->pairs[i].value, line, start, budget, keys,
+						  false);
 		} else {
-			err = encode_node(b, n->items[i], line, start, budget);
+			err = encode_node(b, n->items[i], line, start, budget, keys, false);
 		}
 	}
 	return err;
 }
 
-static struct crm_node *decode_node(struct cursor *c, struct crm_arena *arena, int depth)
+static struct crm_node *decode_node(struct cursor *c, struct crm_arena *arena, int depth,
+				    bool key)
 {
 	struct crm_node *n;
 	unsigned kind_style;
@@ -193,19 +251,32 @@ static struct crm_node *decode_node(struct cursor *c, struct crm_arena *arena, i
 	}
 	kind_style = *c->p++;
 	n = crm_arena_alloc(arena, sizeof(*n));
-	if (!n || (kind_style & 3) > CRM_NODE_SEQ || (kind_style >> 2) > CRM_STYLE_FOLDED) {
+	if (!n || (kind_style & 3) > CRM_NODE_SEQ || ((kind_style >> 2) & 7) > CRM_STYLE_FOLDED ||
+	    (kind_style & 0x80) ||
+	    ((kind_style & KEY_NAMED) && (!key || (kind_style & 3) != CRM_NODE_SCALAR))) {
 		c->bad = 1;
 		return NULL;
 	}
 	n->kind = (enum crm_node_kind)(kind_style & 3);
-	n->style = (enum crm_scalar_style)(kind_style >> 2);
+	n->style = (enum crm_scalar_style)((kind_style >> 2) & 7);
 	c->line += unzigzag(get_varint(c));
 	n->line = (int)c->line;
 	n->col = (int)get_varint(c);
 	c->start += unzigzag(get_varint(c));
 	n->start = (size_t)c->start;
-	n->end = n->start + (size_t)get_varint(c);
+	n->end = (kind_style & END_AT_LEN) ? 0 : n->start + (size_t)get_varint(c);
 	n->weight = 1;
+	if (kind_style & KEY_NAMED) {
+		uint64_t number = get_varint(c);
+		if (c->bad || !c->keys || number >= c->keys->n) {
+			c->bad = 1;
+			return NULL;
+		}
+		n->text = c->keys->names[number];
+		n->len = strlen(n->text);
+		n->end = n->start + n->len;
+		return n;
+	}
 	if (n->kind == CRM_NODE_SCALAR) {
 		len = get_varint(c);
 		if (c->bad || len >= (uint64_t)(c->end - c->p) || c->p[len] ||
@@ -215,12 +286,14 @@ static struct crm_node *decode_node(struct cursor *c, struct crm_arena *arena, i
 		}
 		n->text = (const char *)c->p;
 		n->len = (size_t)len;
+		if (kind_style & END_AT_LEN)
+			n->end = n->start + n->len;
 		c->p += len + 1;
 		return n;
 	}
 	count = get_varint(c);
-	/* every child takes at least six bytes */
-	if (c->bad || count > (uint64_t)(c->end - c->p) / 6) {
+	/* every child takes at least five bytes */
+	if (c->bad || (kind_style & END_AT_LEN) || count > (uint64_t)(c->end - c->p) / 5) {
 		c->bad = 1;
 		return NULL;
 	}
@@ -236,17 +309,17 @@ static struct crm_node *decode_node(struct cursor *c, struct crm_arena *arena, i
 	for (i = 0; i < count && !c->bad; i++) {
 		struct crm_node *kid;
 		if (n->kind == CRM_NODE_MAP) {
-			kid = decode_node(c, arena, depth + 1);
+			kid = decode_node(c, arena, depth + 1, true);
 			if (!kid || kid->kind != CRM_NODE_SCALAR) {
 				c->bad = 1;
 				break;
 			}
 			n->pairs[i].key = kid;
 			n->weight += kid->weight;
-			kid = decode_node(c, arena, depth + 1);
+			kid = decode_node(c, arena, depth + 1, false);
 			n->pairs[i].value = kid;
 		} else {
-			kid = decode_node(c, arena, depth + 1);
+			kid = decode_node(c, arena, depth + 1, false);
 			n->items[i] = kid;
 		}
 		if (kid)
@@ -255,28 +328,31 @@ static struct crm_node *decode_node(struct cursor *c, struct crm_arena *arena, i
 	return c->bad ? NULL : n;
 }
 
-struct crm_node *crm_cache_decode(const void *bytes, size_t len, struct crm_arena *arena)
+struct crm_node *crm_cache_decode(const void *bytes, size_t len, struct crm_arena *arena,
+				  const struct crm_cache_keys *keys)
 {
 	const unsigned char *p = bytes;
-	struct cursor c = { p, p + len, 1, 0, 0 };
-	struct crm_node *root = decode_node(&c, arena, 0);
+	struct cursor c = { p, p + len, 1, 0, 0, keys };
+	struct crm_node *root = decode_node(&c, arena, 0, false);
 
 	if (c.bad || c.p != c.end || !root || root->kind != CRM_NODE_MAP)
 		return NULL;
 	return root;
 }
 
-struct crm_node *crm_cache_tree(const struct crm_cache_entry *e, struct crm_arena *arena)
+struct crm_node *crm_cache_tree(const struct crm_cache *c, const struct crm_cache_entry *e,
+			       struct crm_arena *arena)
 {
-	return crm_cache_decode(e->tree, e->tree_len, arena);
+	return crm_cache_decode(e->tree, e->tree_len, arena, c->keys);
 }
 
-int crm_cache_encode(struct crm_buf *out, const struct crm_node *root)
+int crm_cache_encode(struct crm_buf *out, const struct crm_node *root,
+		     const struct crm_cache_keys *keys)
 {
 	int64_t line = 1, start = 0;
 	size_t budget = MAX_TREE_NODES;
 
-	return encode_node(out, root, &line, &start, &budget);
+	return encode_node(out, root, &line, &start, &budget, keys, false);
 }
 
 void crm_cache_shed(const struct crm_cache *c)
@@ -300,7 +376,7 @@ static bool read_stamp(struct cursor *c, struct crm_file_stamp *s)
 static bool parse_entries(struct crm_cache *c, const char *root, uint64_t count)
 {
 	struct cursor cur = { (const unsigned char *)c->data + HEADER_SIZE,
-			      (const unsigned char *)c->data + c->len, 0, 0, 0 };
+			      (const unsigned char *)c->data + c->len, 0, 0, 0, NULL };
 	uint64_t len, i;
 
 	len = get_varint(&cur);
@@ -308,6 +384,8 @@ static bool parse_entries(struct crm_cache *c, const char *root, uint64_t count)
 	    memcmp(cur.p, root, (size_t)len))
 		return false;   /* another repository's cache (a moved folder) */
 	cur.p += len;
+	if (get_u64(&cur) != keys_id(c->keys))
+		return false;   /* written with other key names (the schemas changed) */
 	if (count > (uint64_t)(cur.end - cur.p) / 48)
 		return false;
 	c->entries = calloc((size_t)count + 1, sizeof(*c->entries));
@@ -337,7 +415,8 @@ static bool parse_entries(struct crm_cache *c, const char *root, uint64_t count)
 	return cur.p == cur.end;
 }
 
-int crm_cache_open(struct crm_cache **out, const char *path, const char *root)
+int crm_cache_open(struct crm_cache **out, const char *path, const char *root,
+		   const struct crm_cache_keys *keys)
 {
 	struct crm_cache *c;
 	struct stat st;
@@ -368,6 +447,7 @@ int crm_cache_open(struct crm_cache **out, const char *path, const char *root)
 	}
 	c->len = (size_t)st.st_size;
 	c->data = map;
+	c->keys = keys;
 	c->written_ns = (int64_t)st.st_mtim.tv_sec * 1000000000 + st.st_mtim.tv_nsec;
 	if (memcmp(c->data, MAGIC, 8))
 		goto unusable;
@@ -465,8 +545,8 @@ const void *crm_cache_entry_bytes(const struct crm_cache_entry *e, size_t *len)
 
 /* ---- writing ---- */
 
-int crm_cache_write(const char *path, const char *root, const struct crm_cache_item *items,
-		    size_t n)
+int crm_cache_write(const char *path, const char *root, const struct crm_cache_keys *keys,
+		    const struct crm_cache_item *items, size_t n)
 {
 	struct crm_buf b = CRM_BUF_INIT, tree = CRM_BUF_INIT, tmp = CRM_BUF_INIT;
 	uint64_t count = 0, version = VERSION, sum;
@@ -476,11 +556,12 @@ int crm_cache_write(const char *path, const char *root, const struct crm_cache_i
 	err = crm_buf_addchars(&b, 0, HEADER_SIZE);
 	err |= put_varint(&b, strlen(root));
 	err |= crm_buf_adds(&b, root);
+	err |= put_u64(&b, keys_id(keys));
 	for (i = 0; i < n && !err; i++) {
 		crm_buf_reset(&tree);
 		if (items[i].encoded)
 			err |= crm_buf_add(&tree, items[i].encoded, items[i].encoded_len);
-		else if (!items[i].root || crm_cache_encode(&tree, items[i].root))
+		else if (!items[i].root || crm_cache_encode(&tree, items[i].root, keys))
 			continue;   /* unparsed, or too big to be worth it: parsed every time */
 		err |= put_varint(&b, strlen(items[i].path) + 1);
 		err |= crm_buf_add(&b, items[i].path, strlen(items[i].path) + 1);

@@ -187,6 +187,7 @@ struct load_space {
 	struct crm_arena *keep, *scratch;
 	struct crm_buf *encoding;
 	struct crm_diags *diags;
+	const struct crm_cache_keys *keys;
 };
 
 /* Parses the bytes of `f` and keeps the tree encoded (about a tenth of
@@ -203,7 +204,7 @@ static void parse_file(struct pending_file *f, struct crm_record *rec, struct lo
 	/* a file with findings is parsed every time, so they are reported */
 	f->cacheable = root && sp->diags->list.len == before;
 	crm_buf_reset(sp->encoding);
-	if (root && !crm_cache_encode(sp->encoding, root) &&
+	if (root && !crm_cache_encode(sp->encoding, root, sp->keys) &&
 	    (copy = crm_arena_alloc(sp->keep, sp->encoding->len))) {
 		memcpy(copy, sp->encoding->ptr, sp->encoding->len);
 		f->enc = copy;
@@ -263,7 +264,7 @@ static void name_record(struct pending_file *f, struct crm_record *rec,
 static void load_one(struct crm_index *idx, struct worker *w, struct pending_file *f,
 		     struct crm_record *rec)
 {
-	struct load_space sp = { &w->arena, &w->scratch, &w->encoding, &w->diags };
+	struct load_space sp = { &w->arena, &w->scratch, &w->encoding, &w->diags, &idx->keys };
 	struct stat st;
 
 	name_record(f, rec, &w->arena, &w->diags);
@@ -293,7 +294,7 @@ static void load_late(struct crm_index *idx, struct pending_file *f, struct crm_
 {
 	struct crm_arena scratch = CRM_ARENA_INIT;
 	struct crm_buf encoding = CRM_BUF_INIT, data = CRM_BUF_INIT, full = CRM_BUF_INIT;
-	struct load_space sp = { &idx->arena, &scratch, &encoding, &idx->diags };
+	struct load_space sp = { &idx->arena, &scratch, &encoding, &idx->diags, &idx->keys };
 
 	if (!from_disk) {
 		load_tree(idx, f, rec, &sp);
@@ -345,13 +346,13 @@ void crm_index_materialize(const struct crm_index *cidx, struct crm_record *rec)
 	if (!f->lazy)
 		return;
 	f->lazy = false;
-	rec->root = crm_cache_decode(f->enc, f->enc_len, &idx->trees);
+	rec->root = crm_cache_decode(f->enc, f->enc_len, &idx->trees, &idx->keys);
 	if (!rec->root) {   /* an entry that does not decode: the file decides */
 		f->enc = NULL;
 		load_late(idx, f, rec, true);
 		if (f->lazy) {
 			f->lazy = false;
-			rec->root = crm_cache_decode(f->enc, f->enc_len, &idx->trees);
+			rec->root = crm_cache_decode(f->enc, f->enc_len, &idx->trees, &idx->keys);
 		}
 	}
 }
@@ -772,7 +773,7 @@ static int open_cache(struct crm_index *idx)
 	idx->cache_file = cache_path(idx);
 	if (!idx->cache_file)
 		return 0;
-	err = crm_cache_open(&idx->cache, idx->cache_file, idx->repo->root);
+	err = crm_cache_open(&idx->cache, idx->cache_file, idx->repo->root, &idx->keys);
 	for (i = 0; !err && idx->cache && i < idx->files.len; i++)
 		idx->files.ptr[i].cached = crm_cache_find(idx->cache, idx->files.ptr[i].path, i);
 	return err;
@@ -809,7 +810,7 @@ static void update_cache(struct crm_index *idx)
 		items[i].encoded = f->cacheable ? f->enc : NULL;
 		items[i].encoded_len = f->enc_len;
 	}
-	crm_cache_write(idx->cache_file, idx->repo->root, items, idx->files.len);
+	crm_cache_write(idx->cache_file, idx->repo->root, &idx->keys, items, idx->files.len);
 	free(items);
 }
 
@@ -876,6 +877,44 @@ static void trace_load(const struct crm_index *idx)
 		idx->cache ? "" : " (no cache)");
 }
 
+struct name_list {                 /* a CRM_ARRAY of names */
+	const char **ptr;
+	size_t len, cap;
+};
+
+static int add_key_names(struct name_list *names, const struct crm_field *fields, size_t n)
+{
+	size_t i;
+	int err = 0;
+
+	for (i = 0; i < n && !err; i++) {
+		const char **slot = CRM_ARRAY_PUSH(*names);
+		if (!slot)
+			return CRM_ENOMEM;
+		*slot = fields[i].name;
+		err = add_key_names(names, fields[i].fields, fields[i].nfields);
+	}
+	return err;
+}
+
+/* The names records' keys are encoded with: every field name of every
+ * schema, nested ones too, in schema order. */
+static int key_names(struct crm_index *idx)
+{
+	struct name_list names = { NULL, 0, 0 };
+	size_t i;
+	int err = 0;
+
+	for (i = 0; i < idx->repo->schemas.len && !err; i++) {
+		const struct crm_schema *s = &idx->repo->schemas.ptr[i];
+		err = add_key_names(&names, s->fields, s->nfields);
+	}
+	if (!err)
+		err = crm_cache_keys_init(&idx->keys, names.ptr, names.len);
+	CRM_ARRAY_RELEASE(names);
+	return err;
+}
+
 /* The load of trust_cache: the files and records from the cache, when
  * there is a usable one. */
 static int open_trusted(struct crm_index *idx)
@@ -885,7 +924,7 @@ static int open_trusted(struct crm_index *idx)
 	idx->cache_file = cache_path(idx);
 	if (!idx->cache_file)
 		return 0;
-	err = crm_cache_open(&idx->cache, idx->cache_file, idx->repo->root);
+	err = crm_cache_open(&idx->cache, idx->cache_file, idx->repo->root, &idx->keys);
 	if (err || !idx->cache) {
 		free(idx->cache_file);   /* the walk opens it again */
 		idx->cache_file = NULL;
@@ -919,7 +958,9 @@ int crm_index_load(struct crm_index **out, struct crm_repo *repo,
 	crm_arena_init(&idx->trees);
 	crm_diags_init(&idx->diags);
 	idx->today = crm_today(repo->config.timezone);
-	err = opts->trust_cache && !opts->at_commit ? open_trusted(idx) : 0;
+	err = key_names(idx);
+	if (!err && opts->trust_cache && !opts->at_commit)
+		err = open_trusted(idx);
 	if (!err && !idx->trusting)
 		err = load_files(idx);
 	if (!err && !idx->trusting)
@@ -963,6 +1004,7 @@ void crm_index_free(struct crm_index *idx)
 	CRM_ARRAY_RELEASE(idx->files);
 	crm_arena_release(&idx->trees);
 	crm_arena_release(&idx->arena);
+	crm_cache_keys_release(&idx->keys);
 	crm_diags_release(&idx->diags);
 	free(idx);
 }

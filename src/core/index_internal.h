@@ -74,6 +74,7 @@ struct crm_index {
 	struct crm_git *at_git;          /* reading files of opts.at_commit */
 	const char *at_prefix;           /* the data repository's path in git */
 	struct crm_cache *cache;         /* the persistent cache, when usable */
+	struct crm_cache_keys keys;      /* the schemas' field names, for encoding */
 	bool trusting;                   /* files listed from the cache, no walk */
 	int root_fd;                     /* the data repository's folder, or -1 */
 	struct {                         /* crm_index_uncommitted's answer */

@@ -9,6 +9,7 @@
 #include <time.h>
 #include <unistd.h>
 
+#include "crm/buf.h"
 #include "crm/cache.h"
 #include "crm/diag.h"
 #include "harness.h"
@@ -74,7 +75,7 @@ static void write_one(const char *text)
 	item.path = "r.yaml";
 	stamp_of(&item.stamp, "r.yaml");
 	item.hash = crm_cache_hash(text, strlen(text));
-	CHECK_INT(0, crm_cache_write(cache_path, "/repo", &item, 1));
+	CHECK_INT(0, crm_cache_write(cache_path, "/repo", NULL, &item, 1));
 	clock_gettime(CLOCK_REALTIME, &later[0]);
 	later[0].tv_sec += 2;
 	later[1] = later[0];
@@ -101,11 +102,11 @@ static void test_cache__round_trip(void)
 
 	setup();
 	write_one(record);
-	CHECK_INT(0, crm_cache_open(&c, cache_path, "/repo"));
+	CHECK_INT(0, crm_cache_open(&c, cache_path, "/repo", NULL));
 	CHECK(c != NULL);
 	CHECK_INT(1, crm_cache_count(c));
 	CHECK_INT(CRM_CACHE_HIT, match_now(c));
-	root = crm_cache_tree(crm_cache_find(c, "r.yaml", 7), &arena);
+	root = crm_cache_tree(c, crm_cache_find(c, "r.yaml", 7), &arena);
 	CHECK(root != NULL);
 	if (root) {
 		CHECK_STR("Łódź Studio", crm_node_text(root, "name"));
@@ -136,7 +137,7 @@ static void test_cache__edit_misses(void)
 	setup();
 	write_one(record);
 	put("r.yaml", "name: changed, and longer\n");
-	CHECK_INT(0, crm_cache_open(&c, cache_path, "/repo"));
+	CHECK_INT(0, crm_cache_open(&c, cache_path, "/repo", NULL));
 	CHECK_INT(CRM_CACHE_MISS, match_now(c));
 	crm_cache_free(c);
 	teardown();
@@ -160,7 +161,7 @@ static void test_cache__same_size_same_mtime_rewrite_is_verified(void)
 	t[1] = t[0];
 	snprintf(path, sizeof(path), "%s/r.yaml", dir);
 	CHECK_INT(0, utimensat(AT_FDCWD, path, t, 0));
-	CHECK_INT(0, crm_cache_open(&c, cache_path, "/repo"));
+	CHECK_INT(0, crm_cache_open(&c, cache_path, "/repo", NULL));
 	CHECK_INT(CRM_CACHE_VERIFY, match_now(c));
 	/* and the content id tells the truth */
 	CHECK(crm_cache_entry_hash(crm_cache_find(c, "r.yaml", 0)) !=
@@ -177,7 +178,7 @@ static void test_cache__same_size_same_mtime_rewrite_is_verified(void)
 		snprintf(to, sizeof(to), "%s/r.yaml", dir);
 		CHECK_INT(0, rename(path, to));
 	}
-	CHECK_INT(0, crm_cache_open(&c, cache_path, "/repo"));
+	CHECK_INT(0, crm_cache_open(&c, cache_path, "/repo", NULL));
 	CHECK_INT(CRM_CACHE_VERIFY, match_now(c));
 	crm_cache_free(c);
 	teardown();
@@ -206,7 +207,7 @@ static void test_cache__racy_stamp_is_not_trusted(void)
 		same[1] = st.st_mtim;
 		utimensat(AT_FDCWD, path, same, 0);
 	}
-	CHECK_INT(0, crm_cache_open(&c, cache_path, "/repo"));
+	CHECK_INT(0, crm_cache_open(&c, cache_path, "/repo", NULL));
 	CHECK(match_now(c) != CRM_CACHE_HIT);
 	crm_cache_free(c);
 	teardown();
@@ -239,7 +240,7 @@ static void test_cache__corrupt_or_foreign_is_ignored(void)
 		was = fgetc(f);
 		fclose(f);
 		corrupt_at(i, (unsigned char)(was ^ 0x5a));
-		CHECK_INT(0, crm_cache_open(&c, cache_path, "/repo"));
+		CHECK_INT(0, crm_cache_open(&c, cache_path, "/repo", NULL));
 		if (c) {
 			fprintf(stderr, "  byte %ld flipped went unnoticed\n", i);
 			crm_cache_free(c);
@@ -250,21 +251,21 @@ static void test_cache__corrupt_or_foreign_is_ignored(void)
 	}
 	/* a version from another crm */
 	corrupt_at(8, 99);
-	CHECK_INT(0, crm_cache_open(&c, cache_path, "/repo"));
+	CHECK_INT(0, crm_cache_open(&c, cache_path, "/repo", NULL));
 	CHECK(c == NULL);
 	/* truncated, empty, or another repository's */
 	write_one(record);
 	CHECK_INT(0, truncate(cache_path, st.st_size / 2));
-	CHECK_INT(0, crm_cache_open(&c, cache_path, "/repo"));
+	CHECK_INT(0, crm_cache_open(&c, cache_path, "/repo", NULL));
 	CHECK(c == NULL);
 	CHECK_INT(0, truncate(cache_path, 0));
-	CHECK_INT(0, crm_cache_open(&c, cache_path, "/repo"));
+	CHECK_INT(0, crm_cache_open(&c, cache_path, "/repo", NULL));
 	CHECK(c == NULL);
 	write_one(record);
-	CHECK_INT(0, crm_cache_open(&c, cache_path, "/elsewhere"));
+	CHECK_INT(0, crm_cache_open(&c, cache_path, "/elsewhere", NULL));
 	CHECK(c == NULL);
 	unlink(cache_path);
-	CHECK_INT(0, crm_cache_open(&c, cache_path, "/repo"));
+	CHECK_INT(0, crm_cache_open(&c, cache_path, "/repo", NULL));
 	CHECK(c == NULL);
 	teardown();
 }
@@ -287,14 +288,14 @@ static void test_cache__concurrent_writers_never_mix(void)
 	}
 	/* meanwhile every read sees one whole cache or none */
 	for (i = 0; i < 200; i++) {
-		CHECK_INT(0, crm_cache_open(&c, cache_path, "/repo"));
+		CHECK_INT(0, crm_cache_open(&c, cache_path, "/repo", NULL));
 		if (c)
 			CHECK_INT(1, crm_cache_count(c));
 		crm_cache_free(c);
 	}
 	for (i = 0; i < 4; i++)
 		waitpid(kids[i], &status, 0);
-	CHECK_INT(0, crm_cache_open(&c, cache_path, "/repo"));
+	CHECK_INT(0, crm_cache_open(&c, cache_path, "/repo", NULL));
 	CHECK(c != NULL);
 	crm_cache_free(c);
 	{
@@ -305,7 +306,89 @@ static void test_cache__concurrent_writers_never_mix(void)
 	teardown();
 }
 
+/* Every node of `b` as in `a`: kind, style, place, bytes and text. */
+static size_t differences(const struct crm_node *a, const struct crm_node *b)
+{
+	size_t i, d = 0;
+
+	if (!a || !b)
+		return a != b;
+	d += a->kind != b->kind || a->style != b->style || a->line != b->line ||
+	     a->col != b->col || a->start != b->start || a->end != b->end;
+	if (a->kind == CRM_NODE_SCALAR)
+		return d + (a->len != b->len || strcmp(a->text, b->text));
+	if (a->count != b->count)
+		return d + 1;
+	for (i = 0; i < a->count; i++) {
+		if (a->kind == CRM_NODE_MAP)
+			d += differences(a->pairs[i].key, b->pairs[i].key) +
+			     differences(a->pairs[i].value, b->pairs[i].value);
+		else
+			d += differences(a->items[i], b->items[i]);
+	}
+	return d;
+}
+
+static void test_cache__key_names_shrink_the_encoding_and_change_nothing(void)
+{
+	static const char text[] =
+		"name: \"Łódź Studio\"\n"
+		"'stage': won\n"                       /* a quoted key stays text */
+		"owner: ala\n"
+		"unknown_field: x\n"                   /* not a key name */
+		"notes: plain text\n  going on\n"    /* folded: ends past its text */
+		"lines:\n  - {product: a, quantity: 2}\n  - product: b\n    quantity: 3\n";
+	const char *names[] = { "name", "stage", "owner", "lines", "product", "quantity",
+				"name" };
+	struct crm_arena arena = CRM_ARENA_INIT;
+	struct crm_cache_keys keys, other;
+	struct crm_buf plain = CRM_BUF_INIT, named = CRM_BUF_INIT;
+	struct crm_diags diags;
+	struct crm_node *root = NULL, *back;
+	struct crm_cache_item item;
+	struct crm_cache *c = NULL;
+
+	crm_diags_init(&diags);
+	CHECK_INT(0, crm_cache_keys_init(&keys, names, 7));
+	CHECK_INT(6, keys.n);   /* the repeated name keeps its first number */
+	CHECK_INT(0, crm_cache_keys_init(&other, names, 5));
+	CHECK(keys.id != other.id);
+	CHECK_INT(0, crm_yaml_parse(&root, &arena, text, strlen(text), "r.yaml", &diags));
+	CHECK_INT(0, crm_cache_encode(&plain, root, NULL));
+	CHECK_INT(0, crm_cache_encode(&named, root, &keys));
+	CHECK(named.len + 20 < plain.len);
+	back = crm_cache_decode(plain.ptr, plain.len, &arena, NULL);
+	CHECK_INT(0, differences(root, back));
+	back = crm_cache_decode(named.ptr, named.len, &arena, &keys);
+	CHECK_INT(0, differences(root, back));
+	/* numbered keys cannot be read without the names */
+	CHECK(crm_cache_decode(named.ptr, named.len, &arena, NULL) == NULL);
+	/* a cache written with some names is not read with others */
+	setup();
+	memset(&item, 0, sizeof(item));
+	item.path = "r.yaml";
+	item.root = root;
+	CHECK_INT(0, crm_cache_write(cache_path, "/repo", &keys, &item, 1));
+	CHECK_INT(0, crm_cache_open(&c, cache_path, "/repo", &other));
+	CHECK(c == NULL);
+	CHECK_INT(0, crm_cache_open(&c, cache_path, "/repo", &keys));
+	CHECK(c != NULL);
+	if (c) {
+		back = crm_cache_tree(c, crm_cache_find(c, "r.yaml", 0), &arena);
+		CHECK_INT(0, differences(root, back));
+	}
+	crm_cache_free(c);
+	teardown();
+	crm_cache_keys_release(&keys);
+	crm_cache_keys_release(&other);
+	crm_buf_release(&plain);
+	crm_buf_release(&named);
+	crm_diags_release(&diags);
+	crm_arena_release(&arena);
+}
+
 TESTS(TEST(test_cache__round_trip), TEST(test_cache__edit_misses),
+      TEST(test_cache__key_names_shrink_the_encoding_and_change_nothing),
       TEST(test_cache__same_size_same_mtime_rewrite_is_verified),
       TEST(test_cache__racy_stamp_is_not_trusted),
       TEST(test_cache__corrupt_or_foreign_is_ignored),
