@@ -23,6 +23,8 @@ void crm_arena_init(struct crm_arena *a);
 void crm_arena_release(struct crm_arena *a);
 /* Zeroed, max-aligned memory; NULL only when out of memory. */
 void *crm_arena_alloc(struct crm_arena *a, size_t size);
+/* A copy of `n` bytes, packed like texts (bytes need no alignment). */
+void *crm_arena_memdup(struct crm_arena *a, const void *p, size_t n);
 char *crm_arena_strdup(struct crm_arena *a, const char *s);
 char *crm_arena_strndup(struct crm_arena *a, const char *s, size_t n);
 char *crm_arena_printf(struct crm_arena *a, const char *fmt, ...)

@@ -205,8 +205,7 @@ static void parse_file(struct pending_file *f, struct crm_record *rec, struct lo
 	f->cacheable = root && sp->diags->list.len == before;
 	crm_buf_reset(sp->encoding);
 	if (root && !crm_cache_encode(sp->encoding, root, sp->keys) &&
-	    (copy = crm_arena_alloc(sp->keep, sp->encoding->len))) {
-		memcpy(copy, sp->encoding->ptr, sp->encoding->len);
+	    (copy = crm_arena_memdup(sp->keep, sp->encoding->ptr, sp->encoding->len))) {
 		f->enc = copy;
 		f->enc_len = sp->encoding->len;
 		f->lazy = true;
@@ -260,6 +259,30 @@ static void name_record(struct pending_file *f, struct crm_record *rec,
 			      "'-', at most 64, not starting with '-')", rec->id);
 }
 
+/* States `f` relative to its folder, which the worker keeps open while
+ * files of the same folder follow (they come in path order): one name to
+ * look up per file, as find does it, not a walk from the repository. */
+static int stat_file(struct crm_index *idx, struct worker *w, const struct pending_file *f,
+		     struct stat *st)
+{
+	const char *slash = strrchr(f->path, '/');
+	size_t len = slash ? (size_t)(slash - f->path) : 0;
+
+	if (!slash)
+		return fstatat(idx->root_fd, f->path, st, 0);
+	if (w->dir_fd < 0 || w->dir.len != len || memcmp(w->dir.ptr, f->path, len)) {
+		if (w->dir_fd >= 0)
+			close(w->dir_fd);
+		crm_buf_reset(&w->dir);
+		crm_buf_add(&w->dir, f->path, len);
+		w->dir_fd = openat(idx->root_fd, w->dir.ptr ? w->dir.ptr : ".",
+				   O_PATH | O_DIRECTORY | O_CLOEXEC);
+		if (w->dir_fd < 0)
+			return -1;
+	}
+	return fstatat(w->dir_fd, slash + 1, st, 0);
+}
+
 /* Loads one file into `rec`, on a worker thread. */
 static void load_one(struct crm_index *idx, struct worker *w, struct pending_file *f,
 		     struct crm_record *rec)
@@ -269,8 +292,7 @@ static void load_one(struct crm_index *idx, struct worker *w, struct pending_fil
 
 	name_record(f, rec, &w->arena, &w->diags);
 	if (f->unstated) {
-		/* relative to the data repository's folder: no walk from / */
-		if (fstatat(idx->root_fd, f->path, &st, 0)) {
+		if (stat_file(idx, w, f, &st)) {
 			crm_diags_add(&w->diags, f->path, 0, 0, CRM_SEV_ERROR, "unreadable",
 				      "cannot stat the file");
 			return;
@@ -420,6 +442,8 @@ static int parse_all(struct crm_index *idx, int threads)
 		crm_arena_init(&idx->workers[i].arena);
 		crm_arena_init(&idx->workers[i].scratch);
 		crm_buf_init(&idx->workers[i].encoding);
+		crm_buf_init(&idx->workers[i].dir);
+		idx->workers[i].dir_fd = -1;
 		crm_diags_init(&idx->workers[i].diags);
 	}
 	/* worker 0 is this thread */
@@ -434,6 +458,9 @@ static int parse_all(struct crm_index *idx, int threads)
 	for (i = 0; i < (size_t)threads; i++) {
 		crm_arena_release(&idx->workers[i].scratch);
 		crm_buf_release(&idx->workers[i].encoding);
+		crm_buf_release(&idx->workers[i].dir);
+		if (idx->workers[i].dir_fd >= 0)
+			close(idx->workers[i].dir_fd);
 	}
 	for (i = 0; i < (size_t)threads && !err; i++)
 		err = crm_diags_merge(&idx->diags, &idx->workers[i].diags);

@@ -112,6 +112,14 @@ char *crm_arena_strndup(struct crm_arena *a, const char *s, size_t n)
 	return p;
 }
 
+void *crm_arena_memdup(struct crm_arena *a, const void *p, size_t n)
+{
+	char *copy = arena_text(a, n ? n : 1);
+	if (copy && n)
+		memcpy(copy, p, n);
+	return copy;
+}
+
 char *crm_arena_strdup(struct crm_arena *a, const char *s)
 {
 	return crm_arena_strndup(a, s, strlen(s));

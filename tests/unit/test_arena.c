@@ -23,6 +23,8 @@ static void test_arena__texts_are_packed_and_blocks_stay_aligned(void)
 	CHECK(block != NULL && (uintptr_t)block % 16 == 0);
 	p = crm_arena_printf(&a, "%s/%d", "opportunity", 42);
 	CHECK_STR("opportunity/42", p);
+	s1 = crm_arena_memdup(&a, "a\0b", 3);   /* bytes, NULs and all */
+	CHECK(s1 && s1 == p + 15 && !memcmp(s1, "a\0b", 3));
 	CHECK(crm_arena_alloc(&a, 1) != NULL);
 	CHECK((uintptr_t)crm_arena_alloc(&a, 8) % 16 == 0);
 	crm_arena_release(&a);
