@@ -230,7 +230,6 @@ int cli_write(const struct crm_buf *buf)
 	return 0;
 }
 
-/* "opportunity/acme-web", or a bare id when exactly one type has it. */
 int cli_index_complete(struct cli_ctx *ctx)
 {
 	struct crm_index_options opts = CRM_INDEX_OPTIONS_INIT;
@@ -248,6 +247,7 @@ int cli_index_complete(struct cli_ctx *ctx)
 	return 1;
 }
 
+/* "opportunity/acme-web", or a bare id when exactly one type has it. */
 struct crm_record *cli_find_record(struct cli_ctx *ctx, const char *ref, bool *bad_type)
 {
 	struct crm_record *found = NULL, *r;
