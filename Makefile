@@ -24,7 +24,7 @@ BUILD    ?= build
 endif
 PKG_CFLAGS := $(shell pkg-config --cflags $(PKGS) 2>/dev/null)
 PKG_LIBS   := $(shell pkg-config --libs $(PKGS) 2>/dev/null) -lcsv -lpthread -lm
-ALL_CFLAGS = $(STD) $(WARN) $(CFLAGS) $(SANFLAGS) -Iinclude $(PKG_CFLAGS) \
+ALL_CFLAGS = $(STD) $(WARN) $(CFLAGS) $(SANFLAGS) -Iinclude -Isrc $(PKG_CFLAGS) \
              -DCRM_DATADIR='"$(DATADIR)"' -DCRM_SRCDIR='"$(CURDIR)"' -MMD -MP
 LDFLAGS_ALL = $(SANFLAGS) $(LDFLAGS)
 
@@ -35,7 +35,7 @@ QLD = @echo '  LINK   ' $@;
 QAR = @echo '  AR     ' $@;
 endif
 
-LIB_SRC  := $(sort $(wildcard src/util/*.c src/core/*.c))
+LIB_SRC  := $(sort $(wildcard src/util/*.c src/core/*.c src/core/*/*.c))
 CLI_SRC  := $(sort $(wildcard src/cli/*.c))
 UNIT_SRC := $(sort $(wildcard tests/unit/test_*.c))
 FUZZ_SRC := $(sort $(wildcard tests/fuzz/fuzz_*.c))
@@ -115,7 +115,7 @@ clean:
 FUZZ_SECONDS ?= 60
 fuzz:
 	$(Q)for t in $(FUZZ_SRC:tests/fuzz/fuzz_%.c=%); do \
-		clang $(STD) -g -O1 -fsanitize=fuzzer,address,undefined -Iinclude $(PKG_CFLAGS) \
+		clang $(STD) -g -O1 -fsanitize=fuzzer,address,undefined -Iinclude -Isrc $(PKG_CFLAGS) \
 			-DCRM_DATADIR='"$(DATADIR)"' -DCRM_SRCDIR='"$(CURDIR)"' \
 			-o build/fuzz-$$t tests/fuzz/fuzz_$$t.c $(LIB_SRC) $(PKG_LIBS) && \
 		mkdir -p build/fuzz-corpus-$$t && \

@@ -14,7 +14,7 @@
 #include "crm/error.h"
 #include "crm/map.h"
 #include "crm/utf8.h"
-#include "index_internal.h"
+#include "core/index/index_internal.h"
 
 const char *const crm_check_codes[] = {
 	"bad-config", "bad-schema", "yaml-syntax", "yaml-limit", "invalid-utf8",

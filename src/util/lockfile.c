@@ -12,7 +12,7 @@
 #include "crm/buf.h"
 #include "crm/error.h"
 #include "crm/lockfile.h"
-#include "crm/testhook.h"
+#include "util/testhook.h"
 
 static void free_paths(struct crm_lockfile *lk)
 {

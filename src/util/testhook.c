@@ -4,7 +4,7 @@
 #include <string.h>
 #include <unistd.h>
 
-#include "crm/testhook.h"
+#include "util/testhook.h"
 
 void crm_test_pause(const char *point)
 {

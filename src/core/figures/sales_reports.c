@@ -10,7 +10,7 @@
 #include "crm/error.h"
 #include "crm/money.h"
 #include "crm/stats.h"
-#include "stats_internal.h"
+#include "core/figures/stats_internal.h"
 
 const char *const crm_stats_report_names[] = {
 	"funnel", "cycle", "winloss", "won", "activity", "summary", "receivables", "revenue",

@@ -18,7 +18,7 @@
 #include "crm/index.h"
 #include "crm/map.h"
 #include "crm/utf8.h"
-#include "index_internal.h"
+#include "core/index/index_internal.h"
 
 static int walk_folder(struct crm_index *idx, const struct crm_schema *s,
 		       struct crm_buf *rel, int depth);

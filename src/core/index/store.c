@@ -10,9 +10,9 @@
 #include "crm/diag.h"
 #include "crm/error.h"
 #include "crm/store.h"
-#include "crm/testhook.h"
+#include "util/testhook.h"
 #include "crm/utf8.h"
-#include "index_internal.h"
+#include "core/index/index_internal.h"
 
 int crm_txn_begin(struct crm_txn *t, struct crm_repo *repo)
 {

@@ -10,7 +10,7 @@
 #include <unistd.h>
 
 #include "crm/buf.h"
-#include "crm/cache.h"
+#include "core/index/cache.h"
 #include "crm/error.h"
 #include "crm/map.h"
 

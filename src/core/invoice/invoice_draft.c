@@ -8,7 +8,7 @@
 #include "crm/edit.h"
 #include "crm/error.h"
 #include "crm/invoice.h"
-#include "index_internal.h"
+#include "core/index/index_internal.h"
 
 static void add_scalar(struct crm_buf *out, const char *key, const char *value)
 {

@@ -7,7 +7,7 @@
 
 #include "crm/error.h"
 #include "crm/invoice.h"
-#include "index_internal.h"
+#include "core/index/index_internal.h"
 
 struct ctx {
 	struct crm_index *idx;

@@ -9,7 +9,7 @@
 #include "crm/error.h"
 #include "crm/formula.h"
 #include "crm/git.h"
-#include "index_internal.h"
+#include "core/index/index_internal.h"
 
 /* Where a computed field's value is kept in rec->values: its place among
  * the schema's computed fields (stored fields are parsed when asked for,

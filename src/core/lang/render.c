@@ -5,7 +5,7 @@
 
 #include "crm/error.h"
 #include "crm/render.h"
-#include "index_internal.h"
+#include "core/index/index_internal.h"
 
 static const struct crm_field fallback_text = { .name = "", .type = CRM_F_TEXT };
 

@@ -9,7 +9,7 @@
 #include "crm/error.h"
 #include "crm/git.h"
 #include "crm/invoice.h"
-#include "index_internal.h"
+#include "core/index/index_internal.h"
 
 int crm_invoice_number_parse(const struct crm_config *cfg, const char *number,
 			     const struct crm_series **series_out, long *seq_out)

@@ -7,7 +7,7 @@
 #include <stdatomic.h>
 
 #include "crm/git.h"
-#include "crm/cache.h"
+#include "core/index/cache.h"
 #include "crm/index.h"
 #include "crm/map.h"
 

@@ -15,7 +15,7 @@
 
 #include "crm/arena.h"
 #include "crm/buf.h"
-#include "crm/cache.h"
+#include "core/index/cache.h"
 #include "crm/date.h"
 #include "crm/error.h"
 #include "crm/git.h"

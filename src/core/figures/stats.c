@@ -10,7 +10,7 @@
 #include "crm/invoice.h"
 #include "crm/money.h"
 #include "crm/stats.h"
-#include "stats_internal.h"
+#include "core/figures/stats_internal.h"
 
 int crm_stats_add(crm_dec *acc, crm_dec v)
 {
