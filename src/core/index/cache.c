@@ -2,6 +2,7 @@
  * path, its stat data, its content hash and its tree in a compact encoding
  * (varints, positions as deltas), protected by a checksum over the body. */
 #include <errno.h>
+#include <limits.h>
 #include <fcntl.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -104,11 +105,6 @@ static int put_varint(struct crm_buf *b, uint64_t v)
 static uint64_t zigzag(int64_t v)
 {
 	return ((uint64_t)v << 1) ^ (uint64_t)(v >> 63);
-}
-
-static int64_t unzigzag(uint64_t v)
-{
-	return (int64_t)(v >> 1) ^ -(int64_t)(v & 1);
 }
 
 static int put_u64(struct crm_buf *b, uint64_t v)
@@ -238,6 +234,39 @@ static int encode_node(struct crm_buf *b, const struct crm_node *n, int64_t *lin
 	return err;
 }
 
+/* Moves a position by a delta read from the cache, in unsigned arithmetic
+ * (a corrupt delta must not overflow a signed sum), and marks the cursor
+ * bad when the result leaves [0, max]. */
+static int64_t step_position(struct cursor *c, int64_t from, int64_t max)
+{
+	uint64_t zz = get_varint(c);
+	uint64_t magnitude = zz >> 1;
+	uint64_t at = (uint64_t)from;
+
+	if (zz & 1) {               /* negative: -(magnitude + 1) */
+		if (magnitude >= at) {
+			c->bad = 1;
+			return 0;
+		}
+		return (int64_t)(at - magnitude - 1);
+	}
+	if (magnitude > (uint64_t)max - at) {
+		c->bad = 1;
+		return 0;
+	}
+	return (int64_t)(at + magnitude);
+}
+
+/* A varint that must fit in [0, max]; the cursor goes bad otherwise. */
+static uint64_t get_bounded(struct cursor *c, uint64_t max)
+{
+	uint64_t v = get_varint(c);
+
+	if (v > max)
+		c->bad = 1;
+	return v > max ? 0 : v;
+}
+
 static struct crm_node *decode_node(struct cursor *c, struct crm_arena *arena, int depth,
 				    bool key)
 {
@@ -259,12 +288,16 @@ static struct crm_node *decode_node(struct cursor *c, struct crm_arena *arena, i
 	}
 	n->kind = (enum crm_node_kind)(kind_style & 3);
 	n->style = (enum crm_scalar_style)((kind_style >> 2) & 7);
-	c->line += unzigzag(get_varint(c));
+	/* positions stay within what a record file can have: a corrupt
+	 * entry is refused, never wrapped around */
+	c->line = step_position(c, c->line, INT_MAX);
 	n->line = (int)c->line;
-	n->col = (int)get_varint(c);
-	c->start += unzigzag(get_varint(c));
+	n->col = (int)get_bounded(c, INT_MAX);
+	c->start = step_position(c, c->start, INT32_MAX);
 	n->start = (size_t)c->start;
-	n->end = (kind_style & END_AT_LEN) ? 0 : n->start + (size_t)get_varint(c);
+	n->end = (kind_style & END_AT_LEN) ? 0 : n->start + (size_t)get_bounded(c, INT32_MAX);
+	if (c->bad)
+		return NULL;
 	n->weight = 1;
 	if (kind_style & KEY_NAMED) {
 		uint64_t number = get_varint(c);
