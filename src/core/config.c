@@ -1,6 +1,8 @@
 /* crm.ini through inih.  inih's handler gets no line number from Debian's
- * build, so a reader callback counts lines as inih pulls them, and every
- * diagnostic points at the line that set the value. */
+ * build, so a reader callback counts lines as inih pulls them and keeps the
+ * line's text: every diagnostic points at the line and column of the key or
+ * value it is about.  crm.ini is checked like a record: unknown sections and
+ * keys are warnings with a did-you-mean, wrong values are errors. */
 #include <errno.h>
 #include <ini.h>
 #include <stdio.h>
@@ -10,7 +12,13 @@
 #include "crm/config.h"
 #include "crm/diag.h"
 #include "crm/error.h"
+#include "crm/date.h"
 #include "crm/money.h"
+#include "crm/utf8.h"
+
+/* The longest line whose columns are reported exactly; a longer one is
+ * reported at column 1. */
+#define RAW_LINE_MAX 512
 
 struct ini_state {
 	struct crm_config *cfg;
@@ -18,21 +26,139 @@ struct ini_state {
 	const char *path;
 	FILE *file;
 	int line;
+	const char *key;              /* the key being handled, for columns */
+	const char *warned_section;   /* the last unknown section warned about */
+	char raw[RAW_LINE_MAX];       /* the text of line `line` */
 };
 
 static char *reader(char *str, int num, void *stream)
 {
 	struct ini_state *st = stream;
 	char *r = fgets(str, num, st->file);
-	if (r)
+	if (r) {
 		st->line++;
+		snprintf(st->raw, sizeof(st->raw), "%s", r);
+	}
 	return r;
 }
 
+/* The 1-based column of the current key's value on the current line (the
+ * first character after '=' or ':' and the blanks that follow), or of the
+ * key itself when `of_key`; 1 when the line does not show it. */
+static int column_of(const struct ini_state *st, bool of_key)
+{
+	const char *p = st->raw, *sep;
+
+	if (!st->raw[0] || !st->key)
+		return 1;
+	while (*p == ' ' || *p == '\t')
+		p++;
+	if (!strncmp(p, "\xef\xbb\xbf", 3))   /* a byte-order mark on line 1 */
+		p += 3;
+	if (of_key || strncmp(p, st->key, strlen(st->key)))
+		return (int)(p - st->raw) + 1;
+	sep = p + strcspn(p, "=:");
+	if (!*sep)
+		return 1;
+	sep++;
+	while (*sep == ' ' || *sep == '\t')
+		sep++;
+	return (int)(sep - st->raw) + 1;
+}
+
+/* A wrong value: an error at the value's column. */
 static void bad(struct ini_state *st, const char *fmt, const char *a, const char *b)
 {
-	crm_diags_add(st->diags, st->path, st->line, 1, CRM_SEV_ERROR, "bad-config",
-		      fmt, a, b);
+	crm_diags_add(st->diags, st->path, st->line, column_of(st, false), CRM_SEV_ERROR,
+		      "bad-config", fmt, a, b);
+}
+
+/* The sections crm reads and their keys.  Anything else is kept (so
+ * crm_config_get sees it) but warned about: a misspelt key would otherwise
+ * be silently ignored. */
+enum subsection_rule { SUB_NONE, SUB_REQUIRED, SUB_OPTIONAL };
+
+static const struct known_section {
+	const char *name;
+	enum subsection_rule sub;
+	const char *const keys[8];
+} known_sections[] = {
+	{ "crm", SUB_NONE, { "currency", "timezone" } },
+	{ "stage", SUB_REQUIRED, { "probability", "outcome" } },
+	{ "rate", SUB_REQUIRED, { "value" } },
+	{ "tax", SUB_REQUIRED, { "rate", "name", "category", "exemption", "reason" } },
+	{ "invoice", SUB_OPTIONAL, { "prefix", "digits", "due_days", "terms", "tax" } },
+	{ "user", SUB_REQUIRED, { "name", "email" } },
+	{ "org", SUB_NONE, { "name", "address", "vat_id", "logo", "email", "country", "iban" } },
+	{ "dashboard", SUB_NONE, { "stalled_days" } },
+};
+
+static const struct known_section *known_section(const char *name)
+{
+	size_t i;
+	for (i = 0; i < sizeof(known_sections) / sizeof(*known_sections); i++) {
+		if (!strcmp(known_sections[i].name, name))
+			return &known_sections[i];
+	}
+	return NULL;
+}
+
+/* The closest of `names` to `word` (at most two edits), or NULL. */
+static const char *closest(const char *word, const char *const *names, size_t n)
+{
+	const char *best = NULL;
+	size_t i, best_d = 3;
+
+	for (i = 0; i < n && names[i]; i++) {
+		size_t d = crm_edit_distance(word, names[i], 3);
+		if (d < best_d) {
+			best_d = d;
+			best = names[i];
+		}
+	}
+	return best;
+}
+
+static void warn_unknown(struct ini_state *st, bool of_key, const char *what,
+			 const char *suggestion)
+{
+	crm_diags_add(st->diags, st->path, st->line, column_of(st, of_key), CRM_SEV_WARNING,
+		      "unknown-setting", "%s%s%s%s", what, suggestion ? " (did you mean '" : "",
+		      suggestion ? suggestion : "", suggestion ? "'?)" : "");
+}
+
+/* Warns about a section or key crm does not read, once per section. */
+static void check_known(struct ini_state *st, const char *section, const char *name,
+			const char *sub, const char *key)
+{
+	const struct known_section *ks = known_section(name);
+	const char *names[sizeof(known_sections) / sizeof(*known_sections)];
+	char what[256];
+	size_t i;
+
+	if (!ks) {
+		if (st->warned_section && !strcmp(st->warned_section, section))
+			return;
+		st->warned_section = crm_arena_strdup(&st->cfg->arena, section);
+		for (i = 0; i < sizeof(known_sections) / sizeof(*known_sections); i++)
+			names[i] = known_sections[i].name;
+		snprintf(what, sizeof(what), "unknown section [%s]", section);
+		warn_unknown(st, true, what, closest(name, names, i));
+		return;
+	}
+	if (ks->sub == SUB_REQUIRED && !sub)
+		crm_diags_add(st->diags, st->path, st->line, 1, CRM_SEV_ERROR, "bad-config",
+			      "section [%s] needs a name, as in [%s \"name\"]", name, name);
+	else if (ks->sub == SUB_NONE && sub)
+		crm_diags_add(st->diags, st->path, st->line, 1, CRM_SEV_WARNING,
+			      "unknown-setting", "section [%s] takes no name; [%s] is not read",
+			      name, section);
+	for (i = 0; i < 8 && ks->keys[i]; i++) {
+		if (!strcmp(ks->keys[i], key))
+			return;
+	}
+	snprintf(what, sizeof(what), "unknown key '%s' in [%s]", key, section);
+	warn_unknown(st, true, what, closest(key, ks->keys, 8));
 }
 
 /* Splits `stage "won"` into "stage" and "won". */
@@ -72,7 +198,8 @@ static void set_stage(struct ini_state *st, const char *sub, const char *key, co
 
 	if (!s || strcmp(s->name, sub)) {
 		if (crm_config_stage(cfg, sub)) {
-			bad(st, "stage '%s' is defined twice%s", sub, "");
+			crm_diags_add(st->diags, st->path, st->line, column_of(st, true),
+				      CRM_SEV_ERROR, "bad-config", "stage '%s' is defined twice", sub);
 			return;
 		}
 		s = CRM_ARRAY_PUSH(cfg->stages);
@@ -209,7 +336,13 @@ static void set_plain(struct ini_state *st, const char *name, const char *key, c
 			bad(st, "unknown currency '%s'%s", value, "");
 		cfg->currency = v;
 	} else if (!strcmp(name, "crm") && !strcmp(key, "timezone")) {
-		cfg->timezone = v;
+		int32_t offset;
+		/* a zone the system does not know would silently be UTC */
+		if (crm_tz_offset(&offset, value, 0))
+			bad(st, "unknown time zone '%s' (a name from the tz database, "
+			    "such as Europe/Warsaw)%s", value, "");
+		else
+			cfg->timezone = v;
 	} else if (!strcmp(name, "org")) {
 		if (!strcmp(key, "name")) cfg->org_name = v;
 		else if (!strcmp(key, "address")) cfg->org_address = v;
@@ -234,6 +367,8 @@ static int handler(void *user, const char *section, const char *key, const char 
 	s->key = crm_arena_strdup(&cfg->arena, key);
 	s->value = crm_arena_strdup(&cfg->arena, value);
 	s->line = st->line;
+	st->key = s->key;
+	check_known(st, section, name, sub, key);
 
 	if (!strcmp(name, "stage") && sub)
 		set_stage(st, sub, key, value);
