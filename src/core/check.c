@@ -219,11 +219,27 @@ static bool formula_true(struct checker *c, const struct crm_formula *f)
 	return v.kind == CRM_V_BOOL && v.u.b;
 }
 
+/* A scalar holding nothing but blanks: `name: ""` says nothing more than
+ * a missing name, so `required` refuses it too. */
+static bool blank_scalar(const struct crm_node *n)
+{
+	size_t i;
+
+	if (n->kind != CRM_NODE_SCALAR)
+		return false;
+	for (i = 0; i < n->len; i++) {
+		if (n->text[i] != ' ' && n->text[i] != '\t' && n->text[i] != '\n')
+			return false;
+	}
+	return true;
+}
+
 static void check_missing(struct checker *c, const struct crm_field *f,
-			  const struct crm_node *map)
+			  const struct crm_node *map, const struct crm_node *n)
 {
 	if (f->required) {
-		report(c, map, CRM_SEV_ERROR, "missing-required", "required field '%s' is missing",
+		report(c, n ? n : map, CRM_SEV_ERROR, "missing-required",
+		       n ? "required field '%s' is empty" : "required field '%s' is missing",
 		       f->name);
 	} else if (f->required_if_f && formula_true(c, f->required_if_f)) {
 		report(c, map, CRM_SEV_ERROR, "required-if",
@@ -256,8 +272,9 @@ static void check_one_field(struct checker *c, const struct crm_field *f,
 			       "(%s); remove it from the file", f->name, crm_field_type_name(f->type));
 		return;
 	}
-	if (!n || crm_node_is_null(n) || (n->kind == CRM_NODE_SEQ && !n->count)) {
-		check_missing(c, f, map);
+	if (!n || crm_node_is_null(n) || (n->kind == CRM_NODE_SEQ && !n->count) ||
+	    (f->required && blank_scalar(n))) {
+		check_missing(c, f, map, n && !crm_node_is_null(n) ? n : NULL);
 		return;
 	}
 	switch (f->type) {
@@ -449,6 +466,105 @@ size_t crm_check_record(struct crm_index *idx, struct crm_record *rec, struct cr
 	check_time(&c);
 	crm_diags_sort(out);
 	return out->errors - before;
+}
+
+/* The `unique` fields of `rec` against every other record of its type:
+ * a point check for a write (only types that declare a unique field pay
+ * for the pass, and only for the values `rec` holds). */
+static void check_unique_of(struct checker *c, struct crm_record *rec)
+{
+	const struct crm_schema *s = rec->schema;
+	struct crm_record **recs;
+	size_t i, j, n;
+
+	for (i = 0; i < s->nfields; i++) {
+		const struct crm_node *mine;
+		if (!s->fields[i].unique)
+			continue;
+		mine = crm_node_get(rec->root, s->fields[i].name);
+		if (!mine || mine->kind != CRM_NODE_SCALAR || crm_node_is_null(mine))
+			continue;
+		recs = crm_index_list(c->idx, s->type, &n);
+		for (j = 0; j < n; j++) {
+			const struct crm_node *v;
+			if (!strcmp(recs[j]->id, rec->id))
+				continue;
+			crm_index_materialize(c->idx, recs[j]);
+			v = recs[j]->root ? crm_node_get(recs[j]->root, s->fields[i].name) : NULL;
+			if (v && v->kind == CRM_NODE_SCALAR && !strcmp(v->text, mine->text)) {
+				c->rec = rec;
+				report(c, mine, CRM_SEV_ERROR, "unique",
+				       "%s '%s' is already used by %s/%s", s->fields[i].name,
+				       mine->text, s->type, recs[j]->id);
+				break;
+			}
+		}
+	}
+}
+
+/* Every finding of one version of a record, the unique fields included. */
+static void check_version(struct crm_index *idx, struct crm_record *rec,
+			  struct crm_diags *out)
+{
+	struct checker c = { idx, out, rec };
+
+	crm_check_record(idx, rec, out);
+	check_unique_of(&c, rec);
+}
+
+/* Whether `old` has an error with the same code and message as `d` that
+ * no earlier finding of the new version was matched with. */
+static bool already_there(struct crm_diags *old, const struct crm_diag *d, bool *used)
+{
+	size_t i;
+
+	for (i = 0; i < old->list.len; i++) {
+		const struct crm_diag *o = &old->list.ptr[i];
+		if (!used[i] && o->severity == CRM_SEV_ERROR && !strcmp(o->code, d->code) &&
+		    !strcmp(o->message, d->message)) {
+			used[i] = true;
+			return true;
+		}
+	}
+	return false;
+}
+
+size_t crm_check_change(struct crm_index *idx, const struct crm_record *rec,
+			const char *text, size_t len, struct crm_diags *out)
+{
+	struct crm_arena arena = CRM_ARENA_INIT;
+	struct crm_diags now, before;
+	struct crm_record next = *rec;
+	struct crm_record *current = crm_index_find(idx, rec->schema->type, rec->id);
+	bool *used = NULL;
+	size_t i, fresh = 0;
+
+	crm_diags_init(&now);
+	crm_diags_init(&before);
+	/* the new version's computed values are worked out afresh */
+	next.values = NULL;
+	next.state = NULL;
+	next.root = NULL;
+	if (crm_yaml_parse(&next.root, &arena, text, len, rec->path, &now) == 0 && next.root)
+		check_version(idx, &next, &now);
+	if (current) {
+		crm_index_materialize(idx, current);
+		if (current->root)
+			check_version(idx, current, &before);
+	}
+	used = calloc(before.list.len + 1, sizeof(*used));
+	for (i = 0; i < now.list.len; i++) {
+		const struct crm_diag *d = &now.list.ptr[i];
+		if (d->severity == CRM_SEV_ERROR && !(used && already_there(&before, d, used)))
+			fresh++;
+	}
+	free(used);
+	crm_diags_merge(out, &now);
+	crm_diags_sort(out);
+	crm_diags_release(&now);
+	crm_diags_release(&before);
+	crm_arena_release(&arena);
+	return fresh;
 }
 
 size_t crm_check_run(struct crm_index *idx, struct crm_diags *out)
