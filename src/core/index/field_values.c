@@ -9,6 +9,7 @@
 #include "crm/error.h"
 #include "crm/formula.h"
 #include "crm/git.h"
+#include "crm/utf8.h"
 #include "core/index/index_internal.h"
 
 /* Where a computed field's value is kept in rec->values: its place among
@@ -75,15 +76,75 @@ static int check_url(const char *s)
 	return 0;
 }
 
-static int check_in_list(const char *s, const char *const *values, size_t n,
-			 const char *what)
+/* The refusal of `s` where one of `names` was expected: the closest name
+ * when one is at most two edits away, else the names themselves (the first
+ * twelve), so the message says what to write instead.  `what` starts it
+ * ("unknown stage '%s'"). */
+static int not_a_choice(const char *what, const char *s, const char *const *names, size_t n)
+{
+	struct crm_buf list = CRM_BUF_INIT;
+	const char *best = NULL;
+	size_t i, best_d = 3;
+	char head[160];
+	int err;
+
+	snprintf(head, sizeof(head), what, s);
+	for (i = 0; i < n; i++) {
+		size_t d = crm_edit_distance(s, names[i], 3);
+		if (d < best_d) {
+			best_d = d;
+			best = names[i];
+		}
+	}
+	if (best)
+		return crm_error_set(CRM_EINVALID, "%s (did you mean '%s'?)", head, best);
+	for (i = 0; i < n && i < 12; i++)
+		crm_buf_addf(&list, "%s%s", i ? ", " : "", names[i]);
+	if (n > 12)
+		crm_buf_adds(&list, ", ...");
+	err = crm_error_set(CRM_EINVALID, "%s (one of: %s)", head, list.len ? list.ptr : "none");
+	crm_buf_release(&list);
+	return err;
+}
+
+static int check_in_list(const char *s, const char *const *values, size_t n)
 {
 	size_t i;
 	for (i = 0; i < n; i++) {
 		if (!strcmp(values[i], s))
 			return 0;
 	}
-	return crm_error_set(CRM_EINVALID, "'%s' is not one of the %s", s, what);
+	return not_a_choice("'%s' is not an allowed value", s, values, n);
+}
+
+static int unknown_stage(const struct crm_config *cfg, const char *s)
+{
+	const char **names = malloc((cfg->stages.len + 1) * sizeof(*names));
+	size_t i;
+	int err;
+
+	if (!names)
+		return crm_error_set(CRM_ENOMEM, "out of memory");
+	for (i = 0; i < cfg->stages.len; i++)
+		names[i] = cfg->stages.ptr[i].name;
+	err = not_a_choice("unknown stage '%s'", s, names, cfg->stages.len);
+	free(names);
+	return err;
+}
+
+static int unknown_user(const struct crm_config *cfg, const char *s)
+{
+	const char **names = malloc((cfg->users.len + 1) * sizeof(*names));
+	size_t i;
+	int err;
+
+	if (!names)
+		return crm_error_set(CRM_ENOMEM, "out of memory");
+	for (i = 0; i < cfg->users.len; i++)
+		names[i] = cfg->users.ptr[i].id;
+	err = not_a_choice("unknown user '%s'", s, names, cfg->users.len);
+	free(names);
+	return err;
 }
 
 static int parse_percent(crm_dec *out, const char *s, size_t len)
@@ -175,15 +236,15 @@ int crm_index_parse_scalar(struct crm_value *out, struct crm_index *idx,
 	case CRM_F_EMAIL: err = check_email(s); break;
 	case CRM_F_PHONE: err = check_phone(s); break;
 	case CRM_F_URL: err = check_url(s); break;
-	case CRM_F_ENUM: err = check_in_list(s, f->values, f->nvalues, "allowed values"); break;
+	case CRM_F_ENUM: err = check_in_list(s, f->values, f->nvalues); break;
 	case CRM_F_REF: err = parse_ref(f, s); break;
 	case CRM_F_STAGE:
 		if (!crm_config_stage(&idx->repo->config, s))
-			err = crm_error_set(CRM_EINVALID, "unknown stage '%s'", s);
+			err = unknown_stage(&idx->repo->config, s);
 		break;
 	case CRM_F_USER:
 		if (idx->repo->config.users.len && !crm_config_user(&idx->repo->config, s))
-			err = crm_error_set(CRM_EINVALID, "unknown user '%s' (crm.ini lists the users)", s);
+			err = unknown_user(&idx->repo->config, s);
 		break;
 	case CRM_F_DATE:
 		out->kind = CRM_V_DATE;
