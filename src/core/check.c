@@ -25,6 +25,7 @@ const char *const crm_check_codes[] = {
 	"bad-enum", "unknown-stage", "unknown-user", "bad-duration", "unknown-currency",
 	"no-rate", "dangling-ref", "unique", "missing-file", "file-outside-repo",
 	"formula-error", "formula-cycle", "closed-before-created", "history-order",
+	"stage-history", "closed-while-open",
 	"before-subject", "merge-conflict", "duplicate-number", "number-gap",
 	"unknown-series", "overdue", "issued-changed", NULL
 };
@@ -389,6 +390,50 @@ static void check_history(struct checker *c, const struct crm_node *history, crm
 	}
 }
 
+/* The schema's stage field, or NULL for types that have none. */
+static const struct crm_field *stage_field(const struct crm_schema *s)
+{
+	size_t i;
+	for (i = 0; i < s->nfields; i++) {
+		if (s->fields[i].type == CRM_F_STAGE)
+			return &s->fields[i];
+	}
+	return NULL;
+}
+
+/* A deal's stage has one source of truth: its history.  A `stage` that
+ * differs from the last history entry was set around `crm move` (the
+ * figures would count it at one stage or the other), and an open deal
+ * holding a `closed` date was reopened without clearing it. */
+static void check_stage_consistency(struct checker *c)
+{
+	const struct crm_field *f = stage_field(c->rec->schema);
+	const struct crm_node *stage, *history, *last = NULL, *closed;
+	const struct crm_stage *st;
+	size_t i;
+
+	if (!f || !(stage = crm_node_get(c->rec->root, f->name)) ||
+	    stage->kind != CRM_NODE_SCALAR || crm_node_is_null(stage) ||
+	    !(st = crm_config_stage(&c->idx->repo->config, stage->text)))
+		return;
+	history = crm_node_get(c->rec->root, "history");
+	for (i = 0; history && history->kind == CRM_NODE_SEQ && i < history->count; i++) {
+		const struct crm_node *s = crm_node_get(history->items[i], "stage");
+		if (s && s->kind == CRM_NODE_SCALAR && !crm_node_is_null(s))
+			last = s;
+	}
+	if (last && strcmp(last->text, stage->text))
+		report(c, stage, CRM_SEV_ERROR, "stage-history",
+		       "stage '%s' differs from the last history entry ('%s'); "
+		       "'crm move %s %s' records a change of stage", stage->text, last->text,
+		       c->rec->id, stage->text);
+	closed = crm_node_get(c->rec->root, "closed");
+	if (st->outcome == CRM_OUTCOME_OPEN && closed && !crm_node_is_null(closed))
+		report(c, closed, CRM_SEV_ERROR, "closed-while-open",
+		       "the deal is open (stage '%s') but has a closed date; "
+		       "remove 'closed' or move the deal to a closed stage", stage->text);
+}
+
 /* Time that runs backwards: closed before created, history out of order, a
  * record dated before the record it is about was created. */
 static void check_time(struct checker *c)
@@ -464,6 +509,7 @@ size_t crm_check_record(struct crm_index *idx, struct crm_record *rec, struct cr
 	check_fields(&c, rec->schema->fields, rec->schema->nfields, rec->root, true);
 	check_computed(&c);
 	check_time(&c);
+	check_stage_consistency(&c);
 	crm_diags_sort(out);
 	return out->errors - before;
 }
@@ -587,6 +633,7 @@ size_t crm_check_run(struct crm_index *idx, struct crm_diags *out)
 			check_fields(&c, s->fields, s->nfields, recs[i]->root, true);
 			check_computed(&c);
 			check_time(&c);
+			check_stage_consistency(&c);
 		}
 		check_unique(&c, s);
 	}
