@@ -8,6 +8,9 @@ libxlsxwriter-dev chromium python3-yaml"
 # invoice rendering: cairo and pango for PDFs, fonts for Polish and Chinese,
 # headless Chromium to check the HTML
 PKGS="$PKGS libpango1.0-dev libcairo2-dev fonts-dejavu-core fonts-wqy-zenhei chromium"
+# the offline UBL validation of ../shared/data/ubl-validation (xmllint,
+# Saxon-HE on a headless JRE)
+PKGS="$PKGS libxml2-utils default-jre-headless libsaxonhe-java"
 missing=""
 for p in $PKGS; do
 	dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q 'install ok installed' \

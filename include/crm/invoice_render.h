@@ -10,6 +10,7 @@
 
 #include "crm/buf.h"
 #include "crm/invoice.h"
+#include "crm/peppol.h"
 
 struct crm_index;
 struct crm_record;
@@ -37,6 +38,18 @@ const char *crm_invoice_languages(void);
 struct crm_party {
 	const char *id;            /* the client record's id (buyer) */
 	const char *name, *address, *vat_id, *email, *iban, *country;
+	const char *contact, *phone;   /* contact point (BT-41, BT-42): the seller's */
+	/* legal registration id (BT-30, BT-47) and party id (BT-29, BT-46),
+	 * each as written or "SCHEME:ID" ("0184:DK16356706") */
+	const char *company_id, *party_id;
+	/* the Peppol address (BT-34, BT-49) from peppol_id or the VAT id;
+	 * scheme "" when there is none */
+	struct crm_peppol_address endpoint;
+	/* The postal address in parts (BT-35, BT-37, BT-38): `city` and
+	 * `postcode` when the record or [org] gives them (the street is then
+	 * `address`), else split from `address` at its "POSTCODE City" part
+	 * ("Torstraße 101, 10119 Berlin, Germany"); "" when not found. */
+	char street[256], city[128], postcode[32];
 };
 
 struct crm_invoice_doc_line {
@@ -84,6 +97,10 @@ struct crm_invoice_doc {
 	struct crm_invoice_parts *parts;
 	char country_buf[2][3];    /* countries taken from VAT ids */
 };
+
+/* Fills p->street, p->city and p->postcode from `city` and `postcode` when
+ * given, else from p->address as described above. */
+void crm_party_split_address(struct crm_party *p, const char *city, const char *postcode);
 
 /* Gathers invoice `inv` into `out`; `lang` overrides the invoice's
  * `language` (default en).  Strings are borrowed from the index, which

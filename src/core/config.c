@@ -81,7 +81,7 @@ enum subsection_rule { SUB_NONE, SUB_REQUIRED, SUB_OPTIONAL };
 static const struct known_section {
 	const char *name;
 	enum subsection_rule sub;
-	const char *const keys[8];
+	const char *const keys[16];
 } known_sections[] = {
 	{ "crm", SUB_NONE, { "currency", "timezone" } },
 	{ "stage", SUB_REQUIRED, { "probability", "outcome" } },
@@ -89,7 +89,9 @@ static const struct known_section {
 	{ "tax", SUB_REQUIRED, { "rate", "name", "category", "exemption", "reason" } },
 	{ "invoice", SUB_OPTIONAL, { "prefix", "digits", "due_days", "terms", "tax" } },
 	{ "user", SUB_REQUIRED, { "name", "email" } },
-	{ "org", SUB_NONE, { "name", "address", "vat_id", "logo", "email", "country", "iban" } },
+	{ "org", SUB_NONE, { "name", "address", "city", "postcode", "country", "vat_id",
+			      "company_id", "party_id", "peppol_id", "email", "phone", "contact",
+			      "iban", "logo" } },
 	{ "dashboard", SUB_NONE, { "stalled_days" } },
 };
 
@@ -153,12 +155,12 @@ static void check_known(struct ini_state *st, const char *section, const char *n
 		crm_diags_add(st->diags, st->path, st->line, 1, CRM_SEV_WARNING,
 			      "unknown-setting", "section [%s] takes no name; [%s] is not read",
 			      name, section);
-	for (i = 0; i < 8 && ks->keys[i]; i++) {
+	for (i = 0; i < 16 && ks->keys[i]; i++) {
 		if (!strcmp(ks->keys[i], key))
 			return;
 	}
 	snprintf(what, sizeof(what), "unknown key '%s' in [%s]", key, section);
-	warn_unknown(st, true, what, closest(key, ks->keys, 8));
+	warn_unknown(st, true, what, closest(key, ks->keys, 16));
 }
 
 /* Splits `stage "won"` into "stage" and "won". */

@@ -53,22 +53,51 @@ for a in root.findall("cac:AllowanceCharge", ns):
     adjs[kind].append("  - {reason: %s, amount: \"%s %s\", tax: %s}" % (
         q(t(a, "cbc:AllowanceChargeReason") or kind), t(a, "cbc:Amount"), cur, tax_id(a.find("cac:TaxCategory", ns))))
 os.makedirs(out + "/clients"); os.makedirs(out + "/invoices")
+def schemed(e):
+    """An identifier as crm keeps it: "SCHEME:ID" when it has a scheme."""
+    if e is None or not e.text:
+        return None
+    return "%s:%s" % (e.get("schemeID"), e.text.strip()) if e.get("schemeID") else e.text.strip()
+def endpoint(p):
+    # an e-mail (scheme EM) is no Peppol address: crm derives one instead
+    e = p.find("cbc:EndpointID", ns)
+    return None if e is None or e.get("schemeID") == "EM" else schemed(e)
+def party_fields(p):
+    """The party's address parts, ids and contact, as crm keeps them."""
+    return [("address", t(p, "cac:PostalAddress/cbc:StreetName")),
+            ("city", t(p, "cac:PostalAddress/cbc:CityName")),
+            ("postcode", t(p, "cac:PostalAddress/cbc:PostalZone")),
+            ("country", t(p, "cac:PostalAddress/cac:Country/cbc:IdentificationCode")),
+            ("vat_id", t(p, "cac:PartyTaxScheme/cbc:CompanyID")),
+            ("company_id", schemed(p.find("cac:PartyLegalEntity/cbc:CompanyID", ns))),
+            ("party_id", schemed(p.find("cac:PartyIdentification/cbc:ID", ns))),
+            ("peppol_id", endpoint(p)),
+            ("email", t(p, "cac:Contact/cbc:ElectronicMail"))]
 with open(out + "/crm.ini", "w") as f:
-    f.write("[crm]\ncurrency = %s\n\n[org]\nname = %s\naddress = %s\nvat_id = %s\n" % (
-        cur, name(seller), t(seller, "cac:PostalAddress/cbc:StreetName") or "-",
-        t(seller, "cac:PartyTaxScheme/cbc:CompanyID") or "-"))
+    f.write("[crm]\ncurrency = %s\n\n[org]\nname = %s\n" % (cur, name(seller)))
+    for k, v in party_fields(seller) + [("contact", t(seller, "cac:Contact/cbc:Name")),
+                                        ("phone", t(seller, "cac:Contact/cbc:Telephone")),
+                                        ("iban", t(root, "cac:PaymentMeans/cac:PayeeFinancialAccount/cbc:ID"))]:
+        if v:
+            f.write("%s = %s\n" % (k, v))
     for k, (cat, rate, ex) in taxes.items():
         f.write("\n[tax \"%s\"]\nrate = %s%%\ncategory = %s\n" % (k, rate, cat))
         if ex:
             f.write("exemption = %s\n" % ex)
 with open(out + "/clients/buyer.yaml", "w") as f:
     f.write("name: %s\n" % q(name(buyer)))
-    if t(buyer, "cac:PartyTaxScheme/cbc:CompanyID"):
-        f.write("vat_id: %s\n" % q(t(buyer, "cac:PartyTaxScheme/cbc:CompanyID")))
+    for k, v in party_fields(buyer):
+        if v:
+            f.write("%s: %s\n" % (k, q(v)))
 with open(out + "/invoices/x.yaml", "w") as f:
     f.write("number: %s\nclient: buyer\ncurrency: %s\ndate: %s\n" % (q(t(root, "cbc:ID")), cur, t(root, "cbc:IssueDate")))
     if credit:
         f.write("type: credit-note\n")
+    due = t(root, "cbc:DueDate") or t(root, "cac:PaymentMeans/cbc:PaymentDueDate")
+    if due:
+        f.write("due: %s\n" % due)
+    if t(root, "cac:PaymentTerms/cbc:Note"):
+        f.write("terms: %s\n" % q(t(root, "cac:PaymentTerms/cbc:Note")))
     if t(root, "cac:LegalMonetaryTotal/cbc:PrepaidAmount"):
         f.write("payments:\n  - {date: %s, amount: \"%s %s\"}\n" % (t(root, "cbc:IssueDate"), t(root, "cac:LegalMonetaryTotal/cbc:PrepaidAmount"), cur))
     f.write("lines:\n" + "\n".join(lines) + "\n")

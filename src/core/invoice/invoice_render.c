@@ -133,6 +133,53 @@ static const char *country_of_vat_id(char buf[3], const char *vat_id)
 	return buf;
 }
 
+/* Whether `part` reads "POSTCODE City": a first word holding a digit
+ * (10119, 90-001, 1010) and something after it. */
+static bool postcode_part(const char *part, size_t len)
+{
+	size_t word = 0;
+	bool digit = false;
+
+	while (word < len && part[word] != ' ') {
+		digit = digit || (part[word] >= '0' && part[word] <= '9');
+		word++;
+	}
+	return digit && word + 1 < len;
+}
+
+void crm_party_split_address(struct crm_party *p, const char *city, const char *postcode)
+{
+	const char *a = p->address ? p->address : "", *part, *found = NULL;
+	size_t found_len = 0, word;
+
+	p->street[0] = p->city[0] = p->postcode[0] = '\0';
+	if (city || postcode) {
+		snprintf(p->street, sizeof(p->street), "%s", a);
+		snprintf(p->city, sizeof(p->city), "%s", city ? city : "");
+		snprintf(p->postcode, sizeof(p->postcode), "%s", postcode ? postcode : "");
+		return;
+	}
+	/* the last ", "-separated part after the first that reads
+	 * "POSTCODE City"; the street is everything before it */
+	for (part = strstr(a, ", "); part; part = strstr(part, ", ")) {
+		const char *start = part + 2, *end = strstr(start, ", ");
+		size_t len = end ? (size_t)(end - start) : strlen(start);
+		if (postcode_part(start, len)) {
+			found = start;
+			found_len = len;
+		}
+		part = start;
+	}
+	if (!found) {
+		snprintf(p->street, sizeof(p->street), "%s", a);
+		return;
+	}
+	word = strcspn(found, " ");
+	snprintf(p->street, sizeof(p->street), "%.*s", (int)(found - 2 - a), a);
+	snprintf(p->postcode, sizeof(p->postcode), "%.*s", (int)word, found);
+	snprintf(p->city, sizeof(p->city), "%.*s", (int)(found_len - word - 1), found + word + 1);
+}
+
 static int load_logo(struct crm_invoice_doc *d, const struct crm_repo *repo, const char *logo)
 {
 	static const unsigned char png[8] = { 0x89, 'P', 'N', 'G', '\r', '\n', 0x1a, '\n' };
@@ -247,6 +294,7 @@ static int load_consignee(struct crm_invoice_doc *d, struct crm_index *idx,
 	d->consignee.name = text(c, "name") ? text(c, "name") : c->id;
 	d->consignee.address = text(c, "address");
 	d->consignee.country = text(c, "country");
+	crm_party_split_address(&d->consignee, text(c, "city"), text(c, "postcode"));
 	return 0;
 }
 
@@ -265,6 +313,15 @@ static int load_parties(struct crm_invoice_doc *d, struct crm_index *idx,
 	d->seller.country = crm_config_get(cfg, "org", NULL, "country");
 	if (!d->seller.country)
 		d->seller.country = country_of_vat_id(d->country_buf[0], d->seller.vat_id);
+	/* a malformed peppol_id leaves no address: issuing names it */
+	crm_peppol_address(&d->seller.endpoint, crm_config_get(cfg, "org", NULL, "peppol_id"),
+			   d->seller.vat_id);
+	d->seller.contact = crm_config_get(cfg, "org", NULL, "contact");
+	d->seller.company_id = crm_config_get(cfg, "org", NULL, "company_id");
+	d->seller.party_id = crm_config_get(cfg, "org", NULL, "party_id");
+	d->seller.phone = crm_config_get(cfg, "org", NULL, "phone");
+	crm_party_split_address(&d->seller, crm_config_get(cfg, "org", NULL, "city"),
+				crm_config_get(cfg, "org", NULL, "postcode"));
 	if (!cid)
 		return crm_error_set(CRM_EINVALID, "%s has no client", inv->path);
 	if (!client)
@@ -277,6 +334,10 @@ static int load_parties(struct crm_invoice_doc *d, struct crm_index *idx,
 	d->buyer.country = text(client, "country");
 	if (!d->buyer.country)
 		d->buyer.country = country_of_vat_id(d->country_buf[1], d->buyer.vat_id);
+	crm_peppol_address(&d->buyer.endpoint, text(client, "peppol_id"), d->buyer.vat_id);
+	crm_party_split_address(&d->buyer, text(client, "city"), text(client, "postcode"));
+	d->buyer.company_id = text(client, "company_id");
+	d->buyer.party_id = text(client, "party_id");
 	return load_consignee(d, idx, inv);
 }
 

@@ -148,11 +148,32 @@ static const char *exemption_of(const struct crm_invoice_doc *d, size_t row)
 	return NULL;
 }
 
+/* An identifier written "SCHEME:ID" ("0184:DK16356706", an ICD scheme of
+ * four digits) as the element with its schemeID; any other text as it is. */
+static void scheme_leaf(struct ubl *u, const char *tag, const char *value)
+{
+	char attr[32];
+	size_t i;
+
+	if (!value)
+		return;
+	for (i = 0; i < 4 && value[i] >= '0' && value[i] <= '9'; i++)
+		;
+	if (i < 4 || value[4] != ':' || !value[5]) {
+		leaf(u, tag, NULL, value);
+		return;
+	}
+	snprintf(attr, sizeof(attr), "schemeID=\"%.4s\"", value);
+	leaf(u, tag, attr, value + 5);
+}
+
 /* A party's address: the street lines and the country code. */
 static void address(struct ubl *u, const char *tag, const struct crm_party *p)
 {
 	open_tag(u, tag);
-	leaf(u, "cbc:StreetName", NULL, p->address);
+	leaf(u, "cbc:StreetName", NULL, p->street[0] ? p->street : NULL);
+	leaf(u, "cbc:CityName", NULL, p->city[0] ? p->city : NULL);
+	leaf(u, "cbc:PostalZone", NULL, p->postcode[0] ? p->postcode : NULL);
 	if (p->country) {
 		open_tag(u, "cac:Country");
 		leaf(u, "cbc:IdentificationCode", NULL, p->country);
@@ -165,7 +186,19 @@ static void party(struct ubl *u, const char *tag, const struct crm_party *p)
 {
 	open_tag(u, tag);
 	open_tag(u, "cac:Party");
-	leaf(u, "cbc:EndpointID", "schemeID=\"EM\"", p->email);
+	/* an e-mail address is no Peppol address (scheme EM is not in the
+	 * EAS list): without peppol_id or a VAT id to derive one from, the
+	 * party has none, and issuing says so */
+	if (p->endpoint.scheme[0]) {
+		char attr[32];
+		snprintf(attr, sizeof(attr), "schemeID=\"%s\"", p->endpoint.scheme);
+		leaf(u, "cbc:EndpointID", attr, p->endpoint.id);
+	}
+	if (p->party_id) {
+		open_tag(u, "cac:PartyIdentification");
+		scheme_leaf(u, "cbc:ID", p->party_id);
+		close_tag(u, "cac:PartyIdentification");
+	}
 	open_tag(u, "cac:PartyName");
 	leaf(u, "cbc:Name", NULL, p->name);
 	close_tag(u, "cac:PartyName");
@@ -180,9 +213,12 @@ static void party(struct ubl *u, const char *tag, const struct crm_party *p)
 	}
 	open_tag(u, "cac:PartyLegalEntity");
 	leaf(u, "cbc:RegistrationName", NULL, p->name);
+	scheme_leaf(u, "cbc:CompanyID", p->company_id);
 	close_tag(u, "cac:PartyLegalEntity");
-	if (p->email) {
+	if (p->email || p->contact || p->phone) {
 		open_tag(u, "cac:Contact");
+		leaf(u, "cbc:Name", NULL, p->contact);
+		leaf(u, "cbc:Telephone", NULL, p->phone);
 		leaf(u, "cbc:ElectronicMail", NULL, p->email);
 		close_tag(u, "cac:Contact");
 	}
@@ -316,7 +352,10 @@ static void payment(struct ubl *u)
 {
 	const struct crm_invoice_doc *d = u->d;
 	bool due_here = d->credit_note && d->due_date;
-	if (d->seller.iban || due_here) {
+	/* payment instructions whenever something is to be paid: some
+	 * countries' rules require them (DE-R-001, NL-R-007) */
+	bool owed = !d->credit_note && crm_dec_cmp(d->totals.due_total, crm_dec_from_int(0)) > 0;
+	if (d->seller.iban || due_here || owed) {
 		open_tag(u, "cac:PaymentMeans");
 		/* 58 SEPA credit transfer when paid to an IBAN, else 1 (not defined) */
 		leaf(u, "cbc:PaymentMeansCode", NULL, d->seller.iban ? "58" : "1");
