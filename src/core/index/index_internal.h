@@ -1,5 +1,6 @@
 /* The index's private state, shared by the files of src/core that build and
- * query it (index.c loads, values.c computes fields). */
+ * query it (index_walk.c lists the files, index_load.c loads, index_query.c
+ * answers, field_values.c computes fields). */
 #ifndef CRM_INDEX_INTERNAL_H
 #define CRM_INDEX_INTERNAL_H
 
@@ -88,6 +89,25 @@ struct crm_index {
 	} dirty;
 	char *cache_file;                /* where it lives; NULL: no cache */
 };
+
+/* The file a record was loaded from. */
+static inline struct pending_file *crm_index_file_of(const struct crm_index *idx,
+						     const struct crm_record *rec)
+{
+	return &idx->files.ptr[rec - idx->records];
+}
+
+/* Lists the record files of every type folder into idx->files and fills in
+ * idx->types (index_walk.c): by a walk of the work tree, from commit
+ * opts.at_commit (_at), or from the cache (_cached, which also allocates
+ * idx->records).  Negative on failure, the message set or CRM_ENOMEM. */
+int crm_index_collect_files(struct crm_index *idx);
+int crm_index_collect_files_at(struct crm_index *idx);
+int crm_index_collect_cached_files(struct crm_index *idx);
+
+/* Names a type's records and maps their ids (at the load, or when an index
+ * listed from the cache is first asked for the type). */
+int crm_index_map_type(struct crm_index *idx, struct type_entry *t);
 
 /* Names every record and maps every type's ids (an index listed from the
  * cache does it per type on first use): before a walk over idx->records. */
