@@ -21,6 +21,7 @@
 #include "crm/map.h"
 #include "crm/money.h"
 #include "crm/node.h"
+#include "crm/order.h"
 #include "crm/render.h"
 #include "crm/repo.h"
 #include "crm/schema.h"
