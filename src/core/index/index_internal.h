@@ -1,6 +1,13 @@
-/* The index's private state, shared by the files of src/core that build and
- * query it (index_walk.c lists the files, index_load.c loads, index_query.c
- * answers, field_values.c computes fields). */
+/* The index's private state.  Included only by the files that need its
+ * insides:
+ *   index_walk.c, index_load.c, index_query.c   list the files, load them,
+ *                                                answer questions;
+ *   field_values.c    computes fields into the records' memo (idx->trees,
+ *                     idx->by_path for git dates) and defines crm_index_eval;
+ *   ../check.c        crm_index_eval for required_if, and the walk over
+ *                     idx->types that checks each type in bounded memory.
+ * Everyone else uses include/crm/index.h (crm_index_repo, crm_index_today,
+ * crm_index_options, ...). */
 #ifndef CRM_INDEX_INTERNAL_H
 #define CRM_INDEX_INTERNAL_H
 

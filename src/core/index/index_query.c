@@ -165,6 +165,11 @@ crm_date crm_index_today(const struct crm_index *idx)
 	return idx->today;
 }
 
+const struct crm_index_options *crm_index_options(const struct crm_index *idx)
+{
+	return &idx->opts;
+}
+
 struct crm_backref *crm_index_backrefs(struct crm_index *idx, const struct crm_record *rec)
 {
 	/* Found on first use, for this record only: commands that change one
