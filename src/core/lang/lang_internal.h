@@ -1,6 +1,7 @@
-/* What the files of src/core/lang share, and only they: the helpers the
- * filter language (filter.c) and the ordering of values (value_order.c)
- * both need, defined in filter.c. */
+/* What the files of src/core/lang share, and only they: a parsed filter
+ * (filter.c parses it, filter_match.c matches records against it), and the
+ * helpers those and the ordering of values (value_order.c) need, defined
+ * in filter.c. */
 #ifndef CRM_LANG_INTERNAL_H
 #define CRM_LANG_INTERNAL_H
 
@@ -8,6 +9,62 @@
 
 #include "crm/arena.h"
 #include "crm/index.h"
+
+enum term_op { OP_EQ, OP_NE, OP_LT, OP_LE, OP_GT, OP_GE, OP_CONTAINS, OP_HAS };
+
+/* How a term compares, decided at parse time from the field's type. */
+enum term_kind {
+	K_FREE,     /* no field: free text in every text-like field */
+	K_TEXT,     /* text, email, phone, url, enum, user, ref, id, outcome */
+	K_LIST,     /* tags, refs, files: the items of the list */
+	K_ORDER,    /* numbers, money, dates: between bounds */
+	K_STAGE,    /* stage names by their place in the pipeline */
+	K_ANY       /* formulas and lookups through any-type refs: by value */
+};
+
+/* Where a term's value comes from. */
+enum term_source {
+	SRC_FIELD,    /* crm_index_value: stored, lookup, formula, outcome */
+	SRC_ID,
+	SRC_CREATED,  /* crm_record_created */
+	SRC_RAW,      /* owner, notes: every type has them, schema or not */
+	SRC_ITEM      /* "history.stage": a field of a list field's entries */
+};
+
+/* One end of the right-hand side in each reading the field's type allows
+ * (formulas get every reading that parses and use the value's). */
+struct bound {
+	bool set;                   /* false: the open end of "A.." or "..B" */
+	bool has_num, has_money, has_base, has_date, has_instant;
+	crm_dec num;                /* numbers, percent fractions, stage places */
+	struct crm_money money;     /* as written */
+	struct crm_money base;      /* converted to the base currency */
+	crm_date date;              /* the first (lo) or last (hi) day of a period */
+	int64_t instant;            /* datetimes written with a time */
+};
+
+struct term {
+	bool negate;
+	enum term_op op;
+	enum term_kind kind;
+	enum term_source src;
+	const char *field;          /* the field (the list field for SRC_ITEM) */
+	const struct crm_field *item;   /* SRC_ITEM: the entries' field */
+	bool is_ref;                /* "type/id" values also match a bare id */
+	const char *text;           /* the right-hand side as written */
+	const char *folded;         /* ... case-folded */
+	struct bound lo, hi;
+};
+
+struct crm_filter {
+	struct crm_arena arena;
+	struct term *terms;
+	size_t n;
+};
+
+/* Case-insensitive equality (0) of `s` with an already folded text; a
+ * reference "type/id" also equals a folded bare id when is_ref. */
+int crm_lang_fold_cmp(const char *s, const char *folded, bool is_ref);
 
 /* `s` case-folded into `a` (as written when it does not fold); NULL when
  * out of memory. */
