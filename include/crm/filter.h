@@ -14,6 +14,7 @@
 #include <stddef.h>
 
 #include "crm/index.h"
+#include "crm/order.h"   /* sorting what a filter selects (crm ls --sort) */
 
 struct crm_filter;
 

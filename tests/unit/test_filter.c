@@ -10,7 +10,6 @@
 #include "crm/error.h"
 #include "crm/filter.h"
 #include "crm/index.h"
-#include "crm/order.h"
 #include "harness.h"
 
 static char root[] = "/tmp/crm-test-filter-XXXXXX";
