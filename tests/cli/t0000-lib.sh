@@ -142,6 +142,66 @@ test_expect_success 'the unit harness counts a SKIP as skipped, with its reason'
 	grep -qx "FAIL test_h__fails" err
 '
 
+# What the Makefile force-includes into every library and command object.
+BANNED_CC="${CC:-cc} -std=c17 -D_GNU_SOURCE -Wall -Wextra -Werror -include $TEST_TOP/src/banned.h"
+
+test_expect_success 'banned.h leaves the system and library headers and the allowed calls alone' '
+	cat >allowed.c <<-\EOF &&
+	#include <ctype.h>
+	#include <errno.h>
+	#include <stdio.h>
+	#include <stdlib.h>
+	#include <string.h>
+	#include <time.h>
+	#include <unistd.h>
+	#include <wchar.h>
+	#include <git2.h>
+	#include <yaml.h>
+	#include <ini.h>
+	#include <csv.h>
+	#include <utf8proc.h>
+	#include <xlsxwriter.h>
+	#include <pango/pangocairo.h>
+	#include <cairo-pdf.h>
+	int main(void)
+	{
+		char buf[32], *save = NULL;
+		struct tm tm;
+		time_t t = 0;
+		snprintf(buf, sizeof(buf), "%d,%d", 1, 2);
+		if (!strtok_r(buf, ",", &save) || !gmtime_r(&t, &tm) || !localtime_r(&t, &tm))
+			return 1;
+		return (int)strtol("0", NULL, 10);
+	}
+	EOF
+	$BANNED_CC $(pkg-config --cflags libgit2 yaml-0.1 inih libutf8proc xlsxwriter pangocairo cairo-pdf) \
+		-c -o allowed.o allowed.c
+'
+
+test_expect_success 'banned.h makes each banned call a compile error that names it' '
+	for call in "strcpy(d, s)" "strcat(d, s)" "sprintf(d, \"%s\", s)" \
+		"vsprintf(d, s, ap)" "gets(d)" "strtok(d, s)" "atoi(s)" \
+		"localtime(&t)" "gmtime(&t)" "mktemp(d)"; do
+		fn=${call%%(*} &&
+		cat >banned.c <<-EOF &&
+		#include <stdarg.h>
+		#include <stdio.h>
+		#include <stdlib.h>
+		#include <string.h>
+		#include <time.h>
+		void f(char *d, const char *s, va_list ap, time_t t);
+		void f(char *d, const char *s, va_list ap, time_t t)
+		{
+			(void)d; (void)s; (void)ap; (void)t;
+			(void)$call;
+		}
+		EOF
+		! $BANNED_CC -c -o banned.o banned.c 2>err &&
+		grep -q "sorry_${fn}_is_a_banned_function" err ||
+		{ echo "$fn: not refused" >&2; cat err >&2; exit 1; }
+	done
+'
+
 test_expect_success 'CI refuses to run without ../shared/data, before anything else' '
 	mkdir -p ci/repo/.ci ci/repo/tests &&
 	cp "$TEST_TOP/.ci/run" ci/repo/.ci/run &&
