@@ -97,7 +97,7 @@ test_expect_success 'run.sh adds passes, failures and skips, the totals alone on
 	fake_test test_a "3 passed, 0 failed, 1 skipped\\\\nskip test_a__data\\\\n" 0 &&
 	fake_test test_b "2 passed, 0 failed\\\\n" 0 &&
 	fake_test test_c "skip: no data\\\\n4 passed, 0 failed, 2 skipped\\\\n" 0 &&
-	sh top/tests/run.sh >out &&
+	BUILD=build sh top/tests/run.sh >out &&
 	cat >expect <<-\EOF &&
 	unit tests:
 	  test_a                       3 passed, 0 failed, 1 skipped
@@ -115,7 +115,7 @@ test_expect_success 'run.sh adds passes, failures and skips, the totals alone on
 test_expect_success 'run.sh counts a crash and a non-zero exit as failures' '
 	fake_test test_d "1 passed, 0 failed, 0 skipped\\\\n" 134 &&
 	fake_test test_e "Segmentation fault\\\\n" 139 &&
-	test_expect_code 1 sh top/tests/run.sh >out &&
+	test_expect_code 1 env BUILD=build sh top/tests/run.sh >out &&
 	tail -n 1 out >last &&
 	echo "10 passed, 2 failed, 3 skipped" >expect &&
 	test_cmp expect last &&
