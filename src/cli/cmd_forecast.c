@@ -8,6 +8,7 @@
 
 #include "cli.h"
 #include "crm/report.h"
+#include "crm/deal.h"
 #include "crm/forecast.h"
 
 static const char usage[] =
@@ -45,68 +46,38 @@ static void fc_data_release(struct fc_data *d)
 	free(d->recs);
 }
 
+/* The forecast's view of a deal, from crm/deal.h's one reading of it. */
+static void read_deal(struct crm_forecast_deal *d, struct crm_forecast_step *steps,
+		      struct crm_deal_step *scratch, struct cli_ctx *ctx, struct crm_record *rec)
+{
+	struct crm_deal deal;
+	size_t i;
+
+	crm_deal_read(&deal, ctx->idx, rec);
+	if (deal.unconverted)
+		fprintf(stderr, "crm forecast: warning: %s: %s; deal left out\n", rec->path,
+			crm_error_last());
+	d->id = rec->id;
+	d->owner = deal.owner ? deal.owner : "";
+	d->created = deal.created;
+	d->closed = deal.has_closed ? deal.closed : CRM_FORECAST_NO_DATE;
+	d->stage = deal.stage ? (int)deal.stage_pos : -1;
+	d->has_amount = deal.has_amount;
+	d->amount = deal.amount;
+	d->nhistory = crm_deal_history(scratch, &ctx->repo.config, rec);
+	for (i = 0; i < d->nhistory; i++) {
+		steps[i].date = scratch[i].date;
+		steps[i].stage = (int)scratch[i].stage;
+	}
+	d->history = steps;
+}
+
 static crm_date value_date(struct cli_ctx *ctx, struct crm_record *rec, const char *name)
 {
 	struct crm_value v;
 	if (crm_index_value(&v, ctx->idx, rec, name) || v.kind != CRM_V_DATE)
 		return CRM_FORECAST_NO_DATE;
 	return v.u.date;
-}
-
-static const char *value_text(struct cli_ctx *ctx, struct crm_record *rec, const char *name)
-{
-	struct crm_value v;
-	if (crm_index_value(&v, ctx->idx, rec, name) || v.kind != CRM_V_TEXT)
-		return "";
-	return v.u.text;
-}
-
-static int stage_index(const struct crm_config *cfg, const char *name)
-{
-	const struct crm_stage *s = name ? crm_config_stage(cfg, name) : NULL;
-	return s ? (int)(s - cfg->stages.ptr) : -1;
-}
-
-/* The `history` entries with a valid date and a known stage, oldest first
- * (stable, so same-day moves keep their order); bad entries are crm check's
- * business and are left out here. */
-static size_t read_history(struct crm_forecast_step *steps, const struct crm_config *cfg,
-			   const struct crm_node *history)
-{
-	size_t i, n = 0, j;
-
-	for (i = 0; history && history->kind == CRM_NODE_SEQ && i < history->count; i++) {
-		const char *date = crm_node_text(history->items[i], "date");
-		struct crm_forecast_step st;
-		if (!date || crm_date_parse(&st.date, date, strlen(date)))
-			continue;
-		st.stage = stage_index(cfg, crm_node_text(history->items[i], "stage"));
-		if (st.stage < 0)
-			continue;
-		for (j = n; j > 0 && steps[j - 1].date > st.date; j--)
-			steps[j] = steps[j - 1];
-		steps[j] = st;
-		n++;
-	}
-	return n;
-}
-
-static int read_amount(struct cli_ctx *ctx, struct crm_record *rec, struct crm_forecast_deal *d,
-		       const char *currency)
-{
-	struct crm_value v;
-	struct crm_money m;
-
-	if (crm_index_value(&v, ctx->idx, rec, "amount") || v.kind != CRM_V_MONEY)
-		return 0;
-	if (crm_index_convert(&m, ctx->idx, &v.u.money, currency)) {
-		fprintf(stderr, "crm forecast: warning: %s: %s; deal left out\n", rec->path,
-			crm_error_last());
-		return 0;
-	}
-	d->amount = m.amount;
-	d->has_amount = true;
-	return 0;
 }
 
 static void read_confidence(struct cli_ctx *ctx, struct crm_record *rec,
@@ -133,6 +104,7 @@ static int load_deals(struct fc_data *data, struct cli_ctx *ctx, const char *con
 	const struct crm_schema *s = crm_repo_schema(&ctx->repo, "opportunity");
 	struct crm_filter *filter = NULL;
 	struct crm_record **all;
+	struct crm_deal_step *scratch = NULL;
 	size_t n, i, nsteps = 0, used = 0;
 	int err = 0;
 
@@ -144,16 +116,14 @@ static int load_deals(struct fc_data *data, struct cli_ctx *ctx, const char *con
 	if (err)
 		return err;
 	all = crm_index_records(ctx->idx, "opportunity", &n);
-	for (i = 0; i < n; i++) {
-		const struct crm_node *h = all[i]->root ? crm_node_get(all[i]->root, "history") : NULL;
-		if (h && h->kind == CRM_NODE_SEQ)
-			nsteps += h->count;
-	}
+	for (i = 0; i < n; i++)
+		nsteps += crm_deal_history_size(all[i]);
 	data->stages = calloc(cfg->stages.len + 1, sizeof(*data->stages));
 	data->deals = calloc(n + 1, sizeof(*data->deals));
 	data->steps = calloc(nsteps + 1, sizeof(*data->steps));
 	data->recs = calloc(n + 1, sizeof(*data->recs));
-	if (!data->stages || !data->deals || !data->steps || !data->recs) {
+	scratch = calloc(nsteps + 1, sizeof(*scratch));
+	if (!data->stages || !data->deals || !data->steps || !data->recs || !scratch) {
 		err = crm_error_set(CRM_ENOMEM, "out of memory");
 		goto done;
 	}
@@ -167,21 +137,11 @@ static int load_deals(struct fc_data *data, struct cli_ctx *ctx, const char *con
 		struct crm_forecast_deal *d = &data->deals[i];
 
 		data->recs[i] = rec;
-		d->id = rec->id;
-		d->owner = value_text(ctx, rec, "owner");
-		d->created = crm_record_created(ctx->idx, rec);
-		d->closed = value_date(ctx, rec, "closed");
-		d->expected_close = value_date(ctx, rec, "expected_close");
-		d->stage = stage_index(cfg, value_text(ctx, rec, "stage"));
-		d->history = data->steps + used;
-		d->nhistory = read_history(data->steps + used, cfg,
-					   rec->root ? crm_node_get(rec->root, "history") : NULL);
+		read_deal(d, data->steps + used, scratch, ctx, rec);
 		used += d->nhistory;
+		d->expected_close = value_date(ctx, rec, "expected_close");
 		d->selected = crm_filter_match(filter, ctx->idx, rec);
 		read_confidence(ctx, rec, d);
-		err = read_amount(ctx, rec, d, data->currency);
-		if (err)
-			goto done;
 	}
 	data->in.stages = data->stages;
 	data->in.nstages = cfg->stages.len;
@@ -191,6 +151,7 @@ static int load_deals(struct fc_data *data, struct cli_ctx *ctx, const char *con
 	if (data->in.minor_digits < 0)
 		data->in.minor_digits = 2;
 done:
+	free(scratch);
 	crm_filter_free(filter);
 	return err;
 }
