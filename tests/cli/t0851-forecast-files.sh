@@ -139,6 +139,19 @@ test_expect_success '--json with --html writes both; the JSON is unchanged' '
 	grep -q "<h1>Forecast</h1>" j.html
 '
 
+test_expect_success 'the learnt model is valid JSON when crm.ini lists a closed stage first' '
+	cp -R small first &&
+	printf "%s\n" "[crm]" "currency = EUR" "[stage \"lost\"]" "probability = 0" \
+		"outcome = lost" "[stage \"lead\"]" "probability = 10" "[stage \"proposal\"]" \
+		"probability = 50" "[stage \"won\"]" "probability = 100" "outcome = won" \
+		"[rate \"USD\"]" "value = 0.92" >first/crm.ini &&
+	crm -C first forecast --method historical --months 1 --json >out.json &&
+	python3 -c "import json, sys; d = json.load(open(sys.argv[1])); \
+		print(*[s[\"stage\"] for s in d[\"model\"][\"stages\"]])" out.json >got &&
+	echo "lead proposal" >expect &&
+	test_cmp expect got
+'
+
 test_expect_success 'an unwritable file is an error, not a success' '
 	test_expect_code 2 crm -C small forecast --html no/such/dir/x.html 2>err &&
 	grep -q "cannot write .no/such/dir/x.html." err &&

@@ -9,6 +9,7 @@
 #include "crm/error.h"
 #include "crm/filter.h"
 #include "crm/forecast.h"
+#include "crm/json.h"
 #include "crm/money.h"
 #include "crm/table.h"
 
@@ -693,235 +694,310 @@ int crm_forecast_write_text(FILE *out, const struct crm_report *r, const char *h
 
 /* ---- JSON ---- */
 
-static void money_json(struct crm_buf *out, crm_dec v, const char *cur)
+static void month_json(struct crm_json *j, int month)
 {
-	char a[64];
-	crm_money_format_dec(a, sizeof(a), v, cur);
-	crm_buf_addf(out, "{\"amount\": \"%s\", \"currency\": \"%s\"}", a, cur);
+	char m[16];
+	crm_forecast_month_format(m, sizeof(m), month);
+	crm_json_string(j, m);
 }
 
-static void item_json(struct crm_buf *out, const struct fc_run *run,
+static void date_json(struct crm_json *j, crm_date d)
+{
+	char buf[32];
+	date_text(buf, sizeof(buf), d);
+	crm_json_string(j, buf);
+}
+
+static void item_json(struct crm_json *j, const struct fc_run *run,
 		      const struct crm_forecast_item *it)
 {
 	const struct crm_forecast_data *data = run->data;
 	const struct crm_forecast_deal *d = &data->deals[it->deal];
 	struct crm_buf why = CRM_BUF_INIT;
-	char a[32], b[32], c[32], w[32], m[16];
 
-	crm_buf_adds(out, "{\"id\": ");
-	crm_buf_add_json_string(out, d->id);
-	crm_buf_adds(out, ", \"owner\": ");
-	crm_buf_add_json_string(out, d->owner ? d->owner : "");
-	crm_buf_adds(out, ", \"stage\": ");
-	crm_buf_add_json_string(out, data->stages[it->stage].name);
-	crm_buf_adds(out, ", \"amount\": ");
-	money_json(out, d->amount, data->currency);
-	date_text(a, sizeof(a), d->expected_close);
-	crm_forecast_month_format(m, sizeof(m), it->month);
-	crm_buf_addf(out, ", \"expected_close\": \"%s\", \"month\": \"%s\", \"overdue\": %s", a, m,
-		     it->overdue ? "true" : "false");
-	crm_dec_format_trim(a, sizeof(a), it->base);
-	crm_dec_format_trim(b, sizeof(b), it->owner_factor);
-	crm_dec_format_trim(c, sizeof(c), it->season_factor);
-	crm_dec_format_trim(w, sizeof(w), it->weight);
-	crm_buf_addf(out, ", \"base\": %s, \"owner_factor\": %s, \"season_factor\": %s, "
-		     "\"weight\": %s, \"fallback\": %s, \"expected\": ", a, b, c, w,
-		     it->fallback ? "true" : "false");
-	money_json(out, item_expected(data, it), data->currency);
+	crm_json_object(j, CRM_JSON_INLINE);
+	crm_json_key(j, "id");
+	crm_json_string(j, d->id);
+	crm_json_key(j, "owner");
+	crm_json_string(j, d->owner ? d->owner : "");
+	crm_json_key(j, "stage");
+	crm_json_string(j, data->stages[it->stage].name);
+	crm_json_key(j, "amount");
+	crm_json_money(j, d->amount, data->currency);
+	crm_json_key(j, "expected_close");
+	date_json(j, d->expected_close);
+	crm_json_key(j, "month");
+	month_json(j, it->month);
+	crm_json_key(j, "overdue");
+	crm_json_bool(j, it->overdue);
+	crm_json_key(j, "base");
+	crm_json_decimal(j, it->base, true);
+	crm_json_key(j, "owner_factor");
+	crm_json_decimal(j, it->owner_factor, true);
+	crm_json_key(j, "season_factor");
+	crm_json_decimal(j, it->season_factor, true);
+	crm_json_key(j, "weight");
+	crm_json_decimal(j, it->weight, true);
+	crm_json_key(j, "fallback");
+	crm_json_bool(j, it->fallback);
+	crm_json_key(j, "expected");
+	crm_json_money(j, item_expected(data, it), data->currency);
 	why_text(&why, run, it);
-	crm_buf_adds(out, ", \"why\": ");
-	crm_buf_add_json_string(out, why.ptr);
-	crm_buf_addch(out, '}');
+	crm_json_key(j, "why");
+	crm_json_string(j, why.ptr);
+	crm_json_end(j);
 	crm_buf_release(&why);
 }
 
-static void cell_json(struct crm_buf *out, const struct fc_cell *c, const char *cur)
+/* count, pipeline and expected, as members of the open object. */
+static void cell_json(struct crm_json *j, const struct fc_cell *c, const char *cur)
 {
-	crm_buf_addf(out, "\"count\": %d, \"pipeline\": ", c->count);
-	money_json(out, c->pipeline, cur);
-	crm_buf_adds(out, ", \"expected\": ");
-	money_json(out, c->expected, cur);
+	crm_json_key(j, "count");
+	crm_json_int(j, c->count);
+	crm_json_key(j, "pipeline");
+	crm_json_money(j, c->pipeline, cur);
+	crm_json_key(j, "expected");
+	crm_json_money(j, c->expected, cur);
 }
 
 /* The deals of a group and month as a JSON list (for --explain). */
-static void deals_json(struct crm_buf *out, const struct fc_run *run, const char *key,
+static void deals_json(struct crm_json *j, const struct fc_run *run, const char *key,
 		       int month)
 {
 	size_t i;
-	bool first = true;
 
-	crm_buf_adds(out, ", \"deals\": [");
+	crm_json_key(j, "deals");
+	crm_json_array(j, CRM_JSON_BLOCK);
 	for (i = 0; i < run->n; i++) {
-		if (!item_in(run, &run->items[i], key, month))
-			continue;
-		crm_buf_adds(out, first ? "\n      " : ",\n      ");
-		item_json(out, run, &run->items[i]);
-		first = false;
+		if (item_in(run, &run->items[i], key, month))
+			item_json(j, run, &run->items[i]);
 	}
-	crm_buf_adds(out, first ? "]" : "\n    ]");
+	crm_json_end(j);
 }
 
-static void model_json(struct crm_buf *out, const struct fc_run *run)
+static void model_json(struct crm_json *j, const struct fc_run *run)
 {
 	const struct crm_forecast_data *data = run->data;
 	const struct crm_forecast_model *m = &run->model;
-	char a[32], b[32];
 	size_t i;
 	int k;
 
-	crm_buf_adds(out, ",\n  \"model\": {\"stages\": [");
+	crm_json_key(j, "model");
+	crm_json_object(j, CRM_JSON_INLINE);
+	crm_json_key(j, "stages");
+	crm_json_array(j, CRM_JSON_BLOCK);
 	for (i = 0; i < data->in.nstages; i++) {
 		if (data->stages[i].outcome != CRM_OUTCOME_OPEN)
 			continue;
-		crm_dec_format_trim(a, sizeof(a), m->stage_rate[i]);
-		crm_buf_adds(out, i ? ",\n    {\"stage\": " : "\n    {\"stage\": ");
-		crm_buf_add_json_string(out, data->stages[i].name);
-		crm_buf_addf(out, ", \"probability\": %d, \"closed\": %d, \"won\": %d, "
-			     "\"learnt\": %s, \"rate\": %s}", data->stages[i].probability,
-			     m->stage_closed[i], m->stage_won[i],
-			     m->stage_learnt[i] ? "true" : "false", a);
+		crm_json_object(j, CRM_JSON_INLINE);
+		crm_json_key(j, "stage");
+		crm_json_string(j, data->stages[i].name);
+		crm_json_key(j, "probability");
+		crm_json_int(j, data->stages[i].probability);
+		crm_json_key(j, "closed");
+		crm_json_int(j, m->stage_closed[i]);
+		crm_json_key(j, "won");
+		crm_json_int(j, m->stage_won[i]);
+		crm_json_key(j, "learnt");
+		crm_json_bool(j, m->stage_learnt[i]);
+		crm_json_key(j, "rate");
+		crm_json_decimal(j, m->stage_rate[i], true);
+		crm_json_end(j);
 	}
-	crm_buf_adds(out, "\n  ], \"owners\": [");
+	crm_json_end(j);
+	crm_json_key(j, "owners");
+	crm_json_array(j, CRM_JSON_BLOCK);
 	for (i = 0; i < m->nowners; i++) {
-		crm_dec_format_trim(a, sizeof(a), m->owners[i].factor);
-		crm_buf_adds(out, i ? ",\n    {\"owner\": " : "\n    {\"owner\": ");
-		crm_buf_add_json_string(out, m->owners[i].owner);
-		crm_buf_addf(out, ", \"closed\": %d, \"won\": ", m->owners[i].closed);
-		money_json(out, m->owners[i].won, data->currency);
-		crm_buf_adds(out, ", \"forecast\": ");
-		money_json(out, m->owners[i].forecast, data->currency);
-		crm_buf_addf(out, ", \"applied\": %s, \"factor\": %s}",
-			     m->owners[i].applied ? "true" : "false", a);
+		crm_json_object(j, CRM_JSON_INLINE);
+		crm_json_key(j, "owner");
+		crm_json_string(j, m->owners[i].owner);
+		crm_json_key(j, "closed");
+		crm_json_int(j, m->owners[i].closed);
+		crm_json_key(j, "won");
+		crm_json_money(j, m->owners[i].won, data->currency);
+		crm_json_key(j, "forecast");
+		crm_json_money(j, m->owners[i].forecast, data->currency);
+		crm_json_key(j, "applied");
+		crm_json_bool(j, m->owners[i].applied);
+		crm_json_key(j, "factor");
+		crm_json_decimal(j, m->owners[i].factor, true);
+		crm_json_end(j);
 	}
-	crm_buf_addf(out, "%s], \"seasonal\": %s", m->nowners ? "\n  " : "",
-		     m->seasonal ? "true" : "false");
+	crm_json_end(j);
+	crm_json_key(j, "seasonal");
+	crm_json_bool(j, m->seasonal);
 	if (m->seasonal) {
-		crm_forecast_month_format(a, sizeof(a), m->season_first);
-		crm_forecast_month_format(b, sizeof(b), m->season_last);
-		crm_buf_addf(out, ", \"season_window\": [\"%s\", \"%s\"], \"season_deals\": %d, "
-			     "\"season\": [", a, b, m->season_deals);
-		for (k = 0; k < 12; k++) {
-			crm_dec_format_trim(a, sizeof(a), m->season[k]);
-			crm_buf_addf(out, "%s%s", k ? ", " : "", a);
-		}
-		crm_buf_addch(out, ']');
+		crm_json_key(j, "season_window");
+		crm_json_array(j, CRM_JSON_INLINE);
+		month_json(j, m->season_first);
+		month_json(j, m->season_last);
+		crm_json_end(j);
+		crm_json_key(j, "season_deals");
+		crm_json_int(j, m->season_deals);
+		crm_json_key(j, "season");
+		crm_json_array(j, CRM_JSON_INLINE);
+		for (k = 0; k < 12; k++)
+			crm_json_decimal(j, m->season[k], true);
+		crm_json_end(j);
 	}
-	crm_buf_addch(out, '}');
+	crm_json_end(j);
 }
 
-static int forecast_json(struct crm_buf *out, const struct fc_run *run)
+/* One row: a month, an owner or a stage; by owner or stage with its
+ * months. */
+static int row_json(struct crm_json *j, const struct fc_run *run, size_t k)
 {
-	const struct crm_forecast_data *data = run->data;
-	const struct crm_forecast_options *o = run->o;
-	bool by_month = o->by == CRM_FORECAST_BY_MONTH;
+	bool by_month = run->o->by == CRM_FORECAST_BY_MONTH;
+	int month = by_month ? run->first + (int)k : -1, mo, err;
+	const char *key = by_month ? NULL : run->keys[k];
 	struct fc_cell c;
-	char buf[32];
-	size_t k;
-	int mo, err = 0;
 
-	date_text(buf, sizeof(buf), run->as_of);
-	crm_buf_addf(out, "{\n  \"method\": \"%s\",\n  \"as_of\": \"%s\",\n",
-		     crm_forecast_method_name(o->method), buf);
-	if (o->commit)
-		crm_buf_addf(out, "  \"commit\": \"%s\",\n", o->commit);
-	crm_buf_addf(out, "  \"currency\": \"%s\",\n  \"by\": \"%s\",\n  \"months\": [",
-		     data->currency, by_names[o->by]);
-	for (mo = 0; mo < o->months; mo++) {
-		crm_forecast_month_format(buf, sizeof(buf), run->first + mo);
-		crm_buf_addf(out, "%s\"%s\"", mo ? ", " : "", buf);
-	}
-	crm_buf_adds(out, "],\n  \"rows\": [");
-	for (k = 0; k < run->nk && !err; k++) {
-		int month = by_month ? run->first + (int)k : -1;
-		const char *key = by_month ? NULL : run->keys[k];
-		if (by_month)
-			crm_forecast_month_format(buf, sizeof(buf), month);
-		err = sum_cell(&c, run, key, month);
-		crm_buf_adds(out, k ? ",\n    {\"key\": " : "\n    {\"key\": ");
-		crm_buf_add_json_string(out, key ? key : buf);
-		crm_buf_adds(out, ", ");
-		cell_json(out, &c, data->currency);
-		if (o->explain)
-			deals_json(out, run, key, month);
-		if (!by_month) {
-			crm_buf_adds(out, ", \"by_month\": [");
-			for (mo = 0; mo < o->months && !err; mo++) {
-				crm_forecast_month_format(buf, sizeof(buf), run->first + mo);
-				err = sum_cell(&c, run, key, run->first + mo);
-				crm_buf_addf(out, "%s{\"month\": \"%s\", ", mo ? ", " : "", buf);
-				cell_json(out, &c, data->currency);
-				crm_buf_addch(out, '}');
-			}
-			crm_buf_addch(out, ']');
+	err = sum_cell(&c, run, key, month);
+	crm_json_object(j, CRM_JSON_INLINE);
+	crm_json_key(j, "key");
+	if (by_month)
+		month_json(j, month);
+	else
+		crm_json_string(j, key);
+	cell_json(j, &c, run->data->currency);
+	if (run->o->explain)
+		deals_json(j, run, key, month);
+	if (!by_month) {
+		crm_json_key(j, "by_month");
+		crm_json_array(j, CRM_JSON_INLINE);
+		for (mo = 0; mo < run->o->months && !err; mo++) {
+			err = sum_cell(&c, run, key, run->first + mo);
+			crm_json_object(j, CRM_JSON_INLINE);
+			crm_json_key(j, "month");
+			month_json(j, run->first + mo);
+			cell_json(j, &c, run->data->currency);
+			crm_json_end(j);
 		}
-		crm_buf_addch(out, '}');
+		crm_json_end(j);
 	}
-	crm_buf_adds(out, run->nk ? "\n  ],\n  \"total\": {" : "],\n  \"total\": {");
-	if (!err)
-		err = sum_cell(&c, run, NULL, -1);
-	cell_json(out, &c, data->currency);
-	crm_buf_addch(out, '}');
-	if (o->method == CRM_FORECAST_HISTORICAL)
-		model_json(out, run);
-	crm_buf_adds(out, "\n}\n");
+	crm_json_end(j);
 	return err;
 }
 
-static int backtest_json(struct crm_buf *out, const struct crm_forecast_data *data,
+static int forecast_json(struct crm_json *j, const struct fc_run *run)
+{
+	const struct crm_forecast_options *o = run->o;
+	struct fc_cell c;
+	size_t k;
+	int mo, err = 0;
+
+	crm_json_object(j, CRM_JSON_BLOCK);
+	crm_json_key(j, "method");
+	crm_json_string(j, crm_forecast_method_name(o->method));
+	crm_json_key(j, "as_of");
+	date_json(j, run->as_of);
+	if (o->commit) {
+		crm_json_key(j, "commit");
+		crm_json_string(j, o->commit);
+	}
+	crm_json_key(j, "currency");
+	crm_json_string(j, run->data->currency);
+	crm_json_key(j, "by");
+	crm_json_string(j, by_names[o->by]);
+	crm_json_key(j, "months");
+	crm_json_array(j, CRM_JSON_INLINE);
+	for (mo = 0; mo < o->months; mo++)
+		month_json(j, run->first + mo);
+	crm_json_end(j);
+	crm_json_key(j, "rows");
+	crm_json_array(j, CRM_JSON_BLOCK);
+	for (k = 0; k < run->nk && !err; k++)
+		err = row_json(j, run, k);
+	crm_json_end(j);
+	if (!err)
+		err = sum_cell(&c, run, NULL, -1);
+	crm_json_key(j, "total");
+	crm_json_object(j, CRM_JSON_INLINE);
+	cell_json(j, &c, run->data->currency);
+	crm_json_end(j);
+	if (o->method == CRM_FORECAST_HISTORICAL)
+		model_json(j, run);
+	crm_json_end(j);
+	return err ? err : j->err;
+}
+
+/* An error of the backtest: a decimal as it is, or null. */
+static void error_json(struct crm_json *j, bool has, crm_dec v)
+{
+	if (has)
+		crm_json_decimal(j, v, false);
+	else
+		crm_json_null(j);
+}
+
+static int backtest_json(struct crm_json *j, const struct crm_forecast_data *data,
 			 const struct bt_run *bt)
 {
-	char buf[32];
 	size_t i;
 	int m;
 
-	crm_buf_addf(out, "{\n  \"currency\": \"%s\",\n  \"months\": [", data->currency);
+	crm_json_object(j, CRM_JSON_BLOCK);
+	crm_json_key(j, "currency");
+	crm_json_string(j, data->currency);
+	crm_json_key(j, "months");
+	crm_json_array(j, CRM_JSON_BLOCK);
 	for (i = 0; i < bt->n; i++) {
-		crm_forecast_month_format(buf, sizeof(buf), bt->months[i].month);
-		crm_buf_addf(out, "%s\n    {\"month\": \"%s\", ", i ? "," : "", buf);
-		date_text(buf, sizeof(buf), bt->months[i].as_of);
-		crm_buf_addf(out, "\"as_of\": \"%s\", \"won_deals\": %d, \"actual\": ", buf,
-			     bt->months[i].actual_deals);
-		money_json(out, bt->months[i].actual, data->currency);
-		crm_buf_adds(out, ", \"predicted\": {");
+		crm_json_object(j, CRM_JSON_INLINE);
+		crm_json_key(j, "month");
+		month_json(j, bt->months[i].month);
+		crm_json_key(j, "as_of");
+		date_json(j, bt->months[i].as_of);
+		crm_json_key(j, "won_deals");
+		crm_json_int(j, bt->months[i].actual_deals);
+		crm_json_key(j, "actual");
+		crm_json_money(j, bt->months[i].actual, data->currency);
+		crm_json_key(j, "predicted");
+		crm_json_object(j, CRM_JSON_INLINE);
 		for (m = 0; m < CRM_FORECAST__COUNT; m++) {
-			crm_buf_addf(out, "%s\"%s\": ", m ? ", " : "",
-				     crm_forecast_method_name((enum crm_forecast_method)m));
-			money_json(out, bt->months[i].predicted[m], data->currency);
+			crm_json_key(j, crm_forecast_method_name((enum crm_forecast_method)m));
+			crm_json_money(j, bt->months[i].predicted[m], data->currency);
 		}
-		crm_buf_adds(out, "}}");
+		crm_json_end(j);
+		crm_json_end(j);
 	}
-	crm_buf_adds(out, bt->n ? "\n  ],\n  \"methods\": [" : "],\n  \"methods\": [");
+	crm_json_end(j);
+	crm_json_key(j, "methods");
+	crm_json_array(j, CRM_JSON_BLOCK);
 	for (m = 0; m < CRM_FORECAST__COUNT; m++) {
-		char a[32] = "null", b[32] = "null";
-		if (bt->errs[m].has_mape)
-			crm_dec_format(a, sizeof(a), bt->errs[m].mape);
-		if (bt->errs[m].has_bias)
-			crm_dec_format(b, sizeof(b), bt->errs[m].bias);
-		crm_buf_addf(out, "%s\n    {\"method\": \"%s\", \"months\": %d, \"mape\": %s, "
-			     "\"bias\": %s}", m ? "," : "",
-			     crm_forecast_method_name((enum crm_forecast_method)m),
-			     bt->errs[m].months, a, b);
+		crm_json_object(j, CRM_JSON_INLINE);
+		crm_json_key(j, "method");
+		crm_json_string(j, crm_forecast_method_name((enum crm_forecast_method)m));
+		crm_json_key(j, "months");
+		crm_json_int(j, bt->errs[m].months);
+		crm_json_key(j, "mape");
+		error_json(j, bt->errs[m].has_mape, bt->errs[m].mape);
+		crm_json_key(j, "bias");
+		error_json(j, bt->errs[m].has_bias, bt->errs[m].bias);
+		crm_json_end(j);
 	}
-	return crm_buf_adds(out, "\n  ]\n}\n");
+	crm_json_end(j);
+	return crm_json_end(j);
 }
 
 int crm_forecast_write_json(struct crm_buf *out, const struct crm_forecast_data *data,
 			    const struct crm_forecast_options *o, crm_date today)
 {
+	struct crm_json j;
 	struct fc_run run;
 	struct bt_run bt;
 	int err;
 
+	crm_json_init(&j, out);
 	if (o->backtest) {
 		err = bt_start(&bt, data, o->months, today);
 		if (!err)
-			err = backtest_json(out, data, &bt);
+			err = backtest_json(&j, data, &bt);
 		free(bt.months);
-		return err;
+	} else {
+		err = run_start(&run, data, o, today);
+		if (!err)
+			err = forecast_json(&j, &run);
+		run_release(&run);
 	}
-	err = run_start(&run, data, o, today);
-	if (!err)
-		err = forecast_json(out, &run);
-	run_release(&run);
-	return err;
+	return err ? err : crm_buf_addch(out, '\n');
 }

@@ -6,6 +6,7 @@
 #include <string.h>
 
 #include "crm/error.h"
+#include "crm/json.h"
 #include "crm/money.h"
 #include "crm/report.h"
 #include "crm/table.h"
@@ -494,86 +495,71 @@ int crm_report_write_text(FILE *out, const struct crm_report *r, size_t width, b
 
 /* ---- JSON ---- */
 
-static void json_cell(struct crm_buf *b, const struct crm_cell *c)
+static void json_cell(struct crm_json *j, const struct crm_cell *c)
 {
-	char tmp[64];
-	struct crm_money m;
+	char tmp[32];
 
 	switch (c->kind) {
 	case CRM_CELL_NULL:
-		crm_buf_adds(b, "null");
+		crm_json_null(j);
 		break;
 	case CRM_CELL_TEXT:
-		crm_buf_add_json_string(b, c->text);
+		crm_json_string(j, c->text);
 		break;
 	case CRM_CELL_INT:
-		crm_buf_addf(b, "%lld", (long long)c->i);
+		crm_json_int(j, c->i);
 		break;
 	case CRM_CELL_MONEY:
-		m.amount = c->d;
-		memcpy(m.currency, c->currency, sizeof(m.currency));
-		crm_money_format_amount(tmp, sizeof(tmp), &m);
-		crm_buf_adds(b, "{\"amount\": ");
-		crm_buf_add_json_string(b, tmp);
-		crm_buf_adds(b, ", \"currency\": ");
-		crm_buf_add_json_string(b, c->currency);
-		crm_buf_addch(b, '}');
+		crm_json_money(j, c->d, c->currency);
 		break;
 	case CRM_CELL_NUMBER: case CRM_CELL_PERCENT:
-		crm_dec_format_trim(tmp, sizeof(tmp), c->d);
-		crm_buf_adds(b, tmp);
+		crm_json_decimal(j, c->d, true);
 		break;
 	case CRM_CELL_DATE:
 		crm_date_format(tmp, sizeof(tmp), c->date);
-		crm_buf_add_json_string(b, tmp);
+		crm_json_string(j, tmp);
 		break;
 	}
 }
 
 int crm_report_write_json(struct crm_buf *b, const struct crm_report *r)
 {
+	struct crm_json j;
 	size_t i, row, col;
 
-	crm_buf_adds(b, "{\n  \"report\": ");
-	crm_buf_add_json_string(b, r->name);
-	crm_buf_adds(b, ",\n  \"commit\": ");
-	if (r->commit[0])
-		crm_buf_add_json_string(b, r->commit);
-	else
-		crm_buf_adds(b, "null");
-	crm_buf_adds(b, ",\n  \"commit_date\": ");
-	if (r->commit[0])
-		crm_buf_add_json_string(b, r->commit_date);
-	else
-		crm_buf_adds(b, "null");
-	crm_buf_addf(b, ",\n  \"dirty\": %s,\n  \"currency\": ", r->dirty ? "true" : "false");
-	crm_buf_add_json_string(b, r->currency);
+	crm_json_init(&j, b);
+	crm_json_object(&j, CRM_JSON_BLOCK);
+	crm_json_key(&j, "report");
+	crm_json_string(&j, r->name);
+	crm_json_key(&j, "commit");
+	crm_json_string(&j, r->commit[0] ? r->commit : NULL);
+	crm_json_key(&j, "commit_date");
+	crm_json_string(&j, r->commit[0] ? r->commit_date : NULL);
+	crm_json_key(&j, "dirty");
+	crm_json_bool(&j, r->dirty);
+	crm_json_key(&j, "currency");
+	crm_json_string(&j, r->currency);
 	for (i = 0; i < r->cards.len; i++) {
-		crm_buf_adds(b, ",\n  ");
-		crm_buf_add_json_string(b, r->cards.ptr[i].key);
-		crm_buf_adds(b, ": ");
-		json_cell(b, &r->cards.ptr[i].value);
+		crm_json_key(&j, r->cards.ptr[i].key);
+		json_cell(&j, &r->cards.ptr[i].value);
 	}
 	for (i = 0; i < r->tables.len; i++) {
 		const struct crm_report_table *t = r->tables.ptr[i];
 		size_t rows = crm_report_rows(t);
-		crm_buf_adds(b, ",\n  ");
-		crm_buf_add_json_string(b, t->name);
-		crm_buf_adds(b, ": [");
+		crm_json_key(&j, t->name);
+		crm_json_array(&j, CRM_JSON_BLOCK);
 		for (row = 0; row < rows; row++) {
-			crm_buf_adds(b, row ? ",\n    {" : "\n    {");
+			crm_json_object(&j, CRM_JSON_INLINE);
 			for (col = 0; col < t->ncols; col++) {
-				if (col)
-					crm_buf_adds(b, ", ");
-				crm_buf_add_json_string(b, t->cols[col].name);
-				crm_buf_adds(b, ": ");
-				json_cell(b, crm_report_cell(t, row, col));
+				crm_json_key(&j, t->cols[col].name);
+				json_cell(&j, crm_report_cell(t, row, col));
 			}
-			crm_buf_addch(b, '}');
+			crm_json_end(&j);
 		}
-		crm_buf_adds(b, rows ? "\n  ]" : "]");
+		crm_json_end(&j);
 	}
-	return crm_buf_adds(b, "\n}\n");
+	crm_json_end(&j);
+	return j.err ? j.err : crm_buf_addch(b, '\n');
 }
 
 /* ---- CSV ---- */
