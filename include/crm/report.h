@@ -2,7 +2,8 @@
  * commit they were computed from, and the writers that turn one into a
  * terminal page (cards and Unicode bar charts), JSON, CSV, a self-contained
  * HTML page (inline CSS and SVG) or an xlsx workbook (one sheet a table).
- * The dashboard and every `crm report` build one and pick a writer. */
+ * The dashboard, every `crm report` and `crm forecast` build one and pick a
+ * writer. */
 #ifndef CRM_REPORT_H
 #define CRM_REPORT_H
 

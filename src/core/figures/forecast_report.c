@@ -1,7 +1,7 @@
 /* The forecast of `crm forecast` over a repository: opportunities read as
  * deal snapshots (crm/deal.h's one reading), the forecast and backtest of
  * forecast.c grouped by month, owner or stage, and the result as a
- * crm_report (terminal, CSV, HTML, xlsx) or as the forecast's JSON. */
+ * crm_report (terminal, CSV, HTML, xlsx).  Its JSON is forecast_json.c. */
 #include <stdlib.h>
 #include <string.h>
 
@@ -9,20 +9,19 @@
 #include "crm/error.h"
 #include "crm/filter.h"
 #include "crm/forecast.h"
-#include "crm/json.h"
 #include "crm/money.h"
 #include "crm/table.h"
+#include "core/figures/forecast_internal.h"
 
 /* ---- the deals ---- */
 
-static void date_text(char *buf, size_t size, crm_date d)
+void fc_date_text(char *buf, size_t size, crm_date d)
 {
 	if (d == CRM_FORECAST_NO_DATE)
 		snprintf(buf, size, "-");
 	else
 		crm_date_format(buf, size, d);
 }
-
 
 static crm_date date_value(struct crm_index *idx, struct crm_record *rec, const char *name)
 {
@@ -149,24 +148,6 @@ enum crm_forecast_by crm_forecast_by_parse(const char *name)
 
 /* ---- groups: a month, an owner or a stage ---- */
 
-struct fc_cell {
-	int count;
-	crm_dec pipeline, expected;
-};
-
-/* One forecast: what was learnt, the items, and the groups in order. */
-struct fc_run {
-	const struct crm_forecast_data *data;
-	const struct crm_forecast_options *o;
-	crm_date as_of;
-	int first;
-	struct crm_forecast_model model;
-	struct crm_forecast_item *items;
-	size_t n;
-	const char **keys;
-	size_t nk;
-};
-
 static const char *group_key(const struct crm_forecast_data *data,
 			     const struct crm_forecast_item *it, enum crm_forecast_by by,
 			     char *buf, size_t size)
@@ -221,15 +202,15 @@ static bool in_group(const struct crm_forecast_data *data, const struct crm_fore
 	       !strcmp(group_key(data, it, by, tmp, sizeof(tmp)), key);
 }
 
-static bool item_in(const struct fc_run *run, const struct crm_forecast_item *it,
-		    const char *key, int month)
+bool fc_item_in(const struct fc_run *run, const struct crm_forecast_item *it,
+		const char *key, int month)
 {
 	return !(key && !in_group(run->data, it, run->o->by, key)) &&
 	       !(month >= 0 && it->month != month);
 }
 
 /* Sums the items of group `key` (NULL: all) in `month` (-1: all). */
-static int sum_cell(struct fc_cell *c, const struct fc_run *run, const char *key, int month)
+int fc_sum_cell(struct fc_cell *c, const struct fc_run *run, const char *key, int month)
 {
 	crm_dec pipe = crm_dec_from_int(0), exp = crm_dec_from_int(0);
 	size_t i;
@@ -237,7 +218,7 @@ static int sum_cell(struct fc_cell *c, const struct fc_run *run, const char *key
 
 	c->count = 0;
 	for (i = 0; i < run->n && !err; i++) {
-		if (!item_in(run, &run->items[i], key, month))
+		if (!fc_item_in(run, &run->items[i], key, month))
 			continue;
 		c->count++;
 		err = crm_dec_add(&pipe, pipe, run->data->deals[run->items[i].deal].amount);
@@ -253,8 +234,8 @@ static int sum_cell(struct fc_cell *c, const struct fc_run *run, const char *key
 
 /* An item's expected value rounded to the minor unit, as every figure
  * shows it. */
-static crm_dec item_expected(const struct crm_forecast_data *data,
-			     const struct crm_forecast_item *it)
+crm_dec fc_item_expected(const struct crm_forecast_data *data,
+			 const struct crm_forecast_item *it)
 {
 	crm_dec e;
 	if (crm_dec_round(&e, it->expected, data->in.minor_digits))
@@ -263,8 +244,8 @@ static crm_dec item_expected(const struct crm_forecast_data *data,
 }
 
 /* Why a deal weighs what it does, in words. */
-static void why_text(struct crm_buf *out, const struct fc_run *run,
-		     const struct crm_forecast_item *it)
+void fc_why_text(struct crm_buf *out, const struct fc_run *run,
+		 const struct crm_forecast_item *it)
 {
 	static const char *const mon[] = { "Jan", "Feb", "Mar", "Apr", "May", "Jun",
 					   "Jul", "Aug", "Sep", "Oct", "Nov", "Dec" };
@@ -300,8 +281,8 @@ static void why_text(struct crm_buf *out, const struct fc_run *run,
 		crm_buf_adds(out, "; overdue");
 }
 
-static int run_start(struct fc_run *run, const struct crm_forecast_data *data,
-		     const struct crm_forecast_options *o, crm_date today)
+int fc_run_start(struct fc_run *run, const struct crm_forecast_data *data,
+		 const struct crm_forecast_options *o, crm_date today)
 {
 	int err;
 
@@ -324,7 +305,7 @@ static int run_start(struct fc_run *run, const struct crm_forecast_data *data,
 	return 0;
 }
 
-static void run_release(struct fc_run *run)
+void fc_run_release(struct fc_run *run)
 {
 	free(run->keys);
 	free(run->items);
@@ -361,7 +342,7 @@ static int table_by_month(struct crm_report *r, const struct fc_run *run)
 			       "expected", "Expected", NULL);
 	for (mo = 0; mo <= run->o->months && !err; mo++) {
 		bool total = mo == run->o->months;
-		err = sum_cell(&c, run, NULL, total ? -1 : run->first + mo);
+		err = fc_sum_cell(&c, run, NULL, total ? -1 : run->first + mo);
 		if (!err)
 			err = crm_report_add(t, crm_cell_text(r, total ? "total"
 							      : month_text(r, run->first + mo)));
@@ -405,7 +386,7 @@ static int table_by_group(struct crm_report *r, const struct fc_run *run)
 		const char *key = k < run->nk ? run->keys[k] : NULL;
 		err = crm_report_add(t, crm_cell_text(r, key ? key : "total"));
 		for (mo = 0; mo <= run->o->months && !err; mo++) {
-			err = sum_cell(&c, run, key, mo < run->o->months ? run->first + mo : -1);
+			err = fc_sum_cell(&c, run, key, mo < run->o->months ? run->first + mo : -1);
 			if (!err)
 				err = add_money(t, data, c.expected);
 		}
@@ -453,7 +434,7 @@ static int table_deals(struct crm_report *r, const struct fc_run *run)
 		const struct crm_forecast_deal *d = &data->deals[it->deal];
 
 		crm_buf_reset(&why);
-		why_text(&why, run, it);
+		fc_why_text(&why, run, it);
 		err = crm_report_add(t, crm_cell_text(r, month_text(r, it->month)));
 		if (!err)
 			err = crm_report_add(t, crm_cell_text(r, d->id));
@@ -466,7 +447,7 @@ static int table_deals(struct crm_report *r, const struct fc_run *run)
 		if (!err)
 			err = crm_report_add(t, crm_cell_number(it->weight));
 		if (!err)
-			err = add_money(t, data, item_expected(data, it));
+			err = add_money(t, data, fc_item_expected(data, it));
 		if (!err)
 			err = crm_report_add(t, crm_cell_text(r, why.ptr));
 	}
@@ -484,19 +465,19 @@ int crm_forecast_report(struct crm_report *r, const struct crm_forecast_data *da
 	char day[16];
 
 	r->currency = data->currency;
-	date_text(day, sizeof(day), today);
+	fc_date_text(day, sizeof(day), today);
 	r->scope = o->backtest ? crm_arena_printf(&r->arena, "months before %s", day)
 		: crm_arena_printf(&r->arena, "method %s, as of %s",
 				   crm_forecast_method_name(o->method), day);
 	if (o->backtest)
 		return backtest_report(r, data, o->months, today);
-	err = run_start(&run, data, o, today);
+	err = fc_run_start(&run, data, o, today);
 	if (!err)
 		err = o->by == CRM_FORECAST_BY_MONTH ? table_by_month(r, &run)
 						    : table_by_group(r, &run);
 	if (!err && o->explain)
 		err = table_deals(r, &run);
-	run_release(&run);
+	fc_run_release(&run);
 	return err;
 }
 
@@ -508,7 +489,7 @@ int crm_forecast_header(struct crm_buf *out, const struct crm_forecast_data *dat
 	if (o->backtest)
 		return crm_buf_addf(out, "backtest in %s: each month predicted at the end of the "
 				    "month before, against what was won", data->currency);
-	date_text(buf, sizeof(buf), today);
+	fc_date_text(buf, sizeof(buf), today);
 	crm_buf_addf(out, "expected revenue in %s by %s, method %s, as of %s", data->currency,
 		     o->by == CRM_FORECAST_BY_MONTH ? "month of expected close" : by_names[o->by],
 		     crm_forecast_method_name(o->method), buf);
@@ -557,14 +538,8 @@ static void backtest_span(int *first, int *last, const struct crm_forecast_data 
 		*first = earliest + 1;
 }
 
-struct bt_run {
-	struct crm_backtest_month *months;
-	size_t n;
-	struct crm_backtest_error errs[CRM_FORECAST__COUNT];
-};
-
-static int bt_start(struct bt_run *bt, const struct crm_forecast_data *data, int months,
-		    crm_date today)
+int fc_bt_start(struct bt_run *bt, const struct crm_forecast_data *data, int months,
+		crm_date today)
 {
 	int first, last, err;
 
@@ -606,7 +581,7 @@ static int backtest_report(struct crm_report *r, const struct crm_forecast_data 
 	int m, err;
 
 	r->currency = data->currency;
-	err = bt_start(&bt, data, months, today);
+	err = fc_bt_start(&bt, data, months, today);
 	if (!err)
 		err = crm_report_table(&t, r, "backtest", "Each month predicted at the end of the "
 				       "month before, against what was won", "month", "Month",
@@ -690,314 +665,4 @@ int crm_forecast_write_text(FILE *out, const struct crm_report *r, const char *h
 		err = text_table(out, r->tables.ptr[i], width, color);
 	}
 	return err;
-}
-
-/* ---- JSON ---- */
-
-static void month_json(struct crm_json *j, int month)
-{
-	char m[16];
-	crm_forecast_month_format(m, sizeof(m), month);
-	crm_json_string(j, m);
-}
-
-static void date_json(struct crm_json *j, crm_date d)
-{
-	char buf[32];
-	date_text(buf, sizeof(buf), d);
-	crm_json_string(j, buf);
-}
-
-static void item_json(struct crm_json *j, const struct fc_run *run,
-		      const struct crm_forecast_item *it)
-{
-	const struct crm_forecast_data *data = run->data;
-	const struct crm_forecast_deal *d = &data->deals[it->deal];
-	struct crm_buf why = CRM_BUF_INIT;
-
-	crm_json_object(j, CRM_JSON_INLINE);
-	crm_json_key(j, "id");
-	crm_json_string(j, d->id);
-	crm_json_key(j, "owner");
-	crm_json_string(j, d->owner ? d->owner : "");
-	crm_json_key(j, "stage");
-	crm_json_string(j, data->stages[it->stage].name);
-	crm_json_key(j, "amount");
-	crm_json_money(j, d->amount, data->currency);
-	crm_json_key(j, "expected_close");
-	date_json(j, d->expected_close);
-	crm_json_key(j, "month");
-	month_json(j, it->month);
-	crm_json_key(j, "overdue");
-	crm_json_bool(j, it->overdue);
-	crm_json_key(j, "base");
-	crm_json_decimal(j, it->base, true);
-	crm_json_key(j, "owner_factor");
-	crm_json_decimal(j, it->owner_factor, true);
-	crm_json_key(j, "season_factor");
-	crm_json_decimal(j, it->season_factor, true);
-	crm_json_key(j, "weight");
-	crm_json_decimal(j, it->weight, true);
-	crm_json_key(j, "fallback");
-	crm_json_bool(j, it->fallback);
-	crm_json_key(j, "expected");
-	crm_json_money(j, item_expected(data, it), data->currency);
-	why_text(&why, run, it);
-	crm_json_key(j, "why");
-	crm_json_string(j, why.ptr);
-	crm_json_end(j);
-	crm_buf_release(&why);
-}
-
-/* count, pipeline and expected, as members of the open object. */
-static void cell_json(struct crm_json *j, const struct fc_cell *c, const char *cur)
-{
-	crm_json_key(j, "count");
-	crm_json_int(j, c->count);
-	crm_json_key(j, "pipeline");
-	crm_json_money(j, c->pipeline, cur);
-	crm_json_key(j, "expected");
-	crm_json_money(j, c->expected, cur);
-}
-
-/* The deals of a group and month as a JSON list (for --explain). */
-static void deals_json(struct crm_json *j, const struct fc_run *run, const char *key,
-		       int month)
-{
-	size_t i;
-
-	crm_json_key(j, "deals");
-	crm_json_array(j, CRM_JSON_BLOCK);
-	for (i = 0; i < run->n; i++) {
-		if (item_in(run, &run->items[i], key, month))
-			item_json(j, run, &run->items[i]);
-	}
-	crm_json_end(j);
-}
-
-static void model_json(struct crm_json *j, const struct fc_run *run)
-{
-	const struct crm_forecast_data *data = run->data;
-	const struct crm_forecast_model *m = &run->model;
-	size_t i;
-	int k;
-
-	crm_json_key(j, "model");
-	crm_json_object(j, CRM_JSON_INLINE);
-	crm_json_key(j, "stages");
-	crm_json_array(j, CRM_JSON_BLOCK);
-	for (i = 0; i < data->in.nstages; i++) {
-		if (data->stages[i].outcome != CRM_OUTCOME_OPEN)
-			continue;
-		crm_json_object(j, CRM_JSON_INLINE);
-		crm_json_key(j, "stage");
-		crm_json_string(j, data->stages[i].name);
-		crm_json_key(j, "probability");
-		crm_json_int(j, data->stages[i].probability);
-		crm_json_key(j, "closed");
-		crm_json_int(j, m->stage_closed[i]);
-		crm_json_key(j, "won");
-		crm_json_int(j, m->stage_won[i]);
-		crm_json_key(j, "learnt");
-		crm_json_bool(j, m->stage_learnt[i]);
-		crm_json_key(j, "rate");
-		crm_json_decimal(j, m->stage_rate[i], true);
-		crm_json_end(j);
-	}
-	crm_json_end(j);
-	crm_json_key(j, "owners");
-	crm_json_array(j, CRM_JSON_BLOCK);
-	for (i = 0; i < m->nowners; i++) {
-		crm_json_object(j, CRM_JSON_INLINE);
-		crm_json_key(j, "owner");
-		crm_json_string(j, m->owners[i].owner);
-		crm_json_key(j, "closed");
-		crm_json_int(j, m->owners[i].closed);
-		crm_json_key(j, "won");
-		crm_json_money(j, m->owners[i].won, data->currency);
-		crm_json_key(j, "forecast");
-		crm_json_money(j, m->owners[i].forecast, data->currency);
-		crm_json_key(j, "applied");
-		crm_json_bool(j, m->owners[i].applied);
-		crm_json_key(j, "factor");
-		crm_json_decimal(j, m->owners[i].factor, true);
-		crm_json_end(j);
-	}
-	crm_json_end(j);
-	crm_json_key(j, "seasonal");
-	crm_json_bool(j, m->seasonal);
-	if (m->seasonal) {
-		crm_json_key(j, "season_window");
-		crm_json_array(j, CRM_JSON_INLINE);
-		month_json(j, m->season_first);
-		month_json(j, m->season_last);
-		crm_json_end(j);
-		crm_json_key(j, "season_deals");
-		crm_json_int(j, m->season_deals);
-		crm_json_key(j, "season");
-		crm_json_array(j, CRM_JSON_INLINE);
-		for (k = 0; k < 12; k++)
-			crm_json_decimal(j, m->season[k], true);
-		crm_json_end(j);
-	}
-	crm_json_end(j);
-}
-
-/* One row: a month, an owner or a stage; by owner or stage with its
- * months. */
-static int row_json(struct crm_json *j, const struct fc_run *run, size_t k)
-{
-	bool by_month = run->o->by == CRM_FORECAST_BY_MONTH;
-	int month = by_month ? run->first + (int)k : -1, mo, err;
-	const char *key = by_month ? NULL : run->keys[k];
-	struct fc_cell c;
-
-	err = sum_cell(&c, run, key, month);
-	crm_json_object(j, CRM_JSON_INLINE);
-	crm_json_key(j, "key");
-	if (by_month)
-		month_json(j, month);
-	else
-		crm_json_string(j, key);
-	cell_json(j, &c, run->data->currency);
-	if (run->o->explain)
-		deals_json(j, run, key, month);
-	if (!by_month) {
-		crm_json_key(j, "by_month");
-		crm_json_array(j, CRM_JSON_INLINE);
-		for (mo = 0; mo < run->o->months && !err; mo++) {
-			err = sum_cell(&c, run, key, run->first + mo);
-			crm_json_object(j, CRM_JSON_INLINE);
-			crm_json_key(j, "month");
-			month_json(j, run->first + mo);
-			cell_json(j, &c, run->data->currency);
-			crm_json_end(j);
-		}
-		crm_json_end(j);
-	}
-	crm_json_end(j);
-	return err;
-}
-
-static int forecast_json(struct crm_json *j, const struct fc_run *run)
-{
-	const struct crm_forecast_options *o = run->o;
-	struct fc_cell c;
-	size_t k;
-	int mo, err = 0;
-
-	crm_json_object(j, CRM_JSON_BLOCK);
-	crm_json_key(j, "method");
-	crm_json_string(j, crm_forecast_method_name(o->method));
-	crm_json_key(j, "as_of");
-	date_json(j, run->as_of);
-	if (o->commit) {
-		crm_json_key(j, "commit");
-		crm_json_string(j, o->commit);
-	}
-	crm_json_key(j, "currency");
-	crm_json_string(j, run->data->currency);
-	crm_json_key(j, "by");
-	crm_json_string(j, by_names[o->by]);
-	crm_json_key(j, "months");
-	crm_json_array(j, CRM_JSON_INLINE);
-	for (mo = 0; mo < o->months; mo++)
-		month_json(j, run->first + mo);
-	crm_json_end(j);
-	crm_json_key(j, "rows");
-	crm_json_array(j, CRM_JSON_BLOCK);
-	for (k = 0; k < run->nk && !err; k++)
-		err = row_json(j, run, k);
-	crm_json_end(j);
-	if (!err)
-		err = sum_cell(&c, run, NULL, -1);
-	crm_json_key(j, "total");
-	crm_json_object(j, CRM_JSON_INLINE);
-	cell_json(j, &c, run->data->currency);
-	crm_json_end(j);
-	if (o->method == CRM_FORECAST_HISTORICAL)
-		model_json(j, run);
-	crm_json_end(j);
-	return err ? err : j->err;
-}
-
-/* An error of the backtest: a decimal as it is, or null. */
-static void error_json(struct crm_json *j, bool has, crm_dec v)
-{
-	if (has)
-		crm_json_decimal(j, v, false);
-	else
-		crm_json_null(j);
-}
-
-static int backtest_json(struct crm_json *j, const struct crm_forecast_data *data,
-			 const struct bt_run *bt)
-{
-	size_t i;
-	int m;
-
-	crm_json_object(j, CRM_JSON_BLOCK);
-	crm_json_key(j, "currency");
-	crm_json_string(j, data->currency);
-	crm_json_key(j, "months");
-	crm_json_array(j, CRM_JSON_BLOCK);
-	for (i = 0; i < bt->n; i++) {
-		crm_json_object(j, CRM_JSON_INLINE);
-		crm_json_key(j, "month");
-		month_json(j, bt->months[i].month);
-		crm_json_key(j, "as_of");
-		date_json(j, bt->months[i].as_of);
-		crm_json_key(j, "won_deals");
-		crm_json_int(j, bt->months[i].actual_deals);
-		crm_json_key(j, "actual");
-		crm_json_money(j, bt->months[i].actual, data->currency);
-		crm_json_key(j, "predicted");
-		crm_json_object(j, CRM_JSON_INLINE);
-		for (m = 0; m < CRM_FORECAST__COUNT; m++) {
-			crm_json_key(j, crm_forecast_method_name((enum crm_forecast_method)m));
-			crm_json_money(j, bt->months[i].predicted[m], data->currency);
-		}
-		crm_json_end(j);
-		crm_json_end(j);
-	}
-	crm_json_end(j);
-	crm_json_key(j, "methods");
-	crm_json_array(j, CRM_JSON_BLOCK);
-	for (m = 0; m < CRM_FORECAST__COUNT; m++) {
-		crm_json_object(j, CRM_JSON_INLINE);
-		crm_json_key(j, "method");
-		crm_json_string(j, crm_forecast_method_name((enum crm_forecast_method)m));
-		crm_json_key(j, "months");
-		crm_json_int(j, bt->errs[m].months);
-		crm_json_key(j, "mape");
-		error_json(j, bt->errs[m].has_mape, bt->errs[m].mape);
-		crm_json_key(j, "bias");
-		error_json(j, bt->errs[m].has_bias, bt->errs[m].bias);
-		crm_json_end(j);
-	}
-	crm_json_end(j);
-	return crm_json_end(j);
-}
-
-int crm_forecast_write_json(struct crm_buf *out, const struct crm_forecast_data *data,
-			    const struct crm_forecast_options *o, crm_date today)
-{
-	struct crm_json j;
-	struct fc_run run;
-	struct bt_run bt;
-	int err;
-
-	crm_json_init(&j, out);
-	if (o->backtest) {
-		err = bt_start(&bt, data, o->months, today);
-		if (!err)
-			err = backtest_json(&j, data, &bt);
-		free(bt.months);
-	} else {
-		err = run_start(&run, data, o, today);
-		if (!err)
-			err = forecast_json(&j, &run);
-		run_release(&run);
-	}
-	return err ? err : crm_buf_addch(out, '\n');
 }
