@@ -195,6 +195,10 @@ struct crm_stats_options;
  * names the commit in r.  The command must have CLI_NEEDS_REPO only. */
 int cli_report_load(struct cli_ctx *ctx, const char *at, struct crm_report *r);
 
+/* Writes r as an HTML page to `html` and as a workbook to `xlsx` (each
+ * when not NULL). */
+int cli_report_write_files(const struct crm_report *r, const char *html, const char *xlsx);
+
 /* Loads, parses the filters, calls `build` and writes the report as the
  * options ask; returns an exit status (messages printed). */
 int cli_report_run(struct cli_ctx *ctx, const struct cli_report_opts *o,

@@ -126,9 +126,14 @@ int cmd_show(struct cli_ctx *ctx, int argc, char **argv)
 	if (!rec)
 		return bad_type ? EXIT_USAGE : EXIT_PROBLEMS;
 	if (json) {
-		crm_render_record_json(&out, ctx->idx, rec, true);
-		crm_buf_addch(&out, '\n');
-		rc = cli_write(&out);
+		struct crm_json j;
+
+		crm_json_init(&j, &out);
+		rc = crm_render_record_json(&j, ctx->idx, rec, true);
+		if (!rc)
+			rc = crm_buf_addch(&out, '\n');
+		if (!rc)
+			rc = cli_write(&out);
 		crm_buf_release(&out);
 		return rc ? EXIT_USAGE : EXIT_OK;
 	}

@@ -7,6 +7,7 @@
 
 #include "crm/diag.h"
 #include "crm/error.h"
+#include "crm/json.h"
 #include "crm/utf8.h"
 
 void crm_diags_init(struct crm_diags *d)
@@ -152,21 +153,27 @@ int crm_diags_print(FILE *out, const struct crm_diags *d,
 	return ferror(out) ? crm_error_set(CRM_EIO, "cannot write diagnostics") : 0;
 }
 
-int crm_diags_json(struct crm_buf *out, const struct crm_diags *d)
+int crm_diags_json(struct crm_json *j, const struct crm_diags *d)
 {
 	size_t i;
-	crm_buf_addch(out, '[');
+
+	crm_json_array(j, CRM_JSON_BLOCK);
 	for (i = 0; i < d->list.len; i++) {
 		const struct crm_diag *dg = &d->list.ptr[i];
-		crm_buf_adds(out, i ? ",\n  {\"path\": " : "\n  {\"path\": ");
-		crm_buf_add_json_string(out, dg->path);
-		crm_buf_addf(out, ", \"line\": %d, \"column\": %d, \"severity\": \"%s\", "
-			     "\"code\": ", dg->line, dg->col,
-			     dg->severity == CRM_SEV_ERROR ? "error" : "warning");
-		crm_buf_add_json_string(out, dg->code);
-		crm_buf_adds(out, ", \"message\": ");
-		crm_buf_add_json_string(out, dg->message);
-		crm_buf_addch(out, '}');
+		crm_json_object(j, CRM_JSON_INLINE);
+		crm_json_key(j, "path");
+		crm_json_string(j, dg->path);
+		crm_json_key(j, "line");
+		crm_json_int(j, dg->line);
+		crm_json_key(j, "column");
+		crm_json_int(j, dg->col);
+		crm_json_key(j, "severity");
+		crm_json_string(j, dg->severity == CRM_SEV_ERROR ? "error" : "warning");
+		crm_json_key(j, "code");
+		crm_json_string(j, dg->code);
+		crm_json_key(j, "message");
+		crm_json_string(j, dg->message);
+		crm_json_end(j);
 	}
-	return crm_buf_adds(out, d->list.len ? "\n]" : "]");
+	return crm_json_end(j);
 }

@@ -7,6 +7,7 @@
 
 #include "crm/diag.h"
 #include "crm/error.h"
+#include "crm/json.h"
 #include "crm/map.h"
 #include "crm/node.h"
 #include "crm/utf8.h"
@@ -420,13 +421,13 @@ static void canon(struct crm_buf *out, const struct crm_node *n)
 		return;
 	}
 	if (n->kind == CRM_NODE_SCALAR) {
-		crm_buf_add_json_string(out, n->text);
+		crm_json_quote(out, n->text);
 		return;
 	}
 	crm_buf_addch(out, n->kind == CRM_NODE_SEQ ? '[' : '{');
 	for (i = 0; i < n->count; i++) {
 		if (n->kind == CRM_NODE_MAP) {
-			crm_buf_add_json_string(out, n->pairs[i].key->text);
+			crm_json_quote(out, n->pairs[i].key->text);
 			crm_buf_addch(out, ':');
 			canon(out, n->pairs[i].value);
 		} else {
