@@ -105,4 +105,20 @@ test_expect_success 'no change lost: moves, new records, payments' '
 	test "$(git -C agency status --porcelain)" = ""
 '
 
+test_expect_success 'drafts issued at once: every number once, no gap' '
+	for i in 1 2 3 4 5; do
+		crm -C agency invoice duplicate inv-0000001 >/dev/null || exit 1
+	done &&
+	pids= &&
+	for d in draft-inv-0000001 draft-inv-0000001-2 draft-inv-0000001-3 \
+		 draft-inv-0000001-4 draft-inv-0000001-5; do
+		crm -C agency invoice issue "$d" >"issue.$d" 2>&1 & pids="$pids $!"
+	done &&
+	for p in $pids; do wait "$p" || exit 1; done &&
+	grep -rh "^number: " agency/invoices | sort >numbers &&
+	printf "number: INV-000000%s\n" 1 2 3 4 5 6 7 8 >expect &&
+	test_cmp expect numbers &&
+	test "$(git -C agency status --porcelain)" = ""
+'
+
 test_done

@@ -1,5 +1,7 @@
-/* Transactions around record writes: one lock per repository, atomic file
- * replacement, one commit per command. */
+/* Transactions around record writes: one lock per repository, held by a
+ * writing command from before its first read; files staged, then written
+ * all or nothing through a journal under .git; one commit per command; and
+ * the recovery of a write that a killed crm left half done. */
 #include <errno.h>
 #include <stdlib.h>
 #include <string.h>
@@ -23,7 +25,7 @@ static struct {
 	const struct crm_repo *repo;
 } command_lock = { CRM_LOCKFILE_INIT, NULL };
 
-/* "<git dir>/<name>" for `repo`. */
+/* "<git dir>/<name>". */
 static int git_path(struct crm_buf *out, struct crm_git *git, const char *name)
 {
 	crm_buf_reset(out);
