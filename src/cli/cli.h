@@ -24,9 +24,12 @@ enum { EXIT_OK = 0, EXIT_PROBLEMS = 1, EXIT_USAGE = 2 };
 enum cli_flags {
 	CLI_NEEDS_REPO = 1 << 0,    /* discover and open the data repository */
 	CLI_NEEDS_INDEX = 1 << 1,   /* and load every record */
-	CLI_BY_ID = 1 << 2          /* changes one record named by type/id: the
+	CLI_BY_ID = 1 << 2,         /* changes one record named by type/id: the
 				       index may list the files from the cache
 				       without a walk (see cli_index_complete) */
+	CLI_WRITES = 1 << 3         /* takes the repository's lock before the
+				       index is loaded, so that every read the
+				       change depends on is under it */
 };
 
 struct cli_ctx {
