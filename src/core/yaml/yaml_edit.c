@@ -2,10 +2,10 @@
  * loader recorded, so that everything the user wrote around them survives
  * byte for byte. */
 #include <string.h>
-#include <strings.h>
 
 #include "crm/edit.h"
 #include "crm/error.h"
+#include "crm/yaml_emit.h"
 
 static const struct crm_pair *find_pair(const struct crm_node *root, const char *key)
 {
@@ -17,49 +17,20 @@ static const struct crm_pair *find_pair(const struct crm_node *root, const char 
 	return NULL;
 }
 
-/* Would a plain scalar read back as this very string? */
-static bool plain_is_safe(const char *s)
+static int render_scalar(struct crm_buf *out, const char *text, const struct crm_node *like,
+			 unsigned flags)
 {
-	static const char *const words[] = { "y", "n", "yes", "no", "on", "off", "true",
-					     "false", "null", "~", NULL };
-	size_t i, n = strlen(s);
-
-	if (!n || s[0] == ' ' || s[n - 1] == ' ' || strchr("-?:,[]{}#&*!|>'\"%@`", s[0]))
-		return false;
-	if (strstr(s, ": ") || strstr(s, " #") || strpbrk(s, "\n\t\r") || s[n - 1] == ':')
-		return false;
-	for (i = 0; words[i]; i++) {
-		if (!strcasecmp(s, words[i]))
-			return false;
-	}
-	return true;
-}
-
-static int add_double_quoted(struct crm_buf *out, const char *s)
-{
-	crm_buf_addch(out, '"');
-	for (; *s; s++) {
-		switch (*s) {
-		case '"': crm_buf_adds(out, "\\\""); break;
-		case '\\': crm_buf_adds(out, "\\\\"); break;
-		case '\n': crm_buf_adds(out, "\\n"); break;
-		case '\t': crm_buf_adds(out, "\\t"); break;
-		case '\r': crm_buf_adds(out, "\\r"); break;
-		default: crm_buf_addch(out, *s);
-		}
-	}
-	return crm_buf_addch(out, '"');
+	bool quoted_like = like && like->kind == CRM_NODE_SCALAR;
+	if (quoted_like && like->style == CRM_STYLE_SINGLE)
+		return crm_yaml_emit_single_quoted(out, text);
+	if (quoted_like && like->style == CRM_STYLE_DOUBLE)
+		return crm_yaml_emit_double_quoted(out, text);
+	return crm_yaml_emit_scalar(out, text, flags);
 }
 
 int crm_edit_render_scalar(struct crm_buf *out, const char *text, const struct crm_node *like)
 {
-	if (like && like->kind == CRM_NODE_SCALAR && like->style == CRM_STYLE_SINGLE &&
-	    !strpbrk(text, "\n'"))
-		return crm_buf_addf(out, "'%s'", text);
-	if ((like && like->kind == CRM_NODE_SCALAR && like->style == CRM_STYLE_DOUBLE) ||
-	    !plain_is_safe(text))
-		return add_double_quoted(out, text);
-	return crm_buf_adds(out, text);
+	return render_scalar(out, text, like, CRM_YAML_RECORD);
 }
 
 /* Offset of the start of the line holding `off`. */
@@ -186,7 +157,7 @@ int crm_edit_set_list(struct crm_buf *out, const char *src, size_t len,
 		for (i = 0; i < n; i++) {
 			if (i)
 				crm_buf_adds(&ins, ", ");
-			crm_edit_render_scalar(&ins, items[i], NULL);
+			crm_yaml_emit_scalar(&ins, items[i], CRM_YAML_FLOW);
 		}
 		crm_buf_addch(&ins, ']');
 		if (!p) {
@@ -305,24 +276,30 @@ int crm_edit_replace_pair(struct crm_buf *out, const char *src, size_t len,
 		      block, strlen(block));
 }
 
-int crm_edit_render_flow(struct crm_buf *out, const struct crm_node *n)
+static int render_flow(struct crm_buf *out, const struct crm_node *n)
 {
 	size_t i;
 	if (!n || crm_node_is_null(n))
 		return crm_buf_addch(out, '~');
 	if (n->kind == CRM_NODE_SCALAR)
-		return crm_edit_render_scalar(out, n->text, n->style == CRM_STYLE_PLAIN ? NULL : n);
+		return render_scalar(out, n->text, n->style == CRM_STYLE_PLAIN ? NULL : n,
+				     CRM_YAML_FLOW);
 	crm_buf_addch(out, n->kind == CRM_NODE_SEQ ? '[' : '{');
 	for (i = 0; i < n->count; i++) {
 		if (i)
 			crm_buf_adds(out, ", ");
 		if (n->kind == CRM_NODE_SEQ) {
-			crm_edit_render_flow(out, n->items[i]);
+			render_flow(out, n->items[i]);
 		} else {
-			crm_edit_render_scalar(out, n->pairs[i].key->text, NULL);
+			crm_yaml_emit_scalar(out, n->pairs[i].key->text, CRM_YAML_FLOW);
 			crm_buf_adds(out, ": ");
-			crm_edit_render_flow(out, n->pairs[i].value);
+			render_flow(out, n->pairs[i].value);
 		}
 	}
 	return crm_buf_addch(out, n->kind == CRM_NODE_SEQ ? ']' : '}');
+}
+
+int crm_edit_render_flow(struct crm_buf *out, const struct crm_node *n)
+{
+	return render_flow(out, n);
 }
