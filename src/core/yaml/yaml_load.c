@@ -280,7 +280,7 @@ static int on_event(struct loader *l, const yaml_event_t *ev, int *documents)
 /* The top-level key whose value holds byte `off`: the key of the nearest
  * line at or above it that starts in column 1 with a key.  Empty when
  * there is none (a control character in a comment at the top). */
-static void key_above(char *key, size_t size, const char *data, size_t off)
+static void key_above(char *key, size_t size, const char *data, size_t len, size_t off)
 {
 	size_t start = off, n;
 
@@ -288,8 +288,10 @@ static void key_above(char *key, size_t size, const char *data, size_t off)
 	for (;;) {
 		while (start && data[start - 1] != '\n')
 			start--;
-		n = strcspn(data + start, ":\n");
-		if (data[start + n] == ':' && n && !strchr(" \t#-", data[start])) {
+		/* the text is not NUL-terminated: scan within len */
+		for (n = 0; start + n < len && data[start + n] != ':' && data[start + n] != '\n'; n++)
+			;
+		if (start + n < len && data[start + n] == ':' && n && !strchr(" \t#-", data[start])) {
 			if (n >= 2 && strchr("\"'", data[start]) && data[start + n - 1] == data[start])
 				snprintf(key, size, "%.*s", (int)(n - 2), data + start + 1);
 			else
@@ -319,7 +321,7 @@ static int find_raw_controls(struct loader *l, const char *data, size_t len)
 		else if ((b >= 0x20 && b != 0x7F) || b == '\t' || b == '\n' || b == '\r')
 			continue;
 		locate(data, i, &line, &col);
-		key_above(key, sizeof(key), data, i);
+		key_above(key, sizeof(key), data, len, i);
 		if (key[0])
 			crm_diags_add(l->diags, l->path, line, col, CRM_SEV_ERROR, "control-character",
 				      "control character U+%04X in '%s'", cp, key);
