@@ -110,21 +110,23 @@ int crm_edit_set(struct crm_buf *out, const char *src, size_t len,
 /* Where a node's own text ends.  libyaml ends a block collection where the
  * next token starts, past any comment lines in between, so the end of a
  * block collection is taken from its last child instead. */
-static size_t content_end(const char *src, const struct crm_node *n)
+static size_t content_end(const char *src, size_t len, const struct crm_node *n)
 {
-	bool flow = src[n->start] == '[' || src[n->start] == '{';
+	/* an empty value at the very end starts at len: the text need not be
+	 * NUL-terminated there (git blobs, fuzz inputs) */
+	bool flow = n->start < len && (src[n->start] == '[' || src[n->start] == '{');
 	if (n->kind == CRM_NODE_SCALAR || flow || !n->count)
 		return n->end;
 	if (n->kind == CRM_NODE_SEQ)
-		return content_end(src, n->items[n->count - 1]);
-	return content_end(src, n->pairs[n->count - 1].value);
+		return content_end(src, len, n->items[n->count - 1]);
+	return content_end(src, len, n->pairs[n->count - 1].value);
 }
 
 /* The end of a top-level pair: the end of its value's last line, or the
  * end of the key's line when the value is empty. */
 static size_t pair_end(const char *src, size_t len, const struct crm_pair *p)
 {
-	size_t vend = content_end(src, p->value);
+	size_t vend = content_end(src, len, p->value);
 	size_t end = vend > p->key->end ? vend : p->key->end;
 	if (end && end <= len && src[end - 1] == '\n')
 		return end;
