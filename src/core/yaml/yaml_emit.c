@@ -153,15 +153,34 @@ static bool looks_typed(const char *s)
 	return all_of(t, "0123456789abcdefABCDEFxXoObB_.:eE+-");
 }
 
+static bool is_date(const char *s)
+{
+	return digits(s, 4) && s[4] == '-' && digits(s + 5, 2) && s[7] == '-' && digits(s + 8, 2);
+}
+
+/* YYYY-MM-DDTHH:MM, then :SS, then Z or +HH:MM / -HH:MM, each optional. */
+static bool is_datetime(const char *s)
+{
+	if (!is_date(s) || s[10] != 'T' || !digits(s + 11, 2) || s[13] != ':' || !digits(s + 14, 2))
+		return false;
+	s += 16;
+	if (s[0] == ':' && digits(s + 1, 2))
+		s += 3;
+	if (s[0] == 'Z')
+		s++;
+	else if ((s[0] == '+' || s[0] == '-') && digits(s + 1, 2) && s[3] == ':' && digits(s + 4, 2))
+		s += 6;
+	return !*s;
+}
+
 /* The forms crm writes itself and reads back by schema type: -?(0|[1-9]d*)
- * with an optional .d+, and YYYY-MM-DD. */
+ * with an optional .d+, YYYY-MM-DD and YYYY-MM-DDTHH:MM[:SS][zone]. */
 static bool canonical_number_or_date(const char *s)
 {
 	const char *t = s + (*s == '-'), *dot;
 	size_t n = strlen(t);
 
-	if (strlen(s) == 10 && digits(s, 4) && s[4] == '-' && digits(s + 5, 2) && s[7] == '-' &&
-	    digits(s + 8, 2))
+	if ((strlen(s) == 10 && is_date(s)) || is_datetime(s))
 		return true;
 	dot = strchr(t, '.');
 	if (dot) {
