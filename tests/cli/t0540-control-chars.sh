@@ -115,6 +115,14 @@ assert {\"yes\", \"12\"} <= {r[\"name\"] for r in y}, y
 "
 '
 
+test_expect_success 'move quotes a user name that needs it inside the history entry' '
+	GIT_AUTHOR_NAME="Smith, John" CRM_TODAY=2025-06-01 \
+		crm -C small move acme-seo proposal >/dev/null &&
+	tail -n 1 small/opportunities/acme-seo.yaml >got &&
+	echo "  - {date: 2025-06-01, stage: proposal, by: \"Smith, John\"}" >expect &&
+	test_cmp expect got
+'
+
 test_expect_success 'the merge driver quotes flow keys and escapes controls in a conflict' '
 	printf "k: 1\n" >base.yaml &&
 	printf "k: {\"x}\": 1, \"a, b\": c}\n" >ours.yaml &&
