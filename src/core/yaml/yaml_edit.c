@@ -17,6 +17,8 @@ static const struct crm_pair *find_pair(const struct crm_node *root, const char 
 	return NULL;
 }
 
+/* A value that replaces a quoted one keeps its quotes (single ones only
+ * while they can hold it); anything else is left to the emitter. */
 static int render_scalar(struct crm_buf *out, const char *text, const struct crm_node *like,
 			 unsigned flags)
 {
@@ -278,7 +280,7 @@ int crm_edit_replace_pair(struct crm_buf *out, const char *src, size_t len,
 		      block, strlen(block));
 }
 
-static int render_flow(struct crm_buf *out, const struct crm_node *n)
+int crm_edit_render_flow(struct crm_buf *out, const struct crm_node *n)
 {
 	size_t i;
 	if (!n || crm_node_is_null(n))
@@ -291,17 +293,12 @@ static int render_flow(struct crm_buf *out, const struct crm_node *n)
 		if (i)
 			crm_buf_adds(out, ", ");
 		if (n->kind == CRM_NODE_SEQ) {
-			render_flow(out, n->items[i]);
+			crm_edit_render_flow(out, n->items[i]);
 		} else {
 			crm_yaml_emit_scalar(out, n->pairs[i].key->text, CRM_YAML_FLOW);
 			crm_buf_adds(out, ": ");
-			render_flow(out, n->pairs[i].value);
+			crm_edit_render_flow(out, n->pairs[i].value);
 		}
 	}
 	return crm_buf_addch(out, n->kind == CRM_NODE_SEQ ? ']' : '}');
-}
-
-int crm_edit_render_flow(struct crm_buf *out, const struct crm_node *n)
-{
-	return render_flow(out, n);
 }
