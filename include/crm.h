@@ -37,6 +37,7 @@
 #include "crm/table.h"
 #include "crm/utf8.h"
 #include "crm/value.h"
+#include "crm/yaml_emit.h"
 
 #define CRM_VERSION "0.1.0"
 

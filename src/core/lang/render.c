@@ -1,12 +1,12 @@
 /* Turning records into table cells and JSON.  Typed values come from the
  * index, so a money field prints the same in every command. */
 #include <string.h>
-#include <strings.h>
 
 #include "crm/error.h"
 #include "crm/index.h"
 #include "crm/json.h"
 #include "crm/render.h"
+#include "crm/yaml_emit.h"
 
 static const struct crm_field fallback_text = { .name = "", .type = CRM_F_TEXT };
 
@@ -172,15 +172,7 @@ int crm_render_record_json(struct crm_json *j, struct crm_index *idx,
 
 int crm_render_yaml_scalar(struct crm_buf *out, const char *text)
 {
-	static const char *const special[] = { "", "~", "null", "true", "false", "yes", "no",
-					       "on", "off", "y", "n", NULL };
-	size_t i, n = strlen(text);
-	bool quote = strpbrk(text, ":#\n\t\"'{}[],&*!|>%@`") || text[0] == '-' ||
-		     text[0] == ' ' || (n && text[n - 1] == ' ') || text[0] == '?';
-
-	for (i = 0; special[i] && !quote; i++)
-		quote = !strcasecmp(text, special[i]);
-	if (!quote)
-		return crm_buf_adds(out, text);
-	return crm_json_quote(out, text);
+	/* readers of this output type what is plain: 0123, 2025-01-01 and
+	 * yes stay strings only when quoted */
+	return crm_yaml_emit_scalar(out, text, CRM_YAML_STRING);
 }
