@@ -9,6 +9,7 @@
 #include <unistd.h>
 
 #include "cli.h"
+#include "crm/lockfile.h"
 
 void cli_error(const char *command, const char *fmt, ...)
 {
@@ -34,6 +35,11 @@ static int list_push(struct cli_list *l, const char *item)
 	return 0;
 }
 
+static bool is_positional(const struct cli_option *o)
+{
+	return o->kind >= CLI_ARG_ONE;
+}
+
 void cli_usage(FILE *out, const char *command, const char *usage,
 	       const struct cli_option *opts)
 {
@@ -43,6 +49,8 @@ void cli_usage(FILE *out, const char *command, const char *usage,
 		fputc('\n', out);
 	for (o = opts; o && o->long_name; o++) {
 		char left[64];
+		if (is_positional(o))
+			continue;   /* named in the usage line */
 		if (o->short_name)
 			snprintf(left, sizeof(left), "-%c, --%s%s%s", o->short_name, o->long_name,
 				 o->arg_name ? " " : "", o->arg_name ? o->arg_name : "");
@@ -58,7 +66,7 @@ static const struct cli_option *find_long(const struct cli_option *opts, const c
 {
 	const struct cli_option *o;
 	for (o = opts; o && o->long_name; o++) {
-		if (strlen(o->long_name) == len && !strncmp(o->long_name, name, len))
+		if (!is_positional(o) && strlen(o->long_name) == len && !strncmp(o->long_name, name, len))
 			return o;
 	}
 	return NULL;
@@ -68,7 +76,7 @@ static const struct cli_option *find_short(const struct cli_option *opts, char c
 {
 	const struct cli_option *o;
 	for (o = opts; o && o->long_name; o++) {
-		if (o->short_name == c)
+		if (!is_positional(o) && o->short_name == c)
 			return o;
 	}
 	return NULL;
@@ -88,6 +96,9 @@ static int set_option(const char *command, const struct cli_option *o, const cha
 		return 0;
 	case CLI_OPT_LIST:
 		return list_push(o->target, value);
+	case CLI_ARG_ONE: case CLI_ARG_OPTIONAL: case CLI_ARG_SOME: case CLI_ARG_ANY:
+	case CLI_ARG_NONE:
+		return 0;   /* never found as an option */
 	case CLI_OPT_INT:
 		errno = 0;
 		n = strtol(value, &end, 10);
@@ -146,9 +157,43 @@ static int parse_one(const char *command, const char *usage, const struct cli_op
 	return set_option(command, o, value);
 }
 
-int cli_parse(const char *command, const char *usage, const struct cli_option *opts,
+/* Whether `n` positional arguments fit the table's CLI_ARG entries; says
+ * what is missing or unexpected when not. */
+static bool count_fits(const char *command, const struct cli_option *opts, int n,
+		       char **argv)
+{
+	const struct cli_option *o, *first_missing = NULL;
+	bool declared = false, unbounded = false;
+	int min = 0, max = 0;
+
+	for (o = opts; o && o->long_name; o++) {
+		if (!is_positional(o))
+			continue;
+		declared = true;
+		if ((o->kind == CLI_ARG_ONE || o->kind == CLI_ARG_SOME) && !first_missing &&
+		    n <= min)
+			first_missing = o;
+		min += o->kind == CLI_ARG_ONE || o->kind == CLI_ARG_SOME;
+		max += o->kind != CLI_ARG_NONE;
+		unbounded |= o->kind == CLI_ARG_SOME || o->kind == CLI_ARG_ANY;
+	}
+	if (!declared)
+		return true;   /* the command counts them itself */
+	if (first_missing) {
+		cli_error(command, "missing %s", first_missing->long_name);
+		return false;
+	}
+	if (!unbounded && n > max) {
+		cli_error(command, "unexpected argument '%s'", argv[max]);
+		return false;
+	}
+	return true;
+}
+
+int cli_parse(struct cli_ctx *ctx, const char *usage, const struct cli_option *opts,
 	      int argc, char **argv, int *argc_out)
 {
+	const char *command = ctx->command;
 	int i, n = 0, err;
 	bool options_done = false;
 
@@ -163,14 +208,49 @@ int cli_parse(const char *command, const char *usage, const struct cli_option *o
 		if (!options_done && arg[0] == '-' && arg[1] &&
 		    (arg[1] == '-' || (!arg[2] && arg[1] != ':'))) {
 			err = parse_one(command, usage, opts, argc, argv, &i);
+			if (err == CLI_HELP_SHOWN)
+				return CLI_HELP_SHOWN;
 			if (err)
-				return err;
+				return EXIT_USAGE;
 			continue;
 		}
 		argv[n++] = argv[i];
 	}
 	*argc_out = n;
+	return cli_check_args(ctx, usage, opts, n, argv);
+}
+
+int cli_check_args(struct cli_ctx *ctx, const char *usage, const struct cli_option *opts,
+		   int argc, char **argv)
+{
+	if (count_fits(ctx->command, opts, argc, argv))
+		return 0;
+	cli_usage(stderr, ctx->command, usage, opts);
+	return EXIT_USAGE;
+}
+
+int cli_parse_ref(struct crm_record **out, struct cli_ctx *ctx, const char *usage,
+		  const struct cli_option *opts, int argc, char **argv, int *argc_out)
+{
+	int rc = cli_parse(ctx, usage, opts, argc, argv, argc_out);
+
+	*out = NULL;
+	return rc ? rc : cli_record_arg(out, ctx, argv[0]);
+}
+
+int cli_record_arg(struct crm_record **out, struct cli_ctx *ctx, const char *ref)
+{
+	bool bad_type = false;
+
+	*out = cli_find_record(ctx, ref, &bad_type);
+	if (!*out)
+		return bad_type ? EXIT_USAGE : EXIT_PROBLEMS;
 	return 0;
+}
+
+int cli_status(int err)
+{
+	return err == CRM_EUSAGE || err == CRM_EINVALID ? EXIT_USAGE : EXIT_PROBLEMS;
 }
 
 const struct crm_schema *cli_find_type(struct cli_ctx *ctx, const char *arg)
@@ -230,6 +310,11 @@ int cli_write(const struct crm_buf *buf)
 	return 0;
 }
 
+int cli_write_file(const char *path, const struct crm_buf *buf)
+{
+	return crm_write_file_atomic(path, buf->ptr, buf->len);
+}
+
 int cli_index_complete(struct cli_ctx *ctx)
 {
 	struct crm_index_options opts = CRM_INDEX_OPTIONS_INIT;
@@ -263,7 +348,8 @@ struct crm_record *cli_find_record(struct cli_ctx *ctx, const char *ref, bool *b
 	if (slash) {
 		snprintf(type, sizeof(type), "%.*s", (int)(slash - ref), ref);
 		s = cli_find_type(ctx, type);
-		*bad_type = !s;
+		if (bad_type)
+			*bad_type = !s;
 		if (!s)
 			return NULL;
 		found = crm_index_find(ctx->idx, s->type, slash + 1);

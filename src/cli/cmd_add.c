@@ -122,7 +122,8 @@ int cmd_add(struct cli_ctx *ctx, int argc, char **argv)
 	const struct cli_option opts[] = {
 		{ "set", 's', CLI_OPT_LIST, &sets, "F=V", "a field of the new record (repeatable)" },
 		{ "id", 0, CLI_OPT_STRING, &want_id, "ID", "the id (default: made from the name)" },
-		{ NULL, 0, 0, NULL, NULL, NULL }
+		CLI_ARG(CLI_ARG_ONE, "TYPE"),
+		CLI_OPT_END
 	};
 	struct crm_buf text = CRM_BUF_INIT, id = CRM_BUF_INIT, path = CRM_BUF_INIT;
 	struct crm_buf msg = CRM_BUF_INIT;
@@ -130,20 +131,17 @@ int cmd_add(struct cli_ctx *ctx, int argc, char **argv)
 	struct crm_record probe;
 	struct crm_value name;
 	struct crm_txn txn;
-	int err, rc = cli_parse("add", usage, opts, argc, argv, &argc);
+	int err, rc = cli_parse(ctx, usage, opts, argc, argv, &argc);
 
-	if (rc)
-		return rc == CLI_HELP_SHOWN ? EXIT_OK : EXIT_USAGE;
-	if (argc != 1) {
-		cli_usage(stderr, "add", usage, opts);
+	if (rc) {
 		cli_list_release(&sets);
-		return EXIT_USAGE;
+		return rc;
 	}
 	s = cli_find_type(ctx, argv[0]);
 	err = !s ? CRM_EUSAGE : sets.len ? build_text(&text, ctx, s, &sets, crm_index_today(ctx->idx))
 					 : text_from_editor(&text, ctx, s);
 	if (err == CRM_ENOTFOUND) {
-		fprintf(stderr, "crm add: nothing to add; no record was made\n");
+		fprintf(stderr, "crm %s: nothing to add; no record was made\n", ctx->command);
 		rc = EXIT_OK;
 		goto done;
 	}
@@ -171,7 +169,7 @@ int cmd_add(struct cli_ctx *ctx, int argc, char **argv)
 	}
 	if (err) {
 		if (s)
-			cli_error("add", "%s", crm_error_last());
+			cli_error(ctx->command, "%s", crm_error_last());
 		rc = EXIT_USAGE;
 		goto done;
 	}

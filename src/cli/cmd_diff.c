@@ -54,18 +54,14 @@ static int print_change(const struct crm_git_change *c, void *payload)
 
 int cmd_diff(struct cli_ctx *ctx, int argc, char **argv)
 {
-	const struct cli_option opts[] = { { NULL, 0, 0, NULL, NULL, NULL } };
+	const struct cli_option opts[] = { CLI_ARG(CLI_ARG_OPTIONAL, "REV"), CLI_OPT_END };
 	struct diff_ctx d = { ctx, 0, 0 };
 	struct crm_git *git = NULL;
 	char *prefix = NULL;
-	int err, rc = cli_parse("diff", usage, opts, argc, argv, &argc);
+	int err, rc = cli_parse(ctx, usage, opts, argc, argv, &argc);
 
 	if (rc)
-		return rc == CLI_HELP_SHOWN ? EXIT_OK : EXIT_USAGE;
-	if (argc > 1) {
-		cli_usage(stderr, "diff", usage, opts);
-		return EXIT_USAGE;
-	}
+		return rc;
 	err = crm_git_open(&git, ctx->repo.root);
 	if (!err) {
 		prefix = crm_git_prefix(git, ctx->repo.root);
@@ -73,7 +69,7 @@ int cmd_diff(struct cli_ctx *ctx, int argc, char **argv)
 		err = crm_git_diff_workdir(git, argc ? argv[0] : NULL, prefix, print_change, &d);
 	}
 	if (err)
-		cli_error("diff", "%s", crm_error_last());
+		cli_error(ctx->command, "%s", crm_error_last());
 	free(prefix);
 	crm_git_free(git);
 	return err ? EXIT_USAGE : EXIT_OK;

@@ -3,10 +3,10 @@
  * each figure (--explain); and --backtest, each method against the past. */
 #include <stdlib.h>
 #include <string.h>
-#include <sys/ioctl.h>
 #include <unistd.h>
 
 #include "cli.h"
+#include "crm/term.h"
 #include "crm/report.h"
 #include "crm/forecast.h"
 
@@ -215,14 +215,6 @@ static void date_text(char *buf, size_t size, crm_date d)
 		snprintf(buf, size, "-");
 	else
 		crm_date_format(buf, size, d);
-}
-
-static size_t terminal_width(void)
-{
-	struct winsize ws;
-	if (isatty(STDOUT_FILENO) && !ioctl(STDOUT_FILENO, TIOCGWINSZ, &ws) && ws.ws_col)
-		return ws.ws_col;
-	return 0;
 }
 
 /* A bar of Unicode blocks, `width` cells for `max`; eighths for the rest.
@@ -603,7 +595,7 @@ static int print_explain(const struct fc_data *data, const struct fc_opts *o,
 	}
 	if (!csv)
 		fputc('\n', stdout);
-	err = csv ? crm_table_csv(stdout, &t) : crm_table_print(stdout, &t, terminal_width(), color);
+	err = csv ? crm_table_csv(stdout, &t) : crm_table_print(stdout, &t, crm_term_width(STDOUT_FILENO), color);
 	crm_table_release(&t);
 	crm_buf_release(&why);
 	free(order);
@@ -715,7 +707,7 @@ static int print_table(const struct fc_data *data, const struct fc_opts *o, crm_
 	}
 	if (!err)
 		err = csv ? crm_table_csv(stdout, &t)
-			  : crm_table_print(stdout, &t, terminal_width(), color);
+			  : crm_table_print(stdout, &t, crm_term_width(STDOUT_FILENO), color);
 	crm_table_release(&t);
 done:
 	for (mo = 0; owned && mo < o->months; mo++)
@@ -858,7 +850,7 @@ static int print_backtest(const struct fc_data *data, const struct fc_opts *o,
 			printf("backtest in %s: each month predicted at the end of the month before, "
 			       "against what was won\n\n", data->currency);
 		err = o->csv ? crm_table_csv(stdout, &t)
-			     : crm_table_print(stdout, &t, terminal_width(), color);
+			     : crm_table_print(stdout, &t, crm_term_width(STDOUT_FILENO), color);
 		crm_table_release(&t);
 	}
 	return err;
@@ -981,10 +973,10 @@ int cmd_forecast(struct cli_ctx *ctx, int argc, char **argv)
 	memset(&o, 0, sizeof(o));
 	o.months = -1;
 	memset(&data, 0, sizeof(data));
-	rc = cli_parse("forecast", usage, opts, argc, argv, &argc);
+	rc = cli_parse(ctx, usage, opts, argc, argv, &argc);
 	if (rc) {
 		cli_list_release(&o.tags);
-		return rc == CLI_HELP_SHOWN ? EXIT_OK : EXIT_USAGE;
+		return rc;
 	}
 	if (o.months == -1)
 		o.months = o.backtest ? 12 : 6;

@@ -14,15 +14,15 @@ static const char usage[] =
 	"credit ID [--lines N[:QTY],...] | renumber ID [--force] | "
 	"render ID [--format pdf|html|txt] [-o FILE] | export ID --ubl [-o FILE]";
 
-static struct crm_record *find_invoice(struct cli_ctx *ctx, const char *id)
+struct crm_record *invoice_find(struct cli_ctx *ctx, const char *id)
 {
 	struct crm_record *r = crm_index_find(ctx->idx, "invoice", id);
 	if (!r) {
 		const char *hint = crm_index_suggest(ctx->idx, "invoice", id);
 		if (hint)
-			cli_error("invoice", "no invoice '%s' (did you mean '%s'?)", id, hint);
+			cli_error(ctx->command, "no invoice '%s' (did you mean '%s'?)", id, hint);
 		else
-			cli_error("invoice", "no invoice '%s'", id);
+			cli_error(ctx->command, "no invoice '%s'", id);
 	}
 	return r;
 }
@@ -128,7 +128,7 @@ static int cmd_show_invoice(struct cli_ctx *ctx, struct crm_record *r, bool json
 	struct crm_invoice_totals t;
 	char cur[4];
 	if (!r->root || crm_invoice_of_record(&t, cur, ctx->idx, r)) {
-		cli_error("invoice", "%s: %s", r->path, r->root ? crm_error_last() : "does not parse");
+		cli_error(ctx->command, "%s: %s", r->path, r->root ? crm_error_last() : "does not parse");
 		return EXIT_PROBLEMS;
 	}
 	return json ? show_json(r, &t, cur) : show_text(ctx, r, &t, cur);
@@ -213,7 +213,7 @@ int cmd_invoice(struct cli_ctx *ctx, int argc, char **argv)
 		{ "lines", 0, CLI_OPT_STRING, &lines, "N[:QTY],...",
 		  "credit: only these lines (from 1), optionally only QTY of one" },
 		{ "force", 0, CLI_OPT_FLAG, &force, NULL, "renumber: even an invoice already sent" },
-		{ NULL, 0, 0, NULL, NULL, NULL }
+		CLI_OPT_END
 	};
 	struct crm_record *r;
 	crm_date d;
@@ -223,24 +223,24 @@ int cmd_invoice(struct cli_ctx *ctx, int argc, char **argv)
 		return cmd_invoice_render(ctx, argc - 1, argv + 1);
 	if (argc > 1 && !strcmp(argv[1], "export"))
 		return cmd_invoice_export(ctx, argc - 1, argv + 1);
-	rc = cli_parse("invoice", usage, opts, argc, argv, &argc);
+	rc = cli_parse(ctx, usage, opts, argc, argv, &argc);
 	if (rc)
-		return rc == CLI_HELP_SHOWN ? EXIT_OK : EXIT_USAGE;
+		return rc;
 	if (argc == 1 && !strcmp(argv[0], "new"))
 		return invoice_new(ctx, from, client);
 	if (argc < 2) {
-		cli_usage(stderr, "invoice", usage, opts);
+		cli_usage(stderr, ctx->command, usage, opts);
 		return EXIT_USAGE;
 	}
 	if (date && crm_date_parse(&d, date, strlen(date))) {
-		cli_error("invoice", "%s", crm_error_last());
+		cli_error(ctx->command, "%s", crm_error_last());
 		return EXIT_USAGE;
 	}
-	r = find_invoice(ctx, argv[1]);
+	r = invoice_find(ctx, argv[1]);
 	if (!r)
 		return EXIT_PROBLEMS;
 	if (!r->root) {
-		cli_error("invoice", "%s does not parse: see 'crm check'", r->path);
+		cli_error(ctx->command, "%s does not parse: see 'crm check'", r->path);
 		return EXIT_PROBLEMS;
 	}
 	if (!strcmp(argv[0], "show") && argc == 2)
@@ -257,6 +257,6 @@ int cmd_invoice(struct cli_ctx *ctx, int argc, char **argv)
 		return invoice_copy(ctx, r, true, lines);
 	if (!strcmp(argv[0], "renumber") && argc == 2)
 		return invoice_renumber(ctx, r, force);
-	cli_usage(stderr, "invoice", usage, opts);
+	cli_usage(stderr, ctx->command, usage, opts);
 	return EXIT_USAGE;
 }

@@ -22,7 +22,7 @@ static int write_draft(struct cli_ctx *ctx, const char *name, const struct crm_b
 	if (!err)
 		err = crm_txn_begin(&txn, &ctx->repo);
 	if (err) {
-		cli_error("invoice", "%s", crm_error_last());
+		cli_error(ctx->command, "%s", crm_error_last());
 		err = EXIT_PROBLEMS;
 	} else {
 		err = crm_store_write_record(&txn, path.ptr, text->ptr, text->len);
@@ -46,26 +46,26 @@ int invoice_new(struct cli_ctx *ctx, const char *from, const char *client_ref)
 	if (from && !(opp = cli_find_record(ctx, from, NULL)))
 		return EXIT_PROBLEMS;
 	if (opp && strcmp(opp->schema->type, "opportunity")) {
-		cli_error("invoice", "--from takes an opportunity, not %s/%s", opp->schema->type,
+		cli_error(ctx->command, "--from takes an opportunity, not %s/%s", opp->schema->type,
 			  opp->id);
 		return EXIT_USAGE;
 	}
 	client_id = client_ref ? client_ref : opp && opp->root ? crm_node_text(opp->root, "client")
 		: NULL;
 	if (!client_id) {
-		cli_error("invoice", "whose invoice? give --client CLIENT or --from OPPORTUNITY%s",
+		cli_error(ctx->command, "whose invoice? give --client CLIENT or --from OPPORTUNITY%s",
 			  opp ? " (this opportunity names no client)" : "");
 		return EXIT_USAGE;
 	}
 	client = crm_index_resolve(ctx->idx, client_id, "client");
 	if (!client || strcmp(client->schema->type, "client") || !client->root) {
 		const char *hint = crm_index_suggest(ctx->idx, "client", client_id);
-		cli_error("invoice", "no client '%s'%s%s%s", client_id, hint ? " (did you mean '" : "",
+		cli_error(ctx->command, "no client '%s'%s%s%s", client_id, hint ? " (did you mean '" : "",
 			  hint ? hint : "", hint ? "'?)" : "");
 		return EXIT_PROBLEMS;
 	}
 	if (crm_invoice_draft_new(&text, ctx->idx, client, opp)) {
-		cli_error("invoice", "%s", crm_error_last());
+		cli_error(ctx->command, "%s", crm_error_last());
 		goto done;
 	}
 	crm_buf_addf(&name, "draft %s", opp ? opp->id : client->id);
@@ -92,26 +92,26 @@ int invoice_copy(struct cli_ctx *ctx, struct crm_record *inv, bool credit, const
 	int rc = EXIT_PROBLEMS;
 
 	if (credit && !number) {
-		cli_error("invoice", "invoice/%s is a draft: change it instead of crediting it",
+		cli_error(ctx->command, "invoice/%s is a draft: change it instead of crediting it",
 			  inv->id);
 		return EXIT_PROBLEMS;
 	}
 	if (credit && type && !strcmp(type, "credit-note")) {
-		cli_error("invoice", "invoice/%s is itself a credit note", inv->id);
+		cli_error(ctx->command, "invoice/%s is itself a credit note", inv->id);
 		return EXIT_PROBLEMS;
 	}
 	if (lines && crm_invoice_parse_picks(&picks, &npicks, lines)) {
-		cli_error("invoice", "%s", crm_error_last());
+		cli_error(ctx->command, "%s", crm_error_last());
 		return EXIT_USAGE;
 	}
 	if (cli_edit_open(&e, ctx, inv->path)) {
-		cli_error("invoice", "%s", crm_error_last());
+		cli_error(ctx->command, "%s", crm_error_last());
 		free(picks);
 		return EXIT_PROBLEMS;
 	}
 	if (crm_invoice_draft_copy(&text, inv, e.text.ptr, e.text.len, e.root, credit, picks,
 				   npicks)) {
-		cli_error("invoice", "%s", crm_error_last());
+		cli_error(ctx->command, "%s", crm_error_last());
 		rc = EXIT_USAGE;
 		goto done;
 	}

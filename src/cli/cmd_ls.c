@@ -2,10 +2,10 @@
  * sorted and limited, as a table sized to the terminal, JSON, CSV or YAML. */
 #include <stdlib.h>
 #include <string.h>
-#include <sys/ioctl.h>
 #include <unistd.h>
 
 #include "cli.h"
+#include "crm/term.h"
 
 static const char usage[] =
 	"TYPE [FILTER...] [--sort FIELD[,-FIELD]] [--limit N] [--fields A,B] "
@@ -65,14 +65,6 @@ static bool right_aligned(const struct crm_schema *s, const char *name)
 	}
 }
 
-static size_t terminal_width(void)
-{
-	struct winsize ws;
-	if (isatty(STDOUT_FILENO) && !ioctl(STDOUT_FILENO, TIOCGWINSZ, &ws) && ws.ws_col)
-		return ws.ws_col;
-	return 0;
-}
-
 static int print_table(struct cli_ctx *ctx, struct crm_record **recs, size_t n,
 		       const char **cols, size_t ncols, const struct crm_schema *s, bool csv)
 {
@@ -95,7 +87,7 @@ static int print_table(struct cli_ctx *ctx, struct crm_record **recs, size_t n,
 		}
 	}
 	err = csv ? crm_table_csv(stdout, &t)
-		  : crm_table_print(stdout, &t, terminal_width(), ctx->color);
+		  : crm_table_print(stdout, &t, crm_term_width(STDOUT_FILENO), ctx->color);
 	crm_table_release(&t);
 	crm_buf_release(&cell);
 	return err;
@@ -229,22 +221,20 @@ int cmd_ls(struct cli_ctx *ctx, int argc, char **argv)
 		{ "format", 0, CLI_OPT_STRING, &o.format, "FMT", "table, json, csv or yaml" },
 		{ "json", 0, CLI_OPT_FLAG, &o.json, NULL, "same as --format json" },
 		{ "csv", 0, CLI_OPT_FLAG, &o.csv, NULL, "same as --format csv" },
-		{ NULL, 0, 0, NULL, NULL, NULL }
+		CLI_ARG(CLI_ARG_ONE, "TYPE"),
+		CLI_ARG(CLI_ARG_ANY, "FILTER"),
+		CLI_OPT_END
 	};
 	const struct crm_schema *s;
-	int rc = cli_parse("ls", usage, opts, argc, argv, &argc);
+	int rc = cli_parse(ctx, usage, opts, argc, argv, &argc);
 
 	if (rc)
-		return rc == CLI_HELP_SHOWN ? EXIT_OK : EXIT_USAGE;
-	if (argc < 1) {
-		cli_usage(stderr, "ls", usage, opts);
-		return EXIT_USAGE;
-	}
+		return rc;
 	s = cli_find_type(ctx, argv[0]);
 	if (!s)
 		return EXIT_USAGE;
 	if (list_records(ctx, s, &o, (const char *const *)argv + 1, (size_t)argc - 1)) {
-		cli_error("ls", "%s", crm_error_last());
+		cli_error(ctx->command, "%s", crm_error_last());
 		return EXIT_USAGE;
 	}
 	return EXIT_OK;

@@ -9,20 +9,18 @@ static const char usage[] = "BASE OURS THEIRS [PATH]";
 
 int cmd_merge_driver(struct cli_ctx *ctx, int argc, char **argv)
 {
-	const struct cli_option opts[] = { { NULL, 0, 0, NULL, NULL, NULL } };
+	const struct cli_option opts[] = {
+		CLI_ARG(CLI_ARG_ONE, "BASE"), CLI_ARG(CLI_ARG_ONE, "OURS"),
+		CLI_ARG(CLI_ARG_ONE, "THEIRS"), CLI_ARG(CLI_ARG_OPTIONAL, "PATH"), CLI_OPT_END
+	};
 	struct crm_buf base = CRM_BUF_INIT, ours = CRM_BUF_INIT, theirs = CRM_BUF_INIT;
 	struct crm_buf out = CRM_BUF_INIT;
 	const char *shown;
 	size_t conflicts = 0;
-	int err, rc = cli_parse("merge-driver", usage, opts, argc, argv, &argc);
+	int err, rc = cli_parse(ctx, usage, opts, argc, argv, &argc);
 
-	(void)ctx;
 	if (rc)
-		return rc == CLI_HELP_SHOWN ? EXIT_OK : EXIT_USAGE;
-	if (argc < 3 || argc > 4) {
-		cli_usage(stderr, "merge-driver", usage, opts);
-		return EXIT_USAGE;
-	}
+		return rc;
 	shown = argc == 4 ? argv[3] : argv[1];
 	err = crm_buf_read_file(&base, argv[0], CRM_YAML_MAX_BYTES);
 	if (!err)
@@ -37,7 +35,7 @@ int cmd_merge_driver(struct cli_ctx *ctx, int argc, char **argv)
 	if (!err)
 		err = crm_write_file_atomic(argv[1], out.ptr, out.len);
 	if (err)
-		cli_error("merge-driver", "%s: %s", shown, crm_error_last());
+		cli_error(ctx->command, "%s: %s", shown, crm_error_last());
 	else if (conflicts)
 		fprintf(stderr, "crm: %s: %zu field%s in conflict; see 'crm check', settle with "
 			"'crm resolve'\n", shown, conflicts, conflicts == 1 ? "" : "s");

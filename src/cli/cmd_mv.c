@@ -78,26 +78,20 @@ static int rename_record(struct cli_ctx *ctx, struct crm_txn *txn, struct crm_re
 
 int cmd_mv(struct cli_ctx *ctx, int argc, char **argv)
 {
-	const struct cli_option opts[] = { { NULL, 0, 0, NULL, NULL, NULL } };
+	const struct cli_option opts[] = {
+		CLI_ARG(CLI_ARG_ONE, "REF"), CLI_ARG(CLI_ARG_ONE, "NEW-ID"), CLI_OPT_END
+	};
 	struct crm_buf msg = CRM_BUF_INIT;
 	const struct crm_backref *b, *c;
 	struct crm_record *rec;
 	struct crm_txn txn;
-	bool bad_type = false;
-	int err, rc = cli_parse("mv", usage, opts, argc, argv, &argc);
+	int err, rc = cli_parse_ref(&rec, ctx, usage, opts, argc, argv, &argc);
 
 	if (rc)
-		return rc == CLI_HELP_SHOWN ? EXIT_OK : EXIT_USAGE;
-	if (argc != 2) {
-		cli_usage(stderr, "mv", usage, opts);
-		return EXIT_USAGE;
-	}
-	rec = cli_find_record(ctx, argv[0], &bad_type);
-	if (!rec)
-		return bad_type ? EXIT_USAGE : EXIT_PROBLEMS;
+		return rc;
 	if (!crm_id_valid(argv[1], strlen(argv[1])) || crm_index_find(ctx->idx, rec->schema->type,
 								      argv[1])) {
-		cli_error("mv", "'%s' is not a free, valid %s id", argv[1], rec->schema->type);
+		cli_error(ctx->command, "'%s' is not a free, valid %s id", argv[1], rec->schema->type);
 		return EXIT_USAGE;
 	}
 	err = crm_txn_begin(&txn, &ctx->repo);

@@ -101,26 +101,21 @@ static bool refs_known(struct cli_ctx *ctx, const struct crm_schema *s, int argc
 
 int cmd_set(struct cli_ctx *ctx, int argc, char **argv)
 {
-	const struct cli_option opts[] = { { NULL, 0, 0, NULL, NULL, NULL } };
+	const struct cli_option opts[] = {
+		CLI_ARG(CLI_ARG_ONE, "REF"), CLI_ARG(CLI_ARG_SOME, "FIELD=VALUE"), CLI_OPT_END
+	};
 	struct crm_buf msg = CRM_BUF_INIT;
 	struct cli_edit e;
 	struct crm_record *rec;
-	bool bad_type = false;
-	int i, err = 0, rc = cli_parse("set", usage, opts, argc, argv, &argc);
+	int i, err = 0, rc = cli_parse_ref(&rec, ctx, usage, opts, argc, argv, &argc);
 
 	if (rc)
-		return rc == CLI_HELP_SHOWN ? EXIT_OK : EXIT_USAGE;
-	if (argc < 2) {
-		cli_usage(stderr, "set", usage, opts);
-		return EXIT_USAGE;
-	}
-	rec = cli_find_record(ctx, argv[0], &bad_type);
+		return rc;
 	/* a named record unknown to an index listed from the cache may have
 	 * been added since: the full index decides */
-	if (rec && !refs_known(ctx, rec->schema, argc, argv) && cli_index_complete(ctx) > 0)
-		rec = cli_find_record(ctx, argv[0], &bad_type);
-	if (!rec)
-		return bad_type ? EXIT_USAGE : EXIT_PROBLEMS;
+	if (!refs_known(ctx, rec->schema, argc, argv) && cli_index_complete(ctx) > 0 &&
+	    !(rec = cli_find_record(ctx, argv[0], NULL)))
+		return EXIT_PROBLEMS;
 	err = cli_edit_open(&e, ctx, rec->path);
 	crm_buf_addf(&msg, "crm: set %s/%s", rec->schema->type, rec->id);
 	for (i = 1; i < argc && !err; i++) {

@@ -1,10 +1,10 @@
 /* crm show REF: one record with every stored field, its computed fields
  * (lookups, formulas) and the records that refer to it. */
 #include <string.h>
-#include <sys/ioctl.h>
 #include <unistd.h>
 
 #include "cli.h"
+#include "crm/term.h"
 
 static const char usage[] = "[--json] TYPE/ID | ID";
 
@@ -32,14 +32,6 @@ static void print_entries(const char *name, const struct crm_node *seq)
 			printf(" %s", e->text);
 		fputc('\n', stdout);
 	}
-}
-
-static size_t terminal_width(void)
-{
-	struct winsize ws;
-	if (isatty(STDOUT_FILENO) && !ioctl(STDOUT_FILENO, TIOCGWINSZ, &ws) && ws.ws_col)
-		return ws.ws_col;
-	return 0;
 }
 
 static void print_fields(struct cli_ctx *ctx, struct crm_record *rec, bool computed)
@@ -72,7 +64,7 @@ static void print_fields(struct cli_ctx *ctx, struct crm_record *rec, bool compu
 	if (crm_table_rows(&t)) {
 		if (computed)
 			fputs("\ncomputed:\n", stdout);
-		crm_table_print(stdout, &t, terminal_width(), false);
+		crm_table_print(stdout, &t, crm_term_width(STDOUT_FILENO), false);
 	}
 	crm_table_release(&t);
 	crm_buf_release(&cell);
@@ -103,24 +95,18 @@ static void print_record(struct cli_ctx *ctx, struct crm_record *rec)
 
 int cmd_show(struct cli_ctx *ctx, int argc, char **argv)
 {
-	bool json = false, bad_type = false;
+	bool json = false;
 	const struct cli_option opts[] = {
 		{ "json", 0, CLI_OPT_FLAG, &json, NULL, "print the record as one JSON document" },
-		{ NULL, 0, 0, NULL, NULL, NULL }
+		CLI_ARG(CLI_ARG_ONE, "REF"),
+		CLI_OPT_END
 	};
 	struct crm_buf out = CRM_BUF_INIT;
 	struct crm_record *rec;
-	int rc = cli_parse("show", usage, opts, argc, argv, &argc);
+	int rc = cli_parse_ref(&rec, ctx, usage, opts, argc, argv, &argc);
 
 	if (rc)
-		return rc == CLI_HELP_SHOWN ? EXIT_OK : EXIT_USAGE;
-	if (argc != 1) {
-		cli_usage(stderr, "show", usage, opts);
-		return EXIT_USAGE;
-	}
-	rec = cli_find_record(ctx, argv[0], &bad_type);
-	if (!rec)
-		return bad_type ? EXIT_USAGE : EXIT_PROBLEMS;
+		return rc;
 	if (json) {
 		crm_render_record_json(&out, ctx->idx, rec, true);
 		crm_buf_addch(&out, '\n');

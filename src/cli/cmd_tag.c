@@ -53,29 +53,29 @@ static int new_tags(const char **out, size_t *n, size_t max, const struct crm_no
 
 int cmd_tag(struct cli_ctx *ctx, int argc, char **argv)
 {
-	const struct cli_option opts[] = { { NULL, 0, 0, NULL, NULL, NULL } };
+	const struct cli_option opts[] = {
+		CLI_ARG(CLI_ARG_ONE, "REF"), CLI_ARG(CLI_ARG_SOME, "+TAG|-TAG"), CLI_OPT_END
+	};
 	struct crm_buf msg = CRM_BUF_INIT, next = CRM_BUF_INIT;
 	const char *tags[256];
 	struct cli_edit e;
 	struct crm_record *rec;
-	bool bad_type = false;
 	size_t n = 0;
 	int i, err, rc;
 
 	/* "-seo" is a tag to remove, not an option: no option parsing here */
 	if (argc > 1 && (!strcmp(argv[1], "--help") || !strcmp(argv[1], "-h"))) {
-		cli_usage(stdout, "tag", usage, opts);
-		return EXIT_OK;
+		cli_usage(stdout, ctx->command, usage, opts);
+		return CLI_HELP_SHOWN;
 	}
 	argc--;
 	argv++;
-	if (argc < 2) {
-		cli_usage(stderr, "tag", usage, opts);
-		return EXIT_USAGE;
-	}
-	rec = cli_find_record(ctx, argv[0], &bad_type);
-	if (!rec)
-		return bad_type ? EXIT_USAGE : EXIT_PROBLEMS;
+	rc = cli_check_args(ctx, usage, opts, argc, argv);
+	if (rc)
+		return rc;
+	rc = cli_record_arg(&rec, ctx, argv[0]);
+	if (rc)
+		return rc;
 	err = cli_edit_open(&e, ctx, rec->path);
 	if (!err)
 		err = new_tags(tags, &n, 256, crm_node_get(e.root, "tags"), argc, argv,

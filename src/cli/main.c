@@ -79,7 +79,6 @@ static int cmd_help(struct cli_ctx *ctx, int argc, char **argv)
 	const struct cli_command *c;
 	char *help_argv[3];
 
-	(void)ctx;
 	if (argc < 2) {
 		print_overview(stdout);
 		return EXIT_OK;
@@ -87,7 +86,7 @@ static int cmd_help(struct cli_ctx *ctx, int argc, char **argv)
 	c = find_command(argv[1]);
 	if (!c || c->fn == cmd_help) {
 		if (!c)
-			cli_error("help", "unknown command '%s'", argv[1]);
+			cli_error(ctx->command, "unknown command '%s'", argv[1]);
 		else
 			print_overview(stdout);
 		return c ? EXIT_OK : EXIT_USAGE;
@@ -155,6 +154,8 @@ static int run_command(const struct cli_command *c, int argc, char **argv)
 		rc = open_repository(&ctx, c);
 	if (rc == EXIT_OK)
 		rc = c->fn(&ctx, argc, argv);
+	if (rc == CLI_HELP_SHOWN)
+		rc = EXIT_OK;   /* --help asked for, and printed */
 	crm_index_free(ctx.idx);
 	if (ctx.has_repo)
 		crm_repo_release(&ctx.repo);

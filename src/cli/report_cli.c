@@ -3,10 +3,10 @@
  * takes, and writing a report to the terminal, JSON, CSV, HTML or xlsx. */
 #include <stdlib.h>
 #include <string.h>
-#include <sys/ioctl.h>
 #include <unistd.h>
 
 #include "cli.h"
+#include "crm/term.h"
 #include "crm/git.h"
 #include "crm/report.h"
 #include "crm/stats.h"
@@ -89,14 +89,6 @@ done:
 	return err;
 }
 
-static size_t terminal_width(void)
-{
-	struct winsize ws;
-	if (isatty(STDOUT_FILENO) && !ioctl(STDOUT_FILENO, TIOCGWINSZ, &ws) && ws.ws_col)
-		return ws.ws_col;
-	return 0;
-}
-
 static int parse_day(bool *has, crm_date *out, const char *opt, const char *text)
 {
 	if (!text)
@@ -163,18 +155,6 @@ static void describe_scope(struct crm_report *r, const struct cli_report_opts *o
 	crm_buf_release(&b);
 }
 
-static int write_file(const char *path, const struct crm_buf *b)
-{
-	FILE *f = fopen(path, "w");
-	bool bad;
-
-	if (!f)
-		return crm_error_errno(CRM_EIO, "cannot write '%s'", path);
-	bad = fwrite(b->ptr, 1, b->len, f) != b->len;
-	bad = fclose(f) || bad;
-	return bad ? crm_error_errno(CRM_EIO, "cannot write '%s'", path) : 0;
-}
-
 static int write_report(struct cli_ctx *ctx, const struct cli_report_opts *o,
 			const struct crm_report *r)
 {
@@ -184,7 +164,7 @@ static int write_report(struct cli_ctx *ctx, const struct cli_report_opts *o,
 	if (o->html) {
 		err = crm_report_write_html(&b, r);
 		if (!err)
-			err = write_file(o->html, &b);
+			err = cli_write_file(o->html, &b);
 		crm_buf_reset(&b);
 	}
 	if (!err && o->xlsx)
@@ -196,7 +176,7 @@ static int write_report(struct cli_ctx *ctx, const struct cli_report_opts *o,
 	} else if (!err && o->csv) {
 		err = crm_report_write_csv(stdout, r, o->table);
 	} else if (!err && !o->html && !o->xlsx) {
-		err = crm_report_write_text(stdout, r, terminal_width(), ctx->color);
+		err = crm_report_write_text(stdout, r, crm_term_width(STDOUT_FILENO), ctx->color);
 	}
 	crm_buf_release(&b);
 	return err;
