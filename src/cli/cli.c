@@ -305,6 +305,8 @@ int cli_pick_format(enum cli_format *out, const char *name, bool json, bool csv)
 
 int cli_write(const struct crm_buf *buf)
 {
+	if (crm_buf_check(buf))
+		return crm_buf_check(buf);
 	if (buf->len && fwrite(buf->ptr, 1, buf->len, stdout) != buf->len)
 		return crm_error_errno(CRM_EIO, "cannot write output");
 	return 0;
@@ -312,7 +314,14 @@ int cli_write(const struct crm_buf *buf)
 
 int cli_write_file(const char *path, const struct crm_buf *buf)
 {
-	return crm_write_file_atomic(path, buf->ptr, buf->len);
+	int err = crm_buf_check(buf);
+	return err ? err : crm_write_file_atomic(path, buf->ptr, buf->len);
+}
+
+int cli_write_record(struct crm_txn *txn, const char *path, const struct crm_buf *text)
+{
+	int err = crm_buf_check(text);
+	return err ? err : crm_store_write_record(txn, path, text->ptr, text->len);
 }
 
 int cli_index_complete(struct cli_ctx *ctx)
@@ -394,8 +403,10 @@ int cli_edit_open(struct cli_edit *e, struct cli_ctx *ctx, const char *path)
 int cli_edit_replace(struct cli_edit *e, struct crm_buf *next)
 {
 	struct crm_diags diags;
-	int err;
+	int err = crm_buf_check(next);
 
+	if (err)
+		return err;
 	crm_buf_release(&e->text);
 	e->text = *next;
 	crm_buf_init(next);
@@ -427,7 +438,7 @@ int cli_edit_commit(struct cli_ctx *ctx, struct cli_edit *e, const char *message
 	}
 	err = crm_txn_begin(&txn, &ctx->repo);
 	if (!err)
-		err = crm_store_write_record(&txn, e->path, e->text.ptr, e->text.len);
+		err = cli_write_record(&txn, e->path, &e->text);
 	rc = cli_txn_finish(ctx, &txn, message, err);
 	cli_edit_release(e);
 	return rc;
@@ -539,7 +550,7 @@ int cli_edit_in_editor(struct cli_ctx *ctx, struct crm_record *rec, const char *
 	setenv("CRM_EDITOR", editor(), 1);
 	crm_buf_add(&shown, original->ptr, original->len);
 	for (;;) {
-		err = crm_write_file_atomic(tmp, shown.ptr, shown.len);
+		err = cli_write_file(tmp, &shown);
 		if (!err)
 			err = run_editor(tmp);
 		crm_buf_reset(result);

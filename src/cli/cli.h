@@ -242,5 +242,9 @@ int cli_write(const struct crm_buf *buf);
  * lock file beside it, flushed to disk and renamed over it, so a failure
  * leaves the old file or none, never half of one. */
 int cli_write_file(const char *path, const struct crm_buf *buf);
+/* Writes `text` as the record file `path` in `txn` (crm_store_write_record).
+ * cli_write, cli_write_file and this refuse a buffer whose sticky error is
+ * set (crm_buf_check): no output with a hole in it is written. */
+int cli_write_record(struct crm_txn *txn, const char *path, const struct crm_buf *text);
 
 #endif

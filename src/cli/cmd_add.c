@@ -177,7 +177,7 @@ int cmd_add(struct cli_ctx *ctx, int argc, char **argv)
 	crm_buf_addf(&msg, "crm: add %s/%s", s->type, id.ptr);
 	err = crm_txn_begin(&txn, &ctx->repo);
 	if (!err)
-		err = crm_store_write_record(&txn, path.ptr, text.ptr, text.len);
+		err = cli_write_record(&txn, path.ptr, &text);
 	rc = cli_txn_finish(ctx, &txn, msg.ptr, err);
 done:
 	crm_buf_release(&text);

@@ -39,17 +39,25 @@ static int print_change(const struct crm_git_change *c, void *payload)
 	struct crm_buf name = CRM_BUF_INIT, lines = CRM_BUF_INIT;
 	const char *path = (c->new_path ? c->new_path : c->old_path) + d->prefix_len;
 	size_t n = 0;
+	bool shown;
+	int err;
 
-	if (record_name(&name, d->cli, path) &&
-	    !crm_record_diff(&lines, &n, "  ", c->old_text, c->old_len, c->new_text, c->new_len) &&
-	    (n || !c->old_path || !c->new_path)) {
+	shown = record_name(&name, d->cli, path) &&
+		!crm_record_diff(&lines, &n, "  ", c->old_text, c->old_len, c->new_text,
+				 c->new_len) &&
+		(n || !c->old_path || !c->new_path);
+	/* a diff that failed on a full buffer is an error, not "no change" */
+	err = crm_buf_check(&lines);
+	if (!err)
+		err = crm_buf_check(&name);
+	if (!err && shown) {
 		printf("%s %s (%s)\n%s", !c->old_path ? "added" : !c->new_path ? "removed"
 			: "changed", name.ptr, path, lines.ptr);
 		d->records++;
 	}
 	crm_buf_release(&name);
 	crm_buf_release(&lines);
-	return 0;
+	return err;
 }
 
 int cmd_diff(struct cli_ctx *ctx, int argc, char **argv)

@@ -32,7 +32,7 @@ int cmd_edit(struct cli_ctx *ctx, int argc, char **argv)
 	crm_buf_addf(&msg, "crm: edit %s/%s", rec->schema->type, rec->id);
 	err = crm_txn_begin(&txn, &ctx->repo);
 	if (!err)
-		err = crm_store_write_record(&txn, rec->path, result.ptr, result.len);
+		err = cli_write_record(&txn, rec->path, &result);
 	rc = cli_txn_finish(ctx, &txn, msg.ptr, err);
 done:
 	crm_buf_release(&original);

@@ -25,7 +25,7 @@ static int write_draft(struct cli_ctx *ctx, const char *name, const struct crm_b
 		cli_error(ctx->command, "%s", crm_error_last());
 		err = EXIT_PROBLEMS;
 	} else {
-		err = crm_store_write_record(&txn, path.ptr, text->ptr, text->len);
+		err = cli_write_record(&txn, path.ptr, text);
 		err = cli_txn_finish(ctx, &txn, msg.ptr, err);
 		if (!err)
 			printf("%s\n", path.ptr);

@@ -100,7 +100,7 @@ static int write_numbered(struct cli_ctx *ctx, struct crm_record *r, const char 
 	if (!err)
 		err = crm_txn_begin(&txn, &ctx->repo);
 	if (!err) {
-		err = crm_store_write_record(&txn, path.ptr, e.text.ptr, e.text.len);
+		err = cli_write_record(&txn, path.ptr, &e.text);
 		if (!err && strcmp(path.ptr, r->path))
 			err = crm_txn_remove(&txn, r->path);
 		err = cli_txn_finish(ctx, &txn, message, err);

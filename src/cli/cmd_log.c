@@ -21,6 +21,11 @@ static int print_change(const struct crm_git_change *c, void *payload)
 				   ((c->when + c->offset_min * 60) % 86400 < 0)));
 	err = crm_record_diff(&lines, &n, "    ", c->old_text, c->old_len, c->new_text,
 			      c->new_len);
+	if (crm_buf_check(&lines)) {
+		err = crm_buf_check(&lines);   /* stops the walk: no history with holes */
+		crm_buf_release(&lines);
+		return err;
+	}
 	printf("commit %.8s  %s  %s\n    %s\n", c->id, date, c->author, c->summary ? c->summary : "");
 	if (!c->old_path)
 		fputs("    (record added)\n", stdout);

@@ -33,7 +33,7 @@ int cmd_merge_driver(struct cli_ctx *ctx, int argc, char **argv)
 	/* ours stays as it was when the merge cannot run: git keeps theirs
 	 * in its index, so nothing is lost */
 	if (!err)
-		err = crm_write_file_atomic(argv[1], out.ptr, out.len);
+		err = cli_write_file(argv[1], &out);
 	if (err)
 		cli_error(ctx->command, "%s: %s", shown, crm_error_last());
 	else if (conflicts)

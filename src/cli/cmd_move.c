@@ -61,7 +61,7 @@ static int move_record(struct cli_ctx *ctx, struct crm_record *rec, const struct
 	if (!err)
 		err = append_history(&e, date, st->name, by);
 	if (!err)
-		err = crm_store_write_record(&txn, rec->path, e.text.ptr, e.text.len);
+		err = cli_write_record(&txn, rec->path, &e.text);
 	crm_buf_addf(&msg, "crm: move %s/%s %s -> %s", rec->schema->type, rec->id,
 		     from ? from : "(none)", st->name);
 	rc = cli_txn_finish(ctx, &txn, msg.ptr, err);

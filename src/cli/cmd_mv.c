@@ -47,7 +47,7 @@ static int rewrite_file(struct cli_ctx *ctx, struct crm_txn *txn, struct crm_rec
 		crm_buf_add(&text, out.ptr, out.len);
 	}
 	if (!err)
-		err = crm_store_write_record(txn, from->path, text.ptr, text.len);
+		err = cli_write_record(txn, from->path, &text);
 	crm_buf_release(&text);
 	crm_buf_release(&out);
 	crm_buf_release(&value);
@@ -66,6 +66,8 @@ static int rename_record(struct cli_ctx *ctx, struct crm_txn *txn, struct crm_re
 	crm_buf_addf(&path, "%s.yaml", new_id);
 	crm_buf_addf(&full, "%s/%s", ctx->repo.root, rec->path);
 	err = crm_buf_read_file(&text, full.ptr, CRM_YAML_MAX_BYTES);
+	if (!err)
+		err = crm_buf_check(&text);
 	if (!err)
 		err = crm_txn_write(txn, path.ptr, text.ptr, text.len);
 	if (!err)

@@ -80,7 +80,7 @@ int cmd_resolve(struct cli_ctx *ctx, int argc, char **argv)
 		     value ? "new value" : ours ? "ours" : "theirs");
 	err = crm_txn_begin(&txn, &ctx->repo);
 	if (!err)
-		err = crm_store_write_record(&txn, rec->path, e.text.ptr, e.text.len);
+		err = cli_write_record(&txn, rec->path, &e.text);
 	rc = cli_txn_finish(ctx, &txn, msg.ptr, err);
 done:
 	cli_edit_release(&e);
