@@ -4,7 +4,8 @@
  *
  * A failed append (out of memory, over the cap) leaves the buffer as it was
  * and marks it with a sticky error: later appends do nothing and fail the
- * same way, so code may append many pieces and check once.  Whatever emits
+ * same way, so code may append many pieces and check once; it stays
+ * until crm_buf_release.  Whatever emits
  * a buffer (to stdout, to a file, to git) calls crm_buf_check first, so a
  * document with a hole in it is never written out as a success. */
 #ifndef CRM_BUF_H
@@ -31,7 +32,7 @@ struct crm_buf {
 void crm_buf_init(struct crm_buf *b);
 /* Caps `b` at `max` bytes (at most CRM_BUF_MAX), for input of bounded size. */
 void crm_buf_set_max(struct crm_buf *b, size_t max);
-/* 0 when every append to `b` since its init or last reset succeeded;
+/* 0 when every append to `b` since its init or last release succeeded;
  * otherwise the sticky error's code, with the message set again (the
  * original one may have been overwritten since). */
 int crm_buf_check(const struct crm_buf *b);
@@ -42,8 +43,8 @@ char *crm_buf_detach(struct crm_buf *b, size_t *len_out);
 /* Makes room for `extra` more bytes; 0, CRM_ENOMEM or CRM_EOVERFLOW (and
  * then the buffer's sticky error). */
 int crm_buf_grow(struct crm_buf *b, size_t extra);
-/* Empties the buffer and clears its sticky error: what it described is
- * gone.  Truncating keeps the error. */
+/* Empties the buffer.  The sticky error stays (a scratch buffer reused in a
+ * loop still says a piece went missing); only release clears it. */
 void crm_buf_reset(struct crm_buf *b);
 void crm_buf_truncate(struct crm_buf *b, size_t len);
 

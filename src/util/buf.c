@@ -91,7 +91,6 @@ int crm_buf_grow(struct crm_buf *b, size_t extra)
 void crm_buf_reset(struct crm_buf *b)
 {
 	crm_buf_truncate(b, 0);
-	b->err = 0;
 }
 
 void crm_buf_truncate(struct crm_buf *b, size_t len)

@@ -57,16 +57,20 @@ static void test_buf__cap_hit_midway_is_sticky(void)
 	CHECK_INT(9, b.len);
 	CHECK_INT(CRM_EOVERFLOW, crm_buf_check(&b));
 	CHECK_STR("output incomplete: a text grew beyond its size limit", crm_error_last());
-	/* truncating keeps the mark; a reset starts a new text */
+	/* truncating and resetting keep the mark (a scratch buffer reused in a
+	 * loop); releasing starts over */
 	crm_buf_truncate(&b, 2);
 	CHECK_INT(CRM_EOVERFLOW, crm_buf_check(&b));
 	crm_buf_reset(&b);
+	CHECK_INT(CRM_EOVERFLOW, crm_buf_check(&b));
+	CHECK_INT(CRM_EOVERFLOW, crm_buf_adds(&b, "x"));
+	crm_buf_release(&b);
+	CHECK_INT(0, b.err);
+	CHECK_INT(0, b.max);
 	CHECK_INT(0, crm_buf_check(&b));
 	CHECK_INT(0, crm_buf_adds(&b, "fits again"));
 	CHECK_STR("fits again", b.ptr);
 	crm_buf_release(&b);
-	CHECK_INT(0, b.err);
-	CHECK_INT(0, b.max);
 }
 
 /* A formatted append over the cap fails even when the allocation has room
@@ -99,7 +103,7 @@ static void test_buf__read_over_the_limit_is_sticky(void)
 	fclose(f);
 	CHECK_INT(CRM_EOVERFLOW, crm_buf_read_file(&b, path, 4));
 	CHECK_INT(CRM_EOVERFLOW, crm_buf_check(&b));
-	crm_buf_reset(&b);
+	crm_buf_release(&b);
 	CHECK_INT(0, crm_buf_read_file(&b, path, 64));
 	CHECK_STR("0123456789", b.ptr);
 	remove(path);
