@@ -27,7 +27,7 @@ void cli_list_release(struct cli_list *l)
 	memset(l, 0, sizeof(*l));
 }
 
-static int list_push(struct cli_list *l, const char *item)
+int cli_list_push(struct cli_list *l, const char *item)
 {
 	if (crm_array_grow((void **)&l->items, &l->cap, sizeof(char *), l->len + 1))
 		return CRM_ENOMEM;
@@ -95,7 +95,7 @@ static int set_option(const char *command, const struct cli_option *o, const cha
 		*(const char **)o->target = value;
 		return 0;
 	case CLI_OPT_LIST:
-		return list_push(o->target, value);
+		return cli_list_push(o->target, value);
 	case CLI_ARG_ONE: case CLI_ARG_OPTIONAL: case CLI_ARG_SOME: case CLI_ARG_ANY:
 	case CLI_ARG_NONE:
 		return 0;   /* never found as an option */
@@ -341,39 +341,51 @@ int cli_index_complete(struct cli_ctx *ctx)
 	return 1;
 }
 
+/* "opportunity/acme-web": the type before the slash, however long. */
+static struct crm_record *find_typed(struct cli_ctx *ctx, const char *ref, const char *slash,
+				     bool *bad_type)
+{
+	struct crm_buf type = CRM_BUF_INIT;
+	struct crm_record *found = NULL;
+	const struct crm_schema *s;
+	const char *hint;
+
+	crm_buf_add(&type, ref, (size_t)(slash - ref));
+	if (crm_buf_check(&type))
+		cli_error(ctx->command, "%s", crm_error_last());
+	s = crm_buf_check(&type) ? NULL : cli_find_type(ctx, type.ptr);
+	crm_buf_release(&type);
+	if (bad_type)
+		*bad_type = !s;
+	if (!s)
+		return NULL;
+	found = crm_index_find(ctx->idx, s->type, slash + 1);
+	if (!found && cli_index_complete(ctx) > 0)
+		found = crm_index_find(ctx->idx, s->type, slash + 1);
+	if (found)
+		return found;
+	hint = crm_index_suggest(ctx->idx, s->type, slash + 1);
+	if (hint)
+		cli_error(ctx->command, "no %s '%s' (did you mean '%s/%s'?)", s->type, slash + 1,
+			  s->type, hint);
+	else
+		cli_error(ctx->command, "no %s '%s'", s->type, slash + 1);
+	return NULL;
+}
+
 /* "opportunity/acme-web", or a bare id when exactly one type has it. */
 struct crm_record *cli_find_record(struct cli_ctx *ctx, const char *ref, bool *bad_type)
 {
 	struct crm_record *found = NULL, *r;
-	const struct crm_schema *s;
 	const char *slash = strchr(ref, '/');
-	char type[64];
 	size_t i;
 
+	if (slash)
+		return find_typed(ctx, ref, slash, bad_type);
 	/* a bare id may also be a record of another type added since the
 	 * cache was written: only the full index can say it is unique */
-	if (!slash && cli_index_complete(ctx) < 0)
+	if (cli_index_complete(ctx) < 0)
 		return NULL;
-	if (slash) {
-		snprintf(type, sizeof(type), "%.*s", (int)(slash - ref), ref);
-		s = cli_find_type(ctx, type);
-		if (bad_type)
-			*bad_type = !s;
-		if (!s)
-			return NULL;
-		found = crm_index_find(ctx->idx, s->type, slash + 1);
-		if (!found && cli_index_complete(ctx) > 0)
-			found = crm_index_find(ctx->idx, s->type, slash + 1);
-		if (!found) {
-			const char *hint = crm_index_suggest(ctx->idx, s->type, slash + 1);
-			if (hint)
-				cli_error(ctx->command, "no %s '%s' (did you mean '%s/%s'?)", s->type,
-					  slash + 1, s->type, hint);
-			else
-				cli_error(ctx->command, "no %s '%s'", s->type, slash + 1);
-		}
-		return found;
-	}
 	for (i = 0; i < ctx->repo.schemas.len; i++) {
 		r = crm_index_find(ctx->idx, ctx->repo.schemas.ptr[i].type, ref);
 		if (!r)

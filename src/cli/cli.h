@@ -106,6 +106,9 @@ int cli_status(int err);
 void cli_usage(FILE *out, const char *command, const char *usage,
 	       const struct cli_option *opts);
 void cli_list_release(struct cli_list *l);
+/* Appends `item` (not copied); grows with crm_array_grow, so there is no
+ * limit but memory.  CRM_ENOMEM or CRM_EOVERFLOW with the message set. */
+int cli_list_push(struct cli_list *l, const char *item);
 
 /* Prints "crm COMMAND: message" on stderr (COMMAND is ctx->command). */
 void cli_error(const char *command, const char *fmt, ...)

@@ -20,31 +20,44 @@ static int compare_at_desc(const void *a, const void *b)
 static int rewrite_file(struct cli_ctx *ctx, struct crm_txn *txn, struct crm_record *target,
 			struct crm_record *from, const char *new_id)
 {
-	const struct crm_node *at[512];
+	CRM_ARRAY(const struct crm_node *) at = CRM_ARRAY_INIT;
+	const struct crm_node **slot;
 	const struct crm_backref *b;
 	struct crm_buf text = CRM_BUF_INIT, out = CRM_BUF_INIT, value = CRM_BUF_INIT;
-	struct crm_buf full = CRM_BUF_INIT;
-	size_t n = 0, i;
-	int err;
+	struct crm_buf full = CRM_BUF_INIT, swap;
+	size_t i;
+	int err = 0;
 
-	for (b = crm_index_backrefs(ctx->idx, target); b && n < 512; b = b->next) {
-		if (b->from == from)
-			at[n++] = b->at;
+	/* every reference the file holds, however many */
+	for (b = crm_index_backrefs(ctx->idx, target); b && !err; b = b->next) {
+		if (b->from != from)
+			continue;
+		slot = CRM_ARRAY_PUSH(at);
+		if (slot)
+			*slot = b->at;
+		else
+			err = CRM_ENOMEM;
 	}
-	qsort(at, n, sizeof(*at), compare_at_desc);
+	if (at.len)
+		qsort(at.ptr, at.len, sizeof(*at.ptr), compare_at_desc);
 	crm_buf_addf(&full, "%s/%s", ctx->repo.root, from->path);
-	err = crm_buf_read_file(&text, full.ptr, CRM_YAML_MAX_BYTES);
-	for (i = 0; i < n && !err; i++) {
+	if (!err)
+		err = crm_buf_read_file(&text, full.ptr, CRM_YAML_MAX_BYTES);
+	for (i = 0; i < at.len && !err; i++) {
+		const struct crm_node *ref = at.ptr[i];
 		crm_buf_reset(&value);
-		if (strchr(at[i]->text, '/'))
+		if (strchr(ref->text, '/'))
 			crm_buf_addf(&value, "%s/", target->schema->type);
 		crm_buf_adds(&value, new_id);
 		crm_buf_reset(&out);
-		crm_buf_add(&out, text.ptr, at[i]->start);
-		crm_edit_render_scalar(&out, value.ptr, at[i]);
-		crm_buf_add(&out, text.ptr + at[i]->end, text.len - at[i]->end);
-		crm_buf_reset(&text);
-		crm_buf_add(&text, out.ptr, out.len);
+		crm_buf_add(&out, text.ptr, ref->start);
+		crm_edit_render_scalar(&out, value.ptr, ref);
+		crm_buf_add(&out, text.ptr + ref->end, text.len - ref->end);
+		/* the new text takes the place of the old, its error mark too */
+		swap = text;
+		text = out;
+		out = swap;
+		err = crm_buf_check(&text);
 	}
 	if (!err)
 		err = cli_write_record(txn, from->path, &text);
@@ -52,6 +65,7 @@ static int rewrite_file(struct cli_ctx *ctx, struct crm_txn *txn, struct crm_rec
 	crm_buf_release(&out);
 	crm_buf_release(&value);
 	crm_buf_release(&full);
+	CRM_ARRAY_RELEASE(at);
 	return err;
 }
 

@@ -7,18 +7,19 @@
 
 static const char usage[] = "REF FIELD=VALUE...";
 
-/* "a, b,c" into items (pointers into `copy`). */
-static size_t split_list(char *copy, const char **items, size_t max)
+/* "a, b,c" into items (pointers into `copy`), as many as there are. */
+static int split_list(struct cli_list *items, char *copy)
 {
-	size_t n = 0;
 	char *save = NULL, *tok;
-	for (tok = strtok_r(copy, ",", &save); tok && n < max; tok = strtok_r(NULL, ",", &save)) {
+	int err = 0;
+
+	for (tok = strtok_r(copy, ",", &save); tok && !err; tok = strtok_r(NULL, ",", &save)) {
 		while (*tok == ' ')
 			tok++;
 		if (*tok)
-			items[n++] = tok;
+			err = cli_list_push(items, tok);
 	}
-	return n;
+	return err;
 }
 
 static int check_items(struct cli_ctx *ctx, const struct crm_field *f, const char **items,
@@ -46,20 +47,21 @@ static int apply_one(struct cli_ctx *ctx, struct cli_edit *e, const struct crm_s
 {
 	const struct crm_field *f = crm_schema_field(s, field);
 	struct crm_buf next = CRM_BUF_INIT;
-	const char *items[256];
+	struct cli_list items = { NULL, 0, 0 };
 	char *copy;
-	size_t n;
 	int err = crm_store_validate(ctx->idx, s, field, value);
 
 	if (err)
 		return err;
 	if (f->type == CRM_F_TAGS || f->type == CRM_F_REFS || f->type == CRM_F_FILES) {
 		copy = strdup(value);
-		n = split_list(copy, items, 256);
-		err = check_items(ctx, f, items, n);
+		err = copy ? split_list(&items, copy) : crm_error_set(CRM_ENOMEM, "out of memory");
+		if (!err)
+			err = check_items(ctx, f, items.items, items.len);
 		if (!err)
 			err = crm_edit_set_list(&next, e->text.ptr, e->text.len, e->root, field,
-						items, n);
+						items.items, items.len);
+		cli_list_release(&items);
 		free(copy);
 	} else {
 		err = crm_edit_set(&next, e->text.ptr, e->text.len, e->root, field, value);
@@ -73,9 +75,9 @@ static int apply_one(struct cli_ctx *ctx, struct cli_edit *e, const struct crm_s
 /* Whether every record the FIELD=VALUE arguments name is in the index. */
 static bool refs_known(struct cli_ctx *ctx, const struct crm_schema *s, int argc, char **argv)
 {
-	const char *items[256];
+	struct cli_list items = { NULL, 0, 0 };
 	bool known = true;
-	size_t i, n;
+	size_t i;
 	int a;
 
 	for (a = 1; a < argc && known; a++) {
@@ -91,11 +93,15 @@ static bool refs_known(struct cli_ctx *ctx, const struct crm_schema *s, int argc
 		if (!f || (f->type != CRM_F_REF && f->type != CRM_F_REFS))
 			continue;
 		copy = strdup(eq + 1);
-		n = copy ? split_list(copy, items, 256) : 0;
-		for (i = 0; i < n && known; i++)
-			known = crm_index_resolve(ctx->idx, items[i], f->to) != NULL;
+		items.len = 0;
+		/* out of memory: not known, so the full index is loaded and decides */
+		if (!copy || split_list(&items, copy))
+			known = false;
+		for (i = 0; i < items.len && known; i++)
+			known = crm_index_resolve(ctx->idx, items.items[i], f->to) != NULL;
 		free(copy);
 	}
+	cli_list_release(&items);
 	return known;
 }
 
