@@ -446,7 +446,7 @@ int cli_edit_commit(struct cli_ctx *ctx, struct cli_edit *e, const char *message
 	if (err) {
 		cli_error(ctx->command, "%s", crm_error_last());
 		cli_edit_release(e);
-		return EXIT_USAGE;
+		return cli_status(err);
 	}
 	err = crm_txn_begin(&txn, &ctx->repo);
 	if (!err)
@@ -464,7 +464,7 @@ int cli_txn_finish(struct cli_ctx *ctx, struct crm_txn *txn, const char *message
 	crm_txn_release(txn);
 	if (err) {
 		cli_error(ctx->command, "%s", crm_error_last());
-		return err == CRM_EINVALID || err == CRM_EUSAGE ? EXIT_USAGE : EXIT_PROBLEMS;
+		return cli_status(err);
 	}
 	printf("[%.8s] %s\n", id, message);
 	return EXIT_OK;

@@ -138,9 +138,15 @@ int cmd_add(struct cli_ctx *ctx, int argc, char **argv)
 		return rc;
 	}
 	s = cli_find_type(ctx, argv[0]);
-	err = !s ? CRM_EUSAGE : sets.len ? build_text(&text, ctx, s, &sets, crm_index_today(ctx->idx))
-					 : text_from_editor(&text, ctx, s);
-	if (err == CRM_ENOTFOUND) {
+	if (!s)
+		err = CRM_EUSAGE;
+	else if (sets.len)
+		err = build_text(&text, ctx, s, &sets, crm_index_today(ctx->idx));
+	else
+		err = text_from_editor(&text, ctx, s);
+	/* only the editor says "not found" for a record left empty: a --set
+	 * naming a missing record is an error */
+	if (err == CRM_ENOTFOUND && !sets.len) {
 		fprintf(stderr, "crm %s: nothing to add; no record was made\n", ctx->command);
 		rc = EXIT_OK;
 		goto done;
@@ -170,7 +176,7 @@ int cmd_add(struct cli_ctx *ctx, int argc, char **argv)
 	if (err) {
 		if (s)
 			cli_error(ctx->command, "%s", crm_error_last());
-		rc = EXIT_USAGE;
+		rc = cli_status(err);
 		goto done;
 	}
 	crm_store_new_path(&path, s, id.ptr, crm_index_today(ctx->idx));

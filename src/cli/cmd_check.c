@@ -62,7 +62,7 @@ int cmd_check(struct cli_ctx *ctx, int argc, char **argv)
 	crm_diags_release(&diags);
 	if (err) {
 		cli_error(ctx->command, "%s", crm_error_last());
-		return EXIT_USAGE;
+		return EXIT_PROBLEMS;   /* the output could not be written */
 	}
 	return errors ? EXIT_PROBLEMS : EXIT_OK;
 }

@@ -80,5 +80,5 @@ int cmd_diff(struct cli_ctx *ctx, int argc, char **argv)
 		cli_error(ctx->command, "%s", crm_error_last());
 	free(prefix);
 	crm_git_free(git);
-	return err ? EXIT_USAGE : EXIT_OK;
+	return err ? cli_status(err) : EXIT_OK;
 }

@@ -109,7 +109,7 @@ static int init_existing(struct cli_ctx *ctx, const char *root)
 	crm_git_free(git);
 	if (err) {
 		cli_error(ctx->command, "%s", crm_error_last());
-		return EXIT_USAGE;
+		return cli_status(err);
 	}
 	printf(changed ? "registered the crm merge driver in %s\n"
 		       : "%s is already set up; nothing to do\n", root);
@@ -177,7 +177,7 @@ static int init_new(struct cli_ctx *ctx, const char *root)
 	cli_list_release(&paths);
 	crm_buf_release(&p);
 	crm_git_free(git);
-	return err ? EXIT_USAGE : EXIT_OK;
+	return err ? cli_status(err) : EXIT_OK;
 }
 
 int cmd_init(struct cli_ctx *ctx, int argc, char **argv)
@@ -192,12 +192,12 @@ int cmd_init(struct cli_ctx *ctx, int argc, char **argv)
 	dir = argc ? argv[0] : ".";
 	if (mkdir(dir, 0777) && errno != EEXIST) {
 		cli_error(ctx->command, "cannot create '%s': %s", dir, strerror(errno));
-		return EXIT_USAGE;
+		return EXIT_PROBLEMS;
 	}
 	root = realpath(dir, NULL);
 	if (!root) {
 		cli_error(ctx->command, "cannot open '%s': %s", dir, strerror(errno));
-		return EXIT_USAGE;
+		return EXIT_PROBLEMS;
 	}
 	unsetenv("CRM_DIR");
 	if (!crm_repo_discover(&existing, root))

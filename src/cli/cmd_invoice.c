@@ -68,7 +68,7 @@ static int show_json(struct crm_record *r, const struct crm_invoice_totals *t, c
 	crm_buf_adds(&out, t->nrows ? "\n  ]\n}\n" : "]\n}\n");
 	err = cli_write(&out);
 	crm_buf_release(&out);
-	return err ? EXIT_USAGE : EXIT_OK;
+	return err ? EXIT_PROBLEMS : EXIT_OK;
 }
 
 static void row(const char *label, crm_dec v, const char *cur)

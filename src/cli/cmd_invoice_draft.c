@@ -43,8 +43,12 @@ int invoice_new(struct cli_ctx *ctx, const char *from, const char *client_ref)
 	const char *client_id;
 	int rc = EXIT_PROBLEMS;
 
-	if (from && !(opp = cli_find_record(ctx, from, NULL)))
-		return EXIT_PROBLEMS;
+	if (from) {
+		rc = cli_record_arg(&opp, ctx, from);
+		if (rc)
+			return rc;
+		rc = EXIT_PROBLEMS;
+	}
 	if (opp && strcmp(opp->schema->type, "opportunity")) {
 		cli_error(ctx->command, "--from takes an opportunity, not %s/%s", opp->schema->type,
 			  opp->id);
@@ -89,7 +93,7 @@ int invoice_copy(struct cli_ctx *ctx, struct crm_record *inv, bool credit, const
 	const char *type = crm_node_text(inv->root, "type");
 	struct cli_edit e;
 	size_t npicks = 0;
-	int rc = EXIT_PROBLEMS;
+	int err, rc = EXIT_PROBLEMS;
 
 	if (credit && !number) {
 		cli_error(ctx->command, "invoice/%s is a draft: change it instead of crediting it",
@@ -109,10 +113,11 @@ int invoice_copy(struct cli_ctx *ctx, struct crm_record *inv, bool credit, const
 		free(picks);
 		return EXIT_PROBLEMS;
 	}
-	if (crm_invoice_draft_copy(&text, inv, e.text.ptr, e.text.len, e.root, credit, picks,
-				   npicks)) {
+	err = crm_invoice_draft_copy(&text, inv, e.text.ptr, e.text.len, e.root, credit, picks,
+				     npicks);
+	if (err) {
 		cli_error(ctx->command, "%s", crm_error_last());
-		rc = EXIT_USAGE;
+		rc = cli_status(err);
 		goto done;
 	}
 	crm_buf_addf(&name, "draft %s", inv->id);

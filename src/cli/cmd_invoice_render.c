@@ -17,13 +17,13 @@ static int emit(struct cli_ctx *ctx, const struct crm_buf *buf, const char *path
 	if (!path || !strcmp(path, "-")) {
 		if (cli_write(buf)) {
 			cli_error(ctx->command, "%s", crm_error_last());
-			return EXIT_USAGE;
+			return EXIT_PROBLEMS;
 		}
 		return EXIT_OK;
 	}
 	if (cli_write_file(path, buf)) {
 		cli_error(ctx->command, "%s", crm_error_last());
-		return EXIT_USAGE;
+		return EXIT_PROBLEMS;
 	}
 	fprintf(stderr, "wrote %s\n", path);
 	return EXIT_OK;

@@ -63,5 +63,5 @@ int cmd_log(struct cli_ctx *ctx, int argc, char **argv)
 	free(prefix);
 	crm_buf_release(&path);
 	crm_git_free(git);
-	return err ? EXIT_USAGE : EXIT_OK;
+	return err ? cli_status(err) : EXIT_OK;
 }

@@ -229,16 +229,17 @@ int cmd_ls(struct cli_ctx *ctx, int argc, char **argv)
 		CLI_OPT_END
 	};
 	const struct crm_schema *s;
-	int rc = cli_parse(ctx, usage, opts, argc, argv, &argc);
+	int err, rc = cli_parse(ctx, usage, opts, argc, argv, &argc);
 
 	if (rc)
 		return rc;
 	s = cli_find_type(ctx, argv[0]);
 	if (!s)
 		return EXIT_USAGE;
-	if (list_records(ctx, s, &o, (const char *const *)argv + 1, (size_t)argc - 1)) {
+	err = list_records(ctx, s, &o, (const char *const *)argv + 1, (size_t)argc - 1);
+	if (err) {
 		cli_error(ctx->command, "%s", crm_error_last());
-		return EXIT_USAGE;
+		return cli_status(err);
 	}
 	return EXIT_OK;
 }

@@ -73,7 +73,7 @@ int cmd_resolve(struct cli_ctx *ctx, int argc, char **argv)
 		err = cli_edit_replace(&e, &next);
 	if (err) {
 		cli_error(ctx->command, "%s", crm_error_last());
-		rc = EXIT_USAGE;
+		rc = cli_status(err);
 		goto done;
 	}
 	crm_buf_addf(&msg, "crm: resolve %s/%s %s (%s)", rec->schema->type, rec->id, argv[1],

@@ -36,7 +36,7 @@ static int check_items(struct cli_ctx *ctx, const struct crm_field *f, const cha
 						     items[i], f->name);
 		} else if (f->type == CRM_F_REFS) {
 			if (!crm_index_resolve(ctx->idx, items[i], f->to))
-				return crm_error_set(CRM_EINVALID, "unknown %s '%s'", f->to, items[i]);
+				return crm_error_set(CRM_ENOTFOUND, "unknown %s '%s'", f->to, items[i]);
 		}
 	}
 	return 0;

@@ -112,7 +112,7 @@ int cmd_show(struct cli_ctx *ctx, int argc, char **argv)
 		crm_buf_addch(&out, '\n');
 		rc = cli_write(&out);
 		crm_buf_release(&out);
-		return rc ? EXIT_USAGE : EXIT_OK;
+		return rc ? EXIT_PROBLEMS : EXIT_OK;
 	}
 	print_record(ctx, rec);
 	return EXIT_OK;

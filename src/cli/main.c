@@ -162,7 +162,7 @@ static int run_command(const struct cli_command *c, int argc, char **argv)
 	/* a report cut off by a full disk is an error, not a success */
 	if (fflush(stdout) || ferror(stdout)) {
 		cli_error(c->name, "cannot write to standard output");
-		return EXIT_USAGE;
+		return EXIT_PROBLEMS;   /* a failure at run time, not a usage error */
 	}
 	return rc;
 }
@@ -184,7 +184,7 @@ int main(int argc, char **argv)
 			i++;
 		} else if (!strcmp(argv[i], "--version")) {
 			printf("crm %s\n", CRM_VERSION);
-			return fflush(stdout) ? EXIT_USAGE : EXIT_OK;
+			return fflush(stdout) ? EXIT_PROBLEMS : EXIT_OK;
 		} else if (!strcmp(argv[i], "--help") || !strcmp(argv[i], "-h")) {
 			print_overview(stdout);
 			return EXIT_OK;

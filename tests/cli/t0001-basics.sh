@@ -74,7 +74,7 @@ test_expect_success 'CRM_DIR points at the repository' '
 
 test_expect_success 'a write error on stdout is a failure, not a success' '
 	if [ -w /dev/full ]; then
-		test_expect_code 2 crm -C r ls client >/dev/full 2>err &&
+		test_expect_code 1 crm -C r ls client >/dev/full 2>err &&
 		grep -q "cannot write" err
 	fi
 '
