@@ -29,8 +29,9 @@ void cli_list_release(struct cli_list *l)
 
 int cli_list_push(struct cli_list *l, const char *item)
 {
-	if (crm_array_grow((void **)&l->items, &l->cap, sizeof(char *), l->len + 1))
-		return CRM_ENOMEM;
+	int err = crm_array_grow((void **)&l->items, &l->cap, sizeof(char *), l->len + 1);
+	if (err)
+		return err;
 	l->items[l->len++] = item;
 	return 0;
 }
@@ -66,7 +67,8 @@ static const struct cli_option *find_long(const struct cli_option *opts, const c
 {
 	const struct cli_option *o;
 	for (o = opts; o && o->long_name; o++) {
-		if (!is_positional(o) && strlen(o->long_name) == len && !strncmp(o->long_name, name, len))
+		if (!is_positional(o) && strlen(o->long_name) == len &&
+		    !strncmp(o->long_name, name, len))
 			return o;
 	}
 	return NULL;
