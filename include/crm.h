@@ -35,6 +35,7 @@
 #include "crm/stats.h"
 #include "crm/store.h"
 #include "crm/table.h"
+#include "crm/term.h"
 #include "crm/utf8.h"
 #include "crm/value.h"
 #include "crm/yaml_emit.h"

@@ -1,6 +1,13 @@
 /* Growable string buffers in the manner of git's strbuf: never NULL, always
  * NUL-terminated, with a size cap so hostile input cannot grow them without
- * bound (curl's dynbuf).  Initialise with CRM_BUF_INIT or crm_buf_init(). */
+ * bound (curl's dynbuf).  Initialise with CRM_BUF_INIT or crm_buf_init().
+ *
+ * A failed append (out of memory, over the cap) leaves the buffer as it was
+ * and marks it with a sticky error: later appends do nothing and fail the
+ * same way, so code may append many pieces and check once; it stays
+ * until crm_buf_release.  Whatever emits
+ * a buffer (to stdout, to a file, to git) calls crm_buf_check first, so a
+ * document with a hole in it is never written out as a success. */
 #ifndef CRM_BUF_H
 #define CRM_BUF_H
 
@@ -16,17 +23,28 @@ struct crm_buf {
 	char *ptr;   /* points at crm_buf__empty until the first allocation */
 	size_t len;
 	size_t cap;
+	size_t max;  /* this buffer's cap; 0 means CRM_BUF_MAX */
+	int err;     /* sticky: the first failed append's CRM_E* code, or 0 */
 };
 
-#define CRM_BUF_INIT { crm_buf__empty, 0, 0 }
+#define CRM_BUF_INIT { crm_buf__empty, 0, 0, 0, 0 }
 
 void crm_buf_init(struct crm_buf *b);
-/* Frees the contents and re-initialises the buffer. */
+/* Caps `b` at `max` bytes (at most CRM_BUF_MAX), for input of bounded size. */
+void crm_buf_set_max(struct crm_buf *b, size_t max);
+/* 0 when every append to `b` since its init or last release succeeded;
+ * otherwise the sticky error's code, with the message set again (the
+ * original one may have been overwritten since). */
+int crm_buf_check(const struct crm_buf *b);
+/* Frees the contents and re-initialises the buffer (clearing the error). */
 void crm_buf_release(struct crm_buf *b);
 /* Returns the malloc'ed string (caller frees) and re-initialises `b`. */
 char *crm_buf_detach(struct crm_buf *b, size_t *len_out);
-/* Makes room for `extra` more bytes; 0, CRM_ENOMEM or CRM_EOVERFLOW. */
+/* Makes room for `extra` more bytes; 0, CRM_ENOMEM or CRM_EOVERFLOW (and
+ * then the buffer's sticky error). */
 int crm_buf_grow(struct crm_buf *b, size_t extra);
+/* Empties the buffer.  The sticky error stays (a scratch buffer reused in a
+ * loop still says a piece went missing); only release clears it. */
 void crm_buf_reset(struct crm_buf *b);
 void crm_buf_truncate(struct crm_buf *b, size_t len);
 

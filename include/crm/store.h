@@ -95,7 +95,9 @@ int crm_store_new_path(struct crm_buf *out, const struct crm_schema *s, const ch
 /* Checks `value` as field `field` of a `s` record would hold it: the
  * field exists and is stored (not computed), the value parses by the
  * field's type, and a reference names an existing record (with a
- * did-you-mean).  0, or CRM_EINVALID with the message set. */
+ * did-you-mean).  0, CRM_EINVALID for a value the field does not accept,
+ * or CRM_ENOTFOUND for a reference to a record that does not exist (the
+ * message set). */
 int crm_store_validate(struct crm_index *idx, const struct crm_schema *s,
 		       const char *field, const char *value);
 /* Writes `text` as the new content of `path` after checking that it still

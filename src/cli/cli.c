@@ -33,12 +33,18 @@ void cli_list_release(struct cli_list *l)
 	memset(l, 0, sizeof(*l));
 }
 
-static int list_push(struct cli_list *l, const char *item)
+int cli_list_push(struct cli_list *l, const char *item)
 {
-	if (crm_array_grow((void **)&l->items, &l->cap, sizeof(char *), l->len + 1))
-		return CRM_ENOMEM;
+	int err = crm_array_grow((void **)&l->items, &l->cap, sizeof(char *), l->len + 1);
+	if (err)
+		return err;
 	l->items[l->len++] = item;
 	return 0;
+}
+
+static bool is_positional(const struct cli_option *o)
+{
+	return o->kind >= CLI_ARG_ONE;
 }
 
 void cli_usage(FILE *out, const char *command, const char *usage,
@@ -50,6 +56,8 @@ void cli_usage(FILE *out, const char *command, const char *usage,
 		fputc('\n', out);
 	for (o = opts; o && o->long_name; o++) {
 		char left[64];
+		if (is_positional(o))
+			continue;   /* named in the usage line */
 		if (o->short_name)
 			snprintf(left, sizeof(left), "-%c, --%s%s%s", o->short_name, o->long_name,
 				 o->arg_name ? " " : "", o->arg_name ? o->arg_name : "");
@@ -65,7 +73,8 @@ static const struct cli_option *find_long(const struct cli_option *opts, const c
 {
 	const struct cli_option *o;
 	for (o = opts; o && o->long_name; o++) {
-		if (strlen(o->long_name) == len && !strncmp(o->long_name, name, len))
+		if (!is_positional(o) && strlen(o->long_name) == len &&
+		    !strncmp(o->long_name, name, len))
 			return o;
 	}
 	return NULL;
@@ -75,7 +84,7 @@ static const struct cli_option *find_short(const struct cli_option *opts, char c
 {
 	const struct cli_option *o;
 	for (o = opts; o && o->long_name; o++) {
-		if (o->short_name == c)
+		if (!is_positional(o) && o->short_name == c)
 			return o;
 	}
 	return NULL;
@@ -94,7 +103,10 @@ static int set_option(const char *command, const struct cli_option *o, const cha
 		*(const char **)o->target = value;
 		return 0;
 	case CLI_OPT_LIST:
-		return list_push(o->target, value);
+		return cli_list_push(o->target, value);
+	case CLI_ARG_ONE: case CLI_ARG_OPTIONAL: case CLI_ARG_SOME: case CLI_ARG_ANY:
+	case CLI_ARG_NONE:
+		return 0;   /* never found as an option */
 	case CLI_OPT_INT:
 		errno = 0;
 		n = strtol(value, &end, 10);
@@ -153,9 +165,43 @@ static int parse_one(const char *command, const char *usage, const struct cli_op
 	return set_option(command, o, value);
 }
 
-int cli_parse(const char *command, const char *usage, const struct cli_option *opts,
+/* Whether `n` positional arguments fit the table's CLI_ARG entries; says
+ * what is missing or unexpected when not. */
+static bool count_fits(const char *command, const struct cli_option *opts, int n,
+		       char **argv)
+{
+	const struct cli_option *o, *first_missing = NULL;
+	bool declared = false, unbounded = false;
+	int min = 0, max = 0;
+
+	for (o = opts; o && o->long_name; o++) {
+		if (!is_positional(o))
+			continue;
+		declared = true;
+		if ((o->kind == CLI_ARG_ONE || o->kind == CLI_ARG_SOME) && !first_missing &&
+		    n <= min)
+			first_missing = o;
+		min += o->kind == CLI_ARG_ONE || o->kind == CLI_ARG_SOME;
+		max += o->kind != CLI_ARG_NONE;
+		unbounded |= o->kind == CLI_ARG_SOME || o->kind == CLI_ARG_ANY;
+	}
+	if (!declared)
+		return true;   /* the command counts them itself */
+	if (first_missing) {
+		cli_error(command, "missing %s", first_missing->long_name);
+		return false;
+	}
+	if (!unbounded && n > max) {
+		cli_error(command, "unexpected argument '%s'", argv[max]);
+		return false;
+	}
+	return true;
+}
+
+int cli_parse(struct cli_ctx *ctx, const char *usage, const struct cli_option *opts,
 	      int argc, char **argv, int *argc_out)
 {
+	const char *command = ctx->command;
 	int i, n = 0, err;
 	bool options_done = false;
 
@@ -170,14 +216,49 @@ int cli_parse(const char *command, const char *usage, const struct cli_option *o
 		if (!options_done && arg[0] == '-' && arg[1] &&
 		    (arg[1] == '-' || (!arg[2] && arg[1] != ':'))) {
 			err = parse_one(command, usage, opts, argc, argv, &i);
+			if (err == CLI_HELP_SHOWN)
+				return CLI_HELP_SHOWN;
 			if (err)
-				return err;
+				return EXIT_USAGE;
 			continue;
 		}
 		argv[n++] = argv[i];
 	}
 	*argc_out = n;
+	return cli_check_args(ctx, usage, opts, n, argv);
+}
+
+int cli_check_args(struct cli_ctx *ctx, const char *usage, const struct cli_option *opts,
+		   int argc, char **argv)
+{
+	if (count_fits(ctx->command, opts, argc, argv))
+		return 0;
+	cli_usage(stderr, ctx->command, usage, opts);
+	return EXIT_USAGE;
+}
+
+int cli_parse_ref(struct crm_record **out, struct cli_ctx *ctx, const char *usage,
+		  const struct cli_option *opts, int argc, char **argv, int *argc_out)
+{
+	int rc = cli_parse(ctx, usage, opts, argc, argv, argc_out);
+
+	*out = NULL;
+	return rc ? rc : cli_record_arg(out, ctx, argv[0]);
+}
+
+int cli_record_arg(struct crm_record **out, struct cli_ctx *ctx, const char *ref)
+{
+	bool bad_type = false;
+
+	*out = cli_find_record(ctx, ref, &bad_type);
+	if (!*out)
+		return bad_type ? EXIT_USAGE : EXIT_PROBLEMS;
 	return 0;
+}
+
+int cli_status(int err)
+{
+	return err == CRM_EUSAGE || err == CRM_EINVALID ? EXIT_USAGE : EXIT_PROBLEMS;
 }
 
 const struct crm_schema *cli_find_type(struct cli_ctx *ctx, const char *arg)
@@ -232,9 +313,23 @@ int cli_pick_format(enum cli_format *out, const char *name, bool json, bool csv)
 
 int cli_write(const struct crm_buf *buf)
 {
+	if (crm_buf_check(buf))
+		return crm_buf_check(buf);
 	if (buf->len && fwrite(buf->ptr, 1, buf->len, stdout) != buf->len)
 		return crm_error_errno(CRM_EIO, "cannot write output");
 	return 0;
+}
+
+int cli_write_file(const char *path, const struct crm_buf *buf)
+{
+	int err = crm_buf_check(buf);
+	return err ? err : crm_write_file_atomic(path, buf->ptr, buf->len);
+}
+
+int cli_write_record(struct crm_txn *txn, const char *path, const struct crm_buf *text)
+{
+	int err = crm_buf_check(text);
+	return err ? err : crm_store_write_record(txn, path, text->ptr, text->len);
 }
 
 int cli_index_complete(struct cli_ctx *ctx)
@@ -254,38 +349,51 @@ int cli_index_complete(struct cli_ctx *ctx)
 	return 1;
 }
 
+/* "opportunity/acme-web": the type before the slash, however long. */
+static struct crm_record *find_typed(struct cli_ctx *ctx, const char *ref, const char *slash,
+				     bool *bad_type)
+{
+	struct crm_buf type = CRM_BUF_INIT;
+	struct crm_record *found = NULL;
+	const struct crm_schema *s;
+	const char *hint;
+
+	crm_buf_add(&type, ref, (size_t)(slash - ref));
+	if (crm_buf_check(&type))
+		cli_error(ctx->command, "%s", crm_error_last());
+	s = crm_buf_check(&type) ? NULL : cli_find_type(ctx, type.ptr);
+	crm_buf_release(&type);
+	if (bad_type)
+		*bad_type = !s;
+	if (!s)
+		return NULL;
+	found = crm_index_find(ctx->idx, s->type, slash + 1);
+	if (!found && cli_index_complete(ctx) > 0)
+		found = crm_index_find(ctx->idx, s->type, slash + 1);
+	if (found)
+		return found;
+	hint = crm_index_suggest(ctx->idx, s->type, slash + 1);
+	if (hint)
+		cli_error(ctx->command, "no %s '%s' (did you mean '%s/%s'?)", s->type, slash + 1,
+			  s->type, hint);
+	else
+		cli_error(ctx->command, "no %s '%s'", s->type, slash + 1);
+	return NULL;
+}
+
 /* "opportunity/acme-web", or a bare id when exactly one type has it. */
 struct crm_record *cli_find_record(struct cli_ctx *ctx, const char *ref, bool *bad_type)
 {
 	struct crm_record *found = NULL, *r;
-	const struct crm_schema *s;
 	const char *slash = strchr(ref, '/');
-	char type[64];
 	size_t i;
 
+	if (slash)
+		return find_typed(ctx, ref, slash, bad_type);
 	/* a bare id may also be a record of another type added since the
 	 * cache was written: only the full index can say it is unique */
-	if (!slash && cli_index_complete(ctx) < 0)
+	if (cli_index_complete(ctx) < 0)
 		return NULL;
-	if (slash) {
-		snprintf(type, sizeof(type), "%.*s", (int)(slash - ref), ref);
-		s = cli_find_type(ctx, type);
-		*bad_type = !s;
-		if (!s)
-			return NULL;
-		found = crm_index_find(ctx->idx, s->type, slash + 1);
-		if (!found && cli_index_complete(ctx) > 0)
-			found = crm_index_find(ctx->idx, s->type, slash + 1);
-		if (!found) {
-			const char *hint = crm_index_suggest(ctx->idx, s->type, slash + 1);
-			if (hint)
-				cli_error(ctx->command, "no %s '%s' (did you mean '%s/%s'?)", s->type,
-					  slash + 1, s->type, hint);
-			else
-				cli_error(ctx->command, "no %s '%s'", s->type, slash + 1);
-		}
-		return found;
-	}
 	for (i = 0; i < ctx->repo.schemas.len; i++) {
 		r = crm_index_find(ctx->idx, ctx->repo.schemas.ptr[i].type, ref);
 		if (!r)
@@ -315,8 +423,10 @@ int cli_edit_open(struct cli_edit *e, struct cli_ctx *ctx, const char *path)
 int cli_edit_replace(struct cli_edit *e, struct crm_buf *next)
 {
 	struct crm_diags diags;
-	int err;
+	int err = crm_buf_check(next);
 
+	if (err)
+		return err;
 	crm_buf_release(&e->text);
 	e->text = *next;
 	crm_buf_init(next);
@@ -344,11 +454,11 @@ int cli_edit_commit(struct cli_ctx *ctx, struct cli_edit *e, const char *message
 	if (err) {
 		cli_error(ctx->command, "%s", crm_error_last());
 		cli_edit_release(e);
-		return EXIT_USAGE;
+		return cli_status(err);
 	}
 	err = crm_txn_begin(&txn, &ctx->repo);
 	if (!err)
-		err = crm_store_write_record(&txn, e->path, e->text.ptr, e->text.len);
+		err = cli_write_record(&txn, e->path, &e->text);
 	rc = cli_txn_finish(ctx, &txn, message, err);
 	cli_edit_release(e);
 	return rc;
@@ -365,7 +475,7 @@ int cli_txn_finish(struct cli_ctx *ctx, struct crm_txn *txn, const char *message
 	if (err) {
 		crm_buf_release(&shown);
 		cli_error(ctx->command, "%s", crm_error_last());
-		return err == CRM_EINVALID || err == CRM_EUSAGE ? EXIT_USAGE : EXIT_PROBLEMS;
+		return cli_status(err);
 	}
 	printf("[%.8s] %s\n", id, shown.ptr);
 	crm_buf_release(&shown);
@@ -464,7 +574,7 @@ int cli_edit_in_editor(struct cli_ctx *ctx, struct crm_record *rec, const char *
 	setenv("CRM_EDITOR", editor(), 1);
 	crm_buf_add(&shown, original->ptr, original->len);
 	for (;;) {
-		err = crm_write_file_atomic(tmp, shown.ptr, shown.len);
+		err = cli_write_file(tmp, &shown);
 		if (!err)
 			err = run_editor(tmp);
 		crm_buf_reset(result);

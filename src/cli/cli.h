@@ -18,7 +18,8 @@ struct crm_node;
 struct crm_record;
 struct crm_txn;
 
-/* Exit statuses (SPEC section 7). */
+/* Exit statuses (SPEC section 7; the table is in README.md "Exit status"
+ * and crm(1) EXIT STATUS). */
 enum { EXIT_OK = 0, EXIT_PROBLEMS = 1, EXIT_USAGE = 2 };
 
 enum cli_flags {
@@ -52,7 +53,16 @@ enum cli_opt_kind {
 	CLI_OPT_FLAG,       /* bool *target */
 	CLI_OPT_STRING,     /* const char **target; last one wins */
 	CLI_OPT_LIST,       /* struct cli_list *target; every one kept */
-	CLI_OPT_INT         /* long *target */
+	CLI_OPT_INT,        /* long *target */
+	/* Positional arguments, declared in order with CLI_ARG (the name is
+	 * the long_name, never matched as an option): cli_parse counts them
+	 * and refuses too few or too many with the usage. */
+	CLI_ARG_ONE,        /* exactly one */
+	CLI_ARG_OPTIONAL,   /* zero or one */
+	CLI_ARG_SOME,       /* one or more */
+	CLI_ARG_ANY,        /* zero or more */
+	CLI_ARG_NONE        /* the command takes none (a table without any
+			       CLI_ARG leaves positionals to the command) */
 };
 
 struct cli_list {
@@ -69,18 +79,48 @@ struct cli_option {
 	const char *help;
 };
 
-#define CLI_HELP_SHOWN 1
+#define CLI_ARG(kind, name) { name, 0, kind, NULL, NULL, NULL }
+#define CLI_OPT_END { NULL, 0, 0, NULL, NULL, NULL }
 
-/* Parses the options of a command from argv[1..argc); positional arguments
- * are moved to argv[0..*argc_out).  Prints usage and the table on --help
- * (returns CLI_HELP_SHOWN), a message on a bad option (returns CRM_EUSAGE). */
-int cli_parse(const char *command, const char *usage, const struct cli_option *opts,
+/* What cli_parse returns after printing --help: not an exit status, so a
+ * command simply returns it; run_command() turns it into EXIT_OK. */
+#define CLI_HELP_SHOWN 100
+
+/* Parses the options of ctx->command from argv[1..argc); positional
+ * arguments are moved to argv[0..*argc_out) and counted against the
+ * table's CLI_ARG entries.  0 when the command goes on; otherwise what the
+ * command returns: CLI_HELP_SHOWN after --help (usage and table printed on
+ * stdout), EXIT_USAGE after a bad option or argument count (message and
+ * usage printed on stderr). */
+int cli_parse(struct cli_ctx *ctx, const char *usage, const struct cli_option *opts,
 	      int argc, char **argv, int *argc_out);
+/* Counts the positional arguments argv[0..argc) against the table's CLI_ARG
+ * entries: 0, or EXIT_USAGE with the message and usage printed (for a
+ * command whose arguments may look like options, which parses none). */
+int cli_check_args(struct cli_ctx *ctx, const char *usage, const struct cli_option *opts,
+		   int argc, char **argv);
+/* cli_parse, then the record argv[0] names ("type/id" or a bare id, see
+ * cli_find_record), which the table declares first.  0 with *out set, or
+ * what the command returns: cli_parse's, EXIT_USAGE for an unknown type,
+ * EXIT_PROBLEMS for a missing record (each message printed). */
+int cli_parse_ref(struct crm_record **out, struct cli_ctx *ctx, const char *usage,
+		  const struct cli_option *opts, int argc, char **argv, int *argc_out);
+/* The record `ref` names (see cli_find_record): 0 with *out set, or the
+ * command's exit status, EXIT_USAGE for an unknown type and EXIT_PROBLEMS
+ * for a missing record (message printed). */
+int cli_record_arg(struct crm_record **out, struct cli_ctx *ctx, const char *ref);
+/* The exit status for a failure `err` (a negative CRM_E* code): EXIT_USAGE
+ * when the command line asked for something malformed (CRM_EUSAGE,
+ * CRM_EINVALID), EXIT_PROBLEMS for every other refusal or failure. */
+int cli_status(int err);
 void cli_usage(FILE *out, const char *command, const char *usage,
 	       const struct cli_option *opts);
 void cli_list_release(struct cli_list *l);
+/* Appends `item` (not copied); grows with crm_array_grow, so there is no
+ * limit but memory.  CRM_ENOMEM or CRM_EOVERFLOW with the message set. */
+int cli_list_push(struct cli_list *l, const char *item);
 
-/* Prints "crm COMMAND: message" for the last error on stderr. */
+/* Prints "crm COMMAND: message" on stderr (COMMAND is ctx->command). */
 void cli_error(const char *command, const char *fmt, ...)
 	__attribute__((format(printf, 2, 3)));
 
@@ -127,6 +167,9 @@ int cmd_invoice_render(struct cli_ctx *ctx, int argc, char **argv);
 int cmd_invoice_export(struct cli_ctx *ctx, int argc, char **argv);
 int cmd_resolve(struct cli_ctx *ctx, int argc, char **argv);
 
+/* The invoice with id `id`, or NULL with "no invoice" (and a did-you-mean)
+ * printed. */
+struct crm_record *invoice_find(struct cli_ctx *ctx, const char *id);
 /* Subcommands of crm invoice in files of their own. */
 int invoice_new(struct cli_ctx *ctx, const char *from, const char *client_ref);
 int invoice_copy(struct cli_ctx *ctx, struct crm_record *inv, bool credit, const char *lines);
@@ -212,5 +255,13 @@ int cli_report_run(struct cli_ctx *ctx, const struct cli_report_opts *o,
 
 /* Writes `buf` to stdout. */
 int cli_write(const struct crm_buf *buf);
+/* Writes `buf` as the output file `path` (-o FILE, --html FILE): through a
+ * lock file beside it, flushed to disk and renamed over it, so a failure
+ * leaves the old file or none, never half of one. */
+int cli_write_file(const char *path, const struct crm_buf *buf);
+/* Writes `text` as the record file `path` in `txn` (crm_store_write_record).
+ * cli_write, cli_write_file and this refuse a buffer whose sticky error is
+ * set (crm_buf_check): no output with a hole in it is written. */
+int cli_write_record(struct crm_txn *txn, const char *path, const struct crm_buf *text);
 
 #endif

@@ -129,7 +129,8 @@ int cmd_add(struct cli_ctx *ctx, int argc, char **argv)
 	const struct cli_option opts[] = {
 		{ "set", 's', CLI_OPT_LIST, &sets, "F=V", "a field of the new record (repeatable)" },
 		{ "id", 0, CLI_OPT_STRING, &want_id, "ID", "the id (default: made from the name)" },
-		{ NULL, 0, 0, NULL, NULL, NULL }
+		CLI_ARG(CLI_ARG_ONE, "TYPE"),
+		CLI_OPT_END
 	};
 	struct crm_buf text = CRM_BUF_INIT, id = CRM_BUF_INIT, path = CRM_BUF_INIT;
 	struct crm_buf msg = CRM_BUF_INIT;
@@ -137,20 +138,23 @@ int cmd_add(struct cli_ctx *ctx, int argc, char **argv)
 	struct crm_record probe;
 	struct crm_value name;
 	struct crm_txn txn;
-	int err, rc = cli_parse("add", usage, opts, argc, argv, &argc);
+	int err, rc = cli_parse(ctx, usage, opts, argc, argv, &argc);
 
-	if (rc)
-		return rc == CLI_HELP_SHOWN ? EXIT_OK : EXIT_USAGE;
-	if (argc != 1) {
-		cli_usage(stderr, "add", usage, opts);
+	if (rc) {
 		cli_list_release(&sets);
-		return EXIT_USAGE;
+		return rc;
 	}
 	s = cli_find_type(ctx, argv[0]);
-	err = !s ? CRM_EUSAGE : sets.len ? build_text(&text, ctx, s, &sets, crm_index_today(ctx->idx))
-					 : text_from_editor(&text, ctx, s);
-	if (err == CRM_ENOTFOUND) {
-		fprintf(stderr, "crm add: nothing to add; no record was made\n");
+	if (!s)
+		err = CRM_EUSAGE;
+	else if (sets.len)
+		err = build_text(&text, ctx, s, &sets, crm_index_today(ctx->idx));
+	else
+		err = text_from_editor(&text, ctx, s);
+	/* only the editor says "not found" for a record left empty: a --set
+	 * naming a missing record is an error */
+	if (err == CRM_ENOTFOUND && !sets.len) {
+		fprintf(stderr, "crm %s: nothing to add; no record was made\n", ctx->command);
 		rc = EXIT_OK;
 		goto done;
 	}
@@ -178,15 +182,15 @@ int cmd_add(struct cli_ctx *ctx, int argc, char **argv)
 	}
 	if (err) {
 		if (s)
-			cli_error("add", "%s", crm_error_last());
-		rc = EXIT_USAGE;
+			cli_error(ctx->command, "%s", crm_error_last());
+		rc = cli_status(err);
 		goto done;
 	}
 	crm_store_new_path(&path, s, id.ptr, crm_index_today(ctx->idx));
 	crm_buf_addf(&msg, "crm: add %s/%s", s->type, id.ptr);
 	err = crm_txn_begin(&txn, &ctx->repo);
 	if (!err)
-		err = crm_store_write_record(&txn, path.ptr, text.ptr, text.len);
+		err = cli_write_record(&txn, path.ptr, &text);
 	rc = cli_txn_finish(ctx, &txn, msg.ptr, err);
 done:
 	crm_buf_release(&text);

@@ -18,7 +18,8 @@ int cmd_check(struct cli_ctx *ctx, int argc, char **argv)
 		{ "no-source", 0, CLI_OPT_FLAG, &no_source, NULL,
 		  "do not quote the offending line under each finding" },
 		{ "quiet", 'q', CLI_OPT_FLAG, &quiet, NULL, "print errors only, no warnings or summary" },
-		{ NULL, 0, 0, NULL, NULL, NULL }
+		CLI_ARG(CLI_ARG_NONE, ""),
+		CLI_OPT_END
 	};
 	struct crm_diags diags;
 	struct crm_diag_print_opts popts;
@@ -26,13 +27,9 @@ int cmd_check(struct cli_ctx *ctx, int argc, char **argv)
 	size_t errors, records = 0, i, n;
 	int rc, err = 0;
 
-	rc = cli_parse("check", usage, opts, argc, argv, &argc);
+	rc = cli_parse(ctx, usage, opts, argc, argv, &argc);
 	if (rc)
-		return rc == CLI_HELP_SHOWN ? EXIT_OK : EXIT_USAGE;
-	if (argc) {
-		cli_error("check", "unexpected argument '%s'", argv[0]);
-		return EXIT_USAGE;
-	}
+		return rc;
 	crm_diags_init(&diags);
 	errors = crm_check_run(ctx->idx, &diags);
 	for (i = 0; i < ctx->repo.schemas.len; i++) {
@@ -78,8 +75,8 @@ int cmd_check(struct cli_ctx *ctx, int argc, char **argv)
 	crm_buf_release(&out);
 	crm_diags_release(&diags);
 	if (err) {
-		cli_error("check", "%s", crm_error_last());
-		return EXIT_USAGE;
+		cli_error(ctx->command, "%s", crm_error_last());
+		return EXIT_PROBLEMS;   /* the output could not be written */
 	}
 	return errors ? EXIT_PROBLEMS : EXIT_OK;
 }

@@ -27,10 +27,10 @@ int cmd_dashboard(struct cli_ctx *ctx, int argc, char **argv)
 		{ NULL, 0, 0, NULL, NULL, NULL }
 	};
 	struct crm_report r;
-	int rc = cli_parse("dashboard", usage, opts, argc, argv, &argc);
+	int rc = cli_parse(ctx, usage, opts, argc, argv, &argc);
 
 	if (rc)
-		return rc == CLI_HELP_SHOWN ? EXIT_OK : EXIT_USAGE;
+		return rc;
 	crm_report_init(&r, "dashboard", "Dashboard");
 	rc = cli_report_run(ctx, &o, (const char *const *)argv, (size_t)argc, build, NULL, &r);
 	crm_report_release(&r);

@@ -41,33 +41,37 @@ static int print_change(const struct crm_git_change *c, void *payload)
 	struct crm_buf name = CRM_BUF_INIT, lines = CRM_BUF_INIT;
 	const char *path = (c->new_path ? c->new_path : c->old_path) + d->prefix_len;
 	size_t n = 0;
+	bool shown;
+	int err;
 
-	if (record_name(&name, d->cli, path) &&
-	    !crm_record_diff(&lines, &n, "  ", c->old_text, c->old_len, c->new_text, c->new_len) &&
-	    (n || !c->old_path || !c->new_path)) {
+	shown = record_name(&name, d->cli, path) &&
+		!crm_record_diff(&lines, &n, "  ", c->old_text, c->old_len, c->new_text,
+				 c->new_len) &&
+		(n || !c->old_path || !c->new_path);
+	/* a diff that failed on a full buffer is an error, not "no change" */
+	err = crm_buf_check(&lines);
+	if (!err)
+		err = crm_buf_check(&name);
+	if (!err && shown) {
 		printf("%s %s (%s)\n%s", !c->old_path ? "added" : !c->new_path ? "removed"
 			: "changed", name.ptr, path, lines.ptr);
 		d->records++;
 	}
 	crm_buf_release(&name);
 	crm_buf_release(&lines);
-	return 0;
+	return err;
 }
 
 int cmd_diff(struct cli_ctx *ctx, int argc, char **argv)
 {
-	const struct cli_option opts[] = { { NULL, 0, 0, NULL, NULL, NULL } };
+	const struct cli_option opts[] = { CLI_ARG(CLI_ARG_OPTIONAL, "REV"), CLI_OPT_END };
 	struct diff_ctx d = { ctx, 0, 0 };
 	struct crm_git *git = NULL;
 	char *prefix = NULL;
-	int err, rc = cli_parse("diff", usage, opts, argc, argv, &argc);
+	int err, rc = cli_parse(ctx, usage, opts, argc, argv, &argc);
 
 	if (rc)
-		return rc == CLI_HELP_SHOWN ? EXIT_OK : EXIT_USAGE;
-	if (argc > 1) {
-		cli_usage(stderr, "diff", usage, opts);
-		return EXIT_USAGE;
-	}
+		return rc;
 	err = crm_git_open(&git, ctx->repo.root);
 	if (!err) {
 		prefix = crm_git_prefix(git, ctx->repo.root);
@@ -75,8 +79,8 @@ int cmd_diff(struct cli_ctx *ctx, int argc, char **argv)
 		err = crm_git_diff_workdir(git, argc ? argv[0] : NULL, prefix, print_change, &d);
 	}
 	if (err)
-		cli_error("diff", "%s", crm_error_last());
+		cli_error(ctx->command, "%s", crm_error_last());
 	free(prefix);
 	crm_git_free(git);
-	return err ? EXIT_USAGE : EXIT_OK;
+	return err ? cli_status(err) : EXIT_OK;
 }

@@ -12,23 +12,15 @@
 static const char usage[] = "REF";
 int cmd_edit(struct cli_ctx *ctx, int argc, char **argv)
 {
-	const struct cli_option opts[] = { { NULL, 0, 0, NULL, NULL, NULL } };
+	const struct cli_option opts[] = { CLI_ARG(CLI_ARG_ONE, "REF"), CLI_OPT_END };
 	struct crm_buf original = CRM_BUF_INIT, result = CRM_BUF_INIT, tmp = CRM_BUF_INIT;
 	struct crm_buf msg = CRM_BUF_INIT, full = CRM_BUF_INIT;
 	struct crm_record *rec;
 	struct crm_txn txn;
-	bool bad_type = false;
-	int err, rc = cli_parse("edit", usage, opts, argc, argv, &argc);
+	int err, rc = cli_parse_ref(&rec, ctx, usage, opts, argc, argv, &argc);
 
 	if (rc)
-		return rc == CLI_HELP_SHOWN ? EXIT_OK : EXIT_USAGE;
-	if (argc != 1) {
-		cli_usage(stderr, "edit", usage, opts);
-		return EXIT_USAGE;
-	}
-	rec = cli_find_record(ctx, argv[0], &bad_type);
-	if (!rec)
-		return bad_type ? EXIT_USAGE : EXIT_PROBLEMS;
+		return rc;
 	crm_buf_addf(&full, "%s/%s", ctx->repo.root, rec->path);
 	/* the copy lives beside the record, so the editor sees a .yaml file */
 	crm_buf_addf(&tmp, "%s/.crm-edit-%s.yaml", ctx->repo.root, rec->id);
@@ -37,7 +29,7 @@ int cmd_edit(struct cli_ctx *ctx, int argc, char **argv)
 		err = cli_edit_in_editor(ctx, rec, tmp.ptr, &original, &result);
 	unlink(tmp.ptr);
 	if (err) {
-		cli_error("edit", "%s", crm_error_last());
+		cli_error(ctx->command, "%s", crm_error_last());
 		rc = err == CRM_ENOTFOUND ? EXIT_OK : EXIT_PROBLEMS;
 		goto done;
 	}
@@ -49,7 +41,7 @@ int cmd_edit(struct cli_ctx *ctx, int argc, char **argv)
 	if (err == CRM_ECONFLICT && !crm_write_file_atomic(tmp.ptr, result.ptr, result.len))
 		fprintf(stderr, "crm edit: your version is in %s\n", tmp.ptr);
 	if (!err)
-		err = crm_store_write_record(&txn, rec->path, result.ptr, result.len);
+		err = cli_write_record(&txn, rec->path, &result);
 	rc = cli_txn_finish(ctx, &txn, msg.ptr, err);
 done:
 	crm_buf_release(&original);

@@ -5,7 +5,6 @@
  * option handling and the choice of writer. */
 #include <stdlib.h>
 #include <string.h>
-#include <sys/ioctl.h>
 #include <unistd.h>
 
 #include "cli.h"
@@ -18,6 +17,7 @@
 #include "crm/node.h"
 #include "crm/report.h"
 #include "crm/table.h"
+#include "crm/term.h"
 #include "crm/value.h"
 
 static const char usage[] =
@@ -33,14 +33,6 @@ struct fc_opts {
 	const char *at;               /* --at REV|DATE */
 	const char *html, *xlsx, *table;
 };
-
-static size_t terminal_width(void)
-{
-	struct winsize ws;
-	if (isatty(STDOUT_FILENO) && !ioctl(STDOUT_FILENO, TIOCGWINSZ, &ws) && ws.ws_col)
-		return ws.ws_col;
-	return 0;
-}
 
 /* --owner and --tag as filter terms, then the FILTER arguments. */
 static int build_terms(struct cli_list *terms, struct crm_buf *store, const struct fc_opts *o,
@@ -159,7 +151,7 @@ static int write_forecast(struct cli_ctx *ctx, const struct fc_opts *o,
 		return 0;
 	err = crm_forecast_header(&b, data, fo, today);
 	if (!err)
-		err = crm_forecast_write_text(stdout, r, b.ptr, terminal_width(), ctx->color);
+		err = crm_forecast_write_text(stdout, r, b.ptr, crm_term_width(STDOUT_FILENO), ctx->color);
 	crm_buf_release(&b);
 	return err;
 }
@@ -195,10 +187,10 @@ int cmd_forecast(struct cli_ctx *ctx, int argc, char **argv)
 	memset(&o, 0, sizeof(o));
 	o.months = -1;
 	memset(&data, 0, sizeof(data));
-	rc = cli_parse("forecast", usage, opts, argc, argv, &argc);
+	rc = cli_parse(ctx, usage, opts, argc, argv, &argc);
 	if (rc) {
 		cli_list_release(&o.tags);
-		return rc == CLI_HELP_SHOWN ? EXIT_OK : EXIT_USAGE;
+		return rc;
 	}
 	if (o.months == -1)
 		o.months = o.backtest ? 12 : 6;
@@ -214,8 +206,8 @@ int cmd_forecast(struct cli_ctx *ctx, int argc, char **argv)
 	if (!err)
 		err = write_forecast(ctx, &o, &fo, &data, &report, crm_index_today(ctx->idx));
 	if (err) {
-		cli_error("forecast", "%s", crm_error_last());
-		rc = EXIT_USAGE;
+		cli_error(ctx->command, "%s", crm_error_last());
+		rc = cli_status(err);
 	}
 	crm_report_release(&report);
 	crm_forecast_data_release(&data);

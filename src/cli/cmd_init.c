@@ -12,6 +12,7 @@
 #include "cli.h"
 #include "crm/error.h"
 #include "crm/git.h"
+#include "crm/lockfile.h"
 
 static const char usage[] = "[DIR]";
 
@@ -38,19 +39,9 @@ static const char gitattributes[] = "*.yaml merge=crm\n";
 
 static int write_new_file(const char *path, const char *data, size_t len)
 {
-	FILE *f;
 	if (!access(path, F_OK))
 		return 0;   /* never overwrite what the user has */
-	f = fopen(path, "wx");
-	if (!f)
-		return crm_error_errno(CRM_EIO, "cannot create '%s'", path);
-	if (fwrite(data, 1, len, f) != len || fflush(f) || fsync(fileno(f))) {
-		fclose(f);
-		return crm_error_errno(CRM_EIO, "cannot write '%s'", path);
-	}
-	if (fclose(f))
-		return crm_error_errno(CRM_EIO, "cannot write '%s'", path);
-	return 0;
+	return crm_write_file_atomic(path, data, len);
 }
 
 static int copy_schemas(const char *root, struct cli_list *written)
@@ -109,7 +100,7 @@ static int register_merge_driver(struct crm_git *git, bool *changed)
 	return err;
 }
 
-static int init_existing(const char *root)
+static int init_existing(struct cli_ctx *ctx, const char *root)
 {
 	struct crm_git *git = NULL;
 	bool changed = false;
@@ -119,8 +110,8 @@ static int init_existing(const char *root)
 		err = register_merge_driver(git, &changed);
 	crm_git_free(git);
 	if (err) {
-		cli_error("init", "%s", crm_error_last());
-		return EXIT_USAGE;
+		cli_error(ctx->command, "%s", crm_error_last());
+		return cli_status(err);
 	}
 	printf(changed ? "registered the crm merge driver in %s\n"
 		       : "%s is already set up; nothing to do\n", root);
@@ -148,7 +139,7 @@ static int commit_in(struct crm_git *git, char id[41], const char *root,
 	return err;
 }
 
-static int init_new(const char *root)
+static int init_new(struct cli_ctx *ctx, const char *root)
 {
 	struct cli_list paths = { NULL, 0, 0 };
 	struct crm_buf p = CRM_BUF_INIT;
@@ -182,44 +173,39 @@ static int init_new(const char *root)
 		printf("%s a crm repository in %s (commit %.8s)\n",
 		       created ? "initialised" : "added", root, id);
 	else
-		cli_error("init", "%s", crm_error_last());
+		cli_error(ctx->command, "%s", crm_error_last());
 	for (i = 0; i < paths.len; i++)
 		free((char *)paths.items[i]);
 	cli_list_release(&paths);
 	crm_buf_release(&p);
 	crm_git_free(git);
-	return err ? EXIT_USAGE : EXIT_OK;
+	return err ? cli_status(err) : EXIT_OK;
 }
 
 int cmd_init(struct cli_ctx *ctx, int argc, char **argv)
 {
-	const struct cli_option opts[] = { { NULL, 0, 0, NULL, NULL, NULL } };
+	const struct cli_option opts[] = { CLI_ARG(CLI_ARG_OPTIONAL, "DIR"), CLI_OPT_END };
 	const char *dir;
 	char *root = NULL, *existing = NULL;
-	int rc = cli_parse("init", usage, opts, argc, argv, &argc);
+	int rc = cli_parse(ctx, usage, opts, argc, argv, &argc);
 
-	(void)ctx;
 	if (rc)
-		return rc == CLI_HELP_SHOWN ? EXIT_OK : EXIT_USAGE;
-	if (argc > 1) {
-		cli_usage(stderr, "init", usage, opts);
-		return EXIT_USAGE;
-	}
+		return rc;
 	dir = argc ? argv[0] : ".";
 	if (mkdir(dir, 0777) && errno != EEXIST) {
-		cli_error("init", "cannot create '%s': %s", dir, strerror(errno));
-		return EXIT_USAGE;
+		cli_error(ctx->command, "cannot create '%s': %s", dir, strerror(errno));
+		return EXIT_PROBLEMS;
 	}
 	root = realpath(dir, NULL);
 	if (!root) {
-		cli_error("init", "cannot open '%s': %s", dir, strerror(errno));
-		return EXIT_USAGE;
+		cli_error(ctx->command, "cannot open '%s': %s", dir, strerror(errno));
+		return EXIT_PROBLEMS;
 	}
 	unsetenv("CRM_DIR");
 	if (!crm_repo_discover(&existing, root))
-		rc = init_existing(existing);
+		rc = init_existing(ctx, existing);
 	else
-		rc = init_new(root);
+		rc = init_new(ctx, root);
 	free(existing);
 	free(root);
 	return rc;

@@ -17,21 +17,17 @@
 #include "crm/render.h"
 #include "crm/store.h"
 
-static const char usage[] =
-	"new [--from OPP] [--client C] | show ID [--json] | issue ID [--series NAME] | "
-	"status ID draft|sent|paid|rejected | pay ID AMOUNT [--date D] | duplicate ID | "
-	"credit ID [--lines N[:QTY],...] | renumber ID [--force] | "
-	"render ID [--format pdf|html|txt] [-o FILE] | export ID --ubl [-o FILE]";
+static const char usage[] = "SUBCOMMAND [OPTIONS] [ARGS]";
 
-static struct crm_record *find_invoice(struct cli_ctx *ctx, const char *id)
+struct crm_record *invoice_find(struct cli_ctx *ctx, const char *id)
 {
 	struct crm_record *r = crm_index_find(ctx->idx, "invoice", id);
 	if (!r) {
 		const char *hint = crm_index_suggest(ctx->idx, "invoice", id);
 		if (hint)
-			cli_error("invoice", "no invoice '%s' (did you mean '%s'?)", id, hint);
+			cli_error(ctx->command, "no invoice '%s' (did you mean '%s'?)", id, hint);
 		else
-			cli_error("invoice", "no invoice '%s'", id);
+			cli_error(ctx->command, "no invoice '%s'", id);
 	}
 	return r;
 }
@@ -84,7 +80,7 @@ static int show_json(struct crm_record *r, const struct crm_invoice_totals *t, c
 	if (!err)
 		err = cli_write(&out);
 	crm_buf_release(&out);
-	return err ? EXIT_USAGE : EXIT_OK;
+	return err ? EXIT_PROBLEMS : EXIT_OK;
 }
 
 static void row(const char *label, crm_dec v, const char *cur)
@@ -140,7 +136,7 @@ static int cmd_show_invoice(struct cli_ctx *ctx, struct crm_record *r, bool json
 	struct crm_invoice_totals t;
 	char cur[4];
 	if (!r->root || crm_invoice_of_record(&t, cur, ctx->idx, r)) {
-		cli_error("invoice", "%s: %s", r->path, r->root ? crm_error_last() : "does not parse");
+		cli_error(ctx->command, "%s: %s", r->path, r->root ? crm_error_last() : "does not parse");
 		return EXIT_PROBLEMS;
 	}
 	return json ? show_json(r, &t, cur) : show_text(ctx, r, &t, cur);
@@ -212,63 +208,176 @@ static int pay(struct cli_ctx *ctx, struct crm_record *r, const char *amount, co
 	return rc;
 }
 
-int cmd_invoice(struct cli_ctx *ctx, int argc, char **argv)
+/* ---- the subcommands: each parses its own options, so an option of
+ * another subcommand is a usage error ---- */
+
+/* Parses a subcommand whose first argument is an invoice id and finds it. */
+static int parse_invoice(struct crm_record **out, struct cli_ctx *ctx, const char *sub_usage,
+			 const struct cli_option *opts, int argc, char **argv, int *argc_out)
 {
-	bool json = false, force = false;
-	const char *series = NULL, *date = NULL, *from = NULL, *client = NULL, *lines = NULL;
+	int rc = cli_parse(ctx, sub_usage, opts, argc, argv, argc_out);
+
+	*out = NULL;
+	if (rc)
+		return rc;
+	*out = invoice_find(ctx, argv[0]);
+	if (!*out)
+		return EXIT_PROBLEMS;
+	if (!(*out)->root) {
+		cli_error(ctx->command, "%s does not parse: see 'crm check'", (*out)->path);
+		return EXIT_PROBLEMS;
+	}
+	return 0;
+}
+
+static int sub_new(struct cli_ctx *ctx, int argc, char **argv)
+{
+	const char *from = NULL, *client = NULL;
 	const struct cli_option opts[] = {
-		{ "json", 0, CLI_OPT_FLAG, &json, NULL, "show: totals as JSON (EN 16931 names)" },
-		{ "series", 0, CLI_OPT_STRING, &series, "NAME", "issue: the numbering series" },
-		{ "date", 'd', CLI_OPT_STRING, &date, "DATE", "pay: the payment's date" },
-		{ "from", 0, CLI_OPT_STRING, &from, "OPP", "new: pre-fill from this opportunity" },
-		{ "client", 0, CLI_OPT_STRING, &client, "CLIENT", "new: the client billed" },
-		{ "lines", 0, CLI_OPT_STRING, &lines, "N[:QTY],...",
-		  "credit: only these lines (from 1), optionally only QTY of one" },
-		{ "force", 0, CLI_OPT_FLAG, &force, NULL, "renumber: even an invoice already sent" },
-		{ NULL, 0, 0, NULL, NULL, NULL }
+		{ "from", 0, CLI_OPT_STRING, &from, "OPP", "pre-fill from this opportunity" },
+		{ "client", 0, CLI_OPT_STRING, &client, "CLIENT", "the client billed" },
+		CLI_ARG(CLI_ARG_NONE, ""),
+		CLI_OPT_END
+	};
+	int rc = cli_parse(ctx, "new [--from OPP] [--client C]", opts, argc, argv, &argc);
+	return rc ? rc : invoice_new(ctx, from, client);
+}
+
+static int sub_show(struct cli_ctx *ctx, int argc, char **argv)
+{
+	bool json = false;
+	const struct cli_option opts[] = {
+		{ "json", 0, CLI_OPT_FLAG, &json, NULL, "totals as JSON (EN 16931 names)" },
+		CLI_ARG(CLI_ARG_ONE, "ID"),
+		CLI_OPT_END
+	};
+	struct crm_record *r;
+	int rc = parse_invoice(&r, ctx, "show ID [--json]", opts, argc, argv, &argc);
+	return rc ? rc : cmd_show_invoice(ctx, r, json);
+}
+
+static int sub_issue(struct cli_ctx *ctx, int argc, char **argv)
+{
+	const char *series = NULL;
+	const struct cli_option opts[] = {
+		{ "series", 0, CLI_OPT_STRING, &series, "NAME", "the numbering series" },
+		CLI_ARG(CLI_ARG_ONE, "ID"),
+		CLI_OPT_END
+	};
+	struct crm_record *r;
+	int rc = parse_invoice(&r, ctx, "issue ID [--series NAME]", opts, argc, argv, &argc);
+	return rc ? rc : invoice_issue(ctx, r, series);
+}
+
+static int sub_status(struct cli_ctx *ctx, int argc, char **argv)
+{
+	const struct cli_option opts[] = {
+		CLI_ARG(CLI_ARG_ONE, "ID"), CLI_ARG(CLI_ARG_ONE, "STATUS"), CLI_OPT_END
+	};
+	struct crm_record *r;
+	int rc = parse_invoice(&r, ctx, "status ID draft|sent|paid|rejected", opts, argc, argv,
+			       &argc);
+	return rc ? rc : set_status(ctx, r, argv[1]);
+}
+
+static int sub_pay(struct cli_ctx *ctx, int argc, char **argv)
+{
+	const char *date = NULL;
+	const struct cli_option opts[] = {
+		{ "date", 'd', CLI_OPT_STRING, &date, "DATE", "the payment's date (default: today)" },
+		CLI_ARG(CLI_ARG_ONE, "ID"), CLI_ARG(CLI_ARG_ONE, "AMOUNT"),
+		CLI_OPT_END
 	};
 	struct crm_record *r;
 	crm_date d;
-	int rc;
+	int rc = parse_invoice(&r, ctx, "pay ID AMOUNT [--date D]", opts, argc, argv, &argc);
 
-	if (argc > 1 && !strcmp(argv[1], "render"))
-		return cmd_invoice_render(ctx, argc - 1, argv + 1);
-	if (argc > 1 && !strcmp(argv[1], "export"))
-		return cmd_invoice_export(ctx, argc - 1, argv + 1);
-	rc = cli_parse("invoice", usage, opts, argc, argv, &argc);
 	if (rc)
-		return rc == CLI_HELP_SHOWN ? EXIT_OK : EXIT_USAGE;
-	if (argc == 1 && !strcmp(argv[0], "new"))
-		return invoice_new(ctx, from, client);
-	if (argc < 2) {
-		cli_usage(stderr, "invoice", usage, opts);
-		return EXIT_USAGE;
-	}
+		return rc;
 	if (date && crm_date_parse(&d, date, strlen(date))) {
-		cli_error("invoice", "%s", crm_error_last());
+		cli_error(ctx->command, "%s", crm_error_last());
 		return EXIT_USAGE;
 	}
-	r = find_invoice(ctx, argv[1]);
-	if (!r)
-		return EXIT_PROBLEMS;
-	if (!r->root) {
-		cli_error("invoice", "%s does not parse: see 'crm check'", r->path);
-		return EXIT_PROBLEMS;
+	return pay(ctx, r, argv[1], date);
+}
+
+static int sub_duplicate(struct cli_ctx *ctx, int argc, char **argv)
+{
+	const struct cli_option opts[] = { CLI_ARG(CLI_ARG_ONE, "ID"), CLI_OPT_END };
+	struct crm_record *r;
+	int rc = parse_invoice(&r, ctx, "duplicate ID", opts, argc, argv, &argc);
+	return rc ? rc : invoice_copy(ctx, r, false, NULL);
+}
+
+static int sub_credit(struct cli_ctx *ctx, int argc, char **argv)
+{
+	const char *lines = NULL;
+	const struct cli_option opts[] = {
+		{ "lines", 0, CLI_OPT_STRING, &lines, "N[:QTY],...",
+		  "only these lines (from 1), optionally only QTY of one" },
+		CLI_ARG(CLI_ARG_ONE, "ID"),
+		CLI_OPT_END
+	};
+	struct crm_record *r;
+	int rc = parse_invoice(&r, ctx, "credit ID [--lines N[:QTY],...]", opts, argc, argv,
+			       &argc);
+	return rc ? rc : invoice_copy(ctx, r, true, lines);
+}
+
+static int sub_renumber(struct cli_ctx *ctx, int argc, char **argv)
+{
+	bool force = false;
+	const struct cli_option opts[] = {
+		{ "force", 0, CLI_OPT_FLAG, &force, NULL, "even an invoice already sent" },
+		CLI_ARG(CLI_ARG_ONE, "ID"),
+		CLI_OPT_END
+	};
+	struct crm_record *r;
+	int rc = parse_invoice(&r, ctx, "renumber ID [--force]", opts, argc, argv, &argc);
+	return rc ? rc : invoice_renumber(ctx, r, force);
+}
+
+static const struct cli_command subcommands[] = {
+	{ "new", sub_new, 0, "a draft for a client, or from an opportunity" },
+	{ "show", sub_show, 0, "totals, VAT breakdown, paid and due" },
+	{ "issue", sub_issue, 0, "the next number of a series, gap-free" },
+	{ "status", sub_status, 0, "draft, sent, paid or rejected" },
+	{ "pay", sub_pay, 0, "record a payment" },
+	{ "duplicate", sub_duplicate, 0, "a new draft with the same lines" },
+	{ "credit", sub_credit, 0, "a credit note for an issued invoice" },
+	{ "renumber", sub_renumber, 0, "the next free number, after two issued the same" },
+	{ "render", cmd_invoice_render, 0, "as text, HTML or PDF to send" },
+	{ "export", cmd_invoice_export, 0, "as UBL 2.1 XML for e-invoicing" },
+};
+#define NSUBCOMMANDS (sizeof(subcommands) / sizeof(*subcommands))
+
+static void print_subcommands(FILE *out, struct cli_ctx *ctx)
+{
+	size_t i;
+	fprintf(out, "usage: crm %s %s\n\nsubcommands:\n", ctx->command, usage);
+	for (i = 0; i < NSUBCOMMANDS; i++)
+		fprintf(out, "   %-10s %s\n", subcommands[i].name, subcommands[i].summary);
+	fprintf(out, "\n'crm %s SUBCOMMAND --help' describes its options.\n", ctx->command);
+}
+
+int cmd_invoice(struct cli_ctx *ctx, int argc, char **argv)
+{
+	size_t i;
+
+	if (argc > 1 && (!strcmp(argv[1], "--help") || !strcmp(argv[1], "-h"))) {
+		print_subcommands(stdout, ctx);
+		return CLI_HELP_SHOWN;
 	}
-	if (!strcmp(argv[0], "show") && argc == 2)
-		return cmd_show_invoice(ctx, r, json);
-	if (!strcmp(argv[0], "issue") && argc == 2)
-		return invoice_issue(ctx, r, series);
-	if (!strcmp(argv[0], "status") && argc == 3)
-		return set_status(ctx, r, argv[2]);
-	if (!strcmp(argv[0], "pay") && argc == 3)
-		return pay(ctx, r, argv[2], date);
-	if (!strcmp(argv[0], "duplicate") && argc == 2)
-		return invoice_copy(ctx, r, false, NULL);
-	if (!strcmp(argv[0], "credit") && argc == 2)
-		return invoice_copy(ctx, r, true, lines);
-	if (!strcmp(argv[0], "renumber") && argc == 2)
-		return invoice_renumber(ctx, r, force);
-	cli_usage(stderr, "invoice", usage, opts);
+	if (argc < 2) {
+		cli_error(ctx->command, "missing SUBCOMMAND");
+		print_subcommands(stderr, ctx);
+		return EXIT_USAGE;
+	}
+	for (i = 0; i < NSUBCOMMANDS; i++) {
+		if (!strcmp(argv[1], subcommands[i].name))
+			return subcommands[i].fn(ctx, argc - 1, argv + 1);
+	}
+	cli_error(ctx->command, "'%s' is not a subcommand of crm %s; see 'crm %s --help'",
+		  argv[1], ctx->command, ctx->command);
 	return EXIT_USAGE;
 }

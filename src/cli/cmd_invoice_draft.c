@@ -26,10 +26,10 @@ static int write_draft(struct cli_ctx *ctx, const char *name, const struct crm_b
 	if (!err)
 		err = crm_txn_begin(&txn, &ctx->repo);
 	if (err) {
-		cli_error("invoice", "%s", crm_error_last());
+		cli_error(ctx->command, "%s", crm_error_last());
 		err = EXIT_PROBLEMS;
 	} else {
-		err = crm_store_write_record(&txn, path.ptr, text->ptr, text->len);
+		err = cli_write_record(&txn, path.ptr, text);
 		err = cli_txn_finish(ctx, &txn, msg.ptr, err);
 		if (!err)
 			printf("%s\n", path.ptr);
@@ -47,29 +47,33 @@ int invoice_new(struct cli_ctx *ctx, const char *from, const char *client_ref)
 	const char *client_id;
 	int rc = EXIT_PROBLEMS;
 
-	if (from && !(opp = cli_find_record(ctx, from, NULL)))
-		return EXIT_PROBLEMS;
+	if (from) {
+		rc = cli_record_arg(&opp, ctx, from);
+		if (rc)
+			return rc;
+		rc = EXIT_PROBLEMS;
+	}
 	if (opp && strcmp(opp->schema->type, "opportunity")) {
-		cli_error("invoice", "--from takes an opportunity, not %s/%s", opp->schema->type,
+		cli_error(ctx->command, "--from takes an opportunity, not %s/%s", opp->schema->type,
 			  opp->id);
 		return EXIT_USAGE;
 	}
 	client_id = client_ref ? client_ref : opp && opp->root ? crm_node_text(opp->root, "client")
 		: NULL;
 	if (!client_id) {
-		cli_error("invoice", "whose invoice? give --client CLIENT or --from OPPORTUNITY%s",
+		cli_error(ctx->command, "whose invoice? give --client CLIENT or --from OPPORTUNITY%s",
 			  opp ? " (this opportunity names no client)" : "");
 		return EXIT_USAGE;
 	}
 	client = crm_index_resolve(ctx->idx, client_id, "client");
 	if (!client || strcmp(client->schema->type, "client") || !client->root) {
 		const char *hint = crm_index_suggest(ctx->idx, "client", client_id);
-		cli_error("invoice", "no client '%s'%s%s%s", client_id, hint ? " (did you mean '" : "",
+		cli_error(ctx->command, "no client '%s'%s%s%s", client_id, hint ? " (did you mean '" : "",
 			  hint ? hint : "", hint ? "'?)" : "");
 		return EXIT_PROBLEMS;
 	}
 	if (crm_invoice_draft_new(&text, ctx->idx, client, opp)) {
-		cli_error("invoice", "%s", crm_error_last());
+		cli_error(ctx->command, "%s", crm_error_last());
 		goto done;
 	}
 	crm_buf_addf(&name, "draft %s", opp ? opp->id : client->id);
@@ -93,30 +97,31 @@ int invoice_copy(struct cli_ctx *ctx, struct crm_record *inv, bool credit, const
 	const char *type = crm_node_text(inv->root, "type");
 	struct cli_edit e;
 	size_t npicks = 0;
-	int rc = EXIT_PROBLEMS;
+	int err, rc = EXIT_PROBLEMS;
 
 	if (credit && !number) {
-		cli_error("invoice", "invoice/%s is a draft: change it instead of crediting it",
+		cli_error(ctx->command, "invoice/%s is a draft: change it instead of crediting it",
 			  inv->id);
 		return EXIT_PROBLEMS;
 	}
 	if (credit && type && !strcmp(type, "credit-note")) {
-		cli_error("invoice", "invoice/%s is itself a credit note", inv->id);
+		cli_error(ctx->command, "invoice/%s is itself a credit note", inv->id);
 		return EXIT_PROBLEMS;
 	}
 	if (lines && crm_invoice_parse_picks(&picks, &npicks, lines)) {
-		cli_error("invoice", "%s", crm_error_last());
+		cli_error(ctx->command, "%s", crm_error_last());
 		return EXIT_USAGE;
 	}
 	if (cli_edit_open(&e, ctx, inv->path)) {
-		cli_error("invoice", "%s", crm_error_last());
+		cli_error(ctx->command, "%s", crm_error_last());
 		free(picks);
 		return EXIT_PROBLEMS;
 	}
-	if (crm_invoice_draft_copy(&text, inv, e.text.ptr, e.text.len, e.root, credit, picks,
-				   npicks)) {
-		cli_error("invoice", "%s", crm_error_last());
-		rc = EXIT_USAGE;
+	err = crm_invoice_draft_copy(&text, inv, e.text.ptr, e.text.len, e.root, credit, picks,
+				     npicks);
+	if (err) {
+		cli_error(ctx->command, "%s", crm_error_last());
+		rc = cli_status(err);
 		goto done;
 	}
 	crm_buf_addf(&name, "draft %s", inv->id);

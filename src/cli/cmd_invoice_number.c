@@ -54,12 +54,12 @@ static int write_numbered(struct cli_ctx *ctx, struct crm_record *r, const char 
 	if (!err)
 		err = crm_txn_begin(&txn, &ctx->repo);
 	if (!err) {
-		err = crm_store_write_record(&txn, path.ptr, e.text.ptr, e.text.len);
+		err = cli_write_record(&txn, path.ptr, &e.text);
 		if (!err && strcmp(path.ptr, r->path))
 			err = crm_txn_remove(&txn, r->path);
 		err = cli_txn_finish(ctx, &txn, message, err);
 	} else {
-		cli_error("invoice", "%s", crm_error_last());
+		cli_error(ctx->command, "%s", crm_error_last());
 		err = EXIT_PROBLEMS;
 	}
 	cli_edit_release(&e);
@@ -79,23 +79,23 @@ int invoice_issue(struct cli_ctx *ctx, struct crm_record *r, const char *series_
 	int rc = EXIT_PROBLEMS;
 
 	if (!series) {
-		cli_error("invoice", "no numbering series '%s' in crm.ini ([invoice%s%s%s])",
+		cli_error(ctx->command, "no numbering series '%s' in crm.ini ([invoice%s%s%s])",
 			  series_name ? series_name : "", series_name ? " \"" : "",
 			  series_name ? series_name : "", series_name ? "\"" : "");
 		return EXIT_USAGE;
 	}
 	if (crm_node_text(r->root, "number")) {
-		cli_error("invoice", "%s is already issued as %s; correct it with a credit note "
+		cli_error(ctx->command, "%s is already issued as %s; correct it with a credit note "
 			  "('crm invoice credit %s')", r->id, crm_node_text(r->root, "number"), r->id);
 		return EXIT_PROBLEMS;
 	}
 	computed = crm_invoice_of_record(&t, cur, ctx->idx, r) == 0;
 	if (!computed && crm_node_get(r->root, "lines")) {
-		cli_error("invoice", "cannot issue %s: %s", r->id, crm_error_last());
+		cli_error(ctx->command, "cannot issue %s: %s", r->id, crm_error_last());
 		return EXIT_PROBLEMS;
 	}
 	if (crm_invoice_vat_requirements(&missing, ctx->idx, r, computed ? &t : NULL)) {
-		cli_error("invoice", "cannot issue %s: an EU VAT invoice must carry %s", r->id,
+		cli_error(ctx->command, "cannot issue %s: an EU VAT invoice must carry %s", r->id,
 			  missing.ptr);
 		goto done;
 	}
@@ -211,16 +211,16 @@ int invoice_renumber(struct cli_ctx *ctx, struct crm_record *r, bool force)
 
 	memset(&u, 0, sizeof(u));
 	if (!number) {
-		cli_error("invoice", "invoice/%s has no number yet: 'crm invoice issue' gives it one",
+		cli_error(ctx->command, "invoice/%s has no number yet: 'crm invoice issue' gives it one",
 			  r->id);
 		return EXIT_PROBLEMS;
 	}
 	if (crm_invoice_number_parse(&ctx->repo.config, number, &u.series, &seq)) {
-		cli_error("invoice", "%s", crm_error_last());
+		cli_error(ctx->command, "%s", crm_error_last());
 		return EXIT_PROBLEMS;
 	}
 	if (status && (!strcmp(status, "sent") || !strcmp(status, "paid")) && !force) {
-		cli_error("invoice", "invoice/%s went out as %s (status %s): renumber the other "
+		cli_error(ctx->command, "invoice/%s went out as %s (status %s): renumber the other "
 			  "invoice with this number, on the side that has not sent it (--force "
 			  "renumbers this one anyway)", r->id, number, status);
 		return EXIT_PROBLEMS;
@@ -228,11 +228,11 @@ int invoice_renumber(struct cli_ctx *ctx, struct crm_record *r, bool force)
 	u.ctx = ctx;
 	u.number = number;
 	if (scan_upstream(&u, r)) {
-		cli_error("invoice", "%s", crm_error_last());
+		cli_error(ctx->command, "%s", crm_error_last());
 		return EXIT_PROBLEMS;
 	}
 	if (local_uses(ctx, number) < 2 && !u.clash) {
-		cli_error("invoice", "no other invoice here or upstream carries %s: renumbering "
+		cli_error(ctx->command, "no other invoice here or upstream carries %s: renumbering "
 			  "invoice/%s would leave a gap", number, r->id);
 		return EXIT_PROBLEMS;
 	}

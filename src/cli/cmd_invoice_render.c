@@ -8,36 +8,24 @@
 #include "crm/error.h"
 #include "crm/index.h"
 #include "crm/invoice_render.h"
-#include "crm/lockfile.h"
 
 static const char render_usage[] = "render ID [--format pdf|html|txt] [--language L] [-o FILE]";
 static const char export_usage[] = "export ID --ubl [-o FILE]";
 
-static struct crm_record *find(struct cli_ctx *ctx, const char *id)
-{
-	struct crm_record *r = crm_index_find(ctx->idx, "invoice", id);
-	const char *hint = r ? NULL : crm_index_suggest(ctx->idx, "invoice", id);
-	if (!r && hint)
-		cli_error("invoice", "no invoice '%s' (did you mean '%s'?)", id, hint);
-	else if (!r)
-		cli_error("invoice", "no invoice '%s'", id);
-	return r;
-}
-
 /* Writes `buf` to `path` ("-" is stdout) in one step, or to stdout when
  * `path` is NULL; says where a file went. */
-static int emit(const struct crm_buf *buf, const char *path)
+static int emit(struct cli_ctx *ctx, const struct crm_buf *buf, const char *path)
 {
 	if (!path || !strcmp(path, "-")) {
 		if (cli_write(buf)) {
-			cli_error("invoice", "%s", crm_error_last());
-			return EXIT_USAGE;
+			cli_error(ctx->command, "%s", crm_error_last());
+			return EXIT_PROBLEMS;
 		}
 		return EXIT_OK;
 	}
-	if (crm_write_file_atomic(path, buf->ptr, buf->len)) {
-		cli_error("invoice", "%s", crm_error_last());
-		return EXIT_USAGE;
+	if (cli_write_file(path, buf)) {
+		cli_error(ctx->command, "%s", crm_error_last());
+		return EXIT_PROBLEMS;
 	}
 	fprintf(stderr, "wrote %s\n", path);
 	return EXIT_OK;
@@ -47,7 +35,7 @@ static int emit(const struct crm_buf *buf, const char *path)
 static int produce(struct cli_ctx *ctx, const char *id, const char *lang, const char *path,
 		   int (*writer)(struct crm_buf *, const struct crm_invoice_doc *))
 {
-	struct crm_record *r = find(ctx, id);
+	struct crm_record *r = invoice_find(ctx, id);
 	struct crm_invoice_doc doc;
 	struct crm_buf out = CRM_BUF_INIT;
 	int rc;
@@ -55,14 +43,14 @@ static int produce(struct cli_ctx *ctx, const char *id, const char *lang, const 
 	if (!r)
 		return EXIT_PROBLEMS;
 	if (crm_invoice_doc_load(&doc, ctx->idx, r, lang)) {
-		cli_error("invoice", "%s", crm_error_last());
+		cli_error(ctx->command, "%s", crm_error_last());
 		return EXIT_PROBLEMS;
 	}
 	if (writer(&out, &doc)) {
-		cli_error("invoice", "%s", crm_error_last());
+		cli_error(ctx->command, "%s", crm_error_last());
 		rc = EXIT_PROBLEMS;
 	} else {
-		rc = emit(&out, path);
+		rc = emit(ctx, &out, path);
 	}
 	crm_buf_release(&out);
 	crm_invoice_doc_release(&doc);
@@ -79,19 +67,16 @@ int cmd_invoice_render(struct cli_ctx *ctx, int argc, char **argv)
 		  "labels in en, pl or zh (default: the invoice's language)" },
 		{ "output", 'o', CLI_OPT_STRING, &output, "FILE",
 		  "write FILE (- for stdout); a PDF goes to ID.pdf without it" },
-		{ NULL, 0, 0, NULL, NULL, NULL }
+		CLI_ARG(CLI_ARG_ONE, "ID"),
+		CLI_OPT_END
 	};
 	struct crm_buf pdfname = CRM_BUF_INIT;
-	int rc = cli_parse("invoice", render_usage, opts, argc, argv, &argc);
+	int rc = cli_parse(ctx, render_usage, opts, argc, argv, &argc);
 
 	if (rc)
-		return rc == CLI_HELP_SHOWN ? EXIT_OK : EXIT_USAGE;
-	if (argc != 1) {
-		cli_usage(stderr, "invoice", render_usage, opts);
-		return EXIT_USAGE;
-	}
+		return rc;
 	if (lang && !crm_invoice_label(lang, CRM_L_INVOICE)) {
-		cli_error("invoice", "no labels for language '%s' (have %s)", lang,
+		cli_error(ctx->command, "no labels for language '%s' (have %s)", lang,
 			  crm_invoice_languages());
 		return EXIT_USAGE;
 	}
@@ -100,7 +85,7 @@ int cmd_invoice_render(struct cli_ctx *ctx, int argc, char **argv)
 	if (!strcmp(format, "html"))
 		return produce(ctx, argv[0], lang, output, crm_invoice_render_html);
 	if (strcmp(format, "pdf")) {
-		cli_error("invoice", "unknown format '%s' (use pdf, html or txt)", format);
+		cli_error(ctx->command, "unknown format '%s' (use pdf, html or txt)", format);
 		return EXIT_USAGE;
 	}
 	/* a PDF is binary: never to a terminal by surprise */
@@ -121,16 +106,16 @@ int cmd_invoice_export(struct cli_ctx *ctx, int argc, char **argv)
 		{ "ubl", 0, CLI_OPT_FLAG, &ubl, NULL,
 		  "UBL 2.1 Invoice or CreditNote per Peppol BIS Billing 3.0" },
 		{ "output", 'o', CLI_OPT_STRING, &output, "FILE", "write FILE (default stdout)" },
-		{ NULL, 0, 0, NULL, NULL, NULL }
+		CLI_ARG(CLI_ARG_ONE, "ID"),
+		CLI_OPT_END
 	};
-	int rc = cli_parse("invoice", export_usage, opts, argc, argv, &argc);
+	int rc = cli_parse(ctx, export_usage, opts, argc, argv, &argc);
 
 	if (rc)
-		return rc == CLI_HELP_SHOWN ? EXIT_OK : EXIT_USAGE;
-	if (argc != 1 || !ubl) {
-		if (argc == 1)
-			cli_error("invoice", "export needs a format: --ubl");
-		cli_usage(stderr, "invoice", export_usage, opts);
+		return rc;
+	if (!ubl) {
+		cli_error(ctx->command, "export needs a format: --ubl");
+		cli_usage(stderr, ctx->command, export_usage, opts);
 		return EXIT_USAGE;
 	}
 	return produce(ctx, argv[0], NULL, output, crm_invoice_export_ubl);

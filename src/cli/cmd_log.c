@@ -26,6 +26,12 @@ static int print_change(const struct crm_git_change *c, void *payload)
 				   ((c->when + c->offset_min * 60) % 86400 < 0)));
 	err = crm_record_diff(&lines, &n, "    ", c->old_text, c->old_len, c->new_text,
 			      c->new_len);
+	if (crm_buf_check(&lines)) {
+		err = crm_buf_check(&lines);   /* stops the walk: no history with holes */
+		crm_buf_release(&lines);
+		crm_buf_release(&head);
+		return err;
+	}
 	crm_utf8_escape_controls(&head, c->author);
 	crm_buf_adds(&head, "\n    ");
 	crm_utf8_escape_controls(&head, c->summary ? c->summary : "");
@@ -47,23 +53,15 @@ static int print_change(const struct crm_git_change *c, void *payload)
 
 int cmd_log(struct cli_ctx *ctx, int argc, char **argv)
 {
-	const struct cli_option opts[] = { { NULL, 0, 0, NULL, NULL, NULL } };
+	const struct cli_option opts[] = { CLI_ARG(CLI_ARG_ONE, "REF"), CLI_OPT_END };
 	struct crm_git *git = NULL;
 	struct crm_record *rec;
 	struct crm_buf path = CRM_BUF_INIT;
 	char *prefix = NULL;
-	bool bad_type = false;
-	int err, rc = cli_parse("log", usage, opts, argc, argv, &argc);
+	int err, rc = cli_parse_ref(&rec, ctx, usage, opts, argc, argv, &argc);
 
 	if (rc)
-		return rc == CLI_HELP_SHOWN ? EXIT_OK : EXIT_USAGE;
-	if (argc != 1) {
-		cli_usage(stderr, "log", usage, opts);
-		return EXIT_USAGE;
-	}
-	rec = cli_find_record(ctx, argv[0], &bad_type);
-	if (!rec)
-		return bad_type ? EXIT_USAGE : EXIT_PROBLEMS;
+		return rc;
 	err = crm_git_open(&git, ctx->repo.root);
 	if (!err) {
 		prefix = crm_git_prefix(git, ctx->repo.root);
@@ -71,9 +69,9 @@ int cmd_log(struct cli_ctx *ctx, int argc, char **argv)
 		err = crm_git_file_log(git, path.ptr, print_change, NULL);
 	}
 	if (err)
-		cli_error("log", "%s", crm_error_last());
+		cli_error(ctx->command, "%s", crm_error_last());
 	free(prefix);
 	crm_buf_release(&path);
 	crm_git_free(git);
-	return err ? EXIT_USAGE : EXIT_OK;
+	return err ? cli_status(err) : EXIT_OK;
 }

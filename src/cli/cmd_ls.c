@@ -2,7 +2,6 @@
  * sorted and limited, as a table sized to the terminal, JSON, CSV or YAML. */
 #include <stdlib.h>
 #include <string.h>
-#include <sys/ioctl.h>
 #include <unistd.h>
 
 #include "cli.h"
@@ -12,6 +11,7 @@
 #include "crm/json.h"
 #include "crm/render.h"
 #include "crm/table.h"
+#include "crm/term.h"
 
 static const char usage[] =
 	"TYPE [FILTER...] [--sort FIELD[,-FIELD]] [--limit N] [--fields A,B] "
@@ -19,31 +19,31 @@ static const char usage[] =
 
 /* Columns: --fields, else the schema's `columns`, else the id and the first
  * few single-valued fields. */
-static size_t pick_columns(const char **cols, size_t max, const struct crm_schema *s,
-			   char *fields_arg)
+static int pick_columns(struct cli_list *cols, const struct crm_schema *s, char *fields_arg)
 {
-	size_t n = 0, i;
+	size_t i;
 	char *save = NULL, *tok;
+	int err = cli_list_push(cols, "id");
 
-	cols[n++] = "id";
 	if (fields_arg) {
-		for (tok = strtok_r(fields_arg, ",", &save); tok && n < max;
+		for (tok = strtok_r(fields_arg, ",", &save); tok && !err;
 		     tok = strtok_r(NULL, ",", &save)) {
 			if (strcmp(tok, "id"))
-				cols[n++] = tok;
+				err = cli_list_push(cols, tok);
 		}
-		return n;
+		return err;
 	}
-	for (i = 0; i < s->ncolumns && n < max; i++)
-		cols[n++] = s->columns[i];
-	for (i = 0; !s->ncolumns && i < s->nfields && n < 7; i++) {
+	for (i = 0; i < s->ncolumns && !err; i++)
+		err = cli_list_push(cols, s->columns[i]);
+	/* without a `columns` list: the id and the first six plain fields */
+	for (i = 0; !s->ncolumns && i < s->nfields && cols->len < 7 && !err; i++) {
 		enum crm_field_type t = s->fields[i].type;
 		if (t == CRM_F_LIST || t == CRM_F_FILES || t == CRM_F_MAP ||
 		    !strcmp(s->fields[i].name, "notes"))
 			continue;
-		cols[n++] = s->fields[i].name;
+		err = cli_list_push(cols, s->fields[i].name);
 	}
-	return n;
+	return err;
 }
 
 static int check_columns(const char **cols, size_t n, const struct crm_schema *s)
@@ -71,14 +71,6 @@ static bool right_aligned(const struct crm_schema *s, const char *name)
 	}
 }
 
-static size_t terminal_width(void)
-{
-	struct winsize ws;
-	if (isatty(STDOUT_FILENO) && !ioctl(STDOUT_FILENO, TIOCGWINSZ, &ws) && ws.ws_col)
-		return ws.ws_col;
-	return 0;
-}
-
 static int print_table(struct cli_ctx *ctx, struct crm_record **recs, size_t n,
 		       const char **cols, size_t ncols, const struct crm_schema *s, bool csv)
 {
@@ -101,7 +93,7 @@ static int print_table(struct cli_ctx *ctx, struct crm_record **recs, size_t n,
 		}
 	}
 	err = csv ? crm_table_csv(stdout, &t)
-		  : crm_table_print(stdout, &t, terminal_width(), ctx->color);
+		  : crm_table_print(stdout, &t, crm_term_width(STDOUT_FILENO), ctx->color);
 	crm_table_release(&t);
 	crm_buf_release(&cell);
 	return err;
@@ -180,16 +172,17 @@ static int list_records(struct cli_ctx *ctx, const struct crm_schema *s, struct 
 {
 	struct crm_filter *filter = NULL;
 	struct crm_record **all, **hits = NULL;
-	const char *cols[64];
+	struct cli_list cols = { NULL, 0, 0 };
 	char *fields_copy = o->fields ? strdup(o->fields) : NULL;
 	enum cli_format format;
-	size_t n, nhits = 0, ncols, i;
+	size_t n, nhits = 0, i;
 	int err;
 
 	err = cli_pick_format(&format, o->format, o->json, o->csv);
-	ncols = pick_columns(cols, sizeof(cols) / sizeof(*cols), s, fields_copy);
 	if (!err)
-		err = check_columns(cols, ncols, s);
+		err = pick_columns(&cols, s, fields_copy);
+	if (!err)
+		err = check_columns(cols.items, cols.len, s);
 	if (!err)
 		err = crm_filter_parse(&filter, ctx->idx, s, terms, nterms);
 	if (err)
@@ -217,15 +210,17 @@ static int list_records(struct cli_ctx *ctx, const struct crm_schema *s, struct 
 	if (o->limit > 0 && (size_t)o->limit < nhits)
 		nhits = (size_t)o->limit;
 	if (format == CLI_FORMAT_JSON)
-		err = print_json(ctx, hits, nhits, cols, ncols, !o->fields);
+		err = print_json(ctx, hits, nhits, cols.items, cols.len, !o->fields);
 	else if (format == CLI_FORMAT_YAML)
-		err = print_yaml(ctx, hits, nhits, cols, ncols);
+		err = print_yaml(ctx, hits, nhits, cols.items, cols.len);
 	else
-		err = print_table(ctx, hits, nhits, cols, ncols, s, format == CLI_FORMAT_CSV);
+		err = print_table(ctx, hits, nhits, cols.items, cols.len, s,
+				  format == CLI_FORMAT_CSV);
 done:
 	crm_filter_free(filter);
 	free(hits);
 	free(fields_copy);
+	cli_list_release(&cols);
 	return err;
 }
 
@@ -240,23 +235,22 @@ int cmd_ls(struct cli_ctx *ctx, int argc, char **argv)
 		{ "format", 0, CLI_OPT_STRING, &o.format, "FMT", "table, json, csv or yaml" },
 		{ "json", 0, CLI_OPT_FLAG, &o.json, NULL, "same as --format json" },
 		{ "csv", 0, CLI_OPT_FLAG, &o.csv, NULL, "same as --format csv" },
-		{ NULL, 0, 0, NULL, NULL, NULL }
+		CLI_ARG(CLI_ARG_ONE, "TYPE"),
+		CLI_ARG(CLI_ARG_ANY, "FILTER"),
+		CLI_OPT_END
 	};
 	const struct crm_schema *s;
-	int rc = cli_parse("ls", usage, opts, argc, argv, &argc);
+	int err, rc = cli_parse(ctx, usage, opts, argc, argv, &argc);
 
 	if (rc)
-		return rc == CLI_HELP_SHOWN ? EXIT_OK : EXIT_USAGE;
-	if (argc < 1) {
-		cli_usage(stderr, "ls", usage, opts);
-		return EXIT_USAGE;
-	}
+		return rc;
 	s = cli_find_type(ctx, argv[0]);
 	if (!s)
 		return EXIT_USAGE;
-	if (list_records(ctx, s, &o, (const char *const *)argv + 1, (size_t)argc - 1)) {
-		cli_error("ls", "%s", crm_error_last());
-		return EXIT_USAGE;
+	err = list_records(ctx, s, &o, (const char *const *)argv + 1, (size_t)argc - 1);
+	if (err) {
+		cli_error(ctx->command, "%s", crm_error_last());
+		return cli_status(err);
 	}
 	return EXIT_OK;
 }

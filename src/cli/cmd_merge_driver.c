@@ -12,20 +12,18 @@ static const char usage[] = "BASE OURS THEIRS [PATH]";
 
 int cmd_merge_driver(struct cli_ctx *ctx, int argc, char **argv)
 {
-	const struct cli_option opts[] = { { NULL, 0, 0, NULL, NULL, NULL } };
+	const struct cli_option opts[] = {
+		CLI_ARG(CLI_ARG_ONE, "BASE"), CLI_ARG(CLI_ARG_ONE, "OURS"),
+		CLI_ARG(CLI_ARG_ONE, "THEIRS"), CLI_ARG(CLI_ARG_OPTIONAL, "PATH"), CLI_OPT_END
+	};
 	struct crm_buf base = CRM_BUF_INIT, ours = CRM_BUF_INIT, theirs = CRM_BUF_INIT;
 	struct crm_buf out = CRM_BUF_INIT;
 	const char *shown;
 	size_t conflicts = 0;
-	int err, rc = cli_parse("merge-driver", usage, opts, argc, argv, &argc);
+	int err, rc = cli_parse(ctx, usage, opts, argc, argv, &argc);
 
-	(void)ctx;
 	if (rc)
-		return rc == CLI_HELP_SHOWN ? EXIT_OK : EXIT_USAGE;
-	if (argc < 3 || argc > 4) {
-		cli_usage(stderr, "merge-driver", usage, opts);
-		return EXIT_USAGE;
-	}
+		return rc;
 	shown = argc == 4 ? argv[3] : argv[1];
 	err = crm_buf_read_file(&base, argv[0], CRM_YAML_MAX_BYTES);
 	if (!err)
@@ -39,14 +37,14 @@ int cmd_merge_driver(struct cli_ctx *ctx, int argc, char **argv)
 	 * in its index, so nothing is lost; a merge that would not read back
 	 * leaves both versions between conflict markers */
 	if (!err || err == CRM_ECONFLICT) {
-		int werr = crm_write_file_atomic(argv[1], out.ptr, out.len);
+		int werr = cli_write_file(argv[1], &out);
 		err = werr ? werr : err;
 	}
 	if (err == CRM_ECONFLICT)
-		cli_error("merge-driver", "%s: %s; both versions are left in the file between "
+		cli_error(ctx->command, "%s: %s; both versions are left in the file between "
 			  "conflict markers", shown, crm_error_last());
 	else if (err)
-		cli_error("merge-driver", "%s: %s", shown, crm_error_last());
+		cli_error(ctx->command, "%s: %s", shown, crm_error_last());
 	else if (conflicts)
 		fprintf(stderr, "crm: %s: %zu field%s in conflict; see 'crm check', settle with "
 			"'crm resolve'\n", shown, conflicts, conflicts == 1 ? "" : "s");

@@ -69,7 +69,7 @@ static int move_record(struct cli_ctx *ctx, struct crm_record *rec, const struct
 	if (!err)
 		err = append_history(&e, date, st->name, by);
 	if (!err)
-		err = crm_store_write_record(&txn, rec->path, e.text.ptr, e.text.len);
+		err = cli_write_record(&txn, rec->path, &e.text);
 	crm_buf_addf(&msg, "crm: move %s/%s %s -> %s", rec->schema->type, rec->id,
 		     from ? from : "(none)", st->name);
 	rc = cli_txn_finish(ctx, &txn, msg.ptr, err);
@@ -85,31 +85,25 @@ int cmd_move(struct cli_ctx *ctx, int argc, char **argv)
 	const struct cli_option opts[] = {
 		{ "reason", 'r', CLI_OPT_STRING, &reason, "R", "why the deal was lost (lost_reason)" },
 		{ "date", 'd', CLI_OPT_STRING, &date, "DATE", "when it moved (default: today)" },
-		{ NULL, 0, 0, NULL, NULL, NULL }
+		CLI_ARG(CLI_ARG_ONE, "OPPORTUNITY"),
+		CLI_ARG(CLI_ARG_ONE, "STAGE"),
+		CLI_OPT_END
 	};
 	const struct crm_stage *st;
 	struct crm_record *rec;
 	char today[16];
 	crm_date d;
-	bool bad_type = false;
-	int rc = cli_parse("move", usage, opts, argc, argv, &argc);
+	int rc = cli_parse_ref(&rec, ctx, usage, opts, argc, argv, &argc);
 
 	if (rc)
-		return rc == CLI_HELP_SHOWN ? EXIT_OK : EXIT_USAGE;
-	if (argc != 2) {
-		cli_usage(stderr, "move", usage, opts);
-		return EXIT_USAGE;
-	}
-	rec = cli_find_record(ctx, argv[0], &bad_type);
-	if (!rec)
-		return bad_type ? EXIT_USAGE : EXIT_PROBLEMS;
+		return rc;
 	st = crm_config_stage(&ctx->repo.config, argv[1]);
 	if (!st) {
-		cli_error("move", "unknown stage '%s'; crm.ini defines the stages", argv[1]);
+		cli_error(ctx->command, "unknown stage '%s'; crm.ini defines the stages", argv[1]);
 		return EXIT_USAGE;
 	}
 	if (date && crm_date_parse(&d, date, strlen(date))) {
-		cli_error("move", "%s", crm_error_last());
+		cli_error(ctx->command, "%s", crm_error_last());
 		return EXIT_USAGE;
 	}
 	if (!date) {
@@ -118,11 +112,11 @@ int cmd_move(struct cli_ctx *ctx, int argc, char **argv)
 	}
 	if (st->outcome == CRM_OUTCOME_LOST && !reason &&
 	    crm_schema_field(rec->schema, "lost_reason")) {
-		cli_error("move", "a lost deal needs a reason: --reason REASON");
+		cli_error(ctx->command, "a lost deal needs a reason: --reason REASON");
 		return EXIT_USAGE;
 	}
 	if (reason && crm_store_validate(ctx->idx, rec->schema, "lost_reason", reason)) {
-		cli_error("move", "%s", crm_error_last());
+		cli_error(ctx->command, "%s", crm_error_last());
 		return EXIT_USAGE;
 	}
 	return move_record(ctx, rec, st, reason, date);

@@ -5,6 +5,7 @@
 
 #include "cli.h"
 #include "crm/edit.h"
+#include "crm/error.h"
 #include "crm/index.h"
 #include "crm/node.h"
 #include "crm/store.h"
@@ -24,38 +25,52 @@ static int compare_at_desc(const void *a, const void *b)
 static int rewrite_file(struct cli_ctx *ctx, struct crm_txn *txn, struct crm_record *target,
 			struct crm_record *from, const char *new_id)
 {
-	const struct crm_node *at[512];
+	CRM_ARRAY(const struct crm_node *) at = CRM_ARRAY_INIT;
+	const struct crm_node **slot;
 	const struct crm_backref *b;
 	struct crm_buf text = CRM_BUF_INIT, out = CRM_BUF_INIT, value = CRM_BUF_INIT;
-	struct crm_buf full = CRM_BUF_INIT;
-	size_t n = 0, i;
-	int err;
+	struct crm_buf full = CRM_BUF_INIT, swap;
+	size_t i;
+	int err = 0;
 
-	for (b = crm_index_backrefs(ctx->idx, target); b && n < 512; b = b->next) {
-		if (b->from == from)
-			at[n++] = b->at;
+	/* every reference the file holds, however many */
+	for (b = crm_index_backrefs(ctx->idx, target); b && !err; b = b->next) {
+		if (b->from != from)
+			continue;
+		slot = CRM_ARRAY_PUSH(at);
+		if (slot)
+			*slot = b->at;
+		else
+			err = CRM_ENOMEM;
 	}
-	qsort(at, n, sizeof(*at), compare_at_desc);
+	if (at.len)
+		qsort(at.ptr, at.len, sizeof(*at.ptr), compare_at_desc);
 	crm_buf_addf(&full, "%s/%s", ctx->repo.root, from->path);
-	err = crm_buf_read_file(&text, full.ptr, CRM_YAML_MAX_BYTES);
-	for (i = 0; i < n && !err; i++) {
+	if (!err)
+		err = crm_buf_read_file(&text, full.ptr, CRM_YAML_MAX_BYTES);
+	for (i = 0; i < at.len && !err; i++) {
+		const struct crm_node *ref = at.ptr[i];
 		crm_buf_reset(&value);
-		if (strchr(at[i]->text, '/'))
+		if (strchr(ref->text, '/'))
 			crm_buf_addf(&value, "%s/", target->schema->type);
 		crm_buf_adds(&value, new_id);
 		crm_buf_reset(&out);
-		crm_buf_add(&out, text.ptr, at[i]->start);
-		crm_edit_render_scalar(&out, value.ptr, at[i]);
-		crm_buf_add(&out, text.ptr + at[i]->end, text.len - at[i]->end);
-		crm_buf_reset(&text);
-		crm_buf_add(&text, out.ptr, out.len);
+		crm_buf_add(&out, text.ptr, ref->start);
+		crm_edit_render_scalar(&out, value.ptr, ref);
+		crm_buf_add(&out, text.ptr + ref->end, text.len - ref->end);
+		/* the new text takes the place of the old, its error mark too */
+		swap = text;
+		text = out;
+		out = swap;
+		err = crm_buf_check(&text);
 	}
 	if (!err)
-		err = crm_store_write_record(txn, from->path, text.ptr, text.len);
+		err = cli_write_record(txn, from->path, &text);
 	crm_buf_release(&text);
 	crm_buf_release(&out);
 	crm_buf_release(&value);
 	crm_buf_release(&full);
+	CRM_ARRAY_RELEASE(at);
 	return err;
 }
 
@@ -71,6 +86,8 @@ static int rename_record(struct cli_ctx *ctx, struct crm_txn *txn, struct crm_re
 	crm_buf_addf(&full, "%s/%s", ctx->repo.root, rec->path);
 	err = crm_buf_read_file(&text, full.ptr, CRM_YAML_MAX_BYTES);
 	if (!err)
+		err = crm_buf_check(&text);
+	if (!err)
 		err = crm_txn_write(txn, path.ptr, text.ptr, text.len);
 	if (!err)
 		err = crm_txn_remove(txn, rec->path);
@@ -82,26 +99,20 @@ static int rename_record(struct cli_ctx *ctx, struct crm_txn *txn, struct crm_re
 
 int cmd_mv(struct cli_ctx *ctx, int argc, char **argv)
 {
-	const struct cli_option opts[] = { { NULL, 0, 0, NULL, NULL, NULL } };
+	const struct cli_option opts[] = {
+		CLI_ARG(CLI_ARG_ONE, "REF"), CLI_ARG(CLI_ARG_ONE, "NEW-ID"), CLI_OPT_END
+	};
 	struct crm_buf msg = CRM_BUF_INIT;
 	const struct crm_backref *b, *c;
 	struct crm_record *rec;
 	struct crm_txn txn;
-	bool bad_type = false;
-	int err, rc = cli_parse("mv", usage, opts, argc, argv, &argc);
+	int err, rc = cli_parse_ref(&rec, ctx, usage, opts, argc, argv, &argc);
 
 	if (rc)
-		return rc == CLI_HELP_SHOWN ? EXIT_OK : EXIT_USAGE;
-	if (argc != 2) {
-		cli_usage(stderr, "mv", usage, opts);
-		return EXIT_USAGE;
-	}
-	rec = cli_find_record(ctx, argv[0], &bad_type);
-	if (!rec)
-		return bad_type ? EXIT_USAGE : EXIT_PROBLEMS;
+		return rc;
 	if (!crm_id_valid(argv[1], strlen(argv[1])) || crm_index_find(ctx->idx, rec->schema->type,
 								      argv[1])) {
-		cli_error("mv", "'%s' is not a free, valid %s id", argv[1], rec->schema->type);
+		cli_error(ctx->command, "'%s' is not a free, valid %s id", argv[1], rec->schema->type);
 		return EXIT_USAGE;
 	}
 	err = crm_txn_begin(&txn, &ctx->repo);

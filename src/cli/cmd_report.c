@@ -27,10 +27,10 @@ int cmd_report(struct cli_ctx *ctx, int argc, char **argv)
 	};
 	struct crm_report r;
 	size_t i;
-	int rc = cli_parse("report", usage, opts, argc, argv, &argc);
+	int rc = cli_parse(ctx, usage, opts, argc, argv, &argc);
 
 	if (rc)
-		return rc == CLI_HELP_SHOWN ? EXIT_OK : EXIT_USAGE;
+		return rc;
 	if (argc < 1) {
 		cli_usage(stderr, "report", usage, opts);
 		return EXIT_USAGE;

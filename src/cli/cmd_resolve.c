@@ -38,29 +38,30 @@ int cmd_resolve(struct cli_ctx *ctx, int argc, char **argv)
 		{ "ours", 0, CLI_OPT_FLAG, &ours, NULL, "keep our value" },
 		{ "theirs", 0, CLI_OPT_FLAG, &theirs, NULL, "take their value" },
 		{ "value", 0, CLI_OPT_STRING, &value, "V", "set another value" },
-		{ NULL, 0, 0, NULL, NULL, NULL }
+		CLI_ARG(CLI_ARG_ONE, "REF"),
+		CLI_ARG(CLI_ARG_ONE, "FIELD"),
+		CLI_OPT_END
 	};
 	struct crm_buf block = CRM_BUF_INIT, next = CRM_BUF_INIT, msg = CRM_BUF_INIT;
 	const struct crm_node *conflict;
 	struct crm_record *rec;
 	struct cli_edit e;
 	struct crm_txn txn;
-	bool bad_type = false;
-	int err, rc = cli_parse("resolve", usage, opts, argc, argv, &argc);
+	int err, rc = cli_parse(ctx, usage, opts, argc, argv, &argc);
 
 	if (rc)
-		return rc == CLI_HELP_SHOWN ? EXIT_OK : EXIT_USAGE;
-	if (argc != 2 || ours + theirs + (value != NULL) != 1) {
-		cli_usage(stderr, "resolve", usage, opts);
+		return rc;
+	if (ours + theirs + (value != NULL) != 1) {
+		cli_usage(stderr, ctx->command, usage, opts);
 		return EXIT_USAGE;
 	}
-	rec = cli_find_record(ctx, argv[0], &bad_type);
-	if (!rec)
-		return bad_type ? EXIT_USAGE : EXIT_PROBLEMS;
+	rc = cli_record_arg(&rec, ctx, argv[0]);
+	if (rc)
+		return rc;
 	err = cli_edit_open(&e, ctx, rec->path);
 	conflict = err ? NULL : crm_node_get(crm_node_get(e.root, argv[1]), "conflict");
 	if (!err && !conflict) {
-		cli_error("resolve", "field '%s' of %s/%s is not in conflict", argv[1],
+		cli_error(ctx->command, "field '%s' of %s/%s is not in conflict", argv[1],
 			  rec->schema->type, rec->id);
 		cli_edit_release(&e);
 		return EXIT_PROBLEMS;
@@ -76,15 +77,15 @@ int cmd_resolve(struct cli_ctx *ctx, int argc, char **argv)
 	if (!err)
 		err = cli_edit_replace(&e, &next);
 	if (err) {
-		cli_error("resolve", "%s", crm_error_last());
-		rc = EXIT_USAGE;
+		cli_error(ctx->command, "%s", crm_error_last());
+		rc = cli_status(err);
 		goto done;
 	}
 	crm_buf_addf(&msg, "crm: resolve %s/%s %s (%s)", rec->schema->type, rec->id, argv[1],
 		     value ? "new value" : ours ? "ours" : "theirs");
 	err = crm_txn_begin(&txn, &ctx->repo);
 	if (!err)
-		err = crm_store_write_record(&txn, rec->path, e.text.ptr, e.text.len);
+		err = cli_write_record(&txn, rec->path, &e.text);
 	rc = cli_txn_finish(ctx, &txn, msg.ptr, err);
 done:
 	cli_edit_release(&e);

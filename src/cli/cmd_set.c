@@ -11,18 +11,19 @@
 
 static const char usage[] = "REF FIELD=VALUE...";
 
-/* "a, b,c" into items (pointers into `copy`). */
-static size_t split_list(char *copy, const char **items, size_t max)
+/* "a, b,c" into items (pointers into `copy`), as many as there are. */
+static int split_list(struct cli_list *items, char *copy)
 {
-	size_t n = 0;
 	char *save = NULL, *tok;
-	for (tok = strtok_r(copy, ",", &save); tok && n < max; tok = strtok_r(NULL, ",", &save)) {
+	int err = 0;
+
+	for (tok = strtok_r(copy, ",", &save); tok && !err; tok = strtok_r(NULL, ",", &save)) {
 		while (*tok == ' ')
 			tok++;
 		if (*tok)
-			items[n++] = tok;
+			err = cli_list_push(items, tok);
 	}
-	return n;
+	return err;
 }
 
 static int check_items(struct cli_ctx *ctx, const struct crm_field *f, const char **items,
@@ -39,7 +40,7 @@ static int check_items(struct cli_ctx *ctx, const struct crm_field *f, const cha
 						     items[i], f->name);
 		} else if (f->type == CRM_F_REFS) {
 			if (!crm_index_resolve(ctx->idx, items[i], f->to))
-				return crm_error_set(CRM_EINVALID, "unknown %s '%s'", f->to, items[i]);
+				return crm_error_set(CRM_ENOTFOUND, "unknown %s '%s'", f->to, items[i]);
 		}
 	}
 	return 0;
@@ -50,20 +51,21 @@ static int apply_one(struct cli_ctx *ctx, struct cli_edit *e, const struct crm_s
 {
 	const struct crm_field *f = crm_schema_field(s, field);
 	struct crm_buf next = CRM_BUF_INIT;
-	const char *items[256];
+	struct cli_list items = { NULL, 0, 0 };
 	char *copy;
-	size_t n;
 	int err = crm_store_validate(ctx->idx, s, field, value);
 
 	if (err)
 		return err;
 	if (f->type == CRM_F_TAGS || f->type == CRM_F_REFS || f->type == CRM_F_FILES) {
 		copy = strdup(value);
-		n = split_list(copy, items, 256);
-		err = check_items(ctx, f, items, n);
+		err = copy ? split_list(&items, copy) : crm_error_set(CRM_ENOMEM, "out of memory");
+		if (!err)
+			err = check_items(ctx, f, items.items, items.len);
 		if (!err)
 			err = crm_edit_set_list(&next, e->text.ptr, e->text.len, e->root, field,
-						items, n);
+						items.items, items.len);
+		cli_list_release(&items);
 		free(copy);
 	} else {
 		err = crm_edit_set(&next, e->text.ptr, e->text.len, e->root, field, value);
@@ -77,9 +79,9 @@ static int apply_one(struct cli_ctx *ctx, struct cli_edit *e, const struct crm_s
 /* Whether every record the FIELD=VALUE arguments name is in the index. */
 static bool refs_known(struct cli_ctx *ctx, const struct crm_schema *s, int argc, char **argv)
 {
-	const char *items[256];
+	struct cli_list items = { NULL, 0, 0 };
 	bool known = true;
-	size_t i, n;
+	size_t i;
 	int a;
 
 	for (a = 1; a < argc && known; a++) {
@@ -95,36 +97,35 @@ static bool refs_known(struct cli_ctx *ctx, const struct crm_schema *s, int argc
 		if (!f || (f->type != CRM_F_REF && f->type != CRM_F_REFS))
 			continue;
 		copy = strdup(eq + 1);
-		n = copy ? split_list(copy, items, 256) : 0;
-		for (i = 0; i < n && known; i++)
-			known = crm_index_resolve(ctx->idx, items[i], f->to) != NULL;
+		items.len = 0;
+		/* out of memory: not known, so the full index is loaded and decides */
+		if (!copy || split_list(&items, copy))
+			known = false;
+		for (i = 0; i < items.len && known; i++)
+			known = crm_index_resolve(ctx->idx, items.items[i], f->to) != NULL;
 		free(copy);
 	}
+	cli_list_release(&items);
 	return known;
 }
 
 int cmd_set(struct cli_ctx *ctx, int argc, char **argv)
 {
-	const struct cli_option opts[] = { { NULL, 0, 0, NULL, NULL, NULL } };
+	const struct cli_option opts[] = {
+		CLI_ARG(CLI_ARG_ONE, "REF"), CLI_ARG(CLI_ARG_SOME, "FIELD=VALUE"), CLI_OPT_END
+	};
 	struct crm_buf msg = CRM_BUF_INIT;
 	struct cli_edit e;
 	struct crm_record *rec;
-	bool bad_type = false;
-	int i, err = 0, rc = cli_parse("set", usage, opts, argc, argv, &argc);
+	int i, err = 0, rc = cli_parse_ref(&rec, ctx, usage, opts, argc, argv, &argc);
 
 	if (rc)
-		return rc == CLI_HELP_SHOWN ? EXIT_OK : EXIT_USAGE;
-	if (argc < 2) {
-		cli_usage(stderr, "set", usage, opts);
-		return EXIT_USAGE;
-	}
-	rec = cli_find_record(ctx, argv[0], &bad_type);
+		return rc;
 	/* a named record unknown to an index listed from the cache may have
 	 * been added since: the full index decides */
-	if (rec && !refs_known(ctx, rec->schema, argc, argv) && cli_index_complete(ctx) > 0)
-		rec = cli_find_record(ctx, argv[0], &bad_type);
-	if (!rec)
-		return bad_type ? EXIT_USAGE : EXIT_PROBLEMS;
+	if (!refs_known(ctx, rec->schema, argc, argv) && cli_index_complete(ctx) > 0 &&
+	    !(rec = cli_find_record(ctx, argv[0], NULL)))
+		return EXIT_PROBLEMS;
 	err = cli_edit_open(&e, ctx, rec->path);
 	crm_buf_addf(&msg, "crm: set %s/%s", rec->schema->type, rec->id);
 	for (i = 1; i < argc && !err; i++) {

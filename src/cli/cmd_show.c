@@ -1,7 +1,6 @@
 /* crm show REF: one record with every stored field, its computed fields
  * (lookups, formulas) and the records that refer to it. */
 #include <string.h>
-#include <sys/ioctl.h>
 #include <unistd.h>
 
 #include "cli.h"
@@ -9,6 +8,7 @@
 #include "crm/node.h"
 #include "crm/render.h"
 #include "crm/table.h"
+#include "crm/term.h"
 #include "crm/utf8.h"
 
 static const char usage[] = "[--json] TYPE/ID | ID";
@@ -45,14 +45,6 @@ static void print_entries(const char *name, const struct crm_node *seq)
 	crm_buf_release(&shown);
 }
 
-static size_t terminal_width(void)
-{
-	struct winsize ws;
-	if (isatty(STDOUT_FILENO) && !ioctl(STDOUT_FILENO, TIOCGWINSZ, &ws) && ws.ws_col)
-		return ws.ws_col;
-	return 0;
-}
-
 static void print_fields(struct cli_ctx *ctx, struct crm_record *rec, bool computed)
 {
 	const struct crm_schema *s = rec->schema;
@@ -83,7 +75,7 @@ static void print_fields(struct cli_ctx *ctx, struct crm_record *rec, bool compu
 	if (crm_table_rows(&t)) {
 		if (computed)
 			fputs("\ncomputed:\n", stdout);
-		crm_table_print(stdout, &t, terminal_width(), false);
+		crm_table_print(stdout, &t, crm_term_width(STDOUT_FILENO), false);
 	}
 	crm_table_release(&t);
 	crm_buf_release(&cell);
@@ -114,24 +106,18 @@ static void print_record(struct cli_ctx *ctx, struct crm_record *rec)
 
 int cmd_show(struct cli_ctx *ctx, int argc, char **argv)
 {
-	bool json = false, bad_type = false;
+	bool json = false;
 	const struct cli_option opts[] = {
 		{ "json", 0, CLI_OPT_FLAG, &json, NULL, "print the record as one JSON document" },
-		{ NULL, 0, 0, NULL, NULL, NULL }
+		CLI_ARG(CLI_ARG_ONE, "REF"),
+		CLI_OPT_END
 	};
 	struct crm_buf out = CRM_BUF_INIT;
 	struct crm_record *rec;
-	int rc = cli_parse("show", usage, opts, argc, argv, &argc);
+	int rc = cli_parse_ref(&rec, ctx, usage, opts, argc, argv, &argc);
 
 	if (rc)
-		return rc == CLI_HELP_SHOWN ? EXIT_OK : EXIT_USAGE;
-	if (argc != 1) {
-		cli_usage(stderr, "show", usage, opts);
-		return EXIT_USAGE;
-	}
-	rec = cli_find_record(ctx, argv[0], &bad_type);
-	if (!rec)
-		return bad_type ? EXIT_USAGE : EXIT_PROBLEMS;
+		return rc;
 	if (json) {
 		struct crm_json j;
 
@@ -142,7 +128,7 @@ int cmd_show(struct cli_ctx *ctx, int argc, char **argv)
 		if (!rc)
 			rc = cli_write(&out);
 		crm_buf_release(&out);
-		return rc ? EXIT_USAGE : EXIT_OK;
+		return rc ? EXIT_PROBLEMS : EXIT_OK;
 	}
 	print_record(ctx, rec);
 	return EXIT_OK;

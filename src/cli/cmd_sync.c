@@ -61,7 +61,7 @@ static int show_clash(const char *number, const char *our_path, void *payload)
 	const char *base = strrchr(rel, '/') ? strrchr(rel, '/') + 1 : rel;
 	int idlen = (int)(strlen(base) > 5 ? strlen(base) - 5 : strlen(base));
 
-	cli_error("sync", "invoice number %s was issued here (%s, not yet pushed) and on %s; "
+	cli_error(st->ctx->command, "invoice number %s was issued here (%s, not yet pushed) and on %s; "
 		  "give yours the next free number with 'crm invoice renumber %.*s', then "
 		  "'crm sync' again", number, rel, st->remote, idlen, base);
 	return 0;
@@ -85,17 +85,17 @@ static int invoice_clashes(struct crm_git *git, const char *ours, const char *th
 	return n;
 }
 
-static int report(const struct crm_sync_result *r, const char *remote)
+static int report(struct cli_ctx *ctx, const struct crm_sync_result *r, const char *remote)
 {
 	if (r->refused)
 		return EXIT_PROBLEMS;   /* the clashes are printed: nothing merged */
 	if (r->conflict_path[0]) {
-		cli_error("sync", "git could not merge '%s'; fix it, 'git add' it and 'git commit', "
+		cli_error(ctx->command, "git could not merge '%s'; fix it, 'git add' it and 'git commit', "
 			  "then run 'crm sync' again (nothing was pushed)", r->conflict_path);
 		return EXIT_PROBLEMS;
 	}
 	if (r->field_conflicts) {
-		cli_error("sync", "merged, with %zu field%s in conflict: see 'crm check', settle "
+		cli_error(ctx->command, "merged, with %zu field%s in conflict: see 'crm check', settle "
 			  "with 'crm resolve', then 'crm sync' again (nothing was pushed)",
 			  r->field_conflicts, r->field_conflicts == 1 ? "" : "s");
 		return EXIT_PROBLEMS;
@@ -112,20 +112,17 @@ int cmd_sync(struct cli_ctx *ctx, int argc, char **argv)
 	const struct cli_option opts[] = {
 		{ "remote", 0, CLI_OPT_STRING, &remote, "NAME", "the remote (default origin)" },
 		{ "no-push", 0, CLI_OPT_FLAG, &no_push, NULL, "fetch and merge only" },
-		{ NULL, 0, 0, NULL, NULL, NULL }
+		CLI_ARG(CLI_ARG_NONE, ""),
+		CLI_OPT_END
 	};
 	struct crm_sync_result r;
 	struct crm_git *git = NULL;
 	char *prefix = NULL;
 	size_t dirty = 0, shown = 0;
-	int err, rc = cli_parse("sync", usage, opts, argc, argv, &argc);
+	int err, rc = cli_parse(ctx, usage, opts, argc, argv, &argc);
 
 	if (rc)
-		return rc == CLI_HELP_SHOWN ? EXIT_OK : EXIT_USAGE;
-	if (argc) {
-		cli_usage(stderr, "sync", usage, opts);
-		return EXIT_USAGE;
-	}
+		return rc;
 	err = crm_git_open(&git, ctx->repo.root);
 	if (!err)
 		err = crm_git_register_merge(git, crm_merge_record);
@@ -134,14 +131,14 @@ int cmd_sync(struct cli_ctx *ctx, int argc, char **argv)
 	if (!err)
 		err = crm_git_dirty(git, prefix, show_dirty, &shown, &dirty);
 	if (!err && dirty) {
-		cli_error("sync", "%zu uncommitted change%s above; commit them ('git commit -a') "
+		cli_error(ctx->command, "%zu uncommitted change%s above; commit them ('git commit -a') "
 			  "or set them aside ('git stash') first: crm sync commits nothing of "
 			  "yours", dirty, dirty == 1 ? "" : "s");
 		rc = EXIT_PROBLEMS;
 		goto done;
 	}
 	if (!err && standing_conflicts(&ctx->repo)) {
-		cli_error("sync", "fields above are still in conflict; settle them with "
+		cli_error(ctx->command, "fields above are still in conflict; settle them with "
 			  "'crm resolve' first");
 		rc = EXIT_PROBLEMS;
 		goto done;
@@ -151,10 +148,10 @@ int cmd_sync(struct cli_ctx *ctx, int argc, char **argv)
 		err = crm_git_sync(git, remote, !no_push, invoice_clashes, &st, &r);
 	}
 	if (err) {
-		cli_error("sync", "%s", crm_error_last());
+		cli_error(ctx->command, "%s", crm_error_last());
 		rc = EXIT_PROBLEMS;
 	} else {
-		rc = report(&r, remote);
+		rc = report(ctx, &r, remote);
 	}
 done:
 	free(prefix);

@@ -10,22 +10,16 @@ static const char usage[] = "REF FIELD...";
 
 int cmd_unset(struct cli_ctx *ctx, int argc, char **argv)
 {
-	const struct cli_option opts[] = { { NULL, 0, 0, NULL, NULL, NULL } };
+	const struct cli_option opts[] = {
+		CLI_ARG(CLI_ARG_ONE, "REF"), CLI_ARG(CLI_ARG_SOME, "FIELD"), CLI_OPT_END
+	};
 	struct crm_buf msg = CRM_BUF_INIT, next = CRM_BUF_INIT;
 	struct cli_edit e;
 	struct crm_record *rec;
-	bool bad_type = false;
-	int i, err, rc = cli_parse("unset", usage, opts, argc, argv, &argc);
+	int i, err, rc = cli_parse_ref(&rec, ctx, usage, opts, argc, argv, &argc);
 
 	if (rc)
-		return rc == CLI_HELP_SHOWN ? EXIT_OK : EXIT_USAGE;
-	if (argc < 2) {
-		cli_usage(stderr, "unset", usage, opts);
-		return EXIT_USAGE;
-	}
-	rec = cli_find_record(ctx, argv[0], &bad_type);
-	if (!rec)
-		return bad_type ? EXIT_USAGE : EXIT_PROBLEMS;
+		return rc;
 	err = cli_edit_open(&e, ctx, rec->path);
 	crm_buf_addf(&msg, "crm: unset %s/%s", rec->schema->type, rec->id);
 	for (i = 1; i < argc && !err; i++) {

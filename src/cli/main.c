@@ -87,7 +87,6 @@ static int cmd_help(struct cli_ctx *ctx, int argc, char **argv)
 	const struct cli_command *c;
 	char *help_argv[3];
 
-	(void)ctx;
 	if (argc < 2) {
 		print_overview(stdout);
 		return EXIT_OK;
@@ -95,7 +94,7 @@ static int cmd_help(struct cli_ctx *ctx, int argc, char **argv)
 	c = find_command(argv[1]);
 	if (!c || c->fn == cmd_help) {
 		if (!c)
-			cli_error("help", "unknown command '%s'", argv[1]);
+			cli_error(ctx->command, "unknown command '%s'", argv[1]);
 		else
 			print_overview(stdout);
 		return c ? EXIT_OK : EXIT_USAGE;
@@ -193,6 +192,8 @@ static int run_command(const struct cli_command *c, int argc, char **argv)
 		rc = open_repository(&ctx, c);
 	if (rc == EXIT_OK)
 		rc = c->fn(&ctx, argc, argv);
+	if (rc == CLI_HELP_SHOWN)
+		rc = EXIT_OK;   /* --help asked for, and printed */
 	crm_index_free(ctx.idx);
 	if (ctx.has_repo) {
 		crm_store_unlock(&ctx.repo);
@@ -201,7 +202,7 @@ static int run_command(const struct cli_command *c, int argc, char **argv)
 	/* a report cut off by a full disk is an error, not a success */
 	if (fflush(stdout) || ferror(stdout)) {
 		cli_error(c->name, "cannot write to standard output");
-		return EXIT_USAGE;
+		return EXIT_PROBLEMS;   /* a failure at run time, not a usage error */
 	}
 	return rc;
 }
@@ -223,7 +224,7 @@ int main(int argc, char **argv)
 			i++;
 		} else if (!strcmp(argv[i], "--version")) {
 			printf("crm %s\n", CRM_VERSION);
-			return fflush(stdout) ? EXIT_USAGE : EXIT_OK;
+			return fflush(stdout) ? EXIT_PROBLEMS : EXIT_OK;
 		} else if (!strcmp(argv[i], "--help") || !strcmp(argv[i], "-h")) {
 			print_overview(stdout);
 			return EXIT_OK;

@@ -3,13 +3,13 @@
  * takes, and writing a report to the terminal, JSON, CSV, HTML or xlsx. */
 #include <stdlib.h>
 #include <string.h>
-#include <sys/ioctl.h>
 #include <unistd.h>
 
 #include "cli.h"
 #include "crm/date.h"
 #include "crm/error.h"
 #include "crm/filter.h"
+#include "crm/term.h"
 #include "crm/git.h"
 #include "crm/index.h"
 #include "crm/report.h"
@@ -93,14 +93,6 @@ done:
 	return err;
 }
 
-static size_t terminal_width(void)
-{
-	struct winsize ws;
-	if (isatty(STDOUT_FILENO) && !ioctl(STDOUT_FILENO, TIOCGWINSZ, &ws) && ws.ws_col)
-		return ws.ws_col;
-	return 0;
-}
-
 static int parse_day(bool *has, crm_date *out, const char *opt, const char *text)
 {
 	if (!text)
@@ -167,18 +159,6 @@ static void describe_scope(struct crm_report *r, const struct cli_report_opts *o
 	crm_buf_release(&b);
 }
 
-static int write_file(const char *path, const struct crm_buf *b)
-{
-	FILE *f = fopen(path, "w");
-	bool bad;
-
-	if (!f)
-		return crm_error_errno(CRM_EIO, "cannot write '%s'", path);
-	bad = fwrite(b->ptr, 1, b->len, f) != b->len;
-	bad = fclose(f) || bad;
-	return bad ? crm_error_errno(CRM_EIO, "cannot write '%s'", path) : 0;
-}
-
 int cli_report_write_files(const struct crm_report *r, const char *html, const char *xlsx)
 {
 	struct crm_buf b = CRM_BUF_INIT;
@@ -187,7 +167,7 @@ int cli_report_write_files(const struct crm_report *r, const char *html, const c
 	if (html) {
 		err = crm_report_write_html(&b, r);
 		if (!err)
-			err = write_file(html, &b);
+			err = cli_write_file(html, &b);
 	}
 	if (!err && xlsx)
 		err = crm_report_write_xlsx(xlsx, r);
@@ -209,7 +189,7 @@ static int write_report(struct cli_ctx *ctx, const struct cli_report_opts *o,
 	} else if (!err && o->csv) {
 		err = crm_report_write_csv(stdout, r, o->table);
 	} else if (!err && !o->html && !o->xlsx) {
-		err = crm_report_write_text(stdout, r, terminal_width(), ctx->color);
+		err = crm_report_write_text(stdout, r, crm_term_width(STDOUT_FILENO), ctx->color);
 	}
 	crm_buf_release(&b);
 	return err;
@@ -243,6 +223,7 @@ int cli_report_run(struct cli_ctx *ctx, const struct cli_report_opts *o,
 		cli_error(ctx->command, "%s", crm_error_last());
 		return EXIT_USAGE;
 	}
+	/* an --at that names no commit is a value the option does not take */
 	if (cli_report_load(ctx, o->at, r)) {
 		cli_error(ctx->command, "%s", crm_error_last());
 		return EXIT_USAGE;
@@ -254,7 +235,7 @@ int cli_report_run(struct cli_ctx *ctx, const struct cli_report_opts *o,
 				  sugg);
 		else
 			cli_error(ctx->command, "unknown client '%s'", o->client);
-		return EXIT_USAGE;
+		return EXIT_PROBLEMS;
 	}
 	if (build_filter(&filter, ctx, o, terms, nterms, &r->arena)) {
 		cli_error(ctx->command, "%s", crm_error_last());
@@ -269,10 +250,12 @@ int cli_report_run(struct cli_ctx *ctx, const struct cli_report_opts *o,
 		err = crm_index_uncommitted(ctx->idx, &r->dirty);
 	if (!err)
 		err = write_report(ctx, o, r);
-	if (err)
+	if (err) {
 		cli_error(ctx->command, "%s", crm_error_last());
-	else
+		rc = cli_status(err);
+	} else {
 		rc = EXIT_OK;
+	}
 	crm_filter_free(filter);
 	return rc;
 }

@@ -14,6 +14,36 @@ void crm_buf_init(struct crm_buf *b)
 	b->ptr = crm_buf__empty;
 	b->len = 0;
 	b->cap = 0;
+	b->max = 0;
+	b->err = 0;
+}
+
+void crm_buf_set_max(struct crm_buf *b, size_t max)
+{
+	b->max = max < CRM_BUF_MAX ? max : CRM_BUF_MAX;
+}
+
+int crm_buf_check(const struct crm_buf *b)
+{
+	if (!b->err)
+		return 0;
+	return crm_error_set(b->err, "output incomplete: %s",
+			     b->err == CRM_ENOMEM ? "out of memory"
+			     : "a text grew beyond its size limit");
+}
+
+/* Records the first failure; every later append fails the same way. */
+static int poison(struct crm_buf *b, int err)
+{
+	if (!b->err)
+		b->err = err;
+	return err;
+}
+
+/* An append to a buffer already failed: refused without touching it. */
+static int refused(const struct crm_buf *b)
+{
+	return crm_error_set(b->err, "a text is incomplete after an earlier failure");
 }
 
 void crm_buf_release(struct crm_buf *b)
@@ -34,21 +64,23 @@ char *crm_buf_detach(struct crm_buf *b, size_t *len_out)
 
 int crm_buf_grow(struct crm_buf *b, size_t extra)
 {
-	size_t need, cap;
+	size_t need, cap, max = b->max ? b->max : CRM_BUF_MAX;
 	char *p;
 
-	if (extra > CRM_BUF_MAX - b->len - 1)
-		return crm_error_set(CRM_EOVERFLOW, "buffer would exceed %zu bytes",
-				     (size_t)CRM_BUF_MAX);
+	if (b->err)
+		return refused(b);
+	if (b->len >= max || extra > max - b->len - 1)
+		return poison(b, crm_error_set(CRM_EOVERFLOW, "buffer would exceed %zu bytes",
+					       max));
 	need = b->len + extra + 1;
 	if (need <= b->cap)
 		return 0;
 	cap = b->cap ? b->cap : 64;
 	while (cap < need)
-		cap = cap > CRM_BUF_MAX / 2 ? CRM_BUF_MAX : cap * 2;
+		cap = cap > max / 2 ? max : cap * 2;
 	p = b->cap ? realloc(b->ptr, cap) : malloc(cap);
 	if (!p)
-		return crm_error_set(CRM_ENOMEM, "out of memory");
+		return poison(b, crm_error_set(CRM_ENOMEM, "out of memory"));
 	if (!b->cap)
 		p[0] = '\0';
 	b->ptr = p;
@@ -105,22 +137,31 @@ int crm_buf_addchars(struct crm_buf *b, int c, size_t n)
 
 int crm_buf_vaddf(struct crm_buf *b, const char *fmt, va_list ap)
 {
+	size_t max = b->max ? b->max : CRM_BUF_MAX;
+	size_t limit = b->cap < max ? b->cap : max;
+	/* the first try may use only the room the cap allows */
+	size_t room = limit > b->len ? limit - b->len : 0;
 	va_list cp;
 	int n;
 	int err;
 
+	if (b->err)
+		return refused(b);
 	va_copy(cp, ap);
-	n = vsnprintf(b->ptr + b->len, b->cap ? b->cap - b->len : 0, fmt, cp);
+	n = vsnprintf(room ? b->ptr + b->len : NULL, room, fmt, cp);
 	va_end(cp);
 	if (n < 0)
-		return crm_error_set(CRM_ERROR, "bad format string");
-	if (b->cap && (size_t)n < b->cap - b->len) {
+		return poison(b, crm_error_set(CRM_ERROR, "bad format string"));
+	if ((size_t)n < room) {
 		b->len += (size_t)n;
 		return 0;
 	}
 	err = crm_buf_grow(b, (size_t)n);
-	if (err)
+	if (err) {
+		if (b->cap)
+			b->ptr[b->len] = '\0';   /* the first try wrote past len */
 		return err;
+	}
 	vsnprintf(b->ptr + b->len, b->cap - b->len, fmt, ap);
 	b->len += (size_t)n;
 	return 0;
@@ -191,8 +232,8 @@ int crm_buf_read_file(struct crm_buf *b, const char *path, size_t max)
 				       "cannot open '%s'", path);
 	while ((n = fread(chunk, 1, sizeof(chunk), f)) > 0) {
 		if (b->len - start + n > max) {
-			err = crm_error_set(CRM_EOVERFLOW, "'%s' is larger than %zu bytes",
-					    path, max);
+			err = poison(b, crm_error_set(CRM_EOVERFLOW,
+						      "'%s' is larger than %zu bytes", path, max));
 			break;
 		}
 		err = crm_buf_add(b, chunk, n);
@@ -200,7 +241,7 @@ int crm_buf_read_file(struct crm_buf *b, const char *path, size_t max)
 			break;
 	}
 	if (!err && ferror(f))
-		err = crm_error_errno(CRM_EIO, "cannot read '%s'", path);
+		err = poison(b, crm_error_errno(CRM_EIO, "cannot read '%s'", path));
 	fclose(f);
 	return err;
 }

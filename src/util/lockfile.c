@@ -53,9 +53,10 @@ int crm_lockfile_acquire(struct crm_lockfile *lk, const char *path, long timeout
 		if (lk->fd >= 0)
 			return 0;
 		if (errno != EEXIST || waited >= timeout_ms) {
+			/* the file the user named, not our lock beside it */
 			int err = errno == EEXIST ? locked_error(lk->lock_path)
-						  : crm_error_errno(CRM_EIO, "cannot create '%s'",
-								    lk->lock_path);
+						  : crm_error_errno(CRM_EIO, "cannot write '%s'",
+								    lk->path);
 			free_paths(lk);
 			return err;
 		}

@@ -20,6 +20,20 @@ test_expect_success 'the default columns come from the schema, aligned by displa
 	test_cmp expect out
 '
 
+test_expect_success '$COLUMNS sets the width of the table, as on a terminal' '
+	COLUMNS=50 crm -C small ls opportunity >out &&
+	cat >expect <<-\EOF &&
+	id      title   client…  stage     amount   profit
+	cafe-…  Faceb…  ហាងកាហ្វេភ្…  won      3000.0…  2000.0…
+	lodz-…  Ident…  Łódź S…  propos…  45000.…  33000.…
+	qingy…  青云 …  北京青…  negoti…  20000.…  15000.…
+	acme-…  SEO r…  Acme C…  lead     6000.0…
+	EOF
+	test_cmp expect out &&
+	COLUMNS=junk crm -C small ls opportunity --fields title >out &&
+	test "$(wc -l <out)" = 5 && grep -q "^cafe-ads      Facebook ads$" out
+'
+
 test_expect_success 'money compares across currencies through the rates' '
 	crm -C small ls opportunity "amount>10000" --fields amount >out &&
 	printf "%s\n" "id                  amount" "lodz-brand    45000.00 PLN" "qingyun-site  20000.00 USD" >expect &&

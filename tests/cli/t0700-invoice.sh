@@ -20,6 +20,40 @@ test_expect_success 'show --json carries the totals under EN 16931 names' '
 	grep -q "{\"category\": \"S\", \"rate\": 19, \"taxable\": {\"amount\": \"7200.00\"" out
 '
 
+test_expect_success 'each subcommand has its own options: one of another is a usage error' '
+	test_expect_code 2 crm -C agency invoice show inv-0000002 --force --series X --lines 9 \
+		>out 2>err &&
+	test ! -s out &&
+	cat >expect <<-\EOF &&
+	crm invoice: unknown option '"'"'--force'"'"'
+	usage: crm invoice show ID [--json]
+
+	        --json                   totals as JSON (EN 16931 names)
+	EOF
+	test_cmp expect err &&
+	test_expect_code 2 crm -C agency invoice issue inv-0000002 --lines 9 2>err &&
+	grep -q "^crm invoice: unknown option .--lines.$" err &&
+	test_expect_code 2 crm -C agency invoice pay inv-0000002 --json 2>err &&
+	grep -q "^crm invoice: unknown option .--json.$" err &&
+	test_expect_code 2 crm -C agency invoice show inv-0000002 extra 2>err &&
+	grep -q "^crm invoice: unexpected argument .extra.$" err &&
+	git -C agency status --porcelain >status && test ! -s status
+'
+
+test_expect_success 'an unknown subcommand is named (exit 2); --help lists them all' '
+	test_expect_code 2 crm -C agency invoice nosuch inv-0000002 2>err &&
+	echo "crm invoice: '"'"'nosuch'"'"' is not a subcommand of crm invoice; see '"'"'crm invoice --help'"'"'" >expect &&
+	test_cmp expect err &&
+	test_expect_code 2 crm -C agency invoice 2>err &&
+	grep -q "^crm invoice: missing SUBCOMMAND$" err &&
+	crm -C agency invoice --help >out &&
+	for s in new show issue status pay duplicate credit renumber render export; do
+		grep -q "^   $s " out || exit 1
+	done &&
+	crm -C agency invoice pay --help >out &&
+	grep -q "^usage: crm invoice pay ID AMOUNT" out && grep -q -- "--date DATE" out
+'
+
 test_expect_success 'issue gives the next number and names the file after it' '
 	crm -C agency invoice issue draft-kaffee-seo >out &&
 	grep -q "crm: issue invoice/draft-kaffee-seo as INV-0000004" out &&

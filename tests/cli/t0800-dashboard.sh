@@ -107,7 +107,7 @@ test_expect_success 'stalled days from crm.ini and from the command line' '
 test_expect_success 'bad options are usage errors that say what is wrong' '
 	test_expect_code 2 crm -C small dashboard --since 2025-13-01 2>err &&
 	grep -q "^crm dashboard: --since: invalid date .2025-13-01.: month 13 out of range$" err &&
-	test_expect_code 2 crm -C small dashboard --client c3 2>err &&
+	test_expect_code 1 crm -C small dashboard --client c3 2>err &&
 	grep -q "unknown client .c3. (did you mean .c1.?)" err &&
 	test_expect_code 2 crm -C small dashboard --stage nope 2>err &&
 	grep -q "unknown stage .nope." err &&

@@ -124,10 +124,18 @@ test_expect_success '--xlsx: one sheet per table, the same figures' '
 	PY
 '
 
+test_expect_success 'the HTML page escapes text with the one HTML escape (apostrophes too)' '
+	crm -C small dashboard --tag "O'"'"'Brien&<x>" --html "$TRASH/q.html" &&
+	grep -o "O[^ ]*Brien[^ ]*" q.html | sort -u >out &&
+	echo "O&#39;Brien&amp;&lt;x&gt;;" >expect &&
+	test_cmp expect out &&
+	! test -e q.html.lock
+'
+
 test_expect_success 'an unwritable file is an error, not a success' '
-	test_expect_code 2 crm -C small dashboard --html no/such/dir/x.html 2>err &&
+	test_expect_code 1 crm -C small dashboard --html no/such/dir/x.html 2>err &&
 	grep -q "cannot write .no/such/dir/x.html." err &&
-	test_expect_code 2 crm -C small dashboard --xlsx no/such/dir/x.xlsx 2>err &&
+	test_expect_code 1 crm -C small dashboard --xlsx no/such/dir/x.xlsx 2>err &&
 	grep -q "cannot write .no/such/dir/x.xlsx." err
 '
 

@@ -130,7 +130,7 @@ test_expect_success 'set accepts a reference to a client added after the cache' 
 	git -C trust add -A && git -C trust commit -q -m late &&
 	crm -C trust set opportunity/acme-seo client=late-client >/dev/null &&
 	grep -q "^client: late-client$" $(find trust/opportunities -name acme-seo.yaml) &&
-	test_expect_code 2 crm -C trust set opportunity/acme-seo client=never-was 2>err &&
+	test_expect_code 1 crm -C trust set opportunity/acme-seo client=never-was 2>err &&
 	grep -q "never-was" err
 '
 

@@ -622,7 +622,7 @@ int crm_report_write_csv(FILE *out, const struct crm_report *r, const char *name
 			crm_buf_adds(&names, "figures");
 		for (i = 0; i < r->tables.len; i++)
 			crm_buf_addf(&names, "%s%s", names.len ? ", " : "", r->tables.ptr[i]->name);
-		err = crm_error_set(CRM_ENOTFOUND, "no table '%s' in this report (tables: %s)",
+		err = crm_error_set(CRM_EUSAGE, "no table '%s' in this report (tables: %s)",
 				    name, names.ptr);
 		crm_buf_release(&names);
 		return err;

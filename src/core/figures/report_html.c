@@ -13,17 +13,10 @@ static const char *const palette[] = {
 };
 #define NCOLORS (sizeof(palette) / sizeof(*palette))
 
+/* The one HTML escape (crm_buf_add_xml), NULL read as empty. */
 static void esc(struct crm_buf *b, const char *s)
 {
-	for (; s && *s; s++) {
-		switch (*s) {
-		case '<': crm_buf_adds(b, "&lt;"); break;
-		case '>': crm_buf_adds(b, "&gt;"); break;
-		case '&': crm_buf_adds(b, "&amp;"); break;
-		case '"': crm_buf_adds(b, "&quot;"); break;
-		default: crm_buf_addch(b, *s);
-		}
-	}
+	crm_buf_add_xml(b, s ? s : "");
 }
 
 static void esc_cell(struct crm_buf *b, const struct crm_cell *c)

@@ -9,6 +9,7 @@
 #include <xlsxwriter.h>
 
 #include "crm/error.h"
+#include "crm/lockfile.h"
 #include "crm/report.h"
 
 struct formats {
@@ -109,7 +110,7 @@ static lxw_error table_sheet(lxw_workbook *wb, const struct crm_report_table *t,
 	return e;
 }
 
-int crm_report_write_xlsx(const char *path, const struct crm_report *r)
+static int write_workbook(const char *path, const struct crm_report *r)
 {
 	lxw_workbook *wb = workbook_new(path);
 	lxw_doc_properties props;
@@ -143,4 +144,20 @@ int crm_report_write_xlsx(const char *path, const struct crm_report *r)
 	e = workbook_close(wb);
 	crm_buf_release(&title);
 	return e ? fail(e, path) : 0;
+}
+
+/* The workbook goes to the lock file beside `path` (libxlsxwriter writes by
+ * name), which replaces `path` only once complete and on disk. */
+int crm_report_write_xlsx(const char *path, const struct crm_report *r)
+{
+	struct crm_lockfile lk = CRM_LOCKFILE_INIT;
+	int err = crm_lockfile_acquire(&lk, path, 2000);
+
+	if (!err)
+		err = write_workbook(lk.lock_path, r);
+	if (err) {
+		crm_lockfile_rollback(&lk);
+		return err;
+	}
+	return crm_lockfile_commit(&lk);
 }

@@ -674,10 +674,12 @@ static int validate_ref(struct crm_index *idx, const struct crm_field *f, const 
 	if (crm_index_find(idx, target, id))
 		return 0;
 	hint = crm_index_suggest(idx, target, id);
+	/* a record that does not exist, not a malformed value: exit 1, as
+	 * for any other record the command line names and the index lacks */
 	if (hint)
-		return crm_error_set(CRM_EINVALID, "unknown %s '%s' (did you mean '%s'?)", target,
+		return crm_error_set(CRM_ENOTFOUND, "unknown %s '%s' (did you mean '%s'?)", target,
 				     id, hint);
-	return crm_error_set(CRM_EINVALID, "unknown %s '%s'", target, id);
+	return crm_error_set(CRM_ENOTFOUND, "unknown %s '%s'", target, id);
 }
 
 int crm_store_validate(struct crm_index *idx, const struct crm_schema *s,
