@@ -25,6 +25,11 @@ int crm_utf8_pad(struct crm_buf *out, const char *s, size_t cols, bool right);
 /* Appends the case-folded, NFKC-normalised form of `s`: "Straße" and
  * "STRASSE" fold alike; accents are kept ("é" stays apart from "e"). */
 int crm_utf8_casefold(struct crm_buf *out, const char *s);
+/* Appends the form of `s` that names are compared by when looking for
+ * duplicates: case folded, NFKC (full-width forms become ASCII), accents
+ * stripped, every run of punctuation and spaces one space, none at either
+ * end ("ＡＣＭＥ, S.A." -> "acme s a"). */
+int crm_utf8_match_key(struct crm_buf *out, const char *s);
 /* Case-insensitive substring test on folded text. */
 bool crm_utf8_contains_fold(const char *haystack, const char *needle);
 /* Appends an id made from `name`: letters with diacritics lose them
