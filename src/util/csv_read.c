@@ -169,8 +169,9 @@ static bool looks_like_data(const char *s)
 	return strspn(s, "0123456789-./: ") == strlen(s);
 }
 
-/* A first row is a header when every cell is text that is not a number
- * or a date, and no two cells are the same. */
+/* A first row is a header when its cells are text that is not a number
+ * or a date, and no two are the same.  Empty cells are allowed past the
+ * first (Thunderbird ends every line with a comma). */
 static bool first_row_is_header(const struct crm_csv_file *f)
 {
 	const struct crm_csv_row *r = &f->rows.ptr[0];
@@ -178,10 +179,12 @@ static bool first_row_is_header(const struct crm_csv_file *f)
 
 	for (i = 0; i < r->ncells; i++) {
 		const char *c = f->cells.ptr[r->first + i];
+		if (!*c && i)
+			continue;
 		if (looks_like_data(c))
 			return false;
 		for (j = 0; j < i; j++)
-			if (!strcmp(c, f->cells.ptr[r->first + j]))
+			if (*c && !strcmp(c, f->cells.ptr[r->first + j]))
 				return false;
 	}
 	return true;
@@ -254,7 +257,6 @@ int crm_csv_read(struct crm_csv_file *out, const char *data, size_t len,
 	struct csv_parser p;
 	struct reader r;
 	const char *display = opts->display ? opts->display : "-";
-	size_t row, col;
 	int err;
 
 	memset(out, 0, sizeof(*out));
@@ -267,18 +269,17 @@ int crm_csv_read(struct crm_csv_file *out, const char *data, size_t len,
 	err = check_text(&text, out->sep, display, out->encoding);
 	if (err)
 		goto done;
-	if (csv_init(&p, CSV_STRICT_FINI)) {
+	if (csv_init(&p, CSV_STRICT | CSV_STRICT_FINI)) {
 		err = crm_error_set(CRM_ENOMEM, "out of memory");
 		goto done;
 	}
 	csv_set_delim(&p, (unsigned char)out->sep);
 	if (csv_parse(&p, text.ptr, text.len, on_field, on_record, &r) != text.len ||
-	    csv_fini(&p, on_field, on_record, &r)) {
-		locate(text.ptr, text.len, out->sep, &row, &col);
-		err = r.err ? r.err : crm_error_set(CRM_EINVALID, "%s:%zu:%zu: error: %s (a quote "
-						    "opened and never closed?)", display,
-						    r.record + 1, col, csv_strerror(csv_error(&p)));
-	}
+	    csv_fini(&p, on_field, on_record, &r))
+		err = r.err ? r.err : crm_error_set(CRM_EINVALID, "%s:%zu:%zu: error: malformed "
+						    "quotes (a quote never closed, or text after "
+						    "a closing quote)", display, r.record + 1,
+						    r.row_cells + 1);
 	csv_free(&p);
 	if (!err)
 		err = r.err;

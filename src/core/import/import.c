@@ -790,24 +790,25 @@ static bool file_matches(const struct crm_import_section *sec, const char *file)
 	return hit;
 }
 
-/* The section for a file: the one whose `files` globs match its name, else
- * the only one of the type the command named. */
-static const struct crm_import_section *section_of(const struct crm_import_rules *rules,
-						   const char *type, const char *file)
+/* Whether section `sec` reads `file`: its `files` globs match the file's
+ * name, else it is the only section (of the type the command named). */
+static bool section_reads(const struct crm_import_rules *rules,
+			  const struct crm_import_section *sec, const char *type,
+			  const char *file)
 {
-	const struct crm_import_section *hit = NULL;
 	size_t i, n = 0;
 
+	if (type && strcmp(sec->type, type))
+		return false;
 	for (i = 0; i < rules->sections.len; i++)
-		if (file_matches(&rules->sections.ptr[i], file) &&
-		    (!type || !strcmp(rules->sections.ptr[i].type, type)))
-			return &rules->sections.ptr[i];
-	for (i = 0; i < rules->sections.len; i++)
-		if (!type || !strcmp(rules->sections.ptr[i].type, type)) {
-			hit = &rules->sections.ptr[i];
+		if ((!type || !strcmp(rules->sections.ptr[i].type, type)) &&
+		    file_matches(&rules->sections.ptr[i], file))
 			n++;
-		}
-	return n == 1 ? hit : NULL;
+	if (n)
+		return file_matches(sec, file);
+	for (i = 0; i < rules->sections.len; i++)
+		n += !type || !strcmp(rules->sections.ptr[i].type, type);
+	return n == 1;
 }
 
 /* Locates a check finding of an item at the CSV cell its field came from. */
@@ -874,9 +875,8 @@ int crm_import_plan(struct crm_import *out, struct crm_index *idx,
 		    const struct crm_import_options *opts)
 {
 	struct planner p;
-	const struct crm_import_section **of = calloc(nfiles + 1, sizeof(*of));
-	size_t i, f;
-	int err = of ? 0 : crm_error_set(CRM_ENOMEM, "out of memory");
+	size_t i, f, n;
+	int err = 0;
 
 	memset(out, 0, sizeof(*out));
 	memset(&p, 0, sizeof(p));
@@ -886,20 +886,21 @@ int crm_import_plan(struct crm_import *out, struct crm_index *idx,
 	import_matcher_init(&p.m);
 	crm_arena_init(&p.arena);
 	for (f = 0; f < nfiles && !err; f++) {
-		of[f] = section_of(rules, type, files[f]);
-		if (!of[f])
+		for (i = n = 0; i < rules->sections.len; i++)
+			n += section_reads(rules, &rules->sections.ptr[i], type, files[f]);
+		if (!n)
 			err = crm_error_set(CRM_EUSAGE, "%s: no section of %s is for this file "
 					    "(files = ...%s%s)", files[f], rules->path,
 					    type ? " of type " : "", type ? type : "");
 	}
-	/* sections in the rules' order: accounts before the deals naming them */
+	/* sections in the rules' order: accounts before the deals naming them;
+	 * one file may feed several (companies and people of one export) */
 	for (i = 0; i < rules->sections.len && !err; i++)
 		for (f = 0; f < nfiles && !err; f++)
-			if (of[f] == &rules->sections.ptr[i])
-				err = import_file(&p, of[f], files[f]);
+			if (section_reads(rules, &rules->sections.ptr[i], type, files[f]))
+				err = import_file(&p, &rules->sections.ptr[i], files[f]);
 	if (!err && !out->errors.len)
 		check_items(&p);
-	free(of);
 	import_matcher_release(&p.m);
 	crm_map_release(&p.ids);
 	crm_arena_release(&p.arena);
