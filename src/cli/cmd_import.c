@@ -7,7 +7,11 @@
 #include <sys/stat.h>
 
 #include "cli.h"
+#include "crm/error.h"
 #include "crm/import.h"
+#include "crm/index.h"
+#include "crm/schema.h"
+#include "crm/store.h"
 #include "crm/table.h"
 
 static const char usage[] =

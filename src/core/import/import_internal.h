@@ -4,7 +4,7 @@
 #ifndef CRM_IMPORT_INTERNAL_H
 #define CRM_IMPORT_INTERNAL_H
 
-#include "crm/csv_reader.h"
+#include "crm/table.h"
 #include "crm/import.h"
 #include "crm/map.h"
 #include "crm/schema.h"
