@@ -122,6 +122,8 @@ int crm_utf8_casefold(struct crm_buf *out, const char *s)
 			UTF8PROC_COMPAT);
 }
 
+static const char *latin_extra(utf8proc_int32_t cp);
+
 int crm_utf8_match_key(struct crm_buf *out, const char *s)
 {
 	struct crm_buf folded = CRM_BUF_INIT;
@@ -141,7 +143,11 @@ int crm_utf8_match_key(struct crm_buf *out, const char *s)
 		case UTF8PROC_CATEGORY_LU: case UTF8PROC_CATEGORY_LL: case UTF8PROC_CATEGORY_LT:
 		case UTF8PROC_CATEGORY_LM: case UTF8PROC_CATEGORY_LO: case UTF8PROC_CATEGORY_ND:
 		case UTF8PROC_CATEGORY_NL: case UTF8PROC_CATEGORY_NO:
-			err = crm_buf_add(out, folded.ptr + i, n);
+			/* letters with no decomposition: "ł" is "l", "ß" "ss" */
+			if (latin_extra(cp))
+				err = crm_buf_adds(out, latin_extra(cp));
+			else
+				err = crm_buf_add(out, folded.ptr + i, n);
 			space = false;
 			break;
 		default:

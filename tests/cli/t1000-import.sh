@@ -171,4 +171,19 @@ test_expect_success 'a row that fails its check: located, nothing written' '
 	test_cmp ../expect ../err &&
 	snapshot ../after && test_cmp ../before ../after
 '
+test_expect_success 'the README "Moving in" commands run as written' '
+	crm init moving >/dev/null &&
+	cd moving &&
+	cp "$D"/*.csv . &&
+	readme="$TEST_TOP/README.md" &&
+	sed -n "/^## Moving in/,/^## /p" "$readme" >../section &&
+	sed -n "/^\`\`\`csv/,/^\`\`\`/p" ../section | sed "1d;\$d" >clients.csv &&
+	sed -n "/^\`\`\`ini/,/^\`\`\`/p" ../section | sed "1d;\$d" >clients.ini &&
+	sed -n "/^\`\`\`sh/,/^\`\`\`/p" ../section | sed "1d;\$d" >../commands.sh &&
+	test "$(wc -l <../commands.sh)" -gt 10 &&
+	sh -e ../commands.sh >../out 2>&1 &&
+	grep "^1 created, 0 updated, 0 unchanged, 1 skipped" ../out &&
+	grep "^address: Dlouhá 5, 110 00 Praha" clients/2024/jan-novak.yaml
+'
+
 test_done

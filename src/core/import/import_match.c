@@ -74,11 +74,29 @@ static size_t count_cps(const char *s)
 	return n;
 }
 
+/* Whether the digits of two names agree: "Branch 12" and "Branch 13" are
+ * two companies however close their spelling. */
+static bool same_digits(const char *a, const char *b)
+{
+	for (;;) {
+		while (*a && !isdigit((unsigned char)*a))
+			a++;
+		while (*b && !isdigit((unsigned char)*b))
+			b++;
+		if (*a != *b)
+			return false;
+		if (!*a)
+			return true;
+		a++;
+		b++;
+	}
+}
+
 double crm_import_similarity(const char *a, const char *b)
 {
 	size_t la = count_cps(a), lb = count_cps(b), longer = la > lb ? la : lb, d;
 
-	if (!longer)
+	if (!longer || !same_digits(a, b))
 		return 0;
 	/* past a fifth of the longer name the score is below 0.8 anyway */
 	d = crm_edit_distance(a, b, longer / 5 + 1);
