@@ -149,6 +149,8 @@ install: $(CRM)
 	install -d $(DESTDIR)$(BINDIR) $(DESTDIR)$(DATADIR)/schema $(DESTDIR)$(MANDIR)
 	install -m 755 $(CRM) $(DESTDIR)$(BINDIR)/crm
 	install -m 644 schema/*.yaml $(DESTDIR)$(DATADIR)/schema/
+	install -d $(DESTDIR)$(DATADIR)/import/presets
+	install -m 644 import/presets/*.ini $(DESTDIR)$(DATADIR)/import/presets/
 	install -m 644 doc/crm.1 $(DESTDIR)$(MANDIR)/crm.1
 
 clean:

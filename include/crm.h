@@ -17,6 +17,7 @@
 #include "crm/forecast.h"
 #include "crm/formula.h"
 #include "crm/git.h"
+#include "crm/import.h"
 #include "crm/index.h"
 #include "crm/invoice.h"
 #include "crm/invoice_render.h"

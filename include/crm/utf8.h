@@ -32,6 +32,11 @@ int crm_utf8_casefold(struct crm_buf *out, const char *s);
  * move the cursor nor retitle the terminal.  Bytes that are not UTF-8 pass
  * as they are. */
 int crm_utf8_escape_controls(struct crm_buf *out, const char *s);
+/* Appends the form of `s` that names are compared by when looking for
+ * duplicates: case folded, NFKC (full-width forms become ASCII), accents
+ * stripped, every run of punctuation and spaces one space, none at either
+ * end ("ＡＣＭＥ, S.A." -> "acme s a"). */
+int crm_utf8_match_key(struct crm_buf *out, const char *s);
 /* Case-insensitive substring test on folded text. */
 bool crm_utf8_contains_fold(const char *haystack, const char *needle);
 /* Appends an id made from `name`: letters with diacritics lose them

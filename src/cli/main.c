@@ -55,6 +55,8 @@ static const struct cli_command commands[] = {
 	  "sales figures, charts and stalled deals (terminal, JSON, CSV, HTML, xlsx)" },
 	{ "report", cmd_report, CLI_NEEDS_REPO,
 	  "funnel, cycle, winloss, won, activity, summary, receivables, revenue" },
+	{ "import", cmd_import, CLI_NEEDS_REPO | CLI_NEEDS_INDEX | CLI_WRITES,
+	  "records from CSV files through a rules file or a preset, one commit" },
 	{ "help", cmd_help, 0, "show help for crm or for a command" },
 };
 

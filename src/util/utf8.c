@@ -138,6 +138,47 @@ int crm_utf8_casefold(struct crm_buf *out, const char *s)
 			UTF8PROC_COMPAT);
 }
 
+static const char *latin_extra(utf8proc_int32_t cp);
+
+int crm_utf8_match_key(struct crm_buf *out, const char *s)
+{
+	struct crm_buf folded = CRM_BUF_INIT;
+	utf8proc_int32_t cp;
+	size_t i = 0, n, start = out->len;
+	bool space = true;   /* no leading space */
+	int err;
+
+	/* NFKC folds full-width forms; decomposing lets STRIPMARK drop accents */
+	err = map_into(&folded, s, UTF8PROC_CASEFOLD | UTF8PROC_COMPOSE | UTF8PROC_STABLE |
+		       UTF8PROC_COMPAT | UTF8PROC_STRIPMARK);
+	while (!err && i < folded.len) {
+		n = next_cp(folded.ptr + i, &cp);
+		if (!n)
+			break;
+		switch (utf8proc_category(cp)) {
+		case UTF8PROC_CATEGORY_LU: case UTF8PROC_CATEGORY_LL: case UTF8PROC_CATEGORY_LT:
+		case UTF8PROC_CATEGORY_LM: case UTF8PROC_CATEGORY_LO: case UTF8PROC_CATEGORY_ND:
+		case UTF8PROC_CATEGORY_NL: case UTF8PROC_CATEGORY_NO:
+			/* letters with no decomposition: "ł" is "l", "ß" "ss" */
+			if (latin_extra(cp))
+				err = crm_buf_adds(out, latin_extra(cp));
+			else
+				err = crm_buf_add(out, folded.ptr + i, n);
+			space = false;
+			break;
+		default:
+			if (!space)
+				err = crm_buf_addch(out, ' ');
+			space = true;
+		}
+		i += n;
+	}
+	if (out->len > start && out->ptr[out->len - 1] == ' ')
+		crm_buf_truncate(out, out->len - 1);
+	crm_buf_release(&folded);
+	return err;
+}
+
 bool crm_utf8_contains_fold(const char *haystack, const char *needle)
 {
 	struct crm_buf h = CRM_BUF_INIT, n = CRM_BUF_INIT;

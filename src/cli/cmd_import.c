@@ -1,0 +1,247 @@
+/* crm import [TYPE] FILE... [--rules FILE | --preset NAME]: records from CSV
+ * files through a rules file, checked as a whole and written in one commit,
+ * or not at all; --dry-run shows what each row would become. */
+#include <dirent.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+
+#include "cli.h"
+#include "crm/error.h"
+#include "crm/import.h"
+#include "crm/index.h"
+#include "crm/schema.h"
+#include "crm/store.h"
+#include "crm/table.h"
+
+static const char usage[] =
+	"[TYPE] FILE... [--rules FILE.ini | --preset NAME] [--dry-run] [--update] "
+	"[--encoding NAME]\n   or: crm import --preset list | --preset NAME --print";
+
+static int list_presets(void)
+{
+	const char *dir = crm_import_preset_dir();
+	struct dirent **names = NULL;
+	int n = scandir(dir, &names, NULL, alphasort), i;
+
+	if (n < 0) {
+		cli_error("import", "cannot read the presets in '%s'", dir);
+		return EXIT_USAGE;
+	}
+	for (i = 0; i < n; i++) {
+		size_t len = strlen(names[i]->d_name);
+		struct crm_import_rules r;
+		struct crm_buf path = CRM_BUF_INIT;
+		if (len > 4 && !strcmp(names[i]->d_name + len - 4, ".ini")) {
+			crm_buf_addf(&path, "%s/%s", dir, names[i]->d_name);
+			if (!crm_import_rules_load(&r, path.ptr))
+				printf("%-18.*s %s\n", (int)(len - 4), names[i]->d_name,
+				       r.description ? r.description : "");
+			crm_import_rules_release(&r);
+		}
+		crm_buf_release(&path);
+		free(names[i]);
+	}
+	free(names);
+	return EXIT_OK;
+}
+
+static int print_preset(const char *name)
+{
+	struct crm_buf text = CRM_BUF_INIT;
+	char *path = NULL;
+	int rc = EXIT_OK;
+
+	if (crm_import_preset_path(&path, name) || crm_buf_read_file(&text, path, 1 << 20)) {
+		cli_error("import", "%s", crm_error_last());
+		rc = EXIT_USAGE;
+	} else {
+		fwrite(text.ptr, 1, text.len, stdout);
+	}
+	crm_buf_release(&text);
+	free(path);
+	return rc;
+}
+
+/* The rules: --rules FILE, --preset NAME, or the identity (columns named
+ * like the type's fields) for a TYPE given alone. */
+static int load_rules(struct crm_import_rules *r, const char *rules, const char *preset,
+		      const char *type)
+{
+	char *path = NULL;
+	int err;
+
+	if (rules)
+		return crm_import_rules_load(r, rules);
+	if (preset) {
+		err = crm_import_preset_path(&path, preset);
+		if (!err)
+			err = crm_import_rules_load(r, path);
+		else
+			memset(r, 0, sizeof(*r));
+		free(path);
+		return err;
+	}
+	if (!type) {
+		memset(r, 0, sizeof(*r));
+		return crm_error_set(CRM_EUSAGE, "name the TYPE, --rules FILE or --preset NAME");
+	}
+	{
+		struct crm_buf text = CRM_BUF_INIT;
+		crm_buf_addf(&text, "[%s]\ntype = %s\n", type, type);
+		err = crm_import_rules_parse(r, text.ptr, text.len, "(columns named as fields)");
+		crm_buf_release(&text);
+	}
+	return err;
+}
+
+static void print_summary(const struct crm_import *imp)
+{
+	printf("%zu created, %zu updated, %zu unchanged, %zu skipped\n",
+	       imp->counts[CRM_IMPORT_CREATE], imp->counts[CRM_IMPORT_UPDATE],
+	       imp->counts[CRM_IMPORT_UNCHANGED], imp->counts[CRM_IMPORT_SKIP]);
+}
+
+static int print_rows(const struct crm_import *imp)
+{
+	static const char *const headers[] = { "ROW", "ACTION", "RECORD", "NOTE" };
+	struct crm_table t;
+	struct crm_buf b = CRM_BUF_INIT;
+	size_t i;
+	int err = crm_table_init(&t, 4, headers);
+
+	for (i = 0; i < imp->items.len && !err; i++) {
+		const struct crm_import_item *it = &imp->items.ptr[i];
+		crm_buf_reset(&b);
+		crm_buf_addf(&b, "%s:%zu", it->file, it->row);
+		crm_table_add(&t, b.ptr);
+		crm_table_add(&t, crm_import_action_name(it->action));
+		crm_buf_reset(&b);
+		if (it->id)
+			crm_buf_addf(&b, "%s/%s", it->schema->type, it->id);
+		crm_table_add(&t, b.ptr);
+		err = crm_table_add(&t, it->reason ? it->reason : "");
+	}
+	if (!err)
+		err = crm_table_print(stdout, &t, 0, false);
+	crm_table_release(&t);
+	crm_buf_release(&b);
+	return err;
+}
+
+static int write_plan(struct cli_ctx *ctx, const struct crm_import *imp,
+		      char *const *files, int nfiles)
+{
+	struct crm_buf msg = CRM_BUF_INIT;
+	struct crm_txn txn;
+	size_t i, n = imp->counts[CRM_IMPORT_CREATE] + imp->counts[CRM_IMPORT_UPDATE];
+	int f, rc, err;
+
+	if (!n) {
+		printf("nothing to change\n");
+		return EXIT_OK;
+	}
+	crm_buf_addf(&msg, "crm: import %zu record%s from", n, n == 1 ? "" : "s");
+	for (f = 0; f < nfiles; f++) {
+		const char *slash = strrchr(files[f], '/');
+		crm_buf_addf(&msg, "%s %s", f ? "," : "", slash ? slash + 1 : files[f]);
+	}
+	err = crm_txn_begin(&txn, &ctx->repo);
+	for (i = 0; i < imp->items.len && !err; i++) {
+		const struct crm_import_item *it = &imp->items.ptr[i];
+		if (it->action == CRM_IMPORT_CREATE || it->action == CRM_IMPORT_UPDATE)
+			err = crm_store_write_record(&txn, it->path, it->text.ptr, it->text.len);
+	}
+	rc = cli_txn_finish(ctx, &txn, msg.ptr, err);
+	crm_buf_release(&msg);
+	return rc;
+}
+
+static bool is_file(const char *path)
+{
+	struct stat st;
+	return !stat(path, &st) && S_ISREG(st.st_mode);
+}
+
+int cmd_import(struct cli_ctx *ctx, int argc, char **argv)
+{
+	const char *rules_path = NULL, *preset = NULL, *encoding = NULL, *type = NULL;
+	bool dry_run = false, update = false, print = false;
+	const struct cli_option opts[] = {
+		{ "rules", 'r', CLI_OPT_STRING, &rules_path, "FILE", "the rules file (INI)" },
+		{ "preset", 'p', CLI_OPT_STRING, &preset, "NAME",
+		  "a shipped rules file ('list' names them)" },
+		{ "print", 0, CLI_OPT_FLAG, &print, NULL, "with --preset: print its rules" },
+		{ "dry-run", 'n', CLI_OPT_FLAG, &dry_run, NULL,
+		  "show what each row would become; write nothing" },
+		{ "update", 'u', CLI_OPT_FLAG, &update, NULL,
+		  "update the existing records rows match" },
+		{ "encoding", 0, CLI_OPT_STRING, &encoding, "NAME",
+		  "the files' encoding (Shift_JIS, Windows-1250, GB18030...)" },
+		{ NULL, 0, 0, NULL, NULL, NULL }
+	};
+	struct crm_import_options io = CRM_IMPORT_OPTIONS_INIT;
+	struct crm_import_rules rules;
+	struct crm_import imp;
+	char **files;
+	size_t i;
+	int nfiles, err, rc = cli_parse(ctx, usage, opts, argc, argv, &argc);
+
+	if (rc)
+		return rc;
+	if (preset && !strcmp(preset, "list") && !argc)
+		return list_presets();
+	if (preset && print && !argc)
+		return print_preset(preset);
+	if (rules_path && preset) {
+		cli_error("import", "--rules and --preset: give one");
+		return EXIT_USAGE;
+	}
+	files = argv;
+	nfiles = argc;
+	if (argc && !is_file(argv[0]) && cli_find_type(ctx, argv[0])) {
+		type = cli_find_type(ctx, argv[0])->type;
+		files++;
+		nfiles--;
+	}
+	if (nfiles < 1) {
+		cli_usage(stderr, ctx->command, usage, opts);
+		return EXIT_USAGE;
+	}
+	io.update = update;
+	io.encoding = encoding;
+	memset(&imp, 0, sizeof(imp));
+	err = load_rules(&rules, rules_path, preset, type);
+	if (!err)
+		err = crm_import_plan(&imp, ctx->idx, &rules, type, (const char *const *)files,
+				      (size_t)nfiles, &io);
+	if (err) {
+		cli_error(ctx->command, "%s", crm_error_last());
+		rc = cli_status(err);
+		goto done;
+	}
+	for (i = 0; i < imp.errors.len; i++)
+		fprintf(stderr, "%s\n", imp.errors.ptr[i]);
+	if (dry_run) {
+		if (print_rows(&imp))
+			rc = EXIT_PROBLEMS;
+		print_summary(&imp);
+		if (imp.errors.len)
+			printf("%zu error%s: nothing would be written\n", imp.errors.len,
+			       imp.errors.len == 1 ? "" : "s");
+		rc = imp.errors.len ? EXIT_PROBLEMS : rc;
+		goto done;
+	}
+	if (imp.errors.len) {
+		fprintf(stderr, "crm import: %zu error%s; nothing was written\n", imp.errors.len,
+			imp.errors.len == 1 ? "" : "s");
+		rc = EXIT_PROBLEMS;
+		goto done;
+	}
+	print_summary(&imp);
+	rc = write_plan(ctx, &imp, files, nfiles);
+done:
+	crm_import_release(&imp);
+	crm_import_rules_release(&rules);
+	return rc;
+}

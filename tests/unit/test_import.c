@@ -1,0 +1,90 @@
+/* Unit tests of crm import's pieces: the name keys duplicates are found by
+ * (src/core/import/import_match.c, util/utf8.c's crm_utf8_match_key), their
+ * similarity, the CSV reader's sniffing and header detection (util/table.c)
+ * and rules files (import_rules.c). */
+#include <string.h>
+
+#include "crm/import.h"
+#include "crm/table.h"
+#include "crm/utf8.h"
+#include "harness.h"
+
+static void check_key(const char *want, const char *name)
+{
+	struct crm_buf b = CRM_BUF_INIT;
+	crm_import_name_key(&b, name);
+	CHECK_STR(want, b.ptr);
+	crm_buf_release(&b);
+}
+
+static void test_import__name_keys_fold_case_accents_forms_suffixes(void)
+{
+	check_key("acme", "ACME, Inc.");
+	check_key("acme", "Ａｃｍｅ Ltd");
+	check_key("lodz studio", "Łódź Studio Sp. z o.o.");
+	check_key("nordlys", "Nordlys A/S");
+	check_key("edge communications", "Edge Communications GmbH & Co. KG");
+	check_key("上海茶叶", "上海茶叶有限公司");
+	check_key("ソニー", "株式会社ソニー");
+	check_key("banco", "Banco, S.A.");
+}
+
+static void test_import__similarity(void)
+{
+	CHECK(crm_import_similarity("northwind", "northwind") == 1.0);
+	CHECK(crm_import_similarity("northwind", "nortwind") >= 0.8);
+	CHECK(crm_import_similarity("northwind", "contoso") < 0.8);
+	CHECK(crm_import_similarity("", "") == 0);
+	CHECK(crm_import_similarity("company 00001", "company 00002") == 0);
+}
+
+static void test_import__csv_sniffs_separator_and_header(void)
+{
+	static const char semi[] = "\xEF\xBB\xBFName;City\r\n\"A;B\";\"x\r\ny\"\r\n";
+	static const char bare[] = "1,2\n3,4\n";
+	struct crm_csv_read_options o = { "t.csv", NULL };
+	struct crm_csv_file f;
+
+	CHECK_INT(0, crm_csv_read(&f, semi, sizeof(semi) - 1, &o));
+	CHECK_INT(';', f.sep);
+	CHECK(f.has_header);
+	CHECK_INT(1, f.rows.len);
+	CHECK_STR("A;B", crm_csv_cell(&f, 0, 0));
+	CHECK_STR("x\r\ny", crm_csv_cell(&f, 0, 1));
+	CHECK_INT(1, crm_csv_column(&f, "city"));
+	crm_csv_file_release(&f);
+	CHECK_INT(0, crm_csv_read(&f, bare, sizeof(bare) - 1, &o));
+	CHECK(!f.has_header);
+	CHECK_INT(2, f.rows.len);
+	CHECK_STR("2", f.columns[1]);
+	crm_csv_file_release(&f);
+}
+
+static void test_import__rules(void)
+{
+	static const char text[] =
+		"[preset]\ndescription = test\n"
+		"[deals]\ntype = opportunity\nfiles = d*.csv\nid = Id\n"
+		"title = {Name}\nclient = {Account}\nclient.create = yes\n"
+		"map.stage.Closed Won = won\nskip.Status = x|y\ndecimal-mark = ,\n";
+	struct crm_import_rules r;
+	const struct crm_import_section *s;
+
+	CHECK_INT(0, crm_import_rules_parse(&r, text, sizeof(text) - 1, "t.ini"));
+	CHECK_STR("test", r.description);
+	CHECK_INT(1, r.sections.len);
+	s = &r.sections.ptr[0];
+	CHECK_STR("opportunity", s->type);
+	CHECK_INT(',', s->decimal_mark);
+	CHECK_INT(2, s->fields.len);
+	CHECK(s->fields.ptr[1].create);
+	CHECK_STR("Closed Won", s->maps.ptr[0].from);
+	CHECK_STR("x|y", s->skips.ptr[0].values);
+	crm_import_rules_release(&r);
+	CHECK(crm_import_rules_parse(&r, "[a]\nname = {x}\n", 14, "t.ini") < 0);
+	crm_import_rules_release(&r);
+}
+
+TESTS(TEST(test_import__name_keys_fold_case_accents_forms_suffixes),
+      TEST(test_import__similarity), TEST(test_import__csv_sniffs_separator_and_header),
+      TEST(test_import__rules))
