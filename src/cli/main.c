@@ -47,6 +47,8 @@ static const struct cli_command commands[] = {
 	  "sales figures, charts and stalled deals (terminal, JSON, CSV, HTML, xlsx)" },
 	{ "report", cmd_report, CLI_NEEDS_REPO,
 	  "funnel, cycle, winloss, won, activity, summary, receivables, revenue" },
+	{ "export", cmd_export, CLI_NEEDS_REPO | CLI_NEEDS_INDEX,
+	  "every record of a type as CSV, xlsx, JSON, vCard or iCalendar" },
 	{ "help", cmd_help, 0, "show help for crm or for a command" },
 };
 
