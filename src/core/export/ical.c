@@ -271,7 +271,8 @@ static void describe(struct crm_buf *out, icalcomponent *c)
 	crm_buf_addf(out, "%s %s", icalcomponent_kind_to_string(icalcomponent_isa(c)),
 		     icalcomponent_get_uid(c) ? icalcomponent_get_uid(c) : "-");
 	describe_time(out, "start", icalcomponent_get_dtstart(c));
-	describe_time(out, "due", icalcomponent_get_due(c));
+	if (icalcomponent_isa(c) == ICAL_VTODO_COMPONENT)
+		describe_time(out, "due", icalcomponent_get_due(c));
 	for (alarm = icalcomponent_get_first_component(c, ICAL_VALARM_COMPONENT); alarm;
 	     alarm = icalcomponent_get_next_component(c, ICAL_VALARM_COMPONENT)) {
 		p = icalcomponent_get_first_property(alarm, ICAL_TRIGGER_PROPERTY);
