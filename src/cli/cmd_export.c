@@ -40,11 +40,14 @@ static int pick_format(struct crm_export_options *o, const struct export_opts *e
 static int export_all(struct cli_ctx *ctx, const char *dir, const struct crm_export_options *o)
 {
 	struct crm_buf path = CRM_BUF_INIT;
+	struct stat st;
 	size_t i;
 	int err = 0;
 
 	if (mkdir(dir, 0777) && errno != EEXIST)
 		return crm_error_errno(CRM_EIO, "cannot create '%s'", dir);
+	if (stat(dir, &st) || !S_ISDIR(st.st_mode))
+		return crm_error_set(CRM_EUSAGE, "'%s' is not a folder", dir);
 	for (i = 0; i < ctx->repo.schemas.len && !err; i++) {
 		const struct crm_schema *s = &ctx->repo.schemas.ptr[i];
 		crm_buf_reset(&path);

@@ -124,3 +124,79 @@ test_expect_success 'xlsx: numbers stay numbers, text is neutralised' '
 	EOF
 	test_cmp expect cells
 '
+
+test_expect_success '--all DIR: one file a type, CSV by default, xlsx by flag' '
+	test_expect_code 2 crm -C repo export --all "$TRASH/out" 2>err &&
+	echo "crm export: '"'"'$TRASH/out'"'"' is not a folder" >expect && test_cmp expect err &&
+	crm -C repo export --all "$TRASH/dump" 2>err &&
+	ls dump >got &&
+	cat >expect <<-\EOF &&
+	activities.csv
+	clients.csv
+	contacts.csv
+	expenses.csv
+	invoices.csv
+	opportunities.csv
+	products.csv
+	projects.csv
+	tasks.csv
+	EOF
+	test_cmp expect got &&
+	cmp dump/expenses.csv plain.csv &&
+	crm -C repo export --all "$TRASH/xl" --xlsx 2>err &&
+	ls xl | sed -n "/xlsx$/p" | wc -l >n &&
+	echo 9 >expect && test_cmp expect n
+'
+
+test_expect_success 'exported CSV holds every stored value of the records (round trip)' '
+	# NEEDSWORK: crm import is not on this branch; until it is, a python3
+	# reader compares each stored field of each record with its CSV cell
+	for t in contact task expense client opportunity; do
+		crm -C repo export $t >"$t.csv" || return 1
+	done &&
+	python3 - repo contact task expense client opportunity <<-\EOF
+	import csv, glob, os, sys, yaml
+	root, types = sys.argv[1], sys.argv[2:]
+	def unquote(s):
+	    # the inverse of the injection rule (crm_export_unneutralise)
+	    t = s.lstrip("'"'"'")
+	    if s.startswith("'"'"'") and t[:1] in ("=", "+", "-", "@", "\t", "\r"):
+	        return s[1:]
+	    return s
+	def text(v):
+	    if isinstance(v, list):
+	        return ", ".join(str(x) for x in v)
+	    return str(v)
+	bad = 0
+	for t in types:
+	    schema = yaml.safe_load(open(os.path.join(root, "schema", t + ".yaml")))
+	    rows = {r["id"]: r for r in csv.DictReader(open(t + ".csv", newline=""))}
+	    folder = os.path.join(root, schema["folder"])
+	    for path in glob.glob(folder + "/**/*.yaml", recursive=True):
+	        rid = os.path.basename(path)[:-5]
+	        rec = yaml.load(open(path), Loader=yaml.BaseLoader)
+	        for field, value in rec.items():
+	            f = schema["fields"].get(field, {})
+	            if isinstance(value, (dict,)) or (isinstance(value, list) and value and isinstance(value[0], dict)):
+	                continue   # lists of mappings travel as JSON
+	            want = text(value)
+	            got = unquote(rows[rid][field])
+	            if f.get("type") == "money" and " " in got:
+	                want = "%.2f %s" % (float(want.split()[0]), want.split()[1]) if " " in want else want
+	            if want != got and want.rstrip("0").rstrip(".") != got.rstrip("0").rstrip("."):
+	                print("%s/%s %s: %r != %r" % (t, rid, field, want, got)); bad += 1
+	sys.exit(1 if bad else 0)
+	EOF
+'
+
+test_expect_success 'refusals: xlsx without a file, vCard of a task, two formats' '
+	test_expect_code 2 crm -C repo export expense --xlsx 2>err &&
+	echo "crm export: xlsx needs a file: give -o FILE" >expect && test_cmp expect err &&
+	test_expect_code 2 crm -C repo export task --vcard 2>err &&
+	echo "crm export: vCard is for contacts, not '"'"'task'"'"'" >expect && test_cmp expect err &&
+	test_expect_code 2 crm -C repo export task --csv --json 2>err &&
+	test_expect_code 2 crm -C repo export contact --vcard --vcard-version 5 2>err &&
+	test_expect_code 2 crm -C repo export 2>err
+'
+
+test_done
