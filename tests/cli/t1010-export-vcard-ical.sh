@@ -52,6 +52,19 @@ for v in 3 4; do
 	'
 done
 
+test_expect_success 'the README examples of "Moving out" run as written' '
+	sed -n "/^## Moving out/,/^## Performance/p" "$TEST_TOP/README.md" |
+		grep "^crm " | sed -e "s/ *#.*//" -e "s/\$/ \&\&/" >commands &&
+	echo true >>commands &&
+	test "$(wc -l <commands)" = 9 &&
+	(cd repo && . ../commands) &&
+	for f in deals.csv invoices.xlsx contacts.json backup/tasks.csv contacts.vcf \
+		tasks.ics activities.ics; do
+		test -s "repo/$f" || { echo "missing $f"; return 1; }
+	done &&
+	head -c 3 repo/deals.csv >bom && printf "\357\273\277" >expect && cmp expect bom
+'
+
 # python3-icalendar is a Debian package: the system python has it
 ICAL_PY=
 for p in /usr/bin/python3 python3; do
