@@ -14,9 +14,10 @@ CC       ?= cc
 CFLAGS   ?= -O2 -g
 STD       = -std=c17 -D_GNU_SOURCE
 WARN      = -Wall -Wextra
-ifdef DEVELOPER
-WARN     += -Werror -Wshadow -Wstrict-prototypes -Wmissing-prototypes -Wvla \
+DEV_WARN  = -Werror -Wshadow -Wstrict-prototypes -Wmissing-prototypes -Wvla \
             -Wpointer-arith -Wformat=2 -Wno-format-nonliteral -Wundef
+ifdef DEVELOPER
+WARN     += $(DEV_WARN)
 endif
 ifdef SANITIZE
 BUILD    ?= build-san
@@ -29,12 +30,16 @@ PKG_LIBS   := $(shell pkg-config --libs $(PKGS) 2>/dev/null) -lcsv -lpthread -lm
 ALL_CFLAGS = $(STD) $(WARN) $(CFLAGS) $(SANFLAGS) -Iinclude -Isrc $(PKG_CFLAGS) \
              -DCRM_DATADIR='"$(DATADIR)"' -DCRM_SRCDIR='"$(CURDIR)"' -MMD -MP
 LDFLAGS_ALL = $(SANFLAGS) $(LDFLAGS)
+# Library and command objects only: a call to a banned function (strcpy,
+# sprintf, localtime...) is a compile error there.
+BANNED_H  = -include src/banned.h
 
 ifndef V
 Q = @
 QCC = @echo '  CC     ' $@;
 QLD = @echo '  LINK   ' $@;
 QAR = @echo '  AR     ' $@;
+QHDR = @echo '  HDR    ' $<;
 endif
 
 LIB_SRC  := $(sort $(wildcard src/util/*.c src/core/*.c src/core/*/*.c))
@@ -48,11 +53,31 @@ FUZZ_BIN := $(FUZZ_SRC:tests/fuzz/%.c=$(BUILD)/tests/%)
 LIBCRM   := $(BUILD)/libcrm.a
 CRM      := $(BUILD)/crm
 BENCH_GEN := $(BUILD)/bench-gen
+FUZZ_DRIVER := $(BUILD)/tests/fuzz/driver.o
+HDR_SRC  := include/crm.h $(sort $(wildcard include/crm/*.h))
+HDR_OBJ  := $(HDR_SRC:include/%.h=$(BUILD)/hdr-check/%.o)
+# Every object depends on this file, rewritten only when the flags change
+# (git's GIT-CFLAGS): `make CFLAGS=-O0` or `make DEVELOPER=1` after a plain
+# build recompiles everything instead of mixing objects built two ways.
+FLAGS_STAMP := $(BUILD)/CFLAGS-stamp
+TRACK_FLAGS = $(subst ','\'',$(CC) $(ALL_CFLAGS) DEVELOPER=$(DEVELOPER) SANITIZE=$(SANITIZE))
 
 all: $(CRM)
 	$(Q)ln -sf $(CRM) crm
 
-$(BUILD)/%.o: %.c
+$(FLAGS_STAMP): FORCE
+	@mkdir -p $(dir $@)
+	@flags='$(TRACK_FLAGS)'; \
+	if [ x"$$flags" != x"$$(cat $@ 2>/dev/null)" ]; then \
+		[ ! -f $@ ] || echo '  * new build flags: rebuilding $(BUILD)'; \
+		printf '%s\n' "$$flags" >$@; \
+	fi
+
+$(LIB_OBJ) $(CLI_OBJ): $(BUILD)/%.o: %.c $(FLAGS_STAMP)
+	@mkdir -p $(dir $@)
+	$(QCC)$(CC) $(ALL_CFLAGS) $(BANNED_H) -c -o $@ $<
+
+$(FUZZ_DRIVER): tests/fuzz/driver.c $(FLAGS_STAMP)
 	@mkdir -p $(dir $@)
 	$(QCC)$(CC) $(ALL_CFLAGS) -c -o $@ $<
 
@@ -62,16 +87,31 @@ $(LIBCRM): $(LIB_OBJ)
 $(CRM): $(CLI_OBJ) $(LIBCRM)
 	$(QLD)$(CC) -o $@ $(CLI_OBJ) $(LIBCRM) $(LDFLAGS_ALL) $(PKG_LIBS)
 
-$(BUILD)/tests/%: tests/unit/%.c tests/unit/harness.h $(LIBCRM)
+# built straight from their .c with -MMD: $(BUILD)/tests/test_x.d lists
+# the headers each one includes (read by the -include at the end)
+$(BUILD)/tests/%: tests/unit/%.c tests/unit/harness.h $(LIBCRM) $(FLAGS_STAMP)
 	@mkdir -p $(dir $@)
 	$(QLD)$(CC) $(ALL_CFLAGS) -Itests/unit -o $@ $< $(LIBCRM) $(LDFLAGS_ALL) $(PKG_LIBS)
 
-$(BUILD)/tests/fuzz_%: tests/fuzz/fuzz_%.c tests/fuzz/driver.c $(LIBCRM)
+# the driver is an object of its own so that each binary's .d file (one
+# per -o) lists the headers of its fuzz_x.c, and driver.d those of driver.c
+$(BUILD)/tests/fuzz_%: tests/fuzz/fuzz_%.c $(FUZZ_DRIVER) $(LIBCRM) $(FLAGS_STAMP)
 	@mkdir -p $(dir $@)
-	$(QLD)$(CC) $(ALL_CFLAGS) -o $@ $< tests/fuzz/driver.c $(LIBCRM) $(LDFLAGS_ALL) $(PKG_LIBS)
+	$(QLD)$(CC) $(ALL_CFLAGS) -o $@ $< $(FUZZ_DRIVER) $(LIBCRM) $(LDFLAGS_ALL) $(PKG_LIBS)
+
+# make hdr-check: each public header compiled alone (a .c holding only its
+# #include, -Iinclude only) with the DEVELOPER warnings, so each one
+# includes what it needs and nothing of src/.
+$(HDR_OBJ): $(BUILD)/hdr-check/%.o: include/%.h $(FLAGS_STAMP)
+	@mkdir -p $(dir $@)
+	@printf '#include "%s"\n' $*.h >$(@:.o=.c)
+	$(QHDR)$(CC) $(STD) $(WARN) $(DEV_WARN) $(CFLAGS) -Iinclude $(PKG_CFLAGS) -MMD -MP \
+		-c -o $@ $(@:.o=.c)
+
+hdr-check: $(HDR_OBJ)
 
 # the benchmark's repository generator (bench/run.sh, make bench)
-$(BENCH_GEN): bench/gen.c
+$(BENCH_GEN): bench/gen.c $(FLAGS_STAMP)
 	@mkdir -p $(dir $@)
 	$(QLD)$(CC) $(STD) $(WARN) $(CFLAGS) $(SANFLAGS) -o $@ $< $(LDFLAGS_ALL)
 
@@ -110,8 +150,9 @@ install: $(CRM)
 clean:
 	rm -rf build build-san crm
 
-.PHONY: all deps check asan valgrind demo bench install clean tests-bin
--include $(LIB_OBJ:.o=.d) $(CLI_OBJ:.o=.d)
+.PHONY: all deps check asan valgrind demo bench install clean tests-bin hdr-check FORCE
+-include $(LIB_OBJ:.o=.d) $(CLI_OBJ:.o=.d) $(UNIT_BIN:=.d) $(FUZZ_BIN:=.d) \
+	$(FUZZ_DRIVER:.o=.d) $(HDR_OBJ:.o=.d)
 
 # libFuzzer runs of every target (clang): FUZZ_SECONDS each, new inputs go to build/fuzz-corpus-*, the seeds stay as committed.
 # A UBSan finding stops the run like an ASan one (-fno-sanitize-recover=all).

@@ -14,6 +14,7 @@
 #include <stddef.h>
 
 #include "crm/index.h"
+#include "crm/order.h"   /* sorting what a filter selects (crm ls --sort) */
 
 struct crm_filter;
 
@@ -45,15 +46,5 @@ int crm_filter_parse(struct crm_filter **out, struct crm_index *idx,
 bool crm_filter_match(const struct crm_filter *f, struct crm_index *idx,
 		      struct crm_record *rec);
 void crm_filter_free(struct crm_filter *f);
-
-/* Orders two values of one field: NULL first, then by type (money through
- * the base currency, text case-folded); -1, 0, 1. */
-int crm_value_compare(struct crm_index *idx, const struct crm_value *a,
-		      const struct crm_value *b);
-
-/* Sorts records by a --sort spec "field,-other" (a leading '-' for
- * descending); ties keep path order.  CRM_EUSAGE for an unknown field. */
-int crm_records_sort(struct crm_record **recs, size_t n, struct crm_index *idx,
-		     const struct crm_schema *s, const char *spec);
 
 #endif

@@ -220,7 +220,14 @@ int crm_git_register_merge(struct crm_git *g, int (*merge)(struct crm_buf *out, 
 int crm_git_status_dirty(struct crm_git *g, const char *prefix,
 			 int (*cb)(const char *path, void *payload), void *payload);
 
-struct crm_file_stamp;
+/* What identifies a file's version without reading it: git's stat data
+ * (the index's walk takes it from stat(2), and the index cache keys on
+ * it). */
+struct crm_file_stamp {
+	int64_t mtime_ns, ctime_ns;
+	uint64_t size, ino, dev;
+};
+
 /* Whether the records of a data repository have uncommitted changes, the
  * way `git status` would judge it but without a second walk of the work
  * tree: `paths` (work-tree relative) are every record file the caller

@@ -23,6 +23,15 @@ struct crm_backref {
 	struct crm_backref *next;
 };
 
+/* A record.  The fields from referenced_by down are the index's memo (set
+ * and read by src/core/index only; read them through crm_index_backrefs,
+ * crm_index_value and crm_record_created).  NEEDSWORK: they are here, not
+ * behind index_internal.h, because records are hot and made in two ways:
+ * the index's one array, and copies on the stack that check a text not in
+ * the index yet (cli_edit_in_editor, crm add), whose computed values need
+ * the same memo and its cycle state.  Hiding them would cost a pointer
+ * chase per computed value or a memo those copies do not have; a copy
+ * only resets values and state to NULL (and added to -1). */
 struct crm_record {
 	const struct crm_schema *schema;
 	const char *id;
@@ -65,6 +74,8 @@ struct crm_repo *crm_index_repo(const struct crm_index *idx);
 struct crm_diags *crm_index_diags(struct crm_index *idx);
 struct crm_arena *crm_index_arena(struct crm_index *idx);
 crm_date crm_index_today(const struct crm_index *idx);
+/* The options the index was loaded with. */
+const struct crm_index_options *crm_index_options(const struct crm_index *idx);
 /* Whether the loaded records, crm.ini or the schemas have changes not
  * committed yet (see crm_git_worktree_dirty), judged from the stat data
  * the load already read.  false for an index read from a commit. */

@@ -9,6 +9,12 @@
 #include <unistd.h>
 
 #include "cli.h"
+#include "crm/check.h"
+#include "crm/error.h"
+#include "crm/index.h"
+#include "crm/lockfile.h"
+#include "crm/node.h"
+#include "crm/store.h"
 
 void cli_error(const char *command, const char *fmt, ...)
 {

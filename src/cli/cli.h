@@ -7,9 +7,16 @@
 #include <stdbool.h>
 #include <stdio.h>
 
-#include "crm.h"
-#include "crm/edit.h"
-#include "crm/store.h"
+/* Only what the declarations below need: each command includes the
+ * headers it uses itself, so touching one header rebuilds its users only. */
+#include "crm/arena.h"
+#include "crm/buf.h"
+#include "crm/repo.h"
+
+struct crm_index;
+struct crm_node;
+struct crm_record;
+struct crm_txn;
 
 /* Exit statuses (SPEC section 7). */
 enum { EXIT_OK = 0, EXIT_PROBLEMS = 1, EXIT_USAGE = 2 };

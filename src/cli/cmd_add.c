@@ -5,6 +5,13 @@
 #include <unistd.h>
 
 #include "cli.h"
+#include "crm/date.h"
+#include "crm/edit.h"
+#include "crm/error.h"
+#include "crm/index.h"
+#include "crm/node.h"
+#include "crm/store.h"
+#include "crm/value.h"
 
 static const char usage[] = "TYPE [--set FIELD=VALUE...] [--id ID]";
 

@@ -4,6 +4,9 @@
 #include <string.h>
 
 #include "cli.h"
+#include "crm/check.h"
+#include "crm/error.h"
+#include "crm/index.h"
 
 static const char usage[] = "[--json] [--no-source] [--quiet]";
 

@@ -4,6 +4,8 @@
 #include <string.h>
 
 #include "cli.h"
+#include "crm/error.h"
+#include "crm/git.h"
 #include "crm/merge.h"
 
 static const char usage[] = "[REV]";

@@ -4,6 +4,10 @@
 #include <unistd.h>
 
 #include "cli.h"
+#include "crm/error.h"
+#include "crm/index.h"
+#include "crm/node.h"
+#include "crm/store.h"
 
 static const char usage[] = "REF";
 int cmd_edit(struct cli_ctx *ctx, int argc, char **argv)

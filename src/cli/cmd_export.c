@@ -7,6 +7,7 @@
 #include <sys/stat.h>
 
 #include "cli.h"
+#include "crm/error.h"
 #include "crm/export.h"
 #include "crm/vcard.h"
 

@@ -7,8 +7,16 @@
 #include <unistd.h>
 
 #include "cli.h"
-#include "crm/report.h"
+#include "crm/date.h"
+#include "crm/error.h"
+#include "crm/filter.h"
 #include "crm/forecast.h"
+#include "crm/index.h"
+#include "crm/money.h"
+#include "crm/node.h"
+#include "crm/report.h"
+#include "crm/table.h"
+#include "crm/value.h"
 
 static const char usage[] =
 	"[--months N] [--method stage|confidence|historical] [--by month|owner|stage] "

@@ -10,6 +10,8 @@
 #include <unistd.h>
 
 #include "cli.h"
+#include "crm/error.h"
+#include "crm/git.h"
 
 static const char usage[] = "[DIR]";
 

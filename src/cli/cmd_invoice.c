@@ -6,7 +6,15 @@
 #include <string.h>
 
 #include "cli.h"
+#include "crm/date.h"
+#include "crm/edit.h"
+#include "crm/error.h"
+#include "crm/index.h"
 #include "crm/invoice.h"
+#include "crm/money.h"
+#include "crm/node.h"
+#include "crm/render.h"
+#include "crm/store.h"
 
 static const char usage[] =
 	"new [--from OPP] [--client C] | show ID [--json] | issue ID [--series NAME] | "

@@ -4,7 +4,11 @@
 #include <string.h>
 
 #include "cli.h"
+#include "crm/error.h"
+#include "crm/index.h"
 #include "crm/invoice.h"
+#include "crm/node.h"
+#include "crm/store.h"
 
 /* Writes `text` as a new invoice draft named after `name` and commits it. */
 static int write_draft(struct cli_ctx *ctx, const char *name, const struct crm_buf *text,

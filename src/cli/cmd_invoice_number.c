@@ -5,7 +5,14 @@
 #include <string.h>
 
 #include "cli.h"
+#include "crm/date.h"
+#include "crm/edit.h"
+#include "crm/error.h"
+#include "crm/git.h"
+#include "crm/index.h"
 #include "crm/invoice.h"
+#include "crm/node.h"
+#include "crm/store.h"
 
 /* The id a number gives its file: "INV/2025_7" -> "inv-2025-7". */
 static void id_of_number(struct crm_buf *out, const char *number)

@@ -5,6 +5,8 @@
 #include <string.h>
 
 #include "cli.h"
+#include "crm/error.h"
+#include "crm/index.h"
 #include "crm/invoice_render.h"
 #include "crm/lockfile.h"
 

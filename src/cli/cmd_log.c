@@ -4,6 +4,10 @@
 #include <string.h>
 
 #include "cli.h"
+#include "crm/date.h"
+#include "crm/error.h"
+#include "crm/git.h"
+#include "crm/index.h"
 #include "crm/merge.h"
 
 static const char usage[] = "REF";

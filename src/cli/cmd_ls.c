@@ -6,6 +6,11 @@
 #include <unistd.h>
 
 #include "cli.h"
+#include "crm/error.h"
+#include "crm/filter.h"
+#include "crm/index.h"
+#include "crm/render.h"
+#include "crm/table.h"
 
 static const char usage[] =
 	"TYPE [FILTER...] [--sort FIELD[,-FIELD]] [--limit N] [--fields A,B] "

@@ -3,7 +3,10 @@
  * field.  Writes the result over %A; exit 0 when clean, 1 when fields are
  * left in conflict (git then lists the file as conflicted). */
 #include "cli.h"
+#include "crm/error.h"
+#include "crm/lockfile.h"
 #include "crm/merge.h"
+#include "crm/node.h"
 
 static const char usage[] = "BASE OURS THEIRS [PATH]";
 

@@ -5,6 +5,12 @@
 #include <string.h>
 
 #include "cli.h"
+#include "crm/date.h"
+#include "crm/edit.h"
+#include "crm/error.h"
+#include "crm/index.h"
+#include "crm/node.h"
+#include "crm/store.h"
 
 static const char usage[] = "OPPORTUNITY STAGE [--reason R] [--date YYYY-MM-DD]";
 

@@ -4,6 +4,10 @@
 #include <string.h>
 
 #include "cli.h"
+#include "crm/edit.h"
+#include "crm/index.h"
+#include "crm/node.h"
+#include "crm/store.h"
 
 static const char usage[] = "REF NEW-ID";
 

@@ -3,6 +3,11 @@
 #include <string.h>
 
 #include "cli.h"
+#include "crm/edit.h"
+#include "crm/error.h"
+#include "crm/index.h"
+#include "crm/node.h"
+#include "crm/store.h"
 
 static const char usage[] = "REF FIELD --ours | --theirs | --value VALUE";
 

@@ -1,6 +1,8 @@
 /* crm rm REF: deletes a record in one commit; refuses while other records
  * refer to it, and with --force lists the references it leaves dangling. */
 #include "cli.h"
+#include "crm/index.h"
+#include "crm/store.h"
 
 static const char usage[] = "REF [--force]";
 

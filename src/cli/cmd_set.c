@@ -4,6 +4,10 @@
 #include <string.h>
 
 #include "cli.h"
+#include "crm/edit.h"
+#include "crm/error.h"
+#include "crm/index.h"
+#include "crm/store.h"
 
 static const char usage[] = "REF FIELD=VALUE...";
 

@@ -5,6 +5,10 @@
 #include <unistd.h>
 
 #include "cli.h"
+#include "crm/index.h"
+#include "crm/node.h"
+#include "crm/render.h"
+#include "crm/table.h"
 
 static const char usage[] = "[--json] TYPE/ID | ID";
 

@@ -5,6 +5,10 @@
 #include <string.h>
 
 #include "cli.h"
+#include "crm/check.h"
+#include "crm/error.h"
+#include "crm/git.h"
+#include "crm/index.h"
 #include "crm/invoice.h"
 #include "crm/merge.h"
 

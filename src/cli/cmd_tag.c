@@ -3,6 +3,10 @@
 #include <string.h>
 
 #include "cli.h"
+#include "crm/edit.h"
+#include "crm/error.h"
+#include "crm/index.h"
+#include "crm/node.h"
 
 static const char usage[] = "REF +TAG|-TAG...";
 

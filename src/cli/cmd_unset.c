@@ -2,6 +2,9 @@
 #include <string.h>
 
 #include "cli.h"
+#include "crm/edit.h"
+#include "crm/error.h"
+#include "crm/index.h"
 
 static const char usage[] = "REF FIELD...";
 

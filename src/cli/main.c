@@ -6,6 +6,9 @@
 #include <unistd.h>
 
 #include "cli.h"
+#include "crm.h"
+#include "crm/error.h"
+#include "crm/index.h"
 
 static int cmd_help(struct cli_ctx *ctx, int argc, char **argv);
 

@@ -7,7 +7,11 @@
 #include <unistd.h>
 
 #include "cli.h"
+#include "crm/date.h"
+#include "crm/error.h"
+#include "crm/filter.h"
 #include "crm/git.h"
+#include "crm/index.h"
 #include "crm/report.h"
 #include "crm/stats.h"
 

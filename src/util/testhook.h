@@ -1,6 +1,7 @@
 /* Points where the test suite can freeze a process to kill it (git's test
  * hooks do the same): with CRM_TEST_PAUSE=NAME in the environment, the
- * process stops for a minute at the point named NAME.  Costs one getenv. */
+ * process stops for a minute at the point named NAME.  Costs one getenv.
+ * Private to util, and included by core/index/store.c for its points. */
 #ifndef CRM_TESTHOOK_H
 #define CRM_TESTHOOK_H
 

@@ -8,7 +8,12 @@ CRM_BIN="$CRM_TEST_BUILD/crm"
 TEST_DATA="$TEST_TOP/tests/data"
 SHARED_DATA="$TEST_TOP/../shared/data"
 TRASH=$(mktemp -d "${TMPDIR:-/tmp}/crm-test.XXXXXX")
-trap 'cd /; rm -rf "$TRASH"' EXIT
+test_count=0
+test_failed=0
+test_skipped=0
+test_finished=0
+test_exit_hooks=
+trap 'test_cleanup' EXIT
 cd "$TRASH" || exit 1
 
 export LANG=C.UTF-8 LC_ALL=C.UTF-8 TZ=UTC NO_COLOR=1
@@ -40,13 +45,61 @@ crm() {
 	fi
 }
 
-test_count=0
-test_failed=0
+# On exit: the script's own hooks (servers to stop), then the trash folder
+# removed, unless a case failed or the script stopped before test_done:
+# then it stays for a look, and its path is printed.
+test_cleanup() {
+	eval "$test_exit_hooks"
+	cd /
+	if [ "$test_failed" = 0 ] && [ "$test_finished" = 1 ]; then
+		rm -rf "$TRASH"
+	else
+		echo "trash folder kept: $TRASH"
+	fi
+}
 
+# test_at_exit 'code': runs code when the script exits, before the clean-up
+# (rather than a trap of its own, which would replace test_cleanup).
+test_at_exit() {
+	test_exit_hooks="$test_exit_hooks
+$1"
+}
+
+# Prerequisites, as in git's t/: test_set_prereq NAME declares one present;
+# a case that names prerequisites runs only when all of them are.
+test_prereqs=' '
+test_set_prereq() {
+	test_prereqs="$test_prereqs$1 "
+}
+
+# test_have_prereq A,B: true when every listed prerequisite is set.
+test_have_prereq() {
+	for p in $(echo "$1" | tr ',' ' '); do
+		case "$test_prereqs" in *" $p "*) ;; *) return 1 ;; esac
+	done
+}
+
+# test_expect_success [PREREQ[,PREREQ...]] 'what' 'code': runs code in a
+# subshell with set -e.  It is reported "skip" with the reason, never "ok",
+# when a prerequisite is missing or when the code calls test_skip.
 test_expect_success() {
+	if [ $# = 3 ]; then
+		test_prereq=$1
+		shift
+		if ! test_have_prereq "$test_prereq"; then
+			test_skip_case "$1" "missing prerequisite $(test_missing_prereqs "$test_prereq")"
+			return 0
+		fi
+	fi
 	test_count=$((test_count + 1))
+	rm -f "$TRASH/.skip"
 	if (set -e; eval "$2") >"$TRASH/.out" 2>&1; then
-		echo "ok $test_count - $1"
+		if [ -f "$TRASH/.skip" ]; then
+			test_count=$((test_count - 1))
+			test_skip_case "$1" "$(cat "$TRASH/.skip")"
+		else
+			echo "ok $test_count - $1"
+		fi
 	else
 		test_failed=$((test_failed + 1))
 		echo "not ok $test_count - $1"
@@ -54,10 +107,33 @@ test_expect_success() {
 	fi
 }
 
-# Skips the rest of the script with a reason (counted as nothing run).
+test_missing_prereqs() {
+	missing=
+	for p in $(echo "$1" | tr ',' ' '); do
+		test_have_prereq "$p" || missing="$missing${missing:+,}$p"
+	done
+	echo "$missing"
+}
+
+test_skip_case() {
+	test_count=$((test_count + 1))
+	test_skipped=$((test_skipped + 1))
+	echo "skip $test_count - $1 ($2)"
+}
+
+# test_skip 'reason': inside a case's code, ends the case as skipped with
+# the reason (for what only the case itself can find out).
+test_skip() {
+	echo "$1" >"$TRASH/.skip"
+	exit 0
+}
+
+# Skips the rest of the script with a reason: the script counts as one
+# skipped case.
 test_skip_all() {
 	echo "skip: $1"
-	echo "0 passed, 0 failed"
+	test_finished=1
+	echo "0 passed, 0 failed, 1 skipped"
 	exit 0
 }
 
@@ -88,6 +164,7 @@ shared_remote() {
 }
 
 test_done() {
-	echo "$((test_count - test_failed)) passed, $test_failed failed"
+	test_finished=1
+	echo "$((test_count - test_failed - test_skipped)) passed, $test_failed failed, $test_skipped skipped"
 	[ "$test_failed" = 0 ]
 }

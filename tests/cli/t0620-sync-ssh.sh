@@ -34,7 +34,7 @@ test_expect_success 'start sshd on 127.0.0.1 with temporary keys' '
 	done &&
 	test -s ssh/sshd.pid
 '
-trap 'kill $(cat "$TRASH/ssh/sshd.pid" 2>/dev/null) 2>/dev/null; cd /; rm -rf "$TRASH"' EXIT
+test_at_exit 'kill $(cat "$TRASH/ssh/sshd.pid" 2>/dev/null) 2>/dev/null'
 
 test_expect_success 'a remote over ssh:// and two clones of it' '
 	cp -R "$TEST_DATA/small" seed && shared_remote seed &&

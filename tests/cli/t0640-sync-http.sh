@@ -16,7 +16,7 @@ test_expect_success 'start a smart-HTTP server with basic authentication' '
 		sleep 0.1
 	done
 '
-trap 'kill $(cat "$TRASH/server.pid" 2>/dev/null) 2>/dev/null; cd /; rm -rf "$TRASH"' EXIT
+test_at_exit 'kill $(cat "$TRASH/server.pid" 2>/dev/null) 2>/dev/null'
 
 test_expect_success 'clones whose credentials come from a git credential helper' '
 	printf "http://alice:s3cret@127.0.0.1:%s\n" $port >"$HOME/.git-credentials" &&

@@ -19,70 +19,67 @@ test_expect_success '--html writes one self-contained page: no script, nothing f
 	grep -q "Pipeline generated per month" dash.html && grep -q "Sales won per month" dash.html
 '
 
-if command -v chromium >/dev/null 2>&1; then
-	CHROMIUM="chromium --headless --no-sandbox --disable-gpu --user-data-dir=$TRASH/chromium"
-	test_expect_success 'Chromium renders the figures' '
-		timeout 120 $CHROMIUM --dump-dom "file://$TRASH/dash.html" >dom.html 2>/dev/null &&
-		python3 - dom.html <<-\PY
-		import re, sys
-		dom = open(sys.argv[1], encoding="utf-8").read()
-		def card(key):
-		    m = re.search(r"id=\"card-%s\".*?class=\"value\">([^<]*)<" % key, dom)
-		    return m and m.group(1)
-		assert card("open_count") == "2", card("open_count")
-		assert card("pipeline_total") == "1100.00 EUR"
-		assert card("pipeline_weighted") == "150.00 EUR"
-		assert card("won_total") == "3000.00 EUR"
-		assert card("win_rate") == "50.0%"
-		assert dom.count("<path") + dom.count("<circle") >= 3, "no pie slices"
-		assert dom.count("<rect") >= 8, "no bars"
-		assert "as of commit" in dom
-		PY
-	'
-	test_expect_success 'the screenshot is not blank' '
-		timeout 120 $CHROMIUM --screenshot="$TRASH/shot.png" --window-size=1200,1400 \
-			"file://$TRASH/dash.html" >/dev/null 2>&1 &&
-		python3 - shot.png <<-\PY
-		import struct, sys, zlib
-		data = open(sys.argv[1], "rb").read()
-		assert data[:8] == b"\x89PNG\r\n\x1a\n"
-		pos, idat, w = 8, b"", 0
-		while pos < len(data):
-		    n, kind = struct.unpack(">I4s", data[pos:pos + 8])
-		    body = data[pos + 8:pos + 8 + n]
-		    if kind == b"IHDR":
-		        w, h, depth, ctype = struct.unpack(">IIBB", body[:10])
-		        bpp = {2: 3, 6: 4}[ctype]
-		        assert depth == 8
-		    elif kind == b"IDAT":
-		        idat += body
-		    pos += 12 + n
-		raw, stride = zlib.decompress(idat), w * bpp
-		prev, colours, i = bytearray(stride), set(), 0
-		for y in range(h):
-		    f, line = raw[i], bytearray(raw[i + 1:i + 1 + stride])
-		    i += 1 + stride
-		    for x in range(stride):
-		        a = line[x - bpp] if x >= bpp else 0
-		        b = prev[x]
-		        c = prev[x - bpp] if x >= bpp else 0
-		        if f == 1: line[x] = (line[x] + a) & 255
-		        elif f == 2: line[x] = (line[x] + b) & 255
-		        elif f == 3: line[x] = (line[x] + (a + b) // 2) & 255
-		        elif f == 4:
-		            p = a + b - c
-		            pa, pb, pc = abs(p - a), abs(p - b), abs(p - c)
-		            line[x] = (line[x] + (a if pa <= pb and pa <= pc else b if pb <= pc else c)) & 255
-		    if y % 7 == 0:
-		        for x in range(0, stride, bpp * 3):
-		            colours.add(bytes(line[x:x + 3]))
-		    prev = line
-		assert len(colours) > 20, "only %d colours: blank page?" % len(colours)
-		PY
-	'
-else
-	echo "# chromium is not installed: the rendering checks are skipped"
-fi
+command -v chromium >/dev/null 2>&1 && test_set_prereq CHROMIUM
+CHROMIUM="chromium --headless --no-sandbox --disable-gpu --user-data-dir=$TRASH/chromium"
+test_expect_success CHROMIUM 'Chromium renders the figures' '
+	timeout 120 $CHROMIUM --dump-dom "file://$TRASH/dash.html" >dom.html 2>/dev/null &&
+	python3 - dom.html <<-\PY
+	import re, sys
+	dom = open(sys.argv[1], encoding="utf-8").read()
+	def card(key):
+	    m = re.search(r"id=\"card-%s\".*?class=\"value\">([^<]*)<" % key, dom)
+	    return m and m.group(1)
+	assert card("open_count") == "2", card("open_count")
+	assert card("pipeline_total") == "1100.00 EUR"
+	assert card("pipeline_weighted") == "150.00 EUR"
+	assert card("won_total") == "3000.00 EUR"
+	assert card("win_rate") == "50.0%"
+	assert dom.count("<path") + dom.count("<circle") >= 3, "no pie slices"
+	assert dom.count("<rect") >= 8, "no bars"
+	assert "as of commit" in dom
+	PY
+'
+test_expect_success CHROMIUM 'the screenshot is not blank' '
+	timeout 120 $CHROMIUM --screenshot="$TRASH/shot.png" --window-size=1200,1400 \
+		"file://$TRASH/dash.html" >/dev/null 2>&1 &&
+	python3 - shot.png <<-\PY
+	import struct, sys, zlib
+	data = open(sys.argv[1], "rb").read()
+	assert data[:8] == b"\x89PNG\r\n\x1a\n"
+	pos, idat, w = 8, b"", 0
+	while pos < len(data):
+	    n, kind = struct.unpack(">I4s", data[pos:pos + 8])
+	    body = data[pos + 8:pos + 8 + n]
+	    if kind == b"IHDR":
+	        w, h, depth, ctype = struct.unpack(">IIBB", body[:10])
+	        bpp = {2: 3, 6: 4}[ctype]
+	        assert depth == 8
+	    elif kind == b"IDAT":
+	        idat += body
+	    pos += 12 + n
+	raw, stride = zlib.decompress(idat), w * bpp
+	prev, colours, i = bytearray(stride), set(), 0
+	for y in range(h):
+	    f, line = raw[i], bytearray(raw[i + 1:i + 1 + stride])
+	    i += 1 + stride
+	    for x in range(stride):
+	        a = line[x - bpp] if x >= bpp else 0
+	        b = prev[x]
+	        c = prev[x - bpp] if x >= bpp else 0
+	        if f == 1: line[x] = (line[x] + a) & 255
+	        elif f == 2: line[x] = (line[x] + b) & 255
+	        elif f == 3: line[x] = (line[x] + (a + b) // 2) & 255
+	        elif f == 4:
+	            p = a + b - c
+	            pa, pb, pc = abs(p - a), abs(p - b), abs(p - c)
+	            line[x] = (line[x] + (a if pa <= pb and pa <= pc else b if pb <= pc else c)) & 255
+	    if y % 7 == 0:
+	        for x in range(0, stride, bpp * 3):
+	            colours.add(bytes(line[x:x + 3]))
+	    prev = line
+	assert len(colours) > 20, "only %d colours: blank page?" % len(colours)
+	PY
+'
 
 test_expect_success '--xlsx: one sheet per table, the same figures' '
 	crm -C small dashboard --xlsx "$TRASH/dash.xlsx" &&

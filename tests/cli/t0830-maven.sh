@@ -6,9 +6,10 @@
 . "$(dirname "$0")/lib.sh"
 
 MAVEN="$SHARED_DATA/maven-crm"
-[ -f "$MAVEN/sales_pipeline.csv" ] || test_skip_all "no $MAVEN/sales_pipeline.csv (the Maven CRM sample data set)"
+# MAVEN: the Maven CRM sample data set is there
+[ -f "$MAVEN/sales_pipeline.csv" ] && test_set_prereq MAVEN
 
-test_expect_success 'convert the CSV files into a crm repository' '
+test_expect_success MAVEN 'convert the CSV files into a crm repository' '
 	python3 - "$MAVEN" maven <<-\PY &&
 	import csv, os, re, sys
 	src, dst = sys.argv[1], sys.argv[2]
@@ -45,7 +46,7 @@ test_expect_success 'convert the CSV files into a crm repository' '
 	test "$(ls maven/opportunities | wc -l)" = 8800
 '
 
-test_expect_success 'win rate, won value, stages and agents equal the CSV figures' '
+test_expect_success MAVEN 'win rate, won value, stages and agents equal the CSV figures' '
 	crm -C maven dashboard --json >dash.json &&
 	python3 - "$MAVEN/sales_pipeline.csv" dash.json <<-\PY
 	import csv, json, sys
@@ -84,7 +85,7 @@ test_expect_success 'win rate, won value, stages and agents equal the CSV figure
 	PY
 '
 
-test_expect_success 'filters on the real data: one agent, and a period' '
+test_expect_success MAVEN 'filters on the real data: one agent, and a period' '
 	crm -C maven dashboard --json --owner "Darcel Schlecht" >one.json &&
 	python3 - "$MAVEN/sales_pipeline.csv" one.json <<-\PY
 	import csv, json, sys

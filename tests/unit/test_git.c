@@ -1,4 +1,4 @@
-/* Unit tests of the git layer (src/core/git.c): each case works in a fresh
+/* Unit tests of the git layer (src/core/git/): each case works in a fresh
  * folder under /tmp and checks what crm_git_* did with the real git
  * command line, which reads the repository independently of libgit2. */
 #include <errno.h>

@@ -422,10 +422,8 @@ static void test_invoice__official_examples(void)
 	for (d = 0; d < 2; d++) {
 		DIR *dir = opendir(dirs[d]);
 		struct dirent *e;
-		if (!dir) {
-			printf("skip: %s is absent\n", dirs[d]);
-			return;
-		}
+		if (!dir)
+			SKIP("%s is absent", dirs[d]);
 		while ((e = readdir(dir))) {
 			size_t n = strlen(e->d_name);
 			if (n > 4 && (!strcasecmp(e->d_name + n - 4, ".xml")))

@@ -12,14 +12,9 @@
 #include <stdint.h>
 #include <sys/stat.h>
 
+#include "crm/git.h"          /* struct crm_file_stamp */
 #include "crm/map.h"
 #include "crm/node.h"
-
-/* What identifies a file's version without reading it (git's stat data). */
-struct crm_file_stamp {
-	int64_t mtime_ns, ctime_ns;
-	uint64_t size, ino, dev;
-};
 
 struct crm_buf;
 struct crm_cache;

@@ -1,5 +1,13 @@
-/* The index's private state, shared by the files of src/core that build and
- * query it (index.c loads, values.c computes fields). */
+/* The index's private state.  Included only by the files that need its
+ * insides:
+ *   index_walk.c, index_load.c, index_query.c   list the files, load them,
+ *                                                answer questions;
+ *   field_values.c    computes fields into the records' memo (idx->trees,
+ *                     idx->by_path for git dates) and defines crm_index_eval;
+ *   ../check.c        crm_index_eval for required_if, and the walk over
+ *                     idx->types that checks each type in bounded memory.
+ * Everyone else uses include/crm/index.h (crm_index_repo, crm_index_today,
+ * crm_index_options, ...). */
 #ifndef CRM_INDEX_INTERNAL_H
 #define CRM_INDEX_INTERNAL_H
 
@@ -88,6 +96,25 @@ struct crm_index {
 	} dirty;
 	char *cache_file;                /* where it lives; NULL: no cache */
 };
+
+/* The file a record was loaded from. */
+static inline struct pending_file *crm_index_file_of(const struct crm_index *idx,
+						     const struct crm_record *rec)
+{
+	return &idx->files.ptr[rec - idx->records];
+}
+
+/* Lists the record files of every type folder into idx->files and fills in
+ * idx->types (index_walk.c): by a walk of the work tree, from commit
+ * opts.at_commit (_at), or from the cache (_cached, which also allocates
+ * idx->records).  Negative on failure, the message set or CRM_ENOMEM. */
+int crm_index_collect_files(struct crm_index *idx);
+int crm_index_collect_files_at(struct crm_index *idx);
+int crm_index_collect_cached_files(struct crm_index *idx);
+
+/* Names a type's records and maps their ids (at the load, or when an index
+ * listed from the cache is first asked for the type). */
+int crm_index_map_type(struct crm_index *idx, struct type_entry *t);
 
 /* Names every record and maps every type's ids (an index listed from the
  * cache does it per type on first use): before a walk over idx->records. */

@@ -9,10 +9,10 @@
 
 #include "crm/diag.h"
 #include "crm/error.h"
+#include "crm/index.h"
 #include "crm/store.h"
 #include "util/testhook.h"
 #include "crm/utf8.h"
-#include "core/index/index_internal.h"
 
 int crm_txn_begin(struct crm_txn *t, struct crm_repo *repo)
 {

@@ -7,9 +7,10 @@
 #include <string.h>
 
 #include "crm/error.h"
+#include "crm/index.h"
 #include "crm/git.h"
 #include "crm/invoice.h"
-#include "core/index/index_internal.h"
+#include "crm/map.h"
 
 int crm_invoice_number_parse(const struct crm_config *cfg, const char *number,
 			     const struct crm_series **series_out, long *seq_out)
@@ -55,7 +56,7 @@ long crm_invoice_highest(struct crm_index *idx, const struct crm_series *series)
 
 	for (i = 0; i < n; i++) {
 		const char *num = recs[i]->root ? crm_node_text(recs[i]->root, "number") : NULL;
-		if (series_of(&idx->repo->config, num, &seq) == series && seq > best)
+		if (series_of(&crm_index_repo(idx)->config, num, &seq) == series && seq > best)
 			best = seq;
 	}
 	return best;
@@ -77,9 +78,9 @@ bool crm_invoice_due(crm_date *out, struct crm_index *idx, const struct crm_reco
 		return true;
 	if (!date || crm_date_parse(out, date, strlen(date)))
 		return false;
-	s = series_of(&idx->repo->config, crm_node_text(inv->root, "number"), &seq);
+	s = series_of(&crm_index_repo(idx)->config, crm_node_text(inv->root, "number"), &seq);
 	if (!s)
-		s = crm_config_series(&idx->repo->config, NULL);
+		s = crm_config_series(&crm_index_repo(idx)->config, NULL);
 	*out += s ? s->due_days : 0;
 	return true;
 }
@@ -160,7 +161,7 @@ static void check_series(struct crm_index *idx, const struct crm_series *series,
 static void check_numbering(struct crm_index *idx, struct crm_record **recs, size_t n,
 			    struct crm_diags *out)
 {
-	const struct crm_config *cfg = &idx->repo->config;
+	const struct crm_config *cfg = &crm_index_repo(idx)->config;
 	struct issued *list = calloc(n ? n : 1, sizeof(*list));
 	size_t s, i, k;
 	long seq;
@@ -201,9 +202,9 @@ static void check_overdue(struct crm_index *idx, struct crm_record *inv, struct 
 	struct crm_invoice_totals t;
 	struct crm_money open;
 	char cur[4], due_text[16], amount[64], msg[256];
-	crm_date due;
+	crm_date due, today = crm_index_today(idx);
 
-	if (settled(inv) || !crm_invoice_due(&due, idx, inv) || due >= idx->today ||
+	if (settled(inv) || !crm_invoice_due(&due, idx, inv) || due >= today ||
 	    crm_invoice_of_record(&t, cur, idx, inv) || t.due_total.units <= 0)
 		return;
 	open.amount = t.due_total;
@@ -211,8 +212,8 @@ static void check_overdue(struct crm_index *idx, struct crm_record *inv, struct 
 	crm_money_format(amount, sizeof(amount), &open);
 	crm_date_format(due_text, sizeof(due_text), due);
 	snprintf(msg, sizeof(msg), "invoice %s is overdue: due %s (%d day%s ago), %s still open",
-		 crm_node_text(inv->root, "number"), due_text, (int)(idx->today - due),
-		 idx->today - due == 1 ? "" : "s", amount);
+		 crm_node_text(inv->root, "number"), due_text, (int)(today - due),
+		 today - due == 1 ? "" : "s", amount);
 	report_at(out, inv, crm_node_get(inv->root, "due") ? "due" : "number", CRM_SEV_WARNING,
 		  "overdue", msg);
 }
@@ -274,7 +275,7 @@ static int on_first_version(const char *path, const char *data, size_t len, void
 	if (!rec || !tree_of(fc->idx, rec))
 		return 0;
 	/* most issued invoices are byte for byte as issued: no parse needed */
-	crm_buf_addf(&full, "%s/%s", fc->idx->repo->root, rec->path);
+	crm_buf_addf(&full, "%s/%s", crm_index_repo(fc->idx)->root, rec->path);
 	if (crm_buf_read_file(&now, full.ptr, CRM_YAML_MAX_BYTES + 1) || now.len != len ||
 	    memcmp(now.ptr, data, len))
 		compare_with_issued(fc, rec, data, len);
@@ -292,9 +293,9 @@ static void check_unchanged(struct crm_index *idx, struct crm_record **recs, siz
 	char *prefix = NULL, *folder = NULL;
 	size_t i, issued = 0;
 
-	if (!idx->opts.git_dates || crm_git_open(&git, idx->repo->root))
+	if (!crm_index_options(idx)->git_dates || crm_git_open(&git, crm_index_repo(idx)->root))
 		return;   /* not in git (or reading the past is switched off) */
-	prefix = crm_git_prefix(git, idx->repo->root);
+	prefix = crm_git_prefix(git, crm_index_repo(idx)->root);
 	for (i = 0; prefix && i < n; i++) {
 		char *key;
 		if (!number_of(idx, recs[i]))

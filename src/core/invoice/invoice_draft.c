@@ -7,8 +7,8 @@
 
 #include "crm/edit.h"
 #include "crm/error.h"
+#include "crm/index.h"
 #include "crm/invoice.h"
-#include "core/index/index_internal.h"
 
 static void add_scalar(struct crm_buf *out, const char *key, const char *value)
 {
@@ -29,7 +29,7 @@ static const char *default_tax(const struct crm_config *cfg)
 int crm_invoice_draft_new(struct crm_buf *out, struct crm_index *idx,
 			  const struct crm_record *client, const struct crm_record *opp)
 {
-	const struct crm_config *cfg = &idx->repo->config;
+	const struct crm_config *cfg = &crm_index_repo(idx)->config;
 	const char *amount = opp ? crm_node_text(opp->root, "amount") : NULL;
 	const char *title = opp ? crm_node_text(opp->root, "title") : NULL;
 	const char *currency = crm_node_text(client->root, "currency");

@@ -6,8 +6,8 @@
 #include <string.h>
 
 #include "crm/error.h"
+#include "crm/index.h"
 #include "crm/invoice.h"
-#include "core/index/index_internal.h"
 
 struct ctx {
 	struct crm_index *idx;
@@ -36,7 +36,7 @@ static int amount_of(crm_dec *out, struct ctx *c, const char *text, const char *
 static int tax_of(const char **category, crm_dec *rate, struct ctx *c, const char *id,
 		  const char *what, size_t n)
 {
-	const struct crm_tax *t = id ? crm_config_tax(&c->idx->repo->config, id) : NULL;
+	const struct crm_tax *t = id ? crm_config_tax(&crm_index_repo(c->idx)->config, id) : NULL;
 	if (!id)
 		return crm_error_set(CRM_EINVALID, "%s %zu has no tax (a [tax] id of crm.ini)", what, n);
 	if (!t)
@@ -130,7 +130,7 @@ int crm_invoice_of_record_parts(struct crm_invoice_totals *out, char currency[4]
 	struct crm_invoice_adjustment *adj = parts->adj;
 	const struct crm_node *seq;
 	const char *cur = inv->root ? crm_node_text(inv->root, "currency") : NULL;
-	struct ctx c = { idx, inv, cur ? cur : idx->repo->config.currency };
+	struct ctx c = { idx, inv, cur ? cur : crm_index_repo(idx)->config.currency };
 	crm_dec paid = crm_dec_from_int(0), amount;
 	size_t nlines = 0, nadj = 0, i, k;
 	int err = 0, exp = crm_currency_exponent(c.currency);

@@ -7,10 +7,10 @@
 #include <string.h>
 
 #include "crm/error.h"
+#include "crm/index.h"
 #include "crm/invoice_render.h"
 #include "crm/table.h"
 #include "crm/utf8.h"
-#include "core/index/index_internal.h"
 
 /* A logo larger than this is a mistake (a photo), not a letterhead. */
 #define LOGO_MAX_BYTES ((size_t)4 << 20)

@@ -1,7 +1,7 @@
 /* The filter language of crm ls and the reports (see include/crm/filter.h):
  * terms are parsed once against the schema, so a typo fails before any
- * record is read, then matched per record on typed values.  Also the one
- * ordering of values that --sort and the reports share. */
+ * record is read; filter_match.c then matches them per record on typed
+ * values.  The ordering of values and --sort are in value_order.c. */
 #include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -10,58 +10,7 @@
 #include "crm/error.h"
 #include "crm/filter.h"
 #include "crm/utf8.h"
-
-enum term_op { OP_EQ, OP_NE, OP_LT, OP_LE, OP_GT, OP_GE, OP_CONTAINS, OP_HAS };
-
-/* How a term compares, decided at parse time from the field's type. */
-enum term_kind {
-	K_FREE,     /* no field: free text in every text-like field */
-	K_TEXT,     /* text, email, phone, url, enum, user, ref, id, outcome */
-	K_LIST,     /* tags, refs, files: the items of the list */
-	K_ORDER,    /* numbers, money, dates: between bounds */
-	K_STAGE,    /* stage names by their place in the pipeline */
-	K_ANY       /* formulas and lookups through any-type refs: by value */
-};
-
-/* Where a term's value comes from. */
-enum term_source {
-	SRC_FIELD,    /* crm_index_value: stored, lookup, formula, outcome */
-	SRC_ID,
-	SRC_CREATED,  /* crm_record_created */
-	SRC_RAW,      /* owner, notes: every type has them, schema or not */
-	SRC_ITEM      /* "history.stage": a field of a list field's entries */
-};
-
-/* One end of the right-hand side in each reading the field's type allows
- * (formulas get every reading that parses and use the value's). */
-struct bound {
-	bool set;                   /* false: the open end of "A.." or "..B" */
-	bool has_num, has_money, has_base, has_date, has_instant;
-	crm_dec num;                /* numbers, percent fractions, stage places */
-	struct crm_money money;     /* as written */
-	struct crm_money base;      /* converted to the base currency */
-	crm_date date;              /* the first (lo) or last (hi) day of a period */
-	int64_t instant;            /* datetimes written with a time */
-};
-
-struct term {
-	bool negate;
-	enum term_op op;
-	enum term_kind kind;
-	enum term_source src;
-	const char *field;          /* the field (the list field for SRC_ITEM) */
-	const struct crm_field *item;   /* SRC_ITEM: the entries' field */
-	bool is_ref;                /* "type/id" values also match a bare id */
-	const char *text;           /* the right-hand side as written */
-	const char *folded;         /* ... case-folded */
-	struct bound lo, hi;
-};
-
-struct crm_filter {
-	struct crm_arena arena;
-	struct term *terms;
-	size_t n;
-};
+#include "core/lang/lang_internal.h"
 
 /* Longer operators first, so ">=" is never read as ">" and "=3". */
 static const struct { const char *s; enum term_op op; } ops[] = {
@@ -109,13 +58,13 @@ static void suggest_try(struct suggest *sg, const char *candidate)
 	}
 }
 
-static bool holds_list(enum crm_field_type type)
+bool crm_lang_holds_list(enum crm_field_type type)
 {
 	return type == CRM_F_TAGS || type == CRM_F_REFS || type == CRM_F_FILES ||
 	       type == CRM_F_LIST || type == CRM_F_MAP;
 }
 
-static int stage_place(const struct crm_config *cfg, const char *name)
+int crm_lang_stage_place(const struct crm_config *cfg, const char *name)
 {
 	size_t i;
 	for (i = 0; i < cfg->stages.len; i++) {
@@ -125,12 +74,7 @@ static int stage_place(const struct crm_config *cfg, const char *name)
 	return -1;
 }
 
-static const char *base_currency(const struct crm_index *idx)
-{
-	return crm_index_repo(idx)->config.currency;
-}
-
-static char *fold(struct crm_arena *a, const char *s)
+char *crm_lang_fold(struct crm_arena *a, const char *s)
 {
 	struct crm_buf b = CRM_BUF_INIT;
 	char *out;
@@ -143,8 +87,7 @@ static char *fold(struct crm_arena *a, const char *s)
 	return out;
 }
 
-/* Case-insensitive equality of `s` with an already folded text. */
-static int fold_cmp(const char *s, const char *folded, bool is_ref)
+int crm_lang_fold_cmp(const char *s, const char *folded, bool is_ref)
 {
 	struct crm_buf b = CRM_BUF_INIT;
 	const char *slash;
@@ -235,7 +178,7 @@ static int parse_money_end(struct bound *b, struct crm_filter *flt, struct crm_i
 	int err;
 
 	n.text = s;
-	if (!strchr(s, ' ') && strcmp(dflt, base_currency(idx))) {
+	if (!strchr(s, ' ') && strcmp(dflt, crm_lang_base_currency(idx))) {
 		n.text = crm_arena_printf(&flt->arena, "%s %s", s, dflt);
 		if (!n.text)
 			return crm_error_set(CRM_ENOMEM, "out of memory");
@@ -246,7 +189,7 @@ static int parse_money_end(struct bound *b, struct crm_filter *flt, struct crm_i
 		return strict ? bad_term(term, crm_error_last()) : CRM_EINVALID;
 	b->has_money = true;
 	b->money = v.u.money;
-	err = crm_index_convert(&b->base, idx, &b->money, base_currency(idx));
+	err = crm_index_convert(&b->base, idx, &b->money, crm_lang_base_currency(idx));
 	if (err && strict)
 		return bad_term(term, crm_error_last());
 	b->has_base = !err;
@@ -268,7 +211,7 @@ static int parse_stage_end(struct bound *b, struct crm_index *idx, const char *s
 {
 	const struct crm_config *cfg = &crm_index_repo(idx)->config;
 	struct suggest sg = SUGGEST_INIT(s);
-	int place = stage_place(cfg, s);
+	int place = crm_lang_stage_place(cfg, s);
 	size_t i;
 
 	if (place >= 0) {
@@ -295,7 +238,7 @@ static void parse_any_end(struct bound *b, struct crm_filter *flt, struct crm_in
 	struct crm_node n = { .kind = CRM_NODE_SCALAR, .style = CRM_STYLE_PLAIN };
 	struct crm_value v;
 
-	parse_money_end(b, flt, idx, &money, s, base_currency(idx), false, NULL);
+	parse_money_end(b, flt, idx, &money, s, crm_lang_base_currency(idx), false, NULL);
 	n.text = s;
 	n.len = len;
 	if (!crm_dec_parse(&b->num, s, len))
@@ -350,7 +293,7 @@ static int parse_bounds(struct term *t, struct crm_filter *flt, struct crm_index
 			const struct crm_field *pf, const char *term)
 {
 	const char *dots = strstr(t->text, "..");
-	const char *base = base_currency(idx), *lo_cur = base, *hi_cur = base;
+	const char *base = crm_lang_base_currency(idx), *lo_cur = base, *hi_cur = base;
 	char lo_code[4], hi_code[4], *lo_s, *hi_s;
 	int err;
 
@@ -396,7 +339,7 @@ static int check_choice(const struct term *t, const char *const *values, size_t 
 	    t->op == OP_GT || t->op == OP_GE)
 		return 0;
 	for (i = 0; i < n; i++) {
-		if (!fold_cmp(values[i], t->folded, false))
+		if (!crm_lang_fold_cmp(values[i], t->folded, false))
 			return 0;
 		suggest_try(&sg, values[i]);
 	}
@@ -409,8 +352,8 @@ static int check_choice(const struct term *t, const char *const *values, size_t 
 
 /* The stored field a lookup ends at, following lookups of lookups; NULL
  * when the chain passes a reference to any type (values decide then). */
-static const struct crm_field *lookup_end(struct crm_index *idx, const struct crm_schema *s,
-					  const struct crm_field *f)
+const struct crm_field *crm_lang_lookup_end(struct crm_index *idx, const struct crm_schema *s,
+					    const struct crm_field *f)
 {
 	int depth;
 	for (depth = 0; depth < 16 && f && f->type == CRM_F_LOOKUP; depth++) {
@@ -514,10 +457,10 @@ static int resolve_field(struct term *t, struct crm_filter *flt, struct crm_inde
 	} else if (!f) {
 		return unknown_field(s, name, NULL);
 	} else {
-		*pf = f->type == CRM_F_LOOKUP ? lookup_end(idx, s, f) : f;
+		*pf = f->type == CRM_F_LOOKUP ? crm_lang_lookup_end(idx, s, f) : f;
 	}
 	/* lookups read one scalar value: a list at the end has nothing to match */
-	if (f->type == CRM_F_LOOKUP && *pf && holds_list((*pf)->type))
+	if (f->type == CRM_F_LOOKUP && *pf && crm_lang_holds_list((*pf)->type))
 		return crm_error_set(CRM_EUSAGE, "field '%s' looks up a list and cannot be "
 				     "filtered on", name);
 	switch (*pf ? (*pf)->type : CRM_F_FORMULA) {
@@ -577,13 +520,13 @@ static int parse_term(struct term *t, struct crm_filter *flt, struct crm_index *
 			return crm_error_set(CRM_EUSAGE, "empty filter term '%s'", term);
 		t->kind = K_FREE;
 		t->text = crm_arena_strdup(&flt->arena, p);
-		t->folded = t->text ? fold(&flt->arena, t->text) : NULL;
+		t->folded = t->text ? crm_lang_fold(&flt->arena, t->text) : NULL;
 		return t->folded ? 0 : crm_error_set(CRM_ENOMEM, "out of memory");
 	}
 	t->op = ops[i].op;
 	name = crm_arena_strndup(&flt->arena, p, (size_t)(name_end - p));
 	t->text = crm_arena_strdup(&flt->arena, name_end + strlen(ops[i].s));
-	t->folded = t->text ? fold(&flt->arena, t->text) : NULL;
+	t->folded = t->text ? crm_lang_fold(&flt->arena, t->text) : NULL;
 	if (!name || !t->folded)
 		return crm_error_set(CRM_ENOMEM, "out of memory");
 	if (!*t->text)
@@ -649,549 +592,4 @@ void crm_filter_free(struct crm_filter *f)
 	crm_arena_release(&f->arena);
 	free(f->terms);
 	free(f);
-}
-
-/* ---- matching ---- */
-
-static bool op_holds(enum term_op op, int c)
-{
-	switch (op) {
-	case OP_EQ: case OP_HAS: return c == 0;
-	case OP_NE: return c != 0;
-	case OP_LT: return c < 0;
-	case OP_LE: return c <= 0;
-	case OP_GT: return c > 0;
-	default: return c >= 0;
-	}
-}
-
-static bool text_hit(const struct term *t, const char *s)
-{
-	if (t->op == OP_CONTAINS)
-		return crm_utf8_contains_fold(s, t->text);
-	return op_holds(t->op, fold_cmp(s, t->folded, t->is_ref));
-}
-
-static int cmp_i64(int64_t a, int64_t b)
-{
-	return a < b ? -1 : a > b;
-}
-
-/* Compares a value with one end; false when they cannot be compared (no
- * reading of that kind, no rate for the currency). */
-static bool cmp_bound(int *c, struct crm_index *idx, const struct crm_value *v,
-		      const struct bound *b)
-{
-	struct crm_money m;
-
-	switch (v->kind) {
-	case CRM_V_NUMBER:
-		if (!b->has_num)
-			return false;
-		*c = crm_dec_cmp(v->u.num, b->num);
-		return true;
-	case CRM_V_MONEY:
-		if (!b->has_money)
-			return false;
-		if (!strcmp(v->u.money.currency, b->money.currency)) {
-			*c = crm_dec_cmp(v->u.money.amount, b->money.amount);
-			return true;
-		}
-		if (!b->has_base || crm_index_convert(&m, idx, &v->u.money, base_currency(idx)))
-			return false;
-		*c = crm_dec_cmp(m.amount, b->base.amount);
-		return true;
-	case CRM_V_DATE:
-		if (!b->has_date)
-			return false;
-		*c = cmp_i64(v->u.date, b->date);
-		return true;
-	case CRM_V_DATETIME:
-		if (b->has_instant)
-			*c = cmp_i64(v->u.datetime.epoch, b->instant);
-		else if (b->has_date)
-			*c = cmp_i64(crm_datetime_date(&v->u.datetime), b->date);
-		else
-			return false;
-		return true;
-	default:
-		return false;
-	}
-}
-
-/* Periods and ranges: = inside, != outside, > after the end, >= from the
- * start on, < before the start, <= up to the end. */
-static bool order_hit(const struct term *t, struct crm_index *idx, const struct crm_value *v)
-{
-	int lo = 0, hi = 0;
-	bool lo_ok = !t->lo.set || cmp_bound(&lo, idx, v, &t->lo);
-	bool hi_ok = !t->hi.set || cmp_bound(&hi, idx, v, &t->hi);
-
-	switch (t->op) {
-	case OP_GT: return t->hi.set && hi_ok && hi > 0;
-	case OP_LE: return t->hi.set && hi_ok && hi <= 0;
-	case OP_LT: return t->lo.set && lo_ok && lo < 0;
-	case OP_GE: return t->lo.set && lo_ok && lo >= 0;
-	case OP_NE: return lo_ok && hi_ok && (lo < 0 || hi > 0);
-	default: return lo_ok && hi_ok && lo >= 0 && hi <= 0;
-	}
-}
-
-static bool value_hit(const struct term *t, struct crm_index *idx, const struct crm_value *v)
-{
-	struct crm_value place;
-	struct crm_buf s = CRM_BUF_INIT;
-	bool hit;
-	int i;
-
-	if (v->kind == CRM_V_NULL || v->kind == CRM_V_ERROR)
-		return false;
-	if (t->kind == K_STAGE && t->op != OP_CONTAINS) {
-		i = v->kind == CRM_V_TEXT ? stage_place(&crm_index_repo(idx)->config, v->u.text) : -1;
-		if (i < 0)
-			return false;
-		place = CRM_VALUE_NULL;
-		place.kind = CRM_V_NUMBER;
-		place.u.num = crm_dec_from_int(i);
-		return order_hit(t, idx, &place);
-	}
-	if (t->kind == K_ORDER || (t->kind == K_ANY && t->op != OP_CONTAINS &&
-				   v->kind != CRM_V_TEXT && v->kind != CRM_V_BOOL))
-		return order_hit(t, idx, v);
-	if (v->kind == CRM_V_TEXT)
-		return text_hit(t, v->u.text);
-	crm_value_format(&s, v);
-	hit = text_hit(t, s.ptr);
-	crm_buf_release(&s);
-	return hit;
-}
-
-/* Sequence items, or a lone scalar written where a list was expected. */
-static bool list_hit(const struct term *t, const struct crm_node *n)
-{
-	const struct crm_node *const *items;
-	size_t count, i;
-	bool any = false;
-
-	if (!n || crm_node_is_null(n) || n->kind == CRM_NODE_MAP)
-		return false;
-	items = n->kind == CRM_NODE_SEQ ? (const struct crm_node *const *)n->items : &n;
-	count = n->kind == CRM_NODE_SEQ ? n->count : 1;
-	for (i = 0; i < count && !any; i++) {
-		if (items[i]->kind != CRM_NODE_SCALAR || crm_node_is_null(items[i]))
-			continue;
-		any = t->op == OP_CONTAINS ? crm_utf8_contains_fold(items[i]->text, t->text)
-		      : !fold_cmp(items[i]->text, t->folded, t->is_ref);
-	}
-	/* an empty list is absent: it matches no term but a negated one */
-	if (t->op == OP_NE)
-		return count && !any;
-	return any;
-}
-
-/* Some entry of the list field has a matching value. */
-static bool item_hit(const struct term *t, struct crm_index *idx, struct crm_record *rec)
-{
-	const struct crm_node *list = rec->root ? crm_node_get(rec->root, t->field) : NULL;
-	size_t i;
-
-	for (i = 0; list && list->kind == CRM_NODE_SEQ && i < list->count; i++) {
-		const struct crm_node *n = list->items[i]->kind == CRM_NODE_MAP
-					   ? crm_node_get(list->items[i], t->item->name) : NULL;
-		struct crm_value v;
-
-		if (t->kind == K_LIST) {
-			if (list_hit(t, n))
-				return true;
-			continue;
-		}
-		if (!n || crm_index_parse_scalar(&v, idx, t->item, n, rec))
-			continue;
-		if (value_hit(t, idx, &v))
-			return true;
-	}
-	crm_error_clear();
-	return false;
-}
-
-static bool free_text_type(enum crm_field_type type)
-{
-	switch (type) {
-	case CRM_F_TEXT: case CRM_F_EMAIL: case CRM_F_PHONE: case CRM_F_URL: case CRM_F_ENUM:
-	case CRM_F_STAGE: case CRM_F_USER: case CRM_F_REF: case CRM_F_TAGS: case CRM_F_REFS:
-		return true;
-	default:
-		return false;
-	}
-}
-
-/* A scalar, or any item of a sequence, contains the text. */
-static bool node_contains(const struct crm_node *n, const char *text)
-{
-	size_t i;
-	if (!n || crm_node_is_null(n))
-		return false;
-	if (n->kind == CRM_NODE_SCALAR)
-		return crm_utf8_contains_fold(n->text, text);
-	for (i = 0; n->kind == CRM_NODE_SEQ && i < n->count; i++) {
-		if (n->items[i]->kind == CRM_NODE_SCALAR && !crm_node_is_null(n->items[i]) &&
-		    crm_utf8_contains_fold(n->items[i]->text, text))
-			return true;
-	}
-	return false;
-}
-
-/* The id and the text-like fields as written in the file, so a value that
- * fails its type's check (a malformed email) can still be found. */
-static bool free_text_hit(const struct term *t, const struct crm_record *rec)
-{
-	static const char *const common[] = { "owner", "notes", "tags" };
-	const struct crm_schema *s = rec->schema;
-	size_t i;
-
-	if (crm_utf8_contains_fold(rec->id, t->text))
-		return true;
-	if (!rec->root)
-		return false;
-	for (i = 0; i < s->nfields; i++) {
-		if (free_text_type(s->fields[i].type) &&
-		    node_contains(crm_node_get(rec->root, s->fields[i].name), t->text))
-			return true;
-	}
-	for (i = 0; i < COUNT(common); i++) {
-		if (!crm_schema_field(s, common[i]) &&
-		    node_contains(crm_node_get(rec->root, common[i]), t->text))
-			return true;
-	}
-	return false;
-}
-
-static bool term_hit(const struct term *t, struct crm_index *idx, struct crm_record *rec)
-{
-	struct crm_value v = CRM_VALUE_NULL;
-	const char *raw;
-
-	switch (t->kind) {
-	case K_FREE:
-		return free_text_hit(t, rec);
-	case K_LIST:
-		if (t->src == SRC_ITEM)
-			return item_hit(t, idx, rec);
-		return list_hit(t, rec->root ? crm_node_get(rec->root, t->field) : NULL);
-	default:
-		break;
-	}
-	switch (t->src) {
-	case SRC_ITEM:
-		return item_hit(t, idx, rec);
-	case SRC_ID:
-		return text_hit(t, rec->id);
-	case SRC_CREATED:
-		v.kind = CRM_V_DATE;
-		v.u.date = crm_record_created(idx, rec);
-		break;
-	case SRC_RAW:
-		raw = rec->root ? crm_node_text(rec->root, t->field) : NULL;
-		return raw && *raw && text_hit(t, raw);
-	default:
-		if (crm_index_value(&v, idx, rec, t->field))
-			return false;
-		break;
-	}
-	return value_hit(t, idx, &v);
-}
-
-bool crm_filter_match(const struct crm_filter *f, struct crm_index *idx,
-		      struct crm_record *rec)
-{
-	size_t i;
-	for (i = 0; f && i < f->n; i++) {
-		const struct term *t = &f->terms[i];
-		if (term_hit(t, idx, rec) == t->negate)
-			return false;
-	}
-	return true;
-}
-
-/* ---- ordering ---- */
-
-/* A value prepared for comparing: text folded once, money converted once. */
-struct cell {
-	struct crm_value v;
-	const char *folded;       /* TEXT, ERROR */
-	bool has_base;
-	crm_dec base;             /* MONEY in the base currency */
-};
-
-static int make_cell(struct cell *c, struct crm_index *idx, struct crm_arena *arena,
-		     const struct crm_value *v)
-{
-	struct crm_money m;
-
-	c->v = *v;
-	c->folded = NULL;
-	c->has_base = false;
-	if (v->kind == CRM_V_TEXT || v->kind == CRM_V_ERROR) {
-		c->folded = fold(arena, v->u.text ? v->u.text : "");
-		if (!c->folded)
-			return crm_error_set(CRM_ENOMEM, "out of memory");
-	} else if (v->kind == CRM_V_MONEY &&
-		   !crm_index_convert(&m, idx, &v->u.money, base_currency(idx))) {
-		c->has_base = true;
-		c->base = m.amount;
-	}
-	return 0;
-}
-
-/* NULL, errors, then booleans, numbers, money, dates and datetimes (one
- * time line), text: kinds never interleave, so the order stays total. */
-static int kind_rank(enum crm_value_kind k)
-{
-	switch (k) {
-	case CRM_V_NULL: return 0;
-	case CRM_V_ERROR: return 1;
-	case CRM_V_BOOL: return 2;
-	case CRM_V_NUMBER: return 3;
-	case CRM_V_MONEY: return 4;
-	case CRM_V_DATE: case CRM_V_DATETIME: return 5;
-	default: return 6;
-	}
-}
-
-static int sign(int c)
-{
-	return c < 0 ? -1 : c > 0;
-}
-
-static int compare_cells(const struct cell *a, const struct cell *b)
-{
-	const struct crm_money *ma = &a->v.u.money, *mb = &b->v.u.money;
-	int ra = kind_rank(a->v.kind), rb = kind_rank(b->v.kind), c;
-	int64_t ta, tb;
-
-	if (ra != rb)
-		return ra < rb ? -1 : 1;
-	switch (a->v.kind) {
-	case CRM_V_NULL:
-		return 0;
-	case CRM_V_BOOL:
-		return (int)a->v.u.b - (int)b->v.u.b;
-	case CRM_V_NUMBER:
-		return crm_dec_cmp(a->v.u.num, b->v.u.num);
-	case CRM_V_MONEY:
-		/* by the amount in the base currency (exactly within one
-		 * currency); currencies without a rate after all the others, by
-		 * code and amount */
-		if (a->has_base != b->has_base)
-			return a->has_base ? -1 : 1;
-		c = a->has_base ? crm_dec_cmp(a->base, b->base) : 0;
-		if (!c && !strcmp(ma->currency, mb->currency))
-			return crm_dec_cmp(ma->amount, mb->amount);
-		if (!c && !a->has_base)
-			return sign(strcmp(ma->currency, mb->currency));
-		return c;
-	case CRM_V_DATE: case CRM_V_DATETIME:
-		/* a date stands for its midnight UTC, before instants of that second */
-		ta = a->v.kind == CRM_V_DATE ? (int64_t)a->v.u.date * 86400 : a->v.u.datetime.epoch;
-		tb = b->v.kind == CRM_V_DATE ? (int64_t)b->v.u.date * 86400 : b->v.u.datetime.epoch;
-		if (ta != tb)
-			return ta < tb ? -1 : 1;
-		return (b->v.kind == CRM_V_DATE) - (a->v.kind == CRM_V_DATE);
-	default:
-		return sign(strcmp(a->folded, b->folded));
-	}
-}
-
-int crm_value_compare(struct crm_index *idx, const struct crm_value *a,
-		      const struct crm_value *b)
-{
-	struct crm_arena arena;
-	struct cell ca, cb;
-	int c = 0;
-
-	crm_arena_init(&arena);
-	if (!make_cell(&ca, idx, &arena, a) && !make_cell(&cb, idx, &arena, b))
-		c = compare_cells(&ca, &cb);
-	crm_arena_release(&arena);
-	return c;
-}
-
-struct sort_key {
-	const char *field;
-	enum term_source src;
-	bool desc, stage;
-};
-
-struct sort_ctx {
-	struct sort_key *keys;
-	size_t nkeys;
-	struct cell *cells;       /* nkeys per record, in the records' order */
-};
-
-static void key_value(struct crm_value *v, struct crm_index *idx, const struct sort_key *k,
-		     struct crm_record *rec)
-{
-	const char *raw;
-	int place;
-
-	*v = CRM_VALUE_NULL;
-	switch (k->src) {
-	case SRC_ID:
-		v->kind = CRM_V_TEXT;
-		v->u.text = rec->id;
-		return;
-	case SRC_CREATED:
-		v->kind = CRM_V_DATE;
-		v->u.date = crm_record_created(idx, rec);
-		return;
-	case SRC_RAW:
-		raw = rec->root ? crm_node_text(rec->root, k->field) : NULL;
-		if (raw && *raw) {
-			v->kind = CRM_V_TEXT;
-			v->u.text = raw;
-		}
-		return;
-	default:
-		break;
-	}
-	if (crm_index_value(v, idx, rec, k->field))
-		*v = CRM_VALUE_NULL;
-	/* stages in pipeline order; a stage crm.ini lacks sorts as text, last */
-	if (k->stage && v->kind == CRM_V_TEXT) {
-		place = stage_place(&crm_index_repo(idx)->config, v->u.text);
-		if (place >= 0) {
-			v->kind = CRM_V_NUMBER;
-			v->u.num = crm_dec_from_int(place);
-		}
-	}
-}
-
-static int parse_sort_key(struct sort_key *k, const struct crm_schema *s, struct crm_index *idx,
-			  char *name)
-{
-	const struct crm_field *f, *end;
-	const char *hint;
-
-	k->desc = *name == '-';
-	k->field = name + k->desc;
-	k->src = SRC_FIELD;
-	f = crm_schema_field(s, k->field);
-	if (!strcmp(k->field, "created"))
-		k->src = SRC_CREATED;
-	else if (!f && !strcmp(k->field, "id"))
-		k->src = SRC_ID;
-	else if (!f && (!strcmp(k->field, "owner") || !strcmp(k->field, "notes")))
-		k->src = SRC_RAW;
-	else if (!f && strcmp(k->field, "outcome")) {
-		hint = *k->field ? crm_schema_suggest_field(s, k->field) : NULL;
-		if (hint)
-			return crm_error_set(CRM_EUSAGE, "cannot sort by unknown field '%s' "
-					     "(did you mean '%s'?)", k->field, hint);
-		return crm_error_set(CRM_EUSAGE, "cannot sort by unknown field '%s'", k->field);
-	}
-	end = f && f->type == CRM_F_LOOKUP ? lookup_end(idx, s, f) : f;
-	if (end && holds_list(end->type))
-		return crm_error_set(CRM_EUSAGE, "cannot sort by '%s': it holds a list",
-				     k->field);
-	k->stage = end && end->type == CRM_F_STAGE;
-	return 0;
-}
-
-static int compare_records(const struct sort_ctx *c, size_t a, size_t b)
-{
-	size_t i;
-	for (i = 0; i < c->nkeys; i++) {
-		int r = compare_cells(&c->cells[a * c->nkeys + i], &c->cells[b * c->nkeys + i]);
-		if (r)
-			return c->keys[i].desc ? -r : r;
-	}
-	return 0;
-}
-
-/* Stable merge sort of record positions: equal keys keep path order, and
- * no comparison function has to break ties by hand. */
-static void merge_sort(size_t *v, size_t *tmp, size_t n, const struct sort_ctx *c)
-{
-	size_t mid = n / 2, i = 0, j = mid, k = 0;
-
-	if (n < 2)
-		return;
-	merge_sort(v, tmp, mid, c);
-	merge_sort(v + mid, tmp, n - mid, c);
-	while (i < mid && j < n)
-		tmp[k++] = compare_records(c, v[j], v[i]) < 0 ? v[j++] : v[i++];
-	while (i < mid)
-		tmp[k++] = v[i++];
-	while (j < n)
-		tmp[k++] = v[j++];
-	memcpy(v, tmp, n * sizeof(*v));
-}
-
-int crm_records_sort(struct crm_record **recs, size_t n, struct crm_index *idx,
-		     const struct crm_schema *s, const char *spec)
-{
-	struct sort_ctx c = { NULL, 0, NULL };
-	struct crm_arena arena;
-	struct crm_record **copy = NULL;
-	size_t *order = NULL, *tmp = NULL, i, k, nk = 1;
-	char *specs = strdup(spec), *name, *next;
-	int err = 0;
-
-	crm_arena_init(&arena);
-	for (i = 0; spec[i]; i++)
-		nk += spec[i] == ',';
-	c.keys = calloc(nk, sizeof(*c.keys));
-	if (!specs || !c.keys) {
-		err = crm_error_set(CRM_ENOMEM, "out of memory");
-		goto done;
-	}
-	for (name = specs; name; name = next) {
-		next = strchr(name, ',');
-		if (next)
-			*next++ = '\0';
-		if (!*name || !strcmp(name, "-")) {
-			err = crm_error_set(CRM_EUSAGE, "empty field in sort order '%s'", spec);
-			goto done;
-		}
-		err = parse_sort_key(&c.keys[c.nkeys++], s, idx, name);
-		if (err)
-			goto done;
-	}
-	if (n < 2)
-		goto done;
-	if (n > SIZE_MAX / sizeof(struct cell) / c.nkeys) {
-		err = crm_error_set(CRM_EOVERFLOW, "too many records to sort");
-		goto done;
-	}
-	c.cells = calloc(n * c.nkeys, sizeof(*c.cells));
-	order = calloc(n, sizeof(*order));
-	tmp = calloc(n, sizeof(*tmp));
-	copy = calloc(n, sizeof(*copy));
-	if (!c.cells || !order || !tmp || !copy) {
-		err = crm_error_set(CRM_ENOMEM, "out of memory");
-		goto done;
-	}
-	for (i = 0; i < n && !err; i++) {
-		order[i] = i;
-		for (k = 0; k < c.nkeys && !err; k++) {
-			struct crm_value v;
-			key_value(&v, idx, &c.keys[k], recs[i]);
-			err = make_cell(&c.cells[i * c.nkeys + k], idx, &arena, &v);
-		}
-	}
-	if (err)
-		goto done;
-	merge_sort(order, tmp, n, &c);
-	for (i = 0; i < n; i++)
-		copy[i] = recs[order[i]];
-	memcpy(recs, copy, n * sizeof(*recs));
-done:
-	crm_arena_release(&arena);
-	free(c.cells);
-	free(c.keys);
-	free(order);
-	free(tmp);
-	free(copy);
-	free(specs);
-	return err;
 }

@@ -4,8 +4,8 @@
 #include <strings.h>
 
 #include "crm/error.h"
+#include "crm/index.h"
 #include "crm/render.h"
-#include "core/index/index_internal.h"
 
 static const struct crm_field fallback_text = { .name = "", .type = CRM_F_TEXT };
 

@@ -1,9 +1,7 @@
-/* Loading every record of a data repository: the files are found per type
- * folder, stated and read or parsed on all cores (each worker with an arena
- * and findings of its own), unchanged ones left encoded in the cache until
- * a record is asked for; then ids are mapped.  Referrers are found per
- * record on first use. */
-#include <dirent.h>
+/* Loading every record of a data repository: the files index_walk.c found
+ * are stated and read or parsed on all cores (each worker with an arena and
+ * findings of its own), unchanged ones left encoded in the cache until a
+ * record is asked for; then ids are mapped.  index_query.c answers. */
 #include <fcntl.h>
 #include <pthread.h>
 #include <stdatomic.h>
@@ -17,123 +15,7 @@
 #include "crm/git.h"
 #include "crm/index.h"
 #include "crm/map.h"
-#include "crm/utf8.h"
 #include "core/index/index_internal.h"
-
-static int walk_folder(struct crm_index *idx, const struct crm_schema *s,
-		       struct crm_buf *rel, int depth);
-
-struct walk_name {
-	const char *name;
-	unsigned char type;          /* DT_DIR, DT_REG, ... from readdir */
-};
-
-/* A record file to load; work tree files are stated by the worker that
- * loads them (files read from a commit, --at, have no stamp). */
-static int add_file(struct crm_index *idx, const struct crm_schema *s, const char *rel,
-		    bool unstated)
-{
-	struct pending_file *f = CRM_ARRAY_PUSH(idx->files);
-	if (!f)
-		return CRM_ENOMEM;
-	f->schema = s;
-	f->path = crm_arena_strdup(&idx->arena, rel);
-	f->unstated = unstated;
-	return f->path ? 0 : CRM_ENOMEM;
-}
-
-/* One entry of a folder.  The type readdir gave is enough to tell record
- * files from folders; the files are stated later, on all cores, by the
- * workers that load them. */
-static int walk_entry(struct crm_index *idx, const struct crm_schema *s,
-		      struct crm_buf *rel, int dfd, const struct walk_name *e, int depth)
-{
-	size_t keep = rel->len, n = strlen(e->name);
-	bool dir = e->type == DT_DIR, reg = e->type == DT_REG;
-	struct stat st;
-	int err = 0;
-
-	crm_buf_addch(rel, '/');
-	crm_buf_add(rel, e->name, n);
-	if (!dir && !reg) {   /* a link, or a file system that does not say */
-		if (fstatat(dfd, e->name, &st, 0)) {
-			crm_diags_add(&idx->diags, rel->ptr, 0, 0, CRM_SEV_ERROR, "unreadable",
-				      "cannot stat the file");
-			goto done;
-		}
-		dir = S_ISDIR(st.st_mode);
-		reg = S_ISREG(st.st_mode);
-	}
-	if (dir) {
-		err = walk_folder(idx, s, rel, depth + 1);
-	} else if (reg && n > 5 && !strcmp(e->name + n - 5, ".yaml")) {
-		err = add_file(idx, s, rel->ptr, true);
-	} else if (reg && n > 4 && !strcmp(e->name + n - 4, ".yml")) {
-		crm_diags_add(&idx->diags, rel->ptr, 0, 0, CRM_SEV_WARNING, "bad-id",
-			      "record files end in '.yaml'; this file is ignored");
-	}
-done:
-	crm_buf_truncate(rel, keep);
-	return err;
-}
-
-static int compare_names(const void *a, const void *b)
-{
-	return strcmp(((const struct walk_name *)a)->name, ((const struct walk_name *)b)->name);
-}
-
-static int walk_folder(struct crm_index *idx, const struct crm_schema *s,
-		       struct crm_buf *rel, int depth)
-{
-	CRM_ARRAY(struct walk_name) names = CRM_ARRAY_INIT;
-	struct crm_buf full = CRM_BUF_INIT;
-	struct dirent *e;
-	DIR *d;
-	size_t i;
-	int err = 0;
-
-	if (depth > 16)
-		return 0;
-	crm_buf_addf(&full, "%s/%s", idx->repo->root, rel->ptr);
-	d = opendir(full.ptr);
-	crm_buf_release(&full);
-	if (!d)
-		return 0;
-	while ((e = readdir(d)) && !err) {
-		struct walk_name *slot;
-		if (e->d_name[0] == '.')
-			continue;
-		slot = CRM_ARRAY_PUSH(names);
-		if (!slot) {
-			err = CRM_ENOMEM;
-			break;
-		}
-		slot->name = crm_arena_strdup(&idx->arena, e->d_name);
-		slot->type = e->d_type;
-	}
-	/* path order makes every listing and diagnostic reproducible */
-	if (names.len)
-		qsort(names.ptr, names.len, sizeof(*names.ptr), compare_names);
-	for (i = 0; i < names.len && !err; i++)
-		err = walk_entry(idx, s, rel, dirfd(d), &names.ptr[i], depth);
-	closedir(d);
-	CRM_ARRAY_RELEASE(names);
-	return err;
-}
-
-bool crm_id_valid(const char *id, size_t len)
-{
-	size_t i;
-	if (len < 1 || len > 64)
-		return false;
-	for (i = 0; i < len; i++) {
-		char c = id[i];
-		bool ok = (c >= 'a' && c <= 'z') || (c >= '0' && c <= '9') || (i && c == '-');
-		if (!ok)
-			return false;
-	}
-	return true;
-}
 
 /* The text of a record file: from the work tree, or from git for --at
  * (then on one thread only: a libgit2 repository is not shared across
@@ -304,11 +186,6 @@ static void load_one(struct crm_index *idx, struct worker *w, struct pending_fil
 		w->cache_misses++;
 }
 
-static struct pending_file *file_of(const struct crm_index *idx, const struct crm_record *rec)
-{
-	return &idx->files.ptr[rec - idx->records];
-}
-
 /* Loads `f` on the calling thread after the load: what it keeps lives in
  * the index's arena. */
 static void load_late(struct crm_index *idx, struct pending_file *f, struct crm_record *rec,
@@ -362,7 +239,7 @@ void crm_index_materialize(const struct crm_index *cidx, struct crm_record *rec)
 
 	if (rec->root || !idx->records)
 		return;
-	f = file_of(idx, rec);
+	f = crm_index_file_of(idx, rec);
 	if (f->unverified)
 		verify_file(idx, f, rec);
 	if (!f->lazy)
@@ -470,7 +347,7 @@ static int parse_all(struct crm_index *idx, int threads)
 /* Names a type's records and maps their ids: at the load, or, for an index
  * listed from the cache, when the type is first asked for (a command that
  * changes one opportunity never names the contacts). */
-static int map_type(struct crm_index *idx, struct type_entry *t)
+int crm_index_map_type(struct crm_index *idx, struct type_entry *t)
 {
 	size_t i;
 	int err = 0;
@@ -499,25 +376,6 @@ static int map_type(struct crm_index *idx, struct type_entry *t)
 	}
 	return err;
 }
-
-static struct type_entry *type_entry(const struct crm_index *cidx, const char *type)
-{
-	/* mapping a type late fills in what the index holds: see
-	 * crm_index_materialize */
-	struct crm_index *idx = (struct crm_index *)cidx;
-	size_t i;
-
-	for (i = 0; i < idx->ntypes; i++) {
-		struct type_entry *t = &idx->types[i];
-		if (strcmp(t->schema->type, type))
-			continue;
-		if (!t->mapped && map_type(idx, t))
-			crm_error_set(CRM_ENOMEM, "out of memory");
-		return t;
-	}
-	return NULL;
-}
-
 int crm_index_map_all(struct crm_index *idx)
 {
 	size_t i;
@@ -525,254 +383,10 @@ int crm_index_map_all(struct crm_index *idx)
 
 	for (i = 0; i < idx->ntypes && !err; i++) {
 		if (!idx->types[i].mapped)
-			err = map_type(idx, &idx->types[i]);
+			err = crm_index_map_type(idx, &idx->types[i]);
 	}
 	return err;
 }
-
-/* The references to one record, found by a scan of every record's
- * reference fields: a value that does not end in the target's id is passed
- * over without a lookup, so only true candidates are resolved. */
-struct backref_scan {
-	struct crm_index *idx;
-	struct crm_record *target;
-	size_t idlen;
-};
-
-static bool names_target(const struct backref_scan *bs, const struct crm_node *at)
-{
-	const char *text = at->text;
-	size_t len = strlen(text);
-
-	if (len < bs->idlen || memcmp(text + len - bs->idlen, bs->target->id, bs->idlen) ||
-	    (len > bs->idlen && text[len - bs->idlen - 1] != '/'))
-		return false;
-	return true;
-}
-
-static int add_backref(struct backref_scan *bs, struct crm_record *from, const char *prefix,
-		       const struct crm_field *f, const struct crm_node *at)
-{
-	struct crm_backref *b;
-
-	if (at->kind != CRM_NODE_SCALAR || crm_node_is_null(at) || !names_target(bs, at) ||
-	    crm_index_resolve(bs->idx, at->text, f->to) != bs->target)
-		return 0;
-	b = crm_arena_alloc(&bs->idx->arena, sizeof(*b));
-	if (!b)
-		return CRM_ENOMEM;
-	b->from = from;
-	/* "client", or "lines.product" for a field of a list's entries */
-	b->field = prefix ? crm_arena_printf(&bs->idx->arena, "%s.%s", prefix, f->name) : f->name;
-	b->at = at;
-	b->next = bs->target->referenced_by;
-	bs->target->referenced_by = b;
-	return b->field ? 0 : CRM_ENOMEM;
-}
-
-static int backrefs_of_fields(struct backref_scan *bs, struct crm_record *rec,
-			      const struct crm_field *fields, size_t nfields,
-			      const struct crm_node *map, const char *prefix);
-
-static int backrefs_of_field(struct backref_scan *bs, struct crm_record *rec,
-			     const struct crm_field *f, const struct crm_node *v,
-			     const char *prefix)
-{
-	const char *nested = f->name;
-	size_t i;
-	int err = 0;
-
-	if (f->type == CRM_F_REF)
-		return add_backref(bs, rec, prefix, f, v);
-	if (v->kind != CRM_NODE_SEQ || !v->count)
-		return 0;
-	if (f->type == CRM_F_LIST && prefix) {
-		/* a list in a list's entries: "a.b.field" */
-		nested = crm_arena_printf(&bs->idx->arena, "%s.%s", prefix, f->name);
-		if (!nested)
-			return CRM_ENOMEM;
-	}
-	for (i = 0; i < v->count && !err; i++) {
-		if (f->type == CRM_F_REFS)
-			err = add_backref(bs, rec, prefix, f, v->items[i]);
-		else if (f->type == CRM_F_LIST)
-			err = backrefs_of_fields(bs, rec, f->fields, f->nfields, v->items[i], nested);
-	}
-	return err;
-}
-
-static int backrefs_of_fields(struct backref_scan *bs, struct crm_record *rec,
-			      const struct crm_field *fields, size_t nfields,
-			      const struct crm_node *map, const char *prefix)
-{
-	size_t i;
-	int err = 0;
-
-	if (!map || map->kind != CRM_NODE_MAP)
-		return 0;
-	for (i = 0; i < nfields && !err; i++) {
-		const struct crm_node *v;
-		if (fields[i].type != CRM_F_REF && fields[i].type != CRM_F_REFS &&
-		    fields[i].type != CRM_F_LIST)
-			continue;
-		v = crm_node_get(map, fields[i].name);
-		if (v)
-			err = backrefs_of_field(bs, rec, &fields[i], v, prefix);
-	}
-	return err;
-}
-
-/* Whether a record still in the cache may refer to `id`: a reference's
- * text holds the id, and the cache stores texts byte for byte. */
-static bool may_name(const struct pending_file *f, const char *id, size_t idlen)
-{
-	return memmem(f->enc, f->enc_len, id, idlen) != NULL;
-}
-
-static int find_backrefs(struct crm_index *idx, struct crm_record *target)
-{
-	struct backref_scan bs = { idx, target, strlen(target->id) };
-	size_t i;
-	int err = crm_index_map_all(idx);
-
-	for (i = 0; i < idx->files.len && !err; i++) {
-		struct crm_record *rec = &idx->records[i];
-		const struct pending_file *f = &idx->files.ptr[i];
-		if (f->lazy && !f->unverified && !may_name(f, target->id, bs.idlen))
-			continue;
-		crm_index_materialize(idx, rec);
-		err = backrefs_of_fields(&bs, rec, rec->schema->fields, rec->schema->nfields,
-					 rec->root, NULL);
-	}
-	return err;
-}
-
-static int collect_files(struct crm_index *idx)
-{
-	struct crm_buf rel = CRM_BUF_INIT;
-	size_t i;
-	int err = 0;
-
-	idx->ntypes = idx->repo->schemas.len;
-	idx->types = calloc(idx->ntypes + 1, sizeof(*idx->types));
-	if (!idx->types)
-		return crm_error_set(CRM_ENOMEM, "out of memory");
-	for (i = 0; i < idx->ntypes && !err; i++) {
-		const struct crm_schema *s = &idx->repo->schemas.ptr[i];
-		idx->types[i].schema = s;
-		idx->types[i].first = idx->files.len;
-		crm_buf_reset(&rel);
-		crm_buf_adds(&rel, s->folder);
-		err = walk_folder(idx, s, &rel, 0);
-		idx->types[i].count = idx->files.len - idx->types[i].first;
-	}
-	crm_buf_release(&rel);
-	return err;
-}
-
-struct collect_at {
-	struct crm_index *idx;
-	const struct crm_schema *schema;
-	size_t skip;                     /* bytes of the data repository's prefix */
-	int err;
-};
-
-static int collect_at_file(const char *path, void *payload)
-{
-	struct collect_at *st = payload;
-	const char *rel = path + st->skip, *base = strrchr(rel, '/');
-	size_t n;
-
-	base = base ? base + 1 : rel;
-	n = strlen(base);
-	if (strstr(rel, "/."))
-		return 0;   /* hidden files and folders, as the folder walk skips them */
-	if (n > 5 && !strcmp(base + n - 5, ".yaml"))
-		st->err = add_file(st->idx, st->schema, rel, false);
-	else if (n > 4 && !strcmp(base + n - 4, ".yml"))
-		crm_diags_add(&st->idx->diags, rel, 0, 0, CRM_SEV_WARNING, "bad-id",
-			      "record files end in '.yaml'; this file is ignored");
-	return st->err;
-}
-
-/* collect_files for --at: the record files of each type folder as they
- * stood in commit opts.at_commit. */
-static int collect_files_at(struct crm_index *idx)
-{
-	struct collect_at st = { idx, NULL, 0, 0 };
-	struct crm_buf folder = CRM_BUF_INIT;
-	char *prefix;
-	size_t i;
-	int err;
-
-	err = crm_git_open(&idx->at_git, idx->repo->root);
-	if (err)
-		return err;
-	prefix = crm_git_prefix(idx->at_git, idx->repo->root);
-	idx->at_prefix = prefix ? crm_arena_strdup(&idx->arena, prefix) : NULL;
-	free(prefix);
-	idx->ntypes = idx->repo->schemas.len;
-	idx->types = calloc(idx->ntypes + 1, sizeof(*idx->types));
-	if (!idx->types || !idx->at_prefix)
-		return crm_error_set(CRM_ENOMEM, "out of memory");
-	st.skip = strlen(idx->at_prefix);
-	for (i = 0; i < idx->ntypes && !err; i++) {
-		st.schema = &idx->repo->schemas.ptr[i];
-		idx->types[i].schema = st.schema;
-		idx->types[i].first = idx->files.len;
-		crm_buf_reset(&folder);
-		crm_buf_addf(&folder, "%s%s/", idx->at_prefix, st.schema->folder);
-		err = crm_git_list_files_at(idx->at_git, idx->opts.at_commit, folder.ptr,
-					    collect_at_file, &st);
-		idx->types[i].count = idx->files.len - idx->types[i].first;
-	}
-	crm_buf_release(&folder);
-	return err;
-}
-
-/* collect_files for trust_cache: the files the cache names, by the type
- * folder each lies in, stamped as the cache has them until stated. */
-static int collect_cached_files(struct crm_index *idx)
-{
-	size_t i, j, n = crm_cache_count(idx->cache), next = 0;
-
-	idx->ntypes = idx->repo->schemas.len;
-	idx->types = calloc(idx->ntypes + 1, sizeof(*idx->types));
-	if (!idx->types || CRM_ARRAY_RESERVE(idx->files, n))
-		return crm_error_set(CRM_ENOMEM, "out of memory");
-	/* the cache holds the files in walk order: type by type, each type's
-	 * files together */
-	for (j = 0; j < idx->ntypes; j++) {
-		struct type_entry *t = &idx->types[j];
-		const char *folder = idx->repo->schemas.ptr[j].folder;
-		size_t len = strlen(folder);
-
-		t->schema = &idx->repo->schemas.ptr[j];
-		t->first = idx->files.len;
-		for (i = next; i < n; i++) {
-			const struct crm_cache_entry *e = crm_cache_entry_at(idx->cache, i);
-			const char *path = crm_cache_entry_path(e);
-			struct pending_file *f;
-			if (strncmp(path, folder, len) || path[len] != '/') {
-				if (idx->files.len > t->first)
-					break;   /* past this type's files */
-				continue;
-			}
-			f = CRM_ARRAY_PUSH(idx->files);   /* reserved: cannot fail */
-			f->schema = t->schema;
-			f->path = path;
-			f->stamp = *crm_cache_entry_stamp(e);
-			f->cached = e;
-			f->enc = crm_cache_entry_bytes(e, &f->enc_len);
-			f->lazy = f->unverified = true;
-			next = i + 1;
-		}
-		t->count = idx->files.len - t->first;
-	}
-	idx->records = calloc(idx->files.len + 1, sizeof(*idx->records));
-	return idx->records ? 0 : crm_error_set(CRM_ENOMEM, "out of memory");
-}
-
 /* Where the cache lives: in the git directory, out of the work tree and
  * out of every commit; NULL outside git or with the cache turned off. */
 static char *cache_path(struct crm_index *idx)
@@ -846,7 +460,7 @@ static void update_cache(struct crm_index *idx)
 static int load_files(struct crm_index *idx)
 {
 	const char *at = idx->opts.at_commit;
-	int err = at ? collect_files_at(idx) : collect_files(idx);
+	int err = at ? crm_index_collect_files_at(idx) : crm_index_collect_files(idx);
 
 	if (!err && !at) {
 		idx->root_fd = open(idx->repo->root, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
@@ -958,7 +572,7 @@ static int open_trusted(struct crm_index *idx)
 		return err;
 	}
 	idx->trusting = true;
-	return collect_cached_files(idx);
+	return crm_index_collect_cached_files(idx);
 }
 
 bool crm_index_trusting(const struct crm_index *idx)
@@ -1034,198 +648,4 @@ void crm_index_free(struct crm_index *idx)
 	crm_cache_keys_release(&idx->keys);
 	crm_diags_release(&idx->diags);
 	free(idx);
-}
-
-struct crm_repo *crm_index_repo(const struct crm_index *idx)
-{
-	return idx->repo;
-}
-
-struct crm_diags *crm_index_diags(struct crm_index *idx)
-{
-	return &idx->diags;
-}
-
-struct crm_arena *crm_index_arena(struct crm_index *idx)
-{
-	return &idx->arena;
-}
-
-crm_date crm_index_today(const struct crm_index *idx)
-{
-	return idx->today;
-}
-
-struct crm_backref *crm_index_backrefs(struct crm_index *idx, const struct crm_record *rec)
-{
-	/* Found on first use, for this record only: commands that change one
-	 * record never pay for it, and show pays for one record's. */
-	struct crm_record *r = (struct crm_record *)rec;
-	if (!r->backrefs_known) {
-		r->backrefs_known = true;
-		if (find_backrefs(idx, r))
-			crm_error_set(CRM_ENOMEM, "out of memory");
-	}
-	return r->referenced_by;
-}
-
-static int compute_uncommitted(struct crm_index *idx, bool *out)
-{
-	struct crm_arena scratch = CRM_ARENA_INIT;
-	struct crm_git *git = NULL;
-	const char **folders = NULL, **paths = NULL;
-	struct crm_file_stamp *stamps = NULL;
-	char *prefix = NULL;
-	size_t i;
-	int err;
-
-	*out = false;
-	if (idx->opts.at_commit)
-		return 0;   /* read from a commit: nothing uncommitted in it */
-	err = crm_git_open(&git, idx->repo->root);
-	if (err)
-		return err;
-	prefix = crm_git_prefix(git, idx->repo->root);
-	folders = calloc(idx->repo->schemas.len + 1, sizeof(*folders));
-	paths = calloc(idx->files.len + 1, sizeof(*paths));
-	stamps = calloc(idx->files.len + 1, sizeof(*stamps));
-	if (!prefix || !folders || !paths || !stamps) {
-		err = crm_error_set(CRM_ENOMEM, "out of memory");
-		goto done;
-	}
-	for (i = 0; i < idx->repo->schemas.len; i++)
-		folders[i] = crm_arena_printf(&scratch, "%s%s/", prefix,
-					      idx->repo->schemas.ptr[i].folder);
-	for (i = 0; i < idx->files.len; i++) {
-		paths[i] = crm_arena_printf(&scratch, "%s%s", prefix, idx->files.ptr[i].path);
-		stamps[i] = idx->files.ptr[i].stamp;
-	}
-	err = crm_git_worktree_dirty(git, prefix, folders, idx->repo->schemas.len, paths, stamps,
-				     idx->files.len, out);
-done:
-	free(folders);
-	free(paths);
-	free(stamps);
-	free(prefix);
-	crm_arena_release(&scratch);
-	crm_git_free(git);
-	return err;
-}
-
-static void *uncommitted_main(void *arg)
-{
-	struct crm_index *idx = arg;
-
-	idx->dirty.err = compute_uncommitted(idx, &idx->dirty.answer);
-	if (idx->dirty.err)
-		idx->dirty.message = strdup(crm_error_last());
-	return NULL;
-}
-
-int crm_index_uncommitted_begin(struct crm_index *idx)
-{
-	if (idx->dirty.state != DIRTY_NOT_ASKED)
-		return 0;
-	if (pthread_create(&idx->dirty.thread, NULL, uncommitted_main, idx))
-		return 0;   /* then crm_index_uncommitted works it out itself */
-	idx->dirty.state = DIRTY_RUNNING;
-	return 0;
-}
-
-int crm_index_uncommitted(struct crm_index *idx, bool *out)
-{
-	if (idx->dirty.state == DIRTY_NOT_ASKED) {
-		idx->dirty.err = compute_uncommitted(idx, &idx->dirty.answer);
-		if (idx->dirty.err)
-			idx->dirty.message = strdup(crm_error_last());
-	} else if (idx->dirty.state == DIRTY_RUNNING) {
-		pthread_join(idx->dirty.thread, NULL);
-	}
-	idx->dirty.state = DIRTY_KNOWN;
-	*out = idx->dirty.answer;
-	if (idx->dirty.err)   /* the message was set on the thread that failed */
-		return crm_error_set(idx->dirty.err, "%s",
-				     idx->dirty.message ? idx->dirty.message : "out of memory");
-	return 0;
-}
-
-void crm_index_set_today(struct crm_index *idx, crm_date today)
-{
-	idx->today = today;
-}
-
-struct crm_record **crm_index_records(const struct crm_index *idx, const char *type,
-				      size_t *n_out)
-{
-	struct type_entry *t = type_entry(idx, type);
-	size_t i;
-
-	if (t && !t->materialized) {
-		for (i = 0; i < t->records.len; i++)
-			crm_index_materialize(idx, t->records.ptr[i]);
-		t->materialized = true;
-	}
-	return crm_index_list(idx, type, n_out);
-}
-
-struct crm_record **crm_index_list(const struct crm_index *idx, const char *type,
-				   size_t *n_out)
-{
-	struct type_entry *t = type_entry(idx, type);
-
-	*n_out = t ? t->records.len : 0;
-	return t ? t->records.ptr : NULL;
-}
-
-struct crm_record *crm_index_find(const struct crm_index *idx, const char *type,
-				  const char *id)
-{
-	struct type_entry *t = type_entry(idx, type);
-	struct crm_record *rec = t ? crm_map_get(&t->by_id, id) : NULL;
-
-	if (rec)
-		crm_index_materialize(idx, rec);
-	return rec && !file_of(idx, rec)->gone ? rec : NULL;
-}
-
-struct crm_record *crm_index_resolve(const struct crm_index *idx, const char *ref,
-				     const char *default_type)
-{
-	const char *slash = strchr(ref, '/');
-	char type[64];
-
-	if (!slash) {
-		if (!default_type || !strcmp(default_type, "any"))
-			return NULL;
-		return crm_index_find(idx, default_type, ref);
-	}
-	if ((size_t)(slash - ref) >= sizeof(type))
-		return NULL;
-	memcpy(type, ref, (size_t)(slash - ref));
-	type[slash - ref] = '\0';
-	if (default_type && strcmp(default_type, "any") && strcmp(default_type, type))
-		return NULL;
-	return crm_index_find(idx, type, slash + 1);
-}
-
-const char *crm_index_suggest(const struct crm_index *idx, const char *type,
-			      const char *id)
-{
-	struct type_entry *t = type_entry(idx, type);
-	size_t i, best_d, max = strlen(id) / 3 + 1;
-	const char *best = NULL;
-
-	if (!t)
-		return NULL;
-	if (max > 4)
-		max = 4;
-	best_d = max + 1;
-	for (i = 0; i < t->records.len; i++) {
-		size_t d = crm_edit_distance(id, t->records.ptr[i]->id, max);
-		if (d < best_d) {
-			best_d = d;
-			best = t->records.ptr[i]->id;
-		}
-	}
-	return best;
 }

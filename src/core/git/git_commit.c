@@ -1,0 +1,312 @@
+/* Commits of ours: named files staged and committed (crm's writes), or
+ * everything (crm init), refused while a merge or the like is under way;
+ * a commit's tree built from HEAD's so other staged changes stay staged. */
+#include <git2.h>
+#include <errno.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+
+#include "crm/buf.h"
+#include "crm/error.h"
+#include "crm/git.h"
+#include "core/git/git_internal.h"
+
+/* Refuses while the index or the repository is in the middle of something
+ * a commit of ours would cut across. */
+static int refuse_unfinished(git_repository *repo, git_index *index)
+{
+	const char *what = NULL;
+
+	if (git_index_has_conflicts(index))
+		return crm_error_set(CRM_ECONFLICT, "the git index has unmerged files; resolve "
+				     "them ('git add' or 'git rm') and commit first");
+	switch (git_repository_state(repo)) {
+	case GIT_REPOSITORY_STATE_MERGE:
+		what = "merge";
+		break;
+	case GIT_REPOSITORY_STATE_REVERT:
+	case GIT_REPOSITORY_STATE_REVERT_SEQUENCE:
+		what = "revert";
+		break;
+	case GIT_REPOSITORY_STATE_CHERRYPICK:
+	case GIT_REPOSITORY_STATE_CHERRYPICK_SEQUENCE:
+		what = "cherry-pick";
+		break;
+	default:
+		return 0;
+	}
+	return crm_error_set(CRM_ECONFLICT, "a %s is in progress; finish it with 'git commit' "
+			     "(or abort it) first", what);
+}
+
+/* The repository's index, brought up to date with the file on disk (an
+ * earlier `git add` of the user's, or another crm process). */
+static int load_index(git_index **out, git_repository *repo)
+{
+	int rc;
+
+	*out = NULL;
+	rc = git_repository_index(out, repo);
+	if (!rc)
+		rc = git_index_read(*out, 0);
+	if (rc < 0) {
+		rc = git_fail_rc(rc, CRM_EIO, "cannot read the git index");
+		git_index_free(*out);
+		*out = NULL;
+	}
+	return rc;
+}
+
+int crm_git_head_commit(git_commit **out, git_repository *repo)
+{
+	git_oid id;
+	int rc;
+
+	*out = NULL;
+	rc = git_reference_name_to_id(&id, repo, "HEAD");
+	if (rc == GIT_ENOTFOUND || rc == GIT_EUNBORNBRANCH)
+		return 0;
+	if (rc < 0 || git_commit_lookup(out, repo, &id) < 0)
+		return git_fail(CRM_EIO, "cannot read HEAD");
+	return 0;
+}
+
+/* Stages `path` in the repository's index from the work tree: added when
+ * it exists, removed (a folder with everything below it) when not. */
+static int stage_path(git_index *index, const char *workdir, const char *path)
+{
+	struct crm_buf full = CRM_BUF_INIT;
+	struct stat st;
+	int rc, err = 0;
+
+	if (!*path || path[0] == '/')
+		return crm_error_set(CRM_EINVALID, "cannot commit '%s': not a path inside the "
+				     "work tree", path);
+	if (crm_buf_addf(&full, "%s%s", workdir, path))
+		return oom();
+	if (!lstat(full.ptr, &st)) {
+		if (S_ISDIR(st.st_mode))
+			err = crm_error_set(CRM_EINVALID, "cannot commit '%s': it is a folder; "
+					    "name its files", path);
+		else if (git_index_add_bypath(index, path) < 0)
+			err = git_fail(CRM_EIO, "cannot stage a file");
+	} else if (errno == ENOENT || errno == ENOTDIR) {
+		rc = git_index_remove_bypath(index, path);
+		if (!rc)
+			rc = git_index_remove_directory(index, path, 0);
+		if (rc < 0 && rc != GIT_ENOTFOUND)
+			err = git_fail(CRM_EIO, "cannot unstage a file");
+	} else {
+		err = crm_error_errno(CRM_EIO, "cannot read '%s'", full.ptr);
+	}
+	crm_buf_release(&full);
+	return err;
+}
+
+/* The tree of `parent` (none: empty) with `paths` as the index now has
+ * them, written to the object database: what `git commit --only` commits. */
+static int only_tree(git_oid *out, git_repository *repo, git_index *index,
+		     git_commit *parent, const char *const *paths, size_t npaths)
+{
+	git_index *tmp = NULL;
+	git_tree *base = NULL;
+	const git_index_entry *e;
+	size_t i;
+	int rc;
+
+	rc = git_index_new(&tmp);
+	if (!rc && parent)
+		rc = git_commit_tree(&base, parent);
+	if (!rc && base)
+		rc = git_index_read_tree(tmp, base);
+	for (i = 0; !rc && i < npaths; i++) {
+		e = git_index_get_bypath(index, paths[i], 0);
+		if (e) {
+			rc = git_index_add(tmp, e);
+			continue;
+		}
+		rc = git_index_remove(tmp, paths[i], 0);
+		if (rc == GIT_ENOTFOUND)
+			rc = 0;
+		if (!rc)
+			rc = git_index_remove_directory(tmp, paths[i], 0);
+		if (rc == GIT_ENOTFOUND)
+			rc = 0;
+	}
+	if (!rc)
+		rc = git_index_write_tree_to(out, tmp, repo);
+	if (rc < 0)
+		rc = git_fail(CRM_EIO, "cannot write the tree");
+	git_tree_free(base);
+	git_index_free(tmp);
+	return rc;
+}
+
+/* `tree` (NULL: none) with the entry at `path` replaced by `e` (NULL:
+ * removed, a folder with everything below it), written to the object
+ * database as *out; *empty_out tells that nothing is left.  Only the trees
+ * on the path are read and written, so the cost does not grow with the
+ * repository (what `git commit` does with its cache-tree). */
+static int replace_in_tree(git_oid *out, bool *empty_out, git_repository *repo,
+			   const git_tree *tree, const char *path, const git_index_entry *e)
+{
+	const char *slash = strchr(path, '/');
+	git_treebuilder *tb = NULL;
+	git_tree *sub = NULL;
+	char name[1024];
+	size_t n = slash ? (size_t)(slash - path) : strlen(path);
+	int rc;
+
+	if (!n || n >= sizeof(name))
+		return -1;
+	memcpy(name, path, n);
+	name[n] = '\0';
+	rc = git_treebuilder_new(&tb, repo, tree);
+	if (!rc && slash) {
+		const git_tree_entry *te = tree ? git_tree_entry_byname(tree, name) : NULL;
+		git_oid sub_id;
+		bool empty = false;
+
+		if (te && git_tree_entry_type(te) == GIT_OBJECT_TREE)
+			rc = git_tree_lookup(&sub, repo, git_tree_entry_id(te));
+		if (!rc)
+			rc = replace_in_tree(&sub_id, &empty, repo, sub, slash + 1, e);
+		if (!rc && empty) {
+			rc = git_treebuilder_remove(tb, name);
+			if (rc == GIT_ENOTFOUND)
+				rc = 0;
+		} else if (!rc)
+			rc = git_treebuilder_insert(NULL, tb, name, &sub_id, GIT_FILEMODE_TREE);
+	} else if (!rc && e) {
+		rc = git_treebuilder_insert(NULL, tb, name, &e->id, (git_filemode_t)e->mode);
+	} else if (!rc) {
+		rc = git_treebuilder_remove(tb, name);
+		if (rc == GIT_ENOTFOUND)
+			rc = 0;
+	}
+	if (!rc) {
+		*empty_out = git_treebuilder_entrycount(tb) == 0;
+		rc = git_treebuilder_write(out, tb);
+	}
+	git_tree_free(sub);
+	git_treebuilder_free(tb);
+	return rc;
+}
+
+/* What only_tree makes, for a few paths: their trees rewritten one path
+ * at a time from `parent`'s. */
+static int path_tree(git_oid *out, git_repository *repo, git_index *index,
+		     git_commit *parent, const char *const *paths, size_t npaths)
+{
+	git_tree *tree = NULL, *next = NULL;
+	git_oid id;
+	size_t i;
+	bool empty;
+	int rc = git_commit_tree(&tree, parent);
+
+	for (i = 0; !rc && i < npaths; i++) {
+		rc = replace_in_tree(&id, &empty, repo, tree, paths[i],
+				     git_index_get_bypath(index, paths[i], 0));
+		if (!rc)
+			rc = git_tree_lookup(&next, repo, &id);
+		git_tree_free(tree);
+		tree = next;
+		next = NULL;
+	}
+	if (!rc)
+		git_oid_cpy(out, git_tree_id(tree));
+	git_tree_free(tree);
+	return rc < 0 ? git_fail(CRM_EIO, "cannot write the tree") : 0;
+}
+
+/* Commits tree `tree_id` on HEAD with `parent` (NULL: a root commit). */
+static int make_commit(struct crm_git *g, char out_id[41], const struct commit_meta *m,
+		       git_commit *parent, const git_oid *tree_id)
+{
+	git_tree *tree = NULL;
+	git_oid id;
+	int rc, err = 0;
+
+	if (git_tree_lookup(&tree, g->repo, tree_id) < 0)
+		return git_fail(CRM_EIO, "cannot read the new tree");
+	rc = git_commit_create(&id, g->repo, "HEAD", m->author, m->committer, NULL,
+			       m->message.ptr, tree, parent ? 1 : 0,
+			       (const git_commit **)&parent);
+	if (rc < 0)
+		err = git_fail_rc(rc, CRM_EIO, "cannot commit");
+	else
+		git_oid_tostr(out_id, 41, &id);
+	git_tree_free(tree);
+	return err;
+}
+
+/* What every commit starts from: identity and dates, the index (refused
+ * while a merge is unfinished) and HEAD's commit (NULL on an unborn
+ * branch). */
+static int commit_begin(struct commit_meta *meta, git_index **index, git_commit **parent,
+			struct crm_git *g, const char *message)
+{
+	int err = crm_git_meta_init(meta, g, message);
+	if (!err)
+		err = load_index(index, g->repo);
+	if (!err)
+		err = refuse_unfinished(g->repo, *index);
+	if (!err)
+		err = crm_git_head_commit(parent, g->repo);
+	return err;
+}
+
+int crm_git_commit(struct crm_git *g, char out_id[41], const char *const *paths,
+		   size_t npaths, const char *message)
+{
+	struct commit_meta meta;
+	git_index *index = NULL;
+	git_commit *parent = NULL;
+	git_oid tree_id;
+	size_t i;
+	int rc, err;
+
+	out_id[0] = '\0';
+	err = commit_begin(&meta, &index, &parent, g, message);
+	for (i = 0; !err && i < npaths; i++)
+		err = stage_path(index, git_repository_workdir(g->repo), paths[i]);
+	/* a few paths below an existing commit: rewrite only their trees */
+	if (!err && parent && npaths <= 64)
+		err = path_tree(&tree_id, g->repo, index, parent, paths, npaths);
+	else if (!err)
+		err = only_tree(&tree_id, g->repo, index, parent, paths, npaths);
+	if (!err && (rc = git_index_write(index)) < 0)
+		err = git_fail_rc(rc, CRM_EIO, "cannot write the git index");
+	if (!err)
+		err = make_commit(g, out_id, &meta, parent, &tree_id);
+	git_commit_free(parent);
+	git_index_free(index);
+	crm_git_meta_release(&meta);
+	return err;
+}
+
+int crm_git_commit_all(struct crm_git *g, char out_id[41], const char *message)
+{
+	struct commit_meta meta;
+	git_index *index = NULL;
+	git_commit *parent = NULL;
+	git_oid tree_id;
+	int rc, err;
+
+	out_id[0] = '\0';
+	err = commit_begin(&meta, &index, &parent, g, message);
+	if (!err && (git_index_add_all(index, NULL, GIT_INDEX_ADD_DEFAULT, NULL, NULL) < 0 ||
+		     git_index_update_all(index, NULL, NULL, NULL) < 0))
+		err = git_fail(CRM_EIO, "cannot stage the work tree");
+	if (!err && (rc = git_index_write(index)) < 0)
+		err = git_fail_rc(rc, CRM_EIO, "cannot write the git index");
+	if (!err && git_index_write_tree(&tree_id, index) < 0)
+		err = git_fail(CRM_EIO, "cannot write the tree");
+	if (!err)
+		err = make_commit(g, out_id, &meta, parent, &tree_id);
+	git_commit_free(parent);
+	git_index_free(index);
+	crm_git_meta_release(&meta);
+	return err;
+}

@@ -1,0 +1,757 @@
+/* What git remembers: when each record file was added and the version it
+ * had then, a commit resolved from a name or a date (--at), files read and
+ * listed as they stood in a commit, one file's log, a diff to the work tree. */
+#include <git2.h>
+#include <errno.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+
+#include "crm/arena.h"
+#include "crm/buf.h"
+#include "crm/date.h"
+#include "crm/error.h"
+#include "crm/git.h"
+#include "crm/map.h"
+#include "core/git/git_internal.h"
+
+/* ---- history ---- */
+
+struct added_state {
+	struct crm_map paths;     /* path -> struct added (NULL once deleted) */
+	struct crm_arena arena;
+	struct added *now;        /* the date of the commit being read */
+};
+
+struct added {
+	int64_t when;
+	int32_t offset;
+};
+
+/* Records `date` for `path`; NULL marks it deleted. */
+static int remember_path(struct added_state *st, const char *path, struct added *date)
+{
+	const char *key = path;
+
+	if (date && !crm_map_get(&st->paths, path)) {
+		/* a new key must outlive the diff it came from */
+		key = crm_arena_strdup(&st->arena, path);
+		if (!key)
+			return -1;
+	}
+	if (!date && !crm_map_get(&st->paths, path))
+		return 0;
+	/* an existing key stays the map's key; only the value changes */
+	return crm_map_put(&st->paths, key, date, NULL) ? -1 : 0;
+}
+
+static int on_delta(const git_diff_delta *d, float progress, void *payload)
+{
+	struct added_state *st = payload;
+	struct added *was;
+
+	(void)progress;
+	switch (d->status) {
+	case GIT_DELTA_DELETED:
+		return remember_path(st, d->old_file.path, NULL);
+	case GIT_DELTA_ADDED:
+		return remember_path(st, d->new_file.path, st->now);
+	case GIT_DELTA_RENAMED:
+		was = crm_map_get(&st->paths, d->old_file.path);
+		if (remember_path(st, d->old_file.path, NULL))
+			return -1;
+		return remember_path(st, d->new_file.path, was ? was : st->now);
+	default:
+		return 0;
+	}
+}
+
+static int diff_commit(git_repository *repo, git_commit *c, struct added_state *st)
+{
+	const git_signature *author = git_commit_author(c);
+	git_commit *parent = NULL;
+	git_tree *tree = NULL, *ptree = NULL;
+	git_diff *diff = NULL;
+	git_diff_find_options fo;
+	git_diff_options dopts;
+	size_t i, n;
+	bool deletions = false;
+	int rc;
+
+	st->now = crm_arena_alloc(&st->arena, sizeof(*st->now));
+	if (!st->now)
+		return -1;
+	st->now->when = (int64_t)author->when.time;
+	st->now->offset = author->when.offset;
+	rc = git_commit_tree(&tree, c);
+	if (!rc && git_commit_parentcount(c) > 0) {
+		rc = git_commit_parent(&parent, c, 0);
+		if (!rc)
+			rc = git_commit_tree(&ptree, parent);
+	}
+	/* only names and statuses matter here */
+	git_diff_options_init(&dopts, GIT_DIFF_OPTIONS_VERSION);
+	dopts.flags = GIT_DIFF_SKIP_BINARY_CHECK;
+	if (!rc)
+		rc = git_diff_tree_to_tree(&diff, repo, ptree, tree, &dopts);
+	n = rc ? 0 : git_diff_num_deltas(diff);
+	for (i = 0; i < n && !deletions; i++)
+		deletions = git_diff_get_delta(diff, i)->status == GIT_DELTA_DELETED;
+	if (!rc && deletions) {
+		/* only a commit that deleted something can have renamed it */
+		git_diff_find_options_init(&fo, GIT_DIFF_FIND_OPTIONS_VERSION);
+		fo.flags = GIT_DIFF_FIND_RENAMES;
+		rc = git_diff_find_similar(diff, &fo);
+	}
+	/* not git_diff_foreach: it loads a diff driver per file, through the
+	 * attributes, which is a realpath() per path */
+	n = rc ? 0 : git_diff_num_deltas(diff);
+	for (i = 0; i < n && !rc; i++)
+		rc = on_delta(git_diff_get_delta(diff, i), 0, st);
+	git_diff_free(diff);
+	git_tree_free(tree);
+	git_tree_free(ptree);
+	git_commit_free(parent);
+	return rc;
+}
+
+/* Calls step with every commit of HEAD's first-parent chain, oldest first
+ * (nothing on an unborn branch). */
+static int walk_first_parents(struct crm_git *g,
+			      int (*step)(git_repository *repo, git_commit *c, void *state),
+			      void *state)
+{
+	git_revwalk *walk = NULL;
+	git_oid id;
+	int rc, err = 0;
+
+	if (git_revwalk_new(&walk, g->repo) < 0)
+		return git_fail(CRM_EIO, "cannot walk the history");
+	git_revwalk_sorting(walk, GIT_SORT_TOPOLOGICAL | GIT_SORT_REVERSE);
+	git_revwalk_simplify_first_parent(walk);
+	rc = git_repository_head_unborn(g->repo);
+	if (rc == 1)
+		goto done;   /* no commit yet */
+	if (!rc)
+		rc = git_revwalk_push_head(walk);
+	if (rc < 0) {
+		err = git_fail(CRM_EIO, "cannot walk the history");
+		goto done;
+	}
+	while (!err && !(rc = git_revwalk_next(&id, walk))) {
+		git_commit *c = NULL;
+		if (git_commit_lookup(&c, g->repo, &id) < 0 || step(g->repo, c, state) < 0)
+			err = git_fail(CRM_EIO, "cannot read the history");
+		git_commit_free(c);
+	}
+	if (!err && rc != GIT_ITEROVER)
+		err = git_fail(CRM_EIO, "cannot walk the history");
+done:
+	git_revwalk_free(walk);
+	return err;
+}
+
+static int added_step(git_repository *repo, git_commit *c, void *state)
+{
+	return diff_commit(repo, c, state);
+}
+
+int crm_git_added_dates(struct crm_git *g,
+			int (*cb)(const char *path, int64_t commit_time, int32_t offset_min,
+				  void *payload),
+			void *payload)
+{
+	struct added_state st;
+	struct crm_map_slot *slot;
+	size_t pos = 0;
+	int err;
+
+	memset(&st, 0, sizeof(st));
+	crm_arena_init(&st.arena);
+	err = walk_first_parents(g, added_step, &st);
+	while (!err && (slot = crm_map_next(&st.paths, &pos))) {
+		const struct added *a = slot->value;
+		if (a)
+			err = cb(slot->key, a->when, a->offset, payload);
+	}
+	crm_map_release(&st.paths);
+	crm_arena_release(&st.arena);
+	return err;
+}
+
+/* ---- the version each file had when it was added ---- */
+
+struct first_state {
+	struct crm_map paths;     /* path -> git_oid of its blob when added (NULL once deleted) */
+	struct crm_arena arena;
+	const char *prefix;       /* the folder compared */
+};
+
+static int on_first_delta(const git_diff_delta *d, float progress, void *payload)
+{
+	struct first_state *st = payload;
+	const char *key = d->new_file.path;
+	git_oid *blob;
+
+	(void)progress;
+	if (d->status == GIT_DELTA_DELETED)
+		return crm_map_get(&st->paths, d->old_file.path)
+			? (crm_map_put(&st->paths, d->old_file.path, NULL, NULL) ? -1 : 0) : 0;
+	if (d->status != GIT_DELTA_ADDED || crm_map_get(&st->paths, key))
+		return 0;
+	blob = crm_arena_alloc(&st->arena, sizeof(*blob));
+	if (!blob)
+		return -1;
+	git_oid_cpy(blob, &d->new_file.id);
+	/* the key must outlive the diff it came from */
+	key = crm_arena_strdup(&st->arena, key);
+	if (!key)
+		return -1;
+	return crm_map_put(&st->paths, key, blob, NULL) ? -1 : 0;
+}
+
+static int first_versions_of(git_repository *repo, git_commit *c, void *state)
+{
+	struct first_state *st = state;
+	const char *prefix = st->prefix;
+	git_commit *parent = NULL;
+	git_tree *tree = NULL, *ptree = NULL;
+	git_diff *diff = NULL;
+	git_diff_options opts;
+	char *spec[1] = { (char *)prefix };
+	size_t i, n;
+	int rc;
+
+	git_diff_options_init(&opts, GIT_DIFF_OPTIONS_VERSION);
+	if (prefix && *prefix) {
+		/* a literal folder prefix: only its files are compared */
+		opts.pathspec.strings = spec;
+		opts.pathspec.count = 1;
+		opts.flags |= GIT_DIFF_DISABLE_PATHSPEC_MATCH;
+	}
+	rc = git_commit_tree(&tree, c);
+	if (!rc && git_commit_parentcount(c) > 0) {
+		rc = git_commit_parent(&parent, c, 0);
+		if (!rc)
+			rc = git_commit_tree(&ptree, parent);
+	}
+	if (!rc)
+		rc = git_diff_tree_to_tree(&diff, repo, ptree, tree, &opts);
+	/* deltas one by one, not git_diff_foreach: that reads the attributes
+	 * for a diff driver per file, which loads git's whole index */
+	n = rc ? 0 : git_diff_num_deltas(diff);
+	for (i = 0; i < n && !rc; i++)
+		rc = on_first_delta(git_diff_get_delta(diff, i), 0, st);
+	git_diff_free(diff);
+	git_tree_free(tree);
+	git_tree_free(ptree);
+	git_commit_free(parent);
+	return rc;
+}
+
+int crm_git_first_versions(struct crm_git *g, const char *prefix,
+			   int (*cb)(const char *path, const char *data, size_t len, void *payload),
+			   void *payload)
+{
+	struct first_state st;
+	struct crm_map_slot *slot;
+	size_t pos = 0;
+	int err;
+
+	memset(&st, 0, sizeof(st));
+	crm_arena_init(&st.arena);
+	st.prefix = prefix;
+	err = walk_first_parents(g, first_versions_of, &st);
+	while (!err && (slot = crm_map_next(&st.paths, &pos))) {
+		git_blob *blob = NULL;
+		if (!slot->value)
+			continue;
+		if (git_blob_lookup(&blob, g->repo, slot->value) < 0) {
+			err = git_fail(CRM_EIO, "cannot read a file's first version");
+			break;
+		}
+		err = cb(slot->key, git_blob_rawcontent(blob), (size_t)git_blob_rawsize(blob),
+			 payload);
+		git_blob_free(blob);
+	}
+	crm_map_release(&st.paths);
+	crm_arena_release(&st.arena);
+	return err;
+}
+
+static int lookup_commit(git_commit **out, git_repository *repo, const char *rev);
+
+int crm_git_merge_base(struct crm_git *g, char out_id[41], const char *a, const char *b)
+{
+	git_commit *ca = NULL, *cb = NULL;
+	git_oid base;
+	int rc, err = lookup_commit(&ca, g->repo, a);
+
+	if (!err)
+		err = lookup_commit(&cb, g->repo, b);
+	if (!err) {
+		rc = git_merge_base(&base, g->repo, git_commit_id(ca), git_commit_id(cb));
+		if (rc == GIT_ENOTFOUND)
+			err = crm_error_set(CRM_ENOTFOUND, "'%s' and '%s' have no common history", a, b);
+		else if (rc < 0)
+			err = git_fail(CRM_EIO, "cannot find the merge base");
+		else
+			git_oid_tostr(out_id, 41, &base);
+	}
+	git_commit_free(ca);
+	git_commit_free(cb);
+	return err;
+}
+
+int crm_git_head(struct crm_git *g, char out_id[41], char short_out[9])
+{
+	git_oid id;
+	char full[41];
+	int rc = git_reference_name_to_id(&id, g->repo, "HEAD");
+
+	if (rc == GIT_ENOTFOUND || rc == GIT_EUNBORNBRANCH)
+		return crm_error_set(CRM_ENOTFOUND, "the repository has no commit yet");
+	if (rc < 0)
+		return git_fail(CRM_EIO, "cannot read HEAD");
+	git_oid_tostr(full, sizeof(full), &id);
+	if (out_id)
+		memcpy(out_id, full, 41);
+	if (short_out)
+		snprintf(short_out, 9, "%.8s", full);
+	return 0;
+}
+
+/* "YYYY-MM-DD" in form (validity is crm_date_parse's business). */
+static bool looks_like_date(const char *s)
+{
+	size_t i;
+
+	if (strlen(s) != 10)
+		return false;
+	for (i = 0; i < 10; i++) {
+		bool dash = i == 4 || i == 7;
+		if (dash ? s[i] != '-' : (s[i] < '0' || s[i] > '9'))
+			return false;
+	}
+	return true;
+}
+
+/* The newest commit on HEAD's first-parent chain made before `end`. */
+static int commit_before(git_oid *out, git_repository *repo, int64_t end, const char *day)
+{
+	git_commit *c = NULL, *parent = NULL;
+	int err = crm_git_head_commit(&c, repo);
+
+	while (!err && c && (int64_t)git_commit_time(c) >= end) {
+		if (!git_commit_parentcount(c)) {
+			git_commit_free(c);
+			c = NULL;
+			break;
+		}
+		if (git_commit_parent(&parent, c, 0) < 0)
+			err = git_fail(CRM_EIO, "cannot read the history");
+		git_commit_free(c);
+		c = parent;
+		parent = NULL;
+	}
+	if (!err && !c)
+		err = crm_error_set(CRM_ENOTFOUND, "no commit on HEAD before the end of %s", day);
+	if (!err)
+		git_oid_cpy(out, git_commit_id(c));
+	git_commit_free(c);
+	return err;
+}
+
+/* `rev` (NULL: HEAD) peeled to a commit. */
+static int lookup_commit(git_commit **out, git_repository *repo, const char *rev)
+{
+	git_object *obj = NULL;
+	int rc;
+
+	*out = NULL;
+	if (!rev)
+		rev = "HEAD";
+	rc = git_revparse_single(&obj, repo, rev);
+	if (!rc)
+		rc = git_object_peel((git_object **)out, obj, GIT_OBJECT_COMMIT);
+	git_object_free(obj);
+	if (rc == GIT_ENOTFOUND || rc == GIT_EAMBIGUOUS || rc == GIT_EINVALIDSPEC ||
+	    rc == GIT_EPEEL || rc == GIT_EUNBORNBRANCH)
+		return crm_error_set(CRM_ENOTFOUND, "unknown revision '%s': %s", rev,
+				     git_error_last() ? git_error_last()->message : "not found");
+	if (rc < 0)
+		return git_fail(CRM_EIO, "cannot read a revision");
+	return 0;
+}
+
+int crm_git_resolve_at(struct crm_git *g, char out_id[41], const char *rev_or_date)
+{
+	git_commit *c = NULL;
+	crm_date day;
+	git_oid id;
+	int err;
+
+	out_id[0] = '\0';
+	if (looks_like_date(rev_or_date)) {
+		err = crm_date_parse(&day, rev_or_date, 10);
+		if (!err)
+			err = commit_before(&id, g->repo, ((int64_t)day + 1) * 86400, rev_or_date);
+		if (!err)
+			git_oid_tostr(out_id, 41, &id);
+		return err;
+	}
+	err = lookup_commit(&c, g->repo, rev_or_date);
+	if (!err)
+		git_oid_tostr(out_id, 41, git_commit_id(c));
+	git_commit_free(c);
+	return err;
+}
+
+int crm_git_commit_time(struct crm_git *g, const char *commit_id, int64_t *when,
+			int32_t *offset_min)
+{
+	git_commit *c = NULL;
+	int err = lookup_commit(&c, g->repo, commit_id);
+
+	if (!err) {
+		*when = (int64_t)git_commit_time(c);
+		*offset_min = (int32_t)git_commit_time_offset(c);
+	}
+	git_commit_free(c);
+	return err;
+}
+
+int crm_git_read_file_at(struct crm_git *g, const char *commit_id, const char *path,
+			 char **data_out, size_t *len_out)
+{
+	git_commit *c = NULL;
+	git_tree *tree = NULL;
+	git_tree_entry *entry = NULL;
+	git_blob *blob = NULL;
+	int err;
+
+	*data_out = NULL;
+	*len_out = 0;
+	err = lookup_commit(&c, g->repo, commit_id);
+	if (!err && git_commit_tree(&tree, c) < 0)
+		err = git_fail(CRM_EIO, "cannot read the commit");
+	if (err)
+		goto done;
+	if (git_tree_entry_bypath(&entry, tree, path) < 0 ||
+	    git_tree_entry_type(entry) != GIT_OBJECT_BLOB) {
+		err = crm_error_set(CRM_ENOTFOUND, "'%s' is not in commit %.8s", path,
+				    git_oid_tostr_s(git_commit_id(c)));
+		goto done;
+	}
+	if (git_blob_lookup(&blob, g->repo, git_tree_entry_id(entry)) < 0) {
+		err = git_fail(CRM_EIO, "cannot read a file of the commit");
+		goto done;
+	}
+	*len_out = (size_t)git_blob_rawsize(blob);
+	*data_out = malloc(*len_out + 1);
+	if (!*data_out) {
+		*len_out = 0;
+		err = oom();
+		goto done;
+	}
+	memcpy(*data_out, git_blob_rawcontent(blob), *len_out);
+	(*data_out)[*len_out] = '\0';
+done:
+	git_blob_free(blob);
+	git_tree_entry_free(entry);
+	git_tree_free(tree);
+	git_commit_free(c);
+	return err;
+}
+
+struct list_state {
+	const char *base;         /* the folder walked, "" or "a/b/" */
+	const char *prefix;
+	size_t prefix_len;
+	struct crm_buf path;
+	int (*cb)(const char *path, void *payload);
+	void *payload;
+	int err;                  /* what cb or we returned to stop the walk */
+};
+
+static int list_entry(const char *root, const git_tree_entry *e, void *payload)
+{
+	struct list_state *st = payload;
+	git_object_t type = git_tree_entry_type(e);
+	size_t n;
+
+	crm_buf_reset(&st->path);
+	if (crm_buf_addf(&st->path, "%s%s%s%s", st->base, root, git_tree_entry_name(e),
+			 type == GIT_OBJECT_TREE ? "/" : "")) {
+		st->err = oom();
+		return -1;
+	}
+	n = st->path.len < st->prefix_len ? st->path.len : st->prefix_len;
+	if (strncmp(st->path.ptr, st->prefix, n))
+		return 1;   /* outside the prefix: skip it (and all below) */
+	if (type != GIT_OBJECT_BLOB || st->path.len < st->prefix_len)
+		return 0;
+	st->err = st->cb(st->path.ptr, st->payload);
+	return st->err ? -1 : 0;
+}
+
+int crm_git_list_files_at(struct crm_git *g, const char *commit_id, const char *prefix,
+			  int (*cb)(const char *path, void *payload), void *payload)
+{
+	struct list_state st;
+	git_commit *c = NULL;
+	git_tree *tree = NULL, *sub = NULL;
+	git_tree_entry *entry = NULL;
+	char *base = NULL;
+	const char *slash;
+	int rc, err;
+
+	memset(&st, 0, sizeof(st));
+	crm_buf_init(&st.path);
+	st.prefix = prefix ? prefix : "";
+	st.prefix_len = strlen(st.prefix);
+	st.cb = cb;
+	st.payload = payload;
+	err = lookup_commit(&c, g->repo, commit_id);
+	if (!err && git_commit_tree(&tree, c) < 0)
+		err = git_fail(CRM_EIO, "cannot read the commit");
+	if (err)
+		goto done;
+	/* start in the deepest folder the prefix names, not at the root */
+	slash = strrchr(st.prefix, '/');
+	base = strndup(st.prefix, slash ? (size_t)(slash - st.prefix) + 1 : 0);
+	if (!base) {
+		err = oom();
+		goto done;
+	}
+	st.base = base;
+	if (*base) {
+		base[strlen(base) - 1] = '\0';
+		rc = git_tree_entry_bypath(&entry, tree, base);
+		base[strlen(base)] = '/';
+		if (rc == GIT_ENOTFOUND || (!rc && git_tree_entry_type(entry) != GIT_OBJECT_TREE))
+			goto done;   /* no such folder: nothing to list */
+		if (rc < 0 || git_tree_lookup(&sub, g->repo, git_tree_entry_id(entry)) < 0) {
+			err = git_fail(CRM_EIO, "cannot read a folder of the commit");
+			goto done;
+		}
+	}
+	rc = git_tree_walk(sub ? sub : tree, GIT_TREEWALK_PRE, list_entry, &st);
+	if (st.err)
+		err = st.err;
+	else if (rc < 0)
+		err = git_fail(CRM_EIO, "cannot read the files of the commit");
+done:
+	crm_buf_release(&st.path);
+	free(base);
+	git_tree_entry_free(entry);
+	git_tree_free(sub);
+	git_tree_free(tree);
+	git_commit_free(c);
+	return err;
+}
+
+static int blob_at(git_repository *repo, git_tree *tree, const char *path, git_blob **out)
+{
+	git_tree_entry *e = NULL;
+	int rc;
+	*out = NULL;
+	if (!tree || git_tree_entry_bypath(&e, tree, path) < 0)
+		return GIT_ENOTFOUND;
+	rc = git_blob_lookup(out, repo, git_tree_entry_id(e));
+	git_tree_entry_free(e);
+	return rc;
+}
+
+/* The path `path` had in the parent, when this commit renamed it. */
+static char *renamed_from(git_repository *repo, git_tree *ptree, git_tree *tree, const char *path)
+{
+	git_diff *diff = NULL;
+	git_diff_find_options fo;
+	char *old = NULL;
+	size_t i, n;
+
+	git_diff_find_options_init(&fo, GIT_DIFF_FIND_OPTIONS_VERSION);
+	fo.flags = GIT_DIFF_FIND_RENAMES;
+	if (git_diff_tree_to_tree(&diff, repo, ptree, tree, NULL) < 0 ||
+	    git_diff_find_similar(diff, &fo) < 0) {
+		git_diff_free(diff);
+		return NULL;
+	}
+	n = git_diff_num_deltas(diff);
+	for (i = 0; i < n && !old; i++) {
+		const git_diff_delta *d = git_diff_get_delta(diff, i);
+		if (d->status == GIT_DELTA_RENAMED && !strcmp(d->new_file.path, path))
+			old = strdup(d->old_file.path);
+	}
+	git_diff_free(diff);
+	return old;
+}
+
+static void fill_commit(struct crm_git_change *c, git_commit *commit)
+{
+	const git_signature *a = git_commit_author(commit);
+	git_oid_tostr(c->id, sizeof(c->id), git_commit_id(commit));
+	c->author = a->name;
+	c->when = (int64_t)a->when.time;
+	c->offset_min = a->when.offset;
+	c->summary = git_commit_summary(commit);
+}
+
+/* Reports `commit` when it changed *path; moves *path back across a rename.
+ * Sets *done once the file's creation is passed. */
+static int log_step(git_repository *repo, git_commit *commit, char **path, bool *done,
+		    int (*cb)(const struct crm_git_change *, void *), void *payload)
+{
+	git_commit *parent = NULL;
+	git_tree *tree = NULL, *ptree = NULL;
+	git_blob *nb = NULL, *ob = NULL;
+	struct crm_git_change c;
+	char *old = NULL;
+	int err = 0;
+
+	memset(&c, 0, sizeof(c));
+	git_commit_tree(&tree, commit);
+	if (git_commit_parentcount(commit) && !git_commit_parent(&parent, commit, 0))
+		git_commit_tree(&ptree, parent);
+	blob_at(repo, tree, *path, &nb);
+	blob_at(repo, ptree, *path, &ob);
+	if (nb && !ob)
+		old = renamed_from(repo, ptree, tree, *path);
+	if (old)
+		blob_at(repo, ptree, old, &ob);
+	if ((nb || ob) && (old || !(nb && ob && !git_oid_cmp(git_blob_id(nb), git_blob_id(ob))))) {
+		fill_commit(&c, commit);
+		c.new_path = nb ? *path : NULL;
+		c.old_path = ob ? (old ? old : *path) : NULL;
+		c.new_text = nb ? git_blob_rawcontent(nb) : NULL;
+		c.new_len = nb ? (size_t)git_blob_rawsize(nb) : 0;
+		c.old_text = ob ? git_blob_rawcontent(ob) : NULL;
+		c.old_len = ob ? (size_t)git_blob_rawsize(ob) : 0;
+		err = cb(&c, payload);
+	}
+	if (nb && !ob)
+		*done = true;   /* added here: nothing older to report */
+	if (old) {
+		free(*path);
+		*path = old;
+	}
+	git_blob_free(nb);
+	git_blob_free(ob);
+	git_tree_free(tree);
+	git_tree_free(ptree);
+	git_commit_free(parent);
+	return err;
+}
+
+int crm_git_file_log(struct crm_git *g, const char *path,
+		     int (*cb)(const struct crm_git_change *c, void *payload), void *payload)
+{
+	git_revwalk *walk = NULL;
+	git_oid id;
+	char *cur = strdup(path);
+	bool done = false;
+	int err = 0;
+
+	if (!cur || git_revwalk_new(&walk, g->repo) < 0) {
+		free(cur);
+		return git_fail(CRM_EIO, "cannot walk the history");
+	}
+	git_revwalk_sorting(walk, GIT_SORT_TOPOLOGICAL | GIT_SORT_TIME);
+	git_revwalk_simplify_first_parent(walk);
+	if (git_revwalk_push_head(walk) < 0)
+		done = true;   /* no commits yet */
+	while (!done && !err && !git_revwalk_next(&id, walk)) {
+		git_commit *c = NULL;
+		if (git_commit_lookup(&c, g->repo, &id) < 0)
+			err = git_fail(CRM_EIO, "cannot read a commit");
+		else
+			err = log_step(g->repo, c, &cur, &done, cb, payload);
+		git_commit_free(c);
+	}
+	git_revwalk_free(walk);
+	free(cur);
+	return err;
+}
+
+static int read_workdir_file(char **data, size_t *len, const char *workdir, const char *path)
+{
+	char full[4096];
+	FILE *f;
+	long n;
+
+	*data = NULL;
+	*len = 0;
+	snprintf(full, sizeof(full), "%s%s", workdir, path);
+	f = fopen(full, "rb");
+	if (!f)
+		return CRM_ENOTFOUND;
+	if (fseek(f, 0, SEEK_END) || (n = ftell(f)) < 0 || fseek(f, 0, SEEK_SET) ||
+	    !(*data = malloc((size_t)n + 1)) || fread(*data, 1, (size_t)n, f) != (size_t)n) {
+		fclose(f);
+		free(*data);
+		*data = NULL;
+		return crm_error_errno(CRM_EIO, "cannot read '%s'", full);
+	}
+	(*data)[n] = '\0';
+	*len = (size_t)n;
+	fclose(f);
+	return 0;
+}
+
+int crm_git_diff_workdir(struct crm_git *g, const char *rev, const char *prefix,
+			 int (*cb)(const struct crm_git_change *c, void *payload), void *payload)
+{
+	git_object *obj = NULL;
+	git_commit *commit = NULL;
+	git_tree *tree = NULL;
+	git_diff *diff = NULL;
+	git_diff_options opts;
+	char *spec = NULL;
+	size_t i, n;
+	int err = 0;
+
+	git_diff_options_init(&opts, GIT_DIFF_OPTIONS_VERSION);
+	opts.flags = GIT_DIFF_INCLUDE_UNTRACKED | GIT_DIFF_RECURSE_UNTRACKED_DIRS;
+	if (prefix && *prefix) {
+		spec = (char *)prefix;
+		opts.pathspec.strings = &spec;
+		opts.pathspec.count = 1;
+	}
+	if (git_revparse_single(&obj, g->repo, rev ? rev : "HEAD") < 0 ||
+	    git_object_peel((git_object **)&commit, obj, GIT_OBJECT_COMMIT) < 0 ||
+	    git_commit_tree(&tree, commit) < 0 ||
+	    git_diff_tree_to_workdir_with_index(&diff, g->repo, tree, &opts) < 0) {
+		err = git_fail(CRM_ENOTFOUND, "cannot compare with that revision");
+		goto done;
+	}
+	n = git_diff_num_deltas(diff);
+	for (i = 0; i < n && !err; i++) {
+		const git_diff_delta *d = git_diff_get_delta(diff, i);
+		struct crm_git_change c;
+		git_blob *ob = NULL;
+		char *nt = NULL;
+		size_t nl = 0;
+
+		memset(&c, 0, sizeof(c));
+		blob_at(g->repo, tree, d->old_file.path, &ob);
+		read_workdir_file(&nt, &nl, git_repository_workdir(g->repo), d->new_file.path);
+		c.old_path = ob ? d->old_file.path : NULL;
+		c.new_path = nt ? d->new_file.path : NULL;
+		c.old_text = ob ? git_blob_rawcontent(ob) : NULL;
+		c.old_len = ob ? (size_t)git_blob_rawsize(ob) : 0;
+		c.new_text = nt;
+		c.new_len = nl;
+		if (ob || nt)
+			err = cb(&c, payload);
+		free(nt);
+		git_blob_free(ob);
+	}
+done:
+	git_diff_free(diff);
+	git_tree_free(tree);
+	git_commit_free(commit);
+	git_object_free(obj);
+	return err;
+}

@@ -1,0 +1,56 @@
+/* What the files of the git layer share, and only they (src/core/git/):
+ * the handle behind struct crm_git, libgit2's errors passed on as ours, and
+ * what a commit is made with.  Only files in src/core/git include it. */
+#ifndef CRM_GIT_INTERNAL_H
+#define CRM_GIT_INTERNAL_H
+
+#include <git2.h>
+
+#include "crm/error.h"
+#include "crm/git.h"
+
+struct crm_git {
+	git_repository *repo;
+};
+
+/* Passes libgit2's own message on, prefixed with what we were doing. */
+static inline int git_fail(int code, const char *doing)
+{
+	const git_error *e = git_error_last();
+	return crm_error_set(code, "%s: %s", doing, e && e->message ? e->message : "git error");
+}
+
+/* git_fail for a libgit2 return code that may say more than `code`. */
+static inline int git_fail_rc(int rc, int code, const char *doing)
+{
+	if (rc == GIT_ELOCKED)
+		code = CRM_ELOCKED;
+	else if (rc == GIT_EMODIFIED || rc == GIT_EUNMERGED || rc == GIT_ECONFLICT)
+		code = CRM_ECONFLICT;
+	else if (rc == GIT_EINVALIDSPEC)
+		code = CRM_EINVALID;
+	return git_fail(code, doing);
+}
+
+static inline int oom(void)
+{
+	return crm_error_set(CRM_ENOMEM, "out of memory");
+}
+
+/* Everything a commit needs besides its tree and parent, made before any
+ * change: a missing identity or a bad date leaves the index untouched. */
+struct commit_meta {
+	git_signature *author, *committer;
+	git_buf message;
+};
+
+/* Makes the signatures (the user's identity, dated by GIT_AUTHOR_DATE and
+ * GIT_COMMITTER_DATE when set) and the cleaned message of a commit
+ * (git_repo.c).  Release *m with crm_git_meta_release, after a failure too. */
+int crm_git_meta_init(struct commit_meta *m, struct crm_git *g, const char *message);
+void crm_git_meta_release(struct commit_meta *m);
+
+/* HEAD's commit into *out, NULL on an unborn branch (git_commit.c). */
+int crm_git_head_commit(git_commit **out, git_repository *repo);
+
+#endif

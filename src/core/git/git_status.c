@@ -1,0 +1,228 @@
+/* Uncommitted changes: the files `git status` would name below a folder,
+ * and whether a data repository's records have uncommitted edits, judged
+ * from the stat data the index's walk already has (no second walk). */
+#include <git2.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+
+#include "crm/buf.h"
+#include "crm/error.h"
+#include "crm/git.h"
+#include "core/git/git_internal.h"
+
+int crm_git_status_dirty(struct crm_git *g, const char *prefix,
+			 int (*cb)(const char *path, void *payload), void *payload)
+{
+	git_status_options opts;
+	git_status_list *list = NULL;
+	char *spec = (char *)prefix;
+	size_t i, n, plen = prefix ? strlen(prefix) : 0;
+	int err = 0;
+
+	git_status_options_init(&opts, GIT_STATUS_OPTIONS_VERSION);
+	opts.show = GIT_STATUS_SHOW_INDEX_AND_WORKDIR;
+	opts.flags = GIT_STATUS_OPT_INCLUDE_UNTRACKED | GIT_STATUS_OPT_RECURSE_UNTRACKED_DIRS |
+		     GIT_STATUS_OPT_EXCLUDE_SUBMODULES | GIT_STATUS_OPT_SORT_CASE_SENSITIVELY;
+	if (plen) {
+		/* literal, so that a folder named "a*" means itself; the check
+		 * below keeps "clients/" from matching a file "clients-x" */
+		opts.flags |= GIT_STATUS_OPT_DISABLE_PATHSPEC_MATCH;
+		opts.pathspec.strings = &spec;
+		opts.pathspec.count = 1;
+	}
+	if (git_status_list_new(&list, g->repo, &opts) < 0)
+		return git_fail(CRM_EIO, "cannot read the status of the work tree");
+	n = git_status_list_entrycount(list);
+	for (i = 0; i < n && !err; i++) {
+		const git_status_entry *e = git_status_byindex(list, i);
+		const git_diff_delta *d = e->index_to_workdir ? e->index_to_workdir
+							      : e->head_to_index;
+		const char *path;
+
+		if (e->status == GIT_STATUS_CURRENT || (e->status & GIT_STATUS_IGNORED) || !d)
+			continue;
+		path = d->new_file.path ? d->new_file.path : d->old_file.path;
+		if (!path || strncmp(path, prefix ? prefix : "", plen))
+			continue;
+		err = cb(path, payload);
+	}
+	git_status_list_free(list);
+	return err;
+}
+
+/* ---- uncommitted record edits, from the stat data a walk already has ---- */
+
+/* Does the work tree file agree with its index entry?  Stat data first, as
+ * git does; the content when the stat data differs or is racy (written in
+ * the same second as the index). */
+static bool entry_matches(git_repository *repo, const git_index_entry *e, const char *path,
+			  const struct crm_file_stamp *st, int64_t index_mtime_s)
+{
+	struct crm_buf full = CRM_BUF_INIT;
+	git_oid oid;
+	bool same;
+
+	if ((uint64_t)e->file_size == (st->size & 0xffffffffu) &&
+	    (int64_t)e->mtime.seconds * 1000000000 + e->mtime.nanoseconds == st->mtime_ns &&
+	    (uint64_t)e->ino == (st->ino & 0xffffffffu) && (int64_t)e->mtime.seconds < index_mtime_s)
+		return true;
+	crm_buf_addf(&full, "%s%s", git_repository_workdir(repo), path);
+	same = !git_odb_hashfile(&oid, full.ptr, GIT_OBJECT_BLOB) && git_oid_equal(&oid, &e->id);
+	crm_buf_release(&full);
+	return same;
+}
+
+static bool under_any(const char *path, const char *const *folders, size_t n)
+{
+	size_t i;
+	for (i = 0; i < n; i++)
+		if (!strncmp(path, folders[i], strlen(folders[i])))
+			return true;
+	return false;
+}
+
+/* Tracked files below `prefix` outside the record folders (crm.ini,
+ * schemas): few, so each asks git for its status. */
+static bool other_file_changed(git_repository *repo, const char *path)
+{
+	unsigned int flags = 0;
+	return git_status_file(&flags, repo, path) < 0 ||
+	       (flags & (GIT_STATUS_WT_MODIFIED | GIT_STATUS_WT_DELETED | GIT_STATUS_WT_TYPECHANGE |
+			 GIT_STATUS_WT_RENAMED));
+}
+
+/* The id of the tree (or blob) at `prefix` ("crm/", or "" for the root)
+ * below tree `root`; zero when there is nothing there. */
+static int tree_id_at(git_oid *out, git_repository *repo, const git_oid *root, const char *prefix)
+{
+	git_tree *tree = NULL;
+	git_tree_entry *e = NULL;
+	char *path;
+	size_t len = strlen(prefix);
+	int rc;
+
+	memset(out, 0, sizeof(*out));
+	if (!len) {
+		git_oid_cpy(out, root);
+		return 0;
+	}
+	path = strndup(prefix, prefix[len - 1] == '/' ? len - 1 : len);
+	if (!path || git_tree_lookup(&tree, repo, root) < 0) {
+		free(path);
+		return -1;
+	}
+	rc = git_tree_entry_bypath(&e, tree, path);
+	if (!rc)
+		git_oid_cpy(out, git_tree_entry_id(e));
+	git_tree_entry_free(e);
+	git_tree_free(tree);
+	free(path);
+	return rc == GIT_ENOTFOUND ? 0 : rc;
+}
+
+/* Whether the index stages anything HEAD does not have below `prefix`.
+ * The quick way compares the tree the index would commit with HEAD's:
+ * git's cache of tree ids in the index (its TREE extension, which git and
+ * libgit2 keep) leaves only the folders of changed entries to hash, where
+ * a diff reads HEAD's whole tree.  Building that tree may store tree
+ * objects for staged changes, as git write-tree does.  The diff remains
+ * for when it cannot (a read-only object store). */
+static bool index_differs_from_head(git_repository *repo, git_index *index, const char *prefix)
+{
+	git_commit *head = NULL;
+	git_tree *tree = NULL;
+	git_diff *diff = NULL;
+	git_diff_options o;
+	git_oid staged, at_head, staged_root;
+	char *spec[1] = { (char *)prefix };
+	bool differs = true;
+
+	if (crm_git_head_commit(&head, repo) || !head)
+		return true;
+	if (!git_index_write_tree(&staged_root, index) &&
+	    !tree_id_at(&staged, repo, &staged_root, prefix ? prefix : "") &&
+	    !tree_id_at(&at_head, repo, git_commit_tree_id(head), prefix ? prefix : "")) {
+		git_commit_free(head);
+		return !git_oid_equal(&staged, &at_head);
+	}
+	git_error_clear();
+	git_diff_options_init(&o, GIT_DIFF_OPTIONS_VERSION);
+	if (prefix && *prefix) {
+		o.pathspec.strings = spec;
+		o.pathspec.count = 1;
+		o.flags |= GIT_DIFF_DISABLE_PATHSPEC_MATCH;
+	}
+	if (!git_commit_tree(&tree, head) && !git_diff_tree_to_index(&diff, repo, tree, index, &o))
+		differs = git_diff_num_deltas(diff) > 0;
+	git_diff_free(diff);
+	git_tree_free(tree);
+	git_commit_free(head);
+	return differs;
+}
+
+int crm_git_worktree_dirty(struct crm_git *g, const char *prefix, const char *const *folders,
+			   size_t nfolders, const char *const *paths,
+			   const struct crm_file_stamp *stamps, size_t n, bool *dirty_out)
+{
+	git_index *index = NULL;
+	struct crm_buf index_path = CRM_BUF_INIT;
+	struct stat ist;
+	size_t i, count, tracked = 0, plen = prefix ? strlen(prefix) : 0;
+	int64_t index_mtime_s = 0;
+	bool dirty = false;
+
+	*dirty_out = true;
+	if (git_repository_index(&index, g->repo) < 0 || git_index_read(index, 0) < 0) {
+		git_index_free(index);
+		return git_fail(CRM_EIO, "cannot read git's index");
+	}
+	crm_buf_addf(&index_path, "%sindex", git_repository_path(g->repo));
+	if (!stat(index_path.ptr, &ist))
+		index_mtime_s = (int64_t)ist.st_mtim.tv_sec;
+	crm_buf_release(&index_path);
+	dirty = git_index_has_conflicts(index) || index_differs_from_head(g->repo, index, prefix);
+	for (i = 0; i < n && !dirty; i++) {
+		const git_index_entry *e = git_index_get_bypath(index, paths[i], 0);
+		dirty = !e || !entry_matches(g->repo, e, paths[i], &stamps[i], index_mtime_s);
+	}
+	count = git_index_entrycount(index);
+	for (i = 0; i < count && !dirty; i++) {
+		const git_index_entry *e = git_index_get_byindex(index, i);
+		size_t len = strlen(e->path);
+		if (strncmp(e->path, prefix ? prefix : "", plen))
+			continue;
+		if (!under_any(e->path, folders, nfolders))
+			dirty = other_file_changed(g->repo, e->path);
+		else if (len > 5 && !strcmp(e->path + len - 5, ".yaml"))
+			tracked++;
+	}
+	/* a tracked record the walk did not find was deleted */
+	*dirty_out = dirty || tracked != n;
+	git_index_free(index);
+	return 0;
+}
+
+struct dirty_count {
+	int (*cb)(const char *path, void *payload);
+	void *payload;
+	size_t count;
+};
+
+static int count_dirty(const char *path, void *payload)
+{
+	struct dirty_count *dc = payload;
+
+	dc->count++;
+	return dc->cb ? dc->cb(path, dc->payload) : 0;
+}
+
+int crm_git_dirty(struct crm_git *g, const char *prefix,
+		  int (*cb)(const char *path, void *payload), void *payload, size_t *count_out)
+{
+	struct dirty_count dc = { cb, payload, 0 };
+	int err = crm_git_status_dirty(g, prefix, count_dirty, &dc);
+
+	*count_out = dc.count;
+	return err;
+}

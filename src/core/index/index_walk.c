@@ -1,0 +1,252 @@
+/* Which record files there are: each type folder walked (in path order, so
+ * every listing is reproducible), or the files of a commit listed for --at,
+ * or the files the cache names for trust_cache.  index_load.c loads them. */
+#include <dirent.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+
+#include "crm/error.h"
+#include "crm/git.h"
+#include "crm/index.h"
+#include "core/index/index_internal.h"
+
+static int walk_folder(struct crm_index *idx, const struct crm_schema *s,
+		       struct crm_buf *rel, int depth);
+
+struct walk_name {
+	const char *name;
+	unsigned char type;          /* DT_DIR, DT_REG, ... from readdir */
+};
+
+/* A record file to load; work tree files are stated by the worker that
+ * loads them (files read from a commit, --at, have no stamp). */
+static int add_file(struct crm_index *idx, const struct crm_schema *s, const char *rel,
+		    bool unstated)
+{
+	struct pending_file *f = CRM_ARRAY_PUSH(idx->files);
+	if (!f)
+		return CRM_ENOMEM;
+	f->schema = s;
+	f->path = crm_arena_strdup(&idx->arena, rel);
+	f->unstated = unstated;
+	return f->path ? 0 : CRM_ENOMEM;
+}
+
+/* One entry of a folder.  The type readdir gave is enough to tell record
+ * files from folders; the files are stated later, on all cores, by the
+ * workers that load them. */
+static int walk_entry(struct crm_index *idx, const struct crm_schema *s,
+		      struct crm_buf *rel, int dfd, const struct walk_name *e, int depth)
+{
+	size_t keep = rel->len, n = strlen(e->name);
+	bool dir = e->type == DT_DIR, reg = e->type == DT_REG;
+	struct stat st;
+	int err = 0;
+
+	crm_buf_addch(rel, '/');
+	crm_buf_add(rel, e->name, n);
+	if (!dir && !reg) {   /* a link, or a file system that does not say */
+		if (fstatat(dfd, e->name, &st, 0)) {
+			crm_diags_add(&idx->diags, rel->ptr, 0, 0, CRM_SEV_ERROR, "unreadable",
+				      "cannot stat the file");
+			goto done;
+		}
+		dir = S_ISDIR(st.st_mode);
+		reg = S_ISREG(st.st_mode);
+	}
+	if (dir) {
+		err = walk_folder(idx, s, rel, depth + 1);
+	} else if (reg && n > 5 && !strcmp(e->name + n - 5, ".yaml")) {
+		err = add_file(idx, s, rel->ptr, true);
+	} else if (reg && n > 4 && !strcmp(e->name + n - 4, ".yml")) {
+		crm_diags_add(&idx->diags, rel->ptr, 0, 0, CRM_SEV_WARNING, "bad-id",
+			      "record files end in '.yaml'; this file is ignored");
+	}
+done:
+	crm_buf_truncate(rel, keep);
+	return err;
+}
+
+static int compare_names(const void *a, const void *b)
+{
+	return strcmp(((const struct walk_name *)a)->name, ((const struct walk_name *)b)->name);
+}
+
+static int walk_folder(struct crm_index *idx, const struct crm_schema *s,
+		       struct crm_buf *rel, int depth)
+{
+	CRM_ARRAY(struct walk_name) names = CRM_ARRAY_INIT;
+	struct crm_buf full = CRM_BUF_INIT;
+	struct dirent *e;
+	DIR *d;
+	size_t i;
+	int err = 0;
+
+	if (depth > 16)
+		return 0;
+	crm_buf_addf(&full, "%s/%s", idx->repo->root, rel->ptr);
+	d = opendir(full.ptr);
+	crm_buf_release(&full);
+	if (!d)
+		return 0;
+	while ((e = readdir(d)) && !err) {
+		struct walk_name *slot;
+		if (e->d_name[0] == '.')
+			continue;
+		slot = CRM_ARRAY_PUSH(names);
+		if (!slot) {
+			err = CRM_ENOMEM;
+			break;
+		}
+		slot->name = crm_arena_strdup(&idx->arena, e->d_name);
+		slot->type = e->d_type;
+	}
+	/* path order makes every listing and diagnostic reproducible */
+	if (names.len)
+		qsort(names.ptr, names.len, sizeof(*names.ptr), compare_names);
+	for (i = 0; i < names.len && !err; i++)
+		err = walk_entry(idx, s, rel, dirfd(d), &names.ptr[i], depth);
+	closedir(d);
+	CRM_ARRAY_RELEASE(names);
+	return err;
+}
+
+bool crm_id_valid(const char *id, size_t len)
+{
+	size_t i;
+	if (len < 1 || len > 64)
+		return false;
+	for (i = 0; i < len; i++) {
+		char c = id[i];
+		bool ok = (c >= 'a' && c <= 'z') || (c >= '0' && c <= '9') || (i && c == '-');
+		if (!ok)
+			return false;
+	}
+	return true;
+}
+int crm_index_collect_files(struct crm_index *idx)
+{
+	struct crm_buf rel = CRM_BUF_INIT;
+	size_t i;
+	int err = 0;
+
+	idx->ntypes = idx->repo->schemas.len;
+	idx->types = calloc(idx->ntypes + 1, sizeof(*idx->types));
+	if (!idx->types)
+		return crm_error_set(CRM_ENOMEM, "out of memory");
+	for (i = 0; i < idx->ntypes && !err; i++) {
+		const struct crm_schema *s = &idx->repo->schemas.ptr[i];
+		idx->types[i].schema = s;
+		idx->types[i].first = idx->files.len;
+		crm_buf_reset(&rel);
+		crm_buf_adds(&rel, s->folder);
+		err = walk_folder(idx, s, &rel, 0);
+		idx->types[i].count = idx->files.len - idx->types[i].first;
+	}
+	crm_buf_release(&rel);
+	return err;
+}
+
+struct collect_at {
+	struct crm_index *idx;
+	const struct crm_schema *schema;
+	size_t skip;                     /* bytes of the data repository's prefix */
+	int err;
+};
+
+static int collect_at_file(const char *path, void *payload)
+{
+	struct collect_at *st = payload;
+	const char *rel = path + st->skip, *base = strrchr(rel, '/');
+	size_t n;
+
+	base = base ? base + 1 : rel;
+	n = strlen(base);
+	if (strstr(rel, "/."))
+		return 0;   /* hidden files and folders, as the folder walk skips them */
+	if (n > 5 && !strcmp(base + n - 5, ".yaml"))
+		st->err = add_file(st->idx, st->schema, rel, false);
+	else if (n > 4 && !strcmp(base + n - 4, ".yml"))
+		crm_diags_add(&st->idx->diags, rel, 0, 0, CRM_SEV_WARNING, "bad-id",
+			      "record files end in '.yaml'; this file is ignored");
+	return st->err;
+}
+
+/* crm_index_collect_files for --at: the record files of each type folder as they
+ * stood in commit opts.at_commit. */
+int crm_index_collect_files_at(struct crm_index *idx)
+{
+	struct collect_at st = { idx, NULL, 0, 0 };
+	struct crm_buf folder = CRM_BUF_INIT;
+	char *prefix;
+	size_t i;
+	int err;
+
+	err = crm_git_open(&idx->at_git, idx->repo->root);
+	if (err)
+		return err;
+	prefix = crm_git_prefix(idx->at_git, idx->repo->root);
+	idx->at_prefix = prefix ? crm_arena_strdup(&idx->arena, prefix) : NULL;
+	free(prefix);
+	idx->ntypes = idx->repo->schemas.len;
+	idx->types = calloc(idx->ntypes + 1, sizeof(*idx->types));
+	if (!idx->types || !idx->at_prefix)
+		return crm_error_set(CRM_ENOMEM, "out of memory");
+	st.skip = strlen(idx->at_prefix);
+	for (i = 0; i < idx->ntypes && !err; i++) {
+		st.schema = &idx->repo->schemas.ptr[i];
+		idx->types[i].schema = st.schema;
+		idx->types[i].first = idx->files.len;
+		crm_buf_reset(&folder);
+		crm_buf_addf(&folder, "%s%s/", idx->at_prefix, st.schema->folder);
+		err = crm_git_list_files_at(idx->at_git, idx->opts.at_commit, folder.ptr,
+					    collect_at_file, &st);
+		idx->types[i].count = idx->files.len - idx->types[i].first;
+	}
+	crm_buf_release(&folder);
+	return err;
+}
+
+/* crm_index_collect_files for trust_cache: the files the cache names, by the type
+ * folder each lies in, stamped as the cache has them until stated. */
+int crm_index_collect_cached_files(struct crm_index *idx)
+{
+	size_t i, j, n = crm_cache_count(idx->cache), next = 0;
+
+	idx->ntypes = idx->repo->schemas.len;
+	idx->types = calloc(idx->ntypes + 1, sizeof(*idx->types));
+	if (!idx->types || CRM_ARRAY_RESERVE(idx->files, n))
+		return crm_error_set(CRM_ENOMEM, "out of memory");
+	/* the cache holds the files in walk order: type by type, each type's
+	 * files together */
+	for (j = 0; j < idx->ntypes; j++) {
+		struct type_entry *t = &idx->types[j];
+		const char *folder = idx->repo->schemas.ptr[j].folder;
+		size_t len = strlen(folder);
+
+		t->schema = &idx->repo->schemas.ptr[j];
+		t->first = idx->files.len;
+		for (i = next; i < n; i++) {
+			const struct crm_cache_entry *e = crm_cache_entry_at(idx->cache, i);
+			const char *path = crm_cache_entry_path(e);
+			struct pending_file *f;
+			if (strncmp(path, folder, len) || path[len] != '/') {
+				if (idx->files.len > t->first)
+					break;   /* past this type's files */
+				continue;
+			}
+			f = CRM_ARRAY_PUSH(idx->files);   /* reserved: cannot fail */
+			f->schema = t->schema;
+			f->path = path;
+			f->stamp = *crm_cache_entry_stamp(e);
+			f->cached = e;
+			f->enc = crm_cache_entry_bytes(e, &f->enc_len);
+			f->lazy = f->unverified = true;
+			next = i + 1;
+		}
+		t->count = idx->files.len - t->first;
+	}
+	idx->records = calloc(idx->files.len + 1, sizeof(*idx->records));
+	return idx->records ? 0 : crm_error_set(CRM_ENOMEM, "out of memory");
+}
