@@ -70,53 +70,50 @@ ICAL_PY=
 for p in /usr/bin/python3 python3; do
 	if "$p" -c "import icalendar" 2>/dev/null; then ICAL_PY=$p; break; fi
 done
+[ -n "$ICAL_PY" ] && test_set_prereq ICALENDAR
 
-if [ -z "$ICAL_PY" ]; then
-	echo "skip: python3-icalendar is not installed (tests/install-deps.sh)"
-else
-	test_expect_success 'tasks as VTODO: DUE in UTC, VALARM from remind, stable UIDs' '
-		crm -C repo export task --ical -o "$TRASH/tasks.ics" &&
-		"$ICAL_PY" - tasks.ics >got <<-\EOF &&
-		import sys, icalendar
-		cal = icalendar.Calendar.from_ical(open(sys.argv[1], "rb").read())
-		for c in cal.walk("VTODO"):
-		    alarms = [str(a["TRIGGER"].to_ical(), "ascii") for a in c.walk("VALARM")]
-		    print(c["UID"], c["DUE"].to_ical().decode(), c["STATUS"], c["DTSTAMP"].to_ical().decode(), *alarms)
-		EOF
-		cat >expect <<-\EOF &&
-		task/buchladen-branding-2502-t3@studio-nowak-chen-gmbh 20251107T090000Z COMPLETED 20250601T120000Z -P1DT12H
-		task/greenleaf-branding-2502-t5@studio-nowak-chen-gmbh 20251113T090000Z NEEDS-ACTION 20250601T120000Z -P1D
-		task/kaffee-facebook-ads-2503-t7@studio-nowak-chen-gmbh 20251119T090000Z NEEDS-ACTION 20250601T120000Z -P1DT12H
-		task/lodz-facebook-ads-2504-t8@studio-nowak-chen-gmbh 20251122T090000Z NEEDS-ACTION 20250601T120000Z -PT30M
-		task/lodz-website-2412-t1@studio-nowak-chen-gmbh 20251101T090000Z COMPLETED 20250601T120000Z -P1D
-		task/mingyue-facebook-ads-2501-t2@studio-nowak-chen-gmbh 20251104T090000Z COMPLETED 20250601T120000Z -PT2H
-		task/mueller-facebook-ads-2502-t4@studio-nowak-chen-gmbh 20251110T090000Z NEEDS-ACTION 20250601T120000Z -PT30M
-		task/northwind-seo-2503-t6@studio-nowak-chen-gmbh 20251116T090000Z NEEDS-ACTION 20250601T120000Z -PT2H
-		EOF
-		test_cmp expect got &&
-		crm -C repo export task --ical >again.ics &&
-		cmp tasks.ics again.ics
-	'
+test_expect_success ICALENDAR 'tasks as VTODO: DUE in UTC, VALARM from remind, stable UIDs' '
+	crm -C repo export task --ical -o "$TRASH/tasks.ics" &&
+	"$ICAL_PY" - tasks.ics >got <<-\EOF &&
+	import sys, icalendar
+	cal = icalendar.Calendar.from_ical(open(sys.argv[1], "rb").read())
+	for c in cal.walk("VTODO"):
+	    alarms = [str(a["TRIGGER"].to_ical(), "ascii") for a in c.walk("VALARM")]
+	    print(c["UID"], c["DUE"].to_ical().decode(), c["STATUS"], c["DTSTAMP"].to_ical().decode(), *alarms)
+	EOF
+	cat >expect <<-\EOF &&
+	task/buchladen-branding-2502-t3@studio-nowak-chen-gmbh 20251107T090000Z COMPLETED 20250601T120000Z -P1DT12H
+	task/greenleaf-branding-2502-t5@studio-nowak-chen-gmbh 20251113T090000Z NEEDS-ACTION 20250601T120000Z -P1D
+	task/kaffee-facebook-ads-2503-t7@studio-nowak-chen-gmbh 20251119T090000Z NEEDS-ACTION 20250601T120000Z -P1DT12H
+	task/lodz-facebook-ads-2504-t8@studio-nowak-chen-gmbh 20251122T090000Z NEEDS-ACTION 20250601T120000Z -PT30M
+	task/lodz-website-2412-t1@studio-nowak-chen-gmbh 20251101T090000Z COMPLETED 20250601T120000Z -P1D
+	task/mingyue-facebook-ads-2501-t2@studio-nowak-chen-gmbh 20251104T090000Z COMPLETED 20250601T120000Z -PT2H
+	task/mueller-facebook-ads-2502-t4@studio-nowak-chen-gmbh 20251110T090000Z NEEDS-ACTION 20250601T120000Z -PT30M
+	task/northwind-seo-2503-t6@studio-nowak-chen-gmbh 20251116T090000Z NEEDS-ACTION 20250601T120000Z -PT2H
+	EOF
+	test_cmp expect got &&
+	crm -C repo export task --ical >again.ics &&
+	cmp tasks.ics again.ics
+'
 
-	test_expect_success 'meetings and next steps as VEVENT' '
-		crm -C repo export activity --ical >act.ics &&
-		"$ICAL_PY" - act.ics >got <<-\EOF &&
-		import sys, icalendar
-		cal = icalendar.Calendar.from_ical(open(sys.argv[1], "rb").read())
-		print(cal["X-WR-TIMEZONE"])
-		for c in cal.walk("VEVENT"):
-		    print(c["UID"], c["DTSTART"].to_ical().decode(), c["CATEGORIES"].to_ical().decode(), c["SUMMARY"])
-		EOF
-		head -n 4 got >first &&
-		cat >expect <<-\EOF &&
-		Europe/Berlin
-		activity/acme-branding-2412-a1/next-step@studio-nowak-chen-gmbh 20241212 next-step Send a follow-up
-		activity/zrodlo-branding-2412-a2@studio-nowak-chen-gmbh 20241229T093000Z meeting Workshop with the marketing team
-		activity/buchladen-branding-2502-a4/next-step@studio-nowak-chen-gmbh 20250221 next-step Send a follow-up
-		EOF
-		test_cmp expect first &&
-		test "$(grep -c "meeting " got)" = "$(grep -rl "^kind: meeting" repo/activities | wc -l)"
-	'
-fi
+test_expect_success ICALENDAR 'meetings and next steps as VEVENT' '
+	crm -C repo export activity --ical >act.ics &&
+	"$ICAL_PY" - act.ics >got <<-\EOF &&
+	import sys, icalendar
+	cal = icalendar.Calendar.from_ical(open(sys.argv[1], "rb").read())
+	print(cal["X-WR-TIMEZONE"])
+	for c in cal.walk("VEVENT"):
+	    print(c["UID"], c["DTSTART"].to_ical().decode(), c["CATEGORIES"].to_ical().decode(), c["SUMMARY"])
+	EOF
+	head -n 4 got >first &&
+	cat >expect <<-\EOF &&
+	Europe/Berlin
+	activity/acme-branding-2412-a1/next-step@studio-nowak-chen-gmbh 20241212 next-step Send a follow-up
+	activity/zrodlo-branding-2412-a2@studio-nowak-chen-gmbh 20241229T093000Z meeting Workshop with the marketing team
+	activity/buchladen-branding-2502-a4/next-step@studio-nowak-chen-gmbh 20250221 next-step Send a follow-up
+	EOF
+	test_cmp expect first &&
+	test "$(grep -c "meeting " got)" = "$(grep -rl "^kind: meeting" repo/activities | wc -l)"
+'
 
 test_done
