@@ -125,6 +125,12 @@ check: deps
 	$(Q)$(MAKE) --no-print-directory tests-bin
 	$(Q)BUILD=$(BUILD) sh tests/run.sh
 
+# the concurrency and kill -9 tests at full size (minutes): tests/stress/*.sh
+stress: tests-bin
+	$(Q)rc=0; for t in tests/stress/*.sh; do echo "$$t:"; \
+		CRM_TEST_BUILD=$(CURDIR)/$(BUILD) sh $$t || rc=1; done; exit $$rc
+.PHONY: stress
+
 asan:
 	$(Q)$(MAKE) --no-print-directory SANITIZE=address,undefined CC=$(if $(filter cc,$(CC)),gcc,$(CC)) CFLAGS='-O1 -g' tests-bin
 	$(Q)BUILD=build-san CRM_TREE_BUDGET=0 ASAN_OPTIONS=detect_leaks=1:fast_unwind_on_malloc=0 \

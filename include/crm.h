@@ -8,6 +8,7 @@
 #include "crm/check.h"
 #include "crm/config.h"
 #include "crm/date.h"
+#include "crm/deal.h"
 #include "crm/decimal.h"
 #include "crm/diag.h"
 #include "crm/edit.h"
@@ -20,6 +21,7 @@
 #include "crm/index.h"
 #include "crm/invoice.h"
 #include "crm/invoice_render.h"
+#include "crm/json.h"
 #include "crm/lockfile.h"
 #include "crm/map.h"
 #include "crm/merge.h"
@@ -37,6 +39,7 @@
 #include "crm/utf8.h"
 #include "crm/value.h"
 #include "crm/vcard.h"
+#include "crm/yaml_emit.h"
 
 #define CRM_VERSION "0.1.0"
 

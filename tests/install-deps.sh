@@ -7,6 +7,8 @@ libutf8proc-dev tzdata git valgrind poppler-utils openssh-server openssh-client 
 libxlsxwriter-dev chromium python3-yaml"
 # crm export --ical: libical builds it, python3-icalendar reads it back in t1010
 PKGS="$PKGS libical-dev python3-icalendar"
+# make fuzz: clang with libFuzzer
+PKGS="$PKGS clang"
 # invoice rendering: cairo and pango for PDFs, fonts for Polish and Chinese,
 # headless Chromium to check the HTML
 PKGS="$PKGS libpango1.0-dev libcairo2-dev fonts-dejavu-core fonts-wqy-zenhei chromium"

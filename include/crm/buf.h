@@ -38,8 +38,6 @@ int crm_buf_addf(struct crm_buf *b, const char *fmt, ...)
 int crm_buf_vaddf(struct crm_buf *b, const char *fmt, va_list ap);
 /* Appends `n` copies of `c`. */
 int crm_buf_addchars(struct crm_buf *b, int c, size_t n);
-/* Appends `s` as a JSON string literal, quotes included. */
-int crm_buf_add_json_string(struct crm_buf *b, const char *s);
 
 /* Appends `s` escaped for XML and HTML text and attribute values (& < > "
  * '); control characters XML 1.0 cannot carry are dropped. */

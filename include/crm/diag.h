@@ -11,6 +11,7 @@
 #include "crm/arena.h"
 #include "crm/array.h"
 #include "crm/buf.h"
+#include "crm/json.h"
 
 enum crm_severity { CRM_SEV_ERROR, CRM_SEV_WARNING };
 
@@ -47,7 +48,8 @@ struct crm_diag_print_opts {
 /* Prints every diagnostic in gcc's form.  Returns 0 or CRM_EIO. */
 int crm_diags_print(FILE *out, const struct crm_diags *d,
 		    const struct crm_diag_print_opts *opts);
-/* Appends a JSON array of {path, line, column, severity, code, message}. */
-int crm_diags_json(struct crm_buf *out, const struct crm_diags *d);
+/* Emits a JSON array of {path, line, column, severity, code, message}, a
+ * diagnostic a line. */
+int crm_diags_json(struct crm_json *j, const struct crm_diags *d);
 
 #endif

@@ -8,9 +8,11 @@
 #include "crm/buf.h"
 #include "crm/node.h"
 
-/* Renders `text` as a YAML scalar for a record file: plain when YAML would
- * read it back as the same string, double-quoted otherwise (keeping the
- * original node's quoting style when `like` is a quoted scalar). */
+/* Renders `text` as a YAML scalar for a record file (block context) through
+ * the one emitter, crm/yaml_emit.h with CRM_YAML_RECORD: plain when YAML
+ * reads it back as the same string, double-quoted with escapes otherwise
+ * (keeping the original node's quoting style when `like` is a quoted
+ * scalar). */
 int crm_edit_render_scalar(struct crm_buf *out, const char *text, const struct crm_node *like);
 
 /* Returns in `out` the text of `src` (whose parse is `root`) with top-level
@@ -42,8 +44,8 @@ int crm_edit_replace_pair(struct crm_buf *out, const char *src, size_t len,
  * crm_edit_replace_pair would replace it; CRM_ENOTFOUND when absent. */
 int crm_edit_pair_text(struct crm_buf *out, const char *src, size_t len,
 		       const struct crm_node *root, const char *key);
-/* Appends `n` as a flow-style YAML value ("[a, b]", "{k: v}", scalars
- * quoted as needed) on one line. */
+/* Appends `n` as a flow-style YAML value ("[a, b]", "{k: v}", scalars and
+ * keys quoted as flow context needs) on one line. */
 int crm_edit_render_flow(struct crm_buf *out, const struct crm_node *n);
 
 #endif

@@ -3,16 +3,22 @@
  * from the repository's own history (with owner and seasonal corrections),
  * bucketed by month of expected close; and the backtest that replays every
  * past month with only what was known then.  Pure functions over arrays, so
- * they are tested without a repository; src/cli/cmd_forecast.c fills them. */
+ * they are tested without a repository; then the same over a repository's
+ * opportunities (forecast_report.c) as a crm_report or as JSON. */
 #ifndef CRM_FORECAST_H
 #define CRM_FORECAST_H
 
 #include <stdbool.h>
 #include <stddef.h>
 
+#include "crm/buf.h"
 #include "crm/config.h"
 #include "crm/date.h"
 #include "crm/decimal.h"
+#include "crm/index.h"
+#include "crm/report.h"
+
+struct crm_filter;
 
 /* Ratios (probabilities, win rates, corrections, weights) are exact
  * decimals rounded half away from zero to this many places. */
@@ -199,5 +205,65 @@ int crm_forecast_errors(struct crm_backtest_error out[CRM_FORECAST__COUNT],
 const char *crm_forecast_method_name(enum crm_forecast_method m);
 /* CRM_FORECAST__COUNT when unknown. */
 enum crm_forecast_method crm_forecast_method_parse(const char *name);
+
+/* ---- over a repository (src/core/figures/forecast_report.c) ---- */
+
+enum crm_forecast_by {
+	CRM_FORECAST_BY_MONTH, CRM_FORECAST_BY_OWNER, CRM_FORECAST_BY_STAGE,
+	CRM_FORECAST_BY__COUNT
+};
+
+const char *crm_forecast_by_name(enum crm_forecast_by by);
+/* CRM_FORECAST_BY__COUNT when unknown. */
+enum crm_forecast_by crm_forecast_by_parse(const char *name);
+
+struct crm_forecast_options {
+	enum crm_forecast_method method;
+	enum crm_forecast_by by;
+	int months;                   /* ahead, or back for the backtest */
+	bool explain;                 /* the deals behind each figure too */
+	bool backtest;                /* every method against the past instead */
+	const char *commit;           /* named in the header and JSON, or NULL */
+};
+#define CRM_FORECAST_OPTIONS_INIT \
+	{ CRM_FORECAST_STAGE, CRM_FORECAST_BY_MONTH, 6, false, false, NULL }
+
+/* A repository's opportunities as the forecast's input: every deal read
+ * by crm/deal.h, `selected` when it passes the filter (NULL: all). */
+struct crm_forecast_data {
+	struct crm_forecast_input in;
+	struct crm_forecast_stage *stages;
+	struct crm_forecast_deal *deals;
+	struct crm_forecast_step *steps;
+	const char *currency;         /* the base currency */
+	struct crm_buf warnings;      /* "path: reason\n" for each amount left out */
+};
+
+/* Fills *out from idx; release with crm_forecast_data_release (also after
+ * a failure).  Fails only when out of memory. */
+int crm_forecast_data_load(struct crm_forecast_data *out, struct crm_index *idx,
+			   const struct crm_filter *filter);
+void crm_forecast_data_release(struct crm_forecast_data *d);
+
+/* The forecast made at the end of `today` (or, with o->backtest, the
+ * backtest of o->months months before it) as tables of r: "by_month",
+ * "by_owner" or "by_stage" (a total row last), "deals" with o->explain,
+ * or "backtest" (its MAPE and bias rows last, as text). */
+int crm_forecast_report(struct crm_report *r, const struct crm_forecast_data *data,
+			const struct crm_forecast_options *o, crm_date today);
+/* The terminal's first line: "expected revenue in EUR by month of expected
+ * close, method stage, as of 2025-07-15". */
+int crm_forecast_header(struct crm_buf *out, const struct crm_forecast_data *data,
+			const struct crm_forecast_options *o, crm_date today);
+/* The report of crm_forecast_report for a terminal: `header`, then each
+ * table with its column names, by month with bars of the expected value. */
+int crm_forecast_write_text(FILE *out, const struct crm_report *r, const char *header,
+			    size_t width, bool color);
+/* The forecast (or backtest) as one JSON document: method, as_of, commit,
+ * currency, by, months, rows (with the deals under --explain), total, and
+ * the learnt model for the historical method; the backtest's months and
+ * each method's error. */
+int crm_forecast_write_json(struct crm_buf *out, const struct crm_forecast_data *data,
+			    const struct crm_forecast_options *o, crm_date today);
 
 #endif

@@ -137,8 +137,9 @@ int crm_index_parse_scalar(struct crm_value *out, struct crm_index *idx,
 			   const struct crm_record *rec);
 /* Prints a value as text into `out` (money "12000.00 EUR", dates ISO). */
 int crm_value_format(struct crm_buf *out, const struct crm_value *v);
-/* Appends a value as JSON (money as {"amount": "..", "currency": ".."}). */
-int crm_value_json(struct crm_buf *out, const struct crm_value *v);
+/* Emits a value as JSON (money as {"amount": "..", "currency": ".."}). */
+struct crm_json;
+int crm_value_json(struct crm_json *j, const struct crm_value *v);
 
 /* The type a ref, refs or lookup field points at ("any" possible); NULL for
  * other fields or a lookup chain that leads nowhere. */

@@ -166,6 +166,18 @@ int crm_invoice_draft_copy(struct crm_buf *out, const struct crm_record *inv,
  * added the issued file (issued-changed; read from git history). */
 void crm_invoice_check(struct crm_index *idx, struct crm_diags *out);
 
+/* What an EU VAT invoice must carry before it is issued (Directive
+ * 2006/112/EC art. 226, as EN 16931 has it): the seller's name, address
+ * and VAT id ([org] in crm.ini), an existing buyer with name and address,
+ * at least one line, the buyer's VAT id when a line is reverse charge
+ * (category AE in `t`, the invoice's totals, NULL when they could not be
+ * computed), and for a credit note the issued invoice it corrects.  Each
+ * item missing is appended to `missing`, named for people and separated
+ * by "; ".  Returns how many are missing (0: the invoice may be issued). */
+size_t crm_invoice_vat_requirements(struct crm_buf *missing, struct crm_index *idx,
+				    const struct crm_record *r,
+				    const struct crm_invoice_totals *t);
+
 struct crm_git;
 /* Invoice numbers issued on both sides of a merge of commits `ours` and
  * `theirs`: issued invoices below `folder` (a git path such as

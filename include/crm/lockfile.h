@@ -20,6 +20,12 @@ struct crm_lockfile {
  * to release it.  CRM_ELOCKED with a message naming the lock file and its
  * age when it stays taken. */
 int crm_lockfile_acquire(struct crm_lockfile *lk, const char *path, long timeout_ms);
+/* Like crm_lockfile_acquire, for a lock held over a whole operation: the
+ * lock file names its holder ("pid host"), and a lock whose holder on
+ * this host has died is taken over instead of waited for (*dead_pid_out
+ * then names the dead holder, else it is 0). */
+int crm_lockfile_acquire_owned(struct crm_lockfile *lk, const char *path, long timeout_ms,
+			       long *dead_pid_out);
 /* Writes all of data to the lock file. */
 int crm_lockfile_write(struct crm_lockfile *lk, const void *data, size_t len);
 /* fsyncs, closes and renames the lock over the file (and fsyncs the
@@ -30,5 +36,11 @@ void crm_lockfile_rollback(struct crm_lockfile *lk);
 
 /* Replaces `path` with data in one step (acquire, write, commit). */
 int crm_write_file_atomic(const char *path, const void *data, size_t len);
+/* The same without flushing the file and its folder to disk: for a writer
+ * of many files that keeps a journal of what they held and flushes them
+ * all at once with crm_flush_filesystem (one flush instead of two a file). */
+int crm_write_file_atomic_unflushed(const char *path, const void *data, size_t len);
+/* Flushes every file of the file system that holds `path` (syncfs). */
+int crm_flush_filesystem(const char *path);
 
 #endif

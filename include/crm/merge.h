@@ -13,7 +13,12 @@
 /* Merges `ours` and `theirs` against their common ancestor `base` (empty
  * when the record was added on both sides).  The result starts from ours,
  * so its comments and layout survive.  *conflicts_out counts the fields
- * left in conflict.  CRM_EINVALID when a version does not parse. */
+ * left in conflict.  CRM_EINVALID when a version does not parse.
+ * The result is parsed again and compared, key by key, with what the merge
+ * meant; when it does not parse or differs, `out` holds both versions
+ * whole between git's conflict markers (<<<<<<< ours, =======,
+ * >>>>>>> theirs), *conflicts_out is 1 and the return is CRM_ECONFLICT
+ * with the reason in crm_error_last(): a broken record is never written. */
 int crm_merge_record(struct crm_buf *out, size_t *conflicts_out,
 		     const char *base, size_t base_len, const char *ours, size_t ours_len,
 		     const char *theirs, size_t theirs_len);

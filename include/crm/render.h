@@ -5,20 +5,21 @@
 
 #include "crm/buf.h"
 #include "crm/index.h"
+#include "crm/json.h"
 
 /* Appends field `name` of `rec` as one line of text: scalars as written or
  * computed (money "12000.00 EUR"), lists of scalars comma-separated, lists
  * of mappings as "N entries".  Errors of computed fields as "#error". */
 int crm_render_cell(struct crm_buf *out, struct crm_index *idx, struct crm_record *rec,
 		    const char *name);
-/* Appends field `name` as JSON: typed scalars (money as {"amount",
+/* Emits field `name` as JSON: typed scalars (money as {"amount",
  * "currency"}, numbers as numbers), lists as arrays, list entries as
  * objects, absent as null. */
-int crm_render_field_json(struct crm_buf *out, struct crm_index *idx,
+int crm_render_field_json(struct crm_json *j, struct crm_index *idx,
 			  struct crm_record *rec, const char *name);
 /* {"type", "id", "path", then every stored and computed field by schema
  * order, then unknown keys as text}; `with_backrefs` adds "referenced_by". */
-int crm_render_record_json(struct crm_buf *out, struct crm_index *idx,
+int crm_render_record_json(struct crm_json *j, struct crm_index *idx,
 			   struct crm_record *rec, bool with_backrefs);
 /* A text value as a YAML scalar: plain when safe, double-quoted otherwise. */
 int crm_render_yaml_scalar(struct crm_buf *out, const char *text);

@@ -2,7 +2,8 @@
  * commit they were computed from, and the writers that turn one into a
  * terminal page (cards and Unicode bar charts), JSON, CSV, a self-contained
  * HTML page (inline CSS and SVG) or an xlsx workbook (one sheet a table).
- * The dashboard and every `crm report` build one and pick a writer. */
+ * The dashboard, every `crm report` and `crm forecast` build one and pick a
+ * writer. */
 #ifndef CRM_REPORT_H
 #define CRM_REPORT_H
 
@@ -99,6 +100,11 @@ int crm_report_card(struct crm_report *r, const char *key, const char *label,
  * ("month", "Month", "won_total", "Won", NULL).  *out is owned by r. */
 int crm_report_table(struct crm_report_table **out, struct crm_report *r,
 		     const char *name, const char *title, ...);
+/* The same with the columns as an array (copied; the names and labels are
+ * borrowed, so put them in r's arena when they are made on the fly). */
+int crm_report_table_of(struct crm_report_table **out, struct crm_report *r,
+			const char *name, const char *title,
+			const struct crm_report_column *cols, size_t ncols);
 /* Appends one cell; rows fill left to right. */
 int crm_report_add(struct crm_report_table *t, struct crm_cell c);
 size_t crm_report_rows(const struct crm_report_table *t);
@@ -115,6 +121,12 @@ struct crm_report_table *crm_report_find(const struct crm_report *r, const char 
 int crm_cell_format(struct crm_buf *out, const struct crm_cell *c, bool plain);
 /* A cell's value as a double, for chart geometry only. */
 double crm_cell_magnitude(const struct crm_cell *c);
+
+/* Appends a bar of Unicode blocks for `value` on a scale where `max` fills
+ * `width` columns, in eighths of a column; nothing when either is not
+ * above zero.  Returns the columns it took.  Every text chart draws with
+ * it.  Doubles are fine here: they are the bar's length on screen only. */
+size_t crm_report_bar(struct crm_buf *out, double value, double max, size_t width);
 
 /* The header line: "Dashboard, as of commit 1a2b3c4d (2025-06-01)". */
 int crm_report_header(struct crm_buf *out, const struct crm_report *r);

@@ -1,7 +1,7 @@
-/* Sales figures over opportunities: each deal reduced to what the figures
- * need (stage and outcome, amount in the base currency, created, closed,
- * last touch), then the dashboard and the reports of `crm report` built as
- * a crm_report.  Sums are exact decimals; amounts are converted to the base
+/* Sales figures over opportunities: each deal read by crm/deal.h's one
+ * definition (stage and outcome, amount in the base currency, created,
+ * closed) with its last touch from activities, then the dashboard and the
+ * reports of `crm report` built as a crm_report.  Sums are exact decimals; amounts are converted to the base
  * currency one deal at a time through crm.ini's rates (crm_index_convert). */
 #ifndef CRM_STATS_H
 #define CRM_STATS_H
@@ -9,26 +9,10 @@
 #include <stdbool.h>
 #include <stddef.h>
 
+#include "crm/deal.h"
 #include "crm/filter.h"
 #include "crm/index.h"
 #include "crm/report.h"
-
-struct crm_deal {
-	struct crm_record *rec;
-	const char *title;
-	const struct crm_stage *stage;    /* NULL when crm.ini has no such stage */
-	const char *stage_name;
-	size_t stage_pos;                 /* in crm.ini's order */
-	enum crm_outcome outcome;         /* open for an unknown stage */
-	bool has_amount;                  /* amount present and convertible */
-	crm_dec amount;                   /* in the base currency */
-	crm_date created;
-	bool has_closed;                  /* won, lost or void with a date */
-	crm_date closed;                  /* `closed`, else the last history date */
-	crm_date last_touch;              /* latest of created, history, activities */
-	const char *owner, *source, *client, *lost_reason;   /* NULL when absent */
-	const struct crm_node *tags;      /* a sequence, a scalar, or NULL */
-};
 
 struct crm_deals {
 	struct crm_deal *ptr;
@@ -55,10 +39,6 @@ struct crm_stats_options {
 int crm_deals_collect(struct crm_deals *out, struct crm_index *idx,
 		      const struct crm_stats_options *opts, bool period_by_created);
 void crm_deals_release(struct crm_deals *d);
-
-/* Whether a tag list holds `tag`, and the i-th tag of a deal (NULL past
- * the end). */
-const char *crm_deal_tag(const struct crm_deal *d, size_t i);
 
 /* The dashboard (SPEC section 7 and more): cards open_count,
  * pipeline_total, pipeline_weighted, won_count, won_total, lost_count,

@@ -1,9 +1,13 @@
-/* Changing records: every command that writes does so inside one
- * transaction that holds the repository's lock (so two crm processes never
- * interleave), writes each file atomically, and ends in exactly one commit
- * with the user's identity (SPEC section 6). */
+/* Changing records: every command that writes holds the repository's lock
+ * from before it reads what it changes until its commit (so two crm
+ * processes never interleave), and its files change all or nothing: a
+ * journal under .git lets the next crm roll back a write that was killed,
+ * and a failed commit puts every file and git's index back.  Each command
+ * ends in exactly one commit with the user's identity (SPEC section 6). */
 #ifndef CRM_STORE_H
 #define CRM_STORE_H
+
+#include <stdbool.h>
 
 #include "crm/array.h"
 #include "crm/buf.h"
@@ -11,22 +15,54 @@
 #include "crm/index.h"
 #include "crm/lockfile.h"
 
+/* One file the transaction changes: its content before (the pre-image the
+ * journal keeps) and after. */
+struct crm_txn_file {
+	char *path;                    /* relative to the data repository */
+	char *old_data;                /* NULL when the file did not exist */
+	size_t old_len;
+	char *new_data;                /* NULL removes the file */
+	size_t new_len;
+};
+
 struct crm_txn {
 	struct crm_repo *repo;
 	struct crm_git *git;
 	struct crm_lockfile lock;
+	bool joined;                   /* the command's lock (crm_store_lock) */
 	char *prefix;                  /* data repository below the work tree */
 	CRM_ARRAY(char *) paths;       /* work-tree-relative, for the commit */
+	CRM_ARRAY(struct crm_txn_file) files;
+	CRM_ARRAY(char *) made_dirs;   /* folders the write created */
 };
 
-/* Opens git and takes the lock "<git dir>/crm.lock", waiting up to five
- * seconds for another crm; CRM_ELOCKED names the lock file otherwise. */
+/* Takes the repository's lock "<git dir>/crm.lock" for the rest of the
+ * command, before it reads anything it will change; waits up to five
+ * seconds for another crm (CRM_ELOCKED names the lock file), and takes
+ * over a lock whose crm process died (*dead_pid_out names it, else 0).
+ * crm_txn_begin in this process then joins this lock. */
+int crm_store_lock(struct crm_repo *repo, long *dead_pid_out);
+void crm_store_unlock(struct crm_repo *repo);
+
+/* Finishes the write a killed crm left in the journal (.git/crm-journal):
+ * rolled back when its commit was not made (every file it names and git's
+ * index as they were), else only the journal removed.  Takes the lock for
+ * that when the command does not hold it.  `report` receives a line (each
+ * ending in a newline) for everything done, or stays empty. */
+int crm_store_recover(struct crm_repo *repo, struct crm_buf *report);
+
+/* Opens git and takes the lock "<git dir>/crm.lock" (or joins the one
+ * crm_store_lock took), waiting up to five seconds for another crm;
+ * CRM_ELOCKED names the lock file otherwise. */
 int crm_txn_begin(struct crm_txn *t, struct crm_repo *repo);
 /* Replaces (or creates, with its folders) `path`, relative to the data
- * repository, atomically. */
+ * repository, when the transaction commits.  Nothing on disk changes
+ * before crm_txn_commit. */
 int crm_txn_write(struct crm_txn *t, const char *path, const char *data, size_t len);
 int crm_txn_remove(struct crm_txn *t, const char *path);
-/* Commits every path written or removed, with `message`. */
+/* Writes the journal, changes every file, commits them with `message` and
+ * removes the journal.  On failure every file and git's index are put back
+ * as they were. */
 int crm_txn_commit(struct crm_txn *t, const char *message, char out_id[41]);
 /* Releases the lock and everything else (after commit or on error). */
 void crm_txn_release(struct crm_txn *t);
@@ -39,6 +75,12 @@ char *crm_store_user(struct crm_repo *repo, struct crm_git *git);
  * the bytes (release it).  CRM_EINVALID when the file no longer parses. */
 int crm_store_read(struct crm_buf *text_out, struct crm_node **root_out,
 		   struct crm_arena *arena, struct crm_repo *repo, const char *path);
+
+/* 0 when the file `path` still holds `expected` (read before the lock was
+ * taken, as `crm edit` reads it before the editor runs); CRM_ECONFLICT
+ * with a message when another command changed it meanwhile. */
+int crm_store_unchanged(struct crm_repo *repo, const char *path,
+			const struct crm_buf *expected);
 
 /* A new record's id from its name: the name's Latin letters ("Łódź
  * Studio" -> "lodz-studio"), else a short random id ("c-7k2m9q"); made

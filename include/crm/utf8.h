@@ -25,6 +25,13 @@ int crm_utf8_pad(struct crm_buf *out, const char *s, size_t cols, bool right);
 /* Appends the case-folded, NFKC-normalised form of `s`: "Straße" and
  * "STRASSE" fold alike; accents are kept ("é" stays apart from "e"). */
 int crm_utf8_casefold(struct crm_buf *out, const char *s);
+/* Appends `s` with its control characters made visible, for terminals,
+ * CSV and plain text: every C0 control but tab and newline, DEL and every
+ * C1 control is written as \xHH, HH being its code point in lower-case hex
+ * (ESC -> \x1b, NEL U+0085 -> \x85), so text from a record can neither
+ * move the cursor nor retitle the terminal.  Bytes that are not UTF-8 pass
+ * as they are. */
+int crm_utf8_escape_controls(struct crm_buf *out, const char *s);
 /* Case-insensitive substring test on folded text. */
 bool crm_utf8_contains_fold(const char *haystack, const char *needle);
 /* Appends an id made from `name`: letters with diacritics lose them

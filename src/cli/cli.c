@@ -15,6 +15,7 @@
 #include "crm/lockfile.h"
 #include "crm/node.h"
 #include "crm/store.h"
+#include "crm/utf8.h"
 
 void cli_error(const char *command, const char *fmt, ...)
 {
@@ -355,15 +356,19 @@ int cli_edit_commit(struct cli_ctx *ctx, struct cli_edit *e, const char *message
 
 int cli_txn_finish(struct cli_ctx *ctx, struct crm_txn *txn, const char *message, int err)
 {
+	struct crm_buf shown = CRM_BUF_INIT;   /* messages quote values: no raw controls */
 	char id[41];
+	crm_utf8_escape_controls(&shown, message);
 	if (!err)
-		err = crm_txn_commit(txn, message, id);
+		err = crm_txn_commit(txn, shown.ptr, id);
 	crm_txn_release(txn);
 	if (err) {
+		crm_buf_release(&shown);
 		cli_error(ctx->command, "%s", crm_error_last());
 		return err == CRM_EINVALID || err == CRM_EUSAGE ? EXIT_USAGE : EXIT_PROBLEMS;
 	}
-	printf("[%.8s] %s\n", id, message);
+	printf("[%.8s] %s\n", id, shown.ptr);
+	crm_buf_release(&shown);
 	return EXIT_OK;
 }
 

@@ -24,9 +24,12 @@ enum { EXIT_OK = 0, EXIT_PROBLEMS = 1, EXIT_USAGE = 2 };
 enum cli_flags {
 	CLI_NEEDS_REPO = 1 << 0,    /* discover and open the data repository */
 	CLI_NEEDS_INDEX = 1 << 1,   /* and load every record */
-	CLI_BY_ID = 1 << 2          /* changes one record named by type/id: the
+	CLI_BY_ID = 1 << 2,         /* changes one record named by type/id: the
 				       index may list the files from the cache
 				       without a walk (see cli_index_complete) */
+	CLI_WRITES = 1 << 3         /* takes the repository's lock before the
+				       index is loaded, so that every read the
+				       change depends on is under it */
 };
 
 struct cli_ctx {
@@ -195,6 +198,10 @@ struct crm_stats_options;
  * YYYY-MM-DD) from that commit's tree without touching the work tree, and
  * names the commit in r.  The command must have CLI_NEEDS_REPO only. */
 int cli_report_load(struct cli_ctx *ctx, const char *at, struct crm_report *r);
+
+/* Writes r as an HTML page to `html` and as a workbook to `xlsx` (each
+ * when not NULL). */
+int cli_report_write_files(const struct crm_report *r, const char *html, const char *xlsx);
 
 /* Loads, parses the filters, calls `build` and writes the report as the
  * options ask; returns an exit status (messages printed). */

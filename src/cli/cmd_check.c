@@ -48,11 +48,22 @@ int cmd_check(struct cli_ctx *ctx, int argc, char **argv)
 		diags.list.len = keep;
 	}
 	if (json) {
-		crm_buf_addf(&out, "{\"records\": %zu, \"errors\": %zu, \"warnings\": %zu, "
-			     "\"diagnostics\": ", records, errors, diags.warnings);
-		crm_diags_json(&out, &diags);
-		crm_buf_adds(&out, "}\n");
-		err = cli_write(&out);
+		struct crm_json j;
+
+		crm_json_init(&j, &out);
+		crm_json_object(&j, CRM_JSON_INLINE);
+		crm_json_key(&j, "records");
+		crm_json_int(&j, (int64_t)records);
+		crm_json_key(&j, "errors");
+		crm_json_int(&j, (int64_t)errors);
+		crm_json_key(&j, "warnings");
+		crm_json_int(&j, (int64_t)diags.warnings);
+		crm_json_key(&j, "diagnostics");
+		crm_diags_json(&j, &diags);
+		crm_json_end(&j);
+		err = j.err ? j.err : crm_buf_addch(&out, '\n');
+		if (!err)
+			err = cli_write(&out);
 	} else {
 		memset(&popts, 0, sizeof(popts));
 		popts.root = ctx->repo.root;

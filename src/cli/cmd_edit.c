@@ -43,6 +43,11 @@ int cmd_edit(struct cli_ctx *ctx, int argc, char **argv)
 	}
 	crm_buf_addf(&msg, "crm: edit %s/%s", rec->schema->type, rec->id);
 	err = crm_txn_begin(&txn, &ctx->repo);
+	/* the editor ran without the lock: the file must still be what it showed */
+	if (!err)
+		err = crm_store_unchanged(&ctx->repo, rec->path, &original);
+	if (err == CRM_ECONFLICT && !crm_write_file_atomic(tmp.ptr, result.ptr, result.len))
+		fprintf(stderr, "crm edit: your version is in %s\n", tmp.ptr);
 	if (!err)
 		err = crm_store_write_record(&txn, rec->path, result.ptr, result.len);
 	rc = cli_txn_finish(ctx, &txn, msg.ptr, err);

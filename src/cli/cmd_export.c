@@ -9,6 +9,7 @@
 #include "cli.h"
 #include "crm/error.h"
 #include "crm/export.h"
+#include "crm/json.h"
 #include "crm/vcard.h"
 
 static const char usage[] =
@@ -68,26 +69,28 @@ static int read_vcard(struct cli_ctx *ctx, const char *file)
 	struct crm_vcards cards;
 	struct crm_buf data = CRM_BUF_INIT, out = CRM_BUF_INIT;
 	struct crm_contact_field fields[CRM_CONTACT_MAX_FIELDS];
-	size_t i, j, n;
+	struct crm_json j;
+	size_t i, k, n;
 	int err;
 
 	crm_vcards_init(&cards);
+	crm_json_init(&j, &out);
 	err = crm_buf_read_file(&data, file, (size_t)64 << 20);
 	if (!err)
 		err = crm_vcard_parse(&cards, data.ptr, data.len);
-	crm_buf_addch(&out, '[');
+	crm_json_array(&j, CRM_JSON_BLOCK);
 	for (i = 0; i < cards.cards.len && !err; i++) {
 		crm_vcard_contact_fields(fields, &n, &cards.arena, ctx->idx, &cards.cards.ptr[i]);
-		crm_buf_adds(&out, i ? ",\n  {" : "\n  {");
-		for (j = 0; j < n; j++) {
-			crm_buf_adds(&out, j ? ", " : "");
-			crm_buf_add_json_string(&out, fields[j].name);
-			crm_buf_adds(&out, ": ");
-			crm_buf_add_json_string(&out, fields[j].value);
+		crm_json_object(&j, CRM_JSON_INLINE);
+		for (k = 0; k < n; k++) {
+			crm_json_key(&j, fields[k].name);
+			crm_json_string(&j, fields[k].value);
 		}
-		crm_buf_addch(&out, '}');
+		crm_json_end(&j);
 	}
-	crm_buf_adds(&out, cards.cards.len ? "\n]\n" : "]\n");
+	crm_json_end(&j);
+	if (!err)
+		err = j.err ? j.err : crm_buf_addch(&out, '\n');
 	if (!err)
 		err = cli_write(&out);
 	crm_buf_release(&data);

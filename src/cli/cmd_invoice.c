@@ -11,6 +11,7 @@
 #include "crm/error.h"
 #include "crm/index.h"
 #include "crm/invoice.h"
+#include "crm/json.h"
 #include "crm/money.h"
 #include "crm/node.h"
 #include "crm/render.h"
@@ -35,50 +36,53 @@ static struct crm_record *find_invoice(struct cli_ctx *ctx, const char *id)
 	return r;
 }
 
-static void money_json(struct crm_buf *out, const char *key, crm_dec v, const char *cur)
+static void money_json(struct crm_json *j, const char *key, crm_dec v, const char *cur)
 {
-	char amount[64];
-	crm_money_format_dec(amount, sizeof(amount), v, cur);
-	crm_buf_addf(out, "  \"%s\": {\"amount\": \"%s\", \"currency\": \"%s\"},\n", key, amount, cur);
+	crm_json_key(j, key);
+	crm_json_money(j, v, cur);
 }
 
+/* The totals under EN 16931's names (SPEC section 5). */
 static int show_json(struct crm_record *r, const struct crm_invoice_totals *t, const char *cur)
 {
 	struct crm_buf out = CRM_BUF_INIT;
-	const char *number = crm_node_text(r->root, "number");
-	char rate[32];
+	struct crm_json j;
 	size_t i;
 	int err;
 
-	crm_buf_adds(&out, "{\n  \"id\": ");
-	crm_buf_add_json_string(&out, r->id);
-	crm_buf_adds(&out, ",\n  \"number\": ");
-	if (number)
-		crm_buf_add_json_string(&out, number);
-	else
-		crm_buf_adds(&out, "null");
-	crm_buf_addf(&out, ",\n  \"currency\": \"%s\",\n", cur);
-	money_json(&out, "line_total", t->line_total, cur);
-	money_json(&out, "allowance_total", t->allowance_total, cur);
-	money_json(&out, "charge_total", t->charge_total, cur);
-	money_json(&out, "tax_exclusive_total", t->tax_exclusive_total, cur);
-	money_json(&out, "tax_total", t->tax_total, cur);
-	money_json(&out, "tax_inclusive_total", t->tax_inclusive_total, cur);
-	money_json(&out, "paid_total", t->paid_total, cur);
-	money_json(&out, "due_total", t->due_total, cur);
-	crm_buf_adds(&out, "  \"vat_breakdown\": [");
+	crm_json_init(&j, &out);
+	crm_json_object(&j, CRM_JSON_BLOCK);
+	crm_json_key(&j, "id");
+	crm_json_string(&j, r->id);
+	crm_json_key(&j, "number");
+	crm_json_string(&j, crm_node_text(r->root, "number"));
+	crm_json_key(&j, "currency");
+	crm_json_string(&j, cur);
+	money_json(&j, "line_total", t->line_total, cur);
+	money_json(&j, "allowance_total", t->allowance_total, cur);
+	money_json(&j, "charge_total", t->charge_total, cur);
+	money_json(&j, "tax_exclusive_total", t->tax_exclusive_total, cur);
+	money_json(&j, "tax_total", t->tax_total, cur);
+	money_json(&j, "tax_inclusive_total", t->tax_inclusive_total, cur);
+	money_json(&j, "paid_total", t->paid_total, cur);
+	money_json(&j, "due_total", t->due_total, cur);
+	crm_json_key(&j, "vat_breakdown");
+	crm_json_array(&j, CRM_JSON_BLOCK);
 	for (i = 0; i < t->nrows; i++) {
-		char a[64], b[64];
-		crm_dec_format_trim(rate, sizeof(rate), t->rows[i].rate);
-		crm_money_format_dec(a, sizeof(a), t->rows[i].taxable, cur);
-		crm_money_format_dec(b, sizeof(b), t->rows[i].tax, cur);
-		crm_buf_addf(&out, "%s\n    {\"category\": \"%s\", \"rate\": %s, \"taxable\": "
-			     "{\"amount\": \"%s\", \"currency\": \"%s\"}, \"tax\": {\"amount\": \"%s\", "
-			     "\"currency\": \"%s\"}}", i ? "," : "", t->rows[i].category, rate, a, cur,
-			     b, cur);
+		crm_json_object(&j, CRM_JSON_INLINE);
+		crm_json_key(&j, "category");
+		crm_json_string(&j, t->rows[i].category);
+		crm_json_key(&j, "rate");
+		crm_json_decimal(&j, t->rows[i].rate, true);
+		money_json(&j, "taxable", t->rows[i].taxable, cur);
+		money_json(&j, "tax", t->rows[i].tax, cur);
+		crm_json_end(&j);
 	}
-	crm_buf_adds(&out, t->nrows ? "\n  ]\n}\n" : "]\n}\n");
-	err = cli_write(&out);
+	crm_json_end(&j);
+	crm_json_end(&j);
+	err = j.err ? j.err : crm_buf_addch(&out, '\n');
+	if (!err)
+		err = cli_write(&out);
 	crm_buf_release(&out);
 	return err ? EXIT_USAGE : EXIT_OK;
 }

@@ -1,6 +1,7 @@
 /* crm invoice issue|renumber: an invoice's number, gap-free in its series.
- * Issuing checks that the invoice carries what an EU VAT invoice must;
- * renumbering settles a number that two people issued offline. */
+ * Issuing applies the EU VAT requirements of crm/invoice.h
+ * (crm_invoice_vat_requirements); renumbering settles a number that two
+ * people issued offline. */
 #include <stdlib.h>
 #include <string.h>
 
@@ -21,60 +22,6 @@ static void id_of_number(struct crm_buf *out, const char *number)
 	for (p = number; *p; p++)
 		crm_buf_addch(out, *p >= 'A' && *p <= 'Z' ? *p + 32
 			      : (*p == '/' || *p == '_' || *p == ' ') ? '-' : *p);
-}
-
-static void need(struct crm_buf *missing, bool present, const char *what)
-{
-	if (present)
-		return;
-	crm_buf_adds(missing, missing->len ? "; " : "");
-	crm_buf_adds(missing, what);
-}
-
-static bool has_text(const struct crm_node *map, const char *key)
-{
-	const char *t = map ? crm_node_text(map, key) : NULL;
-	return t && *t;
-}
-
-/* What an EU VAT invoice must carry (Directive 2006/112/EC art. 226, as
- * EN 16931 has it): every item missing, named, into `missing`. */
-static void vat_invoice_requirements(struct crm_buf *missing, struct cli_ctx *ctx,
-				     struct crm_record *r, const struct crm_invoice_totals *t)
-{
-	const struct crm_config *cfg = &ctx->repo.config;
-	const char *client_id = crm_node_text(r->root, "client");
-	const char *type = crm_node_text(r->root, "type");
-	struct crm_record *client = client_id ? crm_index_resolve(ctx->idx, client_id, "client")
-		: NULL;
-	const struct crm_node *lines = crm_node_get(r->root, "lines");
-	bool reverse_charge = false;
-	size_t i;
-
-	need(missing, cfg->org_name && *cfg->org_name, "the seller's name ([org] name in crm.ini)");
-	need(missing, cfg->org_address && *cfg->org_address,
-	     "the seller's address ([org] address in crm.ini)");
-	need(missing, cfg->org_vat_id && *cfg->org_vat_id,
-	     "the seller's VAT id ([org] vat_id in crm.ini)");
-	need(missing, client && client->root, "the buyer (an existing client in 'client')");
-	if (client && client->root) {
-		need(missing, has_text(client->root, "name"), "the buyer's name (client's 'name')");
-		need(missing, has_text(client->root, "address"),
-		     "the buyer's address (client's 'address')");
-	}
-	need(missing, lines && lines->kind == CRM_NODE_SEQ && lines->count, "at least one line");
-	for (i = 0; t && i < t->nrows; i++)
-		reverse_charge |= !strcmp(t->rows[i].category, "AE");
-	if (reverse_charge && client && client->root)
-		need(missing, has_text(client->root, "vat_id"),
-		     "the buyer's VAT id, for reverse charge (client's 'vat_id')");
-	if (type && !strcmp(type, "credit-note")) {
-		const char *corrects = crm_node_text(r->root, "corrects");
-		struct crm_record *orig = corrects ? crm_index_find(ctx->idx, "invoice", corrects)
-			: NULL;
-		need(missing, orig && orig->root && has_text(orig->root, "number"),
-		     "the issued invoice it corrects ('corrects')");
-	}
 }
 
 /* Gives `r` the number `number`: the field set, the date set when absent,
@@ -147,8 +94,7 @@ int invoice_issue(struct cli_ctx *ctx, struct crm_record *r, const char *series_
 		cli_error("invoice", "cannot issue %s: %s", r->id, crm_error_last());
 		return EXIT_PROBLEMS;
 	}
-	vat_invoice_requirements(&missing, ctx, r, computed ? &t : NULL);
-	if (missing.len) {
+	if (crm_invoice_vat_requirements(&missing, ctx->idx, r, computed ? &t : NULL)) {
 		cli_error("invoice", "cannot issue %s: an EU VAT invoice must carry %s", r->id,
 			  missing.ptr);
 		goto done;

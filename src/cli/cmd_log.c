@@ -9,12 +9,13 @@
 #include "crm/git.h"
 #include "crm/index.h"
 #include "crm/merge.h"
+#include "crm/utf8.h"
 
 static const char usage[] = "REF";
 
 static int print_change(const struct crm_git_change *c, void *payload)
 {
-	struct crm_buf lines = CRM_BUF_INIT;
+	struct crm_buf lines = CRM_BUF_INIT, head = CRM_BUF_INIT;
 	char date[16];
 	size_t n = 0;
 	int err;
@@ -25,7 +26,10 @@ static int print_change(const struct crm_git_change *c, void *payload)
 				   ((c->when + c->offset_min * 60) % 86400 < 0)));
 	err = crm_record_diff(&lines, &n, "    ", c->old_text, c->old_len, c->new_text,
 			      c->new_len);
-	printf("commit %.8s  %s  %s\n    %s\n", c->id, date, c->author, c->summary ? c->summary : "");
+	crm_utf8_escape_controls(&head, c->author);
+	crm_buf_adds(&head, "\n    ");
+	crm_utf8_escape_controls(&head, c->summary ? c->summary : "");
+	printf("commit %.8s  %s  %s\n", c->id, date, head.ptr);
 	if (!c->old_path)
 		fputs("    (record added)\n", stdout);
 	else if (!c->new_path)
@@ -37,6 +41,7 @@ static int print_change(const struct crm_git_change *c, void *payload)
 	fputs(lines.ptr, stdout);
 	fputc('\n', stdout);
 	crm_buf_release(&lines);
+	crm_buf_release(&head);
 	return 0;
 }
 

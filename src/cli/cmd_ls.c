@@ -9,6 +9,7 @@
 #include "crm/error.h"
 #include "crm/filter.h"
 #include "crm/index.h"
+#include "crm/json.h"
 #include "crm/render.h"
 #include "crm/table.h"
 
@@ -110,27 +111,32 @@ static int print_json(struct cli_ctx *ctx, struct crm_record **recs, size_t n,
 		      const char **cols, size_t ncols, bool all_fields)
 {
 	struct crm_buf out = CRM_BUF_INIT;
+	struct crm_json j;
 	size_t r, c;
 	int err;
 
-	crm_buf_addch(&out, '[');
+	crm_json_init(&j, &out);
+	crm_json_array(&j, CRM_JSON_BLOCK);
 	for (r = 0; r < n; r++) {
-		crm_buf_adds(&out, r ? ",\n  " : "\n  ");
 		if (all_fields) {
-			crm_render_record_json(&out, ctx->idx, recs[r], false);
+			crm_render_record_json(&j, ctx->idx, recs[r], false);
 			continue;
 		}
-		crm_buf_adds(&out, "{\"id\": ");
-		crm_buf_add_json_string(&out, recs[r]->id);
+		crm_json_object(&j, CRM_JSON_INLINE);
+		crm_json_key(&j, "id");
+		crm_json_string(&j, recs[r]->id);
 		for (c = 1; c < ncols; c++) {
-			crm_buf_adds(&out, ", ");
-			crm_buf_add_json_string(&out, cols[c]);
-			crm_buf_adds(&out, ": ");
-			crm_render_field_json(&out, ctx->idx, recs[r], cols[c]);
+			crm_json_key(&j, cols[c]);
+			crm_render_field_json(&j, ctx->idx, recs[r], cols[c]);
 		}
-		crm_buf_addch(&out, '}');
+		crm_json_end(&j);
 	}
-	crm_buf_adds(&out, n ? "\n]\n" : "]\n");
+	crm_json_end(&j);
+	if (j.err) {
+		crm_buf_release(&out);
+		return j.err;
+	}
+	crm_buf_addch(&out, '\n');
 	err = cli_write(&out);
 	crm_buf_release(&out);
 	return err;

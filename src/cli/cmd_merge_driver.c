@@ -36,10 +36,16 @@ int cmd_merge_driver(struct cli_ctx *ctx, int argc, char **argv)
 		err = crm_merge_record(&out, &conflicts, base.ptr, base.len, ours.ptr, ours.len,
 				       theirs.ptr, theirs.len);
 	/* ours stays as it was when the merge cannot run: git keeps theirs
-	 * in its index, so nothing is lost */
-	if (!err)
-		err = crm_write_file_atomic(argv[1], out.ptr, out.len);
-	if (err)
+	 * in its index, so nothing is lost; a merge that would not read back
+	 * leaves both versions between conflict markers */
+	if (!err || err == CRM_ECONFLICT) {
+		int werr = crm_write_file_atomic(argv[1], out.ptr, out.len);
+		err = werr ? werr : err;
+	}
+	if (err == CRM_ECONFLICT)
+		cli_error("merge-driver", "%s: %s; both versions are left in the file between "
+			  "conflict markers", shown, crm_error_last());
+	else if (err)
 		cli_error("merge-driver", "%s: %s", shown, crm_error_last());
 	else if (conflicts)
 		fprintf(stderr, "crm: %s: %zu field%s in conflict; see 'crm check', settle with "

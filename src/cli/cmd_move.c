@@ -11,6 +11,7 @@
 #include "crm/index.h"
 #include "crm/node.h"
 #include "crm/store.h"
+#include "crm/yaml_emit.h"
 
 static const char usage[] = "OPPORTUNITY STAGE [--reason R] [--date YYYY-MM-DD]";
 
@@ -31,7 +32,8 @@ static int append_history(struct cli_edit *e, const char *date, const char *stag
 	int err;
 
 	crm_buf_addf(&entry, "date: %s, stage: %s, by: ", date, stage);
-	crm_edit_render_scalar(&entry, by, NULL);
+	/* inside { }: a name like "Smith, John" needs quotes there */
+	crm_yaml_emit_scalar(&entry, by, CRM_YAML_FLOW);
 	err = crm_edit_append_entry(&next, e->text.ptr, e->text.len, e->root, "history",
 				    entry.ptr);
 	if (!err)

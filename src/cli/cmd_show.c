@@ -9,6 +9,7 @@
 #include "crm/node.h"
 #include "crm/render.h"
 #include "crm/table.h"
+#include "crm/utf8.h"
 
 static const char usage[] = "[--json] TYPE/ID | ID";
 
@@ -21,21 +22,27 @@ static void add_row(struct crm_table *t, const char *name, const char *value)
 /* List fields of mappings (history, invoice lines) print as sub-tables. */
 static void print_entries(const char *name, const struct crm_node *seq)
 {
+	struct crm_buf line = CRM_BUF_INIT, shown = CRM_BUF_INIT;
 	size_t i, j;
 	printf("\n%s:\n", name);
 	for (i = 0; i < seq->count; i++) {
 		const struct crm_node *e = seq->items[i];
 		fputs("  -", stdout);
+		crm_buf_reset(&line);
 		for (j = 0; e->kind == CRM_NODE_MAP && j < e->count; j++) {
 			const struct crm_node *v = e->pairs[j].value;
-			printf(" %s: %s%s", e->pairs[j].key->text,
-			       v->kind == CRM_NODE_SCALAR ? v->text : "…",
-			       j + 1 < e->count ? "," : "");
+			crm_buf_addf(&line, " %s: %s%s", e->pairs[j].key->text,
+				     v->kind == CRM_NODE_SCALAR ? v->text : "…",
+				     j + 1 < e->count ? "," : "");
 		}
 		if (e->kind == CRM_NODE_SCALAR)
-			printf(" %s", e->text);
-		fputc('\n', stdout);
+			crm_buf_addf(&line, " %s", e->text);
+		crm_buf_reset(&shown);
+		crm_utf8_escape_controls(&shown, line.ptr);
+		printf("%s\n", shown.ptr);
 	}
+	crm_buf_release(&line);
+	crm_buf_release(&shown);
 }
 
 static size_t terminal_width(void)
@@ -126,9 +133,14 @@ int cmd_show(struct cli_ctx *ctx, int argc, char **argv)
 	if (!rec)
 		return bad_type ? EXIT_USAGE : EXIT_PROBLEMS;
 	if (json) {
-		crm_render_record_json(&out, ctx->idx, rec, true);
-		crm_buf_addch(&out, '\n');
-		rc = cli_write(&out);
+		struct crm_json j;
+
+		crm_json_init(&j, &out);
+		rc = crm_render_record_json(&j, ctx->idx, rec, true);
+		if (!rc)
+			rc = crm_buf_addch(&out, '\n');
+		if (!rc)
+			rc = cli_write(&out);
 		crm_buf_release(&out);
 		return rc ? EXIT_USAGE : EXIT_OK;
 	}

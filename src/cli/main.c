@@ -22,27 +22,32 @@ static const struct cli_command commands[] = {
 	{ "show", cmd_show, CLI_NEEDS_REPO | CLI_NEEDS_INDEX,
 	  "show one record with its computed fields and what refers to it" },
 	{ "ls", cmd_ls, CLI_NEEDS_REPO | CLI_NEEDS_INDEX, "list records that match filters" },
-	{ "set", cmd_set, CLI_NEEDS_REPO | CLI_NEEDS_INDEX | CLI_BY_ID, "change fields of a record, one commit" },
-	{ "unset", cmd_unset, CLI_NEEDS_REPO | CLI_NEEDS_INDEX | CLI_BY_ID, "remove fields from a record" },
-	{ "tag", cmd_tag, CLI_NEEDS_REPO | CLI_NEEDS_INDEX | CLI_BY_ID, "add (+x) and remove (-x) tags" },
-	{ "move", cmd_move, CLI_NEEDS_REPO | CLI_NEEDS_INDEX,
+	{ "set", cmd_set, CLI_NEEDS_REPO | CLI_NEEDS_INDEX | CLI_WRITES | CLI_BY_ID,
+	  "change fields of a record, one commit" },
+	{ "unset", cmd_unset, CLI_NEEDS_REPO | CLI_NEEDS_INDEX | CLI_WRITES | CLI_BY_ID,
+	  "remove fields from a record" },
+	{ "tag", cmd_tag, CLI_NEEDS_REPO | CLI_NEEDS_INDEX | CLI_WRITES | CLI_BY_ID,
+	  "add (+x) and remove (-x) tags" },
+	{ "move", cmd_move, CLI_NEEDS_REPO | CLI_NEEDS_INDEX | CLI_WRITES,
 	  "move a deal to a stage, recording its history" },
 	{ "edit", cmd_edit, CLI_NEEDS_REPO | CLI_NEEDS_INDEX,
 	  "edit a record in $EDITOR, checked before it is saved" },
-	{ "add", cmd_add, CLI_NEEDS_REPO | CLI_NEEDS_INDEX, "add a record, one commit" },
-	{ "rm", cmd_rm, CLI_NEEDS_REPO | CLI_NEEDS_INDEX, "delete a record nothing refers to" },
-	{ "mv", cmd_mv, CLI_NEEDS_REPO | CLI_NEEDS_INDEX,
+	{ "add", cmd_add, CLI_NEEDS_REPO | CLI_NEEDS_INDEX | CLI_WRITES,
+	  "add a record, one commit" },
+	{ "rm", cmd_rm, CLI_NEEDS_REPO | CLI_NEEDS_INDEX | CLI_WRITES,
+	  "delete a record nothing refers to" },
+	{ "mv", cmd_mv, CLI_NEEDS_REPO | CLI_NEEDS_INDEX | CLI_WRITES,
 	  "rename a record and rewrite every reference to it" },
 	{ "log", cmd_log, CLI_NEEDS_REPO | CLI_NEEDS_INDEX,
 	  "a record's history from git, field by field" },
 	{ "diff", cmd_diff, CLI_NEEDS_REPO, "uncommitted changes as records and fields" },
-	{ "invoice", cmd_invoice, CLI_NEEDS_REPO | CLI_NEEDS_INDEX,
+	{ "invoice", cmd_invoice, CLI_NEEDS_REPO | CLI_NEEDS_INDEX | CLI_WRITES,
 	  "show totals, issue with the next number, record status and payments" },
 	{ "forecast", cmd_forecast, CLI_NEEDS_REPO,
 	  "expected revenue by month, and a backtest of each method" },
 	{ "sync", cmd_sync, CLI_NEEDS_REPO,
 	  "fetch, merge records field by field, push" },
-	{ "resolve", cmd_resolve, CLI_NEEDS_REPO | CLI_NEEDS_INDEX,
+	{ "resolve", cmd_resolve, CLI_NEEDS_REPO | CLI_NEEDS_INDEX | CLI_WRITES,
 	  "settle a field a merge left in conflict" },
 	{ "merge-driver", cmd_merge_driver, 0,
 	  "git's merge driver for records (crm init registers it)" },
@@ -117,6 +122,34 @@ static bool wants_help(int argc, char **argv)
 	return false;
 }
 
+/* A writing command takes the lock before anything is read; any command
+ * then finishes the write a killed crm left in the journal. */
+static int lock_and_recover(struct cli_ctx *ctx, const struct cli_command *c)
+{
+	struct crm_buf report = CRM_BUF_INIT;
+	const char *line, *nl;
+	long dead_pid = 0;
+	int err = 0;
+
+	if (c->flags & CLI_WRITES)
+		err = crm_store_lock(&ctx->repo, &dead_pid);
+	if (dead_pid)
+		fprintf(stderr, "crm: took over the lock of crm process %ld, which had died\n",
+			dead_pid);
+	if (!err)
+		err = crm_store_recover(&ctx->repo, &report);
+	for (line = report.ptr; *line; line = nl + 1) {
+		nl = strchr(line, '\n');
+		if (!nl)
+			break;
+		fprintf(stderr, "crm: %.*s\n", (int)(nl - line), line);
+	}
+	if (err)
+		cli_error(c->name, "%s", crm_error_last());
+	crm_buf_release(&report);
+	return err;
+}
+
 static int open_repository(struct cli_ctx *ctx, const struct cli_command *c)
 {
 	struct crm_index_options opts = CRM_INDEX_OPTIONS_INIT;
@@ -138,6 +171,8 @@ static int open_repository(struct cli_ctx *ctx, const struct cli_command *c)
 	}
 	free(root);
 	ctx->has_repo = true;
+	if (lock_and_recover(ctx, c))
+		return EXIT_PROBLEMS;
 	if (!(c->flags & CLI_NEEDS_INDEX))
 		return EXIT_OK;
 	if (crm_index_load(&ctx->idx, &ctx->repo, &opts)) {
@@ -161,8 +196,10 @@ static int run_command(const struct cli_command *c, int argc, char **argv)
 	if (rc == EXIT_OK)
 		rc = c->fn(&ctx, argc, argv);
 	crm_index_free(ctx.idx);
-	if (ctx.has_repo)
+	if (ctx.has_repo) {
+		crm_store_unlock(&ctx.repo);
 		crm_repo_release(&ctx.repo);
+	}
 	/* a report cut off by a full disk is an error, not a success */
 	if (fflush(stdout) || ferror(stdout)) {
 		cli_error(c->name, "cannot write to standard output");

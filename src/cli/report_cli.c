@@ -179,20 +179,29 @@ static int write_file(const char *path, const struct crm_buf *b)
 	return bad ? crm_error_errno(CRM_EIO, "cannot write '%s'", path) : 0;
 }
 
+int cli_report_write_files(const struct crm_report *r, const char *html, const char *xlsx)
+{
+	struct crm_buf b = CRM_BUF_INIT;
+	int err = 0;
+
+	if (html) {
+		err = crm_report_write_html(&b, r);
+		if (!err)
+			err = write_file(html, &b);
+	}
+	if (!err && xlsx)
+		err = crm_report_write_xlsx(xlsx, r);
+	crm_buf_release(&b);
+	return err;
+}
+
 static int write_report(struct cli_ctx *ctx, const struct cli_report_opts *o,
 			const struct crm_report *r)
 {
 	struct crm_buf b = CRM_BUF_INIT;
 	int err = 0;
 
-	if (o->html) {
-		err = crm_report_write_html(&b, r);
-		if (!err)
-			err = write_file(o->html, &b);
-		crm_buf_reset(&b);
-	}
-	if (!err && o->xlsx)
-		err = crm_report_write_xlsx(o->xlsx, r);
+	err = cli_report_write_files(r, o->html, o->xlsx);
 	if (!err && o->json) {
 		err = crm_report_write_json(&b, r);
 		if (!err)

@@ -27,7 +27,7 @@ const char *const crm_check_codes[] = {
 	"formula-error", "formula-cycle", "closed-before-created", "history-order",
 	"stage-history", "closed-while-open",
 	"before-subject", "merge-conflict", "duplicate-number", "number-gap",
-	"unknown-series", "overdue", "issued-changed", NULL
+	"unknown-series", "overdue", "issued-changed", "control-character", NULL
 };
 
 struct checker {
@@ -499,6 +499,136 @@ static void check_unique(struct checker *c, const struct crm_schema *s)
 	}
 }
 
+/* Control characters in values: C0 but tab and newline (text may hold
+ * those), DEL and C1.  Raw ones never reach here (the loader refuses the
+ * file and names them); these came from double-quoted escapes. */
+static bool is_control(unsigned long cp)
+{
+	return (cp < 0x20 && cp != '\t' && cp != '\n') || (cp >= 0x7F && cp < 0xA0);
+}
+
+/* The first control character of `text`, or 0. */
+static unsigned long first_control(const char *text)
+{
+	const unsigned char *p = (const unsigned char *)text;
+	for (; *p; p++) {
+		if (*p == 0xC2 && p[1] >= 0x80 && p[1] < 0xA0)
+			return p[1];
+		if (*p < 0x80 && is_control(*p))
+			return *p;
+	}
+	return 0;
+}
+
+/* The code point a double-quoted escape stands for (`s` just past the
+ * backslash), and in *len the characters it takes after the backslash. */
+static unsigned long escape_value(const char *s, size_t *len)
+{
+	static const char simple[] = "0\0a\ab\bt\tv\vf\fr\re\x1b";
+	const char *hit;
+	int digits = *s == 'x' ? 2 : *s == 'u' ? 4 : *s == 'U' ? 8 : 0;
+	char hex[9];
+
+	*len = 1;
+	if (*s == 'N')
+		return 0x85;
+	for (hit = simple; *s && hit < simple + sizeof(simple) - 1; hit += 2) {
+		if (*hit == *s)
+			return (unsigned char)hit[1];
+	}
+	if (!digits || strspn(s + 1, "0123456789abcdefABCDEF") < (size_t)digits)
+		return ' ';
+	snprintf(hex, sizeof(hex), "%.*s", digits, s + 1);
+	*len = 1 + (size_t)digits;
+	return strtoul(hex, NULL, 16);
+}
+
+/* Where the escape of the first control character stands in the double-
+ * quoted scalar `n` of file text `src`; false when `src` does not hold it
+ * there (the file changed since it was read). */
+static bool locate_escape(const char *src, size_t len, const struct crm_node *n, int *line,
+			  int *col)
+{
+	size_t i = n->start, step;
+
+	if (n->start >= len || src[i] != '"')
+		return false;
+	*line = n->line;
+	*col = n->col + 1;
+	for (i++; i < n->end && i < len && src[i] != '"'; i += step, (*col)++) {
+		step = 1;
+		if (src[i] == '\n') {
+			(*line)++;
+			*col = 0;
+		} else if (src[i] == '\\' && i + 1 < len) {
+			size_t elen;
+			if (is_control(escape_value(src + i + 1, &elen)))
+				return true;
+			step = 1 + elen;
+			*col += (int)elen;
+		} else {
+			while (i + step < len && ((unsigned char)src[i + step] & 0xC0) == 0x80)
+				step++;
+		}
+	}
+	return false;
+}
+
+static void report_control(struct checker *c, const struct crm_node *n, const char *field,
+			   const struct crm_buf *src)
+{
+	struct crm_node at = *n;
+	unsigned long cp = first_control(n->text);
+
+	if (n->style == CRM_STYLE_DOUBLE && src->len)
+		locate_escape(src->ptr, src->len, n, &at.line, &at.col);
+	report(c, &at, CRM_SEV_ERROR, "control-character", "control character U+%04lX in '%s'",
+	       cp, field);
+}
+
+static void find_controls(struct checker *c, const struct crm_node *n, const char *field,
+			  struct crm_buf *src)
+{
+	size_t i;
+
+	if (n->kind == CRM_NODE_SCALAR) {
+		if (!first_control(n->text))
+			return;
+		if (!src->len) {
+			struct crm_buf path = CRM_BUF_INIT;
+			crm_buf_addf(&path, "%s/%s", c->idx->repo->root, c->rec->path);
+			if (crm_buf_read_file(src, path.ptr, CRM_YAML_MAX_BYTES))
+				crm_buf_reset(src);
+			crm_buf_release(&path);
+		}
+		report_control(c, n, field, src);
+		return;
+	}
+	for (i = 0; i < n->count; i++) {
+		if (n->kind == CRM_NODE_SEQ) {
+			find_controls(c, n->items[i], field, src);
+			continue;
+		}
+		find_controls(c, n->pairs[i].key, field, src);
+		find_controls(c, n->pairs[i].value, field, src);
+	}
+}
+
+/* Every value of the record, named by its top-level field. */
+static void check_controls(struct checker *c)
+{
+	const struct crm_node *root = c->rec->root;
+	struct crm_buf src = CRM_BUF_INIT;   /* the file, read only when needed */
+	size_t i;
+
+	for (i = 0; i < root->count; i++) {
+		const char *field = root->pairs[i].key->text;
+		find_controls(c, root->pairs[i].key, field, &src);
+		find_controls(c, root->pairs[i].value, field, &src);
+	}
+	crm_buf_release(&src);
+}
+
 size_t crm_check_record(struct crm_index *idx, struct crm_record *rec, struct crm_diags *out)
 {
 	struct checker c = { idx, out, rec };
@@ -510,6 +640,7 @@ size_t crm_check_record(struct crm_index *idx, struct crm_record *rec, struct cr
 	check_computed(&c);
 	check_time(&c);
 	check_stage_consistency(&c);
+	check_controls(&c);
 	crm_diags_sort(out);
 	return out->errors - before;
 }
@@ -634,6 +765,7 @@ size_t crm_check_run(struct crm_index *idx, struct crm_diags *out)
 			check_computed(&c);
 			check_time(&c);
 			check_stage_consistency(&c);
+			check_controls(&c);
 		}
 		check_unique(&c, s);
 	}

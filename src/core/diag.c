@@ -7,6 +7,7 @@
 
 #include "crm/diag.h"
 #include "crm/error.h"
+#include "crm/json.h"
 #include "crm/utf8.h"
 
 void crm_diags_init(struct crm_diags *d)
@@ -80,7 +81,7 @@ void crm_diags_sort(struct crm_diags *d)
 }
 
 /* Reads line `want` of the file into `out`; false when not there. */
-static bool read_line(struct crm_buf *out, const char *root, const char *path, int want)
+static bool read_line(struct crm_buf *raw, const char *root, const char *path, int want)
 {
 	char full[4096];
 	FILE *f;
@@ -96,7 +97,7 @@ static bool read_line(struct crm_buf *out, const char *root, const char *path, i
 			line++;
 	}
 	while (line == want && (c = getc(f)) != EOF && c != '\n')
-		crm_buf_addch(out, c == '\t' ? ' ' : c);
+		crm_buf_addch(raw, c == '\t' ? ' ' : c);
 	fclose(f);
 	return line == want;
 }
@@ -106,7 +107,7 @@ static bool read_line(struct crm_buf *out, const char *root, const char *path, i
  * still lines up after Chinese or Khmer text. */
 static void print_source(FILE *out, const struct crm_diag *dg, const char *root)
 {
-	struct crm_buf line = CRM_BUF_INIT;
+	struct crm_buf line = CRM_BUF_INIT, shown = CRM_BUF_INIT;
 	size_t i, width;
 	int col = 1;
 	char saved;
@@ -117,18 +118,24 @@ static void print_source(FILE *out, const struct crm_diag *dg, const char *root)
 			while (i < line.len && ((unsigned char)line.ptr[i] & 0xC0) == 0x80)
 				i++;
 		}
+		/* control characters shown escaped, the caret under the escape */
 		saved = line.ptr[i];
 		line.ptr[i] = '\0';
-		width = crm_utf8_width(line.ptr);
+		crm_utf8_escape_controls(&shown, line.ptr);
+		width = crm_utf8_width(shown.ptr);
 		line.ptr[i] = saved;
-		fprintf(out, "%5d | %s\n      | %*s^\n", dg->line, line.ptr, (int)width, "");
+		crm_buf_reset(&shown);
+		crm_utf8_escape_controls(&shown, line.ptr);
+		fprintf(out, "%5d | %s\n      | %*s^\n", dg->line, shown.ptr, (int)width, "");
 	}
 	crm_buf_release(&line);
+	crm_buf_release(&shown);
 }
 
 int crm_diags_print(FILE *out, const struct crm_diags *d,
 		    const struct crm_diag_print_opts *opts)
 {
+	struct crm_buf msg = CRM_BUF_INIT;   /* messages quote values from records */
 	size_t i;
 	for (i = 0; i < d->list.len; i++) {
 		const struct crm_diag *dg = &d->list.ptr[i];
@@ -140,33 +147,42 @@ int crm_diags_print(FILE *out, const struct crm_diags *d,
 			on = err ? "\033[1;31m" : "\033[1;35m";
 			off = "\033[0m";
 		}
+		crm_buf_reset(&msg);
+		crm_utf8_escape_controls(&msg, dg->message);
 		if (dg->line > 0)
 			fprintf(out, "%s:%d:%d: %s%s:%s %s [%s]\n", dg->path, dg->line,
-				dg->col, on, sev, off, dg->message, dg->code);
+				dg->col, on, sev, off, msg.ptr, dg->code);
 		else
 			fprintf(out, "%s: %s%s:%s %s [%s]\n", dg->path, on, sev, off,
-				dg->message, dg->code);
+				msg.ptr, dg->code);
 		if (opts && opts->show_source && opts->root && dg->line > 0)
 			print_source(out, dg, opts->root);
 	}
+	crm_buf_release(&msg);
 	return ferror(out) ? crm_error_set(CRM_EIO, "cannot write diagnostics") : 0;
 }
 
-int crm_diags_json(struct crm_buf *out, const struct crm_diags *d)
+int crm_diags_json(struct crm_json *j, const struct crm_diags *d)
 {
 	size_t i;
-	crm_buf_addch(out, '[');
+
+	crm_json_array(j, CRM_JSON_BLOCK);
 	for (i = 0; i < d->list.len; i++) {
 		const struct crm_diag *dg = &d->list.ptr[i];
-		crm_buf_adds(out, i ? ",\n  {\"path\": " : "\n  {\"path\": ");
-		crm_buf_add_json_string(out, dg->path);
-		crm_buf_addf(out, ", \"line\": %d, \"column\": %d, \"severity\": \"%s\", "
-			     "\"code\": ", dg->line, dg->col,
-			     dg->severity == CRM_SEV_ERROR ? "error" : "warning");
-		crm_buf_add_json_string(out, dg->code);
-		crm_buf_adds(out, ", \"message\": ");
-		crm_buf_add_json_string(out, dg->message);
-		crm_buf_addch(out, '}');
+		crm_json_object(j, CRM_JSON_INLINE);
+		crm_json_key(j, "path");
+		crm_json_string(j, dg->path);
+		crm_json_key(j, "line");
+		crm_json_int(j, dg->line);
+		crm_json_key(j, "column");
+		crm_json_int(j, dg->col);
+		crm_json_key(j, "severity");
+		crm_json_string(j, dg->severity == CRM_SEV_ERROR ? "error" : "warning");
+		crm_json_key(j, "code");
+		crm_json_string(j, dg->code);
+		crm_json_key(j, "message");
+		crm_json_string(j, dg->message);
+		crm_json_end(j);
 	}
-	return crm_buf_adds(out, d->list.len ? "\n]" : "]");
+	return crm_json_end(j);
 }

@@ -136,28 +136,6 @@ int crm_buf_addf(struct crm_buf *b, const char *fmt, ...)
 	return err;
 }
 
-int crm_buf_add_json_string(struct crm_buf *b, const char *s)
-{
-	const unsigned char *p = (const unsigned char *)s;
-	int err = crm_buf_addch(b, '"');
-
-	for (; !err && *p; p++) {
-		switch (*p) {
-		case '"': err = crm_buf_adds(b, "\\\""); break;
-		case '\\': err = crm_buf_adds(b, "\\\\"); break;
-		case '\n': err = crm_buf_adds(b, "\\n"); break;
-		case '\r': err = crm_buf_adds(b, "\\r"); break;
-		case '\t': err = crm_buf_adds(b, "\\t"); break;
-		default:
-			if (*p < 0x20)
-				err = crm_buf_addf(b, "\\u%04x", *p);
-			else
-				err = crm_buf_addch(b, *p);
-		}
-	}
-	return err ? err : crm_buf_addch(b, '"');
-}
-
 int crm_buf_add_xml(struct crm_buf *b, const char *s)
 {
 	const unsigned char *p = (const unsigned char *)s;

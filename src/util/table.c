@@ -37,9 +37,12 @@ void crm_table_align_right(struct crm_table *t, size_t col, bool right)
 int crm_table_add(struct crm_table *t, const char *text)
 {
 	char **slot = CRM_ARRAY_PUSH(t->cells);
+	struct crm_buf shown = CRM_BUF_INIT;
 	if (!slot)
 		return CRM_ENOMEM;
-	*slot = strdup(text ? text : "");
+	/* cells come from records: control characters are shown, not obeyed */
+	crm_utf8_escape_controls(&shown, text ? text : "");
+	*slot = crm_buf_detach(&shown, NULL);
 	if (!*slot) {
 		t->cells.len--;
 		return crm_error_set(CRM_ENOMEM, "out of memory");

@@ -1,5 +1,5 @@
-/* The CRM_TEST_PAUSE hook: lets the kill -9 tests stop a write at a known
- * place. */
+/* The CRM_TEST_PAUSE and CRM_TEST_FAIL hooks: let the kill -9 tests stop
+ * a write at a known place, and the failure tests make one fail there. */
 #include <stdlib.h>
 #include <string.h>
 #include <unistd.h>
@@ -11,4 +11,10 @@ void crm_test_pause(const char *point)
 	const char *want = getenv("CRM_TEST_PAUSE");
 	if (want && !strcmp(want, point))
 		sleep(60);
+}
+
+int crm_test_fail(const char *point)
+{
+	const char *want = getenv("CRM_TEST_FAIL");
+	return want && !strcmp(want, point);
 }

@@ -103,6 +103,22 @@ int crm_utf8_pad(struct crm_buf *out, const char *s, size_t cols, bool right)
 	return err;
 }
 
+int crm_utf8_escape_controls(struct crm_buf *out, const char *s)
+{
+	const unsigned char *p = (const unsigned char *)s;
+	int err = 0;
+
+	for (; !err && *p; p++) {
+		if (*p == 0xC2 && p[1] >= 0x80 && p[1] < 0xA0)
+			err = crm_buf_addf(out, "\\x%02x", *++p);
+		else if ((*p < 0x20 && *p != '\t' && *p != '\n') || *p == 0x7F)
+			err = crm_buf_addf(out, "\\x%02x", *p);
+		else
+			err = crm_buf_addch(out, *p);
+	}
+	return err;
+}
+
 static int map_into(struct crm_buf *out, const char *s, utf8proc_option_t opts)
 {
 	utf8proc_uint8_t *mapped = NULL;

@@ -1,7 +1,8 @@
 #!/bin/sh
 # kill -9 during a write and during a commit: the record is either the old
-# or the new file, never a torn one, and the lock left behind is explained
-# by the next command instead of blocking it silently.
+# or the new file, never a torn one; the next command takes over the lock
+# of the dead process, rolls back what its journal names and says so, and
+# a live crm's lock is still waited for.
 . "$(dirname "$0")/lib.sh"
 
 test_expect_success 'set up' '
@@ -16,34 +17,61 @@ wait_for() {
 	return 1
 }
 
-test_expect_success 'killed while writing: the old file stands, the next command explains' '
+test_expect_success 'killed while writing the journal: the old file stands, the next command takes over' '
 	CRM_TEST_PAUSE=before-rename "$CRM_BIN" -C small set acme-corp city=Cork >/dev/null 2>&1 &
 	pid=$! &&
-	wait_for small/clients/acme-corp.yaml.lock &&
-	kill -9 $pid && wait $pid 2>/dev/null; true &&
-	test_cmp old.yaml small/clients/acme-corp.yaml &&
 	gitdir=$(git -C small rev-parse --absolute-git-dir) &&
-	test_expect_code 1 crm -C small set acme-corp city=Galway 2>err &&
-	grep -q "crm.lock. exists" err &&
-	rm "$gitdir/crm.lock" small/clients/acme-corp.yaml.lock &&
-	test "$(git -C small rev-list --count HEAD)" = 1 &&
+	wait_for "$gitdir/crm-journal.lock" &&
+	kill -9 $pid && { wait $pid 2>/dev/null; true; } &&
+	test_cmp old.yaml small/clients/acme-corp.yaml &&
+	crm -C small set acme-corp city=Galway >out 2>err &&
+	echo "crm: took over the lock of crm process $pid, which had died" >expect &&
+	test_cmp expect err &&
+	grep -q "^city: Galway$" small/clients/acme-corp.yaml &&
+	test ! -e "$gitdir/crm-journal.lock" &&
+	test "$(git -C small rev-list --count HEAD)" = 2 &&
+	test "$(git -C small status --porcelain)" = "" &&
 	crm -C small check 2>err && grep -q "^0 errors" err
 '
 
-test_expect_success 'killed before the commit: the new file stands whole, uncommitted' '
+test_expect_success 'killed before the commit: the next command rolls the write back' '
+	cp small/clients/acme-corp.yaml before.yaml
+	git -C small ls-files -s >index.before
 	CRM_TEST_PAUSE=before-commit "$CRM_BIN" -C small set acme-corp city=Cork >/dev/null 2>&1 &
 	pid=$! &&
 	gitdir=$(git -C small rev-parse --absolute-git-dir) &&
 	for i in $(seq 1 50); do grep -q "^city: Cork$" small/clients/acme-corp.yaml && break; sleep 0.1; done &&
-	kill -9 $pid && wait $pid 2>/dev/null; true &&
 	grep -q "^city: Cork$" small/clients/acme-corp.yaml &&
-	crm -C small check 2>err && grep -q "^0 errors" err &&
-	test "$(git -C small rev-list --count HEAD)" = 1 &&
-	git -C small status --porcelain >st && grep -q "clients/acme-corp.yaml" st &&
-	test -e "$gitdir/crm.lock" &&
-	rm "$gitdir/crm.lock" &&
-	git -C small commit -q -am "finish the interrupted change" &&
-	crm -C small set acme-corp city=Galway >/dev/null
+	kill -9 $pid && { wait $pid 2>/dev/null; true; } &&
+	test -e "$gitdir/crm-journal" && test -e "$gitdir/crm.lock" &&
+	crm -C small show acme-corp >/dev/null 2>err &&
+	head=$(git -C small rev-parse --short=8 HEAD) &&
+	cat >expect <<-EOF &&
+	crm: took over the lock of crm process $pid, which had died
+	crm: an interrupted write was rolled back: 1 file restored as of $head
+	EOF
+	test_cmp expect err &&
+	test_cmp before.yaml small/clients/acme-corp.yaml &&
+	test ! -e "$gitdir/crm-journal" && test ! -e "$gitdir/crm.lock" &&
+	test "$(git -C small rev-list --count HEAD)" = 2 &&
+	git -C small ls-files -s >index.after && test_cmp index.before index.after &&
+	test "$(git -C small status --porcelain)" = "" &&
+	crm -C small set acme-corp city=Galway >/dev/null 2>err && test ! -s err
+'
+
+test_expect_success 'a live crm holding the lock: a writer waits and names it, a reader goes on' '
+	CRM_TEST_PAUSE=before-commit "$CRM_BIN" -C small set acme-corp city=Cork >/dev/null 2>&1 &
+	pid=$! &&
+	for i in $(seq 1 50); do grep -q "^city: Cork$" small/clients/acme-corp.yaml && break; sleep 0.1; done &&
+	test_expect_code 1 crm -C small set acme-corp email=a@example.com 2>err &&
+	grep -q "crm.lock. exists" err &&
+	crm -C small show acme-corp >/dev/null 2>err && test ! -s err &&
+	kill -9 $pid && { wait $pid 2>/dev/null; true; } &&
+	crm -C small set acme-corp email=a@example.com >/dev/null 2>err &&
+	grep -q "rolled back: 1 file restored" err &&
+	grep -q "^city: Galway$" small/clients/acme-corp.yaml &&
+	grep -q "^email: a@example.com$" small/clients/acme-corp.yaml &&
+	test "$(git -C small status --porcelain)" = ""
 '
 
 test_done

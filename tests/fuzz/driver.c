@@ -15,6 +15,7 @@ int main(int argc, char **argv)
 {
 	struct crm_buf path = CRM_BUF_INIT, data = CRM_BUF_INIT;
 	struct dirent *e;
+	uint8_t *exact;
 	DIR *d;
 	int passed = 0, failed = 0;
 
@@ -35,8 +36,18 @@ int main(int argc, char **argv)
 			continue;
 		}
 		/* a crash or a sanitizer report ends the process: reaching the
-		 * next line is the pass */
-		LLVMFuzzerTestOneInput((const uint8_t *)data.ptr, data.len);
+		 * next line is the pass.  The input goes in a buffer of its exact
+		 * size, as libFuzzer gives it: no NUL after it to hide a read
+		 * past the end from the sanitizers */
+		exact = malloc(data.len ? data.len : 1);
+		if (!exact) {
+			fprintf(stderr, "FAIL out of memory for %s\n", path.ptr);
+			failed++;
+			continue;
+		}
+		memcpy(exact, data.ptr, data.len);
+		LLVMFuzzerTestOneInput(exact, data.len);
+		free(exact);
 		passed++;
 	}
 	closedir(d);

@@ -88,8 +88,8 @@ static void test_edit__set_keeps_quoting_style(void)
 	CHECK_EDIT("name: 'Acme'\n", set("name", "Beta Ltd"), "name: 'Beta Ltd'\n");
 	CHECK_EDIT("name: \"Acme\"\n", set("name", "Beta"), "name: \"Beta\"\n");
 	CHECK_EDIT("name: Acme\n", set("name", "Beta"), "name: Beta\n");
-	/* single quotes cannot hold an apostrophe unescaped: plain is safe here */
-	CHECK_EDIT("name: 'Acme'\n", set("name", "O'Brien"), "name: O'Brien\n");
+	/* single quotes keep their style, the apostrophe doubled as YAML says */
+	CHECK_EDIT("name: 'Acme'\n", set("name", "O'Brien"), "name: 'O''Brien'\n");
 	CHECK_EDIT("name: 'Acme'\n", set("name", "two\nlines"), "name: \"two\\nlines\"\n");
 }
 

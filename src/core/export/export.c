@@ -99,8 +99,11 @@ int crm_export_cell_text(struct crm_buf *out, struct crm_index *idx,
 
 	if (n && n->kind == CRM_NODE_SEQ && all_scalars(n))
 		return join_scalars(out, n);
-	if (n && n->kind != CRM_NODE_SCALAR)
-		return crm_render_field_json(out, idx, rec, f->name);
+	if (n && n->kind != CRM_NODE_SCALAR) {
+		struct crm_json j;
+		crm_json_init(&j, out);
+		return crm_render_field_json(&j, idx, rec, f->name);
+	}
 	/* "1d12h" as written: the index counts durations in seconds */
 	if (n && f->type == CRM_F_DURATION)
 		return crm_buf_adds(out, n->text);
@@ -188,30 +191,23 @@ static int export_csv(struct crm_buf *out, struct crm_index *idx, const struct c
 	return err;
 }
 
-struct json_state {
-	struct crm_buf *out;
-	bool first;
-};
-
 static int json_row(struct crm_index *idx, struct crm_record *rec, void *payload)
 {
-	struct json_state *st = payload;
-
-	crm_buf_adds(st->out, st->first ? "\n  " : ",\n  ");
-	st->first = false;
-	return crm_render_record_json(st->out, idx, rec, false);
+	return crm_render_record_json(payload, idx, rec, false);
 }
 
 /* The records as `crm show --json` prints each, in one array */
 static int export_json(struct crm_buf *out, struct crm_index *idx, const struct crm_schema *s)
 {
-	struct json_state st = { out, true };
+	struct crm_json j;
 	int err;
 
-	crm_buf_addch(out, '[');
-	err = crm_export_each(idx, s, json_row, &st);
+	crm_json_init(&j, out);
+	crm_json_array(&j, CRM_JSON_BLOCK);
+	err = crm_export_each(idx, s, json_row, &j);
+	crm_json_end(&j);
 	if (!err)
-		err = crm_buf_adds(out, st.first ? "]\n" : "\n]\n");
+		err = j.err ? j.err : crm_buf_addch(out, '\n');
 	return err;
 }
 

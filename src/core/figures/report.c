@@ -6,6 +6,7 @@
 #include <string.h>
 
 #include "crm/error.h"
+#include "crm/json.h"
 #include "crm/money.h"
 #include "crm/report.h"
 #include "crm/table.h"
@@ -106,41 +107,55 @@ int crm_report_card(struct crm_report *r, const char *key, const char *label,
 	return 0;
 }
 
-int crm_report_table(struct crm_report_table **out, struct crm_report *r,
-		     const char *name, const char *title, ...)
+int crm_report_table_of(struct crm_report_table **out, struct crm_report *r,
+			const char *name, const char *title,
+			const struct crm_report_column *cols, size_t ncols)
 {
 	struct crm_report_table *t, **slot;
-	va_list ap;
-	size_t n = 0, i;
 
 	*out = NULL;
-	va_start(ap, title);
-	while (va_arg(ap, const char *))
-		n++;
-	va_end(ap);
-	if (n % 2)
-		return crm_error_set(CRM_EINVALID, "table '%s': columns come in name, label pairs",
-				     name);
 	t = crm_arena_alloc(&r->arena, sizeof(*t));
 	if (t)
-		t->cols = crm_arena_alloc(&r->arena, (n / 2 + 1) * sizeof(*t->cols));
+		t->cols = crm_arena_alloc(&r->arena, (ncols + 1) * sizeof(*t->cols));
 	if (!t || !t->cols)
 		return crm_error_set(CRM_ENOMEM, "out of memory");
 	t->name = name;
 	t->title = title;
-	t->ncols = n / 2;
-	va_start(ap, title);
-	for (i = 0; i < t->ncols; i++) {
-		t->cols[i].name = va_arg(ap, const char *);
-		t->cols[i].label = va_arg(ap, const char *);
-	}
-	va_end(ap);
+	t->ncols = ncols;
+	if (ncols)
+		memcpy(t->cols, cols, ncols * sizeof(*cols));
 	slot = CRM_ARRAY_PUSH(r->tables);
 	if (!slot)
 		return crm_error_set(CRM_ENOMEM, "out of memory");
 	*slot = t;
 	*out = t;
 	return 0;
+}
+
+int crm_report_table(struct crm_report_table **out, struct crm_report *r,
+		     const char *name, const char *title, ...)
+{
+	struct crm_report_column cols[32];
+	va_list ap;
+	size_t n = 0;
+	const char *s;
+
+	*out = NULL;
+	va_start(ap, title);
+	while ((s = va_arg(ap, const char *)) != NULL && n < 2 * 32) {
+		if (n % 2)
+			cols[n / 2].label = s;
+		else
+			cols[n / 2].name = s;
+		n++;
+	}
+	va_end(ap);
+	if (s)
+		return crm_error_set(CRM_EINVALID, "table '%s': more than 32 columns", name);
+	if (n % 2)
+		return crm_error_set(CRM_EINVALID, "table '%s': columns come in name, label pairs",
+				     name);
+	return crm_report_table_of(out, r, name, title, cols, n / 2);
 }
 
 int crm_report_add(struct crm_report_table *t, struct crm_cell c)
@@ -329,14 +344,17 @@ static void text_cards(struct crm_buf *b, const struct crm_report *r, size_t wid
 	crm_buf_release(&v);
 }
 
-/* A bar of `eighths` eighths of a column, in full and partial blocks. */
-static void add_bar(struct crm_buf *b, size_t eighths)
+size_t crm_report_bar(struct crm_buf *b, double value, double max, size_t width)
 {
 	static const char *const part[8] = { "", "▏", "▎", "▍", "▌", "▋", "▊", "▉" };
-	size_t i;
+	size_t i, eighths = 0;
+
+	if (value > 0 && max > 0)
+		eighths = (size_t)(value / max * (double)(width * 8) + 0.5);
 	for (i = 0; i < eighths / 8; i++)
 		crm_buf_adds(b, "█");
 	crm_buf_adds(b, part[eighths % 8]);
+	return (eighths + 7) / 8;
 }
 
 static void text_chart(struct crm_buf *b, const struct crm_report *r,
@@ -377,10 +395,8 @@ static void text_chart(struct crm_buf *b, const struct crm_report *r,
 	for (i = 0; i < rows; i++) {
 		const struct crm_cell *vc = crm_report_cell(t, i, c->value_col);
 		double v = crm_cell_magnitude(vc);
-		size_t eighths = 0, used;
+		size_t used;
 
-		if (v > 0 && max > 0)
-			eighths = (size_t)(v / max * (double)(bar_w * 8) + 0.5);
 		crm_buf_reset(&label);
 		crm_cell_format(&label, crm_report_cell(t, i, c->label_col), false);
 		crm_buf_addch(b, ' ');
@@ -388,10 +404,9 @@ static void text_chart(struct crm_buf *b, const struct crm_report *r,
 		crm_buf_addch(b, ' ');
 		if (color)
 			crm_buf_adds(b, "\033[36m");
-		add_bar(b, eighths);
+		used = crm_report_bar(b, v, max, bar_w);
 		if (color)
 			crm_buf_adds(b, "\033[0m");
-		used = (eighths + 7) / 8;
 		crm_buf_addchars(b, ' ', bar_w - (used < bar_w ? used : bar_w) + 1);
 		crm_buf_reset(&value);
 		crm_cell_format(&value, vc, false);
@@ -480,86 +495,71 @@ int crm_report_write_text(FILE *out, const struct crm_report *r, size_t width, b
 
 /* ---- JSON ---- */
 
-static void json_cell(struct crm_buf *b, const struct crm_cell *c)
+static void json_cell(struct crm_json *j, const struct crm_cell *c)
 {
-	char tmp[64];
-	struct crm_money m;
+	char tmp[32];
 
 	switch (c->kind) {
 	case CRM_CELL_NULL:
-		crm_buf_adds(b, "null");
+		crm_json_null(j);
 		break;
 	case CRM_CELL_TEXT:
-		crm_buf_add_json_string(b, c->text);
+		crm_json_string(j, c->text);
 		break;
 	case CRM_CELL_INT:
-		crm_buf_addf(b, "%lld", (long long)c->i);
+		crm_json_int(j, c->i);
 		break;
 	case CRM_CELL_MONEY:
-		m.amount = c->d;
-		memcpy(m.currency, c->currency, sizeof(m.currency));
-		crm_money_format_amount(tmp, sizeof(tmp), &m);
-		crm_buf_adds(b, "{\"amount\": ");
-		crm_buf_add_json_string(b, tmp);
-		crm_buf_adds(b, ", \"currency\": ");
-		crm_buf_add_json_string(b, c->currency);
-		crm_buf_addch(b, '}');
+		crm_json_money(j, c->d, c->currency);
 		break;
 	case CRM_CELL_NUMBER: case CRM_CELL_PERCENT:
-		crm_dec_format_trim(tmp, sizeof(tmp), c->d);
-		crm_buf_adds(b, tmp);
+		crm_json_decimal(j, c->d, true);
 		break;
 	case CRM_CELL_DATE:
 		crm_date_format(tmp, sizeof(tmp), c->date);
-		crm_buf_add_json_string(b, tmp);
+		crm_json_string(j, tmp);
 		break;
 	}
 }
 
 int crm_report_write_json(struct crm_buf *b, const struct crm_report *r)
 {
+	struct crm_json j;
 	size_t i, row, col;
 
-	crm_buf_adds(b, "{\n  \"report\": ");
-	crm_buf_add_json_string(b, r->name);
-	crm_buf_adds(b, ",\n  \"commit\": ");
-	if (r->commit[0])
-		crm_buf_add_json_string(b, r->commit);
-	else
-		crm_buf_adds(b, "null");
-	crm_buf_adds(b, ",\n  \"commit_date\": ");
-	if (r->commit[0])
-		crm_buf_add_json_string(b, r->commit_date);
-	else
-		crm_buf_adds(b, "null");
-	crm_buf_addf(b, ",\n  \"dirty\": %s,\n  \"currency\": ", r->dirty ? "true" : "false");
-	crm_buf_add_json_string(b, r->currency);
+	crm_json_init(&j, b);
+	crm_json_object(&j, CRM_JSON_BLOCK);
+	crm_json_key(&j, "report");
+	crm_json_string(&j, r->name);
+	crm_json_key(&j, "commit");
+	crm_json_string(&j, r->commit[0] ? r->commit : NULL);
+	crm_json_key(&j, "commit_date");
+	crm_json_string(&j, r->commit[0] ? r->commit_date : NULL);
+	crm_json_key(&j, "dirty");
+	crm_json_bool(&j, r->dirty);
+	crm_json_key(&j, "currency");
+	crm_json_string(&j, r->currency);
 	for (i = 0; i < r->cards.len; i++) {
-		crm_buf_adds(b, ",\n  ");
-		crm_buf_add_json_string(b, r->cards.ptr[i].key);
-		crm_buf_adds(b, ": ");
-		json_cell(b, &r->cards.ptr[i].value);
+		crm_json_key(&j, r->cards.ptr[i].key);
+		json_cell(&j, &r->cards.ptr[i].value);
 	}
 	for (i = 0; i < r->tables.len; i++) {
 		const struct crm_report_table *t = r->tables.ptr[i];
 		size_t rows = crm_report_rows(t);
-		crm_buf_adds(b, ",\n  ");
-		crm_buf_add_json_string(b, t->name);
-		crm_buf_adds(b, ": [");
+		crm_json_key(&j, t->name);
+		crm_json_array(&j, CRM_JSON_BLOCK);
 		for (row = 0; row < rows; row++) {
-			crm_buf_adds(b, row ? ",\n    {" : "\n    {");
+			crm_json_object(&j, CRM_JSON_INLINE);
 			for (col = 0; col < t->ncols; col++) {
-				if (col)
-					crm_buf_adds(b, ", ");
-				crm_buf_add_json_string(b, t->cols[col].name);
-				crm_buf_adds(b, ": ");
-				json_cell(b, crm_report_cell(t, row, col));
+				crm_json_key(&j, t->cols[col].name);
+				json_cell(&j, crm_report_cell(t, row, col));
 			}
-			crm_buf_addch(b, '}');
+			crm_json_end(&j);
 		}
-		crm_buf_adds(b, rows ? "\n  ]" : "]");
+		crm_json_end(&j);
 	}
-	return crm_buf_adds(b, "\n}\n");
+	crm_json_end(&j);
+	return j.err ? j.err : crm_buf_addch(b, '\n');
 }
 
 /* ---- CSV ---- */

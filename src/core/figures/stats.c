@@ -40,29 +40,6 @@ bool stats_date(crm_date *out, struct crm_index *idx, struct crm_record *rec,
 	return true;
 }
 
-/* A money field in the base currency; false when absent or not convertible. */
-static bool money_value(crm_dec *out, bool *unconverted, struct crm_index *idx,
-			struct crm_record *rec, const char *name)
-{
-	struct crm_value v;
-	struct crm_money m;
-
-	if (crm_index_value(&v, idx, rec, name) || v.kind != CRM_V_MONEY)
-		return false;
-	if (crm_index_convert(&m, idx, &v.u.money, crm_index_repo(idx)->config.currency)) {
-		*unconverted = true;
-		return false;
-	}
-	*out = m.amount;
-	return true;
-}
-
-static bool history_date(crm_date *out, const struct crm_node *item)
-{
-	const char *t = item && item->kind == CRM_NODE_MAP ? crm_node_text(item, "date") : NULL;
-	return t && !crm_date_parse(out, t, strlen(t));
-}
-
 /* The latest activity about each opportunity, in one pass over the
  * activities: cheaper than resolving every reference of the repository. */
 struct touches {
@@ -100,35 +77,6 @@ static int collect_touches(struct touches *t, struct crm_index *idx)
 	return 0;
 }
 
-static void deal_dates(struct crm_deal *d, struct crm_index *idx, const struct touches *t)
-{
-	const struct crm_node *h = d->rec->root ? crm_node_get(d->rec->root, "history") : NULL;
-	const crm_date *touched = crm_map_get(&t->by_id, d->rec->id);
-	crm_date day, last = -1;
-	bool has_last = false;
-	size_t i;
-
-	d->created = crm_record_created(idx, d->rec);
-	d->last_touch = d->created;
-	for (i = 0; h && h->kind == CRM_NODE_SEQ && i < h->count; i++) {
-		if (!history_date(&day, h->items[i]))
-			continue;
-		last = day;
-		has_last = true;
-		if (day > d->last_touch)
-			d->last_touch = day;
-	}
-	if (touched && *touched > d->last_touch)
-		d->last_touch = *touched;
-	if (d->outcome == CRM_OUTCOME_OPEN)
-		return;
-	d->has_closed = stats_date(&d->closed, idx, d->rec, "closed");
-	if (!d->has_closed && has_last) {
-		d->closed = last;
-		d->has_closed = true;
-	}
-}
-
 int crm_deals_collect(struct crm_deals *out, struct crm_index *idx,
 		      const struct crm_stats_options *opts, bool period_by_created)
 {
@@ -136,7 +84,7 @@ int crm_deals_collect(struct crm_deals *out, struct crm_index *idx,
 	const struct crm_config *cfg = &crm_index_repo(idx)->config;
 	struct touches touches = { CRM_MAP_INIT, CRM_ARENA_INIT };
 	struct crm_record **recs;
-	size_t n, i, k;
+	size_t n, i;
 	int err;
 
 	memset(out, 0, sizeof(*out));
@@ -145,7 +93,7 @@ int crm_deals_collect(struct crm_deals *out, struct crm_index *idx,
 	recs = crm_index_records(idx, "opportunity", &n);
 	for (i = 0; i < n && !err; i++) {
 		struct crm_deal *d;
-		bool unconverted = false;
+		const crm_date *touched;
 
 		if (filter && !crm_filter_match(filter, idx, recs[i]))
 			continue;
@@ -154,29 +102,14 @@ int crm_deals_collect(struct crm_deals *out, struct crm_index *idx,
 			break;
 		}
 		d = &out->ptr[out->len++];
-		memset(d, 0, sizeof(*d));
-		d->rec = recs[i];
-		d->title = stats_text(idx, recs[i], "title");
-		d->stage_name = stats_text(idx, recs[i], "stage");
-		d->outcome = CRM_OUTCOME_OPEN;
-		for (k = 0; d->stage_name && k < cfg->stages.len; k++) {
-			if (!strcmp(cfg->stages.ptr[k].name, d->stage_name)) {
-				d->stage = &cfg->stages.ptr[k];
-				d->stage_pos = k;
-				d->outcome = d->stage->outcome;
-			}
-		}
-		d->has_amount = money_value(&d->amount, &unconverted, idx, recs[i], "amount");
-		out->unconverted += unconverted;
-		d->owner = stats_text(idx, recs[i], "owner");
-		d->source = stats_text(idx, recs[i], "source");
-		d->client = stats_text(idx, recs[i], "client");
-		d->lost_reason = stats_text(idx, recs[i], "lost_reason");
-		d->tags = recs[i]->root ? crm_node_get(recs[i]->root, "tags") : NULL;
-		deal_dates(d, idx, &touches);
+		crm_deal_read(d, idx, recs[i]);
+		out->unconverted += d->unconverted;
+		touched = crm_map_get(&touches.by_id, recs[i]->id);
+		if (touched && *touched > d->last_touch)
+			d->last_touch = *touched;
 		if (period_by_created && !stats_in_period(opts, d->created)) {
 			out->len--;
-			out->unconverted -= unconverted;
+			out->unconverted -= d->unconverted;
 		}
 	}
 	crm_map_release(&touches.by_id);
@@ -188,18 +121,6 @@ void crm_deals_release(struct crm_deals *d)
 {
 	free(d->ptr);
 	memset(d, 0, sizeof(*d));
-}
-
-const char *crm_deal_tag(const struct crm_deal *d, size_t i)
-{
-	const struct crm_node *t = d->tags;
-	if (!t || crm_node_is_null(t))
-		return NULL;
-	if (t->kind == CRM_NODE_SCALAR)
-		return i == 0 ? t->text : NULL;
-	if (t->kind != CRM_NODE_SEQ || i >= t->count || t->items[i]->kind != CRM_NODE_SCALAR)
-		return NULL;
-	return t->items[i]->text;
 }
 
 int crm_stats_stalled_days(struct crm_index *idx, const struct crm_stats_options *opts)

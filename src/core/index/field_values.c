@@ -9,6 +9,7 @@
 #include "crm/error.h"
 #include "crm/formula.h"
 #include "crm/git.h"
+#include "crm/json.h"
 #include "crm/utf8.h"
 #include "core/index/index_internal.h"
 
@@ -628,38 +629,31 @@ int crm_value_format(struct crm_buf *out, const struct crm_value *v)
 	return 0;
 }
 
-int crm_value_json(struct crm_buf *out, const struct crm_value *v)
+int crm_value_json(struct crm_json *j, const struct crm_value *v)
 {
 	struct crm_buf text = CRM_BUF_INIT;
-	char tmp[96];
-	int err;
 
 	switch (v->kind) {
 	case CRM_V_NULL:
-		return crm_buf_adds(out, "null");
+		return crm_json_null(j);
 	case CRM_V_BOOL:
-		return crm_buf_adds(out, v->u.b ? "true" : "false");
+		return crm_json_bool(j, v->u.b);
 	case CRM_V_NUMBER:
 		if (v->percent)
 			break;
-		crm_dec_format_trim(tmp, sizeof(tmp), v->u.num);
-		return crm_buf_adds(out, tmp);
+		return crm_json_decimal(j, v->u.num, true);
 	case CRM_V_MONEY:
-		crm_money_format_amount(tmp, sizeof(tmp), &v->u.money);
-		crm_buf_adds(out, "{\"amount\": ");
-		crm_buf_add_json_string(out, tmp);
-		crm_buf_adds(out, ", \"currency\": ");
-		crm_buf_add_json_string(out, v->u.money.currency);
-		return crm_buf_addch(out, '}');
+		return crm_json_money(j, v->u.money.amount, v->u.money.currency);
 	case CRM_V_ERROR:
-		crm_buf_adds(out, "{\"error\": ");
-		crm_buf_add_json_string(out, v->u.text);
-		return crm_buf_addch(out, '}');
+		crm_json_object(j, CRM_JSON_INLINE);
+		crm_json_key(j, "error");
+		crm_json_string(j, v->u.text);
+		return crm_json_end(j);
 	default:
 		break;
 	}
 	crm_value_format(&text, v);
-	err = crm_buf_add_json_string(out, text.ptr);
+	crm_json_string(j, text.ptr);
 	crm_buf_release(&text);
-	return err;
+	return j->err;
 }

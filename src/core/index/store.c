@@ -1,5 +1,7 @@
-/* Transactions around record writes: one lock per repository, atomic file
- * replacement, one commit per command. */
+/* Transactions around record writes: one lock per repository, held by a
+ * writing command from before its first read; files staged, then written
+ * all or nothing through a journal under .git; one commit per command; and
+ * the recovery of a write that a killed crm left half done. */
 #include <errno.h>
 #include <stdlib.h>
 #include <string.h>
@@ -14,9 +16,61 @@
 #include "util/testhook.h"
 #include "crm/utf8.h"
 
+/* ---- the repository's lock ---- */
+
+/* The lock a writing command took before reading (crm_store_lock); a
+ * transaction of the same command joins it instead of waiting for it. */
+static struct {
+	struct crm_lockfile lock;
+	const struct crm_repo *repo;
+} command_lock = { CRM_LOCKFILE_INIT, NULL };
+
+/* "<git dir>/<name>". */
+static int git_path(struct crm_buf *out, struct crm_git *git, const char *name)
+{
+	crm_buf_reset(out);
+	return crm_buf_addf(out, "%s%s", crm_git_gitdir(git), name);
+}
+
+static int take_lock(struct crm_lockfile *lk, struct crm_git *git, long timeout_ms,
+		     long *dead_pid_out)
+{
+	struct crm_buf path = CRM_BUF_INIT;
+	int err = git_path(&path, git, "crm");
+	if (!err)
+		err = crm_lockfile_acquire_owned(lk, path.ptr, timeout_ms, dead_pid_out);
+	crm_buf_release(&path);
+	return err;
+}
+
+int crm_store_lock(struct crm_repo *repo, long *dead_pid_out)
+{
+	struct crm_git *git = NULL;
+	int err;
+
+	*dead_pid_out = 0;
+	if (command_lock.repo)
+		return crm_error_set(CRM_ERROR, "the repository is locked already");
+	err = crm_git_open(&git, repo->root);
+	if (!err)
+		err = take_lock(&command_lock.lock, git, 5000, dead_pid_out);
+	if (!err)
+		command_lock.repo = repo;
+	crm_git_free(git);
+	return err;
+}
+
+void crm_store_unlock(struct crm_repo *repo)
+{
+	if (command_lock.repo != repo)
+		return;
+	crm_lockfile_rollback(&command_lock.lock);
+	command_lock.repo = NULL;
+}
+
 int crm_txn_begin(struct crm_txn *t, struct crm_repo *repo)
 {
-	struct crm_buf lockpath = CRM_BUF_INIT;
+	long dead_pid;
 	int err;
 
 	memset(t, 0, sizeof(*t));
@@ -26,25 +80,38 @@ int crm_txn_begin(struct crm_txn *t, struct crm_repo *repo)
 	if (err)
 		return err;
 	t->prefix = crm_git_prefix(t->git, repo->root);
-	crm_buf_addf(&lockpath, "%scrm", crm_git_gitdir(t->git));
-	err = crm_lockfile_acquire(&t->lock, lockpath.ptr, 5000);
-	crm_buf_release(&lockpath);
-	return err;
+	t->joined = command_lock.repo == repo;
+	return t->joined ? 0 : take_lock(&t->lock, t->git, 5000, &dead_pid);
 }
 
-static int make_parents(const char *full)
+/* ---- staging: nothing on disk changes before the commit ---- */
+
+static struct crm_txn_file *staged(struct crm_txn *t, const char *path)
 {
-	char *copy = strdup(full), *p;
-	int err = 0;
-	if (!copy)
-		return crm_error_set(CRM_ENOMEM, "out of memory");
-	for (p = strchr(copy + 1, '/'); p && !err; p = strchr(p + 1, '/')) {
-		*p = '\0';
-		if (mkdir(copy, 0777) && errno != EEXIST)
-			err = crm_error_errno(CRM_EIO, "cannot create '%s'", copy);
-		*p = '/';
+	size_t i;
+	for (i = 0; i < t->files.len; i++) {
+		if (!strcmp(t->files.ptr[i].path, path))
+			return &t->files.ptr[i];
 	}
-	free(copy);
+	return NULL;
+}
+
+/* Files crm reads whole, whatever their size: pre-images and git's index. */
+#define ANY_SIZE ((size_t)1 << 40)
+
+/* Reads `full` into *data (NULL when there is no such file). */
+static int read_pre_image(char **data, size_t *len, const char *full)
+{
+	struct crm_buf b = CRM_BUF_INIT;
+	int err = crm_buf_read_file(&b, full, ANY_SIZE);
+
+	*data = NULL;
+	*len = 0;
+	if (err == CRM_ENOTFOUND)
+		err = 0;
+	else if (!err)
+		*data = crm_buf_detach(&b, len);
+	crm_buf_release(&b);
 	return err;
 }
 
@@ -59,53 +126,437 @@ static int remember(struct crm_txn *t, const char *path)
 	return 0;
 }
 
-int crm_txn_write(struct crm_txn *t, const char *path, const char *data, size_t len)
+/* The entry for `path`, made with the file's pre-image on first use. */
+static int stage(struct crm_txn_file **out, struct crm_txn *t, const char *path)
 {
 	struct crm_buf full = CRM_BUF_INIT;
-	int err;
+	struct crm_txn_file *f = staged(t, path);
+	int err = 0;
 
+	if (f)
+		goto done;
+	f = CRM_ARRAY_PUSH(t->files);
+	if (!f) {
+		err = crm_error_set(CRM_ENOMEM, "out of memory");
+		goto done;
+	}
+	memset(f, 0, sizeof(*f));
+	f->path = strdup(path);
 	crm_buf_addf(&full, "%s/%s", t->repo->root, path);
-	err = make_parents(full.ptr);
-	if (!err)
-		err = crm_write_file_atomic(full.ptr, data, len);
+	err = f->path ? read_pre_image(&f->old_data, &f->old_len, full.ptr)
+		      : crm_error_set(CRM_ENOMEM, "out of memory");
 	if (!err)
 		err = remember(t, path);
+done:
+	*out = f;
 	crm_buf_release(&full);
 	return err;
+}
+
+int crm_txn_write(struct crm_txn *t, const char *path, const char *data, size_t len)
+{
+	struct crm_txn_file *f;
+	int err = stage(&f, t, path);
+	if (err)
+		return err;
+	free(f->new_data);
+	f->new_data = malloc(len + 1);
+	if (!f->new_data)
+		return crm_error_set(CRM_ENOMEM, "out of memory");
+	memcpy(f->new_data, data, len);
+	f->new_data[len] = '\0';
+	f->new_len = len;
+	return 0;
 }
 
 int crm_txn_remove(struct crm_txn *t, const char *path)
 {
-	struct crm_buf full = CRM_BUF_INIT;
+	struct crm_txn_file *f;
+	int err = stage(&f, t, path);
+	if (err)
+		return err;
+	free(f->new_data);
+	f->new_data = NULL;
+	f->new_len = 0;
+	return 0;
+}
+
+/* ---- the journal ----
+ * .git/crm-journal, written (and fsynced) before the first file changes:
+ *   crm-journal 1\nhead <id|none>\nindex <0|1>\n
+ *   then per file "P <len>\n<path>\n" and "O <len>\n<bytes>\n" or "N\n"
+ *   and "end\n".
+ * .git/crm-journal.index is git's index as it was (a hard link). */
+
+static void add_field(struct crm_buf *j, char tag, const char *data, size_t len)
+{
+	crm_buf_addf(j, "%c %zu\n", tag, len);
+	crm_buf_add(j, data, len);
+	crm_buf_addch(j, '\n');
+}
+
+static int write_journal(struct crm_txn *t, const char *head, bool index_saved)
+{
+	struct crm_buf j = CRM_BUF_INIT, path = CRM_BUF_INIT;
+	size_t i;
+	int err;
+
+	crm_buf_addf(&j, "crm-journal 1\nhead %s\nindex %d\n", head, index_saved);
+	for (i = 0; i < t->files.len; i++) {
+		const struct crm_txn_file *f = &t->files.ptr[i];
+		add_field(&j, 'P', f->path, strlen(f->path));
+		if (f->old_data)
+			add_field(&j, 'O', f->old_data, f->old_len);
+		else
+			crm_buf_adds(&j, "N\n");
+	}
+	crm_buf_adds(&j, "end\n");
+	git_path(&path, t->git, "crm-journal.lock");
+	unlink(path.ptr);   /* left by a crm killed while writing it */
+	git_path(&path, t->git, "crm-journal");
+	err = crm_write_file_atomic(path.ptr, j.ptr, j.len);
+	crm_buf_release(&j);
+	crm_buf_release(&path);
+	return err;
+}
+
+/* Reads a "<tag> <len>\n<bytes>\n" field at *p. */
+static bool read_field(const char **p, const char *end, char tag, const char **data,
+		       size_t *len)
+{
+	char *after;
+	unsigned long long n;
+
+	if (end - *p < 3 || (*p)[0] != tag || (*p)[1] != ' ')
+		return false;
+	n = strtoull(*p + 2, &after, 10);
+	if (*after != '\n' || n > (unsigned long long)(end - after - 2) || after[1 + n] != '\n')
+		return false;
+	*data = after + 1;
+	*len = (size_t)n;
+	*p = after + 2 + n;
+	return true;
+}
+
+/* Keeps git's index as it is now (a hard link: git replaces the file by
+ * renaming, so the link keeps the old bytes); *saved false when there is
+ * no index yet. */
+static int save_index(struct crm_git *git, bool *saved)
+{
+	struct crm_buf index = CRM_BUF_INIT, copy = CRM_BUF_INIT, data = CRM_BUF_INIT;
+	struct stat st;
 	int err = 0;
 
-	crm_buf_addf(&full, "%s/%s", t->repo->root, path);
-	if (unlink(full.ptr) && errno != ENOENT)
-		err = crm_error_errno(CRM_EIO, "cannot remove '%s'", path);
-	if (!err)
-		err = remember(t, path);
-	crm_buf_release(&full);
+	git_path(&index, git, "index");
+	git_path(&copy, git, "crm-journal.index");
+	unlink(copy.ptr);
+	*saved = !stat(index.ptr, &st);
+	if (*saved && link(index.ptr, copy.ptr)) {
+		err = crm_buf_read_file(&data, index.ptr, ANY_SIZE);
+		if (!err)
+			err = crm_write_file_atomic(copy.ptr, data.ptr, data.len);
+	}
+	crm_buf_release(&index);
+	crm_buf_release(&copy);
+	crm_buf_release(&data);
 	return err;
+}
+
+/* Puts git's index back as save_index kept it. */
+static int restore_index(struct crm_git *git, bool saved)
+{
+	struct crm_buf index = CRM_BUF_INIT, copy = CRM_BUF_INIT;
+	int err = 0;
+
+	git_path(&index, git, "index");
+	git_path(&copy, git, "crm-journal.index");
+	if (saved && rename(copy.ptr, index.ptr) && errno != ENOENT)
+		err = crm_error_errno(CRM_EIO, "cannot restore git's index");
+	if (!saved && unlink(index.ptr) && errno != ENOENT)
+		err = crm_error_errno(CRM_EIO, "cannot restore git's index");
+	crm_buf_release(&index);
+	crm_buf_release(&copy);
+	return err;
+}
+
+static void drop_journal(struct crm_git *git)
+{
+	struct crm_buf path = CRM_BUF_INIT;
+	git_path(&path, git, "crm-journal");
+	unlink(path.ptr);
+	git_path(&path, git, "crm-journal.index");
+	unlink(path.ptr);
+	crm_buf_release(&path);
+}
+
+/* Writes `data` (NULL: removes the file) at `path` below `root`; a lock
+ * file a killed crm left beside it goes first, as the repository's lock
+ * says no other crm writes it. */
+static int put_file(const char *root, const char *path, const char *data, size_t len,
+		    bool stale_lock_possible)
+{
+	struct crm_buf full = CRM_BUF_INIT, lock = CRM_BUF_INIT;
+	int err = 0;
+
+	crm_buf_addf(&full, "%s/%s", root, path);
+	if (stale_lock_possible) {
+		crm_buf_addf(&lock, "%s.lock", full.ptr);
+		unlink(lock.ptr);
+	}
+	if (data)
+		err = crm_write_file_atomic_unflushed(full.ptr, data, len);
+	else if (unlink(full.ptr) && errno != ENOENT)
+		err = crm_error_errno(CRM_EIO, "cannot remove '%s'", path);
+	crm_buf_release(&full);
+	crm_buf_release(&lock);
+	return err;
+}
+
+/* ---- commit ---- */
+
+static int make_parents(struct crm_txn *t, const char *full)
+{
+	char *copy = strdup(full), *p;
+	int err = 0;
+	if (!copy)
+		return crm_error_set(CRM_ENOMEM, "out of memory");
+	for (p = strchr(copy + 1, '/'); p && !err; p = strchr(p + 1, '/')) {
+		*p = '\0';
+		if (!mkdir(copy, 0777)) {
+			char **slot = CRM_ARRAY_PUSH(t->made_dirs);
+			if (!slot || !(*slot = strdup(copy)))
+				err = crm_error_set(CRM_ENOMEM, "out of memory");
+		} else if (errno != EEXIST) {
+			err = crm_error_errno(CRM_EIO, "cannot create '%s'", copy);
+		}
+		*p = '/';
+	}
+	free(copy);
+	return err;
+}
+
+static int apply_files(struct crm_txn *t)
+{
+	struct crm_buf full = CRM_BUF_INIT;
+	size_t i;
+	int err = 0;
+
+	for (i = 0; i < t->files.len && !err; i++) {
+		const struct crm_txn_file *f = &t->files.ptr[i];
+		crm_buf_reset(&full);
+		crm_buf_addf(&full, "%s/%s", t->repo->root, f->path);
+		if (f->new_data)
+			err = make_parents(t, full.ptr);
+		if (i == t->files.len / 2)
+			crm_test_pause("txn-apply-half");
+		if (!err && crm_test_fail("txn-apply") && i + 1 == t->files.len)
+			err = crm_error_set(CRM_EIO, "cannot write '%s' (test hook)", f->path);
+		if (!err)
+			err = put_file(t->repo->root, f->path, f->new_data, f->new_len, false);
+	}
+	crm_buf_release(&full);
+	/* the journal makes the files all or nothing; one flush makes them
+	 * durable before the commit names them */
+	return err ? err : crm_flush_filesystem(t->repo->root);
+}
+
+/* Every file back as it was before apply_files, the folders it made gone. */
+static int restore_files(struct crm_txn *t)
+{
+	size_t i;
+	int err = 0;
+
+	for (i = t->files.len; i-- > 0;) {
+		const struct crm_txn_file *f = &t->files.ptr[i];
+		if (put_file(t->repo->root, f->path, f->old_data, f->old_len, true))
+			err = CRM_EIO;
+	}
+	for (i = t->made_dirs.len; i-- > 0;)
+		rmdir(t->made_dirs.ptr[i]);
+	return err ? err : crm_flush_filesystem(t->repo->root);
 }
 
 int crm_txn_commit(struct crm_txn *t, const char *message, char out_id[41])
 {
-	crm_test_pause("before-commit");
-	return crm_git_commit(t->git, out_id, (const char *const *)t->paths.ptr, t->paths.len,
-			      message);
+	char head[41] = "none";
+	bool index_saved = false;
+	int err;
+
+	if (!t->files.len) {
+		crm_test_pause("before-commit");
+		return crm_git_commit(t->git, out_id, NULL, 0, message);
+	}
+	err = crm_git_head(t->git, head, NULL);
+	if (err == CRM_ENOTFOUND) {
+		memcpy(head, "none", 5);
+		err = 0;
+	}
+	if (!err)
+		err = save_index(t->git, &index_saved);
+	if (!err)
+		err = write_journal(t, head, index_saved);
+	if (err)
+		return err;
+	err = apply_files(t);
+	if (!err) {
+		crm_test_pause("before-commit");
+		err = crm_git_commit(t->git, out_id, (const char *const *)t->paths.ptr,
+				     t->paths.len, message);
+	}
+	if (!err) {
+		drop_journal(t->git);
+		return 0;
+	}
+	/* the journal stays when a file cannot be put back: the next crm
+	 * tries again */
+	if (!restore_files(t) && !restore_index(t->git, index_saved))
+		drop_journal(t->git);
+	return err;
 }
 
 void crm_txn_release(struct crm_txn *t)
 {
 	size_t i;
-	crm_lockfile_rollback(&t->lock);
+	if (!t->joined)
+		crm_lockfile_rollback(&t->lock);
 	for (i = 0; i < t->paths.len; i++)
 		free(t->paths.ptr[i]);
 	CRM_ARRAY_RELEASE(t->paths);
+	for (i = 0; i < t->files.len; i++) {
+		free(t->files.ptr[i].path);
+		free(t->files.ptr[i].old_data);
+		free(t->files.ptr[i].new_data);
+	}
+	CRM_ARRAY_RELEASE(t->files);
+	for (i = 0; i < t->made_dirs.len; i++)
+		free(t->made_dirs.ptr[i]);
+	CRM_ARRAY_RELEASE(t->made_dirs);
 	free(t->prefix);
 	crm_git_free(t->git);
 	memset(t, 0, sizeof(*t));
 	t->lock.fd = -1;
+}
+
+/* ---- recovery ---- */
+
+/* Walks the files of a journal from `p`: with `repo`, puts each back as it
+ * was (the count in *restored); without, only checks that the journal is
+ * whole, so that a damaged one changes nothing. */
+static int walk_journal(struct crm_repo *repo, const char *p, const char *end,
+			size_t *restored)
+{
+	struct crm_buf path = CRM_BUF_INIT;
+	const char *data, *old;
+	size_t len, old_len;
+	int err = 0;
+
+	*restored = 0;
+	while (!err && read_field(&p, end, 'P', &data, &len)) {
+		crm_buf_reset(&path);
+		crm_buf_add(&path, data, len);
+		old = NULL;
+		old_len = 0;
+		if (end - p >= 2 && p[0] == 'N' && p[1] == '\n')
+			p += 2;
+		else if (!read_field(&p, end, 'O', &old, &old_len))
+			break;
+		if (repo)
+			err = put_file(repo->root, path.ptr, old, old_len, true);
+		++*restored;
+	}
+	if (!err && (end - p != 4 || memcmp(p, "end\n", 4)))
+		err = crm_error_set(CRM_EINVALID, "the journal .git/crm-journal is damaged; "
+				    "see 'git status' and remove it");
+	if (!err && repo)
+		err = crm_flush_filesystem(repo->root);
+	crm_buf_release(&path);
+	return err;
+}
+
+/* With the lock held: rolls the journal back or, when its commit was made,
+ * only drops it. */
+static int recover_locked(struct crm_repo *repo, struct crm_git *git, struct crm_buf *report)
+{
+	struct crm_buf path = CRM_BUF_INIT, j = CRM_BUF_INIT;
+	char head[41] = "none", was[41];
+	const char *p, *end;
+	size_t restored = 0;
+	int index_saved = 0, lines, err;
+
+	git_path(&path, git, "crm-journal");
+	err = crm_buf_read_file(&j, path.ptr, ANY_SIZE);
+	if (err) {
+		err = access(path.ptr, F_OK) ? 0 : err;   /* gone: another crm finished it */
+		goto done;
+	}
+	if (sscanf(j.ptr, "crm-journal 1\nhead %40s\nindex %d\n", was, &index_saved) != 2) {
+		err = crm_error_set(CRM_EINVALID, "the journal .git/crm-journal is damaged; see "
+				    "'git status' and remove it");
+		goto done;
+	}
+	if (crm_git_head(git, head, NULL) && strcmp(was, "none")) {
+		err = crm_error_set(CRM_EIO, "cannot read HEAD to finish the interrupted write");
+		goto done;
+	}
+	if (strcmp(head, was)) {
+		drop_journal(git);
+		crm_buf_addf(report, "an interrupted write had been committed (%.8s); its journal "
+			     "was removed\n", head);
+		goto done;
+	}
+	/* the files follow the three lines of the header */
+	end = j.ptr + j.len;
+	for (p = j.ptr, lines = 0; p < end && lines < 3; p++)
+		lines += *p == '\n';
+	err = walk_journal(NULL, p, end, &restored);
+	if (!err)
+		err = walk_journal(repo, p, end, &restored);
+	if (!err)
+		err = restore_index(git, index_saved);
+	if (!err) {
+		drop_journal(git);
+		crm_buf_addf(report, "an interrupted write was rolled back: %zu file%s restored "
+			     "as of %.8s\n", restored, restored == 1 ? "" : "s", head);
+	}
+done:
+	crm_buf_release(&path);
+	crm_buf_release(&j);
+	return err;
+}
+
+int crm_store_recover(struct crm_repo *repo, struct crm_buf *report)
+{
+	struct crm_lockfile lock = CRM_LOCKFILE_INIT;
+	struct crm_buf path = CRM_BUF_INIT;
+	struct crm_git *git = NULL;
+	long dead_pid = 0;
+	int err;
+
+	err = crm_git_open(&git, repo->root);
+	if (err)
+		return 0;   /* not a git work tree: nothing crm could have journaled */
+	git_path(&path, git, "crm-journal");
+	if (access(path.ptr, F_OK))
+		goto done;
+	/* a live writer's journal is its own business: a command that does
+	 * not write goes on without waiting for it */
+	if (command_lock.repo != repo) {
+		err = take_lock(&lock, git, 0, &dead_pid);
+		if (err == CRM_ELOCKED) {
+			err = 0;
+			goto done;
+		}
+	}
+	if (dead_pid)
+		crm_buf_addf(report, "took over the lock of crm process %ld, which had died\n",
+			     dead_pid);
+	if (!err)
+		err = recover_locked(repo, git, report);
+	crm_lockfile_rollback(&lock);
+done:
+	crm_buf_release(&path);
+	crm_git_free(git);
+	return err;
 }
 
 char *crm_store_user(struct crm_repo *repo, struct crm_git *git)
@@ -148,6 +599,22 @@ int crm_store_read(struct crm_buf *text_out, struct crm_node **root_out,
 				    path, diags.list.ptr[0].line, diags.list.ptr[0].col,
 				    diags.list.ptr[0].message);
 	crm_diags_release(&diags);
+	return err;
+}
+
+int crm_store_unchanged(struct crm_repo *repo, const char *path,
+			const struct crm_buf *expected)
+{
+	struct crm_buf full = CRM_BUF_INIT, now = CRM_BUF_INIT;
+	int err;
+
+	crm_buf_addf(&full, "%s/%s", repo->root, path);
+	err = crm_buf_read_file(&now, full.ptr, CRM_YAML_MAX_BYTES);
+	if (!err && (now.len != expected->len || memcmp(now.ptr, expected->ptr, now.len)))
+		err = crm_error_set(CRM_ECONFLICT, "'%s' was changed by another command while it "
+				    "was being edited; nothing was written", path);
+	crm_buf_release(&full);
+	crm_buf_release(&now);
 	return err;
 }
 

@@ -2,10 +2,10 @@
  * loader recorded, so that everything the user wrote around them survives
  * byte for byte. */
 #include <string.h>
-#include <strings.h>
 
 #include "crm/edit.h"
 #include "crm/error.h"
+#include "crm/yaml_emit.h"
 
 static const struct crm_pair *find_pair(const struct crm_node *root, const char *key)
 {
@@ -17,49 +17,22 @@ static const struct crm_pair *find_pair(const struct crm_node *root, const char 
 	return NULL;
 }
 
-/* Would a plain scalar read back as this very string? */
-static bool plain_is_safe(const char *s)
+/* A value that replaces a quoted one keeps its quotes (single ones only
+ * while they can hold it); anything else is left to the emitter. */
+static int render_scalar(struct crm_buf *out, const char *text, const struct crm_node *like,
+			 unsigned flags)
 {
-	static const char *const words[] = { "y", "n", "yes", "no", "on", "off", "true",
-					     "false", "null", "~", NULL };
-	size_t i, n = strlen(s);
-
-	if (!n || s[0] == ' ' || s[n - 1] == ' ' || strchr("-?:,[]{}#&*!|>'\"%@`", s[0]))
-		return false;
-	if (strstr(s, ": ") || strstr(s, " #") || strpbrk(s, "\n\t\r") || s[n - 1] == ':')
-		return false;
-	for (i = 0; words[i]; i++) {
-		if (!strcasecmp(s, words[i]))
-			return false;
-	}
-	return true;
-}
-
-static int add_double_quoted(struct crm_buf *out, const char *s)
-{
-	crm_buf_addch(out, '"');
-	for (; *s; s++) {
-		switch (*s) {
-		case '"': crm_buf_adds(out, "\\\""); break;
-		case '\\': crm_buf_adds(out, "\\\\"); break;
-		case '\n': crm_buf_adds(out, "\\n"); break;
-		case '\t': crm_buf_adds(out, "\\t"); break;
-		case '\r': crm_buf_adds(out, "\\r"); break;
-		default: crm_buf_addch(out, *s);
-		}
-	}
-	return crm_buf_addch(out, '"');
+	bool quoted_like = like && like->kind == CRM_NODE_SCALAR;
+	if (quoted_like && like->style == CRM_STYLE_SINGLE)
+		return crm_yaml_emit_single_quoted(out, text);
+	if (quoted_like && like->style == CRM_STYLE_DOUBLE)
+		return crm_yaml_emit_double_quoted(out, text);
+	return crm_yaml_emit_scalar(out, text, flags);
 }
 
 int crm_edit_render_scalar(struct crm_buf *out, const char *text, const struct crm_node *like)
 {
-	if (like && like->kind == CRM_NODE_SCALAR && like->style == CRM_STYLE_SINGLE &&
-	    !strpbrk(text, "\n'"))
-		return crm_buf_addf(out, "'%s'", text);
-	if ((like && like->kind == CRM_NODE_SCALAR && like->style == CRM_STYLE_DOUBLE) ||
-	    !plain_is_safe(text))
-		return add_double_quoted(out, text);
-	return crm_buf_adds(out, text);
+	return render_scalar(out, text, like, CRM_YAML_RECORD);
 }
 
 /* Offset of the start of the line holding `off`. */
@@ -139,21 +112,23 @@ int crm_edit_set(struct crm_buf *out, const char *src, size_t len,
 /* Where a node's own text ends.  libyaml ends a block collection where the
  * next token starts, past any comment lines in between, so the end of a
  * block collection is taken from its last child instead. */
-static size_t content_end(const char *src, const struct crm_node *n)
+static size_t content_end(const char *src, size_t len, const struct crm_node *n)
 {
-	bool flow = src[n->start] == '[' || src[n->start] == '{';
+	/* an empty value at the very end starts at len: the text need not be
+	 * NUL-terminated there (git blobs, fuzz inputs) */
+	bool flow = n->start < len && (src[n->start] == '[' || src[n->start] == '{');
 	if (n->kind == CRM_NODE_SCALAR || flow || !n->count)
 		return n->end;
 	if (n->kind == CRM_NODE_SEQ)
-		return content_end(src, n->items[n->count - 1]);
-	return content_end(src, n->pairs[n->count - 1].value);
+		return content_end(src, len, n->items[n->count - 1]);
+	return content_end(src, len, n->pairs[n->count - 1].value);
 }
 
 /* The end of a top-level pair: the end of its value's last line, or the
  * end of the key's line when the value is empty. */
 static size_t pair_end(const char *src, size_t len, const struct crm_pair *p)
 {
-	size_t vend = content_end(src, p->value);
+	size_t vend = content_end(src, len, p->value);
 	size_t end = vend > p->key->end ? vend : p->key->end;
 	if (end && end <= len && src[end - 1] == '\n')
 		return end;
@@ -186,7 +161,7 @@ int crm_edit_set_list(struct crm_buf *out, const char *src, size_t len,
 		for (i = 0; i < n; i++) {
 			if (i)
 				crm_buf_adds(&ins, ", ");
-			crm_edit_render_scalar(&ins, items[i], NULL);
+			crm_yaml_emit_scalar(&ins, items[i], CRM_YAML_FLOW);
 		}
 		crm_buf_addch(&ins, ']');
 		if (!p) {
@@ -311,7 +286,8 @@ int crm_edit_render_flow(struct crm_buf *out, const struct crm_node *n)
 	if (!n || crm_node_is_null(n))
 		return crm_buf_addch(out, '~');
 	if (n->kind == CRM_NODE_SCALAR)
-		return crm_edit_render_scalar(out, n->text, n->style == CRM_STYLE_PLAIN ? NULL : n);
+		return render_scalar(out, n->text, n->style == CRM_STYLE_PLAIN ? NULL : n,
+				     CRM_YAML_FLOW);
 	crm_buf_addch(out, n->kind == CRM_NODE_SEQ ? '[' : '{');
 	for (i = 0; i < n->count; i++) {
 		if (i)
@@ -319,7 +295,7 @@ int crm_edit_render_flow(struct crm_buf *out, const struct crm_node *n)
 		if (n->kind == CRM_NODE_SEQ) {
 			crm_edit_render_flow(out, n->items[i]);
 		} else {
-			crm_edit_render_scalar(out, n->pairs[i].key->text, NULL);
+			crm_yaml_emit_scalar(out, n->pairs[i].key->text, CRM_YAML_FLOW);
 			crm_buf_adds(out, ": ");
 			crm_edit_render_flow(out, n->pairs[i].value);
 		}

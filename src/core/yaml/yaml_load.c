@@ -2,11 +2,13 @@
  * remembers where every key and value stands.  Hostile input is bounded:
  * size, nesting depth and alias expansion all have limits, and invalid
  * UTF-8, NUL bytes and duplicate keys are reported at their place. */
+#include <stdio.h>
 #include <string.h>
 #include <yaml.h>
 
 #include "crm/diag.h"
 #include "crm/error.h"
+#include "crm/json.h"
 #include "crm/map.h"
 #include "crm/node.h"
 #include "crm/utf8.h"
@@ -276,6 +278,64 @@ static int on_event(struct loader *l, const yaml_event_t *ev, int *documents)
 	}
 }
 
+/* The top-level key whose value holds byte `off`: the key of the nearest
+ * line at or above it that starts in column 1 with a key.  Empty when
+ * there is none (a control character in a comment at the top). */
+static void key_above(char *key, size_t size, const char *data, size_t len, size_t off)
+{
+	size_t start = off, n;
+
+	key[0] = '\0';
+	for (;;) {
+		while (start && data[start - 1] != '\n')
+			start--;
+		/* the text is not NUL-terminated: scan within len */
+		for (n = 0; start + n < len && data[start + n] != ':' && data[start + n] != '\n'; n++)
+			;
+		if (start + n < len && data[start + n] == ':' && n && !strchr(" \t#-", data[start])) {
+			if (n >= 2 && strchr("\"'", data[start]) && data[start + n - 1] == data[start])
+				snprintf(key, size, "%.*s", (int)(n - 2), data + start + 1);
+			else
+				snprintf(key, size, "%.*s", (int)n, data + start);
+			return;
+		}
+		if (!start)
+			return;
+		start--;
+	}
+}
+
+/* Control characters written as they are (C0 but tab and line breaks,
+ * DEL, C1): libyaml refuses most without saying where, and reads NEL as
+ * a line break; crm names each one at its line and column. */
+static int find_raw_controls(struct loader *l, const char *data, size_t len)
+{
+	size_t i, found = 0;
+	int line, col;
+	char key[128];
+
+	for (i = 0; i < len && found < 20; i++) {
+		unsigned char b = (unsigned char)data[i];
+		unsigned cp = b;
+		if (b == 0xC2 && i + 1 < len && (unsigned char)data[i + 1] < 0xA0)
+			cp = (unsigned char)data[i + 1];   /* C1: U+0080..U+009F */
+		else if ((b >= 0x20 && b != 0x7F) || b == '\t' || b == '\n' || b == '\r')
+			continue;
+		locate(data, i, &line, &col);
+		key_above(key, sizeof(key), data, len, i);
+		if (key[0])
+			crm_diags_add(l->diags, l->path, line, col, CRM_SEV_ERROR, "control-character",
+				      "control character U+%04X in '%s'", cp, key);
+		else
+			crm_diags_add(l->diags, l->path, line, col, CRM_SEV_ERROR, "control-character",
+				      "control character U+%04X", cp);
+		found++;
+	}
+	if (found)
+		l->failed = 1;
+	return found ? CRM_EINVALID : 0;
+}
+
 /* Invalid UTF-8 and NUL bytes are found before libyaml sees the text, so
  * the message can name the exact place. */
 static int precheck(struct loader *l, const char *data, size_t len)
@@ -295,7 +355,7 @@ static int precheck(struct loader *l, const char *data, size_t len)
 		l->failed = 1;
 		return CRM_EINVALID;
 	}
-	return 0;
+	return find_raw_controls(l, data, len);
 }
 
 static void release_loader(struct loader *l)
@@ -420,13 +480,13 @@ static void canon(struct crm_buf *out, const struct crm_node *n)
 		return;
 	}
 	if (n->kind == CRM_NODE_SCALAR) {
-		crm_buf_add_json_string(out, n->text);
+		crm_json_quote(out, n->text);
 		return;
 	}
 	crm_buf_addch(out, n->kind == CRM_NODE_SEQ ? '[' : '{');
 	for (i = 0; i < n->count; i++) {
 		if (n->kind == CRM_NODE_MAP) {
-			crm_buf_add_json_string(out, n->pairs[i].key->text);
+			crm_json_quote(out, n->pairs[i].key->text);
 			crm_buf_addch(out, ':');
 			canon(out, n->pairs[i].value);
 		} else {
