@@ -6,6 +6,8 @@ BINDIR    = $(PREFIX)/bin
 DATADIR   = $(PREFIX)/share/crm
 MANDIR    = $(PREFIX)/share/man/man1
 PKGS      = libgit2 yaml-0.1 inih libutf8proc xlsxwriter
+# crm export --ical: libical writes and reads back iCalendar
+PKGS     += libical
 # invoice PDFs: cairo draws, pango shapes text with fonts from fontconfig
 PKGS     += pangocairo cairo-pdf
 CC       ?= cc

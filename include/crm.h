@@ -13,6 +13,7 @@
 #include "crm/diag.h"
 #include "crm/edit.h"
 #include "crm/error.h"
+#include "crm/export.h"
 #include "crm/filter.h"
 #include "crm/forecast.h"
 #include "crm/formula.h"
@@ -39,6 +40,7 @@
 #include "crm/term.h"
 #include "crm/utf8.h"
 #include "crm/value.h"
+#include "crm/vcard.h"
 #include "crm/yaml_emit.h"
 
 #define CRM_VERSION "0.1.0"

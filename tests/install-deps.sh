@@ -5,6 +5,8 @@
 PKGS="build-essential pkg-config libgit2-dev libyaml-dev libcsv-dev libinih-dev
 libutf8proc-dev tzdata git valgrind poppler-utils openssh-server openssh-client python3
 libxlsxwriter-dev chromium python3-yaml"
+# crm export --ical: libical builds it, python3-icalendar reads it back in t1010
+PKGS="$PKGS libical-dev python3-icalendar"
 # make fuzz: clang with libFuzzer
 PKGS="$PKGS clang"
 # invoice rendering: cairo and pango for PDFs, fonts for Polish and Chinese,

@@ -180,6 +180,7 @@ int cmd_forecast(struct cli_ctx *ctx, int argc, char **argv);
 int cmd_dashboard(struct cli_ctx *ctx, int argc, char **argv);
 int cmd_report(struct cli_ctx *ctx, int argc, char **argv);
 int cmd_import(struct cli_ctx *ctx, int argc, char **argv);
+int cmd_export(struct cli_ctx *ctx, int argc, char **argv);
 
 /* A record's file being changed by a command: its text and the tree of
  * that text, re-parsed after each edit since edits move byte offsets. */

@@ -57,6 +57,8 @@ static const struct cli_command commands[] = {
 	  "funnel, cycle, winloss, won, activity, summary, receivables, revenue" },
 	{ "import", cmd_import, CLI_NEEDS_REPO | CLI_NEEDS_INDEX | CLI_WRITES,
 	  "records from CSV files through a rules file or a preset, one commit" },
+	{ "export", cmd_export, CLI_NEEDS_REPO | CLI_NEEDS_INDEX,
+	  "every record of a type as CSV, xlsx, JSON, vCard or iCalendar" },
 	{ "help", cmd_help, 0, "show help for crm or for a command" },
 };
 

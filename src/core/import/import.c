@@ -738,6 +738,19 @@ done:
 	release_values(&rv);
 }
 
+/* The file's rows: a vCard file's cards (for contacts), else CSV. */
+static int read_table(struct crm_csv_file *csv, struct planner *p,
+		      const struct crm_import_section *sec, const struct crm_buf *data,
+		      const struct crm_csv_read_options *ro)
+{
+	if (!import_is_vcard(data->ptr, data->len))
+		return crm_csv_read(csv, data->ptr, data->len, ro);
+	if (strcmp(sec->type, "contact"))
+		return crm_error_set(CRM_EUSAGE, "%s: a vCard file holds contacts, not %s "
+				     "records", ro->display, sec->type);
+	return import_vcard_table(csv, p->idx, data->ptr, data->len, ro->display);
+}
+
 static int import_file(struct planner *p, const struct crm_import_section *sec,
 		       const char *file)
 {
@@ -761,7 +774,7 @@ static int import_file(struct planner *p, const struct crm_import_section *sec,
 	err = crm_buf_read_file(&data, file, CRM_BUF_MAX - 1);
 	if (err)
 		return err;
-	if (crm_csv_read(&csv, data.ptr, data.len, &ro)) {
+	if (read_table(&csv, p, sec, &data, &ro)) {
 		/* a file that cannot be read as CSV is one located error */
 		char **slot = CRM_ARRAY_PUSH(p->out->errors);
 		if (slot)

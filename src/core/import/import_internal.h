@@ -17,6 +17,14 @@
 int import_normalise(struct crm_buf *out, struct crm_index *idx, const struct crm_field *f,
 		     const char *in, const char *date_format, char decimal_mark);
 
+/* Whether `data` is a vCard file (BEGIN:VCARD after blanks or a BOM). */
+bool import_is_vcard(const char *data, size_t len);
+/* The cards of a vCard file as a table: one row a card, columns named like
+ * the contact fields the cards give (see crm_vcard_contact_fields).
+ * CRM_EINVALID naming `display` when the file does not parse. */
+int import_vcard_table(struct crm_csv_file *out, struct crm_index *idx, const char *data,
+		       size_t len, const char *display);
+
 /* A known record (existing, or planned by this import) that rows can match. */
 struct import_known {
 	const char *type, *id;
