@@ -173,7 +173,10 @@ struct crm_record *invoice_find(struct cli_ctx *ctx, const char *id);
 /* Subcommands of crm invoice in files of their own. */
 int invoice_new(struct cli_ctx *ctx, const char *from, const char *client_ref);
 int invoice_copy(struct cli_ctx *ctx, struct crm_record *inv, bool credit, const char *lines);
-int invoice_issue(struct cli_ctx *ctx, struct crm_record *r, const char *series_name);
+/* Issues draft `r`: the next number of `series_name`, status issued, `due`
+ * (or the date + the series' due_days), one commit. */
+int invoice_issue(struct cli_ctx *ctx, struct crm_record *r, const char *series_name,
+		  const char *due);
 int invoice_renumber(struct cli_ctx *ctx, struct crm_record *r, bool force);
 int cmd_merge_driver(struct cli_ctx *ctx, int argc, char **argv);
 int cmd_forecast(struct cli_ctx *ctx, int argc, char **argv);

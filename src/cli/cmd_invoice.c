@@ -258,15 +258,18 @@ static int sub_show(struct cli_ctx *ctx, int argc, char **argv)
 
 static int sub_issue(struct cli_ctx *ctx, int argc, char **argv)
 {
-	const char *series = NULL;
+	const char *series = NULL, *due = NULL;
 	const struct cli_option opts[] = {
 		{ "series", 0, CLI_OPT_STRING, &series, "NAME", "the numbering series" },
+		{ "due", 0, CLI_OPT_STRING, &due, "DATE",
+		  "the due date (default: the date + the series' due_days)" },
 		CLI_ARG(CLI_ARG_ONE, "ID"),
 		CLI_OPT_END
 	};
 	struct crm_record *r;
-	int rc = parse_invoice(&r, ctx, "issue ID [--series NAME]", opts, argc, argv, &argc);
-	return rc ? rc : invoice_issue(ctx, r, series);
+	int rc = parse_invoice(&r, ctx, "issue ID [--series NAME] [--due DATE]", opts, argc,
+			       argv, &argc);
+	return rc ? rc : invoice_issue(ctx, r, series, due);
 }
 
 static int sub_status(struct cli_ctx *ctx, int argc, char **argv)
