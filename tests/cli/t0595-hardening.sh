@@ -1,0 +1,82 @@
+#!/bin/sh
+# Hardening: a history that cannot be read is an error naming the commit and
+# path; a work tree another user owns names safe.directory; payments are
+# positive amounts in the currency's minor unit; long cells are cut in
+# terminal tables (--wide prints them whole).
+. "$(dirname "$0")/lib.sh"
+
+# corrupt_object REPO OID junk|delete: spoils one loose object of REPO.
+corrupt_object() {
+	obj="$1/.git/objects/$(echo "$2" | cut -c1-2)/$(echo "$2" | cut -c3-)"
+	test -f "$obj"
+	if [ "$3" = delete ]; then
+		rm -f "$obj"
+	else
+		mode=$(stat -c %a "$obj")
+		chmod u+w "$obj"
+		echo "not a zlib stream" >"$obj"
+		chmod "$mode" "$obj"
+	fi
+}
+
+test_expect_success 'set up a history of three versions of a record' '
+	cp -R "$TEST_DATA/small" h &&
+	git -C h init -q && git -C h add -A && git -C h commit -q -m import &&
+	GIT_AUTHOR_DATE=2025-06-02T09:00:00Z crm -C h set acme-corp city=Cork >/dev/null &&
+	GIT_AUTHOR_DATE=2025-06-03T09:00:00Z crm -C h set acme-corp city=Galway >/dev/null &&
+	git -C h rev-parse HEAD~1 | cut -c1-8 >middle &&
+	git -C h rev-parse HEAD~1:clients/acme-corp.yaml >blob &&
+	git -C h rev-parse HEAD~1:clients >tree
+'
+
+for how in junk delete; do
+test_expect_success "log with the middle version's blob spoiled ($how) fails naming it" '
+	rm -rf c && cp -R h c && corrupt_object c "$(cat blob)" '"$how"' &&
+	test_expect_code 1 crm -C c log client/acme-corp >out 2>err &&
+	grep -q "^crm log: cannot read .clients/acme-corp.yaml. in commit $(cat middle): " err &&
+	! grep -q "record added" out
+'
+
+test_expect_success "diff against that commit fails naming it ($how)" '
+	test_expect_code 1 crm -C c diff HEAD~1 >out 2>err &&
+	grep -q "^crm diff: cannot read .clients/acme-corp.yaml. in commit $(cat middle): " err
+'
+
+test_expect_success "--at that commit fails naming it ($how)" '
+	test_expect_code 1 crm -C c dashboard --at HEAD~1 >out 2>err &&
+	grep -q "^crm dashboard: cannot read .clients/acme-corp.yaml. in commit $(cat middle): " err &&
+	test_expect_code 1 crm -C c forecast --at HEAD~1 >out 2>err &&
+	grep -q "^crm forecast: cannot read .clients/acme-corp.yaml. in commit $(cat middle): " err
+'
+done
+
+test_expect_success 'a spoiled folder (tree object) is an error too, not an absent file' '
+	rm -rf c && cp -R h c && corrupt_object c "$(cat tree)" delete &&
+	test_expect_code 1 crm -C c log client/acme-corp >out 2>err &&
+	grep -q "^crm log: cannot read .clients/acme-corp.yaml. in commit $(cat middle): " err &&
+	test_expect_code 1 crm -C c diff HEAD~1 >out 2>err &&
+	grep -q "^crm diff: cannot read commit $(cat middle): " err
+'
+
+test_expect_success 'the unspoiled history still reads' '
+	crm -C h log client/acme-corp >out &&
+	test $(grep -c "^commit " out) = 3 &&
+	crm -C h diff HEAD~1 >out &&
+	crm -C h dashboard --at HEAD~1 >out
+'
+
+test_expect_success 'a work tree another user owns names safe.directory and the command' '
+	[ "$(id -u)" = 0 ] || test_skip "needs root to give the repository to another user"
+	id nobody >/dev/null 2>&1 || test_skip "no user nobody"
+	cp -R h owned && chown -R nobody owned &&
+	top=$(cd owned && pwd -P) &&
+	set +e; crm -C owned log client/acme-corp >out 2>err; rc=$?; set -e
+	if [ $rc = 0 ]; then test_skip "libgit2 does not check the owner here"; fi
+	test $rc = 1 &&
+	echo "crm log: git refuses '"'"'$top'"'"': it is owned by another user; to trust it, run: git config --global --add safe.directory $top" >expect &&
+	test_cmp expect err &&
+	git config --global --add safe.directory "$top" &&
+	crm -C owned log client/acme-corp >out
+'
+
+test_done
