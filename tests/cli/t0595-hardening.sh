@@ -79,4 +79,39 @@ test_expect_success 'a work tree another user owns names safe.directory and the 
 	crm -C owned log client/acme-corp >out
 '
 
+# tree_state REPO: the index entries and every tracked file's hash.
+tree_state() {
+	git -C "$1" ls-files -s &&
+	git -C "$1" ls-files -z | (cd "$1" && xargs -0 sha256sum) &&
+	git -C "$1" rev-parse HEAD &&
+	git -C "$1" status --porcelain
+}
+
+test_expect_success 'set up invoices' '
+	cp -R "$TEST_TOP/examples/agency" agency &&
+	git -C agency init -q && git -C agency add -A && git -C agency commit -q -m agency
+'
+
+for bad in "-5:a payment must be positive, not .-5." \
+	   "0:a payment must be positive, not .0." \
+	   "0.00 EUR:a payment must be positive, not .0.00 EUR." \
+	   "-1.00 EUR:a payment must be positive, not .-1.00 EUR." \
+	   "1.005 EUR:.1.005 EUR. has more decimals than EUR.s 2" \
+	   "0.001:.0.001 EUR. has more decimals than EUR.s 2"; do
+test_expect_success "pay refuses [${bad%%:*}] and changes nothing" '
+	tree_state agency >before &&
+	test_expect_code 2 crm -C agency invoice pay inv-0000002 -- "'"${bad%%:*}"'" >out 2>err &&
+	grep -q "^crm invoice: '"${bad#*:}"'$" err &&
+	tree_state agency >after &&
+	test_cmp before after
+'
+done
+
+test_expect_success 'pay takes a positive amount in whole cents, trailing zeros and all' '
+	crm -C agency invoice pay inv-0000002 "10.500 EUR" >out &&
+	f=$(find agency/invoices -name inv-0000002.yaml) &&
+	grep -q "amount: \"10.50 EUR\"" "$f" &&
+	crm -C agency invoice pay inv-0000002 0.01 >out
+'
+
 test_done
