@@ -114,4 +114,61 @@ test_expect_success 'pay takes a positive amount in whole cents, trailing zeros 
 	crm -C agency invoice pay inv-0000002 0.01 >out
 '
 
+test_expect_success 'set up a client with a 1 MiB name' '
+	cp -R "$TEST_DATA/small" big &&
+	head -c 1048576 /dev/zero | tr "\0" x >name && echo >>name &&
+	printf "name: %s\ncity: Cork\n" "$(cat name)" >big/clients/huge.yaml &&
+	git -C big init -q && git -C big add -A && git -C big commit -q -m import
+'
+
+# field_of FILE ROW N: the Nth space-separated field of the line starting ROW.
+field_of() {
+	grep "^$2 " "$1" | tr -s " " | cut -d" " -f"$3"
+}
+
+test_expect_success 'ls cuts the long cell with … when the width is unknown' '
+	unset COLUMNS &&
+	crm -C big ls client >out &&
+	test $(wc -c <out) -lt 10240 &&
+	printf "huge         %s…  Cork\n" "$(head -c 59 name)" >expect &&
+	grep "^huge " out >got &&
+	test_cmp expect got
+'
+
+test_expect_success 'ls cuts to $COLUMNS when it is set' '
+	COLUMNS=100 crm -C big ls client >out &&
+	test $(grep "^huge" out | wc -L) -le 100 &&
+	grep -q "^huge  *x*…  Cork$" out
+'
+
+test_expect_success 'ls --wide, --format csv and --json print the name whole' '
+	unset COLUMNS &&
+	crm -C big ls client --wide >out &&
+	field_of out huge 2 >got && cmp name got &&
+	test "$(field_of out huge 3)" = Cork &&
+	crm -C big ls client --format csv >out &&
+	grep "^huge," out | cut -d, -f2 >got && cmp name got &&
+	crm -C big ls client --json >out &&
+	test $(grep -c "$(head -c 1000 name)" out) = 1 &&
+	test $(wc -c <out) -gt 1048576
+'
+
+test_expect_success 'show cuts the long value; show --wide prints it whole' '
+	unset COLUMNS &&
+	crm -C big show client/huge >out &&
+	test $(wc -c <out) -lt 10240 &&
+	printf "name   %s…\n" "$(head -c 59 name)" >expect &&
+	grep "^name " out >got &&
+	test_cmp expect got &&
+	crm -C big show --wide client/huge >out &&
+	field_of out name 2 >got && cmp name got
+'
+
+test_expect_success 'a short table is as it was' '
+	unset COLUMNS &&
+	crm -C big ls client --fields id,city >out &&
+	crm -C big ls client --fields id,city --wide >wide &&
+	test_cmp wide out
+'
+
 test_done
