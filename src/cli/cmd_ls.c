@@ -236,7 +236,7 @@ int cmd_ls(struct cli_ctx *ctx, int argc, char **argv)
 		{ "json", 0, CLI_OPT_FLAG, &o.json, NULL, "same as --format json" },
 		{ "csv", 0, CLI_OPT_FLAG, &o.csv, NULL, "same as --format csv" },
 		{ "wide", 0, CLI_OPT_FLAG, &o.wide, NULL,
-		  "print long cells whole, not cut with '…' to fit" },
+		  "print long cells whole, not cut with … to fit" },
 		CLI_ARG(CLI_ARG_ONE, "TYPE"),
 		CLI_ARG(CLI_ARG_ANY, "FILTER"),
 		CLI_OPT_END

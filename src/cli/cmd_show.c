@@ -110,7 +110,7 @@ int cmd_show(struct cli_ctx *ctx, int argc, char **argv)
 	const struct cli_option opts[] = {
 		{ "json", 0, CLI_OPT_FLAG, &json, NULL, "print the record as one JSON document" },
 		{ "wide", 0, CLI_OPT_FLAG, &wide, NULL,
-		  "print long values whole, not cut with '…' to fit" },
+		  "print long values whole, not cut with … to fit" },
 		CLI_ARG(CLI_ARG_ONE, "REF"),
 		CLI_OPT_END
 	};
