@@ -113,6 +113,11 @@ int cli_record_arg(struct crm_record **out, struct cli_ctx *ctx, const char *ref
  * when the command line asked for something malformed (CRM_EUSAGE,
  * CRM_EINVALID), EXIT_PROBLEMS for every other refusal or failure. */
 int cli_status(int err);
+struct crm_table;
+/* The width a terminal table of ls or show prints in: the terminal's
+ * (crm_term_width), or with none known each column capped at
+ * CRM_TABLE_CELL_CAP; `wide` (--wide) prints every cell whole. */
+size_t cli_table_width(struct crm_table *t, bool wide);
 void cli_usage(FILE *out, const char *command, const char *usage,
 	       const struct cli_option *opts);
 void cli_list_release(struct cli_list *l);

@@ -179,6 +179,11 @@ static int pay(struct cli_ctx *ctx, struct crm_record *r, const char *amount, co
 		err = crm_money_parse(&m, amount, cur);
 	if (!err && strcmp(m.currency, cur))
 		err = crm_error_set(CRM_EUSAGE, "the invoice is in %s, not %s", cur, m.currency);
+	/* a payment is money received: more than nothing, in whole minor units */
+	if (!err && crm_dec_cmp(m.amount, crm_dec_from_int(0)) <= 0)
+		err = crm_error_set(CRM_EUSAGE, "a payment must be positive, not '%s'", amount);
+	if (!err && crm_money_check_minor_unit(&m))
+		err = crm_error_set(CRM_EUSAGE, "%s", crm_error_last());
 	if (!date) {
 		crm_date_format(today, sizeof(today), crm_index_today(ctx->idx));
 		date = today;
