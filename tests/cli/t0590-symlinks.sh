@@ -39,6 +39,17 @@ test_expect_success 'check reports a record file that is a link, and does not re
 	rm small/clients/pw.yaml
 '
 
+test_expect_success 'a record the cache knows that became a link is not read through it' '
+	crm -C small show acme-corp >/dev/null &&
+	mv small/clients/acme-corp.yaml acme.orig &&
+	printf "name: Secret Outside\n" >outside/secret.yaml &&
+	ln -s "$TRASH/outside/secret.yaml" small/clients/acme-corp.yaml &&
+	test_expect_code 1 crm -C small show acme-corp >out 2>err &&
+	echo "crm show: no record '"'"'acme-corp'"'"'" >expect &&
+	test_cmp expect err && test_cmp /dev/null out &&
+	rm small/clients/acme-corp.yaml && mv acme.orig small/clients/acme-corp.yaml
+'
+
 test_expect_success 'a folder that is a link is not walked, and set cannot write through it' '
 	ln -s "$TRASH/outside" small/clients/ext &&
 	test_expect_code 1 crm -C small check >out 2>err &&
