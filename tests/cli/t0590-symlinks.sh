@@ -5,7 +5,8 @@
 # cost nothing.
 . "$(dirname "$0")/lib.sh"
 
-# A PNG header is all load_logo looks at before it embeds the file.
+# A PNG header is all load_logo looks at before it embeds the file (the
+# code before this test embedded SECRET-OUTSIDE in the HTML).
 make_png() {
 	printf '\211PNG\r\n\032\n%s' "$2" >"$1"
 }
@@ -131,7 +132,7 @@ test_expect_success 'the invoice logo is not read through a link' '
 	sed "s|$TRASH|TRASH|" err >all &&
 	echo "crm invoice: crm.ini [org] logo: '"'"'files/logo.png'"'"' is a symbolic link to '"'"'TRASH/outside/logo.png'"'"', which crm does not follow" >expect &&
 	test_cmp expect all &&
-	! grep -q U0VDUkVU out
+	test_cmp /dev/null out
 '
 
 test_done
