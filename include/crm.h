@@ -24,6 +24,7 @@
 #include "crm/invoice_render.h"
 #include "crm/json.h"
 #include "crm/lockfile.h"
+#include "crm/beneath.h"
 #include "crm/map.h"
 #include "crm/merge.h"
 #include "crm/money.h"

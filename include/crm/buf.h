@@ -65,5 +65,8 @@ int crm_buf_add_base64(struct crm_buf *b, const void *data, size_t len);
 
 /* Reads a whole file into `b` (appending); refuses files over `max` bytes. */
 int crm_buf_read_file(struct crm_buf *b, const char *path, size_t max);
+/* crm_buf_read_file for a file already open: reads `fd` to its end and
+ * closes it, whatever the outcome; `name` is for messages. */
+int crm_buf_read_fd(struct crm_buf *b, int fd, const char *name, size_t max);
 
 #endif

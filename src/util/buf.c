@@ -3,6 +3,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 
 #include "crm/buf.h"
 #include "crm/error.h"
@@ -220,20 +221,17 @@ int crm_buf_add_base64(struct crm_buf *b, const void *data, size_t len)
 	return err;
 }
 
-int crm_buf_read_file(struct crm_buf *b, const char *path, size_t max)
+/* Reads the open stream `f` to its end into `b`; `name` is for messages. */
+static int read_stream(struct crm_buf *b, FILE *f, const char *name, size_t max)
 {
-	FILE *f = fopen(path, "rb");
 	char chunk[65536];
 	size_t n, start = b->len;
 	int err = 0;
 
-	if (!f)
-		return crm_error_errno(errno == ENOENT ? CRM_ENOTFOUND : CRM_EIO,
-				       "cannot open '%s'", path);
 	while ((n = fread(chunk, 1, sizeof(chunk), f)) > 0) {
 		if (b->len - start + n > max) {
 			err = poison(b, crm_error_set(CRM_EOVERFLOW,
-						      "'%s' is larger than %zu bytes", path, max));
+						      "'%s' is larger than %zu bytes", name, max));
 			break;
 		}
 		err = crm_buf_add(b, chunk, n);
@@ -241,7 +239,34 @@ int crm_buf_read_file(struct crm_buf *b, const char *path, size_t max)
 			break;
 	}
 	if (!err && ferror(f))
-		err = poison(b, crm_error_errno(CRM_EIO, "cannot read '%s'", path));
+		err = poison(b, crm_error_errno(CRM_EIO, "cannot read '%s'", name));
+	return err;
+}
+
+int crm_buf_read_file(struct crm_buf *b, const char *path, size_t max)
+{
+	FILE *f = fopen(path, "rb");
+	int err;
+
+	if (!f)
+		return crm_error_errno(errno == ENOENT ? CRM_ENOTFOUND : CRM_EIO,
+				       "cannot open '%s'", path);
+	err = read_stream(b, f, path, max);
+	fclose(f);
+	return err;
+}
+
+int crm_buf_read_fd(struct crm_buf *b, int fd, const char *name, size_t max)
+{
+	FILE *f = fdopen(fd, "rb");
+	int err;
+
+	if (!f) {
+		err = crm_error_errno(CRM_EIO, "cannot read '%s'", name);
+		close(fd);
+		return err;
+	}
+	err = read_stream(b, f, name, max);
 	fclose(f);
 	return err;
 }

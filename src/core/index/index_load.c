@@ -151,7 +151,7 @@ static int stat_file(struct crm_index *idx, struct worker *w, const struct pendi
 	size_t len = slash ? (size_t)(slash - f->path) : 0;
 
 	if (!slash)
-		return fstatat(idx->root_fd, f->path, st, 0);
+		return fstatat(idx->root_fd, f->path, st, AT_SYMLINK_NOFOLLOW);
 	if (w->dir_fd < 0 || w->dir.len != len || memcmp(w->dir.ptr, f->path, len)) {
 		if (w->dir_fd >= 0)
 			close(w->dir_fd);
@@ -162,7 +162,8 @@ static int stat_file(struct crm_index *idx, struct worker *w, const struct pendi
 		if (w->dir_fd < 0)
 			return -1;
 	}
-	return fstatat(w->dir_fd, slash + 1, st, 0);
+	/* not followed: the walk saw a file, a link now would lead elsewhere */
+	return fstatat(w->dir_fd, slash + 1, st, AT_SYMLINK_NOFOLLOW);
 }
 
 /* Loads one file into `rec`, on a worker thread. */
@@ -177,6 +178,11 @@ static void load_one(struct crm_index *idx, struct worker *w, struct pending_fil
 		if (stat_file(idx, w, f, &st)) {
 			crm_diags_add(&w->diags, f->path, 0, 0, CRM_SEV_ERROR, "unreadable",
 				      "cannot stat the file");
+			return;
+		}
+		if (S_ISLNK(st.st_mode)) {
+			crm_diags_add(&w->diags, f->path, 0, 0, CRM_SEV_ERROR, "symlink",
+				      "symbolic link is not followed");
 			return;
 		}
 		crm_file_stamp_from_stat(&f->stamp, &st);
@@ -220,7 +226,9 @@ static void verify_file(struct crm_index *idx, struct pending_file *f, struct cr
 	f->lazy = false;
 	f->enc = NULL;
 	crm_buf_addf(&full, "%s/%s", idx->repo->root, f->path);
-	if (stat(full.ptr, &st) || !S_ISREG(st.st_mode)) {
+	/* lstat: a record file the cache names that is now a link is gone,
+	 * not followed */
+	if (lstat(full.ptr, &st) || !S_ISREG(st.st_mode)) {
 		f->gone = true;
 	} else {
 		crm_file_stamp_from_stat(&f->stamp, &st);

@@ -2,9 +2,12 @@
  * every listing is reproducible), or the files of a commit listed for --at,
  * or the files the cache names for trust_cache.  index_load.c loads them. */
 #include <dirent.h>
+#include <errno.h>
+#include <fcntl.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
+#include <unistd.h>
 
 #include "crm/error.h"
 #include "crm/git.h"
@@ -33,29 +36,52 @@ static int add_file(struct crm_index *idx, const struct crm_schema *s, const cha
 	return f->path ? 0 : CRM_ENOMEM;
 }
 
+/* A symbolic link in a type folder is reported, never followed: it could
+ * lead out of the repository (a clone brings links along), or back into
+ * it, in a loop.  Links that are neither record files nor folders are
+ * ignored like any other file. */
+static void report_link(struct crm_index *idx, const char *rel, int dfd, const char *name)
+{
+	char target[4096];
+	size_t n = strlen(name);
+	ssize_t len;
+	struct stat st;
+
+	if (!(n > 5 && !strcmp(name + n - 5, ".yaml")) &&
+	    (fstatat(dfd, name, &st, 0) || !S_ISDIR(st.st_mode)))
+		return;
+	len = readlinkat(dfd, name, target, sizeof(target) - 1);
+	target[len > 0 ? len : 0] = '\0';
+	crm_diags_add(&idx->diags, rel, 0, 0, CRM_SEV_ERROR, "symlink",
+		      "symbolic link to '%s' is not followed", target);
+}
+
 /* One entry of a folder.  The type readdir gave is enough to tell record
- * files from folders; the files are stated later, on all cores, by the
- * workers that load them. */
+ * files from folders and links; the files are stated later, on all cores,
+ * by the workers that load them. */
 static int walk_entry(struct crm_index *idx, const struct crm_schema *s,
 		      struct crm_buf *rel, int dfd, const struct walk_name *e, int depth)
 {
 	size_t keep = rel->len, n = strlen(e->name);
-	bool dir = e->type == DT_DIR, reg = e->type == DT_REG;
+	bool dir = e->type == DT_DIR, reg = e->type == DT_REG, link = e->type == DT_LNK;
 	struct stat st;
 	int err = 0;
 
 	crm_buf_addch(rel, '/');
 	crm_buf_add(rel, e->name, n);
-	if (!dir && !reg) {   /* a link, or a file system that does not say */
-		if (fstatat(dfd, e->name, &st, 0)) {
+	if (!dir && !reg && !link) {   /* a file system that does not say */
+		if (fstatat(dfd, e->name, &st, AT_SYMLINK_NOFOLLOW)) {
 			crm_diags_add(&idx->diags, rel->ptr, 0, 0, CRM_SEV_ERROR, "unreadable",
 				      "cannot stat the file");
 			goto done;
 		}
 		dir = S_ISDIR(st.st_mode);
 		reg = S_ISREG(st.st_mode);
+		link = S_ISLNK(st.st_mode);
 	}
-	if (dir) {
+	if (link) {
+		report_link(idx, rel->ptr, dfd, e->name);
+	} else if (dir) {
 		err = walk_folder(idx, s, rel, depth + 1);
 	} else if (reg && n > 5 && !strcmp(e->name + n - 5, ".yaml")) {
 		err = add_file(idx, s, rel->ptr, true);
@@ -81,15 +107,23 @@ static int walk_folder(struct crm_index *idx, const struct crm_schema *s,
 	struct dirent *e;
 	DIR *d;
 	size_t i;
-	int err = 0;
+	int fd, err = 0;
 
 	if (depth > 16)
 		return 0;
 	crm_buf_addf(&full, "%s/%s", idx->repo->root, rel->ptr);
-	d = opendir(full.ptr);
+	/* O_NOFOLLOW: the type folder itself may be a link (the walk saw the
+	 * folders below it are not) */
+	fd = open(full.ptr, O_RDONLY | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC);
+	if (fd < 0 && depth == 0 && (errno == ELOOP || errno == ENOTDIR))
+		report_link(idx, rel->ptr, AT_FDCWD, full.ptr);
 	crm_buf_release(&full);
-	if (!d)
+	d = fd >= 0 ? fdopendir(fd) : NULL;
+	if (!d) {
+		if (fd >= 0)
+			close(fd);
 		return 0;
+	}
 	while ((e = readdir(d)) && !err) {
 		struct walk_name *slot;
 		if (e->d_name[0] == '.')

@@ -9,6 +9,7 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
+#include "crm/beneath.h"
 #include "crm/diag.h"
 #include "crm/error.h"
 #include "crm/index.h"
@@ -143,8 +144,12 @@ static int stage(struct crm_txn_file **out, struct crm_txn *t, const char *path)
 	memset(f, 0, sizeof(*f));
 	f->path = strdup(path);
 	crm_buf_addf(&full, "%s/%s", t->repo->root, path);
-	err = f->path ? read_pre_image(&f->old_data, &f->old_len, full.ptr)
+	/* a link on the way would take the write (and the pre-image read)
+	 * out of the repository, or make git see a tree where it was */
+	err = f->path ? crm_path_check_beneath(t->repo->root, path)
 		      : crm_error_set(CRM_ENOMEM, "out of memory");
+	if (!err)
+		err = read_pre_image(&f->old_data, &f->old_len, full.ptr);
 	if (!err)
 		err = remember(t, path);
 done:

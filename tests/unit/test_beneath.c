@@ -1,0 +1,119 @@
+/* Unit tests of paths below a root without following links
+ * (src/util/beneath.c): a link anywhere on the way is refused and named,
+ * "..", and absolute paths are refused, a missing folder is no link. */
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include "crm/beneath.h"
+#include "crm/buf.h"
+#include "crm/error.h"
+#include "harness.h"
+
+/* root/ with a/real.txt, a/link.txt -> real.txt, ln -> a, out -> /etc */
+static char root[256];
+
+static void path(char *out, size_t size, const char *rel)
+{
+	snprintf(out, size, "%s/%s", root, rel);
+}
+
+static void setup(void)
+{
+	const char *tmp = getenv("TMPDIR");
+	char p[512];
+	FILE *f;
+
+	snprintf(root, sizeof(root), "%s/crm-beneath.XXXXXX", tmp && *tmp ? tmp : "/tmp");
+	if (!mkdtemp(root)) {
+		perror("mkdtemp");
+		exit(2);
+	}
+	path(p, sizeof(p), "a");
+	mkdir(p, 0777);
+	path(p, sizeof(p), "a/real.txt");
+	f = fopen(p, "w");
+	if (f) {
+		fputs("inside\n", f);
+		fclose(f);
+	}
+	path(p, sizeof(p), "a/link.txt");
+	if (symlink("real.txt", p))
+		perror("symlink");
+	path(p, sizeof(p), "ln");
+	if (symlink("a", p))
+		perror("symlink");
+	path(p, sizeof(p), "out");
+	if (symlink("/etc", p))
+		perror("symlink");
+}
+
+static void cleanup(void)
+{
+	static const char *const names[] = { "a/real.txt", "a/link.txt", "ln", "out", "a" };
+	char p[512];
+	size_t i;
+	for (i = 0; i < sizeof(names) / sizeof(names[0]); i++) {
+		path(p, sizeof(p), names[i]);
+		if (remove(p))
+			perror(p);
+	}
+	rmdir(root);
+}
+
+static void test_beneath__plain_paths_pass(void)
+{
+	setup();
+	CHECK_INT(0, crm_path_check_beneath(root, "a/real.txt"));
+	CHECK_INT(0, crm_path_check_beneath(root, "a/new.txt"));
+	CHECK_INT(0, crm_path_check_beneath(root, "b/c/new.txt"));   /* nothing there to follow */
+	CHECK_INT(0, crm_path_check_beneath(root, "./a//real.txt"));
+	cleanup();
+}
+
+static void test_beneath__links_are_refused_and_named(void)
+{
+	setup();
+	CHECK_INT(CRM_EINVALID, crm_path_check_beneath(root, "a/link.txt"));
+	CHECK_STR("'a/link.txt' is a symbolic link to 'real.txt', which crm does not follow",
+		  crm_error_last());
+	CHECK_INT(CRM_EINVALID, crm_path_check_beneath(root, "ln/real.txt"));
+	CHECK_STR("'ln' is a symbolic link to 'a', which crm does not follow", crm_error_last());
+	CHECK_INT(CRM_EINVALID, crm_path_check_beneath(root, "out/passwd"));
+	CHECK_STR("'out' is a symbolic link to '/etc', which crm does not follow",
+		  crm_error_last());
+	CHECK_INT(CRM_EINVALID, crm_path_check_beneath(root, "ln"));
+	cleanup();
+}
+
+static void test_beneath__climbing_is_refused(void)
+{
+	setup();
+	CHECK_INT(CRM_EINVALID, crm_path_check_beneath(root, "../x"));
+	CHECK_INT(CRM_EINVALID, crm_path_check_beneath(root, "a/../../x"));
+	CHECK_INT(CRM_EINVALID, crm_path_check_beneath(root, "a/.."));
+	CHECK_INT(CRM_EINVALID, crm_path_check_beneath(root, "/etc/passwd"));
+	cleanup();
+}
+
+static void test_beneath__read_follows_no_link(void)
+{
+	struct crm_buf b = CRM_BUF_INIT;
+
+	setup();
+	CHECK_INT(0, crm_buf_read_file_beneath(&b, root, "a/real.txt", 100));
+	CHECK_STR("inside\n", b.ptr);
+	crm_buf_reset(&b);
+	CHECK_INT(CRM_EINVALID, crm_buf_read_file_beneath(&b, root, "a/link.txt", 100));
+	CHECK_INT(CRM_EINVALID, crm_buf_read_file_beneath(&b, root, "out/passwd", 100));
+	CHECK_INT(CRM_ENOTFOUND, crm_buf_read_file_beneath(&b, root, "a/none.txt", 100));
+	CHECK_INT(CRM_ENOTFOUND, crm_buf_read_file_beneath(&b, root, "b/none.txt", 100));
+	CHECK_INT(0, (int)b.len);
+	crm_buf_release(&b);
+	cleanup();
+}
+
+TESTS(TEST(test_beneath__plain_paths_pass), TEST(test_beneath__links_are_refused_and_named),
+      TEST(test_beneath__climbing_is_refused), TEST(test_beneath__read_follows_no_link))
