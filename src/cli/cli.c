@@ -599,21 +599,18 @@ static bool blank(const struct crm_buf *b)
 	return true;
 }
 
-/* Findings for the edited text, as comment lines; empty when it is fine. */
+/* Findings for the edited text, as comment lines; empty when it brings no
+ * new error (the rule of every write, see cli_check_write). */
 static void findings(struct crm_buf *out, struct cli_ctx *ctx, struct crm_record *orig,
 		     const struct crm_buf *text)
 {
-	struct crm_arena arena = CRM_ARENA_INIT;
 	struct crm_diags diags;
-	struct crm_record tmp = *orig;
 	size_t i;
 
 	crm_diags_init(&diags);
-	tmp.values = NULL;
-	tmp.state = NULL;
-	if (!crm_yaml_parse(&tmp.root, &arena, text->ptr, text->len, orig->path, &diags))
-		crm_check_record(ctx->idx, &tmp, &diags);
 	crm_buf_reset(out);
+	if (!crm_check_change(ctx->idx, orig, text->ptr, text->len, &diags))
+		diags.list.len = 0;
 	for (i = 0; i < diags.list.len; i++) {
 		const struct crm_diag *d = &diags.list.ptr[i];
 		if (d->severity != CRM_SEV_ERROR)
@@ -626,7 +623,6 @@ static void findings(struct crm_buf *out, struct cli_ctx *ctx, struct crm_record
 		crm_buf_addf(out, "%sfix the errors above and save; save it unchanged or "
 			     "empty to abort\n", marker);
 	crm_diags_release(&diags);
-	crm_arena_release(&arena);
 }
 
 int cli_edit_in_editor(struct cli_ctx *ctx, struct crm_record *rec, const char *tmp,
