@@ -68,6 +68,7 @@ static int new_tags(struct cli_list *out, const struct crm_node *cur, int argc, 
 int cmd_tag(struct cli_ctx *ctx, int argc, char **argv)
 {
 	const struct cli_option opts[] = {
+		CLI_FORCE_OPTION(ctx),
 		CLI_ARG(CLI_ARG_ONE, "REF"), CLI_ARG(CLI_ARG_SOME, "+TAG|-TAG"), CLI_OPT_END
 	};
 	struct crm_buf msg = CRM_BUF_INIT, next = CRM_BUF_INIT;
