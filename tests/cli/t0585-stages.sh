@@ -179,6 +179,19 @@ test_expect_success 'add writes a deal'"'"'s first history entry' '
 	crm -C agency check -q
 '
 
+test_expect_success 'the funnel counts a deal lost before it moved at its first stage' '
+	crm -C agency report funnel --csv >f1 &&
+	crm -C agency add opportunity --set title=Zed --set client=acme-corp \
+		--set stage=qualifying >out &&
+	crm -C agency move zed closed-lost --reason price >out &&
+	crm -C agency report funnel --csv >f2 &&
+	before=$(grep "^qualifying," f1 | cut -d, -f2) &&
+	after=$(grep "^qualifying," f2 | cut -d, -f2) &&
+	test "$after" = $((before + 1)) &&
+	grep "^won," f1 | cut -d, -f2 >w1 && grep "^won," f2 | cut -d, -f2 >w2 &&
+	test_cmp w1 w2
+'
+
 test_expect_success 'add writes the schema'"'"'s defaults for fields not given' '
 	crm -C agency add task --set title="Call back" >out &&
 	cat >expect <<-\EOT &&
