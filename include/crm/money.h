@@ -41,6 +41,11 @@ int crm_money_format(char *buf, size_t size, const struct crm_money *m);
 int crm_money_format_amount(char *buf, size_t size, const struct crm_money *m);
 /* crm_money_format_amount of `amount` in currency `currency`. */
 int crm_money_format_dec(char *buf, size_t size, crm_dec amount, const char *currency);
+/* 0 when `m` has no more decimals than its currency's minor unit allows
+ * ("1.50 EUR", "1.500 EUR", "100 JPY"), else CRM_EINVALID with a message
+ * naming the unit ("1.005 EUR": EUR has 2 decimals).  For amounts that
+ * stand for money moved, not prices, which may carry more. */
+int crm_money_check_minor_unit(const struct crm_money *m);
 /* Rounds half away from zero to the currency's minor unit. */
 int crm_money_round(struct crm_money *out, const struct crm_money *m);
 /* a + b; CRM_EINVALID when the currencies differ, CRM_EOVERFLOW. */

@@ -15,7 +15,12 @@ struct crm_table {
 	const char **headers;      /* borrowed */
 	bool *right;               /* right-align column i (numbers, money) */
 	CRM_ARRAY(char *) cells;   /* row-major, owned */
+	size_t cell_cap;           /* 0: cells whole; else the widest a column prints */
 };
+
+/* The widest a terminal table's column prints when the terminal's width is
+ * unknown: one long value must not pad every row to its length. */
+#define CRM_TABLE_CELL_CAP 60
 
 int crm_table_init(struct crm_table *t, size_t ncols, const char *const *headers);
 void crm_table_release(struct crm_table *t);
@@ -24,7 +29,8 @@ void crm_table_align_right(struct crm_table *t, size_t col, bool right);
 int crm_table_add(struct crm_table *t, const char *text);
 size_t crm_table_rows(const struct crm_table *t);
 /* Prints with one space-padded column each, shrinking the widest columns
- * (cut with "…") when the table is wider than `max_width` (0 = no limit). */
+ * (cut with "…") when the table is wider than `max_width` (0 = no limit);
+ * no column is wider than t->cell_cap when that is set. */
 int crm_table_print(FILE *out, const struct crm_table *t, size_t max_width, bool bold_header);
 /* Header row then every row, as CSV. */
 int crm_table_csv(FILE *out, const struct crm_table *t);

@@ -15,6 +15,8 @@
 #include "crm/lockfile.h"
 #include "crm/node.h"
 #include "crm/store.h"
+#include "crm/table.h"
+#include "crm/term.h"
 #include "crm/utf8.h"
 
 void cli_error(const char *command, const char *fmt, ...)
@@ -254,6 +256,14 @@ int cli_record_arg(struct crm_record **out, struct cli_ctx *ctx, const char *ref
 	if (!*out)
 		return bad_type ? EXIT_USAGE : EXIT_PROBLEMS;
 	return 0;
+}
+
+size_t cli_table_width(struct crm_table *t, bool wide)
+{
+	size_t width = wide ? 0 : crm_term_width(STDOUT_FILENO);
+
+	t->cell_cap = wide || width ? 0 : CRM_TABLE_CELL_CAP;
+	return width;
 }
 
 int cli_status(int err)

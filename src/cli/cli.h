@@ -119,6 +119,11 @@ int cli_record_arg(struct crm_record **out, struct cli_ctx *ctx, const char *ref
  * when the command line asked for something malformed (CRM_EUSAGE,
  * CRM_EINVALID), EXIT_PROBLEMS for every other refusal or failure. */
 int cli_status(int err);
+struct crm_table;
+/* The width a terminal table of ls or show prints in: the terminal's
+ * (crm_term_width), or with none known each column capped at
+ * CRM_TABLE_CELL_CAP; `wide` (--wide) prints every cell whole. */
+size_t cli_table_width(struct crm_table *t, bool wide);
 void cli_usage(FILE *out, const char *command, const char *usage,
 	       const struct cli_option *opts);
 void cli_list_release(struct cli_list *l);
@@ -179,7 +184,10 @@ struct crm_record *invoice_find(struct cli_ctx *ctx, const char *id);
 /* Subcommands of crm invoice in files of their own. */
 int invoice_new(struct cli_ctx *ctx, const char *from, const char *client_ref);
 int invoice_copy(struct cli_ctx *ctx, struct crm_record *inv, bool credit, const char *lines);
-int invoice_issue(struct cli_ctx *ctx, struct crm_record *r, const char *series_name);
+/* Issues draft `r`: the next number of `series_name`, status issued, `due`
+ * (or the date + the series' due_days), one commit. */
+int invoice_issue(struct cli_ctx *ctx, struct crm_record *r, const char *series_name,
+		  const char *due);
 int invoice_renumber(struct cli_ctx *ctx, struct crm_record *r, bool force);
 int cmd_merge_driver(struct cli_ctx *ctx, int argc, char **argv);
 int cmd_forecast(struct cli_ctx *ctx, int argc, char **argv);

@@ -179,6 +179,11 @@ static int pay(struct cli_ctx *ctx, struct crm_record *r, const char *amount, co
 		err = crm_money_parse(&m, amount, cur);
 	if (!err && strcmp(m.currency, cur))
 		err = crm_error_set(CRM_EUSAGE, "the invoice is in %s, not %s", cur, m.currency);
+	/* a payment is money received: more than nothing, in whole minor units */
+	if (!err && crm_dec_cmp(m.amount, crm_dec_from_int(0)) <= 0)
+		err = crm_error_set(CRM_EUSAGE, "a payment must be positive, not '%s'", amount);
+	if (!err && crm_money_check_minor_unit(&m))
+		err = crm_error_set(CRM_EUSAGE, "%s", crm_error_last());
 	if (!date) {
 		crm_date_format(today, sizeof(today), crm_index_today(ctx->idx));
 		date = today;
@@ -258,15 +263,18 @@ static int sub_show(struct cli_ctx *ctx, int argc, char **argv)
 
 static int sub_issue(struct cli_ctx *ctx, int argc, char **argv)
 {
-	const char *series = NULL;
+	const char *series = NULL, *due = NULL;
 	const struct cli_option opts[] = {
 		{ "series", 0, CLI_OPT_STRING, &series, "NAME", "the numbering series" },
+		{ "due", 0, CLI_OPT_STRING, &due, "DATE",
+		  "the due date (default: the date + the series' due_days)" },
 		CLI_ARG(CLI_ARG_ONE, "ID"),
 		CLI_OPT_END
 	};
 	struct crm_record *r;
-	int rc = parse_invoice(&r, ctx, "issue ID [--series NAME]", opts, argc, argv, &argc);
-	return rc ? rc : invoice_issue(ctx, r, series);
+	int rc = parse_invoice(&r, ctx, "issue ID [--series NAME] [--due DATE]", opts, argc,
+			       argv, &argc);
+	return rc ? rc : invoice_issue(ctx, r, series, due);
 }
 
 static int sub_status(struct cli_ctx *ctx, int argc, char **argv)

@@ -24,10 +24,78 @@ static void id_of_number(struct crm_buf *out, const char *number)
 			      : (*p == '/' || *p == '_' || *p == ' ') ? '-' : *p);
 }
 
+/* What issuing changes beside the number (renumbering changes none of
+ * it): `status` from draft to issued, `due` when absent, the draft's
+ * comment. */
+struct issuing {
+	const char *due;              /* --due, or NULL: date + the series' due_days */
+	int due_days;
+};
+
+/* Sets `key` to `value` in the edited text. */
+static int edit_field(struct cli_edit *e, const char *key, const char *value)
+{
+	struct crm_buf next = CRM_BUF_INIT;
+	int err = crm_edit_set(&next, e->text.ptr, e->text.len, e->root, key, value);
+
+	if (!err)
+		err = cli_edit_replace(e, &next);
+	crm_buf_release(&next);
+	return err;
+}
+
+/* Removes the comment line a new draft starts with ("# A draft..."). */
+static int drop_draft_comment(struct cli_edit *e)
+{
+	struct crm_buf next = CRM_BUF_INIT;
+	const char *p = e->text.ptr, *end = p + e->text.len, *nl;
+	int err = 0;
+
+	for (; p < end; p = nl + 1) {
+		nl = memchr(p, '\n', (size_t)(end - p));
+		if (!nl)
+			nl = end - 1;
+		if (!strncmp(p, "# A draft", 9))
+			continue;
+		err |= crm_buf_add(&next, p, (size_t)(nl + 1 - p));
+	}
+	if (!err && next.len != e->text.len)
+		err = cli_edit_replace(e, &next);
+	crm_buf_release(&next);
+	return err;
+}
+
+static int apply_issuing(struct cli_edit *e, const struct issuing *is, const char *issue_date)
+{
+	const char *status = crm_node_text(e->root, "status");
+	char due[16];
+	crm_date d;
+	int err = 0;
+
+	if (!status || !strcmp(status, "draft"))
+		err = edit_field(e, "status", "issued");
+	if (!err && !crm_node_text(e->root, "due")) {
+		if (is->due) {
+			err = crm_date_parse(&d, is->due, strlen(is->due));
+		} else {
+			err = crm_date_parse(&d, issue_date, strlen(issue_date));
+			d += is->due_days;
+		}
+		if (!err) {
+			crm_date_format(due, sizeof(due), d);
+			err = edit_field(e, "due", due);
+		}
+	}
+	if (!err)
+		err = drop_draft_comment(e);
+	return err;
+}
+
 /* Gives `r` the number `number`: the field set, the date set when absent,
- * the file renamed after the number, one commit. */
+ * what issuing changes (when `is`), the file renamed after the number, one
+ * commit. */
 static int write_numbered(struct cli_ctx *ctx, struct crm_record *r, const char *number,
-			  const char *message)
+			  const char *message, const struct issuing *is)
 {
 	struct crm_buf id = CRM_BUF_INIT, path = CRM_BUF_INIT, next = CRM_BUF_INIT;
 	struct cli_edit e;
@@ -46,6 +114,8 @@ static int write_numbered(struct cli_ctx *ctx, struct crm_record *r, const char 
 		err = crm_edit_set(&next, e.text.ptr, e.text.len, e.root, "date", today);
 	if (!err && next.len)
 		err = cli_edit_replace(&e, &next);
+	if (!err && is)
+		err = apply_issuing(&e, is, crm_node_text(e.root, "date"));
 	if (!err)
 		err = crm_store_new_path(&path, r->schema, id.ptr, crm_index_today(ctx->idx));
 	if (!err && crm_index_find(ctx->idx, "invoice", id.ptr) &&
@@ -69,10 +139,12 @@ static int write_numbered(struct cli_ctx *ctx, struct crm_record *r, const char 
 	return err;
 }
 
-int invoice_issue(struct cli_ctx *ctx, struct crm_record *r, const char *series_name)
+int invoice_issue(struct cli_ctx *ctx, struct crm_record *r, const char *series_name,
+		  const char *due)
 {
 	const struct crm_series *series = crm_config_series(&ctx->repo.config, series_name);
 	struct crm_buf number = CRM_BUF_INIT, msg = CRM_BUF_INIT, missing = CRM_BUF_INIT;
+	struct issuing issuing;
 	struct crm_invoice_totals t;
 	char cur[4];
 	bool computed;
@@ -90,18 +162,21 @@ int invoice_issue(struct cli_ctx *ctx, struct crm_record *r, const char *series_
 		return EXIT_PROBLEMS;
 	}
 	computed = crm_invoice_of_record(&t, cur, ctx->idx, r) == 0;
-	if (!computed && crm_node_get(r->root, "lines")) {
-		cli_error(ctx->command, "cannot issue %s: %s", r->id, crm_error_last());
-		return EXIT_PROBLEMS;
-	}
-	if (crm_invoice_vat_requirements(&missing, ctx->idx, r, computed ? &t : NULL)) {
+	/* lines whose totals cannot be computed are one item among the others:
+	 * the message names everything that is missing at once */
+	if (!computed && crm_node_get(r->root, "lines"))
+		crm_buf_addf(&missing, "lines whose totals can be computed (%s)", crm_error_last());
+	if (crm_invoice_vat_requirements(&missing, ctx->idx, r, computed ? &t : NULL) ||
+	    missing.len) {
 		cli_error(ctx->command, "cannot issue %s: an EU VAT invoice must carry %s", r->id,
 			  missing.ptr);
 		goto done;
 	}
 	crm_invoice_format_number(&number, series, crm_invoice_highest(ctx->idx, series) + 1);
 	crm_buf_addf(&msg, "crm: issue invoice/%s as %s", r->id, number.ptr);
-	rc = write_numbered(ctx, r, number.ptr, msg.ptr);
+	issuing.due = due;
+	issuing.due_days = series->due_days;
+	rc = write_numbered(ctx, r, number.ptr, msg.ptr, &issuing);
 done:
 	crm_buf_release(&number);
 	crm_buf_release(&msg);
@@ -240,7 +315,7 @@ int invoice_renumber(struct cli_ctx *ctx, struct crm_record *r, bool force)
 	crm_invoice_format_number(&next, u.series, (local > u.highest ? local : u.highest) + 1);
 	crm_buf_addf(&msg, "crm: renumber invoice/%s %s -> %s (%s was issued twice)", r->id,
 		     number, next.ptr, number);
-	rc = write_numbered(ctx, r, next.ptr, msg.ptr);
+	rc = write_numbered(ctx, r, next.ptr, msg.ptr, NULL);
 	crm_buf_release(&next);
 	crm_buf_release(&msg);
 	return rc;

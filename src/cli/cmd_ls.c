@@ -11,11 +11,10 @@
 #include "crm/json.h"
 #include "crm/render.h"
 #include "crm/table.h"
-#include "crm/term.h"
 
 static const char usage[] =
 	"TYPE [FILTER...] [--sort FIELD[,-FIELD]] [--limit N] [--fields A,B] "
-	"[--format table|json|csv|yaml]";
+	"[--format table|json|csv|yaml] [--wide]";
 
 /* Columns: --fields, else the schema's `columns`, else the id and the first
  * few single-valued fields. */
@@ -72,7 +71,8 @@ static bool right_aligned(const struct crm_schema *s, const char *name)
 }
 
 static int print_table(struct cli_ctx *ctx, struct crm_record **recs, size_t n,
-		       const char **cols, size_t ncols, const struct crm_schema *s, bool csv)
+		       const char **cols, size_t ncols, const struct crm_schema *s, bool csv,
+		       bool wide)
 {
 	struct crm_table t;
 	struct crm_buf cell = CRM_BUF_INIT;
@@ -93,7 +93,7 @@ static int print_table(struct cli_ctx *ctx, struct crm_record **recs, size_t n,
 		}
 	}
 	err = csv ? crm_table_csv(stdout, &t)
-		  : crm_table_print(stdout, &t, crm_term_width(STDOUT_FILENO), ctx->color);
+		  : crm_table_print(stdout, &t, cli_table_width(&t, wide), ctx->color);
 	crm_table_release(&t);
 	crm_buf_release(&cell);
 	return err;
@@ -164,7 +164,7 @@ static int print_yaml(struct cli_ctx *ctx, struct crm_record **recs, size_t n,
 struct ls_opts {
 	const char *sort, *format, *fields;
 	long limit;
-	bool json, csv;
+	bool json, csv, wide;
 };
 
 static int list_records(struct cli_ctx *ctx, const struct crm_schema *s, struct ls_opts *o,
@@ -215,7 +215,7 @@ static int list_records(struct cli_ctx *ctx, const struct crm_schema *s, struct 
 		err = print_yaml(ctx, hits, nhits, cols.items, cols.len);
 	else
 		err = print_table(ctx, hits, nhits, cols.items, cols.len, s,
-				  format == CLI_FORMAT_CSV);
+				  format == CLI_FORMAT_CSV, o->wide);
 done:
 	crm_filter_free(filter);
 	free(hits);
@@ -226,7 +226,7 @@ done:
 
 int cmd_ls(struct cli_ctx *ctx, int argc, char **argv)
 {
-	struct ls_opts o = { NULL, NULL, NULL, 0, false, false };
+	struct ls_opts o = { NULL, NULL, NULL, 0, false, false, false };
 	const struct cli_option opts[] = {
 		{ "sort", 's', CLI_OPT_STRING, &o.sort, "FIELDS",
 		  "sort by these fields, '-' before a field for descending" },
@@ -235,6 +235,8 @@ int cmd_ls(struct cli_ctx *ctx, int argc, char **argv)
 		{ "format", 0, CLI_OPT_STRING, &o.format, "FMT", "table, json, csv or yaml" },
 		{ "json", 0, CLI_OPT_FLAG, &o.json, NULL, "same as --format json" },
 		{ "csv", 0, CLI_OPT_FLAG, &o.csv, NULL, "same as --format csv" },
+		{ "wide", 0, CLI_OPT_FLAG, &o.wide, NULL,
+		  "print long cells whole, not cut with … to fit" },
 		CLI_ARG(CLI_ARG_ONE, "TYPE"),
 		CLI_ARG(CLI_ARG_ANY, "FILTER"),
 		CLI_OPT_END

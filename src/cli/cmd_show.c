@@ -8,10 +8,9 @@
 #include "crm/node.h"
 #include "crm/render.h"
 #include "crm/table.h"
-#include "crm/term.h"
 #include "crm/utf8.h"
 
-static const char usage[] = "[--json] TYPE/ID | ID";
+static const char usage[] = "[--json] [--wide] TYPE/ID | ID";
 
 static void add_row(struct crm_table *t, const char *name, const char *value)
 {
@@ -45,7 +44,8 @@ static void print_entries(const char *name, const struct crm_node *seq)
 	crm_buf_release(&shown);
 }
 
-static void print_fields(struct cli_ctx *ctx, struct crm_record *rec, bool computed)
+static void print_fields(struct cli_ctx *ctx, struct crm_record *rec, bool computed,
+			 bool wide)
 {
 	const struct crm_schema *s = rec->schema;
 	const char *headers[] = { "field", "value" };
@@ -75,13 +75,13 @@ static void print_fields(struct cli_ctx *ctx, struct crm_record *rec, bool compu
 	if (crm_table_rows(&t)) {
 		if (computed)
 			fputs("\ncomputed:\n", stdout);
-		crm_table_print(stdout, &t, crm_term_width(STDOUT_FILENO), false);
+		crm_table_print(stdout, &t, cli_table_width(&t, wide), false);
 	}
 	crm_table_release(&t);
 	crm_buf_release(&cell);
 }
 
-static void print_record(struct cli_ctx *ctx, struct crm_record *rec)
+static void print_record(struct cli_ctx *ctx, struct crm_record *rec, bool wide)
 {
 	const struct crm_backref *b;
 	size_t i;
@@ -91,13 +91,13 @@ static void print_record(struct cli_ctx *ctx, struct crm_record *rec)
 		puts("the file could not be read; run 'crm check'");
 		return;
 	}
-	print_fields(ctx, rec, false);
+	print_fields(ctx, rec, false, wide);
 	for (i = 0; i < rec->root->count; i++) {
 		const struct crm_node *v = rec->root->pairs[i].value;
 		if (v->kind == CRM_NODE_SEQ && v->count && v->items[0]->kind == CRM_NODE_MAP)
 			print_entries(rec->root->pairs[i].key->text, v);
 	}
-	print_fields(ctx, rec, true);
+	print_fields(ctx, rec, true, wide);
 	if (crm_index_backrefs(ctx->idx, rec))
 		fputs("\nreferenced by:\n", stdout);
 	for (b = crm_index_backrefs(ctx->idx, rec); b; b = b->next)
@@ -106,9 +106,11 @@ static void print_record(struct cli_ctx *ctx, struct crm_record *rec)
 
 int cmd_show(struct cli_ctx *ctx, int argc, char **argv)
 {
-	bool json = false;
+	bool json = false, wide = false;
 	const struct cli_option opts[] = {
 		{ "json", 0, CLI_OPT_FLAG, &json, NULL, "print the record as one JSON document" },
+		{ "wide", 0, CLI_OPT_FLAG, &wide, NULL,
+		  "print long values whole, not cut with … to fit" },
 		CLI_ARG(CLI_ARG_ONE, "REF"),
 		CLI_OPT_END
 	};
@@ -130,6 +132,6 @@ int cmd_show(struct cli_ctx *ctx, int argc, char **argv)
 		crm_buf_release(&out);
 		return rc ? EXIT_PROBLEMS : EXIT_OK;
 	}
-	print_record(ctx, rec);
+	print_record(ctx, rec, wide);
 	return EXIT_OK;
 }

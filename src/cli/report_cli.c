@@ -45,6 +45,19 @@ static void count_from_at_day(struct crm_index *idx, const char *at, const struc
 		crm_index_set_today(idx, day);
 }
 
+/* A file of the commit that could not be read (a missing or corrupt
+ * object) makes figures of part of the history: an error, not a finding. */
+static int unreadable_at(struct crm_index *idx)
+{
+	const struct crm_diags *d = crm_index_diags(idx);
+	size_t i;
+
+	for (i = 0; i < d->list.len; i++)
+		if (!strcmp(d->list.ptr[i].code, "unreadable"))
+			return crm_error_set(CRM_EIO, "%s", d->list.ptr[i].message);
+	return 0;
+}
+
 int cli_report_load(struct cli_ctx *ctx, const char *at, struct crm_report *r)
 {
 	struct crm_index_options opts = CRM_INDEX_OPTIONS_INIT;
@@ -85,6 +98,8 @@ int cli_report_load(struct cli_ctx *ctx, const char *at, struct crm_report *r)
 	if (!err && !at && id[0])
 		err = crm_index_uncommitted_begin(ctx->idx);
 	r->dirty_pending = !err && !at && id[0];
+	if (!err && at)
+		err = unreadable_at(ctx->idx);
 	if (!err && at)
 		count_from_at_day(ctx->idx, at, r);
 done:
@@ -223,10 +238,12 @@ int cli_report_run(struct cli_ctx *ctx, const struct cli_report_opts *o,
 		cli_error(ctx->command, "%s", crm_error_last());
 		return EXIT_USAGE;
 	}
-	/* an --at that names no commit is a value the option does not take */
-	if (cli_report_load(ctx, o->at, r)) {
+	/* an --at that names no commit is a value the option does not take;
+	 * a history that cannot be read is a failure */
+	err = cli_report_load(ctx, o->at, r);
+	if (err) {
 		cli_error(ctx->command, "%s", crm_error_last());
-		return EXIT_USAGE;
+		return err == CRM_EIO ? EXIT_PROBLEMS : EXIT_USAGE;
 	}
 	if (o->client && !crm_index_find(ctx->idx, "client", o->client)) {
 		sugg = crm_index_suggest(ctx->idx, "client", o->client);

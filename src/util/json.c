@@ -26,6 +26,19 @@ static void newline(struct crm_json *j, int blocks)
 	crm_buf_addchars(j->out, ' ', (size_t)blocks * 2);
 }
 
+/* What goes before the next member of container `top`: a comma after the
+ * first, then a new line (BLOCK) or a space (INLINE). */
+static void separate(struct crm_json *j, int top)
+{
+	if (!j->level[top].empty)
+		crm_buf_addch(j->out, ',');
+	if (j->level[top].block)
+		newline(j, j->blocks);
+	else if (!j->level[top].empty)
+		crm_buf_addch(j->out, ' ');
+	j->level[top].empty = false;
+}
+
 /* The separator before a value: after a key nothing; in an array a comma
  * after the first member, then a new line (BLOCK) or a space (INLINE). */
 static int before_value(struct crm_json *j)
@@ -42,13 +55,7 @@ static int before_value(struct crm_json *j)
 		return 0;
 	if (j->level[top].object)
 		return fail(j, crm_error_set(CRM_EINVALID, "json: a value where a key is due"));
-	if (!j->level[top].empty)
-		crm_buf_addch(j->out, ',');
-	if (j->level[top].block)
-		newline(j, j->blocks);
-	else if (!j->level[top].empty)
-		crm_buf_addch(j->out, ' ');
-	j->level[top].empty = false;
+	separate(j, top);
 	return 0;
 }
 
@@ -107,13 +114,7 @@ int crm_json_key(struct crm_json *j, const char *key)
 	if (top < 0 || !j->level[top].object || j->after_key)
 		return fail(j, crm_error_set(CRM_EINVALID, "json: key '%s' outside an object",
 					     key));
-	if (!j->level[top].empty)
-		crm_buf_addch(j->out, ',');
-	if (j->level[top].block)
-		newline(j, j->blocks);
-	else if (!j->level[top].empty)
-		crm_buf_addch(j->out, ' ');
-	j->level[top].empty = false;
+	separate(j, top);
 	crm_json_quote(j->out, key);
 	j->after_key = true;
 	return done(j, crm_buf_adds(j->out, ": "));

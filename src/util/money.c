@@ -261,6 +261,23 @@ int crm_money_format(char *buf, size_t size, const struct crm_money *m)
 	return 0;
 }
 
+int crm_money_check_minor_unit(const struct crm_money *m)
+{
+	crm_dec d = crm_dec_normalize(m->amount);   /* 1.500 is 1.5 */
+	int digits = minor_digits(m->currency);
+	char buf[64];
+
+	if (d.scale <= digits)
+		return 0;
+	if (crm_money_format(buf, sizeof(buf), m))
+		buf[0] = '\0';
+	if (!digits)
+		return crm_error_set(CRM_EINVALID, "'%s' has decimals; %s has none", buf,
+				     m->currency);
+	return crm_error_set(CRM_EINVALID, "'%s' has more decimals than %s's %d", buf,
+			     m->currency, digits);
+}
+
 int crm_money_round(struct crm_money *out, const struct crm_money *m)
 {
 	struct crm_money r = *m;

@@ -115,6 +115,14 @@ int crm_table_print(FILE *out, const struct crm_table *t, size_t max_width, bool
 				w[c] = cw;
 		}
 	}
+	for (c = 0; c < t->ncols; c++) {
+		/* a column wider than the cap or the whole width would be cut to
+		 * it anyway: at once, not one column a step */
+		if (t->cell_cap && w[c] > t->cell_cap)
+			w[c] = t->cell_cap;
+		if (max_width && w[c] > max_width)
+			w[c] = max_width;
+	}
 	fit_widths(w, t->ncols, max_width);
 	for (r = 0; r <= rows; r++) {
 		crm_buf_reset(&line);

@@ -35,9 +35,10 @@ test_expect_success 'too few or too many arguments: the missing one named, the u
 	test_expect_code 2 crm -C r show 2>err &&
 	cat >expect <<-\EOF &&
 	crm show: missing REF
-	usage: crm show [--json] TYPE/ID | ID
+	usage: crm show [--json] [--wide] TYPE/ID | ID
 
 	        --json                   print the record as one JSON document
+	        --wide                   print long values whole, not cut with '…' to fit
 	EOF
 	test_cmp expect err &&
 	test_expect_code 2 crm -C r show client/a client/b 2>err &&

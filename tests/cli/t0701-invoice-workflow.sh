@@ -48,8 +48,10 @@ test_expect_success 'reverse charge needs the buyer VAT id' '
 	id=$(basename "$f" .yaml) &&
 	sed -i "s/^lines: \[\]$/lines:\n  - {description: Audit, quantity: 1, unit_price: 100, tax: rc}/" "$f" &&
 	git -C agency commit -q -am rc &&
+	sed -i "/^vat_id/d" agency/clients/acme-corp.yaml &&
 	test_expect_code 1 crm -C agency invoice issue "$id" 2>err &&
 	grep -q "the buyer.s VAT id, for reverse charge" err &&
+	git -C agency checkout -q clients &&
 	git -C agency rm -q "${f#agency/}" && git -C agency commit -q -m "no rc"
 '
 

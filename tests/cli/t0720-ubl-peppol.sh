@@ -26,9 +26,7 @@ done
 
 test_expect_success 'set up the example with invoices of every kind' '
 	cp -R "$TEST_TOP/examples/agency" agency &&
-	sed -i "s/^address:.*/&\nvat_id: PL7251234567/" agency/clients/lodz-studio-projektowe.yaml &&
 	sed -i "s/^address:.*/&\npeppol_id: 0088:5790000435951/" agency/clients/c-7k2m9q.yaml &&
-	sed -i "s/^address:.*/&\nvat_id: IE6388047V/" agency/clients/acme-corp.yaml &&
 	cat >>agency/crm.ini <<-\EOF &&
 	[tax "exempt"]
 	rate = 0%

@@ -291,7 +291,28 @@ static void test_money__convert_errors(void)
 	CHECK_STR("1.00 PLN", fmt(&r));
 }
 
-TESTS(TEST(test_money__exponents), TEST(test_money__unknown_codes),
+static void test_money__minor_unit(void)
+{
+	static const char *const fit[] = { "1.50 EUR", "1.500 EUR", "1 EUR", "100 JPY",
+					   "100.00 JPY", "1.005 KWD", "0.01 EUR" };
+	struct crm_money m;
+	size_t i;
+
+	for (i = 0; i < sizeof(fit) / sizeof(fit[0]); i++) {
+		m = money(fit[i]);
+		CHECK_INT(0, crm_money_check_minor_unit(&m));
+	}
+	m = money("1.005 EUR");
+	CHECK_INT(CRM_EINVALID, crm_money_check_minor_unit(&m));
+	CHECK_STR("'1.005 EUR' has more decimals than EUR's 2", crm_error_last());
+	m = money("100.5 JPY");
+	CHECK_INT(CRM_EINVALID, crm_money_check_minor_unit(&m));
+	CHECK_STR("'100.5 JPY' has decimals; JPY has none", crm_error_last());
+	m = money("1.0001 KWD");
+	CHECK_INT(CRM_EINVALID, crm_money_check_minor_unit(&m));
+}
+
+TESTS(TEST(test_money__exponents), TEST(test_money__minor_unit), TEST(test_money__unknown_codes),
       TEST(test_money__parse), TEST(test_money__parse_errors),
       TEST(test_money__format), TEST(test_money__format_amount),
       TEST(test_money__round_trip), TEST(test_money__round),

@@ -234,9 +234,16 @@ static int to_base(crm_dec *out, struct crm_index *idx, crm_dec amount, const ch
 	return err;
 }
 
-static bool issued(const char *status)
+/* The status model (README "Invoices"): a draft has no number; a numbered
+ * invoice counts in every figure whatever its status says, unless the
+ * buyer rejected it or it was cancelled. */
+static bool counted(struct crm_index *idx, struct crm_record *rec)
 {
-	return !status || (strcmp(status, "draft") && strcmp(status, "rejected"));
+	const char *number = stats_text(idx, rec, "number");
+	const char *status = stats_text(idx, rec, "status");
+
+	return number && *number && !(status && (!strcmp(status, "rejected") ||
+						  !strcmp(status, "cancelled")));
 }
 
 int stats_invoices_collect(struct stats_invoices *out, struct crm_index *idx,
@@ -257,7 +264,7 @@ int stats_invoices_collect(struct stats_invoices *out, struct crm_index *idx,
 		crm_date date = 0;
 		bool has_date = stats_date(&date, idx, recs[i], "date");
 
-		if (!issued(status ? status : "draft"))
+		if (!counted(idx, recs[i]))
 			continue;
 		if (opts->client && (!client || strcmp(client, opts->client)))
 			continue;
@@ -304,12 +311,11 @@ int stats_payments(struct crm_index *idx, const struct crm_stats_options *opts,
 	for (i = 0; i < n && !err; i++) {
 		const struct crm_node *p = recs[i]->root ? crm_node_get(recs[i]->root, "payments")
 							 : NULL;
-		const char *status = stats_text(idx, recs[i], "status");
 		const char *client = stats_text(idx, recs[i], "client");
 		const char *cur = recs[i]->root ? crm_node_text(recs[i]->root, "currency") : NULL;
 		const char *type = stats_text(idx, recs[i], "type");
 
-		if (!issued(status ? status : "draft") || !p || p->kind != CRM_NODE_SEQ)
+		if (!counted(idx, recs[i]) || !p || p->kind != CRM_NODE_SEQ)
 			continue;
 		if (opts->client && (!client || strcmp(client, opts->client)))
 			continue;

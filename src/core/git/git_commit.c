@@ -257,6 +257,24 @@ static int commit_begin(struct commit_meta *meta, git_index **index, git_commit 
 	return err;
 }
 
+/* Every commit's end: git's index written (so `git status` agrees), the
+ * commit made on HEAD, and what commit_begin took released.  `err` is the
+ * caller's so far: nothing is written after a failure. */
+static int commit_end(struct crm_git *g, char out_id[41], struct commit_meta *meta,
+		      git_index *index, git_commit *parent, const git_oid *tree_id, int err)
+{
+	int rc;
+
+	if (!err && (rc = git_index_write(index)) < 0)
+		err = git_fail_rc(rc, CRM_EIO, "cannot write the git index");
+	if (!err)
+		err = make_commit(g, out_id, meta, parent, tree_id);
+	git_commit_free(parent);
+	git_index_free(index);
+	crm_git_meta_release(meta);
+	return err;
+}
+
 int crm_git_commit(struct crm_git *g, char out_id[41], const char *const *paths,
 		   size_t npaths, const char *message)
 {
@@ -265,7 +283,7 @@ int crm_git_commit(struct crm_git *g, char out_id[41], const char *const *paths,
 	git_commit *parent = NULL;
 	git_oid tree_id;
 	size_t i;
-	int rc, err;
+	int err;
 
 	out_id[0] = '\0';
 	err = commit_begin(&meta, &index, &parent, g, message);
@@ -276,14 +294,7 @@ int crm_git_commit(struct crm_git *g, char out_id[41], const char *const *paths,
 		err = path_tree(&tree_id, g->repo, index, parent, paths, npaths);
 	else if (!err)
 		err = only_tree(&tree_id, g->repo, index, parent, paths, npaths);
-	if (!err && (rc = git_index_write(index)) < 0)
-		err = git_fail_rc(rc, CRM_EIO, "cannot write the git index");
-	if (!err)
-		err = make_commit(g, out_id, &meta, parent, &tree_id);
-	git_commit_free(parent);
-	git_index_free(index);
-	crm_git_meta_release(&meta);
-	return err;
+	return commit_end(g, out_id, &meta, index, parent, &tree_id, err);
 }
 
 int crm_git_commit_all(struct crm_git *g, char out_id[41], const char *message)
@@ -292,21 +303,14 @@ int crm_git_commit_all(struct crm_git *g, char out_id[41], const char *message)
 	git_index *index = NULL;
 	git_commit *parent = NULL;
 	git_oid tree_id;
-	int rc, err;
+	int err;
 
 	out_id[0] = '\0';
 	err = commit_begin(&meta, &index, &parent, g, message);
 	if (!err && (git_index_add_all(index, NULL, GIT_INDEX_ADD_DEFAULT, NULL, NULL) < 0 ||
 		     git_index_update_all(index, NULL, NULL, NULL) < 0))
 		err = git_fail(CRM_EIO, "cannot stage the work tree");
-	if (!err && (rc = git_index_write(index)) < 0)
-		err = git_fail_rc(rc, CRM_EIO, "cannot write the git index");
 	if (!err && git_index_write_tree(&tree_id, index) < 0)
 		err = git_fail(CRM_EIO, "cannot write the tree");
-	if (!err)
-		err = make_commit(g, out_id, &meta, parent, &tree_id);
-	git_commit_free(parent);
-	git_index_free(index);
-	crm_git_meta_release(&meta);
-	return err;
+	return commit_end(g, out_id, &meta, index, parent, &tree_id, err);
 }

@@ -16,6 +16,29 @@
 #include "crm/map.h"
 #include "core/git/git_internal.h"
 
+/* A history that cannot be read is an error, never a shorter history: the
+ * failure names the commit and the path it was reading. */
+static int history_fail(const git_oid *commit, const char *path)
+{
+	const git_error *e = git_error_last();
+	const char *why = e && e->message ? e->message : "git error";
+
+	if (path)
+		return crm_error_set(CRM_EIO, "cannot read '%s' in commit %.8s: %s", path,
+				     git_oid_tostr_s(commit), why);
+	return crm_error_set(CRM_EIO, "cannot read commit %.8s: %s", git_oid_tostr_s(commit),
+			     why);
+}
+
+/* Whether git_tree_entry_bypath's GIT_ENOTFOUND means the path is not in
+ * the tree (a tree error) rather than a folder's object missing (an odb
+ * error). */
+static bool path_absent(int rc)
+{
+	const git_error *e = git_error_last();
+	return rc == GIT_ENOTFOUND && e && e->klass == GIT_ERROR_TREE;
+}
+
 /* ---- history ---- */
 
 struct added_state {
@@ -429,7 +452,7 @@ int crm_git_read_file_at(struct crm_git *g, const char *commit_id, const char *p
 	git_tree *tree = NULL;
 	git_tree_entry *entry = NULL;
 	git_blob *blob = NULL;
-	int err;
+	int rc, err;
 
 	*data_out = NULL;
 	*len_out = 0;
@@ -438,14 +461,18 @@ int crm_git_read_file_at(struct crm_git *g, const char *commit_id, const char *p
 		err = git_fail(CRM_EIO, "cannot read the commit");
 	if (err)
 		goto done;
-	if (git_tree_entry_bypath(&entry, tree, path) < 0 ||
-	    git_tree_entry_type(entry) != GIT_OBJECT_BLOB) {
+	rc = git_tree_entry_bypath(&entry, tree, path);
+	if (rc < 0 && !path_absent(rc)) {
+		err = history_fail(git_commit_id(c), path);
+		goto done;
+	}
+	if (rc < 0 || git_tree_entry_type(entry) != GIT_OBJECT_BLOB) {
 		err = crm_error_set(CRM_ENOTFOUND, "'%s' is not in commit %.8s", path,
 				    git_oid_tostr_s(git_commit_id(c)));
 		goto done;
 	}
 	if (git_blob_lookup(&blob, g->repo, git_tree_entry_id(entry)) < 0) {
-		err = git_fail(CRM_EIO, "cannot read a file of the commit");
+		err = history_fail(git_commit_id(c), path);
 		goto done;
 	}
 	*len_out = (size_t)git_blob_rawsize(blob);
@@ -541,7 +568,7 @@ int crm_git_list_files_at(struct crm_git *g, const char *commit_id, const char *
 	if (st.err)
 		err = st.err;
 	else if (rc < 0)
-		err = git_fail(CRM_EIO, "cannot read the files of the commit");
+		err = history_fail(git_commit_id(c), st.prefix);
 done:
 	crm_buf_release(&st.path);
 	free(base);
@@ -552,41 +579,56 @@ done:
 	return err;
 }
 
-static int blob_at(git_repository *repo, git_tree *tree, const char *path, git_blob **out)
+/* The blob at `path` in `tree` (of `commit`) into *out, NULL when the tree
+ * has no such file (or there is no tree); an object that cannot be read is
+ * an error. */
+static int blob_at(git_repository *repo, git_tree *tree, const char *path, git_blob **out,
+		   const git_oid *commit)
 {
 	git_tree_entry *e = NULL;
 	int rc;
+
 	*out = NULL;
-	if (!tree || git_tree_entry_bypath(&e, tree, path) < 0)
-		return GIT_ENOTFOUND;
-	rc = git_blob_lookup(out, repo, git_tree_entry_id(e));
+	if (!tree)
+		return 0;
+	rc = git_tree_entry_bypath(&e, tree, path);
+	if (rc < 0)
+		return path_absent(rc) ? 0 : history_fail(commit, path);
+	if (git_tree_entry_type(e) == GIT_OBJECT_BLOB &&
+	    git_blob_lookup(out, repo, git_tree_entry_id(e)) < 0)
+		rc = history_fail(commit, path);
 	git_tree_entry_free(e);
 	return rc;
 }
 
-/* The path `path` had in the parent, when this commit renamed it. */
-static char *renamed_from(git_repository *repo, git_tree *ptree, git_tree *tree, const char *path)
+/* The path `path` had in the parent into *old (NULL: none), when this
+ * commit renamed it. */
+static int renamed_from(char **old, git_repository *repo, git_tree *ptree, git_tree *tree,
+			const char *path, const git_oid *commit)
 {
 	git_diff *diff = NULL;
 	git_diff_find_options fo;
-	char *old = NULL;
 	size_t i, n;
+	int err = 0;
 
+	*old = NULL;
 	git_diff_find_options_init(&fo, GIT_DIFF_FIND_OPTIONS_VERSION);
 	fo.flags = GIT_DIFF_FIND_RENAMES;
 	if (git_diff_tree_to_tree(&diff, repo, ptree, tree, NULL) < 0 ||
 	    git_diff_find_similar(diff, &fo) < 0) {
-		git_diff_free(diff);
-		return NULL;
+		err = history_fail(commit, path);
+		goto done;
 	}
 	n = git_diff_num_deltas(diff);
-	for (i = 0; i < n && !old; i++) {
+	for (i = 0; i < n && !*old && !err; i++) {
 		const git_diff_delta *d = git_diff_get_delta(diff, i);
-		if (d->status == GIT_DELTA_RENAMED && !strcmp(d->new_file.path, path))
-			old = strdup(d->old_file.path);
+		if (d->status == GIT_DELTA_RENAMED && !strcmp(d->new_file.path, path) &&
+		    !(*old = strdup(d->old_file.path)))
+			err = oom();
 	}
+done:
 	git_diff_free(diff);
-	return old;
+	return err;
 }
 
 static void fill_commit(struct crm_git_change *c, git_commit *commit)
@@ -612,15 +654,21 @@ static int log_step(git_repository *repo, git_commit *commit, char **path, bool 
 	int err = 0;
 
 	memset(&c, 0, sizeof(c));
-	git_commit_tree(&tree, commit);
-	if (git_commit_parentcount(commit) && !git_commit_parent(&parent, commit, 0))
-		git_commit_tree(&ptree, parent);
-	blob_at(repo, tree, *path, &nb);
-	blob_at(repo, ptree, *path, &ob);
-	if (nb && !ob)
-		old = renamed_from(repo, ptree, tree, *path);
-	if (old)
-		blob_at(repo, ptree, old, &ob);
+	if (git_commit_tree(&tree, commit) < 0)
+		err = history_fail(git_commit_id(commit), NULL);
+	else if (git_commit_parentcount(commit) &&
+		 (git_commit_parent(&parent, commit, 0) < 0 || git_commit_tree(&ptree, parent) < 0))
+		err = history_fail(git_commit_parent_id(commit, 0), NULL);
+	if (!err)
+		err = blob_at(repo, tree, *path, &nb, git_commit_id(commit));
+	if (!err && parent)
+		err = blob_at(repo, ptree, *path, &ob, git_commit_id(parent));
+	if (!err && nb && !ob)
+		err = renamed_from(&old, repo, ptree, tree, *path, git_commit_id(commit));
+	if (!err && old)
+		err = blob_at(repo, ptree, old, &ob, git_commit_id(parent));
+	if (err)
+		goto done;
 	if ((nb || ob) && (old || !(nb && ob && !git_oid_cmp(git_blob_id(nb), git_blob_id(ob))))) {
 		fill_commit(&c, commit);
 		c.new_path = nb ? *path : NULL;
@@ -637,6 +685,7 @@ static int log_step(git_repository *repo, git_commit *commit, char **path, bool 
 		free(*path);
 		*path = old;
 	}
+done:
 	git_blob_free(nb);
 	git_blob_free(ob);
 	git_tree_free(tree);
@@ -649,10 +698,10 @@ int crm_git_file_log(struct crm_git *g, const char *path,
 		     int (*cb)(const struct crm_git_change *c, void *payload), void *payload)
 {
 	git_revwalk *walk = NULL;
-	git_oid id;
+	git_oid id, last;
 	char *cur = strdup(path);
-	bool done = false;
-	int err = 0;
+	bool done = false, any = false;
+	int rc = 0, err = 0;
 
 	if (!cur || git_revwalk_new(&walk, g->repo) < 0) {
 		free(cur);
@@ -662,14 +711,22 @@ int crm_git_file_log(struct crm_git *g, const char *path,
 	git_revwalk_simplify_first_parent(walk);
 	if (git_revwalk_push_head(walk) < 0)
 		done = true;   /* no commits yet */
-	while (!done && !err && !git_revwalk_next(&id, walk)) {
+	while (!done && !err && !(rc = git_revwalk_next(&id, walk))) {
 		git_commit *c = NULL;
 		if (git_commit_lookup(&c, g->repo, &id) < 0)
-			err = git_fail(CRM_EIO, "cannot read a commit");
+			err = history_fail(&id, NULL);
 		else
 			err = log_step(g->repo, c, &cur, &done, cb, payload);
 		git_commit_free(c);
+		git_oid_cpy(&last, &id);
+		any = true;
 	}
+	/* a commit the walk cannot read ends it early: that is an error */
+	if (!done && !err && rc != GIT_ITEROVER)
+		err = any ? crm_error_set(CRM_EIO, "cannot read the parent of commit %.8s: %s",
+					  git_oid_tostr_s(&last),
+					  git_error_last() ? git_error_last()->message : "git error")
+			  : git_fail(CRM_EIO, "cannot walk the history");
 	git_revwalk_free(walk);
 	free(cur);
 	return err;
@@ -720,10 +777,14 @@ int crm_git_diff_workdir(struct crm_git *g, const char *rev, const char *prefix,
 		opts.pathspec.count = 1;
 	}
 	if (git_revparse_single(&obj, g->repo, rev ? rev : "HEAD") < 0 ||
-	    git_object_peel((git_object **)&commit, obj, GIT_OBJECT_COMMIT) < 0 ||
-	    git_commit_tree(&tree, commit) < 0 ||
-	    git_diff_tree_to_workdir_with_index(&diff, g->repo, tree, &opts) < 0) {
+	    git_object_peel((git_object **)&commit, obj, GIT_OBJECT_COMMIT) < 0) {
 		err = git_fail(CRM_ENOTFOUND, "cannot compare with that revision");
+		goto done;
+	}
+	/* the revision is known: what cannot be read of it is a broken history */
+	if (git_commit_tree(&tree, commit) < 0 ||
+	    git_diff_tree_to_workdir_with_index(&diff, g->repo, tree, &opts) < 0) {
+		err = history_fail(git_commit_id(commit), NULL);
 		goto done;
 	}
 	n = git_diff_num_deltas(diff);
@@ -735,7 +796,9 @@ int crm_git_diff_workdir(struct crm_git *g, const char *rev, const char *prefix,
 		size_t nl = 0;
 
 		memset(&c, 0, sizeof(c));
-		blob_at(g->repo, tree, d->old_file.path, &ob);
+		err = blob_at(g->repo, tree, d->old_file.path, &ob, git_commit_id(commit));
+		if (err)
+			break;
 		read_workdir_file(&nt, &nl, git_repository_workdir(g->repo), d->new_file.path);
 		c.old_path = ob ? d->old_file.path : NULL;
 		c.new_path = nt ? d->new_file.path : NULL;

@@ -58,6 +58,63 @@ static bool env_true(const char *name)
 		     !strcasecmp(v, "on"));
 }
 
+/* The work tree holding `path` (the nearest folder upwards with a .git
+ * entry) into *top when another user owns it, else *top stays empty. */
+static int foreign_work_tree(struct crm_buf *top, const char *path)
+{
+	char *dir = realpath(path, NULL);
+	struct stat st;
+	char *slash;
+	int err = 0;
+
+	if (!dir)
+		return 0;   /* no such folder: not an ownership question */
+	for (;;) {
+		crm_buf_reset(top);
+		if (crm_buf_addf(top, "%s/.git", dir)) {
+			err = oom();
+			break;
+		}
+		if (!lstat(top->ptr, &st)) {
+			crm_buf_reset(top);
+			if (!stat(dir, &st) && st.st_uid != geteuid() && crm_buf_adds(top, dir))
+				err = oom();
+			break;
+		}
+		slash = strrchr(dir, '/');
+		if (!slash || slash == dir) {
+			crm_buf_reset(top);
+			break;
+		}
+		*slash = '\0';
+	}
+	free(dir);
+	return err;
+}
+
+/* Why git_repository_open_ext failed, in words.  libgit2 refuses a work
+ * tree another user owns (GIT_EOWNER; 1.5 says only GIT_ENOTFOUND), and
+ * git's own remedy is a safe.directory entry, so the refusal names it. */
+static int open_failure(int rc, const char *path)
+{
+	struct crm_buf top;
+	int err;
+
+	if (rc != GIT_ENOTFOUND && rc != GIT_EOWNER)
+		return git_fail(CRM_EIO, "cannot open the git repository");
+	crm_buf_init(&top);
+	err = foreign_work_tree(&top, path);
+	if (!err && top.len)
+		err = crm_error_set(CRM_EIO,
+				    "git refuses '%s': it is owned by another user; to trust it, "
+				    "run: git config --global --add safe.directory %s",
+				    top.ptr, top.ptr);
+	else if (!err)
+		err = crm_error_set(CRM_ENOTFOUND, "'%s' is not inside a git work tree", path);
+	crm_buf_release(&top);
+	return err;
+}
+
 int crm_git_open(struct crm_git **out, const char *path)
 {
 	git_repository *repo = NULL;
@@ -70,9 +127,7 @@ int crm_git_open(struct crm_git **out, const char *path)
 	lib_acquire();
 	rc = git_repository_open_ext(&repo, path, flags, getenv("GIT_CEILING_DIRECTORIES"));
 	if (rc < 0) {
-		int err = rc == GIT_ENOTFOUND
-			? crm_error_set(CRM_ENOTFOUND, "'%s' is not inside a git work tree", path)
-			: git_fail(CRM_EIO, "cannot open the git repository");
+		int err = open_failure(rc, path);
 		lib_release();
 		return err;
 	}

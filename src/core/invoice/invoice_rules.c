@@ -1,13 +1,18 @@
 /* What an EU VAT invoice must carry before it is issued (Directive
- * 2006/112/EC art. 226, as EN 16931 has it), as one rule set that
- * `crm invoice issue` applies and `crm check` can apply too. */
+ * 2006/112/EC art. 226, as EN 16931 has it), and what a Peppol access
+ * point needs to deliver it (both parties' countries and electronic
+ * addresses), as one rule set that `crm invoice issue` applies and
+ * `crm check` can apply too. */
+#include <stdio.h>
 #include <string.h>
 
 #include "crm/buf.h"
 #include "crm/config.h"
+#include "crm/error.h"
 #include "crm/index.h"
 #include "crm/invoice.h"
 #include "crm/node.h"
+#include "crm/peppol.h"
 
 static void need(struct crm_buf *missing, size_t *count, bool present, const char *what)
 {
@@ -29,6 +34,40 @@ static bool has_value(const char *s)
 	return s && *s;
 }
 
+/* A party's country: `country` as given, else its VAT id's prefix (EL is
+ * Greece's VAT prefix, GR its country code). */
+static bool country_known(const char *country, const char *vat_id)
+{
+	char prefix[3] = { 0 };
+
+	if (has_value(country))
+		return crm_country_known(country);
+	if (!vat_id || strlen(vat_id) < 2)
+		return false;
+	memcpy(prefix, vat_id, 2);
+	return !strcmp(prefix, "EL") || crm_country_known(prefix);
+}
+
+/* A party's Peppol address, from peppol_id or derived from the VAT id: a
+ * malformed peppol_id is named with what is wrong with it. */
+static void need_peppol(struct crm_buf *missing, size_t *count, const char *party,
+			const char *where, const char *peppol_id, const char *vat_id)
+{
+	struct crm_peppol_address a;
+	int err = crm_peppol_address(&a, peppol_id, vat_id);
+	char what[512];
+
+	if (!err)
+		return;
+	if (err == CRM_EINVALID)
+		snprintf(what, sizeof(what), "%s Peppol address (%s)", party, crm_error_last());
+	else
+		snprintf(what, sizeof(what), "%s Peppol address (%s peppol_id, such as "
+			 "0088:5790000435951, or a VAT id whose country has a Peppol scheme)",
+			 party, where);
+	need(missing, count, false, what);
+}
+
 /* The seller: crm.ini's [org] section. */
 static void seller_requirements(struct crm_buf *missing, size_t *count,
 				const struct crm_config *cfg)
@@ -39,6 +78,11 @@ static void seller_requirements(struct crm_buf *missing, size_t *count,
 	     "the seller's address ([org] address in crm.ini)");
 	need(missing, count, has_value(cfg->org_vat_id),
 	     "the seller's VAT id ([org] vat_id in crm.ini)");
+	need(missing, count, country_known(crm_config_get(cfg, "org", NULL, "country"),
+					   cfg->org_vat_id),
+	     "the seller's country ([org] country, an ISO code such as DE, or the VAT id's prefix)");
+	need_peppol(missing, count, "the seller's", "[org]",
+		    crm_config_get(cfg, "org", NULL, "peppol_id"), cfg->org_vat_id);
 }
 
 size_t crm_invoice_vat_requirements(struct crm_buf *missing, struct crm_index *idx,
@@ -60,6 +104,13 @@ size_t crm_invoice_vat_requirements(struct crm_buf *missing, struct crm_index *i
 		     "the buyer's name (client's 'name')");
 		need(missing, &count, has_text(client->root, "address"),
 		     "the buyer's address (client's 'address')");
+		need(missing, &count, country_known(crm_node_text(client->root, "country"),
+						    crm_node_text(client->root, "vat_id")),
+		     "the buyer's country (client's 'country', an ISO code such as PL, or the "
+		     "VAT id's prefix)");
+		need_peppol(missing, &count, "the buyer's", "client's",
+			    crm_node_text(client->root, "peppol_id"),
+			    crm_node_text(client->root, "vat_id"));
 	}
 	need(missing, &count, lines && lines->kind == CRM_NODE_SEQ && lines->count,
 	     "at least one line");
