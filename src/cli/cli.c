@@ -336,6 +336,61 @@ int cli_write_file(const char *path, const struct crm_buf *buf)
 	return err ? err : crm_write_file_atomic(path, buf->ptr, buf->len);
 }
 
+/* Prints the findings of `d` on stderr: all of them when `all`, else its
+ * warnings only (the errors a change leaves alone are not news). */
+static void print_findings(struct cli_ctx *ctx, struct crm_diags *d, bool all)
+{
+	struct crm_diag_print_opts popts;
+	size_t i, keep = 0;
+
+	for (i = 0; i < d->list.len; i++) {
+		if (all || d->list.ptr[i].severity == CRM_SEV_WARNING)
+			d->list.ptr[keep++] = d->list.ptr[i];
+	}
+	d->list.len = keep;
+	memset(&popts, 0, sizeof(popts));
+	popts.root = ctx->repo.root;
+	fflush(stdout);
+	crm_diags_print(stderr, d, &popts);
+}
+
+int cli_check_write(struct cli_ctx *ctx, const struct crm_record *rec,
+		    const struct crm_buf *text)
+{
+	struct crm_diags d;
+	size_t fresh;
+	int err = crm_buf_check(text);
+
+	if (err)
+		return err;
+	crm_diags_init(&d);
+	fresh = crm_check_change(ctx->idx, rec, text->ptr, text->len, &d);
+	/* a change that brings no new error is written, its warnings (and
+	 * the errors it leaves as they were) said once */
+	print_findings(ctx, &d, fresh > 0);
+	if (fresh && ctx->force)
+		fprintf(stderr, "crm %s: --force: writing %s/%s with %zu new error%s that crm "
+			"check will report\n", ctx->command, rec->schema->type, rec->id, fresh,
+			fresh == 1 ? "" : "s");
+	else if (fresh)
+		err = crm_error_set(CRM_ERROR, "the change would bring %zu new error%s to %s/%s "
+				    "(above); nothing was written (--force writes it anyway)",
+				    fresh, fresh == 1 ? "" : "s", rec->schema->type, rec->id);
+	crm_diags_release(&d);
+	return err;
+}
+
+int cli_refuse_stage(const struct crm_record *rec, const char *field, const char *value)
+{
+	const struct crm_field *f = crm_schema_field(rec->schema, field);
+
+	if (!f || f->type != CRM_F_STAGE)
+		return 0;
+	return crm_error_set(CRM_EUSAGE, "'%s' changes through crm move, which records it in "
+			     "the history: crm move %s %s", field, rec->id,
+			     value && *value ? value : "STAGE");
+}
+
 int cli_write_record(struct crm_txn *txn, const char *path, const struct crm_buf *text)
 {
 	int err = crm_buf_check(text);
@@ -466,6 +521,15 @@ int cli_edit_commit(struct cli_ctx *ctx, struct cli_edit *e, const char *message
 		cli_edit_release(e);
 		return cli_status(err);
 	}
+	/* checked before the transaction: a refusal touches nothing */
+	if (e->rec) {
+		err = cli_check_write(ctx, e->rec, &e->text);
+		if (err) {
+			cli_error(ctx->command, "%s", crm_error_last());
+			cli_edit_release(e);
+			return cli_status(err);
+		}
+	}
 	err = crm_txn_begin(&txn, &ctx->repo);
 	if (!err)
 		err = cli_write_record(&txn, e->path, &e->text);
@@ -545,21 +609,18 @@ static bool blank(const struct crm_buf *b)
 	return true;
 }
 
-/* Findings for the edited text, as comment lines; empty when it is fine. */
+/* Findings for the edited text, as comment lines; empty when it brings no
+ * new error (the rule of every write, see cli_check_write). */
 static void findings(struct crm_buf *out, struct cli_ctx *ctx, struct crm_record *orig,
 		     const struct crm_buf *text)
 {
-	struct crm_arena arena = CRM_ARENA_INIT;
 	struct crm_diags diags;
-	struct crm_record tmp = *orig;
 	size_t i;
 
 	crm_diags_init(&diags);
-	tmp.values = NULL;
-	tmp.state = NULL;
-	if (!crm_yaml_parse(&tmp.root, &arena, text->ptr, text->len, orig->path, &diags))
-		crm_check_record(ctx->idx, &tmp, &diags);
 	crm_buf_reset(out);
+	if (!crm_check_change(ctx->idx, orig, text->ptr, text->len, &diags))
+		diags.list.len = 0;
 	for (i = 0; i < diags.list.len; i++) {
 		const struct crm_diag *d = &diags.list.ptr[i];
 		if (d->severity != CRM_SEV_ERROR)
@@ -572,7 +633,6 @@ static void findings(struct crm_buf *out, struct cli_ctx *ctx, struct crm_record
 		crm_buf_addf(out, "%sfix the errors above and save; save it unchanged or "
 			     "empty to abort\n", marker);
 	crm_diags_release(&diags);
-	crm_arena_release(&arena);
 }
 
 int cli_edit_in_editor(struct cli_ctx *ctx, struct crm_record *rec, const char *tmp,

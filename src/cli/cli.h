@@ -40,6 +40,8 @@ struct cli_ctx {
 	struct crm_index *idx;
 	bool color;                 /* stdout is a terminal and NO_COLOR unset */
 	bool no_cache;
+	bool force;                 /* --force: write a change that brings new
+				       errors (cli_check_write lets it through) */
 };
 
 struct cli_command {
@@ -78,6 +80,10 @@ struct cli_option {
 	const char *arg_name;
 	const char *help;
 };
+
+/* --force of the commands that change records (see cli_check_write). */
+#define CLI_FORCE_OPTION(ctx) { "force", 0, CLI_OPT_FLAG, &(ctx)->force, NULL, \
+	"write even a change that crm check would report new errors in" }
 
 #define CLI_ARG(kind, name) { name, 0, kind, NULL, NULL, NULL }
 #define CLI_OPT_END { NULL, 0, 0, NULL, NULL, NULL }
@@ -197,6 +203,9 @@ struct cli_edit {
 	struct crm_node *root;
 	struct crm_arena arena;
 	const char *path;
+	const struct crm_record *rec;   /* set by the caller: cli_edit_commit
+					   then checks the text as this record
+					   (cli_check_write) before writing */
 };
 
 int cli_edit_open(struct cli_edit *e, struct cli_ctx *ctx, const char *path);
@@ -269,6 +278,19 @@ int cli_write(const struct crm_buf *buf);
  * lock file beside it, flushed to disk and renamed over it, so a failure
  * leaves the old file or none, never half of one. */
 int cli_write_file(const char *path, const struct crm_buf *buf);
+/* The rule every write is held to: `text` as the new content of `rec` (a
+ * record of the index, or a new one described by schema, id and path) is
+ * checked as crm check would (crm_check_change).  Its findings are printed
+ * on stderr; 0 when it brings no error the record did not already have,
+ * or with --force (which says what it lets through); otherwise CRM_ERROR
+ * with the message set, and nothing may be written. */
+int cli_check_write(struct cli_ctx *ctx, const struct crm_record *rec,
+		    const struct crm_buf *text);
+/* A record's stage changes through crm move alone, which also writes its
+ * history and `closed`: CRM_EUSAGE, with a message naming the command,
+ * when `field` is a stage field of `rec` (`value` the stage asked for, or
+ * NULL for unset); 0 otherwise. */
+int cli_refuse_stage(const struct crm_record *rec, const char *field, const char *value);
 /* Writes `text` as the record file `path` in `txn` (crm_store_write_record).
  * cli_write, cli_write_file and this refuse a buffer whose sticky error is
  * set (crm_buf_check): no output with a hole in it is written. */

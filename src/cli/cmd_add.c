@@ -1,6 +1,7 @@
 /* crm add TYPE --set field=value...: a new record, its id made from its
  * name (or a short random id for names in other scripts), placed where its
  * folder stays small, in one commit. */
+#include <stdlib.h>
 #include <string.h>
 #include <unistd.h>
 
@@ -12,8 +13,9 @@
 #include "crm/node.h"
 #include "crm/store.h"
 #include "crm/value.h"
+#include "crm/yaml_emit.h"
 
-static const char usage[] = "TYPE [--set FIELD=VALUE...] [--id ID]";
+static const char usage[] = "TYPE [--set FIELD=VALUE...] [--id ID] [--force]";
 
 /* The field that names a record: `name`, else `title`. */
 static const char *name_field(const struct crm_schema *s)
@@ -122,6 +124,84 @@ static int text_from_editor(struct crm_buf *text, struct cli_ctx *ctx,
 	return err;
 }
 
+/* Sets `key` to `value` in the text being built (re-parsed after). */
+static int add_field(struct cli_edit *e, const char *key, const char *value)
+{
+	struct crm_buf next = CRM_BUF_INIT;
+	int err = crm_edit_set(&next, e->text.ptr, e->text.len, e->root, key, value);
+	if (!err)
+		err = cli_edit_replace(e, &next);
+	crm_buf_release(&next);
+	return err;
+}
+
+/* The schema's `default:` of every field the text does not give. */
+static int add_defaults(struct cli_edit *e, const struct crm_schema *s)
+{
+	size_t i;
+	int err = 0;
+
+	for (i = 0; i < s->nfields && !err; i++) {
+		const struct crm_field *f = &s->fields[i];
+		if (f->default_value && !crm_field_is_computed(f) && !crm_node_get(e->root, f->name))
+			err = add_field(e, f->name, f->default_value);
+	}
+	return err;
+}
+
+/* A new deal's first history entry: the stage it starts in, dated when it
+ * was created, so that the funnel counts it there even when it is lost
+ * before it ever moves. */
+static int add_first_history(struct cli_edit *e, const struct crm_schema *s, const char *by,
+			     crm_date today)
+{
+	const struct crm_field *h = crm_schema_field(s, "history");
+	const char *stage = crm_node_text(e->root, "stage");
+	const char *created = crm_node_text(e->root, "created");
+	struct crm_buf entry = CRM_BUF_INIT, next = CRM_BUF_INIT;
+	char date[16];
+	int err;
+
+	if (!h || h->type != CRM_F_LIST || !stage || crm_node_get(e->root, "history"))
+		return 0;
+	crm_date_format(date, sizeof(date), today);
+	crm_buf_addf(&entry, "date: %s, stage: %s, by: ", created ? created : date, stage);
+	crm_yaml_emit_scalar(&entry, by, CRM_YAML_FLOW);
+	err = crm_edit_append_entry(&next, e->text.ptr, e->text.len, e->root, "history",
+				    entry.ptr);
+	if (!err)
+		err = cli_edit_replace(e, &next);
+	crm_buf_release(&next);
+	crm_buf_release(&entry);
+	return err;
+}
+
+/* What crm add writes besides the fields given, then the check every
+ * write is held to; `text` is replaced by the text to write. */
+static int complete_and_check(struct crm_buf *text, struct cli_ctx *ctx,
+			      const struct crm_record *rec, const char *by)
+{
+	struct cli_edit e;
+	int err;
+
+	memset(&e, 0, sizeof(e));
+	crm_arena_init(&e.arena);
+	crm_buf_init(&e.text);
+	e.path = rec->path;
+	err = cli_edit_replace(&e, text);
+	if (!err)
+		err = add_defaults(&e, rec->schema);
+	if (!err)
+		err = add_first_history(&e, rec->schema, by, crm_index_today(ctx->idx));
+	if (!err)
+		err = cli_check_write(ctx, rec, &e.text);
+	crm_buf_release(text);
+	*text = e.text;
+	crm_buf_init(&e.text);
+	cli_edit_release(&e);
+	return err;
+}
+
 int cmd_add(struct cli_ctx *ctx, int argc, char **argv)
 {
 	struct cli_list sets = { NULL, 0, 0 };
@@ -129,6 +209,7 @@ int cmd_add(struct cli_ctx *ctx, int argc, char **argv)
 	const struct cli_option opts[] = {
 		{ "set", 's', CLI_OPT_LIST, &sets, "F=V", "a field of the new record (repeatable)" },
 		{ "id", 0, CLI_OPT_STRING, &want_id, "ID", "the id (default: made from the name)" },
+		CLI_FORCE_OPTION(ctx),
 		CLI_ARG(CLI_ARG_ONE, "TYPE"),
 		CLI_OPT_END
 	};
@@ -138,6 +219,7 @@ int cmd_add(struct cli_ctx *ctx, int argc, char **argv)
 	struct crm_record probe;
 	struct crm_value name;
 	struct crm_txn txn;
+	char *by = NULL;
 	int err, rc = cli_parse(ctx, usage, opts, argc, argv, &argc);
 
 	if (rc) {
@@ -188,11 +270,21 @@ int cmd_add(struct cli_ctx *ctx, int argc, char **argv)
 	}
 	crm_store_new_path(&path, s, id.ptr, crm_index_today(ctx->idx));
 	crm_buf_addf(&msg, "crm: add %s/%s", s->type, id.ptr);
+	memset(&probe, 0, sizeof(probe));
+	probe.schema = s;
+	probe.id = id.ptr;
+	probe.path = path.ptr;
+	probe.added = -1;
 	err = crm_txn_begin(&txn, &ctx->repo);
+	if (!err)
+		by = crm_store_user(&ctx->repo, txn.git);
+	if (!err)
+		err = complete_and_check(&text, ctx, &probe, by ? by : "");
 	if (!err)
 		err = cli_write_record(&txn, path.ptr, &text);
 	rc = cli_txn_finish(ctx, &txn, msg.ptr, err);
 done:
+	free(by);
 	crm_buf_release(&text);
 	crm_buf_release(&id);
 	crm_buf_release(&path);

@@ -13,7 +13,7 @@
 #include "crm/store.h"
 #include "crm/yaml_emit.h"
 
-static const char usage[] = "OPPORTUNITY STAGE [--reason R] [--date YYYY-MM-DD]";
+static const char usage[] = "OPPORTUNITY STAGE [--reason R] [--date YYYY-MM-DD] [--force]";
 
 static int edit_field(struct cli_edit *e, const char *key, const char *value)
 {
@@ -22,6 +22,34 @@ static int edit_field(struct cli_edit *e, const char *key, const char *value)
 	if (!err)
 		err = cli_edit_replace(e, &next);
 	crm_buf_release(&next);
+	return err;
+}
+
+/* Removes `key` when the record has it. */
+static int drop_field(struct cli_edit *e, const char *key)
+{
+	struct crm_buf next = CRM_BUF_INIT;
+	int err;
+
+	if (!crm_node_get(e->root, key))
+		return 0;
+	err = crm_edit_unset(&next, e->text.ptr, e->text.len, e->root, key);
+	if (!err)
+		err = cli_edit_replace(e, &next);
+	crm_buf_release(&next);
+	return err;
+}
+
+/* A deal moved back to an open stage is no longer closed, and one that is
+ * not lost has no reason for a loss: those fields go (git keeps them). */
+static int drop_outcome_fields(struct cli_edit *e, const struct crm_stage *st)
+{
+	int err = 0;
+
+	if (st->outcome == CRM_OUTCOME_OPEN)
+		err = drop_field(e, "closed");
+	if (!err && st->outcome != CRM_OUTCOME_LOST)
+		err = drop_field(e, "lost_reason");
 	return err;
 }
 
@@ -62,12 +90,16 @@ static int move_record(struct cli_ctx *ctx, struct crm_record *rec, const struct
 		memset(&e, 0, sizeof(e));
 	if (!err)
 		err = edit_field(&e, "stage", st->name);
+	if (!err)
+		err = drop_outcome_fields(&e, st);
 	if (!err && st->outcome != CRM_OUTCOME_OPEN && crm_schema_field(rec->schema, "closed"))
 		err = edit_field(&e, "closed", date);
 	if (!err && reason)
 		err = edit_field(&e, "lost_reason", reason);
 	if (!err)
 		err = append_history(&e, date, st->name, by);
+	if (!err)
+		err = cli_check_write(ctx, rec, &e.text);
 	if (!err)
 		err = cli_write_record(&txn, rec->path, &e.text);
 	crm_buf_addf(&msg, "crm: move %s/%s %s -> %s", rec->schema->type, rec->id,
@@ -85,11 +117,13 @@ int cmd_move(struct cli_ctx *ctx, int argc, char **argv)
 	const struct cli_option opts[] = {
 		{ "reason", 'r', CLI_OPT_STRING, &reason, "R", "why the deal was lost (lost_reason)" },
 		{ "date", 'd', CLI_OPT_STRING, &date, "DATE", "when it moved (default: today)" },
+		CLI_FORCE_OPTION(ctx),
 		CLI_ARG(CLI_ARG_ONE, "OPPORTUNITY"),
 		CLI_ARG(CLI_ARG_ONE, "STAGE"),
 		CLI_OPT_END
 	};
 	const struct crm_stage *st;
+	const char *current;
 	struct crm_record *rec;
 	char today[16];
 	crm_date d;
@@ -101,6 +135,15 @@ int cmd_move(struct cli_ctx *ctx, int argc, char **argv)
 	if (!st) {
 		cli_error(ctx->command, "unknown stage '%s'; crm.ini defines the stages", argv[1]);
 		return EXIT_USAGE;
+	}
+	crm_index_materialize(ctx->idx, rec);
+	current = rec->root ? crm_node_text(rec->root, "stage") : NULL;
+	if (current && !strcmp(current, st->name)) {
+		/* a second move to the same stage would only add a duplicate
+		 * history entry */
+		printf("%s/%s is already %s; nothing to do\n", rec->schema->type, rec->id,
+		       st->name);
+		return EXIT_OK;
 	}
 	if (date && crm_date_parse(&d, date, strlen(date))) {
 		cli_error(ctx->command, "%s", crm_error_last());

@@ -9,7 +9,7 @@
 #include "crm/node.h"
 #include "crm/store.h"
 
-static const char usage[] = "REF FIELD --ours | --theirs | --value VALUE";
+static const char usage[] = "REF FIELD --ours | --theirs | --value VALUE [--force]";
 
 /* The block that replaces the conflict: the chosen side's value. */
 static int chosen_block(struct crm_buf *block, const char *field,
@@ -38,6 +38,7 @@ int cmd_resolve(struct cli_ctx *ctx, int argc, char **argv)
 		{ "ours", 0, CLI_OPT_FLAG, &ours, NULL, "keep our value" },
 		{ "theirs", 0, CLI_OPT_FLAG, &theirs, NULL, "take their value" },
 		{ "value", 0, CLI_OPT_STRING, &value, "V", "set another value" },
+		CLI_FORCE_OPTION(ctx),
 		CLI_ARG(CLI_ARG_ONE, "REF"),
 		CLI_ARG(CLI_ARG_ONE, "FIELD"),
 		CLI_OPT_END
@@ -83,6 +84,12 @@ int cmd_resolve(struct cli_ctx *ctx, int argc, char **argv)
 	}
 	crm_buf_addf(&msg, "crm: resolve %s/%s %s (%s)", rec->schema->type, rec->id, argv[1],
 		     value ? "new value" : ours ? "ours" : "theirs");
+	err = cli_check_write(ctx, rec, &e.text);
+	if (err) {
+		cli_error(ctx->command, "%s", crm_error_last());
+		rc = cli_status(err);
+		goto done;
+	}
 	err = crm_txn_begin(&txn, &ctx->repo);
 	if (!err)
 		err = cli_write_record(&txn, rec->path, &e.text);

@@ -9,7 +9,7 @@
 #include "crm/index.h"
 #include "crm/store.h"
 
-static const char usage[] = "REF FIELD=VALUE...";
+static const char usage[] = "REF FIELD=VALUE... [--force]";
 
 /* "a, b,c" into items (pointers into `copy`), as many as there are. */
 static int split_list(struct cli_list *items, char *copy)
@@ -112,6 +112,7 @@ static bool refs_known(struct cli_ctx *ctx, const struct crm_schema *s, int argc
 int cmd_set(struct cli_ctx *ctx, int argc, char **argv)
 {
 	const struct cli_option opts[] = {
+		CLI_FORCE_OPTION(ctx),
 		CLI_ARG(CLI_ARG_ONE, "REF"), CLI_ARG(CLI_ARG_SOME, "FIELD=VALUE"), CLI_OPT_END
 	};
 	struct crm_buf msg = CRM_BUF_INIT;
@@ -127,6 +128,7 @@ int cmd_set(struct cli_ctx *ctx, int argc, char **argv)
 	    !(rec = cli_find_record(ctx, argv[0], NULL)))
 		return EXIT_PROBLEMS;
 	err = cli_edit_open(&e, ctx, rec->path);
+	e.rec = rec;
 	crm_buf_addf(&msg, "crm: set %s/%s", rec->schema->type, rec->id);
 	for (i = 1; i < argc && !err; i++) {
 		char *eq = strchr(argv[i], '=');
@@ -135,6 +137,9 @@ int cmd_set(struct cli_ctx *ctx, int argc, char **argv)
 			break;
 		}
 		*eq = '\0';
+		err = cli_refuse_stage(rec, argv[i], eq + 1);
+		if (err)
+			break;
 		err = apply_one(ctx, &e, rec->schema, argv[i], eq + 1);
 		crm_buf_addf(&msg, "%s %s=%s", i > 1 ? "," : "", argv[i], eq + 1);
 	}

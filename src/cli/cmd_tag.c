@@ -8,7 +8,7 @@
 #include "crm/index.h"
 #include "crm/node.h"
 
-static const char usage[] = "REF +TAG|-TAG...";
+static const char usage[] = "REF +TAG|-TAG... [--force]";
 
 static bool has(const struct cli_list *tags, const char *tag)
 {
@@ -68,6 +68,7 @@ static int new_tags(struct cli_list *out, const struct crm_node *cur, int argc, 
 int cmd_tag(struct cli_ctx *ctx, int argc, char **argv)
 {
 	const struct cli_option opts[] = {
+		CLI_FORCE_OPTION(ctx),
 		CLI_ARG(CLI_ARG_ONE, "REF"), CLI_ARG(CLI_ARG_SOME, "+TAG|-TAG"), CLI_OPT_END
 	};
 	struct crm_buf msg = CRM_BUF_INIT, next = CRM_BUF_INIT;
@@ -83,6 +84,15 @@ int cmd_tag(struct cli_ctx *ctx, int argc, char **argv)
 	}
 	argc--;
 	argv++;
+	/* --force is the one option; a tag to remove has one dash */
+	for (i = 0; i < argc; i++) {
+		if (!strcmp(argv[i], "--force")) {
+			ctx->force = true;
+			memmove(&argv[i], &argv[i + 1], (size_t)(argc - i - 1) * sizeof(*argv));
+			argc--;
+			i--;
+		}
+	}
 	rc = cli_check_args(ctx, usage, opts, argc, argv);
 	if (rc)
 		return rc;
@@ -90,6 +100,7 @@ int cmd_tag(struct cli_ctx *ctx, int argc, char **argv)
 	if (rc)
 		return rc;
 	err = cli_edit_open(&e, ctx, rec->path);
+	e.rec = rec;
 	if (!err)
 		err = new_tags(&tags, crm_node_get(e.root, "tags"), argc, argv,
 			       crm_schema_field(rec->schema, "tags"));

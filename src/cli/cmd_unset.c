@@ -6,11 +6,12 @@
 #include "crm/error.h"
 #include "crm/index.h"
 
-static const char usage[] = "REF FIELD...";
+static const char usage[] = "REF FIELD... [--force]";
 
 int cmd_unset(struct cli_ctx *ctx, int argc, char **argv)
 {
 	const struct cli_option opts[] = {
+		CLI_FORCE_OPTION(ctx),
 		CLI_ARG(CLI_ARG_ONE, "REF"), CLI_ARG(CLI_ARG_SOME, "FIELD"), CLI_OPT_END
 	};
 	struct crm_buf msg = CRM_BUF_INIT, next = CRM_BUF_INIT;
@@ -21,9 +22,13 @@ int cmd_unset(struct cli_ctx *ctx, int argc, char **argv)
 	if (rc)
 		return rc;
 	err = cli_edit_open(&e, ctx, rec->path);
+	e.rec = rec;
 	crm_buf_addf(&msg, "crm: unset %s/%s", rec->schema->type, rec->id);
 	for (i = 1; i < argc && !err; i++) {
 		const struct crm_field *f = crm_schema_field(rec->schema, argv[i]);
+		err = cli_refuse_stage(rec, argv[i], NULL);
+		if (err)
+			break;
 		if (f && f->required) {
 			err = crm_error_set(CRM_EUSAGE, "field '%s' is required", argv[i]);
 			break;

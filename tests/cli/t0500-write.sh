@@ -11,8 +11,8 @@ test_expect_success 'set up' '
 '
 
 test_expect_success 'set changes only the values, in one commit' '
-	crm -C small set lodz-brand "amount=47000.00 PLN" stage=negotiation tags=branding,website >out &&
-	grep -q "crm: set opportunity/lodz-brand amount=47000.00 PLN, stage=negotiation, tags=branding,website" out &&
+	crm -C small set lodz-brand "amount=47000.00 PLN" confidence=4 tags=branding,website >out &&
+	grep -q "crm: set opportunity/lodz-brand amount=47000.00 PLN, confidence=4, tags=branding,website" out &&
 	test "$(git -C small rev-list --count HEAD)" = 2 &&
 	git -C small log -1 --format="%an <%ae> %aI" >who &&
 	echo "Alice Example <alice@example.com> 2025-06-01T12:00:00Z" | sed "s/Z$/+00:00/" >expect &&
