@@ -2,7 +2,10 @@
  * stages from history), sales cycle (days to close, days in each stage),
  * win/loss by reason, source, tag and owner, deals won, activity per
  * owner, a period summary, receivables by aging bucket and revenue by
- * month.  Figures in exact decimals, amounts in the base currency. */
+ * month.  Figures in exact decimals, amounts in the base currency.
+ * Eight reports of about a hundred lines each, one section each, sharing
+ * the deal and invoice collection helpers at the top: one file keeps them
+ * next to what they serve. */
 #include <stdlib.h>
 #include <string.h>
 

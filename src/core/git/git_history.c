@@ -1,6 +1,8 @@
 /* What git remembers: when each record file was added and the version it
  * had then, a commit resolved from a name or a date (--at), files read and
- * listed as they stood in a commit, one file's log, a diff to the work tree. */
+ * listed as they stood in a commit, one file's log, a diff to the work tree.
+ * About 800 lines: its two sections (history walks, the version each file
+ * had when added) share the walk and tree-reading helpers of this file. */
 #include <git2.h>
 #include <errno.h>
 #include <stdio.h>

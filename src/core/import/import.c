@@ -2,7 +2,9 @@
  * record to create, an existing record to update, or a row skipped with a
  * reason; references are resolved (creating targets when the rule says
  * so); every record is checked as a write would check it.  Nothing is
- * written here: the command writes the plan in one transaction. */
+ * written here: the command writes the plan in one transaction.
+ * Some 950 lines: one planner whose state (ids claimed, rows matched,
+ * records planned) every step of a row reads and writes. */
 #include <fnmatch.h>
 #include <libgen.h>
 #include <string.h>

@@ -1,7 +1,11 @@
 /* One invoice as a document: the model gathered from the invoice record,
  * its client, its products and crm.ini, the labels of its language, and
  * the text and HTML writers (the PDF and UBL writers have files of their
- * own, src/core/invoice_pdf.c and invoice_ubl.c). */
+ * own, invoice_pdf.c and invoice_ubl.c).  The text and HTML writers share
+ * the labels and the model's formatting helpers (L, text, rate_text,
+ * vat_label, adj_label), hence one file of some 900 lines.
+ * NEEDSWORK: move those helpers behind a private header and give each
+ * writer a file, as the PDF and UBL ones have. */
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
