@@ -10,6 +10,7 @@
 
 #include "cli.h"
 #include "crm/check.h"
+#include "crm/edit.h"
 #include "crm/error.h"
 #include "crm/index.h"
 #include "crm/lockfile.h"
@@ -502,6 +503,17 @@ int cli_edit_replace(struct cli_edit *e, struct crm_buf *next)
 		err = crm_error_set(CRM_EINVALID, "the change would break '%s'; nothing was written",
 				    e->path);
 	crm_diags_release(&diags);
+	return err;
+}
+
+int cli_edit_set(struct cli_edit *e, const char *key, const char *value)
+{
+	struct crm_buf next = CRM_BUF_INIT;
+	int err = crm_edit_set(&next, e->text.ptr, e->text.len, e->root, key, value);
+
+	if (!err)
+		err = cli_edit_replace(e, &next);
+	crm_buf_release(&next);
 	return err;
 }
 

@@ -211,6 +211,9 @@ struct cli_edit {
 int cli_edit_open(struct cli_edit *e, struct cli_ctx *ctx, const char *path);
 /* Replaces the text with `next` (taken over) and re-parses it. */
 int cli_edit_replace(struct cli_edit *e, struct crm_buf *next);
+/* Sets field `key` to `value` in the edited text (crm_edit_set, then
+ * cli_edit_replace, so the tree is parsed again). */
+int cli_edit_set(struct cli_edit *e, const char *key, const char *value);
 void cli_edit_release(struct cli_edit *e);
 
 /* Writes the edited record and commits it with `message` in one

@@ -124,17 +124,6 @@ static int text_from_editor(struct crm_buf *text, struct cli_ctx *ctx,
 	return err;
 }
 
-/* Sets `key` to `value` in the text being built (re-parsed after). */
-static int add_field(struct cli_edit *e, const char *key, const char *value)
-{
-	struct crm_buf next = CRM_BUF_INIT;
-	int err = crm_edit_set(&next, e->text.ptr, e->text.len, e->root, key, value);
-	if (!err)
-		err = cli_edit_replace(e, &next);
-	crm_buf_release(&next);
-	return err;
-}
-
 /* The schema's `default:` of every field the text does not give. */
 static int add_defaults(struct cli_edit *e, const struct crm_schema *s)
 {
@@ -144,7 +133,7 @@ static int add_defaults(struct cli_edit *e, const struct crm_schema *s)
 	for (i = 0; i < s->nfields && !err; i++) {
 		const struct crm_field *f = &s->fields[i];
 		if (f->default_value && !crm_field_is_computed(f) && !crm_node_get(e->root, f->name))
-			err = add_field(e, f->name, f->default_value);
+			err = cli_edit_set(e, f->name, f->default_value);
 	}
 	return err;
 }

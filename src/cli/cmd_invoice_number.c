@@ -32,18 +32,6 @@ struct issuing {
 	int due_days;
 };
 
-/* Sets `key` to `value` in the edited text. */
-static int edit_field(struct cli_edit *e, const char *key, const char *value)
-{
-	struct crm_buf next = CRM_BUF_INIT;
-	int err = crm_edit_set(&next, e->text.ptr, e->text.len, e->root, key, value);
-
-	if (!err)
-		err = cli_edit_replace(e, &next);
-	crm_buf_release(&next);
-	return err;
-}
-
 /* Removes the comment line a new draft starts with ("# A draft..."). */
 static int drop_draft_comment(struct cli_edit *e)
 {
@@ -73,7 +61,7 @@ static int apply_issuing(struct cli_edit *e, const struct issuing *is, const cha
 	int err = 0;
 
 	if (!status || !strcmp(status, "draft"))
-		err = edit_field(e, "status", "issued");
+		err = cli_edit_set(e, "status", "issued");
 	if (!err && !crm_node_text(e->root, "due")) {
 		if (is->due) {
 			err = crm_date_parse(&d, is->due, strlen(is->due));
@@ -83,7 +71,7 @@ static int apply_issuing(struct cli_edit *e, const struct issuing *is, const cha
 		}
 		if (!err) {
 			crm_date_format(due, sizeof(due), d);
-			err = edit_field(e, "due", due);
+			err = cli_edit_set(e, "due", due);
 		}
 	}
 	if (!err)

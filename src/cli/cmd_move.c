@@ -15,16 +15,6 @@
 
 static const char usage[] = "OPPORTUNITY STAGE [--reason R] [--date YYYY-MM-DD] [--force]";
 
-static int edit_field(struct cli_edit *e, const char *key, const char *value)
-{
-	struct crm_buf next = CRM_BUF_INIT;
-	int err = crm_edit_set(&next, e->text.ptr, e->text.len, e->root, key, value);
-	if (!err)
-		err = cli_edit_replace(e, &next);
-	crm_buf_release(&next);
-	return err;
-}
-
 /* Removes `key` when the record has it. */
 static int drop_field(struct cli_edit *e, const char *key)
 {
@@ -89,13 +79,13 @@ static int move_record(struct cli_ctx *ctx, struct crm_record *rec, const struct
 	else
 		memset(&e, 0, sizeof(e));
 	if (!err)
-		err = edit_field(&e, "stage", st->name);
+		err = cli_edit_set(&e, "stage", st->name);
 	if (!err)
 		err = drop_outcome_fields(&e, st);
 	if (!err && st->outcome != CRM_OUTCOME_OPEN && crm_schema_field(rec->schema, "closed"))
-		err = edit_field(&e, "closed", date);
+		err = cli_edit_set(&e, "closed", date);
 	if (!err && reason)
-		err = edit_field(&e, "lost_reason", reason);
+		err = cli_edit_set(&e, "lost_reason", reason);
 	if (!err)
 		err = append_history(&e, date, st->name, by);
 	if (!err)
