@@ -18,7 +18,7 @@
 #include "core/index/index_internal.h"
 
 const char *const crm_check_codes[] = {
-	"bad-config", "unknown-setting", "bad-schema", "yaml-syntax", "yaml-limit", "invalid-utf8",
+	"bad-config", "unknown-setting", "bad-schema", "conflict-markers", "yaml-syntax", "yaml-limit", "invalid-utf8",
 	"nul-byte", "duplicate-key", "not-a-mapping", "unreadable", "bad-id",
 	"duplicate-id", "unknown-field", "computed-field", "missing-required",
 	"required-if", "bad-type", "bad-email", "bad-phone", "bad-url", "bad-date",

@@ -338,6 +338,36 @@ static int find_raw_controls(struct loader *l, const char *data, size_t len)
 
 /* Invalid UTF-8 and NUL bytes are found before libyaml sees the text, so
  * the message can name the exact place. */
+/* Whether the line at `p` (of `left` bytes) opens a git conflict:
+ * "<<<<<<< " then the side's name, as git and crm's merge driver write. */
+static bool conflict_marker(const char *p, size_t left)
+{
+	return left >= 8 && !memcmp(p, "<<<<<<< ", 8);
+}
+
+/* A file git (or a merge that would not read back) left with conflict
+ * markers: one finding at the first marker, naming what to do, instead of
+ * the YAML parser's puzzled syntax error further down. */
+static int find_conflict_markers(struct loader *l, const char *data, size_t len)
+{
+	const char *p = data, *end = data + len;
+	int line = 1;
+
+	while (p < end) {
+		const char *nl = memchr(p, '\n', (size_t)(end - p));
+		if (conflict_marker(p, (size_t)(end - p)))
+			return fail_at(l, line, 1, "conflict-markers",
+				       "the file holds git conflict markers (a merge left both "
+				       "versions): keep the right lines, remove the markers, then "
+				       "'git add' the file");
+		if (!nl)
+			break;
+		p = nl + 1;
+		line++;
+	}
+	return 0;
+}
+
 static int precheck(struct loader *l, const char *data, size_t len)
 {
 	size_t bad = 0;
@@ -355,6 +385,8 @@ static int precheck(struct loader *l, const char *data, size_t len)
 		l->failed = 1;
 		return CRM_EINVALID;
 	}
+	if (find_conflict_markers(l, data, len))
+		return CRM_EINVALID;
 	return find_raw_controls(l, data, len);
 }
 
