@@ -53,20 +53,24 @@ static int drop_draft_comment(struct cli_edit *e)
 	return err;
 }
 
-static int apply_issuing(struct cli_edit *e, const struct issuing *is, const char *issue_date)
+static int apply_issuing(struct cli_edit *e, const struct issuing *is)
 {
 	const char *status = crm_node_text(e->root, "status");
-	char due[16];
+	const char *date = crm_node_text(e->root, "date");
+	char due[16], issued_on[16];
 	crm_date d;
 	int err = 0;
 
+	/* every edit parses the text again into a new tree: what is read
+	 * from the old one is copied first */
+	snprintf(issued_on, sizeof(issued_on), "%s", date ? date : "");
 	if (!status || !strcmp(status, "draft"))
 		err = cli_edit_set(e, "status", "issued");
 	if (!err && !crm_node_text(e->root, "due")) {
 		if (is->due) {
 			err = crm_date_parse(&d, is->due, strlen(is->due));
 		} else {
-			err = crm_date_parse(&d, issue_date, strlen(issue_date));
+			err = crm_date_parse(&d, issued_on, strlen(issued_on));
 			d += is->due_days;
 		}
 		if (!err) {
@@ -103,7 +107,7 @@ static int write_numbered(struct cli_ctx *ctx, struct crm_record *r, const char 
 	if (!err && next.len)
 		err = cli_edit_replace(&e, &next);
 	if (!err && is)
-		err = apply_issuing(&e, is, crm_node_text(e.root, "date"));
+		err = apply_issuing(&e, is);
 	if (!err)
 		err = crm_store_new_path(&path, r->schema, id.ptr, crm_index_today(ctx->idx));
 	if (!err && crm_index_find(ctx->idx, "invoice", id.ptr) &&
