@@ -124,6 +124,23 @@ static int set_option(const char *command, const struct cli_option *o, const cha
 	return 0;
 }
 
+/* Whether `arg` is a number option written short with its value attached
+ * ("-n5" for --limit 5): its letter names a whole-number option and digits
+ * follow.  Any other "-word" stays a negated filter term. */
+static bool short_number(const struct cli_option *opts, const char *arg)
+{
+	const struct cli_option *o = arg[0] == '-' && arg[1] ? find_short(opts, arg[1]) : NULL;
+	size_t i;
+
+	if (!o || o->kind != CLI_OPT_INT || !arg[2])
+		return false;
+	for (i = 2; arg[i]; i++) {
+		if (arg[i] < '0' || arg[i] > '9')
+			return false;
+	}
+	return true;
+}
+
 /* Handles argv[*i], which starts with '-'; may consume the next word. */
 static int parse_one(const char *command, const char *usage, const struct cli_option *opts,
 		     int argc, char **argv, int *i)
@@ -138,6 +155,8 @@ static int parse_one(const char *command, const char *usage, const struct cli_op
 			cli_usage(stdout, command, usage, opts);
 			return CLI_HELP_SHOWN;
 		}
+	} else if (short_number(opts, arg)) {
+		return set_option(command, find_short(opts, arg[1]), arg + 2);
 	} else {
 		o = arg[2] ? NULL : find_short(opts, arg[1]);
 		if (!o && !strcmp(arg, "-h")) {
@@ -215,9 +234,9 @@ int cli_parse(struct cli_ctx *ctx, const char *usage, const struct cli_option *o
 			continue;
 		}
 		/* "-tag:seo" is a negated filter term, not an option: options
-		 * are letters only */
+		 * are letters only, or a number option's letter and digits */
 		if (!options_done && arg[0] == '-' && arg[1] &&
-		    (arg[1] == '-' || (!arg[2] && arg[1] != ':'))) {
+		    (arg[1] == '-' || (!arg[2] && arg[1] != ':') || short_number(opts, arg))) {
 			err = parse_one(command, usage, opts, argc, argv, &i);
 			if (err == CLI_HELP_SHOWN)
 				return CLI_HELP_SHOWN;

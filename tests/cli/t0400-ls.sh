@@ -92,4 +92,13 @@ test_expect_success 'a misspelt field is a usage error with a suggestion' '
 	grep -q "did you mean .amount." err
 '
 
+test_expect_success '-n5 is --limit 5, not a negated filter; -word still negates' '
+	crm -C small ls client -n2 >short &&
+	crm -C small ls client --limit 2 >long &&
+	test_cmp long short &&
+	test "$(wc -l <short)" = 3 &&
+	crm -C small ls client -nobody >neg &&
+	test "$(wc -l <neg)" = 5
+'
+
 test_done
