@@ -101,4 +101,13 @@ test_expect_success '-n5 is --limit 5, not a negated filter; -word still negates
 	test "$(wc -l <neg)" = 5
 '
 
+test_expect_success 'a duration prints as written, not as its seconds' '
+	cp -R "$TEST_TOP/examples/agency" agency &&
+	crm -C agency ls task --fields remind >out &&
+	grep -q "^buchladen-branding-2502-t3 *1d12h$" out &&
+	grep -q "^greenleaf-branding-2502-t5 *1d$" out &&
+	crm -C agency show task/greenleaf-branding-2502-t5 >show &&
+	grep -q "^remind *1d$" show
+'
+
 test_done

@@ -88,6 +88,12 @@ static int join_scalars(struct crm_buf *out, const struct crm_node *n)
 	return 0;
 }
 
+static bool stored_duration(const struct crm_record *rec, const char *name)
+{
+	const struct crm_field *f = crm_schema_field(rec->schema, name);
+	return f && f->type == CRM_F_DURATION;
+}
+
 int crm_render_cell(struct crm_buf *out, struct crm_index *idx, struct crm_record *rec,
 		    const char *name)
 {
@@ -104,6 +110,9 @@ int crm_render_cell(struct crm_buf *out, struct crm_index *idx, struct crm_recor
 	}
 	if (n && n->kind == CRM_NODE_MAP)
 		return crm_buf_addf(out, "%zu fields", (size_t)n->count);
+	/* a duration reads as written ("1d12h"), not as its seconds */
+	if (n && n->kind == CRM_NODE_SCALAR && !crm_node_is_null(n) && stored_duration(rec, name))
+		return crm_buf_adds(out, n->text);
 	if (crm_index_value(&v, idx, rec, name))
 		return 0;
 	if (v.kind == CRM_V_ERROR)
