@@ -147,4 +147,8 @@ int crm_report_write_html(struct crm_buf *out, const struct crm_report *r);
  * sheet per table. */
 int crm_report_write_xlsx(const char *path, const struct crm_report *r);
 
+/* The name of a grouped table's first column, from the table's name:
+ * "by_owner" -> "owner", "by_reason" -> "reason"; other names as they are. */
+const char *crm_report_group_column(const char *table_name);
+
 #endif

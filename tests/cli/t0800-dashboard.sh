@@ -45,7 +45,7 @@ test_expect_success 'the SPEC keys of --json carry the worked-out figures' '
 test_expect_success 'CSV tables, one at a time or all with their names' '
 	crm -C small dashboard --csv --table by_tag >out &&
 	cat >expect <<-\EOF &&
-	key,won_count,won_total,lost_count,win_rate,open_count,pipeline_total
+	tag,won_count,won_total,lost_count,win_rate,open_count,pipeline_total
 	web,1,3000.00,0,1,1,100.00
 	seo,0,0.00,1,0,2,1100.00
 	EOF

@@ -43,7 +43,7 @@ test_expect_success 'cycle: days to close and days in each stage' '
 
 test_expect_success 'winloss: by reason, source, tag and owner' '
 	crm -C small report winloss --csv --table by_reason >out &&
-	printf "%s\n" key,won_count,won_total,lost_count,lost_total,win_rate \
+	printf "%s\n" reason,won_count,won_total,lost_count,lost_total,win_rate \
 		"(won),1,3000.00,0,0.00,1" "price,0,0.00,1,500.00,0" >expect &&
 	test_cmp expect out &&
 	crm -C small report winloss --json >w.json &&
@@ -51,8 +51,8 @@ test_expect_success 'winloss: by reason, source, tag and owner' '
 	import json, sys
 	d = json.load(open(sys.argv[1]))
 	assert d["report"] == "winloss" and d["win_rate"] == 0.5
-	assert {r["key"]: r["won_count"] for r in d["by_owner"]} == {"alice": 1, "bob": 0}
-	assert {r["key"]: r["lost_count"] for r in d["by_tag"]} == {"web": 0, "seo": 1}
+	assert {r["owner"]: r["won_count"] for r in d["by_owner"]} == {"alice": 1, "bob": 0}
+	assert {r["tag"]: r["lost_count"] for r in d["by_tag"]} == {"web": 0, "seo": 1}
 	PY
 '
 

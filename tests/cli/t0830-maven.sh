@@ -75,7 +75,7 @@ test_expect_success MAVEN 'win rate, won value, stages and agents equal the CSV 
 	        a[2] += 1
 	    else:
 	        a[3] += 1
-	got = {o["key"]: o for o in d["by_owner"]}
+	got = {o["owner"]: o for o in d["by_owner"]}
 	assert set(got) == set(agents), set(agents) ^ set(got)
 	for name, (w, v, l, o) in agents.items():
 	    g = got[name]

@@ -639,3 +639,8 @@ int crm_report_write_csv(FILE *out, const struct crm_report *r, const char *name
 	}
 	return err;
 }
+
+const char *crm_report_group_column(const char *table_name)
+{
+	return strncmp(table_name, "by_", 3) ? table_name : table_name + 3;
+}

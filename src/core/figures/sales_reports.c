@@ -242,7 +242,8 @@ static int winloss_table(struct crm_report *r, const struct crm_deals *deals,
 {
 	struct crm_report_table *t;
 	size_t i;
-	int err = crm_report_table(&t, r, name, title, "key", key_label, "won_count", "Won",
+	int err = crm_report_table(&t, r, name, title, crm_report_group_column(name), key_label,
+				   "won_count", "Won",
 				   "won_total", "Won value", "lost_count", "Lost", "lost_total",
 				   "Lost value", "win_rate", "Win rate", NULL);
 

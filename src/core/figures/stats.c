@@ -406,7 +406,8 @@ static int group_table(struct crm_report *r, const struct crm_deals *deals,
 {
 	struct crm_report_table *t;
 	size_t i;
-	int err = crm_report_table(&t, r, name, title, "key", key_label,
+	/* the first column is named after what groups: "by_owner" -> owner */
+	int err = crm_report_table(&t, r, name, title, crm_report_group_column(name), key_label,
 				   "won_count", "Won", "won_total", "Won value",
 				   "lost_count", "Lost", "win_rate", "Win rate",
 				   "open_count", "Open", "pipeline_total", "Pipeline", NULL);
