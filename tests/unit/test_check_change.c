@@ -2,21 +2,17 @@
  * write runs before it commits.  New errors count; errors the record
  * already had do not; unique fields are compared with the type's other
  * records; a new record is checked like one on disk. */
-#include <ftw.h>
 #include <stdlib.h>
-#include <sys/stat.h>
-#include <unistd.h>
 
 #include "crm/check.h"
 #include "crm/error.h"
 #include "crm/index.h"
+#include "fixture.h"
 #include "harness.h"
 
-static char root[] = "/tmp/crm-test-check-change-XXXXXX";
-static struct crm_repo repo;
-static struct crm_index *idx;
+static struct fixture fx;
 
-static const struct { const char *path, *text; } files[] = {
+static const struct fixture_file files[] = {
 	{ "crm.ini",
 	  "[crm]\ncurrency = EUR\ntimezone = UTC\n"
 	  "[stage \"lead\"]\nprobability = 10\n"
@@ -41,44 +37,9 @@ static const struct { const char *path, *text; } files[] = {
 	  "title: Web\nclient: acme\nstage: lead\namount: 100\ncreated: 2025-03-01\n" },
 };
 
-static void write_file(const char *rel, const char *text)
-{
-	char path[512], dir[512], *slash;
-	FILE *f;
-
-	snprintf(path, sizeof(path), "%s/%s", root, rel);
-	snprintf(dir, sizeof(dir), "%s", path);
-	slash = strrchr(dir, '/');
-	*slash = '\0';
-	mkdir(dir, 0755);
-	f = fopen(path, "w");
-	if (!f || fputs(text, f) < 0 || fclose(f)) {
-		fprintf(stderr, "cannot write %s\n", path);
-		exit(1);
-	}
-}
-
 static void test_check_change__load(void)
 {
-	struct crm_index_options o = CRM_INDEX_OPTIONS_INIT;
-	char schema_dir[512];
-	size_t i;
-
-	if (!mkdtemp(root)) {
-		perror("mkdtemp");
-		exit(1);
-	}
-	for (i = 0; i < sizeof(files) / sizeof(*files); i++)
-		write_file(files[i].path, files[i].text);
-	snprintf(schema_dir, sizeof(schema_dir), "%s/schema", root);
-	setenv("CRM_SCHEMA_DIR", schema_dir, 1);
-	setenv("CRM_TODAY", "2025-06-01", 1);
-	o.git_dates = false;
-	o.no_cache = true;
-	if (crm_repo_open(&repo, root) || crm_index_load(&idx, &repo, &o)) {
-		fprintf(stderr, "cannot load %s: %s\n", root, crm_error_last());
-		exit(1);
-	}
+	fixture_load(&fx, "check-change", files, sizeof(files) / sizeof(*files), NULL, true);
 }
 
 /* New errors of `text` as the content of type/id; *code_out the first
@@ -87,20 +48,20 @@ static size_t change(const char *type, const char *id, const char *text, const c
 {
 	static char code[64];
 	struct crm_diags out;
-	struct crm_record *rec = crm_index_find(idx, type, id);
+	struct crm_record *rec = crm_index_find(fx.idx, type, id);
 	struct crm_record fresh;
 	size_t n;
 
 	crm_diags_init(&out);
 	if (!rec) {
 		memset(&fresh, 0, sizeof(fresh));
-		fresh.schema = crm_repo_schema(&repo, type);
+		fresh.schema = crm_repo_schema(&fx.repo, type);
 		fresh.id = id;
 		fresh.path = "new.yaml";
 		fresh.added = -1;
 		rec = &fresh;
 	}
-	n = crm_check_change(idx, rec, text, strlen(text), &out);
+	n = crm_check_change(fx.idx, rec, text, strlen(text), &out);
 	snprintf(code, sizeof(code), "%s", out.list.len ? out.list.ptr[0].code : "");
 	*code_out = code;
 	crm_diags_release(&out);
@@ -160,19 +121,9 @@ static void test_check_change__new_records_and_broken_text(void)
 	CHECK_STR("yaml-syntax", code);
 }
 
-static int remove_entry(const char *path, const struct stat *st, int flag, struct FTW *ftw)
-{
-	(void)st;
-	(void)flag;
-	(void)ftw;
-	return remove(path);
-}
-
 static void test_check_change__cleanup(void)
 {
-	crm_index_free(idx);
-	crm_repo_release(&repo);
-	CHECK_INT(0, nftw(root, remove_entry, 16, FTW_DEPTH | FTW_PHYS));
+	CHECK_INT(0, fixture_cleanup(&fx));
 }
 
 TESTS(TEST(test_check_change__load), TEST(test_check_change__a_clean_change_passes),

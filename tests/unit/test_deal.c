@@ -2,21 +2,17 @@
  * small repository the test writes itself: stage and outcome from crm.ini,
  * the close date from `closed` (date or datetime) else the latest history
  * date, none for an open deal, and history in date order. */
-#include <ftw.h>
 #include <stdlib.h>
-#include <sys/stat.h>
-#include <unistd.h>
 
 #include "crm/deal.h"
 #include "crm/error.h"
 #include "crm/index.h"
+#include "fixture.h"
 #include "harness.h"
 
-static char root[] = "/tmp/crm-test-deal-XXXXXX";
-static struct crm_repo repo;
-static struct crm_index *idx;
+static struct fixture fx;
 
-static const struct { const char *path, *text; } files[] = {
+static const struct fixture_file files[] = {
 	{ "crm.ini",
 	  "[crm]\ncurrency = EUR\ntimezone = UTC\n"
 	  "[stage \"lead\"]\nprobability = 10\n"
@@ -59,55 +55,20 @@ static const struct { const char *path, *text; } files[] = {
 	  "title: E\nclient: acme\nstage: void\ncreated: 2025-01-01\nclosed: 2025-04-01\n" },
 };
 
-static void write_file(const char *rel, const char *text)
-{
-	char path[512], *slash;
-	FILE *f;
-
-	snprintf(path, sizeof(path), "%s/%s", root, rel);
-	for (slash = strchr(path + strlen(root) + 1, '/'); slash; slash = strchr(slash + 1, '/')) {
-		*slash = '\0';
-		mkdir(path, 0700);
-		*slash = '/';
-	}
-	f = fopen(path, "w");
-	if (!f || fputs(text, f) == EOF || fclose(f)) {
-		fprintf(stderr, "cannot write %s\n", path);
-		exit(1);
-	}
-}
-
 static void test_deal__load(void)
 {
-	struct crm_index_options o = CRM_INDEX_OPTIONS_INIT;
-	char schema_dir[512];
-	size_t i;
-
-	if (!mkdtemp(root)) {
-		perror("mkdtemp");
-		exit(1);
-	}
-	for (i = 0; i < sizeof(files) / sizeof(*files); i++)
-		write_file(files[i].path, files[i].text);
-	snprintf(schema_dir, sizeof(schema_dir), "%s/schema", root);
-	setenv("CRM_SCHEMA_DIR", schema_dir, 1);
-	setenv("CRM_TODAY", "2025-06-01", 1);
-	o.git_dates = false;
-	if (crm_repo_open(&repo, root) || crm_index_load(&idx, &repo, &o)) {
-		fprintf(stderr, "cannot load %s: %s\n", root, crm_error_last());
-		exit(1);
-	}
+	fixture_load(&fx, "deal", files, sizeof(files) / sizeof(*files), NULL, false);
 }
 
 static struct crm_deal deal_of(const char *id)
 {
 	struct crm_deal d;
-	struct crm_record *rec = crm_index_find(idx, "opportunity", id);
+	struct crm_record *rec = crm_index_find(fx.idx, "opportunity", id);
 
 	memset(&d, 0, sizeof(d));
 	CHECK(rec != NULL);
 	if (rec)
-		crm_deal_read(&d, idx, rec);
+		crm_deal_read(&d, fx.idx, rec);
 	return d;
 }
 
@@ -153,12 +114,12 @@ static void test_deal__open_has_no_close_date(void)
 
 static void test_deal__history_in_date_order_known_stages(void)
 {
-	struct crm_record *rec = crm_index_find(idx, "opportunity", "b-lost");
+	struct crm_record *rec = crm_index_find(fx.idx, "opportunity", "b-lost");
 	struct crm_deal_step steps[4];
 	size_t n;
 
 	CHECK_INT(3, crm_deal_history_size(rec));
-	n = crm_deal_history(steps, &repo.config, rec);
+	n = crm_deal_history(steps, &fx.repo.config, rec);
 	CHECK_INT(2, n);
 	CHECK_INT(crm_date_from_ymd(2025, 2, 1), steps[0].date);
 	CHECK_INT(1, steps[0].stage);
@@ -166,19 +127,9 @@ static void test_deal__history_in_date_order_known_stages(void)
 	CHECK_INT(3, steps[1].stage);
 }
 
-static int remove_entry(const char *path, const struct stat *st, int flag, struct FTW *ftw)
-{
-	(void)st;
-	(void)flag;
-	(void)ftw;
-	return remove(path);
-}
-
 static void test_deal__cleanup(void)
 {
-	crm_index_free(idx);
-	crm_repo_release(&repo);
-	CHECK_INT(0, nftw(root, remove_entry, 16, FTW_DEPTH | FTW_PHYS));
+	CHECK_INT(0, fixture_cleanup(&fx));
 }
 
 TESTS(TEST(test_deal__load), TEST(test_deal__closed_datetime_wins_over_history),

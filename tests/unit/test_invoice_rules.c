@@ -2,23 +2,19 @@
  * (src/core/invoice/invoice_rules.c), on a small repository the test
  * writes itself with the tool's own schemas: every missing item named, in
  * order; reverse charge asking for the buyer's VAT id; nothing missing. */
-#include <ftw.h>
 #include <stdlib.h>
-#include <sys/stat.h>
-#include <unistd.h>
 
 #include "crm/buf.h"
 #include "crm/error.h"
 #include "crm/index.h"
 #include "crm/invoice.h"
+#include "fixture.h"
 #include "harness.h"
 
-static char root[] = "/tmp/crm-test-invoice-rules-XXXXXX";
-static struct crm_repo repo;
-static struct crm_index *idx;
+static struct fixture fx;
 static struct crm_buf missing = CRM_BUF_INIT;
 
-static const struct { const char *path, *text; } files[] = {
+static const struct fixture_file files[] = {
 	{ "crm.ini",
 	  "[crm]\ncurrency = EUR\ntimezone = UTC\n"
 	  "[tax \"vat\"]\nrate = 23%\ncategory = S\n"
@@ -53,48 +49,15 @@ static const struct { const char *path, *text; } files[] = {
 	  "tax: vat}\n" },
 };
 
-static void write_file(const char *rel, const char *text)
-{
-	char path[512], *slash;
-	FILE *f;
-
-	snprintf(path, sizeof(path), "%s/%s", root, rel);
-	for (slash = strchr(path + strlen(root) + 1, '/'); slash; slash = strchr(slash + 1, '/')) {
-		*slash = '\0';
-		mkdir(path, 0700);
-		*slash = '/';
-	}
-	f = fopen(path, "w");
-	if (!f || fputs(text, f) == EOF || fclose(f)) {
-		fprintf(stderr, "cannot write %s\n", path);
-		exit(1);
-	}
-}
-
 static void test_invoice_rules__load(void)
 {
-	struct crm_index_options o = CRM_INDEX_OPTIONS_INIT;
-	size_t i;
-
-	if (!mkdtemp(root)) {
-		perror("mkdtemp");
-		exit(1);
-	}
-	for (i = 0; i < sizeof(files) / sizeof(*files); i++)
-		write_file(files[i].path, files[i].text);
-	setenv("CRM_SCHEMA_DIR", CRM_SRCDIR "/schema", 1);
-	setenv("CRM_TODAY", "2025-06-01", 1);
-	o.git_dates = false;
-	if (crm_repo_open(&repo, root) || crm_index_load(&idx, &repo, &o)) {
-		fprintf(stderr, "cannot load %s: %s\n", root, crm_error_last());
-		exit(1);
-	}
+	fixture_load(&fx, "invoice-rules", files, sizeof(files) / sizeof(*files), CRM_SRCDIR "/schema", false);
 }
 
 /* The requirements of invoice `id`, its totals computed when they can be. */
 static const char *missing_of(const char *id, size_t *count)
 {
-	struct crm_record *r = crm_index_find(idx, "invoice", id);
+	struct crm_record *r = crm_index_find(fx.idx, "invoice", id);
 	struct crm_invoice_totals t;
 	char cur[4];
 	bool computed;
@@ -104,8 +67,8 @@ static const char *missing_of(const char *id, size_t *count)
 	CHECK(r != NULL);
 	if (!r)
 		return "";
-	computed = crm_invoice_of_record(&t, cur, idx, r) == 0;
-	*count = crm_invoice_vat_requirements(&missing, idx, r, computed ? &t : NULL);
+	computed = crm_invoice_of_record(&t, cur, fx.idx, r) == 0;
+	*count = crm_invoice_vat_requirements(&missing, fx.idx, r, computed ? &t : NULL);
 	return missing.ptr;
 }
 
@@ -164,20 +127,10 @@ static void test_invoice_rules__peppol_needs(void)
 	crm_buf_release(&want);
 }
 
-static int remove_entry(const char *path, const struct stat *st, int flag, struct FTW *ftw)
-{
-	(void)st;
-	(void)flag;
-	(void)ftw;
-	return remove(path);
-}
-
 static void test_invoice_rules__cleanup(void)
 {
 	crm_buf_release(&missing);
-	crm_index_free(idx);
-	crm_repo_release(&repo);
-	CHECK_INT(0, nftw(root, remove_entry, 16, FTW_DEPTH | FTW_PHYS));
+	CHECK_INT(0, fixture_cleanup(&fx));
 }
 
 TESTS(TEST(test_invoice_rules__load), TEST(test_invoice_rules__every_missing_item_named),
