@@ -19,6 +19,7 @@
 #include "crm/table.h"
 #include "crm/term.h"
 #include "crm/utf8.h"
+#include "crm/yaml_emit.h"
 
 void cli_error(const char *command, const char *fmt, ...)
 {
@@ -533,6 +534,24 @@ int cli_edit_set(struct cli_edit *e, const char *key, const char *value)
 	if (!err)
 		err = cli_edit_replace(e, &next);
 	crm_buf_release(&next);
+	return err;
+}
+
+int cli_edit_add_history(struct cli_edit *e, const char *date, const char *stage,
+			 const char *by)
+{
+	struct crm_buf next = CRM_BUF_INIT, entry = CRM_BUF_INIT;
+	int err;
+
+	crm_buf_addf(&entry, "date: %s, stage: %s, by: ", date, stage);
+	/* inside { }: a name like "Smith, John" needs quotes there */
+	crm_yaml_emit_scalar(&entry, by, CRM_YAML_FLOW);
+	err = crm_edit_append_entry(&next, e->text.ptr, e->text.len, e->root, "history",
+				    entry.ptr);
+	if (!err)
+		err = cli_edit_replace(e, &next);
+	crm_buf_release(&next);
+	crm_buf_release(&entry);
 	return err;
 }
 

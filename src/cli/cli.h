@@ -214,6 +214,11 @@ int cli_edit_replace(struct cli_edit *e, struct crm_buf *next);
 /* Sets field `key` to `value` in the edited text (crm_edit_set, then
  * cli_edit_replace, so the tree is parsed again). */
 int cli_edit_set(struct cli_edit *e, const char *key, const char *value);
+/* Appends {date, stage, by} to the record's `history` list (`by` quoted as
+ * a flow context needs: "Smith, John"); the strings may point into the
+ * edited tree. */
+int cli_edit_add_history(struct cli_edit *e, const char *date, const char *stage,
+			 const char *by);
 void cli_edit_release(struct cli_edit *e);
 
 /* Writes the edited record and commits it with `message` in one

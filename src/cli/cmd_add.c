@@ -147,22 +147,12 @@ static int add_first_history(struct cli_edit *e, const struct crm_schema *s, con
 	const struct crm_field *h = crm_schema_field(s, "history");
 	const char *stage = crm_node_text(e->root, "stage");
 	const char *created = crm_node_text(e->root, "created");
-	struct crm_buf entry = CRM_BUF_INIT, next = CRM_BUF_INIT;
 	char date[16];
-	int err;
 
 	if (!h || h->type != CRM_F_LIST || !stage || crm_node_get(e->root, "history"))
 		return 0;
 	crm_date_format(date, sizeof(date), today);
-	crm_buf_addf(&entry, "date: %s, stage: %s, by: ", created ? created : date, stage);
-	crm_yaml_emit_scalar(&entry, by, CRM_YAML_FLOW);
-	err = crm_edit_append_entry(&next, e->text.ptr, e->text.len, e->root, "history",
-				    entry.ptr);
-	if (!err)
-		err = cli_edit_replace(e, &next);
-	crm_buf_release(&next);
-	crm_buf_release(&entry);
-	return err;
+	return cli_edit_add_history(e, created ? created : date, stage, by);
 }
 
 /* What crm add writes besides the fields given, then the check every

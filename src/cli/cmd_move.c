@@ -43,24 +43,6 @@ static int drop_outcome_fields(struct cli_edit *e, const struct crm_stage *st)
 	return err;
 }
 
-static int append_history(struct cli_edit *e, const char *date, const char *stage,
-			  const char *by)
-{
-	struct crm_buf next = CRM_BUF_INIT, entry = CRM_BUF_INIT;
-	int err;
-
-	crm_buf_addf(&entry, "date: %s, stage: %s, by: ", date, stage);
-	/* inside { }: a name like "Smith, John" needs quotes there */
-	crm_yaml_emit_scalar(&entry, by, CRM_YAML_FLOW);
-	err = crm_edit_append_entry(&next, e->text.ptr, e->text.len, e->root, "history",
-				    entry.ptr);
-	if (!err)
-		err = cli_edit_replace(e, &next);
-	crm_buf_release(&next);
-	crm_buf_release(&entry);
-	return err;
-}
-
 static int move_record(struct cli_ctx *ctx, struct crm_record *rec, const struct crm_stage *st,
 		       const char *reason, const char *date)
 {
@@ -87,7 +69,7 @@ static int move_record(struct cli_ctx *ctx, struct crm_record *rec, const struct
 	if (!err && reason)
 		err = cli_edit_set(&e, "lost_reason", reason);
 	if (!err)
-		err = append_history(&e, date, st->name, by);
+		err = cli_edit_add_history(&e, date, st->name, by);
 	if (!err)
 		err = cli_check_write(ctx, rec, &e.text);
 	if (!err)
