@@ -166,5 +166,42 @@ for n in $sizes; do
 	x=$(echo "$peak $floor" | awk '{ printf "%.2f", $1 / 1024 / $2 }')
 	row "$n" "peak memory" "$mib MiB" "3x YAML + 32 MiB" "$floor MiB" "$x" "$(verdict "$x" 1)" >>"$out"
 done
+# import: N CSV rows into a new repository, once per size (an import is
+# too slow to repeat five times); floors are the cold check of the repository
+# it made, and writing the same files with `git add` + `git commit`.  Then the
+# same rows again, matched one by one against the N clients now there (by
+# email, as the names are written differently): the dedupe case.
+once() {
+	t0=$(now)
+	"$@" >/dev/null 2>"$tmp/err" || { echo "bench: '$*' failed:" >&2; cat "$tmp/err" >&2; }
+	t1=$(now)
+	echo "$t0 $t1" | awk '{ printf "%.6f\n", ($2 - $1) / 1e9 }'
+}
+git_import_floor() {
+	rm -rf "$tmp/gitfloor" && mkdir "$tmp/gitfloor" && git -C "$tmp/gitfloor" init -q &&
+		cp -r "$1/clients" "$tmp/gitfloor/" && git -C "$tmp/gitfloor" add -A &&
+		git -C "$tmp/gitfloor" commit -q -m floor
+}
+printf '[clients]\ntype = client\nfiles = *.csv\nname = {First} {Last}\nkind = person\nemail = {Email}\naddress = {City}\n' \
+	>"$tmp/import.ini"
+for n in ${BENCH_IMPORT_SIZES:-10000 100000}; do
+	awk -v n="$n" 'BEGIN { print "First;Last;Email;City"; for (i = 0; i < n; i++)
+		printf "Jan%d;Nowak%d;jan%d@example%d.pl;Kraków\n", i, i, i, i % 97 }' >"$tmp/rows.csv"
+	awk -v n="$n" 'BEGIN { print "First;Last;Email;City"; for (i = 0; i < n; i++)
+		printf "JAN%d;NOWAK-%d;Jan%d@Example%d.pl;Kraków\n", i, i, i, i % 97 }' >"$tmp/again.csv"
+	imp=$tmp/import-$n
+	rm -rf "$imp" && mkdir "$imp" && git -C "$imp" init -q -b main && "$crm" -C "$imp" init >/dev/null 2>&1
+	import=$(once "$crm" -C "$imp" import "$tmp/rows.csv" --rules "$tmp/import.ini")
+	again=$(once "$crm" -C "$imp" import "$tmp/again.csv" --rules "$tmp/import.ini")
+	: >"$tmp/icheck"
+	for i in 1 2 3; do once env CRM_NO_CACHE=1 "$crm" -C "$imp" check >>"$tmp/icheck"; done
+	ick=$(median "$tmp/icheck")
+	gfl=$(once git_import_floor "$imp")
+	x=$(ratio "$import" "$ick"); row "$n" "import rows" "$(secs "$import")" "cold check" "$(secs "$ick")" "$x" "$(verdict "$x" 2)" >>"$out"
+	x=$(ratio "$import" "$gfl"); row "$n" "import rows" "$(secs "$import")" "cp + git add+ci" "$(secs "$gfl")" "$x" "(floor of writing)" >>"$out"
+	x=$(ratio "$again" "$ick"); row "$n" "import matched" "$(secs "$again")" "cold check" "$(secs "$ick")" "$x" "$(verdict "$x" 5)" >>"$out"
+	rm -rf "$imp" "$tmp/gitfloor"
+done
+
 cat "$out"
 echo "medians of $runs runs (at most 3 at 1 000 000 records); ratio = tool / floor, in one run on the same files"

@@ -14,6 +14,7 @@
 #include "crm/git.h"
 #include "crm/index.h"
 #include "crm/lockfile.h"
+#include "crm/map.h"
 
 /* One file the transaction changes: its content before (the pre-image the
  * journal keeps) and after. */
@@ -33,6 +34,7 @@ struct crm_txn {
 	char *prefix;                  /* data repository below the work tree */
 	CRM_ARRAY(char *) paths;       /* work-tree-relative, for the commit */
 	CRM_ARRAY(struct crm_txn_file) files;
+	struct crm_map file_slot;      /* path -> 1 + its place in files */
 	CRM_ARRAY(char *) made_dirs;   /* folders the write created */
 };
 

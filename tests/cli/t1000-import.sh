@@ -186,4 +186,29 @@ test_expect_success 'the README "Moving in" commands run as written' '
 	grep "^address: Dlouhá 5, 110 00 Praha" clients/2024/jan-novak.yaml
 '
 
+test_expect_success 'a large import commits its objects as one pack, and git agrees' '
+	crm init big >/dev/null &&
+	awk "BEGIN { print \"First;Last;Email\"; for (i = 0; i < 300; i++)
+		printf \"Ewa%d;Kowalska%d;ewa%d@example.pl\\n\", i, i, i }" >rows.csv &&
+	printf "[rows]\ntype = client\nfiles = rows.csv\nname = {First} {Last}\nkind = person\nemail = {Email}\n" >rows.ini &&
+	cd big &&
+	crm import ../rows.csv --rules ../rows.ini >../out &&
+	echo "300 created, 0 updated, 0 unchanged, 0 skipped" >../expect &&
+	head -n 1 ../out >../actual &&
+	test_cmp ../expect ../actual &&
+	git status --porcelain >../status &&
+	test ! -s ../status &&
+	git fsck --strict --no-dangling >../fsck 2>&1 &&
+	test ! -s ../fsck &&
+	git count-objects -v >../objects &&
+	grep "^in-pack: 30[0-9]$" ../objects &&
+	git ls-tree -r --name-only HEAD clients >../files &&
+	wc -l <../files >../count &&
+	echo 300 >../expect &&
+	test_cmp ../expect ../count &&
+	git show HEAD:$(grep /ewa7-kowalska7.yaml ../files) >../shown &&
+	printf "name: Ewa7 Kowalska7\nkind: person\nemail: ewa7@example.pl\n" >../expect &&
+	test_cmp ../expect ../shown
+'
+
 test_done
