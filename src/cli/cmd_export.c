@@ -9,8 +9,6 @@
 #include "cli.h"
 #include "crm/error.h"
 #include "crm/export.h"
-#include "crm/json.h"
-#include "crm/vcard.h"
 
 static const char usage[] =
 	"(TYPE | --all DIR) [--csv | --xlsx | --json | --vcard | --ical] [-o FILE] [--bom]";
@@ -62,61 +60,6 @@ static int export_all(struct cli_ctx *ctx, const char *dir, const struct crm_exp
 	return err;
 }
 
-/* Until `crm import` reads vCards: the contacts a .vcf would make, as JSON
- * (`crm export --read-vcard FILE`, not in --help) */
-static int read_vcard(struct cli_ctx *ctx, const char *file)
-{
-	struct crm_vcards cards;
-	struct crm_buf data = CRM_BUF_INIT, out = CRM_BUF_INIT;
-	struct crm_contact_field fields[CRM_CONTACT_MAX_FIELDS];
-	struct crm_json j;
-	size_t i, k, n;
-	int err;
-
-	crm_vcards_init(&cards);
-	crm_json_init(&j, &out);
-	err = crm_buf_read_file(&data, file, (size_t)64 << 20);
-	if (!err)
-		err = crm_vcard_parse(&cards, data.ptr, data.len);
-	crm_json_array(&j, CRM_JSON_BLOCK);
-	for (i = 0; i < cards.cards.len && !err; i++) {
-		crm_vcard_contact_fields(fields, &n, &cards.arena, ctx->idx, &cards.cards.ptr[i]);
-		crm_json_object(&j, CRM_JSON_INLINE);
-		for (k = 0; k < n; k++) {
-			crm_json_key(&j, fields[k].name);
-			crm_json_string(&j, fields[k].value);
-		}
-		crm_json_end(&j);
-	}
-	crm_json_end(&j);
-	if (!err)
-		err = j.err ? j.err : crm_buf_addch(&out, '\n');
-	if (!err)
-		err = cli_write(&out);
-	crm_buf_release(&data);
-	crm_buf_release(&out);
-	crm_vcards_release(&cards);
-	return err;
-}
-
-/* Takes "--read-vcard FILE" out of argv before the option table sees it */
-static const char *take_hidden(int *argc, char **argv)
-{
-	const char *file = NULL;
-	int i, j;
-
-	for (i = 1; i + 1 < *argc; i++) {
-		if (strcmp(argv[i], "--read-vcard"))
-			continue;
-		file = argv[i + 1];
-		for (j = i; j + 2 <= *argc; j++)
-			argv[j] = argv[j + 2];
-		*argc -= 2;
-		break;
-	}
-	return file;
-}
-
 int cmd_export(struct cli_ctx *ctx, int argc, char **argv)
 {
 	struct export_opts eo;
@@ -136,18 +79,12 @@ int cmd_export(struct cli_ctx *ctx, int argc, char **argv)
 		{ NULL, 0, 0, NULL, NULL, NULL }
 	};
 	const struct crm_schema *s;
-	const char *vcf;
 	int rc, err;
 
 	memset(&eo, 0, sizeof(eo));
-	vcf = take_hidden(&argc, argv);
 	rc = cli_parse(ctx, usage, opts, argc, argv, &argc);
 	if (rc)
 		return rc;
-	if (vcf) {
-		err = read_vcard(ctx, vcf);
-		goto done;
-	}
 	if ((eo.all != NULL) == (argc == 1) || argc > 1 || (eo.all && eo.output)) {
 		cli_usage(stderr, ctx->command, usage, opts);
 		return EXIT_USAGE;
