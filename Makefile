@@ -10,6 +10,8 @@ PKGS      = libgit2 yaml-0.1 inih libutf8proc xlsxwriter
 PKGS     += libical
 # invoice PDFs: cairo draws, pango shapes text with fonts from fontconfig
 PKGS     += pangocairo cairo-pdf
+# invoices: numbers and dates in the document's language (CLDR through ICU)
+PKGS     += icu-i18n icu-uc
 CC       ?= cc
 CFLAGS   ?= -O2 -g
 STD       = -std=c17 -D_GNU_SOURCE

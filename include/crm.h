@@ -23,6 +23,7 @@
 #include "crm/invoice.h"
 #include "crm/invoice_render.h"
 #include "crm/json.h"
+#include "crm/locale_format.h"
 #include "crm/lockfile.h"
 #include "crm/beneath.h"
 #include "crm/map.h"

@@ -11,6 +11,8 @@ PKGS="$PKGS libical-dev python3-icalendar"
 PKGS="$PKGS clang"
 # invoice rendering: cairo and pango for PDFs, fonts for Polish and Chinese,
 # headless Chromium to check the HTML
+# invoice numbers and dates per language: ICU
+PKGS="$PKGS libicu-dev"
 PKGS="$PKGS libpango1.0-dev libcairo2-dev fonts-dejavu-core fonts-wqy-zenhei chromium"
 # the offline UBL validation of ../shared/data/ubl-validation (xmllint,
 # Saxon-HE on a headless JRE)

@@ -75,6 +75,9 @@ struct crm_invoice_doc {
 	const char *corrects_date; /* its issue date, when known */
 	const char *lang;          /* a language with a label table */
 	const char *issue_date, *due_date;   /* as written, NULL when absent */
+	/* the same as the language writes a date ("1 grudnia 2026"), for the
+	 * documents people read; "" when absent */
+	char issue_date_shown[64], due_date_shown[64];
 	const char *po_number, *terms, *notes;
 	char currency[4];
 	int exponent;              /* the currency's minor digits */
@@ -114,6 +117,10 @@ void crm_invoice_doc_release(struct crm_invoice_doc *doc);
 /* Appends an amount with the currency's minor digits ("7200.00"). */
 void crm_invoice_doc_amount(char *buf, size_t size, const struct crm_invoice_doc *doc,
 			    crm_dec v);
+/* The same as the document's language writes a number ("pl": 12 345,60),
+ * for the documents people read (text, HTML, PDF); UBL keeps the plain one. */
+void crm_invoice_doc_amount_shown(char *buf, size_t size, const struct crm_invoice_doc *d,
+				  crm_dec v);
 /* The row that states the VAT in the repository's currency: its label
  * ("VAT in EUR (Exchange rate 0.92)") into `label`, its amount with the
  * code into `amount`.  false (nothing written) when there is none. */
@@ -121,6 +128,11 @@ bool crm_invoice_doc_tax_currency_row(struct crm_buf *label, char *amount, size_
 				      const struct crm_invoice_doc *doc);
 /* The document's title in its language: Invoice, Credit note, with the
  * draft mark when it has no number. */
+/* The label of party `p`'s tax id: its country's own name for it (NIP
+ * for a Polish id, USt-IdNr. for a German one, whatever the document's
+ * language), else the language's word for a VAT id. */
+const char *crm_invoice_doc_vat_id_label(const struct crm_invoice_doc *d,
+					const struct crm_party *p);
 const char *crm_invoice_doc_title(const struct crm_invoice_doc *doc);
 
 /* The writers.  Each appends to `out` and returns 0 or a negative code

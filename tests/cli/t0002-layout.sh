@@ -68,6 +68,7 @@ test_expect_success 'each external library is included in one place' '
 		xlsxwriter.h) want="src/core/figures/report_xlsx.c|src/core/export/export_xlsx.c" ;;
 		libical/*) want=src/core/export/ical.c ;;
 		cairo.h|cairo/*|cairo-*.h|pango/*) want=src/core/invoice/invoice_pdf.c ;;
+		unicode/*) want=src/util/locale_format.c ;;
 		*) continue ;;
 		esac
 		case "|$want|" in *"|$file|"*) ;; *) case "$file" in $want) ;; *) echo "$line" ;; esac ;; esac

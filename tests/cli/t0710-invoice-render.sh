@@ -84,8 +84,8 @@ test_expect_success 'pdf in English: number, line, totals, labels' '
 	grep -q "^wrote $TRASH/en.pdf$" err &&
 	head -c 5 en.pdf | grep -q "%PDF-" &&
 	pdf_has en.pdf "Invoice INV-0000002" "Website build, per page" "SEO monthly retainer" \
-		"7200.00 EUR" "1368.00 EUR" "8568.00 EUR" "6568.00 EUR" "Amount due" "Due date" \
-		"2025-10-09" "Müller Maschinenbau AG" "Torstraße 101" "DE89 3704 0044 0532 0130 00" \
+		"7,200.00 EUR" "1,368.00 EUR" "8,568.00 EUR" "6,568.00 EUR" "Amount due" "Due date" \
+		"October 9, 2025" "Müller Maschinenbau AG" "Torstraße 101" "DE89 3704 0044 0532 0130 00" \
 		"Page 1 / 1"
 '
 
@@ -95,20 +95,20 @@ test_expect_success 'pdf in Polish: diacritics and Polish labels come through' '
 	crm -C agency invoice render inv-0000004 --format pdf -o "$TRASH/pl.pdf" 2>/dev/null &&
 	pdf_has pl.pdf "Faktura INV-0000004" "Logo – Łódź, żółta gęś" \
 		"Łódź Studio Projektowe" "Termin płatności" "Do zapłaty" "Razem brutto" \
-		"Rabat: Rabat stałego klienta" "-100.00" "3530.00 PLN" "4200.70 PLN" \
+		"Rabat: Rabat stałego klienta" "-100,00" "3530,00 PLN" "4200,70 PLN" \
 		"ZAM/2025/17" "Płatność przelewem w ciągu 14 dni."
 '
 
 test_expect_success 'pdf in Chinese: CJK text and labels come through' '
 	crm -C agency invoice render inv-0000005 --format pdf -o "$TRASH/zh.pdf" 2>/dev/null &&
 	pdf_has zh.pdf "发票 INV-0000005" "品牌设计服务" "北京青云科技有限公司" "价税合计" \
-		"应付金额" "付款到期日" "11600.00 CNY" \
+		"应付金额" "付款到期日" "11,600.00 CNY" \
 		"Reverse charge: VAT to be accounted for by the recipient"
 '
 
 test_expect_success 'a credit note is titled as such and names the corrected invoice' '
 	crm -C agency invoice render inv-0000006 --format pdf -o "$TRASH/cn.pdf" 2>/dev/null &&
-	pdf_has cn.pdf "Credit note INV-0000006" "Corrects invoice" "INV-0000001" "-2856.00 EUR" \
+	pdf_has cn.pdf "Credit note INV-0000006" "Corrects invoice" "INV-0000001" "-2,856.00 EUR" \
 		"Logo fee refunded <in full> & with thanks." &&
 	crm -C agency invoice render inv-0000006 --format pdf --language pl -o "$TRASH/cn-pl.pdf" 2>/dev/null &&
 	pdf_has cn-pl.pdf "Faktura korygująca INV-0000006" "Korekta faktury"
@@ -132,7 +132,7 @@ test_expect_success 'a long invoice is paginated with the totals on the last pag
 	crm -C agency invoice render inv-0000099 --format pdf -o "$TRASH/long.pdf" 2>/dev/null &&
 	pages=$(pdfinfo long.pdf | sed -n "s/^Pages: *//p") && test "$pages" -ge 3 &&
 	pdftotext -f "$pages" -l "$pages" -layout long.pdf last.txt &&
-	grep -q "Item 90 with" last.txt && grep -q "1071.00 EUR" last.txt &&
+	grep -q "Item 90 with" last.txt && grep -q "1,071.00 EUR" last.txt &&
 	grep -q "Page $pages / $pages" last.txt &&
 	pdftotext -f 2 -l 2 -layout long.pdf p2.txt && grep -q "Description" p2.txt &&
 	grep -q "Invoice INV-0000099" p2.txt &&
@@ -150,7 +150,7 @@ for l in sys.stdin.read().splitlines():
 test_expect_success 'txt: the line table lines up by display width in Chinese' '
 	crm -C agency invoice render inv-0000005 >zh.txt &&
 	grep -q "^发票 INV-0000005$" zh.txt &&
-	grep -q "11600.00 CNY" zh.txt && grep -q "网站维护（每月）" zh.txt &&
+	grep -q "11,600.00 CNY" zh.txt && grep -q "网站维护（每月）" zh.txt &&
 	sed -n "/^ *# /,/^$/p" zh.txt | sed "/^$/d" >table &&
 	test $(wc -l <table) = 3 &&
 	widths <table | sort -u >w && test $(wc -l <w) = 1 &&
@@ -204,9 +204,9 @@ chromium_check() {
 test_expect_success 'html renders in headless Chromium (en, pl, zh)' '
 	crm -C agency invoice render inv-0000002 --format html -o "$TRASH/en.html" 2>/dev/null &&
 	crm -C agency invoice render inv-0000005 --format html -o "$TRASH/zh.html" 2>/dev/null &&
-	chromium_check en.html "Invoice INV-0000002" "8568.00 EUR" "6568.00 EUR" "Amount due" &&
-	chromium_check pl.html "Faktura INV-0000004" "4200.70 PLN" "Do zapłaty" "Łódź" &&
-	chromium_check zh.html "发票 INV-0000005" "11600.00 CNY" "价税合计" "品牌设计服务"
+	chromium_check en.html "Invoice INV-0000002" "8,568.00 EUR" "6,568.00 EUR" "Amount due" &&
+	chromium_check pl.html "Faktura INV-0000004" "4200,70 PLN" "Do zapłaty" "Łódź" &&
+	chromium_check zh.html "发票 INV-0000005" "11,600.00 CNY" "价税合计" "品牌设计服务"
 '
 
 # ubl_check FILE SHOW_JSON ROOT: the UBL document's namespaces, type code
@@ -317,8 +317,9 @@ test_expect_success 'bad requests: unknown invoice, format, language; export wit
 	grep -q "no invoice .inv-0000404." err &&
 	test_expect_code 2 crm -C agency invoice render inv-0000002 --format docx 2>err &&
 	grep -q "unknown format .docx. (use pdf, html or txt)" err &&
-	test_expect_code 2 crm -C agency invoice render inv-0000002 --language de 2>err &&
-	grep -q "no labels for language .de. (have en, pl, zh)" err &&
+	test_expect_code 2 crm -C agency invoice render inv-0000002 --language it 2>err &&
+	echo "crm invoice: no labels for language '"'"'it'"'"' (have en, pl, zh, de, fr, es)" >expect &&
+	test_cmp expect err &&
 	test_expect_code 2 crm -C agency invoice export inv-0000002 2>err &&
 	grep -q "export needs a format: --ubl" err
 '
@@ -368,7 +369,7 @@ test_expect_success 'a draft is marked as one; UBL wants a date and lines' '
 	crm -C agency invoice render draft-kaffee-seo >draft.txt &&
 	head -n 1 draft.txt >first && echo "Invoice draft-kaffee-seo (draft)" >expect &&
 	test_cmp expect first &&
-	grep -q "SEO monthly retainer" draft.txt && grep -q "Amount due  8568.00 EUR" draft.txt &&
+	grep -q "SEO monthly retainer" draft.txt && grep -q "Amount due  8,568.00 EUR" draft.txt &&
 	printf "client: acme-corp\nnotes: |\n  line one\n  line two\n" >agency/invoices/2025/bare.yaml &&
 	test_expect_code 1 crm -C agency invoice export bare --ubl 2>err &&
 	grep -q "bare has no issue date" err &&
@@ -411,6 +412,84 @@ test_expect_success EN16931 'UBL of the official EN 16931 examples, made into re
 		n=$((n + 1)) || { echo "failed on $name" >&2; exit 1; }
 	done &&
 	echo "$n examples" && test "$n" -ge 20
+'
+
+# not_blank PNG: a rendered page, not one colour (samples the pixel data)
+not_blank() {
+	python3 - "$1" <<-\EOF
+	import struct, sys, zlib
+	data = open(sys.argv[1], "rb").read()
+	assert data[:8] == b"\x89PNG\r\n\x1a\n", "not a PNG"
+	pos, idat = 8, b""
+	while pos < len(data):
+	    n, t = struct.unpack(">I4s", data[pos:pos + 8])
+	    if t == b"IDAT":
+	        idat += data[pos + 8:pos + 8 + n]
+	    pos += 12 + n
+	raw = zlib.decompress(idat)
+	distinct = set(raw[i:i + 3] for i in range(1, len(raw) - 3, 101))
+	assert len(distinct) > 8, len(distinct)
+	EOF
+}
+
+test_expect_success 'documents in de, fr and es: labels, numbers and dates as each writes them' '
+	for l in de fr es; do
+		crm -C agency invoice render inv-0000002 --language $l --format pdf \
+			-o "$TRASH/$l.pdf" 2>/dev/null || return 1
+	done &&
+	pdf_has de.pdf "Rechnung INV-0000002" "Rechnungsdatum" "9. September 2025" "Fällig am" \
+		"9. Oktober 2025" "Gesamt brutto" "8.568,00 EUR" "Zu zahlen" "6.568,00 EUR" \
+		"Einzelpreis" "1.200,00" "Seite 1 / 1" &&
+	# French groups with a narrow no-break space, which pdftotext gives as
+	# a space; the text rendering keeps it (below)
+	pdf_has fr.pdf "Facture INV-0000002" "Date d’émission" "9 septembre 2025" \
+		"Date d’échéance" "9 octobre 2025" "Total TTC" "8 568,00 EUR" "Net à payer" \
+		"Prix unitaire HT" "1 200,00" "Page 1 / 1" &&
+	pdf_has es.pdf "Factura INV-0000002" "Fecha de emisión" "9 de septiembre de 2025" \
+		"Fecha de vencimiento" "Importe a pagar" "8568,00 EUR" "6568,00 EUR" "1200,00" \
+		"Página 1 / 1" &&
+	pdf_has pl.pdf "Data wystawienia" "3 listopada 2025" "3 grudnia 2025" &&
+	pdf_has zh.pdf "开票日期" "2025年11月4日" "2025年12月4日" &&
+	pdf_has en.pdf "September 9, 2025" &&
+	crm -C agency invoice render inv-0000002 --language fr >fr.txt &&
+	grep -F "Total TTC  8$(printf "\342\200\257")568,00 EUR" fr.txt
+'
+
+test_expect_success 'each language'"'"'s first page renders (pdftoppm), not blank' '
+	for l in en pl zh de fr es; do
+		pdftoppm -r 40 -f 1 -l 1 -png "$l.pdf" "page-$l" &&
+		not_blank "page-$l-1.png" || { echo "blank or missing: $l" >&2; return 1; }
+	done
+'
+
+test_expect_success 'tax-id labels follow the party'"'"'s country: NIP, USt-IdNr., else the language'"'"'s' '
+	cat >agency/invoices/2025/inv-0000007.yaml <<-\EOF &&
+	number: INV-0000007
+	status: sent
+	date: 2025-11-05
+	due: 2025-12-05
+	client: acme-corp
+	currency: EUR
+	language: pl
+	lines:
+	  - {description: Audyt, quantity: 1, unit_price: "12345.60 EUR", tax: vat19}
+	EOF
+	crm -C agency invoice render inv-0000007 >pl7.txt &&
+	nbsp=$(printf "\302\240") &&
+	grep -F "NIP: PL" pl7.txt >found; test ! -s found &&
+	grep -F "Nr VAT: IE6388047V" pl7.txt &&
+	grep -F "USt-IdNr.: DE123456789" pl7.txt &&
+	grep -F "12${nbsp}345,60" pl7.txt &&
+	grep -F "Data wystawienia  5 listopada 2025" pl7.txt &&
+	crm -C agency invoice render inv-0000007 --language en >en7.txt &&
+	grep -F "VAT ID: IE6388047V" en7.txt && grep -F "12,345.60" en7.txt &&
+	crm -C agency invoice render inv-0000004 --format txt >pl4.txt &&
+	grep -F "NIP: PL7251234567" pl4.txt &&
+	crm -C agency invoice render inv-0000002 --language zh >zh2.txt &&
+	grep -F "USt-IdNr.: DE811234567" zh2.txt &&
+	crm -C agency invoice render inv-0000007 --language fr --format html >fr7.html &&
+	grep -F "N° TVA: IE6388047V" fr7.html &&
+	rm agency/invoices/2025/inv-0000007.yaml
 '
 
 test_done

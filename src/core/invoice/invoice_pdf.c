@@ -163,7 +163,8 @@ static double party_block(struct pdf *p, double x, double w, const struct crm_pa
 	if (party->address)
 		y += text_at(p, x, y, w, LEFT, party->address);
 	if (party->vat_id) {
-		crm_buf_addf(&vat, "%s: %s", L(p, CRM_L_VAT_ID), party->vat_id);
+		crm_buf_addf(&vat, "%s: %s", crm_invoice_doc_vat_id_label(p->d, party),
+			     party->vat_id);
 		y += text_at(p, x, y, w, LEFT, vat.ptr);
 		crm_buf_release(&vat);
 	}
@@ -194,7 +195,8 @@ static void head(struct pdf *p)
 {
 	const struct crm_invoice_doc *d = p->d;
 	const char *meta[5][2] = {
-		{ L(p, CRM_L_ISSUE_DATE), d->issue_date }, { L(p, CRM_L_DUE_DATE), d->due_date },
+		{ L(p, CRM_L_ISSUE_DATE), d->issue_date_shown[0] ? d->issue_date_shown : NULL },
+		{ L(p, CRM_L_DUE_DATE), d->due_date_shown[0] ? d->due_date_shown : NULL },
 		{ L(p, CRM_L_PO_NUMBER), d->po_number }, { L(p, CRM_L_CORRECTS), d->corrects },
 		{ L(p, CRM_L_CURRENCY), d->currency },
 	};
@@ -243,10 +245,10 @@ static void line_row(struct pdf *p, size_t i)
 
 	snprintf(cells[0], sizeof(cells[0]), "%zu", i + 1);
 	crm_dec_format_trim(cells[2], sizeof(cells[2]), l->line->quantity);
-	crm_invoice_doc_amount(cells[4], sizeof(cells[4]), d, l->line->unit_price);
+	crm_invoice_doc_amount_shown(cells[4], sizeof(cells[4]), d, l->line->unit_price);
 	crm_dec_format_trim(rate, sizeof(rate), l->line->rate);
 	snprintf(cells[5], sizeof(cells[5]), "%s%%", rate);
-	crm_invoice_doc_amount(cells[6], sizeof(cells[6]), d, l->line->net);
+	crm_invoice_doc_amount_shown(cells[6], sizeof(cells[6]), d, l->line->net);
 	for (c = 0; c < 7; c++)
 		texts[c] = cells[c];
 	texts[1] = l->description;
@@ -284,7 +286,7 @@ static size_t total_rows(struct total_row *rows, const struct pdf *p)
 	char a[64], r[40], b[64];
 
 #define ROW(lbl, v, cur, bold_) do { \
-		crm_invoice_doc_amount(a, sizeof(a), d, (v)); \
+		crm_invoice_doc_amount_shown(a, sizeof(a), d, (v)); \
 		crm_buf_init(&rows[n].label); \
 		crm_buf_adds(&rows[n].label, (lbl)); \
 		snprintf(rows[n].amount, sizeof(rows[n].amount), "%s%s%s", a, (cur) ? " " : "", \
@@ -302,7 +304,7 @@ static size_t total_rows(struct total_row *rows, const struct pdf *p)
 	ROW(L(p, CRM_L_TAX_EXCLUSIVE), t->tax_exclusive_total, true, false);
 	for (i = 0; i < t->nrows; i++) {
 		crm_dec_format_trim(r, sizeof(r), t->rows[i].rate);
-		crm_invoice_doc_amount(b, sizeof(b), d, t->rows[i].taxable);
+		crm_invoice_doc_amount_shown(b, sizeof(b), d, t->rows[i].taxable);
 		crm_buf_reset(&lbl);
 		crm_buf_addf(&lbl, "%s %s%% (%s) %s %s", L(p, CRM_L_VAT), r, t->rows[i].category,
 			     L(p, CRM_L_TAXABLE), b);

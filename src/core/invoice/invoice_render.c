@@ -14,6 +14,7 @@
 #include "crm/error.h"
 #include "crm/index.h"
 #include "crm/invoice_render.h"
+#include "crm/locale_format.h"
 #include "crm/table.h"
 #include "crm/utf8.h"
 
@@ -50,7 +51,7 @@ static const struct labels label_tables[] = {
 		[CRM_L_DRAFT] = "projekt", [CRM_L_NUMBER] = "Numer",
 		[CRM_L_ISSUE_DATE] = "Data wystawienia", [CRM_L_DUE_DATE] = "Termin płatności",
 		[CRM_L_PO_NUMBER] = "Numer zamówienia", [CRM_L_CORRECTS] = "Korekta faktury",
-		[CRM_L_SELLER] = "Sprzedawca", [CRM_L_BUYER] = "Nabywca", [CRM_L_VAT_ID] = "NIP",
+		[CRM_L_SELLER] = "Sprzedawca", [CRM_L_BUYER] = "Nabywca", [CRM_L_VAT_ID] = "Nr VAT",
 		[CRM_L_EMAIL] = "E-mail", [CRM_L_IBAN] = "IBAN",
 		[CRM_L_DESCRIPTION] = "Nazwa towaru lub usługi", [CRM_L_QUANTITY] = "Ilość",
 		[CRM_L_UNIT] = "J.m.", [CRM_L_UNIT_PRICE] = "Cena jedn. netto",
@@ -83,6 +84,66 @@ static const struct labels label_tables[] = {
 		[CRM_L_DELIVER_TO] = "收货方", [CRM_L_VAT_IN] = "增值税折合",
 		[CRM_L_EXCHANGE_RATE] = "汇率",
 	} },
+	{ "de", {
+		[CRM_L_INVOICE] = "Rechnung", [CRM_L_CREDIT_NOTE] = "Rechnungskorrektur",
+		[CRM_L_DRAFT] = "Entwurf", [CRM_L_NUMBER] = "Nummer",
+		[CRM_L_ISSUE_DATE] = "Rechnungsdatum", [CRM_L_DUE_DATE] = "Fällig am",
+		[CRM_L_PO_NUMBER] = "Bestellnummer", [CRM_L_CORRECTS] = "Korrigiert Rechnung",
+		[CRM_L_SELLER] = "Verkäufer", [CRM_L_BUYER] = "Käufer",
+		[CRM_L_VAT_ID] = "USt-IdNr.", [CRM_L_EMAIL] = "E-Mail", [CRM_L_IBAN] = "IBAN",
+		[CRM_L_DESCRIPTION] = "Beschreibung", [CRM_L_QUANTITY] = "Menge",
+		[CRM_L_UNIT] = "Einheit", [CRM_L_UNIT_PRICE] = "Einzelpreis",
+		[CRM_L_VAT_RATE] = "USt.-Satz", [CRM_L_NET] = "Netto",
+		[CRM_L_LINE_TOTAL] = "Summe der Positionen", [CRM_L_ALLOWANCE] = "Nachlass",
+		[CRM_L_CHARGE] = "Zuschlag", [CRM_L_TAX_EXCLUSIVE] = "Gesamt netto",
+		[CRM_L_VAT] = "USt.", [CRM_L_TAXABLE] = "auf",
+		[CRM_L_TAX_TOTAL] = "USt. gesamt", [CRM_L_TOTAL] = "Gesamt brutto",
+		[CRM_L_PAID] = "Bezahlt", [CRM_L_AMOUNT_DUE] = "Zu zahlen",
+		[CRM_L_TERMS] = "Zahlungsbedingungen", [CRM_L_NOTES] = "Anmerkungen",
+		[CRM_L_PAGE] = "Seite", [CRM_L_CURRENCY] = "Währung",
+		[CRM_L_DELIVER_TO] = "Lieferanschrift", [CRM_L_VAT_IN] = "USt. in",
+		[CRM_L_EXCHANGE_RATE] = "Wechselkurs",
+	} },
+	{ "fr", {
+		[CRM_L_INVOICE] = "Facture", [CRM_L_CREDIT_NOTE] = "Avoir",
+		[CRM_L_DRAFT] = "brouillon", [CRM_L_NUMBER] = "Numéro",
+		[CRM_L_ISSUE_DATE] = "Date d’émission", [CRM_L_DUE_DATE] = "Date d’échéance",
+		[CRM_L_PO_NUMBER] = "N° de commande", [CRM_L_CORRECTS] = "Corrige la facture",
+		[CRM_L_SELLER] = "Vendeur", [CRM_L_BUYER] = "Acheteur",
+		[CRM_L_VAT_ID] = "N° TVA", [CRM_L_EMAIL] = "E-mail", [CRM_L_IBAN] = "IBAN",
+		[CRM_L_DESCRIPTION] = "Désignation", [CRM_L_QUANTITY] = "Quantité",
+		[CRM_L_UNIT] = "Unité", [CRM_L_UNIT_PRICE] = "Prix unitaire HT",
+		[CRM_L_VAT_RATE] = "Taux TVA", [CRM_L_NET] = "Montant HT",
+		[CRM_L_LINE_TOTAL] = "Total des lignes", [CRM_L_ALLOWANCE] = "Remise",
+		[CRM_L_CHARGE] = "Frais", [CRM_L_TAX_EXCLUSIVE] = "Total HT",
+		[CRM_L_VAT] = "TVA", [CRM_L_TAXABLE] = "sur", [CRM_L_TAX_TOTAL] = "Total TVA",
+		[CRM_L_TOTAL] = "Total TTC", [CRM_L_PAID] = "Payé",
+		[CRM_L_AMOUNT_DUE] = "Net à payer", [CRM_L_TERMS] = "Conditions de paiement",
+		[CRM_L_NOTES] = "Remarques", [CRM_L_PAGE] = "Page",
+		[CRM_L_CURRENCY] = "Devise", [CRM_L_DELIVER_TO] = "Livrer à",
+		[CRM_L_VAT_IN] = "TVA en", [CRM_L_EXCHANGE_RATE] = "Taux de change",
+	} },
+	{ "es", {
+		[CRM_L_INVOICE] = "Factura", [CRM_L_CREDIT_NOTE] = "Factura rectificativa",
+		[CRM_L_DRAFT] = "borrador", [CRM_L_NUMBER] = "Número",
+		[CRM_L_ISSUE_DATE] = "Fecha de emisión",
+		[CRM_L_DUE_DATE] = "Fecha de vencimiento", [CRM_L_PO_NUMBER] = "N.º de pedido",
+		[CRM_L_CORRECTS] = "Rectifica la factura", [CRM_L_SELLER] = "Vendedor",
+		[CRM_L_BUYER] = "Comprador", [CRM_L_VAT_ID] = "NIF-IVA",
+		[CRM_L_EMAIL] = "Correo electrónico", [CRM_L_IBAN] = "IBAN",
+		[CRM_L_DESCRIPTION] = "Descripción", [CRM_L_QUANTITY] = "Cantidad",
+		[CRM_L_UNIT] = "Unidad", [CRM_L_UNIT_PRICE] = "Precio unitario",
+		[CRM_L_VAT_RATE] = "Tipo de IVA", [CRM_L_NET] = "Base imponible",
+		[CRM_L_LINE_TOTAL] = "Suma de líneas", [CRM_L_ALLOWANCE] = "Descuento",
+		[CRM_L_CHARGE] = "Recargo", [CRM_L_TAX_EXCLUSIVE] = "Total sin IVA",
+		[CRM_L_VAT] = "IVA", [CRM_L_TAXABLE] = "sobre",
+		[CRM_L_TAX_TOTAL] = "Total IVA", [CRM_L_TOTAL] = "Total",
+		[CRM_L_PAID] = "Pagado", [CRM_L_AMOUNT_DUE] = "Importe a pagar",
+		[CRM_L_TERMS] = "Condiciones de pago", [CRM_L_NOTES] = "Notas",
+		[CRM_L_PAGE] = "Página", [CRM_L_CURRENCY] = "Moneda",
+		[CRM_L_DELIVER_TO] = "Entregar a", [CRM_L_VAT_IN] = "IVA en",
+		[CRM_L_EXCHANGE_RATE] = "Tipo de cambio",
+	} },
 };
 
 const char *crm_invoice_label(const char *lang, enum crm_invoice_label key)
@@ -97,7 +158,7 @@ const char *crm_invoice_label(const char *lang, enum crm_invoice_label key)
 
 const char *crm_invoice_languages(void)
 {
-	return "en, pl, zh";
+	return "en, pl, zh, de, fr, es";
 }
 
 static const char *L(const struct crm_invoice_doc *d, enum crm_invoice_label key)
@@ -117,6 +178,32 @@ void crm_invoice_doc_amount(char *buf, size_t size, const struct crm_invoice_doc
 	snprintf(m.currency, sizeof(m.currency), "%s", d->currency);
 	if (crm_money_format_amount(buf, size, &m))
 		snprintf(buf, size, "#overflow");
+}
+
+void crm_invoice_doc_amount_shown(char *buf, size_t size, const struct crm_invoice_doc *d,
+				  crm_dec v)
+{
+	char plain[64];
+	crm_invoice_doc_amount(plain, sizeof(plain), d, v);
+	if (!strcmp(plain, "#overflow"))
+		snprintf(buf, size, "%s", plain);
+	else
+		crm_locale_decimal(buf, size, d->lang, plain);
+}
+
+/* `iso` (NULL: absent) as the document's language writes a date, into
+ * `out` ("" when absent). */
+static void shown_date(char out[64], const struct crm_invoice_doc *d, const char *iso)
+{
+	out[0] = '\0';
+	if (iso)
+		crm_locale_date(out, 64, d->lang, iso);
+}
+
+/* What a document shows of a shown_date: NULL (nothing) when absent. */
+static const char *present(const char *s)
+{
+	return *s ? s : NULL;
 }
 
 static const char *text(const struct crm_record *r, const char *key)
@@ -140,6 +227,21 @@ static const char *country_of_vat_id(char buf[3], const char *vat_id)
 
 /* Whether `part` reads "POSTCODE City": a first word holding a digit
  * (10119, 90-001, 1010) and something after it. */
+const char *crm_invoice_doc_vat_id_label(const struct crm_invoice_doc *d,
+					const struct crm_party *p)
+{
+	char buf[3];
+	const char *country = country_of_vat_id(buf, p->vat_id);
+
+	if (!country)
+		country = p->country;
+	if (country && !strcmp(country, "PL"))
+		return "NIP";
+	if (country && !strcmp(country, "DE"))
+		return "USt-IdNr.";
+	return L(d, CRM_L_VAT_ID);
+}
+
 static bool postcode_part(const char *part, size_t len)
 {
 	size_t word = 0;
@@ -393,6 +495,8 @@ int crm_invoice_doc_load(struct crm_invoice_doc *out, struct crm_index *idx,
 	}
 	out->issue_date = text(inv, "date");
 	out->due_date = text(inv, "due");
+	shown_date(out->issue_date_shown, out, out->issue_date);
+	shown_date(out->due_date_shown, out, out->due_date);
 	out->po_number = text(inv, "po_number");
 	out->terms = text(inv, "terms");
 	out->notes = text(inv, "notes");
@@ -502,7 +606,7 @@ static size_t party_lines(const char **lines, struct crm_buf *tmp,
 	if (p->address)
 		lines[n++] = p->address;
 	if (p->vat_id) {
-		crm_buf_addf(tmp, "%s: %s", L(d, CRM_L_VAT_ID), p->vat_id);
+		crm_buf_addf(tmp, "%s: %s", crm_invoice_doc_vat_id_label(d, p), p->vat_id);
 		lines[n++] = tmp->ptr;
 	}
 	if (p->email)
@@ -561,9 +665,9 @@ static int add_line_table(struct crm_buf *out, const struct crm_invoice_doc *d, 
 		char no[24], q[48], price[64], rate[40], net[64];
 		snprintf(no, sizeof(no), "%zu", i + 1);
 		crm_dec_format_trim(q, sizeof(q), l->line->quantity);
-		crm_invoice_doc_amount(price, sizeof(price), d, l->line->unit_price);
+		crm_invoice_doc_amount_shown(price, sizeof(price), d, l->line->unit_price);
 		rate_text(rate, sizeof(rate), l->line->rate);
-		crm_invoice_doc_amount(net, sizeof(net), d, l->line->net);
+		crm_invoice_doc_amount_shown(net, sizeof(net), d, l->line->net);
 		err = crm_table_add(&t, no);
 		if (!err)
 			err = crm_table_add(&t, l->description);
@@ -605,8 +709,8 @@ static void add_total(struct crm_buf *out, const struct crm_invoice_doc *d, size
 {
 	char a[64];
 	size_t used;
-	crm_invoice_doc_amount(a, sizeof(a), d, v);
-	used = crm_utf8_width(label) + 2 + strlen(a);
+	crm_invoice_doc_amount_shown(a, sizeof(a), d, v);
+	used = crm_utf8_width(label) + 2 + crm_utf8_width(a);
 	if (used < width)
 		crm_buf_addchars(out, ' ', width - used);
 	crm_buf_addf(out, "%s  %s%s%s\n", label, a, with_currency ? " " : "",
@@ -618,7 +722,7 @@ static void vat_label(struct crm_buf *b, const struct crm_invoice_doc *d, size_t
 	char rate[40], base[64];
 	const struct crm_vat_row *row = &d->totals.rows[i];
 	rate_text(rate, sizeof(rate), row->rate);
-	crm_invoice_doc_amount(base, sizeof(base), d, row->taxable);
+	crm_invoice_doc_amount_shown(base, sizeof(base), d, row->taxable);
 	crm_buf_addf(b, "%s %s (%s) %s %s", L(d, CRM_L_VAT), rate, row->category,
 		     L(d, CRM_L_TAXABLE), base);
 }
@@ -650,8 +754,8 @@ int crm_invoice_render_txt(struct crm_buf *out, const struct crm_invoice_doc *d)
 	crm_buf_addf(out, "%s\n", title.ptr);
 	crm_buf_addchars(out, '=', crm_utf8_width(title.ptr));
 	crm_buf_adds(out, "\n\n");
-	head[0] = (struct kv){ L(d, CRM_L_ISSUE_DATE), d->issue_date };
-	head[1] = (struct kv){ L(d, CRM_L_DUE_DATE), d->due_date };
+	head[0] = (struct kv){ L(d, CRM_L_ISSUE_DATE), present(d->issue_date_shown) };
+	head[1] = (struct kv){ L(d, CRM_L_DUE_DATE), present(d->due_date_shown) };
 	head[2] = (struct kv){ L(d, CRM_L_PO_NUMBER), d->po_number };
 	head[3] = (struct kv){ L(d, CRM_L_CORRECTS), d->corrects };
 	head[4] = (struct kv){ L(d, CRM_L_CURRENCY), d->currency };
@@ -691,7 +795,7 @@ int crm_invoice_render_txt(struct crm_buf *out, const struct crm_invoice_doc *d)
 	{
 		char a[80];
 		if (crm_invoice_doc_tax_currency_row(&lbl, a, sizeof(a), d)) {
-			size_t used = crm_utf8_width(lbl.ptr) + 2 + strlen(a);
+			size_t used = crm_utf8_width(lbl.ptr) + 2 + crm_utf8_width(a);
 			/* aligned with the rows above, whose amounts end in the code */
 			if (used < width + 4)
 				crm_buf_addchars(out, ' ', width + 4 - used);
@@ -765,7 +869,7 @@ static void html_party(struct crm_buf *out, const struct crm_invoice_doc *d,
 	}
 	if (p->vat_id) {
 		crm_buf_adds(out, "<br>");
-		h(out, L(d, CRM_L_VAT_ID));
+		h(out, crm_invoice_doc_vat_id_label(d, p));
 		crm_buf_adds(out, ": ");
 		h(out, p->vat_id);
 	}
@@ -791,7 +895,7 @@ static void html_total(struct crm_buf *out, const struct crm_invoice_doc *d, con
 		       const char *label, crm_dec v, bool currency)
 {
 	char a[64];
-	crm_invoice_doc_amount(a, sizeof(a), d, v);
+	crm_invoice_doc_amount_shown(a, sizeof(a), d, v);
 	crm_buf_addf(out, "<tr%s%s%s><td>", cls ? " class=\"" : "", cls ? cls : "",
 		     cls ? "\"" : "");
 	h(out, label);
@@ -821,8 +925,8 @@ int crm_invoice_render_html(struct crm_buf *out, const struct crm_invoice_doc *d
 		crm_buf_addch(out, ')');
 	}
 	crm_buf_adds(out, "</h1>\n<table class=\"meta\">");
-	html_meta(out, L(d, CRM_L_ISSUE_DATE), d->issue_date);
-	html_meta(out, L(d, CRM_L_DUE_DATE), d->due_date);
+	html_meta(out, L(d, CRM_L_ISSUE_DATE), present(d->issue_date_shown));
+	html_meta(out, L(d, CRM_L_DUE_DATE), present(d->due_date_shown));
 	html_meta(out, L(d, CRM_L_PO_NUMBER), d->po_number);
 	html_meta(out, L(d, CRM_L_CORRECTS), d->corrects);
 	html_meta(out, L(d, CRM_L_CURRENCY), d->currency);
@@ -854,9 +958,9 @@ int crm_invoice_render_html(struct crm_buf *out, const struct crm_invoice_doc *d
 		const struct crm_invoice_doc_line *l = &d->lines[i];
 		char q[48], price[64], rate[40], net[64];
 		crm_dec_format_trim(q, sizeof(q), l->line->quantity);
-		crm_invoice_doc_amount(price, sizeof(price), d, l->line->unit_price);
+		crm_invoice_doc_amount_shown(price, sizeof(price), d, l->line->unit_price);
 		rate_text(rate, sizeof(rate), l->line->rate);
-		crm_invoice_doc_amount(net, sizeof(net), d, l->line->net);
+		crm_invoice_doc_amount_shown(net, sizeof(net), d, l->line->net);
 		crm_buf_addf(out, "<tr><td class=\"num\">%zu</td><td>", i + 1);
 		h(out, l->description);
 		crm_buf_addf(out, "</td><td class=\"num\">%s</td><td>", q);

@@ -1,0 +1,20 @@
+/* Numbers and dates written as a language writes them ("pl": 7 200,00 and
+ * 1 grudnia 2026), through ICU.  Exact: numbers go in and out as decimal
+ * strings, never through a binary float. */
+#ifndef CRM_LOCALE_FORMAT_H
+#define CRM_LOCALE_FORMAT_H
+
+#include <stddef.h>
+
+/* `decimal` ("-1234.50", digits with an optional sign and '.') with the
+ * grouping and decimal mark of `locale` ("pl", "de", "zh"...), keeping
+ * exactly the digits after the mark that `decimal` has.  0, or a negative
+ * code when ICU cannot (then `buf` holds `decimal` unchanged). */
+int crm_locale_decimal(char *buf, size_t size, const char *locale, const char *decimal);
+
+/* `iso` ("2026-12-01") as `locale` writes a date in full ("1 December
+ * 2026", "1. Dezember 2026", "2026年12月1日"); like crm_locale_decimal
+ * when it cannot. */
+int crm_locale_date(char *buf, size_t size, const char *locale, const char *iso);
+
+#endif

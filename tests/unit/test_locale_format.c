@@ -1,0 +1,65 @@
+/* Unit tests for src/util/locale_format.c: amounts and dates as each
+ * invoice language writes them, exactly (decimal strings in and out), and
+ * the unchanged input where a value is not a number or a date. */
+#include <string.h>
+
+#include "crm/locale_format.h"
+#include "harness.h"
+
+static const char *num(const char *locale, const char *decimal)
+{
+	static char buf[64];
+	CHECK_INT(0, crm_locale_decimal(buf, sizeof(buf), locale, decimal));
+	return buf;
+}
+
+static const char *date(const char *locale, const char *iso)
+{
+	static char buf[96];
+	CHECK_INT(0, crm_locale_date(buf, sizeof(buf), locale, iso));
+	return buf;
+}
+
+static void test_locale__numbers(void)
+{
+	CHECK_STR("7,200.00", num("en", "7200.00"));
+	CHECK_STR("-1,234,567.89", num("en", "-1234567.89"));
+	/* Polish groups from five digits on, with a no-break space */
+	CHECK_STR("7200,00", num("pl", "7200.00"));
+	CHECK_STR("12\u00a0345,60", num("pl", "12345.60"));
+	CHECK_STR("7.200,00", num("de", "7200.00"));
+	CHECK_STR("7\u202f200,00", num("fr", "7200.00"));
+	CHECK_STR("7200,00", num("es", "7200.00"));
+	CHECK_STR("11,600.00", num("zh", "11600.00"));
+	/* the digits given are the digits written: JPY has none, KWD three */
+	CHECK_STR("1,500", num("en", "1500"));
+	CHECK_STR("0,125", num("de", "0.125"));
+	/* beyond a double's 15 digits, still exact */
+	CHECK_STR("12,345,678,901,234,567.89", num("en", "12345678901234567.89"));
+}
+
+static void test_locale__dates(void)
+{
+	CHECK_STR("December 1, 2026", date("en", "2026-12-01"));
+	CHECK_STR("1 grudnia 2026", date("pl", "2026-12-01"));
+	CHECK_STR("1. Dezember 2026", date("de", "2026-12-01"));
+	CHECK_STR("1 décembre 2026", date("fr", "2026-12-01"));
+	CHECK_STR("1 de diciembre de 2026", date("es", "2026-12-01"));
+	CHECK_STR("2026年12月1日", date("zh", "2026-12-01"));
+	/* no time zone moves a date to the day before */
+	CHECK_STR("January 1, 1970", date("en", "1970-01-01"));
+	CHECK_STR("February 29, 2028", date("en", "2028-02-29"));
+}
+
+static void test_locale__not_a_value(void)
+{
+	char buf[32];
+	CHECK_INT(1, crm_locale_date(buf, sizeof(buf), "en", "next week") < 0);
+	CHECK_STR("next week", buf);
+	CHECK_INT(1, crm_locale_decimal(buf, sizeof(buf), "en", "12x") < 0);
+	CHECK_STR("12x", buf);
+	/* a buffer too small is an error, not a cut value */
+	CHECK_INT(1, crm_locale_decimal(buf, 4, "en", "7200.00") < 0);
+}
+
+TESTS(TEST(test_locale__numbers), TEST(test_locale__dates), TEST(test_locale__not_a_value))
