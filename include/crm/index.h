@@ -23,25 +23,22 @@ struct crm_backref {
 	struct crm_backref *next;
 };
 
-/* A record.  The fields from referenced_by down are the index's memo (set
- * and read by src/core/index only; read them through crm_index_backrefs,
- * crm_index_value and crm_record_created).  NEEDSWORK: they are here, not
- * behind index_internal.h, because records are hot and made in two ways:
- * the index's one array, and copies on the stack that check a text not in
- * the index yet (cli_edit_in_editor, crm add), whose computed values need
- * the same memo and its cycle state.  Hiding them would cost a pointer
- * chase per computed value or a memo those copies do not have; a copy
- * only resets values and state to NULL (and added to -1). */
+/* The index's memo of a record: its computed values, the places that
+ * refer to it and when its file was added.  Private to src/core/index;
+ * read it through crm_index_value, crm_index_backrefs and
+ * crm_record_created. */
+struct crm_record_memo;
+
+/* A record.  A record of the index's own has a memo from the load; a
+ * record made elsewhere (a text not in the index yet: crm add, an import,
+ * the editor) starts zeroed, its memo NULL, and the index gives it one
+ * when it first computes a value of it. */
 struct crm_record {
 	const struct crm_schema *schema;
 	const char *id;
 	const char *path;             /* relative to the data repository */
 	struct crm_node *root;        /* NULL when the file could not be parsed */
-	struct crm_backref *referenced_by;  /* read through crm_index_backrefs */
-	struct crm_value *values;     /* values of the computed fields, in schema order */
-	unsigned char *state;         /* 0 not computed, 1 computing, 2 done */
-	int64_t added;                /* time of the commit that added the file, or -1 */
-	bool backrefs_known;          /* referenced_by filled in (crm_index_backrefs) */
+	struct crm_record_memo *memo; /* the index's, see above */
 };
 
 struct crm_index_options {

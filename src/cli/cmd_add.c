@@ -100,7 +100,6 @@ static int text_from_editor(struct crm_buf *text, struct cli_ctx *ctx,
 	rec.schema = s;
 	rec.id = "new";
 	rec.path = s->folder;
-	rec.added = -1;
 	template_text(&tmpl, s);
 	crm_buf_addf(&tmp, "%s/.crm-add-%s.yaml", ctx->repo.root, s->type);
 	err = cli_edit_in_editor(ctx, &rec, tmp.ptr, &tmpl, text);
@@ -253,7 +252,6 @@ int cmd_add(struct cli_ctx *ctx, int argc, char **argv)
 	probe.schema = s;
 	probe.id = id.ptr;
 	probe.path = path.ptr;
-	probe.added = -1;
 	err = crm_txn_begin(&txn, &ctx->repo);
 	if (!err)
 		by = crm_store_user(&ctx->repo, txn.git);

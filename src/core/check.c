@@ -706,7 +706,7 @@ size_t crm_check_change(struct crm_index *idx, const struct crm_record *rec,
 {
 	struct crm_arena arena = CRM_ARENA_INIT;
 	struct crm_diags now, before;
-	struct crm_record next = *rec;
+	struct crm_record next;
 	struct crm_record *current = crm_index_find(idx, rec->schema->type, rec->id);
 	bool *used = NULL;
 	size_t i, fresh = 0;
@@ -714,9 +714,7 @@ size_t crm_check_change(struct crm_index *idx, const struct crm_record *rec,
 	crm_diags_init(&now);
 	crm_diags_init(&before);
 	/* the new version's computed values are worked out afresh */
-	next.values = NULL;
-	next.state = NULL;
-	next.root = NULL;
+	crm_index_record_for_text(idx, &next, rec);
 	if (crm_yaml_parse(&next.root, &arena, text, len, rec->path, &now) == 0 && next.root)
 		check_version(idx, &next, &now);
 	if (current) {

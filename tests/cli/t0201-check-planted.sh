@@ -13,7 +13,8 @@ test_expect_success 'set up the planted repository under git' '
 test_expect_success 'every planted problem is reported where it was planted' '
 	test_expect_code 1 crm -C planted check --no-source >out 2>err &&
 	test_cmp "$TEST_TOP/tests/cli/t0201-check-planted.expected" out &&
-	grep -q "^47 errors, 2 warnings in 46 records$" err
+	echo "47 errors, 2 warnings in 46 records" >expect &&
+	test_cmp expect err
 '
 
 test_expect_success 'at least 25 distinct codes are exercised' '
@@ -34,14 +35,14 @@ test_expect_success 'the source line and a caret follow each located finding' '
 
 test_expect_success '--json carries the same findings' '
 	test_expect_code 1 crm -C planted check --json >json &&
-	grep -q "\"errors\": 47, \"warnings\": 2" json &&
-	test "$(grep -c "\"code\":" json)" = 49 &&
-	grep -q "\"path\": \"opportunities/dangling.yaml\", \"line\": 2, \"column\": 9, \"severity\": \"error\", \"code\": \"dangling-ref\"" json
+	test_cmp "$TEST_TOP/tests/cli/expected/t0201-check-planted.json" json
 '
 
 test_expect_success '--quiet keeps errors only' '
 	test_expect_code 1 crm -C planted check -q --no-source >q 2>qerr &&
-	test "$(wc -l <q)" = 47 && ! grep -q warning q && test ! -s qerr
+	grep ": error: " "$TEST_TOP/tests/cli/t0201-check-planted.expected" >expect &&
+	test "$(wc -l <expect)" = 47 &&
+	test_cmp expect q && test ! -s qerr
 '
 
 test_expect_success 'the caret lines up under Chinese text' '

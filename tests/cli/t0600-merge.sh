@@ -9,7 +9,8 @@ test_expect_success 'a shared repository and two clones' '
 	git clone -q "file://$TRASH/remote.git" bob &&
 	crm init alice >/dev/null && crm init bob >/dev/null &&
 	git -C bob config merge.crm.driver >drv &&
-	grep -q "crm merge-driver" drv
+	echo "crm merge-driver %O %A %B %P" >expect &&
+	test_cmp expect drv
 '
 
 test_expect_success 'edits to different fields of one record both survive' '
@@ -17,10 +18,21 @@ test_expect_success 'edits to different fields of one record both survive' '
 	git -C alice push -q origin main &&
 	GIT_AUTHOR_NAME=Bob crm -C bob set lodz-brand confidence=5 >/dev/null &&
 	git -C bob pull -q --no-edit origin main &&
-	grep -q "^amount: \"50000.00 PLN\"$" bob/opportunities/2025/lodz-brand.yaml &&
-	grep -q "^confidence: 5$" bob/opportunities/2025/lodz-brand.yaml &&
-	head -n 1 bob/opportunities/2025/lodz-brand.yaml | grep -q "^# Polish client" &&
-	crm -C bob check 2>err && grep -q "^0 errors" err
+	cat >expect <<-\EOF &&
+	# Polish client, amount in PLN
+	title: Identyfikacja wizualna
+	client: lodz-studio
+	stage: proposal
+	amount: "50000.00 PLN"
+	cost: "12000.00 PLN"
+	confidence: 5
+	tags: [branding]
+	created: 2025-04-15
+	EOF
+	test_cmp expect bob/opportunities/2025/lodz-brand.yaml &&
+	crm -C bob check >out 2>err && test ! -s out &&
+	echo "0 errors, 0 warnings in 9 records" >expect &&
+	test_cmp expect err
 '
 
 test_expect_success 'tags merge as sets, history as a union by date' '
@@ -31,11 +43,21 @@ test_expect_success 'tags merge as sets, history as a union by date' '
 	crm -C bob tag cafe-ads +branding >/dev/null &&
 	CRM_TODAY=2025-02-25 crm -C bob move cafe-ads negotiation >/dev/null &&
 	git -C bob pull -q --no-edit origin main &&
-	f=bob/opportunities/2025/cafe-ads.yaml &&
-	grep -q "^tags: \[branding, seo\]$" $f &&
-	grep "date:" $f | sed "s/.*date: \([0-9-]*\).*/\1/" >dates &&
-	printf "%s\n" 2025-02-01 2025-02-20 2025-02-25 2025-03-01 >expect &&
-	test_cmp expect dates
+	cat >expect <<-\EOF &&
+	title: Facebook ads
+	client: c-p9x3tm
+	stage: negotiation
+	amount: "3000.00 EUR"
+	cost: "1000.00 EUR"
+	tags: [branding, seo]
+	created: 2025-02-01
+	history:
+	  - {date: 2025-02-01, stage: lead, by: alice}
+	  - {date: 2025-02-20, stage: won, by: alice}
+	  - {date: 2025-02-25, stage: negotiation, by: Alice Example}
+	  - {date: 2025-03-01, stage: negotiation, by: Alice Example}
+	EOF
+	test_cmp expect bob/opportunities/2025/cafe-ads.yaml
 '
 
 test_expect_success 'the same field changed two ways is a conflict crm check reports' '
@@ -45,20 +67,35 @@ test_expect_success 'the same field changed two ways is a conflict crm check rep
 	crm -C bob set acme-corp email=new@acme.example >/dev/null &&
 	test_must_fail() { "$@" && return 1 || return 0; } &&
 	test_must_fail git -C bob pull -q --no-edit origin main 2>err &&
-	grep -q "1 field in conflict" err &&
-	grep -q "ours: Galway" bob/clients/acme-corp.yaml &&
-	grep -q "theirs: Cork" bob/clients/acme-corp.yaml &&
-	grep -q "^email: new@acme.example$" bob/clients/acme-corp.yaml &&
+	grep "^crm" err >actual &&
+	echo "crm: clients/acme-corp.yaml: 1 field in conflict; see '\''crm check'\'', settle with '\''crm resolve'\''" >expect &&
+	test_cmp expect actual &&
+	cat >expect <<-\EOF &&
+	name: Acme Corp
+	city:
+	  conflict:
+	    ours: Galway
+	    theirs: Cork
+	    base: Dublin
+	email: new@acme.example
+	EOF
+	test_cmp expect bob/clients/acme-corp.yaml &&
 	test_expect_code 1 crm -C bob check --no-source >out 2>/dev/null &&
-	grep -q "clients/acme-corp.yaml:3:3: error: field .city. has two values from a merge" out
+	echo "clients/acme-corp.yaml:3:3: error: field '\''city'\'' has two values from a merge; settle it with '\''crm resolve client/acme-corp city --ours|--theirs|--value V'\'' [merge-conflict]" >expect &&
+	test_cmp expect out
 '
 
 test_expect_success 'crm resolve settles it; the merge then completes' '
 	git -C bob add clients/acme-corp.yaml && git -C bob commit -q --no-edit &&
 	crm -C bob resolve acme-corp city --theirs >out &&
-	grep -q "crm: resolve client/acme-corp city (theirs)" out &&
-	grep -q "^city: Cork$" bob/clients/acme-corp.yaml &&
-	crm -C bob check 2>err && grep -q "^0 errors" err &&
+	sed "s/^\[[0-9a-f]\{8\}\] /[HASH] /" out >actual &&
+	echo "[HASH] crm: resolve client/acme-corp city (theirs)" >expect &&
+	test_cmp expect actual &&
+	printf "%s\n" "name: Acme Corp" "city: Cork" "email: new@acme.example" >expect &&
+	test_cmp expect bob/clients/acme-corp.yaml &&
+	crm -C bob check >out 2>err && test ! -s out &&
+	echo "0 errors, 0 warnings in 9 records" >expect &&
+	test_cmp expect err &&
 	git -C bob push -q origin main
 '
 
@@ -82,10 +119,18 @@ test_expect_success 'the same id added on both sides is reported, both versions 
 	git -C bob add -A && git -C bob commit -q -m "add acme-pl too" &&
 	test_must_fail() { "$@" && return 1 || return 0; } &&
 	test_must_fail git -C bob pull -q --no-edit origin main 2>err &&
-	grep -q "ours: Gdańsk" bob/clients/acme-pl.yaml &&
-	grep -q "theirs: Kraków" bob/clients/acme-pl.yaml &&
+	cat >expect <<-\EOF &&
+	name: Acme Polska
+	city:
+	  conflict:
+	    ours: Gdańsk
+	    theirs: Kraków
+	    base: ~
+	EOF
+	test_cmp expect bob/clients/acme-pl.yaml &&
 	test_expect_code 1 crm -C bob check --no-source >out 2>/dev/null &&
-	grep -q "acme-pl.yaml.*merge-conflict" out
+	echo "clients/acme-pl.yaml:3:3: error: field '\''city'\'' has two values from a merge; settle it with '\''crm resolve client/acme-pl city --ours|--theirs|--value V'\'' [merge-conflict]" >expect &&
+	test_cmp expect out
 '
 
 test_done

@@ -58,7 +58,6 @@ static size_t change(const char *type, const char *id, const char *text, const c
 		fresh.schema = crm_repo_schema(&fx.repo, type);
 		fresh.id = id;
 		fresh.path = "new.yaml";
-		fresh.added = -1;
 		rec = &fresh;
 	}
 	n = crm_check_change(fx.idx, rec, text, strlen(text), &out);

@@ -875,7 +875,6 @@ static void check_items(struct planner *p)
 		rec.schema = it->schema;
 		rec.id = it->id;
 		rec.path = it->path;
-		rec.added = -1;
 		crm_diags_init(&d);
 		fresh = crm_check_change(p->idx, &rec, it->text.ptr, it->text.len, &d);
 		for (j = 0; j < d.list.len && fresh; j++) {

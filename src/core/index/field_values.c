@@ -12,10 +12,11 @@
 #include "crm/json.h"
 #include "crm/utf8.h"
 #include "core/index/index_internal.h"
+#include "core/index/record_memo.h"
 
-/* Where a computed field's value is kept in rec->values: its place among
- * the schema's computed fields (stored fields are parsed when asked for,
- * so a million records do not each carry a value per field). */
+/* Where a computed field's value is kept in the record's memo: its place
+ * among the schema's computed fields (stored fields are parsed when asked
+ * for, so a million records do not each carry a value per field). */
 static size_t computed_slot(const struct crm_schema *s, const struct crm_field *f,
 			    size_t *count)
 {
@@ -463,6 +464,7 @@ int crm_index_value(struct crm_value *out, struct crm_index *idx,
 		    struct crm_record *rec, const char *name)
 {
 	const struct crm_field *f = crm_schema_field(rec->schema, name);
+	struct crm_record_memo *m;
 	size_t i, ncomputed;
 
 	*out = CRM_VALUE_NULL;
@@ -483,32 +485,35 @@ int crm_index_value(struct crm_value *out, struct crm_index *idx,
 		return 0;
 	}
 	i = computed_slot(rec->schema, f, &ncomputed);
-	if (!rec->values) {
+	m = crm_record_memo(idx, rec);
+	if (!m)
+		return CRM_ENOMEM;
+	if (!m->values) {
 		/* beside the trees the values may point into: crm_index_trim
 		 * drops both */
-		rec->values = crm_arena_alloc(&idx->trees, sizeof(*rec->values) * ncomputed);
-		rec->state = crm_arena_alloc(&idx->trees, ncomputed);
-		if (!rec->values || !rec->state)
+		m->values = crm_arena_alloc(&idx->trees, sizeof(*m->values) * ncomputed);
+		m->state = crm_arena_alloc(&idx->trees, ncomputed);
+		if (!m->values || !m->state)
 			return crm_error_set(CRM_ENOMEM, "out of memory");
-		memset(rec->state, 0, ncomputed);
+		memset(m->state, 0, ncomputed);
 	}
-	if (rec->state[i] == 2) {
-		*out = rec->values[i];
+	if (m->state[i] == 2) {
+		*out = m->values[i];
 		return 0;
 	}
-	if (rec->state[i] == 1) {
+	if (m->state[i] == 1) {
 		*out = error_value(idx, crm_arena_printf(&idx->arena,
 			"cycle: field '%s' of %s/%s depends on itself", name,
 			rec->schema->type, rec->id));
 		return 0;
 	}
-	rec->state[i] = 1;
+	m->state[i] = 1;
 	if (f->type == CRM_F_FORMULA && f->formula)
 		eval_formula(out, idx, rec, f->formula);
 	else if (f->type == CRM_F_LOOKUP && f->via && f->field)
 		eval_lookup(out, idx, rec, f);
-	rec->values[i] = *out;
-	rec->state[i] = 2;
+	m->values[i] = *out;
+	m->state[i] = 2;
 	return 0;
 }
 
@@ -524,7 +529,7 @@ static int remember_added(const char *path, int64_t when, int32_t offset_min, vo
 		return 0;
 	rec = crm_map_get(&idx->by_path, path + n);
 	if (rec)
-		rec->added = when;
+		rec->memo->added = when;
 	return 0;
 }
 
@@ -552,6 +557,7 @@ crm_date crm_record_created(struct crm_index *idx, const struct crm_record *rec)
 {
 	struct crm_value v;
 	int32_t off = 0;
+	int64_t added;
 	crm_date d;
 	const char *text;
 
@@ -565,11 +571,12 @@ crm_date crm_record_created(struct crm_index *idx, const struct crm_record *rec)
 	}
 	if (!idx->added_loaded)
 		load_added_dates(idx);
-	if (rec->added < 0)
+	added = rec->memo ? rec->memo->added : -1;
+	if (added < 0)
 		return idx->today;
-	crm_tz_offset(&off, idx->repo->config.timezone, rec->added);
-	return (crm_date)((rec->added + off * 60) / 86400 -
-			  ((rec->added + off * 60) % 86400 < 0 ? 1 : 0));
+	crm_tz_offset(&off, idx->repo->config.timezone, added);
+	return (crm_date)((added + off * 60) / 86400 -
+			  ((added + off * 60) % 86400 < 0 ? 1 : 0));
 }
 
 bool crm_record_closed(crm_date *out, const struct crm_record *rec)

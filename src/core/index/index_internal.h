@@ -4,8 +4,11 @@
  *                                                answer questions;
  *   field_values.c    computes fields into the records' memo (idx->trees,
  *                     idx->by_path for git dates) and defines crm_index_eval;
- *   ../check.c        crm_index_eval for required_if, and the walk over
- *                     idx->types that checks each type in bounded memory.
+ *   ../check.c        crm_index_eval for required_if, a record for a
+ *                     changed text (crm_index_record_for_text), and the
+ *                     walk over idx->types that checks each type in
+ *                     bounded memory.
+ * The records' memo itself is in record_memo.h, for the index's files only.
  * Everyone else uses include/crm/index.h (crm_index_repo, crm_index_today,
  * crm_index_options, ...). */
 #ifndef CRM_INDEX_INTERNAL_H
@@ -73,6 +76,8 @@ struct crm_index {
 	crm_date today;
 	CRM_ARRAY(struct pending_file) files;
 	struct crm_record *records;      /* one per file, in file order */
+	struct crm_record_memo *memos;   /* records[i].memo is &memos[i]; in
+					    the records' allocation */
 	atomic_size_t next_file;
 	struct worker workers[MAX_WORKERS];
 	int nworkers;
@@ -111,6 +116,17 @@ static inline struct pending_file *crm_index_file_of(const struct crm_index *idx
 int crm_index_collect_files(struct crm_index *idx);
 int crm_index_collect_files_at(struct crm_index *idx);
 int crm_index_collect_cached_files(struct crm_index *idx);
+
+/* Allocates idx->records and their memos, one per file of idx->files
+ * (index_load.c).  Negative on failure, the error set. */
+int crm_index_alloc_records(struct crm_index *idx);
+
+/* Makes `out` a record for a new version of `rec`'s text, which the caller
+ * parses into out->root: the same schema, id, path, referrers and date
+ * added as `rec`, none of its computed values (for crm_check_change).
+ * Should memory run out, `out` has no memo: no referrers, no date. */
+void crm_index_record_for_text(struct crm_index *idx, struct crm_record *out,
+			       const struct crm_record *rec);
 
 /* Names a type's records and maps their ids (at the load, or when an index
  * listed from the cache is first asked for the type). */

@@ -16,6 +16,7 @@
 #include "crm/index.h"
 #include "crm/map.h"
 #include "core/index/index_internal.h"
+#include "core/index/record_memo.h"
 
 /* The text of a record file: from the work tree, or from git for --at
  * (then on one thread only: a libgit2 repository is not shared across
@@ -122,9 +123,61 @@ static bool load_tree(struct crm_index *idx, struct pending_file *f, struct crm_
 	return true;
 }
 
-/* The record's id and type from its file's name and folder. */
+int crm_index_alloc_records(struct crm_index *idx)
+{
+	size_t n = idx->files.len;
+
+	/* One allocation: the records, then their memos (both arrays of
+	 * pointer-aligned structs, so the second starts aligned).  Each
+	 * record is linked to its memo when it is named: an index listed
+	 * from the cache names a type's records on first use, and the
+	 * memos of the types a command never asks for stay untouched. */
+	if (n + 1 > SIZE_MAX / (sizeof(*idx->records) + sizeof(*idx->memos)))
+		return crm_error_set(CRM_ENOMEM, "out of memory");
+	idx->records = calloc(n + 1, sizeof(*idx->records) + sizeof(*idx->memos));
+	if (!idx->records)
+		return crm_error_set(CRM_ENOMEM, "out of memory");
+	idx->memos = (struct crm_record_memo *)(idx->records + n + 1);
+	return 0;
+}
+
+struct crm_record_memo *crm_record_memo(struct crm_index *idx, const struct crm_record *rec)
+{
+	/* a record made outside the index shares the index's lifetime rules
+	 * for what it computes: its memo lives in the index's arena */
+	struct crm_record *r = (struct crm_record *)rec;
+
+	if (!r->memo) {
+		r->memo = crm_arena_alloc(&idx->arena, sizeof(*r->memo));
+		if (!r->memo) {
+			crm_error_set(CRM_ENOMEM, "out of memory");
+			return NULL;
+		}
+		r->memo->added = -1;
+	}
+	return r->memo;
+}
+
+void crm_index_record_for_text(struct crm_index *idx, struct crm_record *out,
+			       const struct crm_record *rec)
+{
+	const struct crm_record_memo *was = rec->memo;
+
+	*out = *rec;
+	out->root = NULL;
+	out->memo = NULL;
+	if (!was || !crm_record_memo(idx, out))
+		return;
+	out->memo->referenced_by = was->referenced_by;
+	out->memo->backrefs_known = was->backrefs_known;
+	out->memo->added = was->added;
+}
+
+/* The record's id and type from its file's name and folder; `memo` is
+ * its place in idx->memos. */
 static void name_record(struct pending_file *f, struct crm_record *rec,
-			struct crm_arena *arena, struct crm_diags *diags)
+			struct crm_record_memo *memo, struct crm_arena *arena,
+			struct crm_diags *diags)
 {
 	const char *base = strrchr(f->path, '/');
 	size_t n;
@@ -134,7 +187,8 @@ static void name_record(struct pending_file *f, struct crm_record *rec,
 	rec->schema = f->schema;
 	rec->path = f->path;
 	rec->id = crm_arena_strndup(arena, base, n);
-	rec->added = -1;
+	rec->memo = memo;
+	rec->memo->added = -1;
 	if (!crm_id_valid(base, n))
 		crm_diags_add(diags, f->path, 0, 0, CRM_SEV_ERROR, "bad-id",
 			      "'%s' is not a valid record id (lower-case letters, digits and "
@@ -173,7 +227,7 @@ static void load_one(struct crm_index *idx, struct worker *w, struct pending_fil
 	struct load_space sp = { &w->arena, &w->scratch, &w->encoding, &w->diags, &idx->keys };
 	struct stat st;
 
-	name_record(f, rec, &w->arena, &w->diags);
+	name_record(f, rec, &idx->memos[rec - idx->records], &w->arena, &w->diags);
 	if (f->unstated) {
 		if (stat_file(idx, w, f, &st)) {
 			crm_diags_add(&w->diags, f->path, 0, 0, CRM_SEV_ERROR, "unreadable",
@@ -277,10 +331,12 @@ void crm_index_trim(struct crm_index *idx)
 			rec->root = NULL;
 			f->lazy = true;
 		}
-		rec->values = NULL;
-		rec->state = NULL;
-		rec->referenced_by = NULL;
-		rec->backrefs_known = false;
+		if (rec->memo) {
+			rec->memo->values = NULL;
+			rec->memo->state = NULL;
+			rec->memo->referenced_by = NULL;
+			rec->memo->backrefs_known = false;
+		}
 	}
 	for (i = 0; i < idx->ntypes; i++)
 		idx->types[i].materialized = false;
@@ -310,9 +366,9 @@ static int parse_all(struct crm_index *idx, int threads)
 	size_t i;
 	int started = 0, err = 0;
 
-	idx->records = calloc(idx->files.len + 1, sizeof(*idx->records));
-	if (!idx->records)
-		return crm_error_set(CRM_ENOMEM, "out of memory");
+	err = crm_index_alloc_records(idx);
+	if (err)
+		return err;
 	if (threads < 1) {
 		long n = sysconf(_SC_NPROCESSORS_ONLN);
 		threads = n > 0 ? (int)n : 1;
@@ -366,7 +422,8 @@ int crm_index_map_type(struct crm_index *idx, struct type_entry *t)
 		struct crm_record **slot;
 
 		if (idx->trusting)
-			name_record(&idx->files.ptr[i], rec, &idx->arena, &idx->diags);
+			name_record(&idx->files.ptr[i], rec, &idx->memos[i], &idx->arena,
+				    &idx->diags);
 		if (!rec->id)
 			return CRM_ENOMEM;
 		old = crm_map_get(&t->by_id, rec->id);
@@ -649,7 +706,7 @@ void crm_index_free(struct crm_index *idx)
 	crm_cache_free(idx->cache);
 	free(idx->cache_file);
 	free(idx->types);
-	free(idx->records);
+	free(idx->records);   /* and the memos after them */
 	CRM_ARRAY_RELEASE(idx->files);
 	crm_arena_release(&idx->trees);
 	crm_arena_release(&idx->arena);

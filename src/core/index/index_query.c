@@ -11,6 +11,7 @@
 #include "crm/map.h"
 #include "crm/utf8.h"
 #include "core/index/index_internal.h"
+#include "core/index/record_memo.h"
 
 static struct type_entry *type_entry(const struct crm_index *cidx, const char *type)
 {
@@ -64,8 +65,8 @@ static int add_backref(struct backref_scan *bs, struct crm_record *from, const c
 	/* "client", or "lines.product" for a field of a list's entries */
 	b->field = prefix ? crm_arena_printf(&bs->idx->arena, "%s.%s", prefix, f->name) : f->name;
 	b->at = at;
-	b->next = bs->target->referenced_by;
-	bs->target->referenced_by = b;
+	b->next = bs->target->memo->referenced_by;
+	bs->target->memo->referenced_by = b;
 	return b->field ? 0 : CRM_ENOMEM;
 }
 
@@ -175,12 +176,16 @@ struct crm_backref *crm_index_backrefs(struct crm_index *idx, const struct crm_r
 	/* Found on first use, for this record only: commands that change one
 	 * record never pay for it, and show pays for one record's. */
 	struct crm_record *r = (struct crm_record *)rec;
-	if (!r->backrefs_known) {
-		r->backrefs_known = true;
+	struct crm_record_memo *m = crm_record_memo(idx, r);
+
+	if (!m)
+		return NULL;
+	if (!m->backrefs_known) {
+		m->backrefs_known = true;
 		if (find_backrefs(idx, r))
 			crm_error_set(CRM_ENOMEM, "out of memory");
 	}
-	return r->referenced_by;
+	return m->referenced_by;
 }
 
 static int compute_uncommitted(struct crm_index *idx, bool *out)

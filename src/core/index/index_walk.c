@@ -281,6 +281,5 @@ int crm_index_collect_cached_files(struct crm_index *idx)
 		}
 		t->count = idx->files.len - t->first;
 	}
-	idx->records = calloc(idx->files.len + 1, sizeof(*idx->records));
-	return idx->records ? 0 : crm_error_set(CRM_ENOMEM, "out of memory");
+	return crm_index_alloc_records(idx);
 }
