@@ -187,6 +187,9 @@ int cmd_resolve(struct cli_ctx *ctx, int argc, char **argv)
 	if (argc == 1 && !ours && !theirs && !value && is_record_file(argv[0]))
 		return resolve_file(ctx, argv[0]);
 	if (argc != 2 || ours + theirs + (value != NULL) != 1) {
+		if (argc != 2)
+			cli_error(ctx->command, "missing FIELD (a file git left unmerged is named "
+				  "with its .yaml)");
 		cli_usage(stderr, ctx->command, usage, opts);
 		return EXIT_USAGE;
 	}

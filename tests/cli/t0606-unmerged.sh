@@ -165,6 +165,20 @@ test_expect_success NOCRM 'then git pull merges field by field with crm not on i
 	test_cmp expect carol/clients/acme.yaml
 '
 
+test_expect_success 'resolve FILE leaves a record deleted on one side to git add or git rm' '
+	git clone -q remote.git g1 && git clone -q remote.git g2 &&
+	crm init g1 >/dev/null && crm init g2 >/dev/null &&
+	crm -C g1 rm acme >/dev/null && git -C g1 push -q origin main &&
+	crm -C g2 set acme city=Sligo >/dev/null &&
+	test_expect_code 1 git -C g2 pull -q --no-edit origin main >/dev/null 2>&1 &&
+	status_and_index g2 >before &&
+	test_expect_code 1 crm -C g2 resolve clients/acme.yaml >out 2>err &&
+	echo "crm resolve: '"'"'clients/acme.yaml'"'"' was deleted on their side of the merge: keep it with '"'"'git add'"'"' or delete it with '"'"'git rm'"'"'" >expect &&
+	test_cmp expect err &&
+	status_and_index g2 >after &&
+	test_cmp before after
+'
+
 test_expect_success 'a clone without the registration is told once' '
 	git clone -q remote.git dave &&
 	crm -C dave ls client >/dev/null 2>err &&
