@@ -242,6 +242,42 @@ int crm_git_worktree_dirty(struct crm_git *g, const char *prefix, const char *co
 			   size_t nfolders, const char *const *paths,
 			   const struct crm_file_stamp *stamps, size_t n, bool *dirty_out);
 
+/* Calls cb with every path below `prefix` (NULL or "" for all) that git's
+ * index holds unmerged: a merge, rebase, cherry-pick or stash git could not
+ * finish left its versions in the index's stages 1-3 instead of one entry
+ * (`git status` lists it as "both modified" and the like).  Each path once,
+ * in index order; the path lives until cb returns. */
+int crm_git_unmerged(struct crm_git *g, const char *prefix,
+		     int (*cb)(const char *path, void *payload), void *payload);
+
+/* The versions git's index holds for an unmerged path: stage 1 (the common
+ * ancestor), 2 (ours, HEAD's side) and 3 (theirs, the side merged in).  A
+ * side that does not have the file (added on one side only, or deleted)
+ * leaves its buffer empty and its flag false.  Initialise the buffers
+ * (CRM_BUF_INIT) and release them after use. */
+struct crm_git_stages {
+	struct crm_buf base, ours, theirs;
+	bool has_base, has_ours, has_theirs;
+};
+/* Reads the stages of `path` (work-tree relative) into *out; CRM_ENOTFOUND
+ * when the path is not unmerged. */
+int crm_git_unmerged_read(struct crm_git *g, const char *path, struct crm_git_stages *out);
+
+/* Stages `path` from the work tree as `git add` does, which also marks an
+ * unmerged path resolved (its stages are dropped); the index is written
+ * back.  CRM_ELOCKED when another process holds the index's lock. */
+int crm_git_add(struct crm_git *g, const char *path);
+
+/* How git would merge record files: the merge driver that git's attributes
+ * (.gitattributes, .git/info/attributes) name for `sample_path` (a
+ * work-tree relative path such as "clients/x.yaml") into *name_out, NULL
+ * when they name none, and the command git's configuration (every level:
+ * the repository's, ~/.gitconfig, the system's) gives for it
+ * (merge.NAME.driver) into *command_out, NULL when not configured.  Both
+ * malloc'ed; the caller frees them. */
+int crm_git_merge_driver(struct crm_git *g, const char *sample_path, char **name_out,
+			 char **command_out);
+
 /* crm_git_status_dirty that also counts the files into *count_out; cb may
  * be NULL to count only. */
 int crm_git_dirty(struct crm_git *g, const char *prefix,

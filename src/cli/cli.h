@@ -28,9 +28,15 @@ enum cli_flags {
 	CLI_BY_ID = 1 << 2,         /* changes one record named by type/id: the
 				       index may list the files from the cache
 				       without a walk (see cli_index_complete) */
-	CLI_WRITES = 1 << 3         /* takes the repository's lock before the
+	CLI_WRITES = 1 << 3,        /* takes the repository's lock before the
 				       index is loaded, so that every read the
 				       change depends on is under it */
+	/* While git holds files unmerged a command is refused (its figures
+	 * or writes would build on one side of a merge), unless: */
+	CLI_UNMERGED_WARN = 1 << 4, /* it runs after a warning (show, log, diff:
+				       how one looks at the problem) */
+	CLI_UNMERGED_SELF = 1 << 5  /* it deals with them itself (check reports
+				       them, resolve settles them) */
 };
 
 struct cli_ctx {
@@ -154,6 +160,30 @@ int cli_index_complete(struct cli_ctx *ctx);
 enum cli_format { CLI_FORMAT_TABLE, CLI_FORMAT_JSON, CLI_FORMAT_CSV, CLI_FORMAT_YAML };
 /* From --format NAME and the --json/--csv shortcuts; CRM_EUSAGE if unknown. */
 int cli_pick_format(enum cli_format *out, const char *name, bool json, bool csv);
+
+/* What git's merges left (cli_merge_state.c).  Run by main.c before a
+ * command on a data repository: warns when .gitattributes names crm's
+ * merge driver and this clone has not registered it (once per clone) or
+ * its command cannot run (every time); then, unless `flags` (the command's)
+ * say otherwise, refuses with EXIT_PROBLEMS while git's index holds files
+ * of the data repository unmerged, naming each with 'crm resolve FILE'.
+ * EXIT_OK to go on. */
+int cli_merge_guard(struct cli_ctx *ctx, int flags);
+/* The refusal of cli_merge_guard on its own: EXIT_OK when nothing is
+ * unmerged, else EXIT_PROBLEMS with every file named. */
+int cli_refuse_unmerged(struct cli_ctx *ctx);
+/* The merge driver command crm init registers: a bare `crm merge-driver
+ * %O %A %B %P` when `crm` on PATH is this very binary, else this binary's
+ * absolute path (/proc/self/exe), shell-quoted when it needs it, so that
+ * git runs it whatever PATH it is started with. */
+int cli_driver_command(struct crm_buf *out);
+/* Whether git could run a driver command: its program (the first word) is
+ * an executable file, by path or on PATH.  A command in shell syntax that
+ * is not followed (variables, double quotes) counts as runnable. */
+bool cli_driver_runs(const char *command);
+/* The executable file `name` is on PATH (or `name` itself when it holds a
+ * '/'), malloc'ed; NULL when there is none. */
+char *cli_which(const char *name);
 
 /* The commands, one file each in src/cli/. */
 int cmd_init(struct cli_ctx *ctx, int argc, char **argv);

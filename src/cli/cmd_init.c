@@ -82,39 +82,51 @@ static int copy_schemas(const char *root, struct cli_list *written)
 	return err;
 }
 
-/* git does not clone configuration, so every clone registers the driver. */
-static int register_merge_driver(struct crm_git *git, bool *changed)
+/* git does not clone configuration, so every clone registers the driver:
+ * a command git can run whatever its PATH (cli_driver_command).  One that
+ * is registered and runs is left alone (it may be the user's own); one
+ * that cannot run is replaced, since git would leave records unmerged. */
+static int register_merge_driver(struct crm_git *git, bool *changed, bool *replaced)
 {
+	struct crm_buf command = CRM_BUF_INIT;
 	char *have = NULL;
 	int err = 0;
 
 	*changed = false;
-	if (crm_git_config_get(git, "merge.crm.driver", &have) == CRM_ENOTFOUND || !have) {
-		err = crm_git_config_set(git, "merge.crm.name", "crm field-by-field record merge");
+	*replaced = false;
+	if (crm_git_config_get(git, "merge.crm.driver", &have) == CRM_ENOTFOUND || !have ||
+	    !cli_driver_runs(have)) {
+		*replaced = have != NULL;
+		err = cli_driver_command(&command);
 		if (!err)
-			err = crm_git_config_set(git, "merge.crm.driver",
-						 "crm merge-driver %O %A %B %P");
+			err = crm_git_config_set(git, "merge.crm.name",
+						 "crm field-by-field record merge");
+		if (!err)
+			err = crm_git_config_set(git, "merge.crm.driver", command.ptr);
 		*changed = true;
 	}
 	free(have);
+	crm_buf_release(&command);
 	return err;
 }
 
 static int init_existing(struct cli_ctx *ctx, const char *root)
 {
 	struct crm_git *git = NULL;
-	bool changed = false;
+	bool changed = false, replaced = false;
 	int err = crm_git_open(&git, root);
 
 	if (!err)
-		err = register_merge_driver(git, &changed);
+		err = register_merge_driver(git, &changed, &replaced);
 	crm_git_free(git);
 	if (err) {
 		cli_error(ctx->command, "%s", crm_error_last());
 		return cli_status(err);
 	}
-	printf(changed ? "registered the crm merge driver in %s\n"
-		       : "%s is already set up; nothing to do\n", root);
+	printf(replaced ? "registered the crm merge driver in %s (the one registered could "
+			  "not run)\n"
+	       : changed ? "registered the crm merge driver in %s\n"
+			 : "%s is already set up; nothing to do\n", root);
 	return EXIT_OK;
 }
 
@@ -145,7 +157,7 @@ static int init_new(struct cli_ctx *ctx, const char *root)
 	struct crm_buf p = CRM_BUF_INIT;
 	struct crm_git *git = NULL;
 	char id[41];
-	bool created = false, changed;
+	bool created = false, changed, replaced;
 	size_t i;
 	int err;
 
@@ -160,7 +172,7 @@ static int init_new(struct cli_ctx *ctx, const char *root)
 	if (!err)
 		err = copy_schemas(root, &paths);
 	if (!err)
-		err = register_merge_driver(git, &changed);
+		err = register_merge_driver(git, &changed, &replaced);
 	if (!err) {
 		const char *fixed[] = { "crm.ini", ".gitattributes" };
 		for (i = 0; i < 2; i++) {

@@ -17,9 +17,9 @@ static bool global_no_cache;
 
 static const struct cli_command commands[] = {
 	{ "init", cmd_init, 0, "create a data repository (or register crm in a clone)" },
-	{ "check", cmd_check, CLI_NEEDS_REPO | CLI_NEEDS_INDEX,
+	{ "check", cmd_check, CLI_NEEDS_REPO | CLI_NEEDS_INDEX | CLI_UNMERGED_SELF,
 	  "check every record like a compiler checks code" },
-	{ "show", cmd_show, CLI_NEEDS_REPO | CLI_NEEDS_INDEX,
+	{ "show", cmd_show, CLI_NEEDS_REPO | CLI_NEEDS_INDEX | CLI_UNMERGED_WARN,
 	  "show one record with its computed fields and what refers to it" },
 	{ "ls", cmd_ls, CLI_NEEDS_REPO | CLI_NEEDS_INDEX, "list records that match filters" },
 	{ "set", cmd_set, CLI_NEEDS_REPO | CLI_NEEDS_INDEX | CLI_WRITES | CLI_BY_ID,
@@ -38,17 +38,18 @@ static const struct cli_command commands[] = {
 	  "delete a record nothing refers to" },
 	{ "mv", cmd_mv, CLI_NEEDS_REPO | CLI_NEEDS_INDEX | CLI_WRITES,
 	  "rename a record and rewrite every reference to it" },
-	{ "log", cmd_log, CLI_NEEDS_REPO | CLI_NEEDS_INDEX,
+	{ "log", cmd_log, CLI_NEEDS_REPO | CLI_NEEDS_INDEX | CLI_UNMERGED_WARN,
 	  "a record's history from git, field by field" },
-	{ "diff", cmd_diff, CLI_NEEDS_REPO, "uncommitted changes as records and fields" },
+	{ "diff", cmd_diff, CLI_NEEDS_REPO | CLI_UNMERGED_WARN,
+	  "uncommitted changes as records and fields" },
 	{ "invoice", cmd_invoice, CLI_NEEDS_REPO | CLI_NEEDS_INDEX | CLI_WRITES,
 	  "show totals, issue with the next number, record status and payments" },
 	{ "forecast", cmd_forecast, CLI_NEEDS_REPO,
 	  "expected revenue by month, and a backtest of each method" },
 	{ "sync", cmd_sync, CLI_NEEDS_REPO,
 	  "fetch, merge records field by field, push" },
-	{ "resolve", cmd_resolve, CLI_NEEDS_REPO | CLI_NEEDS_INDEX | CLI_WRITES,
-	  "settle a field a merge left in conflict" },
+	{ "resolve", cmd_resolve, CLI_NEEDS_REPO | CLI_NEEDS_INDEX | CLI_WRITES | CLI_UNMERGED_SELF,
+	  "merge a file git left unmerged, or settle a field in conflict" },
 	{ "merge-driver", cmd_merge_driver, 0,
 	  "git's merge driver for records (crm init registers it)" },
 	{ "dashboard", cmd_dashboard, CLI_NEEDS_REPO,
@@ -173,6 +174,8 @@ static int open_repository(struct cli_ctx *ctx, const struct cli_command *c)
 	free(root);
 	ctx->has_repo = true;
 	if (lock_and_recover(ctx, c))
+		return EXIT_PROBLEMS;
+	if (cli_merge_guard(ctx, c->flags))
 		return EXIT_PROBLEMS;
 	if (!(c->flags & CLI_NEEDS_INDEX))
 		return EXIT_OK;

@@ -13,12 +13,13 @@
 #include "crm/check.h"
 #include "crm/invoice.h"
 #include "crm/error.h"
+#include "crm/git.h"
 #include "crm/map.h"
 #include "crm/utf8.h"
 #include "core/index/index_internal.h"
 
 const char *const crm_check_codes[] = {
-	"bad-config", "unknown-setting", "bad-schema", "conflict-markers", "yaml-syntax", "yaml-limit", "invalid-utf8",
+	"bad-config", "unknown-setting", "bad-schema", "unmerged", "conflict-markers", "yaml-syntax", "yaml-limit", "invalid-utf8",
 	"nul-byte", "duplicate-key", "not-a-mapping", "unreadable", "bad-id",
 	"duplicate-id", "unknown-field", "computed-field", "missing-required",
 	"required-if", "bad-type", "bad-email", "bad-phone", "bad-url", "bad-date",
@@ -737,6 +738,44 @@ size_t crm_check_change(struct crm_index *idx, const struct crm_record *rec,
 	return fresh;
 }
 
+struct unmerged_walk {
+	struct crm_diags *out;
+	size_t plen;
+};
+
+static int report_unmerged(const char *path, void *payload)
+{
+	struct unmerged_walk *w = payload;
+	const char *shown = path + w->plen;
+
+	crm_diags_add(w->out, shown, 1, 1, CRM_SEV_ERROR, "unmerged",
+		      "git left this file unmerged (a merge it could not finish): run 'crm "
+		      "resolve %s' to merge it field by field", shown);
+	return 0;
+}
+
+/* The files below the data repository that git's index holds unmerged: a
+ * merge that did not run its driver leaves one side's version in the work
+ * tree, which would otherwise check clean.  Outside git nothing is. */
+static void check_unmerged(struct crm_index *idx, struct crm_diags *out)
+{
+	struct crm_git *git = NULL;
+	struct unmerged_walk w = { out, 0 };
+	char *prefix = NULL;
+
+	if (crm_git_open(&git, idx->repo->root))
+		return;
+	prefix = crm_git_prefix(git, idx->repo->root);
+	if (prefix) {
+		w.plen = strlen(prefix);
+		if (crm_git_unmerged(git, prefix, report_unmerged, &w))
+			crm_diags_add(out, "crm.ini", 1, 1, CRM_SEV_ERROR, "unmerged", "%s",
+				      crm_error_last());
+	}
+	free(prefix);
+	crm_git_free(git);
+}
+
 size_t crm_check_run(struct crm_index *idx, struct crm_diags *out)
 {
 	struct checker c = { idx, out, NULL };
@@ -744,6 +783,8 @@ size_t crm_check_run(struct crm_index *idx, struct crm_diags *out)
 
 	crm_diags_merge(out, &idx->repo->diags);
 	crm_diags_merge(out, &idx->diags);
+	if (!idx->opts.at_commit)
+		check_unmerged(idx, out);
 	/* record by record, in bounded memory: see crm_index_trim */
 	for (t = 0; t < idx->ntypes; t++) {
 		const struct crm_schema *s = idx->types[t].schema;

@@ -124,6 +124,7 @@ test_expect_success 'a files entry through a link is refused, naming the link' '
 test_expect_success 'the invoice logo is not read through a link' '
 	cp -R "$TEST_TOP/examples/agency" agency &&
 	git -C agency init -q && git -C agency add -A && git -C agency commit -q -m agency &&
+	crm init agency >/dev/null &&
 	make_png outside/logo.png SECRET-OUTSIDE &&
 	ln -s "$TRASH/outside/logo.png" agency/files/logo.png &&
 	sed -i "s|^email = hello@nowak-chen.example|&\nlogo = files/logo.png|" agency/crm.ini &&

@@ -23,9 +23,25 @@ test_expect_success 'crm check names the markers at their line' '
 	line=$(grep -n "^<<<<<<< " shop/clients/acme.yaml | cut -d: -f1) &&
 	test_expect_code 1 crm -C shop check --no-source >out 2>/dev/null &&
 	cat >expect <<-EOT &&
+	clients/acme.yaml:1:1: error: git left this file unmerged (a merge it could not finish): run '"'"'crm resolve clients/acme.yaml'"'"' to merge it field by field [unmerged]
 	clients/acme.yaml:$line:1: error: the file holds git conflict markers (a merge left both versions): keep the right lines, remove the markers, then '"'"'git add'"'"' the file [conflict-markers]
 	EOT
 	test_cmp expect out
+'
+
+test_expect_success 'crm resolve FILE replaces the markers with the field merge' '
+	crm -C shop resolve clients/acme.yaml >out 2>/dev/null &&
+	! grep -q "^<<<<<<< " shop/clients/acme.yaml &&
+	cat >expect <<-\EOT &&
+	name: Acme
+	email:
+	  conflict:
+	    ours: hello@acme.example
+	    theirs: sales@acme.example
+	    base: office@acme.example
+	EOT
+	test_cmp expect shop/clients/acme.yaml &&
+	test -z "$(git -C shop diff --name-only --diff-filter=U)"
 '
 
 test_done

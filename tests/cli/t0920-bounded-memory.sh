@@ -19,6 +19,7 @@ both() {
 test_expect_success 'set up: 2000 records with planted problems' '
 	"$GEN" 2000 big >/dev/null &&
 	git -C big init -q && git -C big add -A && git -C big commit -q -m gen &&
+	crm init big >/dev/null &&
 	inv=$(grep -l "^number:" $(find big/invoices -name "inv-*.yaml") | head -n 1) &&
 	sed "s/^status: .*/status: draft/" "$inv" >big/invoices/2024/01/copy-of-issued.yaml &&
 	other=$(grep -l "^number:" $(find big/invoices -name "inv-*.yaml") | sed -n 5p) &&

@@ -644,3 +644,40 @@ int crm_git_config_get(struct crm_git *g, const char *key, char **out)
 	git_config_free(local);
 	return err;
 }
+
+int crm_git_merge_driver(struct crm_git *g, const char *sample_path, char **name_out,
+			 char **command_out)
+{
+	git_config *cfg = NULL, *snap = NULL;
+	git_buf b = GIT_BUF_INIT;
+	struct crm_buf key = CRM_BUF_INIT;
+	const char *value = NULL;
+	int rc, err = 0;
+
+	*name_out = NULL;
+	*command_out = NULL;
+	rc = git_attr_get(&value, g->repo, 0, sample_path, "merge");
+	if (rc < 0)
+		return git_fail(CRM_EIO, "cannot read git's attributes");
+	if (git_attr_value(value) != GIT_ATTR_VALUE_STRING)
+		return 0;   /* set, unset or unspecified: git's own merges */
+	if (!(*name_out = strdup(value)))
+		return oom();
+	/* every level of configuration, as git reads it when it merges */
+	if (git_repository_config(&cfg, g->repo) < 0 || git_config_snapshot(&snap, cfg) < 0) {
+		err = git_fail(CRM_EIO, "cannot read the git configuration");
+		goto done;
+	}
+	crm_buf_addf(&key, "merge.%s.driver", value);
+	rc = git_config_get_string_buf(&b, snap, key.ptr);
+	if (rc < 0 && rc != GIT_ENOTFOUND)
+		err = git_fail(CRM_EIO, "cannot read the git configuration");
+	else if (!rc && !(*command_out = strdup(b.ptr)))
+		err = oom();
+done:
+	git_buf_dispose(&b);
+	git_config_free(snap);
+	git_config_free(cfg);
+	crm_buf_release(&key);
+	return err;
+}

@@ -226,3 +226,105 @@ int crm_git_dirty(struct crm_git *g, const char *prefix,
 	*count_out = dc.count;
 	return err;
 }
+
+/* ---- unmerged paths: what a merge git could not finish left behind ---- */
+
+/* The repository's index as it is on disk now (a `git merge` or `git add`
+ * of another process since we opened it included). */
+static int read_index(git_index **out, git_repository *repo)
+{
+	*out = NULL;
+	if (git_repository_index(out, repo) < 0 || git_index_read(*out, 0) < 0) {
+		git_index_free(*out);
+		*out = NULL;
+		return git_fail(CRM_EIO, "cannot read git's index");
+	}
+	return 0;
+}
+
+int crm_git_unmerged(struct crm_git *g, const char *prefix,
+		     int (*cb)(const char *path, void *payload), void *payload)
+{
+	git_index *index = NULL;
+	git_index_conflict_iterator *it = NULL;
+	const git_index_entry *base, *ours, *theirs;
+	size_t plen = prefix ? strlen(prefix) : 0;
+	int rc, err = read_index(&index, g->repo);
+
+	if (err || !git_index_has_conflicts(index))
+		goto done;
+	if (git_index_conflict_iterator_new(&it, index) < 0) {
+		err = git_fail(CRM_EIO, "cannot read the unmerged entries of git's index");
+		goto done;
+	}
+	/* one call per path, whichever of its three stages it has */
+	while (!err && !(rc = git_index_conflict_next(&base, &ours, &theirs, it))) {
+		const git_index_entry *any = ours ? ours : theirs ? theirs : base;
+		if (!strncmp(any->path, prefix ? prefix : "", plen))
+			err = cb(any->path, payload);
+	}
+	if (!err && rc != GIT_ITEROVER)
+		err = git_fail(CRM_EIO, "cannot read the unmerged entries of git's index");
+done:
+	git_index_conflict_iterator_free(it);
+	git_index_free(index);
+	return err;
+}
+
+static int read_stage(struct crm_buf *out, bool *present, git_repository *repo,
+		      const git_index_entry *e)
+{
+	git_blob *blob = NULL;
+	int err = 0;
+
+	crm_buf_reset(out);
+	*present = e != NULL;
+	if (!e)
+		return 0;
+	if (git_blob_lookup(&blob, repo, &e->id) < 0)
+		return git_fail(CRM_EIO, "cannot read a version of an unmerged file");
+	if (crm_buf_add(out, git_blob_rawcontent(blob), (size_t)git_blob_rawsize(blob)))
+		err = oom();
+	git_blob_free(blob);
+	return err;
+}
+
+int crm_git_unmerged_read(struct crm_git *g, const char *path, struct crm_git_stages *out)
+{
+	git_index *index = NULL;
+	const git_index_entry *base = NULL, *ours = NULL, *theirs = NULL;
+	int rc, err = read_index(&index, g->repo);
+
+	if (err)
+		return err;
+	rc = git_index_conflict_get(&base, &ours, &theirs, index, path);
+	if (rc == GIT_ENOTFOUND)
+		err = crm_error_set(CRM_ENOTFOUND, "'%s' is not unmerged in git's index", path);
+	else if (rc < 0)
+		err = git_fail(CRM_EIO, "cannot read the unmerged entries of git's index");
+	if (!err)
+		err = read_stage(&out->base, &out->has_base, g->repo, base);
+	if (!err)
+		err = read_stage(&out->ours, &out->has_ours, g->repo, ours);
+	if (!err)
+		err = read_stage(&out->theirs, &out->has_theirs, g->repo, theirs);
+	git_index_free(index);
+	return err;
+}
+
+int crm_git_add(struct crm_git *g, const char *path)
+{
+	git_index *index = NULL;
+	int rc, err = read_index(&index, g->repo);
+
+	if (err)
+		return err;
+	/* adding a path drops its conflict stages, as `git add` does */
+	rc = git_index_add_bypath(index, path);
+	if (!rc)
+		rc = git_index_write(index);
+	if (rc < 0)
+		err = git_fail_rc(rc, CRM_EIO, "cannot stage the file in git's index");
+	git_index_free(index);
+	return err;
+}
