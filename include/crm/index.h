@@ -129,6 +129,12 @@ const char *crm_index_suggest(const struct crm_index *idx, const char *type,
  * Returns CRM_ENOTFOUND when the type has no such field. */
 int crm_index_value(struct crm_value *out, struct crm_index *idx,
 		    struct crm_record *rec, const char *name);
+/* The schema's `default` for field `name` when rec's file leaves the field
+ * out or empty: the text crm_index_value reads in its place (SPEC section
+ * 3, `default`).  NULL when the file has a value, the field has no default
+ * (or holds a list), or the file could not be parsed.  Borrowed from the
+ * schema. */
+const char *crm_record_default(const struct crm_record *rec, const char *name);
 /* Parses one stored scalar by field type, with the record's currency as
  * the default for bare money amounts.  0, or CRM_EINVALID with the message
  * set (what `crm check` reports). */
