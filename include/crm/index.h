@@ -118,6 +118,10 @@ struct crm_record *crm_index_find(const struct crm_index *idx, const char *type,
  * "any", then the type is required).  NULL when there is no such record. */
 struct crm_record *crm_index_resolve(const struct crm_index *idx, const char *ref,
 				     const char *default_type);
+/* How many record files of `type` (NULL: of every type) could not be read
+ * or parsed: they have no fields, so every figure leaves them out, and
+ * `crm check` says why. */
+size_t crm_index_unreadable(struct crm_index *idx, const char *type);
 /* The closest id of `type` to `id` by edit distance, for did-you-mean; NULL
  * when nothing is close. */
 const char *crm_index_suggest(const struct crm_index *idx, const char *type,

@@ -148,7 +148,7 @@ test_expect_success 'readers write nothing, and check reports what it did' '
 test_expect_success 'a file that does not parse has no defaults' '
 	cd r &&
 	printf "title: [broken\n" >tasks/broken.yaml &&
-	crm ls task status=open --fields title --csv >out &&
+	test_expect_code 1 crm ls task status=open --fields title --csv >out 2>/dev/null &&
 	printf "%s\n" id,title call-back,Call\ back >expect &&
 	test_cmp expect out &&
 	rm tasks/broken.yaml
