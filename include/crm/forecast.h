@@ -237,6 +237,7 @@ struct crm_forecast_data {
 	struct crm_forecast_step *steps;
 	const char *currency;         /* the base currency */
 	struct crm_buf warnings;      /* "path: reason\n" for each amount left out */
+	size_t unreadable;            /* record files that could not be read */
 };
 
 /* Fills *out from idx; release with crm_forecast_data_release (also after

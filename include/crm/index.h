@@ -115,6 +115,10 @@ struct crm_record *crm_index_find(const struct crm_index *idx, const char *type,
  * "any", then the type is required).  NULL when there is no such record. */
 struct crm_record *crm_index_resolve(const struct crm_index *idx, const char *ref,
 				     const char *default_type);
+/* How many record files of `type` (NULL: of every type) could not be read
+ * or parsed: they have no fields, so every figure leaves them out, and
+ * `crm check` says why. */
+size_t crm_index_unreadable(struct crm_index *idx, const char *type);
 /* The closest id of `type` to `id` by edit distance, for did-you-mean; NULL
  * when nothing is close. */
 const char *crm_index_suggest(const struct crm_index *idx, const char *type,
@@ -126,6 +130,12 @@ const char *crm_index_suggest(const struct crm_index *idx, const char *type,
  * Returns CRM_ENOTFOUND when the type has no such field. */
 int crm_index_value(struct crm_value *out, struct crm_index *idx,
 		    struct crm_record *rec, const char *name);
+/* The schema's `default` for field `name` when rec's file leaves the field
+ * out or empty: the text crm_index_value reads in its place (SPEC section
+ * 3, `default`).  NULL when the file has a value, the field has no default
+ * (or holds a list), or the file could not be parsed.  Borrowed from the
+ * schema. */
+const char *crm_record_default(const struct crm_record *rec, const char *name);
 /* Parses one stored scalar by field type, with the record's currency as
  * the default for bare money amounts.  0, or CRM_EINVALID with the message
  * set (what `crm check` reports). */

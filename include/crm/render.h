@@ -18,7 +18,10 @@ int crm_render_cell(struct crm_buf *out, struct crm_index *idx, struct crm_recor
 int crm_render_field_json(struct crm_json *j, struct crm_index *idx,
 			  struct crm_record *rec, const char *name);
 /* {"type", "id", "path", then every stored and computed field by schema
- * order, then unknown keys as text}; `with_backrefs` adds "referenced_by". */
+ * order (a field the file leaves out as its schema default), then unknown
+ * keys as text, "defaulted": the names of those defaults}; `with_backrefs`
+ * adds "referenced_by" and always writes "defaulted", else it is written
+ * only when the list is not empty. */
 int crm_render_record_json(struct crm_json *j, struct crm_index *idx,
 			   struct crm_record *rec, bool with_backrefs);
 /* A text value as a YAML scalar: plain when safe, double-quoted otherwise. */

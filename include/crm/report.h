@@ -77,6 +77,7 @@ struct crm_report {
 	bool dirty_pending;   /* being worked out (crm_index_uncommitted_begin) */
 	const char *currency; /* base currency of every money cell */
 	const char *scope;    /* the filters, as text, or NULL */
+	size_t unreadable;    /* record files left out: they could not be read */
 	CRM_ARRAY(struct crm_report_card) cards;
 	CRM_ARRAY(struct crm_report_table *) tables;
 	CRM_ARRAY(struct crm_report_chart) charts;
@@ -131,14 +132,21 @@ size_t crm_report_bar(struct crm_buf *out, double value, double max, size_t widt
 /* The header line: "Dashboard, as of commit 1a2b3c4d (2025-06-01)". */
 int crm_report_header(struct crm_buf *out, const struct crm_report *r);
 
+/* "3 record files could not be read (crm check shows why)": the note every
+ * writer gives when r->unreadable is not 0 (nothing is appended then). */
+int crm_report_unreadable_note(struct crm_buf *out, size_t unreadable);
+
 /* Terminal page: header, cards in boxes, charts as bars of Unicode blocks,
  * tables; everything fitted to `width` columns (0: 80). */
 int crm_report_write_text(FILE *out, const struct crm_report *r, size_t width, bool color);
 /* One JSON document: "report", "commit", "commit_date", "dirty",
- * "currency", every card by key, every table as an array of objects. */
+ * "unreadable_files", "currency", every card by key, every table as an
+ * array of objects. */
 int crm_report_write_json(struct crm_buf *out, const struct crm_report *r);
 /* Table `name` as CSV; NULL writes every table (cards first, as table
- * "figures"), each after a "# name" line and separated by a blank line.
+ * "figures"), each after a "# name" line and separated by a blank line,
+ * the unreadable-files note first as a "# " line.  One table alone (named,
+ * or a report's only one) stays plain CSV: the caller says the note.
  * CRM_ENOTFOUND with the table names when `name` is unknown. */
 int crm_report_write_csv(FILE *out, const struct crm_report *r, const char *name);
 /* A self-contained HTML page: inline CSS and SVG, no script, no network. */

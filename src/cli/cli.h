@@ -302,6 +302,11 @@ int cli_report_load(struct cli_ctx *ctx, const char *at, struct crm_report *r);
  * when not NULL). */
 int cli_report_write_files(const struct crm_report *r, const char *html, const char *xlsx);
 
+/* "crm CMD: warning: N record files could not be read (crm check shows
+ * why)" on stderr, unless `page` (the terminal page says it itself) or N
+ * is 0.  The caller exits 1 when N is not 0. */
+void cli_report_unreadable(const char *command, size_t unreadable, bool page);
+
 /* Loads, parses the filters, calls `build` and writes the report as the
  * options ask; returns an exit status (messages printed). */
 int cli_report_run(struct cli_ctx *ctx, const struct cli_report_opts *o,

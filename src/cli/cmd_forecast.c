@@ -208,6 +208,10 @@ int cmd_forecast(struct cli_ctx *ctx, int argc, char **argv)
 	if (err) {
 		cli_error(ctx->command, "%s", crm_error_last());
 		rc = cli_status(err);
+	} else if (data.unreadable) {
+		cli_report_unreadable(ctx->command, data.unreadable,
+				      !o.json && !o.csv && !o.html && !o.xlsx);
+		rc = EXIT_PROBLEMS;
 	}
 	crm_report_release(&report);
 	crm_forecast_data_release(&data);

@@ -1,5 +1,6 @@
 /* crm ls TYPE [FILTER...]: the records of one type that pass the filters,
- * sorted and limited, as a table sized to the terminal, JSON, CSV or YAML. */
+ * sorted and limited, as a table sized to the terminal, JSON, CSV or YAML;
+ * files of the type that could not be read are counted on stderr. */
 #include <stdlib.h>
 #include <string.h>
 #include <unistd.h>
@@ -242,6 +243,7 @@ int cmd_ls(struct cli_ctx *ctx, int argc, char **argv)
 		CLI_OPT_END
 	};
 	const struct crm_schema *s;
+	size_t unreadable;
 	int err, rc = cli_parse(ctx, usage, opts, argc, argv, &argc);
 
 	if (rc)
@@ -254,5 +256,9 @@ int cmd_ls(struct cli_ctx *ctx, int argc, char **argv)
 		cli_error(ctx->command, "%s", crm_error_last());
 		return cli_status(err);
 	}
-	return EXIT_OK;
+	/* as grep does with a file it cannot read: the records it could read
+	 * are listed, the rest named on stderr, and the status says so */
+	unreadable = crm_index_unreadable(ctx->idx, s->type);
+	cli_report_unreadable(ctx->command, unreadable, false);
+	return unreadable ? EXIT_PROBLEMS : EXIT_OK;
 }

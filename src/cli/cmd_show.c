@@ -1,4 +1,5 @@
-/* crm show REF: one record with every stored field, its computed fields
+/* crm show REF: one record with every stored field (and the schema's
+ * defaults for those its file leaves out, marked), its computed fields
  * (lookups, formulas) and the records that refer to it. */
 #include <string.h>
 #include <unistd.h>
@@ -57,12 +58,16 @@ static void print_fields(struct cli_ctx *ctx, struct crm_record *rec, bool compu
 	for (i = 0; i < s->nfields; i++) {
 		const struct crm_field *f = &s->fields[i];
 		const struct crm_node *n = rec->root ? crm_node_get(rec->root, f->name) : NULL;
-		if (crm_field_is_computed(f) != computed || (!computed && !n))
+		bool defaulted = !computed && crm_record_default(rec, f->name);
+		if (crm_field_is_computed(f) != computed || (!computed && !n && !defaulted))
 			continue;
 		if (n && n->kind == CRM_NODE_SEQ && n->count && n->items[0]->kind == CRM_NODE_MAP)
 			continue;   /* printed below as entries */
 		crm_buf_reset(&cell);
 		crm_render_cell(&cell, ctx->idx, rec, f->name);
+		/* the file leaves it out: the schema's default stands in */
+		if (defaulted)
+			crm_buf_adds(&cell, "  (default)");
 		add_row(&t, f->name, cell.ptr);
 	}
 	for (i = 0; !computed && rec->root && i < rec->root->count; i++) {

@@ -190,6 +190,21 @@ int cli_report_write_files(const struct crm_report *r, const char *html, const c
 	return err;
 }
 
+/* Files left out of the figures: the terminal page says it in its second
+ * line; every other output says it inside (a JSON key, a CSV "# " line, an
+ * HTML paragraph, a row of the xlsx figures sheet) and here on stderr, as
+ * grep names a file it could not read and still prints what it found. */
+void cli_report_unreadable(const char *command, size_t unreadable, bool page)
+{
+	struct crm_buf note = CRM_BUF_INIT;
+
+	if (!unreadable || page)
+		return;
+	crm_report_unreadable_note(&note, unreadable);
+	cli_error(command, "warning: %s", note.ptr);
+	crm_buf_release(&note);
+}
+
 static int write_report(struct cli_ctx *ctx, const struct cli_report_opts *o,
 			const struct crm_report *r)
 {
@@ -265,13 +280,17 @@ int cli_report_run(struct cli_ctx *ctx, const struct cli_report_opts *o,
 	err = build(r, ctx->idx, &so, payload);
 	if (!err && r->dirty_pending)
 		err = crm_index_uncommitted(ctx->idx, &r->dirty);
+	r->unreadable = crm_index_unreadable(ctx->idx, NULL);
 	if (!err)
 		err = write_report(ctx, o, r);
 	if (err) {
 		cli_error(ctx->command, "%s", crm_error_last());
 		rc = cli_status(err);
 	} else {
-		rc = EXIT_OK;
+		cli_report_unreadable(ctx->command, r->unreadable,
+				      !o->json && !o->csv && !o->html && !o->xlsx);
+		/* figures of part of the repository: written, and a problem */
+		rc = r->unreadable ? EXIT_PROBLEMS : EXIT_OK;
 	}
 	crm_filter_free(filter);
 	return rc;

@@ -207,6 +207,8 @@ static int forecast_json(struct crm_json *j, const struct fc_run *run)
 		crm_json_key(j, "commit");
 		crm_json_string(j, o->commit);
 	}
+	crm_json_key(j, "unreadable_files");
+	crm_json_int(j, (int64_t)run->data->unreadable);
 	crm_json_key(j, "currency");
 	crm_json_string(j, run->data->currency);
 	crm_json_key(j, "by");
@@ -249,6 +251,8 @@ static int backtest_json(struct crm_json *j, const struct crm_forecast_data *dat
 	int m;
 
 	crm_json_object(j, CRM_JSON_BLOCK);
+	crm_json_key(j, "unreadable_files");
+	crm_json_int(j, (int64_t)data->unreadable);
 	crm_json_key(j, "currency");
 	crm_json_string(j, data->currency);
 	crm_json_key(j, "months");

@@ -82,7 +82,7 @@ int crm_forecast_data_load(struct crm_forecast_data *data, struct crm_index *idx
 	const struct crm_config *cfg = &crm_index_repo(idx)->config;
 	struct crm_deal_step *scratch = NULL;
 	struct crm_record **all;
-	size_t n, i, nsteps = 0, used = 0;
+	size_t n, i, nsteps = 0, used = 0, ndeals = 0;
 	int err = 0;
 
 	memset(data, 0, sizeof(*data));
@@ -105,15 +105,20 @@ int crm_forecast_data_load(struct crm_forecast_data *data, struct crm_index *idx
 		data->stages[i].outcome = cfg->stages.ptr[i].outcome;
 	}
 	for (i = 0; i < n; i++) {
-		struct crm_forecast_deal *d = &data->deals[i];
+		struct crm_forecast_deal *d = &data->deals[ndeals];
+		/* a file that did not parse teaches and forecasts nothing */
+		if (!all[i]->root)
+			continue;
 		read_deal(data, d, data->steps + used, scratch, idx, all[i]);
 		used += d->nhistory;
 		d->selected = !filter || crm_filter_match(filter, idx, all[i]);
+		ndeals++;
 	}
+	data->unreadable = crm_index_unreadable(idx, NULL);
 	data->in.stages = data->stages;
 	data->in.nstages = cfg->stages.len;
 	data->in.deals = data->deals;
-	data->in.ndeals = n;
+	data->in.ndeals = ndeals;
 	data->in.minor_digits = crm_currency_exponent(data->currency);
 	if (data->in.minor_digits < 0)
 		data->in.minor_digits = 2;
@@ -465,6 +470,7 @@ int crm_forecast_report(struct crm_report *r, const struct crm_forecast_data *da
 	char day[16];
 
 	r->currency = data->currency;
+	r->unreadable = data->unreadable;
 	fc_date_text(day, sizeof(day), today);
 	r->scope = o->backtest ? crm_arena_printf(&r->arena, "months before %s", day)
 		: crm_arena_printf(&r->arena, "method %s, as of %s",
@@ -660,6 +666,12 @@ int crm_forecast_write_text(FILE *out, const struct crm_report *r, const char *h
 	int err = 0;
 
 	fprintf(out, "%s\n", header);
+	if (r->unreadable) {
+		struct crm_buf note = CRM_BUF_INIT;
+		crm_report_unreadable_note(&note, r->unreadable);
+		fprintf(out, "warning: %s\n", note.ptr);
+		crm_buf_release(&note);
+	}
 	for (i = 0; i < r->tables.len && !err; i++) {
 		fputc('\n', out);
 		err = text_table(out, r->tables.ptr[i], width, color);

@@ -284,6 +284,14 @@ int crm_report_header(struct crm_buf *out, const struct crm_report *r)
 	return crm_buf_addf(out, "; amounts in %s", r->currency);
 }
 
+int crm_report_unreadable_note(struct crm_buf *out, size_t unreadable)
+{
+	if (!unreadable)
+		return 0;
+	return crm_buf_addf(out, "%zu record file%s could not be read (crm check shows why)",
+			    unreadable, unreadable == 1 ? "" : "s");
+}
+
 /* ---- terminal ---- */
 
 static bool numeric(enum crm_cell_kind k)
@@ -472,7 +480,13 @@ int crm_report_write_text(FILE *out, const struct crm_report *r, size_t width, b
 	int err = 0;
 
 	crm_report_header(&b, r);
-	crm_buf_adds(&b, "\n\n");
+	crm_buf_addch(&b, '\n');
+	if (r->unreadable) {
+		crm_buf_adds(&b, "warning: ");
+		crm_report_unreadable_note(&b, r->unreadable);
+		crm_buf_addch(&b, '\n');
+	}
+	crm_buf_addch(&b, '\n');
 	if (r->cards.len) {
 		text_cards(&b, r, chart_width, color);
 		crm_buf_addch(&b, '\n');
@@ -537,6 +551,10 @@ int crm_report_write_json(struct crm_buf *b, const struct crm_report *r)
 	crm_json_string(&j, r->commit[0] ? r->commit_date : NULL);
 	crm_json_key(&j, "dirty");
 	crm_json_bool(&j, r->dirty);
+	/* always there, 0 when every file was read: a key that comes and goes
+	 * is one a script forgets to look at */
+	crm_json_key(&j, "unreadable_files");
+	crm_json_int(&j, (int64_t)r->unreadable);
 	crm_json_key(&j, "currency");
 	crm_json_string(&j, r->currency);
 	for (i = 0; i < r->cards.len; i++) {
@@ -629,6 +647,12 @@ int crm_report_write_csv(FILE *out, const struct crm_report *r, const char *name
 	}
 	if (!r->cards.len && r->tables.len == 1)
 		return csv_table(out, r->tables.ptr[0]);
+	/* the sections are "# " lines already: the note is one more */
+	if (r->unreadable) {
+		crm_report_unreadable_note(&names, r->unreadable);
+		fprintf(out, "# %s\n\n", names.ptr);
+		crm_buf_release(&names);
+	}
 	if (r->cards.len) {
 		fputs("# figures\n", out);
 		err = csv_cards(out, r);

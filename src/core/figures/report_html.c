@@ -31,6 +31,7 @@ static const char style[] =
 	"body{font-family:system-ui,-apple-system,'Segoe UI',Roboto,'Noto Sans',"
 	"'Noto Sans CJK SC',sans-serif;margin:24px;color:#222;background:#f6f7f9}"
 	"h1{font-size:22px;margin:0 0 4px}p.meta{color:#555;margin:0 0 18px;font-size:13px}"
+	"p.warning{color:#8a4b00;margin:0 0 18px;font-size:13px}"
 	".cards{display:flex;flex-wrap:wrap;gap:12px;margin-bottom:20px}"
 	".card{background:#fff;border-radius:8px;padding:12px 16px;min-width:150px;"
 	"box-shadow:0 1px 3px rgba(0,0,0,.12)}"
@@ -220,6 +221,13 @@ int crm_report_write_html(struct crm_buf *b, const struct crm_report *r)
 	crm_buf_adds(b, "</h1>\n<p class=\"meta\" id=\"meta\">");
 	esc(b, head.ptr);
 	crm_buf_adds(b, "</p>\n");
+	if (r->unreadable) {
+		crm_buf_reset(&head);
+		crm_report_unreadable_note(&head, r->unreadable);
+		crm_buf_adds(b, "<p class=\"warning\" id=\"unreadable\">");
+		esc(b, head.ptr);
+		crm_buf_adds(b, "</p>\n");
+	}
 	cards(b, r);
 	if (r->charts.len)
 		crm_buf_adds(b, "<div class=\"charts\">\n");

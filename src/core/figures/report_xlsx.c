@@ -81,6 +81,14 @@ static lxw_error figures_sheet(lxw_workbook *wb, const struct crm_report *r,
 	worksheet_write_string(ws, row++, 2, r->commit_date, NULL);
 	worksheet_write_string(ws, row, 0, "currency", NULL);
 	worksheet_write_string(ws, row++, 2, r->currency, NULL);
+	if (r->unreadable) {
+		struct crm_buf note = CRM_BUF_INIT;
+		crm_report_unreadable_note(&note, r->unreadable);
+		worksheet_write_string(ws, row, 0, "unreadable_files", NULL);
+		worksheet_write_string(ws, row, 1, note.ptr, NULL);
+		worksheet_write_number(ws, row++, 2, (double)r->unreadable, NULL);
+		crm_buf_release(&note);
+	}
 	for (i = 0; i < r->cards.len && !e; i++, row++) {
 		worksheet_write_string(ws, row, 0, r->cards.ptr[i].key, NULL);
 		worksheet_write_string(ws, row, 1, r->cards.ptr[i].label, NULL);

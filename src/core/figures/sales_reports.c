@@ -441,7 +441,8 @@ static int report_activity(struct crm_report *r, struct crm_index *idx,
 		const struct crm_node *next = recs[i]->root ? crm_node_get(recs[i]->root, "next_step")
 							    : NULL;
 		struct person *p;
-		if (!stats_date(&day, idx, recs[i], "date") || !stats_in_period(o, day))
+		if (!recs[i]->root || !stats_date(&day, idx, recs[i], "date") ||
+		    !stats_in_period(o, day))
 			continue;
 		p = person_of(&people, idx, recs[i], "by");
 		if (!p) {
@@ -461,6 +462,9 @@ static int report_activity(struct crm_report *r, struct crm_index *idx,
 		bool has_due = stats_date(&day, idx, recs[i], "due");
 		bool done = status && !strcmp(status, "done");
 		struct person *p;
+		/* a task file that did not parse is not an open task */
+		if (!recs[i]->root)
+			continue;
 		if ((o->has_since || o->has_until) && (!has_due || !stats_in_period(o, day)))
 			continue;
 		p = person_of(&people, idx, recs[i], "assignee");
@@ -531,6 +535,8 @@ static int report_summary(struct crm_report *r, struct crm_index *idx,
 
 	recs = crm_index_records(idx, "client", &n);
 	for (i = 0; i < n; i++) {
+		if (!recs[i]->root)
+			continue;   /* not read: left out, and said so */
 		clients++;
 		new_clients += stats_in_period(o, crm_record_created(idx, recs[i]));
 	}
@@ -558,6 +564,8 @@ static int report_summary(struct crm_report *r, struct crm_index *idx,
 		const char *status = stats_text(idx, recs[i], "status");
 		bool has_due = stats_date(&day, idx, recs[i], "due");
 		bool is_done = status && !strcmp(status, "done");
+		if (!recs[i]->root)
+			continue;
 		if ((o->has_since || o->has_until) && (!has_due || !stats_in_period(o, day)))
 			continue;
 		tasks++;

@@ -95,7 +95,9 @@ int crm_deals_collect(struct crm_deals *out, struct crm_index *idx,
 		struct crm_deal *d;
 		const crm_date *touched;
 
-		if (filter && !crm_filter_match(filter, idx, recs[i]))
+		/* a file that did not parse has no stage: it is in no figure, not
+		 * an open deal (the report says how many were left out) */
+		if (!recs[i]->root || (filter && !crm_filter_match(filter, idx, recs[i])))
 			continue;
 		if (crm_array_grow((void **)&out->ptr, &out->cap, sizeof(*out->ptr), out->len + 1)) {
 			err = CRM_ENOMEM;

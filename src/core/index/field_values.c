@@ -432,10 +432,41 @@ static void eval_lookup(struct crm_value *out, struct crm_index *idx,
 							 target->schema->type, f->field));
 }
 
+static bool holds_list(enum crm_field_type t)
+{
+	return t == CRM_F_TAGS || t == CRM_F_REFS || t == CRM_F_LIST || t == CRM_F_FILES ||
+	       t == CRM_F_MAP;
+}
+
+const char *crm_record_default(const struct crm_record *rec, const char *name)
+{
+	const struct crm_field *f = crm_schema_field(rec->schema, name);
+	const struct crm_node *n;
+
+	/* a file that did not parse has no fields at all, defaulted or not:
+	 * it is left out of every figure, not counted as all defaults */
+	if (!f || !f->default_value || !rec->root || crm_field_is_computed(f) ||
+	    holds_list(f->type))
+		return NULL;
+	n = crm_node_get(rec->root, f->name);
+	return !n || crm_node_is_null(n) ? f->default_value : NULL;
+}
+
 static void stored_value(struct crm_value *out, struct crm_index *idx,
 			 struct crm_record *rec, const struct crm_field *f)
 {
 	const struct crm_node *n = rec->root ? crm_node_get(rec->root, f->name) : NULL;
+	const char *dflt = crm_record_default(rec, f->name);
+	struct crm_node fill;
+
+	if (dflt) {
+		/* the schema's default, read as if the file said it */
+		memset(&fill, 0, sizeof(fill));
+		fill.kind = CRM_NODE_SCALAR;
+		fill.text = dflt;
+		fill.len = (uint32_t)strlen(dflt);
+		n = &fill;
+	}
 	if (!n || crm_node_is_null(n)) {
 		*out = CRM_VALUE_NULL;
 		return;

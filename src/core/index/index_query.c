@@ -327,6 +327,31 @@ struct crm_record *crm_index_resolve(const struct crm_index *idx, const char *re
 	return crm_index_find(idx, type, slash + 1);
 }
 
+size_t crm_index_unreadable(struct crm_index *idx, const char *type)
+{
+	size_t i, first = 0, end = idx->files.len, n = 0;
+
+	for (i = 0; type && i < idx->ntypes; i++) {
+		if (!strcmp(idx->types[i].schema->type, type))
+			break;
+	}
+	if (type && i == idx->ntypes)
+		return 0;
+	if (type) {
+		first = idx->types[i].first;
+		end = first + idx->types[i].count;
+	}
+	for (i = first; i < end; i++) {
+		struct pending_file *f = &idx->files.ptr[i];
+		if (f->unverified)
+			crm_index_materialize(idx, &idx->records[i]);
+		/* a lazy file has its tree encoded: it parsed */
+		if (!f->gone && !f->lazy && !idx->records[i].root)
+			n++;
+	}
+	return n;
+}
+
 const char *crm_index_suggest(const struct crm_index *idx, const char *type,
 			      const char *id)
 {

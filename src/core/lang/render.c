@@ -129,6 +129,33 @@ int crm_render_cell(struct crm_buf *out, struct crm_index *idx, struct crm_recor
 	return 0;
 }
 
+static bool has_defaults(const struct crm_record *rec)
+{
+	size_t i;
+	for (i = 0; i < rec->schema->nfields; i++) {
+		if (crm_record_default(rec, rec->schema->fields[i].name))
+			return true;
+	}
+	return false;
+}
+
+/* Which fields the file leaves out and the schema's default fills in, so a
+ * reader that writes the record back can tell them apart.  Always in
+ * `show` (one record, stable keys); in lists only on the records that have
+ * some, so a list of complete records reads as it always did. */
+static int defaulted_json(struct crm_json *j, const struct crm_record *rec)
+{
+	size_t i;
+
+	crm_json_key(j, "defaulted");
+	crm_json_array(j, CRM_JSON_INLINE);
+	for (i = 0; i < rec->schema->nfields; i++) {
+		if (crm_record_default(rec, rec->schema->fields[i].name))
+			crm_json_string(j, rec->schema->fields[i].name);
+	}
+	return crm_json_end(j);
+}
+
 int crm_render_record_json(struct crm_json *j, struct crm_index *idx,
 			   struct crm_record *rec, bool with_backrefs)
 {
@@ -148,7 +175,8 @@ int crm_render_record_json(struct crm_json *j, struct crm_index *idx,
 	for (i = 0; i < s->nfields; i++) {
 		const struct crm_node *n = rec->root ? crm_node_get(rec->root, s->fields[i].name)
 						     : NULL;
-		if (!n && !crm_field_is_computed(&s->fields[i]))
+		if (!n && !crm_field_is_computed(&s->fields[i]) &&
+		    !crm_record_default(rec, s->fields[i].name))
 			continue;
 		crm_json_key(j, s->fields[i].name);
 		crm_render_field_json(j, idx, rec, s->fields[i].name);
@@ -161,6 +189,8 @@ int crm_render_record_json(struct crm_json *j, struct crm_index *idx,
 		node_json(j, idx, NULL, rec->root->pairs[i].value, rec);
 	}
 	crm_json_end(j);
+	if (with_backrefs || has_defaults(rec))
+		defaulted_json(j, rec);
 	if (with_backrefs) {
 		crm_json_key(j, "referenced_by");
 		crm_json_array(j, CRM_JSON_INLINE);
