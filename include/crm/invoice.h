@@ -161,7 +161,9 @@ int crm_invoice_draft_copy(struct crm_buf *out, const struct crm_record *inv,
 /* The invoice rules of `crm check`: gaps (number-gap) and duplicates
  * (duplicate-number) among issued numbers of each series, numbers of no
  * series (unknown-series), invoices past due with money open (overdue,
- * a warning), and issued invoices whose number, client, dates, currency,
+ * a warning), payments beyond the total (overpaid, a warning), credit notes
+ * that credit more than the invoice they correct (over-credited), and issued
+ * invoices whose number, client, dates, currency,
  * lines, allowances or charges differ from the version of the commit that
  * added the issued file (issued-changed; read from git history). */
 void crm_invoice_check(struct crm_index *idx, struct crm_diags *out);
