@@ -73,4 +73,87 @@ test_expect_success 'check reports credit notes that credit more than the invoic
 	rm agency/invoices/2025/cn-1.yaml
 '
 
+test_expect_success 'credit: more of a line than was invoiced is refused, located' '
+	git -C agency rev-parse HEAD >head.before &&
+	test_expect_code 1 crm -C agency invoice credit inv-0000002 --lines 2:10,1:8 >out 2>err &&
+	test ! -s out &&
+	cat >expect <<-\EOF &&
+	crm invoice: a credit note credits no more of a line than was invoiced, less earlier credit notes:
+	invoices/2025/inv-0000002.yaml:12:5: line 2: crediting 10 of its quantity would credit 10 of the 3 invoiced (0 credited before)
+	EOF
+	test_cmp expect err &&
+	git -C agency rev-parse HEAD >head.after && test_cmp head.before head.after &&
+	git -C agency status --porcelain >status && test ! -s status
+'
+
+test_expect_success 'credit: what earlier credit notes credited counts, rejected ones do not' '
+	crm -C agency invoice credit inv-0000002 --lines 2:2 >/dev/null &&
+	test_expect_code 1 crm -C agency invoice credit inv-0000002 --lines 2:1.5 2>err &&
+	cat >expect <<-\EOF &&
+	crm invoice: a credit note credits no more of a line than was invoiced, less earlier credit notes:
+	invoices/2025/inv-0000002.yaml:12:5: line 2: crediting 1.5 of its quantity would credit 3.5 of the 3 invoiced (2 credited before)
+	EOF
+	test_cmp expect err &&
+	crm -C agency invoice status draft-inv-0000002 rejected >/dev/null &&
+	crm -C agency invoice credit inv-0000002 --lines 2:3 >/dev/null &&
+	test_expect_code 1 crm -C agency invoice credit inv-0000002 2>err &&
+	grep -q "line 2: crediting 3 of its quantity would credit 6 of the 3 invoiced (3 credited before)" err
+'
+
+test_expect_success 'credit: a partial line carries its scaled discount and a share of allowances' '
+	cat >agency/invoices/2025/inv-0000004.yaml <<-\EOF &&
+	number: INV-0000004
+	status: sent
+	date: 2025-05-02
+	due: 2025-06-01
+	client: muller-maschinenbau
+	currency: EUR
+	lines:
+	  - {description: Design, quantity: 4, unit_price: "100.00 EUR", discount: "10.00 EUR", tax: vat19}
+	  - {description: Hours, quantity: 3.5, unit_price: "27.30 EUR", discount: 5%, tax: vat19}
+	allowances:
+	  - {reason: Loyalty, amount: "30.00 EUR", tax: vat19}
+	EOF
+	git -C agency add -A && git -C agency commit -q -m "inv 4" &&
+	crm -C agency invoice credit inv-0000004 --lines 1:1,2:3.5 >/dev/null &&
+	sed 1d agency/invoices/2025/draft-inv-0000004.yaml >got &&
+	cat >expect <<-\EOF &&
+	status: draft
+	type: credit-note
+	corrects: inv-0000004
+	client: muller-maschinenbau
+	currency: EUR
+	lines:
+	  - {description: Design, quantity: 1, unit_price: "100.00 EUR", discount: 2.50 EUR, tax: vat19}
+	  - {description: Hours, quantity: 3.5, unit_price: "27.30 EUR", discount: 5%, tax: vat19}
+	allowances:
+	  - {reason: Loyalty, amount: 11.75 EUR, tax: vat19}
+	EOF
+	test_cmp expect got &&
+	crm -C agency invoice credit inv-0000004 --lines 1:3 >/dev/null &&
+	sed -n "/^lines:/,\$p" agency/invoices/2025/draft-inv-0000004-2.yaml >got &&
+	cat >expect <<-\EOF &&
+	lines:
+	  - {description: Design, quantity: 3, unit_price: "100.00 EUR", discount: 7.50 EUR, tax: vat19}
+	allowances:
+	  - {reason: Loyalty, amount: 18.25 EUR, tax: vat19}
+	EOF
+	test_cmp expect got &&
+	test_expect_code 1 crm -C agency invoice credit inv-0000004 --lines 1:0.01 2>err &&
+	grep -q "^invoices/2025/inv-0000004.yaml:8:5: line 1: crediting 0.01 of its quantity would credit 4.01 of the 4 invoiced (4 credited before)$" err
+'
+
+test_expect_success 'credit: a line whose amount was raised by hand is bounded by amount' '
+	sed "s/quantity: 1, unit_price: \"100.00 EUR\", discount: 2.50 EUR/quantity: 1, unit_price: \"100.00 EUR\", discount: 0.00 EUR/" \
+		agency/invoices/2025/draft-inv-0000004.yaml >tmp &&
+	mv tmp agency/invoices/2025/draft-inv-0000004.yaml &&
+	crm -C agency invoice status draft-inv-0000004-2 rejected >/dev/null &&
+	test_expect_code 1 crm -C agency invoice credit inv-0000004 --lines 1:3 2>err &&
+	cat >expect <<-\EOF &&
+	crm invoice: a credit note credits no more of a line than was invoiced, less earlier credit notes:
+	invoices/2025/inv-0000004.yaml:8:5: line 1: crediting 274.25 EUR of its amount (its share of document allowances and charges included) would credit 368.09 EUR of the 365.66 EUR invoiced (93.84 EUR credited before)
+	EOF
+	test_cmp expect err
+'
+
 test_done
