@@ -153,7 +153,37 @@ test_expect_success 'credit: a line whose amount was raised by hand is bounded b
 	crm invoice: a credit note credits no more of a line than was invoiced, less earlier credit notes:
 	invoices/2025/inv-0000004.yaml:8:5: line 1: crediting 274.25 EUR of its amount (its share of document allowances and charges included) would credit 368.09 EUR of the 365.66 EUR invoiced (93.84 EUR credited before)
 	EOF
-	test_cmp expect err
+	test_cmp expect err &&
+	git -C agency commit -q -a -m "credit raised by hand"
+'
+
+test_expect_success 'rm refuses an issued invoice and leaves everything as it was' '
+	git -C agency rev-parse HEAD >head.before &&
+	test_expect_code 1 crm -C agency rm invoice/inv-0000003 >out 2>err &&
+	test ! -s out &&
+	cat >expect <<-\EOF &&
+	crm rm: invoice/inv-0000003 is issued as INV-0000003: an issued invoice is a legal document and stays; correct it with a credit note ('"'"'crm invoice credit inv-0000003'"'"'), or use --force
+	EOF
+	test_cmp expect err &&
+	git -C agency rev-parse HEAD >head.after && test_cmp head.before head.after &&
+	git -C agency status --porcelain >status && test ! -s status
+'
+
+test_expect_success 'rm removes a draft invoice as before' '
+	crm -C agency rm invoice/draft-kaffee-seo >out 2>err &&
+	test ! -s err &&
+	test ! -e agency/invoices/2025/draft-kaffee-seo.yaml
+'
+
+test_expect_success 'rm --force removes an issued invoice and says so' '
+	crm -C agency rm --force invoice/inv-0000003 >out 2>err &&
+	cat >expect <<-\EOF &&
+	removing issued invoice INV-0000003 anyway: '"'"'crm check'"'"' will report the gap it leaves in its series
+	EOF
+	test_cmp expect err &&
+	test ! -e agency/invoices/2025/inv-0000003.yaml &&
+	git -C agency log -1 --format=%s >subject &&
+	echo "crm: rm invoice/inv-0000003" >expect && test_cmp expect subject
 '
 
 test_done
