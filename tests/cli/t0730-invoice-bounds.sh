@@ -186,4 +186,37 @@ test_expect_success 'rm --force removes an issued invoice and says so' '
 	echo "crm: rm invoice/inv-0000003" >expect && test_cmp expect subject
 '
 
+test_expect_success 'check reports the number rm --force left missing' '
+	test_expect_code 1 crm -C agency check >out 2>err &&
+	grep "\[number-gap\]" out >found &&
+	cat >expect <<-\EOF &&
+	invoices/2025/inv-0000004.yaml:1:9: error: invoice number '"'"'INV-0000003'"'"' is missing: issued numbers have no gaps [number-gap]
+	EOF
+	test_cmp expect found
+'
+
+test_expect_success 'check reports a series whose first numbers are missing' '
+	printf "\n[invoice \"y26\"]\nprefix = 2026-\ndigits = 4\ndue_days = 14\n" >>agency/crm.ini &&
+	sed -e "s/^number: INV-0000004/number: 2026-0002/" agency/invoices/2025/inv-0000004.yaml \
+		>agency/invoices/2025/y-2.yaml &&
+	sed -e "s/^number: INV-0000004/number: 2026-0004/" agency/invoices/2025/inv-0000004.yaml \
+		>agency/invoices/2025/y-4.yaml &&
+	test_expect_code 1 crm -C agency check >out 2>err &&
+	grep "2026-.*\[number-gap\]" out >found &&
+	cat >expect <<-\EOF &&
+	invoices/2025/y-2.yaml:1:9: error: invoice number '"'"'2026-0001'"'"' is missing: issued numbers have no gaps [number-gap]
+	invoices/2025/y-4.yaml:1:9: error: invoice number '"'"'2026-0003'"'"' is missing: issued numbers have no gaps [number-gap]
+	EOF
+	test_cmp expect found &&
+	sed -e "s/^number: INV-0000004/number: 2026-0005/" agency/invoices/2025/inv-0000004.yaml \
+		>agency/invoices/2025/y-4.yaml &&
+	rm agency/invoices/2025/y-2.yaml &&
+	test_expect_code 1 crm -C agency check >out 2>err &&
+	grep "2026-.*\[number-gap\]" out >found &&
+	cat >expect <<-\EOF &&
+	invoices/2025/y-4.yaml:1:9: error: invoice numbers '"'"'2026-0001'"'"' to '"'"'2026-0004'"'"' are missing: issued numbers have no gaps [number-gap]
+	EOF
+	test_cmp expect found
+'
+
 test_done

@@ -124,16 +124,38 @@ static void report_at(struct crm_diags *out, const struct crm_record *rec, const
 	crm_diags_add(out, rec->path, at ? at->line : 1, at ? at->col : 1, sev, code, "%s", msg);
 }
 
+/* Reports the numbers `from` to `to` of `series` as missing, at `rec`. */
+static void report_gap(struct crm_index *idx, const struct crm_series *series, long from,
+		       long to, struct crm_record *rec, struct crm_diags *out)
+{
+	struct crm_buf a = CRM_BUF_INIT, b = CRM_BUF_INIT, msg = CRM_BUF_INIT;
+
+	crm_invoice_format_number(&a, series, from);
+	crm_invoice_format_number(&b, series, to);
+	if (from == to)
+		crm_buf_addf(&msg, "invoice number '%s' is missing: issued numbers have no gaps",
+			     a.ptr);
+	else
+		crm_buf_addf(&msg, "invoice numbers '%s' to '%s' are missing: issued numbers have "
+			     "no gaps", a.ptr, b.ptr);
+	tree_of(idx, rec);
+	report_at(out, rec, "number", CRM_SEV_ERROR, "number-gap", msg.ptr);
+	crm_buf_release(&a);
+	crm_buf_release(&b);
+	crm_buf_release(&msg);
+}
+
 static void check_series(struct crm_index *idx, const struct crm_series *series,
 			 struct issued *list, size_t n, struct crm_diags *out)
 {
-	struct crm_buf a = CRM_BUF_INIT, b = CRM_BUF_INIT, msg = CRM_BUF_INIT;
+	struct crm_buf msg = CRM_BUF_INIT;
 	size_t i;
 
 	qsort(list, n, sizeof(*list), by_seq);
+	/* a series starts at its first number: 2026-0002 alone lacks 2026-0001 */
+	if (n && list[0].seq > 1)
+		report_gap(idx, series, 1, list[0].seq - 1, list[0].rec, out);
 	for (i = 1; i < n; i++) {
-		crm_buf_reset(&a);
-		crm_buf_reset(&b);
 		crm_buf_reset(&msg);
 		if (list[i].seq == list[i - 1].seq) {
 			crm_buf_addf(&msg, "invoice number '%s' is also used by invoice/%s: give the "
@@ -142,20 +164,10 @@ static void check_series(struct crm_index *idx, const struct crm_series *series,
 			report_at(out, list[i].rec, "number", CRM_SEV_ERROR, "duplicate-number",
 				  msg.ptr);
 		} else if (list[i].seq > list[i - 1].seq + 1) {
-			crm_invoice_format_number(&a, series, list[i - 1].seq + 1);
-			crm_invoice_format_number(&b, series, list[i].seq - 1);
-			if (list[i].seq == list[i - 1].seq + 2)
-				crm_buf_addf(&msg, "invoice number '%s' is missing: issued numbers "
-					     "have no gaps", a.ptr);
-			else
-				crm_buf_addf(&msg, "invoice numbers '%s' to '%s' are missing: issued "
-					     "numbers have no gaps", a.ptr, b.ptr);
-			tree_of(idx, list[i].rec);
-			report_at(out, list[i].rec, "number", CRM_SEV_ERROR, "number-gap", msg.ptr);
+			report_gap(idx, series, list[i - 1].seq + 1, list[i].seq - 1, list[i].rec,
+				   out);
 		}
 	}
-	crm_buf_release(&a);
-	crm_buf_release(&b);
 	crm_buf_release(&msg);
 }
 
