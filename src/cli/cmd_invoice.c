@@ -391,6 +391,7 @@ static const struct cli_command subcommands[] = {
 	{ "renumber", sub_renumber, 0, "the next free number, after two issued the same" },
 	{ "render", cmd_invoice_render, 0, "as text, HTML or PDF to send" },
 	{ "export", cmd_invoice_export, 0, "as UBL 2.1 XML for e-invoicing" },
+	{ "send", cmd_invoice_send, 0, "by e-mail, with the PDF (and UBL) attached" },
 };
 #define NSUBCOMMANDS (sizeof(subcommands) / sizeof(*subcommands))
 
