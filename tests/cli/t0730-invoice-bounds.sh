@@ -100,6 +100,25 @@ test_expect_success 'credit: what earlier credit notes credited counts, rejected
 	grep -q "line 2: crediting 3 of its quantity would credit 6 of the 3 invoiced (3 credited before)" err
 '
 
+test_expect_success 'credit: an earlier credit note written with negative lines counts too' '
+	cat >agency/invoices/2025/neg.yaml <<-\EOF &&
+	status: draft
+	type: credit-note
+	corrects: inv-0000002
+	client: muller-maschinenbau
+	currency: EUR
+	lines:
+	  - {product: website-page, quantity: -8, unit_price: "450.00 EUR", tax: vat19}
+	EOF
+	test_expect_code 1 crm -C agency invoice credit inv-0000002 --lines 1:1 2>err &&
+	grep "^invoices" err >found &&
+	cat >expect <<-\EOF &&
+	invoices/2025/inv-0000002.yaml:11:5: line 1: crediting 1 of its quantity would credit 9 of the 8 invoiced (8 credited before)
+	EOF
+	test_cmp expect found &&
+	rm agency/invoices/2025/neg.yaml
+'
+
 test_expect_success 'credit: a partial line carries its scaled discount and a share of allowances' '
 	cat >agency/invoices/2025/inv-0000004.yaml <<-\EOF &&
 	number: INV-0000004

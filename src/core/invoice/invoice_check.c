@@ -299,6 +299,9 @@ static void add_credit(struct crm_index *idx, struct crm_record *note, struct cr
 		snprintf(credited[at - 1].currency, 4, "%s", cur);
 	else if (strcmp(credited[at - 1].currency, cur))
 		return;   /* another currency: nothing to add it to */
+	/* a credit note written with negative lines credits the same */
+	if (t.tax_inclusive_total.units < 0)
+		t.tax_inclusive_total = crm_dec_neg(t.tax_inclusive_total);
 	if (!crm_dec_add(&credited[at - 1].sum, credited[at - 1].sum, t.tax_inclusive_total))
 		credited[at - 1].notes++;
 }

@@ -68,7 +68,7 @@ static int add_document(struct credit_bounds *b, struct crm_index *idx, struct c
 	struct crm_invoice_totals t;
 	char cur[4];
 	size_t i, k;
-	crm_dec a;
+	crm_dec a, q;
 	int err = crm_invoice_of_record_parts(&t, cur, &b->doc, idx, doc);
 
 	/* an earlier note that cannot be computed or is in another currency
@@ -90,9 +90,16 @@ static int add_document(struct credit_bounds *b, struct crm_index *idx, struct c
 						    "no line of the invoice it corrects", i + 1);
 			continue;
 		}
-		err = crm_dec_add(&qty[k], qty[k], b->doc.lines[i].quantity);
+		q = b->doc.lines[i].quantity;
+		err = line_amount(&a, b->doc.lines[i].net, &t, b->exponent);
+		/* a credit note may be written with negative lines: it credits
+		 * the same either way */
+		if (!err && q.units < 0) {
+			q = crm_dec_neg(q);
+			a = crm_dec_neg(a);
+		}
 		if (!err)
-			err = line_amount(&a, b->doc.lines[i].net, &t, b->exponent);
+			err = crm_dec_add(&qty[k], qty[k], q);
 		if (!err)
 			err = crm_dec_add(&amount[k], amount[k], a);
 	}
