@@ -17,6 +17,8 @@ PKGS="$PKGS libpango1.0-dev libcairo2-dev fonts-dejavu-core fonts-wqy-zenhei chr
 # the offline UBL validation of ../shared/data/ubl-validation (xmllint,
 # Saxon-HE on a headless JRE)
 PKGS="$PKGS libxml2-utils default-jre-headless libsaxonhe-java"
+# crm invoice send: a real SMTP server on 127.0.0.1 receives the message in t0740
+PKGS="$PKGS python3-aiosmtpd"
 missing=""
 for p in $PKGS; do
 	dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q 'install ok installed' \

@@ -153,15 +153,39 @@ int crm_invoice_parse_picks(struct crm_invoice_pick **out, size_t *n_out, const 
  * without `credit`, a copy without number, dates, status and payments;
  * with it, a credit note (type credit-note, corrects: the invoice) with the
  * picked lines (all when `picks` is NULL; the allowances and charges too
- * in that case).  CRM_EUSAGE when a pick names a line the invoice lacks. */
+ * in that case; a partial quantity's amount discount and charge scaled to
+ * it, in `currency`).  CRM_EUSAGE when a pick names a line the invoice lacks. */
 int crm_invoice_draft_copy(struct crm_buf *out, const struct crm_record *inv,
 			   const char *src, size_t len, const struct crm_node *root,
-			   bool credit, const struct crm_invoice_pick *picks, size_t npicks);
+			   bool credit, const struct crm_invoice_pick *picks, size_t npicks,
+			   const char *currency);
+
+/* The credit note for `inv` (its text `src` parsed as `root`): the picked
+ * lines (all when `picks` is NULL), a partial quantity's amount discount and
+ * charge scaled to it, and for a partial credit its share of the document's
+ * allowances and charges.  Refused (CRM_ECONFLICT, every line named with
+ * its place in the invoice's file) when it would credit more of a line than
+ * was invoiced less what earlier credit notes credited. */
+int crm_invoice_credit_draft(struct crm_buf *out, struct crm_index *idx, struct crm_record *inv,
+			     const char *src, size_t len, const struct crm_node *root,
+			     const struct crm_invoice_pick *picks, size_t npicks);
+
+/* Whether credit note `note` (its `root` set; it may not be in the index
+ * yet) keeps within invoice `orig`: per line of `orig`, the quantity and the
+ * amount (the net plus its share of document allowances and charges) that
+ * `note` and every other credit note correcting `orig` (rejected and
+ * cancelled ones aside) credit never exceed what `orig` invoiced.  Lines
+ * match when product, description, unit_price, per, unit and tax agree.
+ * 0, CRM_ECONFLICT naming each line, or CRM_EINVALID. */
+int crm_invoice_credit_within(struct crm_index *idx, struct crm_record *orig,
+			      struct crm_record *note);
 
 /* The invoice rules of `crm check`: gaps (number-gap) and duplicates
  * (duplicate-number) among issued numbers of each series, numbers of no
  * series (unknown-series), invoices past due with money open (overdue,
- * a warning), and issued invoices whose number, client, dates, currency,
+ * a warning), payments beyond the total (overpaid, a warning), credit notes
+ * that credit more than the invoice they correct (over-credited), and issued
+ * invoices whose number, client, dates, currency,
  * lines, allowances or charges differ from the version of the commit that
  * added the issued file (issued-changed; read from git history). */
 void crm_invoice_check(struct crm_index *idx, struct crm_diags *out);

@@ -7,6 +7,7 @@
 
 #include <stdbool.h>
 #include <stddef.h>
+#include <time.h>
 
 #include "crm/buf.h"
 #include "crm/invoice.h"
@@ -146,5 +147,36 @@ int crm_invoice_render_pdf(struct crm_buf *out, const struct crm_invoice_doc *do
 /* UBL 2.1 Invoice (CreditNote for credit notes) per Peppol BIS Billing 3.0;
  * in src/core/invoice_ubl.c. */
 int crm_invoice_export_ubl(struct crm_buf *out, const struct crm_invoice_doc *doc);
+
+/* ---- sending by e-mail (in src/core/invoice/invoice_mail.c) ---- */
+
+struct crm_invoice_mail_addr {
+	char from[256];            /* the envelope sender */
+	char to[256];              /* the recipient */
+	bool with_ubl;             /* the UBL XML is attached */
+};
+
+/* Builds the e-mail of issued invoice `doc` into `out` (CRLF line ends):
+ * Date (`now`), From (crm.ini [mail] from, else [org] email, named after
+ * [org] name), To (`to`, else the client's email, else the first of its
+ * contacts' with one), Subject ([mail] subject with {number}, {total},
+ * {due_total}, {currency}, {due}, {client}, {seller}, else the document's
+ * title, number and seller), Message-ID; non-ASCII text as RFC 2047
+ * encoded-words.  multipart/mixed: the body ([mail] template, a file
+ * relative to the repository with the same placeholders, else a few lines
+ * in the invoice's language), the PDF, and the UBL XML when `ubl` or the
+ * buyer has a Peppol address.  CRM_EINVALID without a sender or a
+ * recipient, or for a draft. */
+int crm_invoice_mail_build(struct crm_buf *out, struct crm_invoice_mail_addr *addr,
+			   struct crm_index *idx, const struct crm_invoice_doc *doc,
+			   const char *to, bool ubl, time_t now);
+
+/* Hands `msg` to the transport of crm.ini [mail]: `smtp = HOST:PORT`
+ * (plain SMTP, no TLS or authentication: a relay on this machine or
+ * network), else `sendmail = COMMAND ARGS...` (split at blanks, run without
+ * a shell, the message on its standard input; default "sendmail -t -oi").
+ * 0, or CRM_EIO with what the transport said. */
+int crm_invoice_mail_send(const struct crm_config *cfg, const struct crm_invoice_mail_addr *addr,
+			  const struct crm_buf *msg);
 
 #endif

@@ -206,6 +206,7 @@ int cmd_invoice(struct cli_ctx *ctx, int argc, char **argv);
  * is the subcommand. */
 int cmd_invoice_render(struct cli_ctx *ctx, int argc, char **argv);
 int cmd_invoice_export(struct cli_ctx *ctx, int argc, char **argv);
+int cmd_invoice_send(struct cli_ctx *ctx, int argc, char **argv);
 int cmd_resolve(struct cli_ctx *ctx, int argc, char **argv);
 
 /* The invoice with id `id`, or NULL with "no invoice" (and a did-you-mean)

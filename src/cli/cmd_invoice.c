@@ -164,7 +164,37 @@ static int set_status(struct cli_ctx *ctx, struct crm_record *r, const char *sta
 	return rc;
 }
 
-static int pay(struct cli_ctx *ctx, struct crm_record *r, const char *amount, const char *date)
+/* SPEC 5: payments never exceed the open amount unless the user says so.
+ * Refuses with every amount named (CRM_ERROR: exit 1, the command ran and
+ * found a problem); with `overpay` the payment stands and stderr says by
+ * how much it goes beyond the total. */
+static int bound_payment(const struct crm_invoice_totals *t, crm_dec amount, const char *cur,
+			 bool overpay)
+{
+	char total[64], paid[64], open[64], pay_text[64], over[64];
+	crm_dec excess;
+
+	if (crm_dec_cmp(amount, t->due_total) <= 0)
+		return 0;
+	if (crm_dec_sub(&excess, amount, t->due_total))
+		return CRM_EOVERFLOW;
+	crm_money_format_dec(total, sizeof(total), t->tax_inclusive_total, cur);
+	crm_money_format_dec(paid, sizeof(paid), t->paid_total, cur);
+	crm_money_format_dec(open, sizeof(open), t->due_total, cur);
+	crm_money_format_dec(pay_text, sizeof(pay_text), amount, cur);
+	crm_money_format_dec(over, sizeof(over), excess, cur);
+	if (!overpay)
+		return crm_error_set(CRM_ERROR, "a payment of %s %s would overpay the invoice: "
+				     "total %s %s, paid %s %s, open %s %s; use --overpay to "
+				     "record it anyway", pay_text, cur, total, cur, paid, cur,
+				     open, cur);
+	fprintf(stderr, "recording an overpayment: %s %s beyond the open %s %s (total %s %s); "
+		"'crm check' reports the credit balance\n", over, cur, open, cur, total, cur);
+	return 0;
+}
+
+static int pay(struct cli_ctx *ctx, struct crm_record *r, const char *amount, const char *date,
+	       bool overpay)
 {
 	struct crm_buf msg = CRM_BUF_INIT, next = CRM_BUF_INIT, entry = CRM_BUF_INIT;
 	struct crm_invoice_totals t;
@@ -184,6 +214,8 @@ static int pay(struct cli_ctx *ctx, struct crm_record *r, const char *amount, co
 		err = crm_error_set(CRM_EUSAGE, "a payment must be positive, not '%s'", amount);
 	if (!err && crm_money_check_minor_unit(&m))
 		err = crm_error_set(CRM_EUSAGE, "%s", crm_error_last());
+	if (!err)
+		err = bound_payment(&t, m.amount, cur, overpay);
 	if (!date) {
 		crm_date_format(today, sizeof(today), crm_index_today(ctx->idx));
 		date = today;
@@ -291,14 +323,17 @@ static int sub_status(struct cli_ctx *ctx, int argc, char **argv)
 static int sub_pay(struct cli_ctx *ctx, int argc, char **argv)
 {
 	const char *date = NULL;
+	bool overpay = false;
 	const struct cli_option opts[] = {
 		{ "date", 'd', CLI_OPT_STRING, &date, "DATE", "the payment's date (default: today)" },
+		{ "overpay", 0, CLI_OPT_FLAG, &overpay, NULL,
+		  "record a payment beyond the open amount" },
 		CLI_ARG(CLI_ARG_ONE, "ID"), CLI_ARG(CLI_ARG_ONE, "AMOUNT"),
 		CLI_OPT_END
 	};
 	struct crm_record *r;
 	crm_date d;
-	int rc = parse_invoice(&r, ctx, "pay ID AMOUNT [--date D]", opts, argc, argv, &argc);
+	int rc = parse_invoice(&r, ctx, "pay ID AMOUNT [--date D] [--overpay]", opts, argc, argv, &argc);
 
 	if (rc)
 		return rc;
@@ -306,7 +341,7 @@ static int sub_pay(struct cli_ctx *ctx, int argc, char **argv)
 		cli_error(ctx->command, "%s", crm_error_last());
 		return EXIT_USAGE;
 	}
-	return pay(ctx, r, argv[1], date);
+	return pay(ctx, r, argv[1], date, overpay);
 }
 
 static int sub_duplicate(struct cli_ctx *ctx, int argc, char **argv)
@@ -356,6 +391,7 @@ static const struct cli_command subcommands[] = {
 	{ "renumber", sub_renumber, 0, "the next free number, after two issued the same" },
 	{ "render", cmd_invoice_render, 0, "as text, HTML or PDF to send" },
 	{ "export", cmd_invoice_export, 0, "as UBL 2.1 XML for e-invoicing" },
+	{ "send", cmd_invoice_send, 0, "by e-mail, with the PDF (and UBL) attached" },
 };
 #define NSUBCOMMANDS (sizeof(subcommands) / sizeof(*subcommands))
 

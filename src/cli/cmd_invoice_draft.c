@@ -117,8 +117,12 @@ int invoice_copy(struct cli_ctx *ctx, struct crm_record *inv, bool credit, const
 		free(picks);
 		return EXIT_PROBLEMS;
 	}
-	err = crm_invoice_draft_copy(&text, inv, e.text.ptr, e.text.len, e.root, credit, picks,
-				     npicks);
+	if (credit)
+		err = crm_invoice_credit_draft(&text, ctx->idx, inv, e.text.ptr, e.text.len, e.root,
+					       picks, npicks);
+	else
+		err = crm_invoice_draft_copy(&text, inv, e.text.ptr, e.text.len, e.root, false,
+					     NULL, 0, NULL);
 	if (err) {
 		cli_error(ctx->command, "%s", crm_error_last());
 		rc = cli_status(err);

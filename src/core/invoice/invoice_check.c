@@ -2,6 +2,7 @@
  * share with `crm invoice issue`: numbers per series without gaps or
  * duplicates, issued invoices unchanged since git first had them, and
  * invoices past their due date. */
+#include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -123,16 +124,38 @@ static void report_at(struct crm_diags *out, const struct crm_record *rec, const
 	crm_diags_add(out, rec->path, at ? at->line : 1, at ? at->col : 1, sev, code, "%s", msg);
 }
 
+/* Reports the numbers `from` to `to` of `series` as missing, at `rec`. */
+static void report_gap(struct crm_index *idx, const struct crm_series *series, long from,
+		       long to, struct crm_record *rec, struct crm_diags *out)
+{
+	struct crm_buf a = CRM_BUF_INIT, b = CRM_BUF_INIT, msg = CRM_BUF_INIT;
+
+	crm_invoice_format_number(&a, series, from);
+	crm_invoice_format_number(&b, series, to);
+	if (from == to)
+		crm_buf_addf(&msg, "invoice number '%s' is missing: issued numbers have no gaps",
+			     a.ptr);
+	else
+		crm_buf_addf(&msg, "invoice numbers '%s' to '%s' are missing: issued numbers have "
+			     "no gaps", a.ptr, b.ptr);
+	tree_of(idx, rec);
+	report_at(out, rec, "number", CRM_SEV_ERROR, "number-gap", msg.ptr);
+	crm_buf_release(&a);
+	crm_buf_release(&b);
+	crm_buf_release(&msg);
+}
+
 static void check_series(struct crm_index *idx, const struct crm_series *series,
 			 struct issued *list, size_t n, struct crm_diags *out)
 {
-	struct crm_buf a = CRM_BUF_INIT, b = CRM_BUF_INIT, msg = CRM_BUF_INIT;
+	struct crm_buf msg = CRM_BUF_INIT;
 	size_t i;
 
 	qsort(list, n, sizeof(*list), by_seq);
+	/* a series starts at its first number: 2026-0002 alone lacks 2026-0001 */
+	if (n && list[0].seq > 1)
+		report_gap(idx, series, 1, list[0].seq - 1, list[0].rec, out);
 	for (i = 1; i < n; i++) {
-		crm_buf_reset(&a);
-		crm_buf_reset(&b);
 		crm_buf_reset(&msg);
 		if (list[i].seq == list[i - 1].seq) {
 			crm_buf_addf(&msg, "invoice number '%s' is also used by invoice/%s: give the "
@@ -141,20 +164,10 @@ static void check_series(struct crm_index *idx, const struct crm_series *series,
 			report_at(out, list[i].rec, "number", CRM_SEV_ERROR, "duplicate-number",
 				  msg.ptr);
 		} else if (list[i].seq > list[i - 1].seq + 1) {
-			crm_invoice_format_number(&a, series, list[i - 1].seq + 1);
-			crm_invoice_format_number(&b, series, list[i].seq - 1);
-			if (list[i].seq == list[i - 1].seq + 2)
-				crm_buf_addf(&msg, "invoice number '%s' is missing: issued numbers "
-					     "have no gaps", a.ptr);
-			else
-				crm_buf_addf(&msg, "invoice numbers '%s' to '%s' are missing: issued "
-					     "numbers have no gaps", a.ptr, b.ptr);
-			tree_of(idx, list[i].rec);
-			report_at(out, list[i].rec, "number", CRM_SEV_ERROR, "number-gap", msg.ptr);
+			report_gap(idx, series, list[i - 1].seq + 1, list[i].seq - 1, list[i].rec,
+				   out);
 		}
 	}
-	crm_buf_release(&a);
-	crm_buf_release(&b);
 	crm_buf_release(&msg);
 }
 
@@ -216,6 +229,125 @@ static void check_overdue(struct crm_index *idx, struct crm_record *inv, struct 
 		 today - due == 1 ? "" : "s", amount);
 	report_at(out, inv, crm_node_get(inv->root, "due") ? "due" : "number", CRM_SEV_WARNING,
 		  "overdue", msg);
+}
+
+/* ---- money beyond the total ---- */
+
+static bool is_credit_note(const struct crm_record *inv)
+{
+	const char *type = crm_node_text(inv->root, "type");
+	return type && !strcmp(type, "credit-note");
+}
+
+/* Rejected and cancelled documents credit and count nothing. */
+static bool void_status(const struct crm_record *inv)
+{
+	const char *status = crm_node_text(inv->root, "status");
+	return status && (!strcmp(status, "rejected") || !strcmp(status, "cancelled"));
+}
+
+static void format_amount(char *buf, size_t size, crm_dec v, const char *cur)
+{
+	struct crm_money m = { v, { 0 } };
+	snprintf(m.currency, sizeof(m.currency), "%s", cur);
+	crm_money_format(buf, size, &m);
+}
+
+/* Payments beyond the total leave the buyer a credit balance: recorded
+ * on purpose with `crm invoice pay --overpay`, so a warning. */
+static void check_overpaid(struct crm_index *idx, struct crm_record *inv, struct crm_diags *out)
+{
+	struct crm_invoice_totals t;
+	char cur[4], paid[64], total[64], over[64], msg[384];
+	crm_dec excess;
+
+	if (is_credit_note(inv) || crm_invoice_of_record(&t, cur, idx, inv) ||
+	    crm_dec_cmp(t.paid_total, t.tax_inclusive_total) <= 0 ||
+	    crm_dec_sub(&excess, t.paid_total, t.tax_inclusive_total))
+		return;
+	format_amount(paid, sizeof(paid), t.paid_total, cur);
+	format_amount(total, sizeof(total), t.tax_inclusive_total, cur);
+	format_amount(over, sizeof(over), excess, cur);
+	snprintf(msg, sizeof(msg), "invoice %s is paid beyond its total: %s paid of %s, a credit "
+		 "balance of %s owed to the client", crm_node_text(inv->root, "number"), paid,
+		 total, over);
+	report_at(out, inv, "payments", CRM_SEV_WARNING, "overpaid", msg);
+}
+
+struct credited {
+	crm_dec sum;                  /* the credit notes' totals, in `currency` */
+	char currency[4];
+	size_t notes;
+};
+
+/* Adds credit note `note` to what its original has been credited. */
+static void add_credit(struct crm_index *idx, struct crm_record *note, struct crm_map *by_id,
+		       struct credited *credited, struct crm_record **recs, size_t n)
+{
+	const char *corrects = crm_node_text(note->root, "corrects");
+	struct crm_record *orig = corrects ? crm_index_find(idx, "invoice", corrects) : NULL;
+	struct crm_invoice_totals t;
+	char cur[4];
+	size_t at;
+
+	if (!orig || void_status(note) || crm_invoice_of_record(&t, cur, idx, note))
+		return;
+	at = (size_t)(uintptr_t)crm_map_get(by_id, orig->id);
+	if (!at || at > n || recs[at - 1] != orig)
+		return;
+	if (!credited[at - 1].notes)
+		snprintf(credited[at - 1].currency, 4, "%s", cur);
+	else if (strcmp(credited[at - 1].currency, cur))
+		return;   /* another currency: nothing to add it to */
+	/* a credit note written with negative lines credits the same */
+	if (t.tax_inclusive_total.units < 0)
+		t.tax_inclusive_total = crm_dec_neg(t.tax_inclusive_total);
+	if (!crm_dec_add(&credited[at - 1].sum, credited[at - 1].sum, t.tax_inclusive_total))
+		credited[at - 1].notes++;
+}
+
+static void report_overcredit(struct crm_index *idx, struct crm_record *inv,
+			      const struct credited *c, struct crm_diags *out)
+{
+	struct crm_invoice_totals t;
+	char cur[4], sum[64], total[64], msg[384];
+
+	if (!c->notes || void_status(inv) || crm_invoice_of_record(&t, cur, idx, inv) ||
+	    strcmp(cur, c->currency) || crm_dec_cmp(c->sum, t.tax_inclusive_total) <= 0)
+		return;
+	format_amount(sum, sizeof(sum), c->sum, cur);
+	format_amount(total, sizeof(total), t.tax_inclusive_total, cur);
+	snprintf(msg, sizeof(msg), "invoice %s is credited beyond its total: %zu credit note%s "
+		 "credit %s of %s", crm_node_text(inv->root, "number"), c->notes,
+		 c->notes == 1 ? "" : "s", sum, total);
+	report_at(out, inv, "number", CRM_SEV_ERROR, "over-credited", msg);
+}
+
+/* Credit notes (drafts too: they are meant to be issued) never credit
+ * more than the invoice they correct was for. */
+static void check_credited(struct crm_index *idx, struct crm_record **recs, size_t n,
+			   struct crm_diags *out)
+{
+	struct crm_map by_id = CRM_MAP_INIT;
+	struct credited *credited = calloc(n, sizeof(*credited));
+	size_t i;
+
+	for (i = 0; credited && i < n; i++) {
+		credited[i].sum = crm_dec_from_int(0);
+		if (crm_map_put(&by_id, recs[i]->id, (void *)(uintptr_t)(i + 1), NULL))
+			goto done;
+	}
+	for (i = 0; credited && i < n; i++) {
+		if (tree_of(idx, recs[i]) && is_credit_note(recs[i]))
+			add_credit(idx, recs[i], &by_id, credited, recs, n);
+	}
+	for (i = 0; credited && i < n; i++) {
+		if (credited[i].notes && tree_of(idx, recs[i]))
+			report_overcredit(idx, recs[i], &credited[i], out);
+	}
+done:
+	crm_map_release(&by_id);
+	free(credited);
 }
 
 /* ---- issued invoices stay as issued ---- */
@@ -324,9 +456,12 @@ void crm_invoice_check(struct crm_index *idx, struct crm_diags *out)
 	schema = recs[0]->schema;
 	check_numbering(idx, recs, n, out);
 	for (i = 0; i < n; i++) {
-		if (number_of(idx, recs[i]))
+		if (number_of(idx, recs[i])) {
 			check_overdue(idx, recs[i], out);
+			check_overpaid(idx, recs[i], out);
+		}
 	}
+	check_credited(idx, recs, n, out);
 	check_unchanged(idx, recs, n, schema, out);
 }
 

@@ -119,23 +119,61 @@ int crm_invoice_parse_picks(struct crm_invoice_pick **out, size_t *n_out, const 
 	return err;
 }
 
-/* A line as a flow mapping, with its quantity replaced when `pick` says. */
-static void add_line(struct crm_buf *out, const struct crm_node *line,
-		     const struct crm_invoice_pick *pick)
+/* An amount discount or charge of a line that billed `invoiced`, scaled to
+ * the `credited` quantity and rounded to the currency's minor unit: a
+ * partial credit gives back the same part of it. */
+static int scaled_amount(struct crm_buf *out, const char *text, crm_dec credited,
+			 crm_dec invoiced, const char *currency)
 {
+	struct crm_money m;
+	crm_dec product;
+	char value[64];
+	int exponent, err = crm_money_parse(&m, text, currency);
+
+	exponent = err ? 2 : crm_currency_exponent(m.currency);
+	if (!err)
+		err = crm_dec_mul(&product, m.amount, credited);
+	if (!err)
+		err = crm_dec_div(&m.amount, product, invoiced, exponent < 0 ? 2 : exponent);
+	if (!err)
+		err = crm_money_format(value, sizeof(value), &m);
+	if (!err)
+		crm_edit_render_scalar(out, value, NULL);
+	return err;
+}
+
+static bool is_amount_adjustment(const struct crm_pair *p)
+{
+	const char *v = p->value->text;
+	size_t n = v ? strlen(v) : 0;
+	return (!strcmp(p->key->text, "discount") || !strcmp(p->key->text, "charge")) &&
+	       n && v[n - 1] != '%';
+}
+
+/* A line as a flow mapping, with its quantity replaced when `pick` says
+ * (and its amount discount and charge scaled with it). */
+static int add_line(struct crm_buf *out, const struct crm_node *line,
+		    const struct crm_invoice_pick *pick, const char *currency)
+{
+	const char *invoiced_text = crm_node_text(line, "quantity");
+	crm_dec invoiced = crm_dec_from_int(1);
 	char qty[48];
 	size_t i;
 	bool has_qty = false;
+	int err = 0;
 
 	crm_buf_adds(out, "  - ");
 	if (!pick || !pick->has_quantity || line->kind != CRM_NODE_MAP) {
 		crm_edit_render_flow(out, line);
 		crm_buf_addch(out, '\n');
-		return;
+		return 0;
 	}
+	if (invoiced_text && crm_dec_parse(&invoiced, invoiced_text, strlen(invoiced_text)))
+		return crm_error_set(CRM_EINVALID, "line %zu: quantity '%s' is not a number",
+				     pick->line, invoiced_text);
 	crm_dec_format_trim(qty, sizeof(qty), pick->quantity);
 	crm_buf_addch(out, '{');
-	for (i = 0; i < line->count; i++) {
+	for (i = 0; i < line->count && !err; i++) {
 		const struct crm_pair *p = &line->pairs[i];
 		if (i)
 			crm_buf_adds(out, ", ");
@@ -144,6 +182,8 @@ static void add_line(struct crm_buf *out, const struct crm_node *line,
 		if (!strcmp(p->key->text, "quantity")) {
 			crm_buf_adds(out, qty);
 			has_qty = true;
+		} else if (is_amount_adjustment(p) && !crm_dec_is_zero(invoiced)) {
+			err = scaled_amount(out, p->value->text, pick->quantity, invoiced, currency);
 		} else {
 			crm_edit_render_flow(out, p->value);
 		}
@@ -151,6 +191,7 @@ static void add_line(struct crm_buf *out, const struct crm_node *line,
 	if (!has_qty)
 		crm_buf_addf(out, "%squantity: %s", line->count ? ", " : "", qty);
 	crm_buf_adds(out, "}\n");
+	return err;
 }
 
 static bool kept_by_copy(const char *key, bool credit)
@@ -173,7 +214,8 @@ static bool kept_by_copy(const char *key, bool credit)
 
 int crm_invoice_draft_copy(struct crm_buf *out, const struct crm_record *inv,
 			   const char *src, size_t len, const struct crm_node *root,
-			   bool credit, const struct crm_invoice_pick *picks, size_t npicks)
+			   bool credit, const struct crm_invoice_pick *picks, size_t npicks,
+			   const char *currency)
 {
 	const struct crm_node *lines = crm_node_get(root, "lines");
 	struct crm_buf pair = CRM_BUF_INIT;
@@ -205,9 +247,9 @@ int crm_invoice_draft_copy(struct crm_buf *out, const struct crm_record *inv,
 	}
 	if (credit) {
 		crm_buf_adds(out, "lines:\n");
-		for (i = 0; i < (whole ? nlines : npicks); i++)
-			add_line(out, lines->items[whole ? i : picks[i].line - 1],
-				 whole ? NULL : &picks[i]);
+		for (i = 0; i < (whole ? nlines : npicks) && !err; i++)
+			err = add_line(out, lines->items[whole ? i : picks[i].line - 1],
+				       whole ? NULL : &picks[i], currency);
 		/* a whole credit takes back the document's allowances and
 		 * charges too; a partial one corrects lines only */
 		for (i = 0; whole && i < 2; i++) {
