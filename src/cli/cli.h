@@ -131,6 +131,13 @@ void cli_list_release(struct cli_list *l);
  * limit but memory.  CRM_ENOMEM or CRM_EOVERFLOW with the message set. */
 int cli_list_push(struct cli_list *l, const char *item);
 
+/* What the wrapper in main.c does for a command flagged CLI_NEEDS_REPO
+ * (and CLI_NEEDS_INDEX, CLI_WRITES): the data repository discovered and
+ * opened, the lock taken, an interrupted write finished, the index
+ * loaded; for a command that decides how to open it itself (crm check).
+ * EXIT_OK, or the exit status with the message printed. */
+int cli_open_repository(struct cli_ctx *ctx, const struct cli_command *c);
+
 /* Prints "crm COMMAND: message" on stderr (COMMAND is ctx->command). */
 void cli_error(const char *command, const char *fmt, ...)
 	__attribute__((format(printf, 2, 3)));
@@ -158,6 +165,7 @@ int cli_pick_format(enum cli_format *out, const char *name, bool json, bool csv)
 /* The commands, one file each in src/cli/. */
 int cmd_init(struct cli_ctx *ctx, int argc, char **argv);
 int cmd_check(struct cli_ctx *ctx, int argc, char **argv);
+int cmd_hooks(struct cli_ctx *ctx, int argc, char **argv);
 int cmd_show(struct cli_ctx *ctx, int argc, char **argv);
 int cmd_ls(struct cli_ctx *ctx, int argc, char **argv);
 int cmd_set(struct cli_ctx *ctx, int argc, char **argv);
