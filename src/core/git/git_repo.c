@@ -166,6 +166,20 @@ int crm_git_open_any(struct crm_git **out, const char *path)
 	return err ? err : wrap(out, repo);
 }
 
+int crm_git_reopen(git_repository **out, struct crm_git *g)
+{
+	int err = 0;
+
+	if (git_repository_open(out, git_repository_path(g->repo)) < 0)
+		return git_fail(CRM_EIO, "cannot open the git repository again");
+	err = add_quarantine(*out);
+	if (err) {
+		git_repository_free(*out);
+		*out = NULL;
+	}
+	return err;
+}
+
 char *crm_git_hooks_dir(const struct crm_git *g)
 {
 	git_config *cfg = NULL;
