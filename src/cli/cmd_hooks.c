@@ -203,6 +203,10 @@ int cmd_hooks(struct cli_ctx *ctx, int argc, char **argv)
 	crm_buf_release(&script);
 	if (err) {
 		cli_error(ctx->command, "%s", crm_error_last());
+		/* no git repository, or no crm.ini in a clone: as for every
+		 * command without a data repository */
+		if (err == CRM_ENOTFOUND)
+			return EXIT_USAGE;
 		return err == CRM_EEXISTS ? EXIT_PROBLEMS : cli_status(err);
 	}
 	return EXIT_OK;

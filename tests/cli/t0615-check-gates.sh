@@ -212,6 +212,15 @@ test_expect_success 'a hook crm did not write is kept unless --force' '
 	test_cmp pre-commit.expected clone/.git/hooks/pre-commit
 '
 
+test_expect_success 'outside a git repository there is nothing to install into' '
+	mkdir nogit &&
+	test_expect_code 2 env GIT_CEILING_DIRECTORIES="$TRASH" "$CRM_BIN" -C nogit hooks install 2>err &&
+	echo "crm hooks: '"'"'.'"'"' is not inside a git work tree" >expect && test_cmp expect err &&
+	test_expect_code 2 crm -C repo hooks uninstall 2>err &&
+	head -n 1 err >first &&
+	echo "crm hooks: unknown subcommand '"'"'uninstall'"'"'" >expect && test_cmp expect first
+'
+
 test_expect_success 'without crm on PATH the hook names this binary by its absolute path' '
 	self=$(realpath "$CRM_BIN") &&
 	env PATH=/usr/bin:/bin "$CRM_BIN" -C clone hooks install --force >/dev/null &&
