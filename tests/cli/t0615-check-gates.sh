@@ -212,6 +212,13 @@ test_expect_success 'a hook crm did not write is kept unless --force' '
 	test_cmp pre-commit.expected clone/.git/hooks/pre-commit
 '
 
+test_expect_success 'the hook goes where core.hooksPath says git looks for hooks' '
+	git -C clone config core.hooksPath .githooks &&
+	crm -C clone hooks install >out &&
+	echo "installed $TRASH/clone/.githooks/pre-commit" >expect && test_cmp expect out &&
+	git -C clone config --unset core.hooksPath
+'
+
 test_expect_success 'outside a git repository there is nothing to install into' '
 	mkdir nogit &&
 	test_expect_code 2 env GIT_CEILING_DIRECTORIES="$TRASH" "$CRM_BIN" -C nogit hooks install 2>err &&
