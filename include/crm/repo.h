@@ -38,7 +38,9 @@ struct crm_repo {
 
 /* Finds the data repository: $CRM_DIR when set, else the first folder
  * holding crm.ini from `start` upwards (as git finds .git).  *out is
- * malloc'ed.  CRM_ENOTFOUND with a message when there is none. */
+ * malloc'ed.  CRM_ENOTFOUND with a message when there is none;
+ * CRM_EINVALID when `start` is in a bare git repository, which has no
+ * crm.ini to find (only crm_repo_open_git reads one). */
 int crm_repo_discover(char **out, const char *start);
 
 /* Opens the repository at `root`: reads crm.ini and every schema.  Problems

@@ -18,17 +18,6 @@ static const char usage[] = "[--staged | --rev REV] [--format text|json|github] 
 
 enum check_format { FORMAT_TEXT, FORMAT_JSON, FORMAT_GITHUB };
 
-/* Whether "." is in a bare git repository: there --rev reads the commit
- * with no crm.ini to discover. */
-static bool in_bare_repository(void)
-{
-	struct crm_git *git = NULL;
-	bool bare = !crm_git_open_any(&git, ".") && crm_git_is_bare(git);
-
-	crm_git_free(git);
-	return bare;
-}
-
 /* The repository and its records as --staged or --rev ask: read from git,
  * crm.ini and the schemas included.  A bare repository has no crm.ini to
  * find: its data repository is the commit's root. */
@@ -38,8 +27,9 @@ static int open_from_git(struct cli_ctx *ctx, bool staged, const char *rev)
 	char *root = NULL;
 	int err;
 
-	if (crm_repo_discover(&root, ".")) {
-		if (staged || !in_bare_repository()) {
+	err = crm_repo_discover(&root, ".");
+	if (err) {
+		if (staged || err != CRM_EINVALID) {   /* CRM_EINVALID: in a bare repository */
 			cli_error(ctx->command, "%s", crm_error_last());
 			return EXIT_USAGE;
 		}
@@ -59,7 +49,9 @@ static int open_from_git(struct cli_ctx *ctx, bool staged, const char *rev)
 	}
 	if (err) {
 		cli_error(ctx->command, "%s", crm_error_last());
-		return err == CRM_ENOMEM ? EXIT_PROBLEMS : EXIT_USAGE;
+		/* an unknown revision, a commit without crm.ini: no repository
+		 * to check, as for every command; a failed read: a failure */
+		return err == CRM_ENOTFOUND ? EXIT_USAGE : cli_status(err);
 	}
 	return EXIT_OK;
 }

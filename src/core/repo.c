@@ -74,7 +74,7 @@ int crm_repo_discover(char **out, const char *start)
 	}
 	free(dir);
 	if (in_bare_repository(start))
-		return crm_error_set(CRM_ENOTFOUND, "this is a bare git repository, which has no "
+		return crm_error_set(CRM_EINVALID, "this is a bare git repository, which has no "
 				     "work tree: only 'crm check --rev REV' reads one (a commit's "
 				     "files)");
 	return crm_error_set(CRM_ENOTFOUND, "not a crm repository (or any parent up to /): "
@@ -251,14 +251,13 @@ int crm_repo_read_file(const struct crm_repo *repo, const char *rel, struct crm_
 	struct crm_buf path = CRM_BUF_INIT;
 	int err;
 
-	if (repo->source.kind == CRM_SOURCE_WORKTREE)
+	if (repo->source.kind == CRM_SOURCE_WORKTREE) {
 		crm_buf_addf(&path, "%s/%s", repo->root, rel);
-	else
-		crm_buf_addf(&path, "%s%s", repo->source.prefix, rel);
-	if (repo->source.kind == CRM_SOURCE_WORKTREE)
 		err = crm_buf_read_file(out, path.ptr, max);
-	else
+	} else {
+		crm_buf_addf(&path, "%s%s", repo->source.prefix, rel);
 		err = crm_git_files_read(repo->source.files, path.ptr, out, max);
+	}
 	crm_buf_release(&path);
 	return err;
 }

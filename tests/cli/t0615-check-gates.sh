@@ -74,6 +74,13 @@ test_expect_success '--rev of an unknown revision, and --staged with --rev, are 
 	echo "crm check: --staged and --rev cannot be used together" >expect && test_cmp expect err
 '
 
+test_expect_success '--rev of a commit without crm.ini says so' '
+	empty=$(git -C repo commit-tree -m empty "$(git -C repo mktree </dev/null)") &&
+	test_expect_code 2 crm -C repo check --rev "$empty" 2>err &&
+	echo "crm check: commit $(echo "$empty" | cut -c1-8) has no crm.ini at '"'"'crm.ini'"'"'" >expect &&
+	test_cmp expect err
+'
+
 test_expect_success '--rev reads the schemas of that commit, not of the work tree' '
 	echo "  vat:   {type: text, required: true}" >>repo/schema/client.yaml &&
 	git -C repo commit -q -a -m "a VAT id is required" &&
