@@ -46,6 +46,17 @@ prepare() {
 	echo "$stamp" >"$dir/.git/bench-stamp"
 }
 
+# bare N: a packed bare clone of repository N, as a server holds it after
+# pushes, for `crm check --rev HEAD` (made once, like the repository)
+bare() {
+	b=$data/$1.git
+	if [ "$(cat "$b/bench-stamp" 2>/dev/null)" != "$stamp" ]; then
+		rm -rf "$b"
+		git clone -q --bare --no-local "$data/$1" "$b" || exit 2
+		echo "$stamp" >"$b/bench-stamp"
+	fi
+}
+
 # median FILE: the middle of the numbers in FILE (one per line)
 median() {
 	sort -n "$1" | awk '{ v[NR] = $1 } END { if (NR) print v[int((NR + 1) / 2)]; else print "n/a" }'
@@ -132,6 +143,12 @@ for n in $sizes; do
 	timeit read read_floor
 	timeit stat stat_floor
 	timeit check env CRM_NO_CACHE=1 "$crm" -C "$dir" check
+	if [ "$n" -le 100000 ]; then   # a server's pre-receive hook
+		bare "$n"
+		timeit rev "$crm" -C "$data/$n.git" check --rev HEAD
+	else
+		echo n/a >"$tmp/rev"
+	fi
 	if [ $has_dashboard = yes ]; then
 		timeit dashboard "$crm" -C "$dir" dashboard
 	else
@@ -155,8 +172,9 @@ for n in $sizes; do
 	done
 
 	rd=$(median "$tmp/read"); st=$(median "$tmp/stat"); gt=$(median "$tmp/git")
-	for m in check dashboard ls show set; do eval "$m=\$(median \"\$tmp/\$m\")"; done
+	for m in check rev dashboard ls show set; do eval "$m=\$(median \"\$tmp/\$m\")"; done
 	x=$(ratio "$check" "$rd"); row "$n" "cold check" "$(secs "$check")" "read all files" "$(secs "$rd")" "$x" "$(verdict "$x" 2)" >>"$out"
+	x=$(ratio "$rev" "$check"); row "$n" "bare --rev HEAD" "$(secs "$rev")" "cold check" "$(secs "$check")" "$x" "$(verdict "$x" 2)" >>"$out"
 	x=$(ratio "$dashboard" "$st"); row "$n" "warm dashboard" "$(secs "$dashboard")" "stat all files" "$(secs "$st")" "$x" "$(verdict "$x" 2)" >>"$out"
 	x=$(ratio "$ls" "$st"); row "$n" "warm ls filter" "$(secs "$ls")" "stat all files" "$(secs "$st")" "$x" "$(verdict "$x" 2)" >>"$out"
 	x=$(ratio "$show" "$st"); row "$n" "warm show" "$(secs "$show")" "stat all files" "$(secs "$st")" "$x" "$(verdict "$x" 2)" >>"$out"

@@ -43,6 +43,10 @@ struct crm_diag_print_opts {
 	const char *root;      /* folder the paths are relative to, for source lines */
 	bool color;
 	bool show_source;      /* the offending line and a caret under the column */
+	/* when set, reads the file a source line comes from (files read from
+	 * git rather than below `root`): appends it to `out`, 0 or negative */
+	int (*read_file)(void *payload, const char *path, struct crm_buf *out);
+	void *payload;
 };
 
 /* Prints every diagnostic in gcc's form.  Returns 0 or CRM_EIO. */

@@ -27,6 +27,19 @@ struct crm_git;
  * the repository cannot be read.  Free *out with crm_git_free. */
 int crm_git_open(struct crm_git **out, const char *path);
 
+/* crm_git_open that also takes a bare repository (`path` inside its git
+ * folder): for reading commits only, as `crm check --rev` on a server
+ * does.  crm_git_workdir is NULL for it and crm_git_prefix "".  Inside
+ * git's pre-receive hook the pushed objects (GIT_QUARANTINE_PATH) are
+ * read too. */
+int crm_git_open_any(struct crm_git **out, const char *path);
+/* Whether `g` is a bare repository (no work tree, no index). */
+bool crm_git_is_bare(const struct crm_git *g);
+/* The folder git runs hooks from, with a trailing '/': core.hooksPath
+ * when set, else the hooks folder of the git directory.  malloc'ed; NULL
+ * when out of memory or unknown. */
+char *crm_git_hooks_dir(const struct crm_git *g);
+
 /* Opens the work tree containing `dir` like crm_git_open, or when there is
  * none does what `git init` does there (creating `dir` and its parents when
  * missing).  The new repository's branch comes from init.defaultBranch in
@@ -38,7 +51,7 @@ int crm_git_init(struct crm_git **out, const char *dir, bool *created_out);
 void crm_git_free(struct crm_git *g);
 
 /* The work tree's root as an absolute path WITH a trailing '/' (as libgit2
- * gives it: "/home/a/crm/"); owned by `g`. */
+ * gives it: "/home/a/crm/"); owned by `g`.  NULL for a bare repository. */
 const char *crm_git_workdir(const struct crm_git *g);
 /* The .git folder, with a trailing '/'; owned by `g`. */
 const char *crm_git_gitdir(const struct crm_git *g);
@@ -142,6 +155,42 @@ int crm_git_read_file_at(struct crm_git *g, const char *commit_id, const char *p
  * cb is just never called.  CRM_ENOTFOUND for an unknown commit. */
 int crm_git_list_files_at(struct crm_git *g, const char *commit_id, const char *prefix,
 			  int (*cb)(const char *path, void *payload), void *payload);
+
+/* A snapshot of files as git holds them: the index (what `git commit`
+ * would commit) or a commit's tree, read instead of the work tree (crm
+ * check --staged, --rev; --at).  Paths as in git ("data/clients/x.yaml").
+ * Every function may be called from several threads at once. */
+struct crm_git_files;
+enum crm_git_entry {
+	CRM_GIT_ABSENT, CRM_GIT_FILE, CRM_GIT_LINK, CRM_GIT_FOLDER,
+	CRM_GIT_SUBMODULE
+};
+/* Opens the index of `g` (commit_id NULL; CRM_EINVALID in a bare
+ * repository) or the tree of `commit_id` (any revision git understands,
+ * peeled to a commit; CRM_ENOTFOUND when unknown).  `g` must outlive *out;
+ * free it with crm_git_files_free.  Only entries of stage 0 count: a path
+ * a merge left unmerged is not in the index's snapshot. */
+int crm_git_files_open(struct crm_git_files **out, struct crm_git *g, const char *commit_id);
+void crm_git_files_free(struct crm_git_files *f);
+/* The commit's 40 hex digits, NULL for the index. */
+const char *crm_git_files_commit(const struct crm_git_files *f);
+/* Appends the content of file `path` to `out`.  CRM_ENOTFOUND when it is
+ * absent or not a regular file (a link, a folder), CRM_EOVERFLOW when it
+ * has more than `max` bytes, CRM_EIO when its object cannot be read. */
+int crm_git_files_read(struct crm_git_files *f, const char *path, struct crm_buf *out,
+		       size_t max);
+/* Appends where the symbolic link `path` points (CRM_ENOTFOUND when it is
+ * not a link). */
+int crm_git_files_read_link(struct crm_git_files *f, const char *path, struct crm_buf *out);
+/* What `path` is (CRM_GIT_ABSENT when nothing). */
+int crm_git_files_kind(struct crm_git_files *f, const char *path, enum crm_git_entry *out);
+/* Calls cb for every entry below `folder` ("" for all, else ending in
+ * '/'), folders descended into and not reported, in git's path order.  cb
+ * must not call back into `f`; a value other than 0 stops the walk and is
+ * returned. */
+int crm_git_files_list(struct crm_git_files *f, const char *folder,
+		       int (*cb)(const char *path, enum crm_git_entry kind, void *payload),
+		       void *payload);
 
 /* The repository's local configuration (.git/config), for settings such as
  * the merge driver (merge.crm.driver).  Keys as git spells them,

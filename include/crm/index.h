@@ -44,8 +44,6 @@ struct crm_record {
 struct crm_index_options {
 	int threads;                  /* 0: one per core */
 	bool git_dates;               /* look up when each file was added */
-	const char *at_commit;        /* NULL: the work tree; else a commit id whose
-				       * record files are read from git (--at) */
 	bool no_cache;                /* parse every file; neither read nor write the
 					 persistent cache (also CRM_NO_CACHE=1) */
 	bool trust_cache;             /* for commands that address records by id:
@@ -54,11 +52,13 @@ struct crm_index_options {
 				       * A record added since the cache was written
 				       * is not found (see crm_index_trusting) */
 };
-#define CRM_INDEX_OPTIONS_INIT { 0, true, NULL, false, false }
+#define CRM_INDEX_OPTIONS_INIT { 0, true, false, false }
 
 /* Loads every record file of `repo` (which must outlive the index).  Files
  * that cannot be parsed or are misplaced become findings in the index's
- * diagnostics, not failures; only I/O errors and memory fail the load. */
+ * diagnostics, not failures; only I/O errors and memory fail the load.
+ * The files come from the repository's source (crm_repo_open_git): the
+ * work tree, git's index or a commit. */
 int crm_index_load(struct crm_index **out, struct crm_repo *repo,
 		   const struct crm_index_options *opts);
 void crm_index_free(struct crm_index *idx);

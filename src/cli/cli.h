@@ -137,6 +137,13 @@ void cli_list_release(struct cli_list *l);
  * limit but memory.  CRM_ENOMEM or CRM_EOVERFLOW with the message set. */
 int cli_list_push(struct cli_list *l, const char *item);
 
+/* What the wrapper in main.c does for a command flagged CLI_NEEDS_REPO
+ * (and CLI_NEEDS_INDEX, CLI_WRITES): the data repository discovered and
+ * opened, the lock taken, an interrupted write finished, the index
+ * loaded; for a command that decides how to open it itself (crm check).
+ * EXIT_OK, or the exit status with the message printed. */
+int cli_open_repository(struct cli_ctx *ctx, const struct cli_command *c);
+
 /* Prints "crm COMMAND: message" on stderr (COMMAND is ctx->command). */
 void cli_error(const char *command, const char *fmt, ...)
 	__attribute__((format(printf, 2, 3)));
@@ -181,6 +188,12 @@ int cli_driver_command(struct crm_buf *out);
  * an executable file, by path or on PATH.  A command in shell syntax that
  * is not followed (variables, double quotes) counts as runnable. */
 bool cli_driver_runs(const char *command);
+/* How git, a hook or a script calls this crm, quoted for sh: `crm` when
+ * that name on PATH is this binary, else its absolute path (a build not
+ * installed), which runs whatever PATH the caller has.  Appends to `out`. */
+int cli_self_command(struct crm_buf *out);
+/* Appends `s` as one sh word (single-quoted unless it needs no quotes). */
+void cli_add_shell_quoted(struct crm_buf *out, const char *s);
 /* The executable file `name` is on PATH (or `name` itself when it holds a
  * '/'), malloc'ed; NULL when there is none. */
 char *cli_which(const char *name);
@@ -188,6 +201,7 @@ char *cli_which(const char *name);
 /* The commands, one file each in src/cli/. */
 int cmd_init(struct cli_ctx *ctx, int argc, char **argv);
 int cmd_check(struct cli_ctx *ctx, int argc, char **argv);
+int cmd_hooks(struct cli_ctx *ctx, int argc, char **argv);
 int cmd_show(struct cli_ctx *ctx, int argc, char **argv);
 int cmd_ls(struct cli_ctx *ctx, int argc, char **argv);
 int cmd_set(struct cli_ctx *ctx, int argc, char **argv);

@@ -85,13 +85,27 @@ static bool shell_safe(const char *path)
 			   "0123456789/._+-")] == '\0';
 }
 
-int cli_driver_command(struct crm_buf *out)
+void cli_add_shell_quoted(struct crm_buf *out, const char *s)
+{
+	if (*s && shell_safe(s)) {
+		crm_buf_adds(out, s);
+		return;
+	}
+	crm_buf_addch(out, '\'');
+	for (; *s; s++) {
+		if (*s == '\'')
+			crm_buf_adds(out, "'\\''");
+		else
+			crm_buf_addch(out, *s);
+	}
+	crm_buf_addch(out, '\'');
+}
+
+int cli_self_command(struct crm_buf *out)
 {
 	char self[PATH_MAX], *onpath = cli_which("crm"), *resolved = NULL;
 	ssize_t n = readlink("/proc/self/exe", self, sizeof(self) - 1);
-	const char *p;
 
-	crm_buf_reset(out);
 	if (onpath)
 		resolved = realpath(onpath, NULL);
 	free(onpath);
@@ -100,23 +114,18 @@ int cli_driver_command(struct crm_buf *out)
 	/* a bare `crm` when it is this binary (short, and it follows an
 	 * upgrade); else this binary by its absolute path, which runs
 	 * whatever PATH git is started with */
-	if (n <= 0 || (resolved && !strcmp(resolved, self))) {
-		free(resolved);
-		return crm_buf_adds(out, "crm merge-driver %O %A %B %P");
-	}
+	if (n <= 0 || (resolved && !strcmp(resolved, self)))
+		crm_buf_adds(out, "crm");
+	else
+		cli_add_shell_quoted(out, self);
 	free(resolved);
-	if (shell_safe(self)) {
-		crm_buf_adds(out, self);
-	} else {
-		crm_buf_addch(out, '\'');
-		for (p = self; *p; p++) {
-			if (*p == '\'')
-				crm_buf_adds(out, "'\\''");
-			else
-				crm_buf_addch(out, *p);
-		}
-		crm_buf_addch(out, '\'');
-	}
+	return crm_buf_check(out);
+}
+
+int cli_driver_command(struct crm_buf *out)
+{
+	crm_buf_reset(out);
+	cli_self_command(out);
 	return crm_buf_adds(out, " merge-driver %O %A %B %P");
 }
 

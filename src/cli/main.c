@@ -17,7 +17,7 @@ static bool global_no_cache;
 
 static const struct cli_command commands[] = {
 	{ "init", cmd_init, 0, "create a data repository (or register crm in a clone)" },
-	{ "check", cmd_check, CLI_NEEDS_REPO | CLI_NEEDS_INDEX | CLI_UNMERGED_SELF,
+	{ "check", cmd_check, 0,   /* opens the work tree, the index or a commit itself */
 	  "check every record like a compiler checks code" },
 	{ "show", cmd_show, CLI_NEEDS_REPO | CLI_NEEDS_INDEX | CLI_UNMERGED_WARN,
 	  "show one record with its computed fields and what refers to it" },
@@ -60,6 +60,7 @@ static const struct cli_command commands[] = {
 	  "records from CSV files through a rules file or a preset, one commit" },
 	{ "export", cmd_export, CLI_NEEDS_REPO | CLI_NEEDS_INDEX,
 	  "every record of a type as CSV, xlsx, JSON, vCard or iCalendar" },
+	{ "hooks", cmd_hooks, 0, "install git hooks that run crm check before a commit or push" },
 	{ "help", cmd_help, 0, "show help for crm or for a command" },
 };
 
@@ -152,7 +153,7 @@ static int lock_and_recover(struct cli_ctx *ctx, const struct cli_command *c)
 	return err;
 }
 
-static int open_repository(struct cli_ctx *ctx, const struct cli_command *c)
+int cli_open_repository(struct cli_ctx *ctx, const struct cli_command *c)
 {
 	struct crm_index_options opts = CRM_INDEX_OPTIONS_INIT;
 	char *root = NULL;
@@ -196,7 +197,7 @@ static int run_command(const struct cli_command *c, int argc, char **argv)
 	ctx.command = c->name;
 	ctx.color = isatty(STDOUT_FILENO) && !(no_color && *no_color);
 	if ((c->flags & CLI_NEEDS_REPO) && !wants_help(argc, argv))
-		rc = open_repository(&ctx, c);
+		rc = cli_open_repository(&ctx, c);
 	if (rc == EXIT_OK)
 		rc = c->fn(&ctx, argc, argv);
 	if (rc == CLI_HELP_SHOWN)

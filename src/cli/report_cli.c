@@ -83,9 +83,8 @@ int cli_report_load(struct cli_ctx *ctx, const char *at, struct crm_report *r)
 			goto done;
 		crm_repo_release(&ctx->repo);
 		ctx->has_repo = false;
-		err = crm_repo_open_at(&ctx->repo, root, git, id);
+		err = crm_repo_open_git(&ctx->repo, root, CRM_SOURCE_COMMIT, id);
 		ctx->has_repo = true;
-		opts.at_commit = id;
 	} else {
 		crm_git_head(git, id, NULL);
 	}

@@ -7,9 +7,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <sys/stat.h>
 
-#include "crm/beneath.h"
 #include "crm/check.h"
 #include "crm/invoice.h"
 #include "crm/error.h"
@@ -153,9 +151,8 @@ static void check_scalar(struct checker *c, const struct crm_field *f,
 
 static void check_file_entry(struct checker *c, const struct crm_node *n)
 {
-	struct crm_buf full = CRM_BUF_INIT;
-	const char *root = c->idx->repo->root;
-	struct stat st;
+	bool exists = false;
+	int err;
 
 	if (n->kind != CRM_NODE_SCALAR || crm_node_is_null(n)) {
 		report(c, n, CRM_SEV_ERROR, "bad-type", "file entries must be paths");
@@ -167,13 +164,15 @@ static void check_file_entry(struct checker *c, const struct crm_node *n)
 		       "'%s' points outside the repository", n->text);
 		return;
 	}
-	crm_buf_addf(&full, "%s/%s", root, n->text);
-	/* no link is followed, whether it leads out of the repository or not */
-	if (crm_path_check_beneath(root, n->text))
+	/* in the work tree, the index or the commit checked; no link is
+	 * followed, whether it leads out of the repository or not */
+	err = crm_repo_exists(c->idx->repo, n->text, &exists);
+	if (err == CRM_EINVALID)
 		report(c, n, CRM_SEV_ERROR, "symlink", "%s", crm_error_last());
-	else if (stat(full.ptr, &st))
+	else if (err)
+		report(c, n, CRM_SEV_ERROR, "unreadable", "%s", crm_error_last());
+	else if (!exists)
 		report(c, n, CRM_SEV_ERROR, "missing-file", "file '%s' does not exist", n->text);
-	crm_buf_release(&full);
 }
 
 static void check_fields(struct checker *c, const struct crm_field *fields, size_t n,
@@ -590,13 +589,9 @@ static void find_controls(struct checker *c, const struct crm_node *n, const cha
 	if (n->kind == CRM_NODE_SCALAR) {
 		if (!first_control(n->text))
 			return;
-		if (!src->len) {
-			struct crm_buf path = CRM_BUF_INIT;
-			crm_buf_addf(&path, "%s/%s", c->idx->repo->root, c->rec->path);
-			if (crm_buf_read_file(src, path.ptr, CRM_YAML_MAX_BYTES))
-				crm_buf_reset(src);
-			crm_buf_release(&path);
-		}
+		if (!src->len && crm_repo_read_file(c->idx->repo, c->rec->path, src,
+						    CRM_YAML_MAX_BYTES))
+			crm_buf_reset(src);
 		report_control(c, n, field, src);
 		return;
 	}
@@ -783,7 +778,8 @@ size_t crm_check_run(struct crm_index *idx, struct crm_diags *out)
 
 	crm_diags_merge(out, &idx->repo->diags);
 	crm_diags_merge(out, &idx->diags);
-	if (!idx->opts.at_commit)
+	/* a commit has no unmerged paths; the work tree and git's index do */
+	if (idx->repo->source.kind != CRM_SOURCE_COMMIT)
 		check_unmerged(idx, out);
 	/* record by record, in bounded memory: see crm_index_trim */
 	for (t = 0; t < idx->ntypes; t++) {

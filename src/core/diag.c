@@ -80,14 +80,37 @@ void crm_diags_sort(struct crm_diags *d)
 		qsort(d->list.ptr, d->list.len, sizeof(*d->list.ptr), compare_diags);
 }
 
-/* Reads line `want` of the file into `out`; false when not there. */
-static bool read_line(struct crm_buf *raw, const char *root, const char *path, int want)
+/* Line `want` of `text` into `raw`; false when not there. */
+static bool line_of(struct crm_buf *raw, const struct crm_buf *text, int want)
 {
+	const char *p = text->ptr, *end = text->ptr + text->len, *nl;
+	int line = 1;
+
+	for (; line < want && (nl = memchr(p, '\n', (size_t)(end - p))); line++)
+		p = nl + 1;
+	if (line != want || p >= end)
+		return false;
+	for (; p < end && *p != '\n'; p++)
+		crm_buf_addch(raw, *p == '\t' ? ' ' : *p);
+	return true;
+}
+
+/* Reads line `want` of the file into `out`; false when not there. */
+static bool read_line(struct crm_buf *raw, const struct crm_diag_print_opts *opts,
+		      const char *path, int want)
+{
+	struct crm_buf text = CRM_BUF_INIT;
 	char full[4096];
 	FILE *f;
 	int line = 1, c;
+	bool ok;
 
-	if (snprintf(full, sizeof(full), "%s/%s", root, path) >= (int)sizeof(full))
+	if (opts->read_file) {
+		ok = !opts->read_file(opts->payload, path, &text) && line_of(raw, &text, want);
+		crm_buf_release(&text);
+		return ok;
+	}
+	if (snprintf(full, sizeof(full), "%s/%s", opts->root, path) >= (int)sizeof(full))
 		return false;
 	f = fopen(full, "rb");
 	if (!f)
@@ -105,14 +128,15 @@ static bool read_line(struct crm_buf *raw, const char *root, const char *path, i
 /* The caret goes under column `col`, counted in code points; the gap
  * before it is as wide on screen as the text it stands under, so the caret
  * still lines up after Chinese or Khmer text. */
-static void print_source(FILE *out, const struct crm_diag *dg, const char *root)
+static void print_source(FILE *out, const struct crm_diag *dg,
+			 const struct crm_diag_print_opts *opts)
 {
 	struct crm_buf line = CRM_BUF_INIT, shown = CRM_BUF_INIT;
 	size_t i, width;
 	int col = 1;
 	char saved;
 
-	if (read_line(&line, root, dg->path, dg->line) && line.len) {
+	if (read_line(&line, opts, dg->path, dg->line) && line.len) {
 		for (i = 0; i < line.len && col < dg->col; col++) {
 			i++;
 			while (i < line.len && ((unsigned char)line.ptr[i] & 0xC0) == 0x80)
@@ -155,8 +179,8 @@ int crm_diags_print(FILE *out, const struct crm_diags *d,
 		else
 			fprintf(out, "%s: %s%s:%s %s [%s]\n", dg->path, on, sev, off,
 				msg.ptr, dg->code);
-		if (opts && opts->show_source && opts->root && dg->line > 0)
-			print_source(out, dg, opts->root);
+		if (opts && opts->show_source && (opts->root || opts->read_file) && dg->line > 0)
+			print_source(out, dg, opts);
 	}
 	crm_buf_release(&msg);
 	return ferror(out) ? crm_error_set(CRM_EIO, "cannot write diagnostics") : 0;

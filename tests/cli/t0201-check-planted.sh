@@ -17,6 +17,17 @@ test_expect_success 'every planted problem is reported where it was planted' '
 	test_cmp expect err
 '
 
+test_expect_success '--staged, --rev HEAD and a bare clone find exactly the same' '
+	test_expect_code 1 crm -C planted check --no-source --staged >staged &&
+	test_cmp "$TEST_TOP/tests/cli/t0201-check-planted.expected" staged &&
+	test_expect_code 1 crm -C planted check --no-source --rev HEAD >rev &&
+	test_cmp "$TEST_TOP/tests/cli/t0201-check-planted.expected" rev &&
+	git clone -q --bare planted planted.git &&
+	test_expect_code 1 crm -C planted.git check --no-source --rev HEAD >bare 2>err &&
+	test_cmp "$TEST_TOP/tests/cli/t0201-check-planted.expected" bare &&
+	grep -q "^47 errors, 2 warnings in 46 records of commit [0-9a-f]\{8\}$" err
+'
+
 test_expect_success 'at least 25 distinct codes are exercised' '
 	sed "s/.*\[\(.*\)\]$/\1/" out | sort -u >codes &&
 	test "$(wc -l <codes)" -ge 25

@@ -50,6 +50,11 @@ struct commit_meta {
 int crm_git_meta_init(struct commit_meta *m, struct crm_git *g, const char *message);
 void crm_git_meta_release(struct commit_meta *m);
 
+/* A second handle on the repository of `g` (its git folder opened again,
+ * the objects of a push in quarantine included), for another thread
+ * (git_repo.c).  Free it with git_repository_free while `g` is open. */
+int crm_git_reopen(git_repository **out, struct crm_git *g);
+
 /* HEAD's commit into *out, NULL on an unborn branch (git_commit.c). */
 int crm_git_head_commit(git_commit **out, git_repository *repo);
 

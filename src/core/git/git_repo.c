@@ -115,22 +115,114 @@ static int open_failure(int rc, const char *path)
 	return err;
 }
 
-int crm_git_open(struct crm_git **out, const char *path)
+/* Opens the repository around `path`, bare or not. */
+static int open_repository(git_repository **out, const char *path)
 {
-	git_repository *repo = NULL;
 	unsigned int flags = 0;
 	int rc;
 
-	*out = NULL;
 	if (env_true("GIT_DISCOVERY_ACROSS_FILESYSTEM"))
 		flags |= GIT_REPOSITORY_OPEN_CROSS_FS;
 	lib_acquire();
-	rc = git_repository_open_ext(&repo, path, flags, getenv("GIT_CEILING_DIRECTORIES"));
+	rc = git_repository_open_ext(out, path, flags, getenv("GIT_CEILING_DIRECTORIES"));
 	if (rc < 0) {
-		int err = open_failure(rc, path);
+		rc = open_failure(rc, path);
 		lib_release();
-		return err;
 	}
+	return rc;
+}
+
+/* While git's pre-receive hook runs, the pushed objects wait in a
+ * quarantine folder that only the hook sees (GIT_QUARANTINE_PATH): read
+ * from it too, or the commit being pushed is not there. */
+static int add_quarantine(git_repository *repo)
+{
+	const char *dir = getenv("GIT_QUARANTINE_PATH");
+	git_odb *odb = NULL;
+	int rc;
+
+	if (!dir || !*dir)
+		return 0;
+	rc = git_repository_odb(&odb, repo);
+	if (!rc)
+		rc = git_odb_add_disk_alternate(odb, dir);
+	git_odb_free(odb);
+	return rc < 0 ? git_fail(CRM_EIO, "cannot read the pushed objects") : 0;
+}
+
+int crm_git_open_any(struct crm_git **out, const char *path)
+{
+	git_repository *repo = NULL;
+	int err;
+
+	*out = NULL;
+	err = open_repository(&repo, path);
+	if (!err)
+		err = add_quarantine(repo);
+	if (err && repo) {
+		git_repository_free(repo);
+		lib_release();
+	}
+	return err ? err : wrap(out, repo);
+}
+
+int crm_git_reopen(git_repository **out, struct crm_git *g)
+{
+	int err = 0;
+
+	if (git_repository_open(out, git_repository_path(g->repo)) < 0)
+		return git_fail(CRM_EIO, "cannot open the git repository again");
+	err = add_quarantine(*out);
+	if (err) {
+		git_repository_free(*out);
+		*out = NULL;
+	}
+	return err;
+}
+
+char *crm_git_hooks_dir(const struct crm_git *g)
+{
+	git_config *cfg = NULL;
+	git_buf b = GIT_BUF_INIT;
+	struct crm_buf dir = CRM_BUF_INIT;
+	const char *base;
+
+	if (git_repository_config_snapshot(&cfg, g->repo) == 0 &&
+	    git_config_get_path(&b, cfg, "core.hooksPath") == 0 && b.ptr[0]) {
+		/* relative: to where hooks run, the work tree's top or a bare
+		 * repository's folder */
+		base = git_repository_workdir(g->repo);
+		if (!base)
+			base = git_repository_path(g->repo);
+		crm_buf_addf(&dir, "%s%s/", b.ptr[0] == '/' ? "" : base, b.ptr);
+	} else if (git_repository_item_path(&b, g->repo, GIT_REPOSITORY_ITEM_HOOKS) == 0) {
+		crm_buf_adds(&dir, b.ptr);
+		if (dir.len && dir.ptr[dir.len - 1] != '/')
+			crm_buf_addch(&dir, '/');
+	}
+	git_buf_dispose(&b);
+	git_config_free(cfg);
+	if (!dir.len) {
+		crm_buf_release(&dir);
+		return NULL;
+	}
+	return crm_buf_detach(&dir, NULL);
+}
+
+bool crm_git_is_bare(const struct crm_git *g)
+{
+	return git_repository_is_bare(g->repo);
+}
+
+int crm_git_open(struct crm_git **out, const char *path)
+{
+	git_repository *repo = NULL;
+	int err;
+
+	*out = NULL;
+	err = open_repository(&repo, path);
+	if (err)
+		return err;
 	if (git_repository_is_bare(repo)) {
 		git_repository_free(repo);
 		lib_release();
@@ -243,9 +335,11 @@ const char *crm_git_gitdir(const struct crm_git *g)
 char *crm_git_prefix(const struct crm_git *g, const char *dir)
 {
 	const char *wd = git_repository_workdir(g->repo);
-	size_t n = strlen(wd);
+	size_t n = wd ? strlen(wd) : 0;
 	struct crm_buf b = CRM_BUF_INIT;
 
+	if (!wd)
+		return strdup("");   /* bare: a tree's paths start at its root */
 	while (n && wd[n - 1] == '/')
 		n--;
 	if (strlen(dir) <= n + 1 || strncmp(dir, wd, n) || dir[n] != '/')

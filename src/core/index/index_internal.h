@@ -86,8 +86,6 @@ struct crm_index {
 	bool added_loaded;               /* git dates looked up */
 	const char *git_prefix;          /* data repository below the work tree */
 	struct crm_map by_path;          /* while looking up git dates */
-	struct crm_git *at_git;          /* reading files of opts.at_commit */
-	const char *at_prefix;           /* the data repository's path in git */
 	struct crm_cache *cache;         /* the persistent cache, when usable */
 	struct crm_cache_keys keys;      /* the schemas' field names, for encoding */
 	bool trusting;                   /* files listed from the cache, no walk */
@@ -110,11 +108,11 @@ static inline struct pending_file *crm_index_file_of(const struct crm_index *idx
 }
 
 /* Lists the record files of every type folder into idx->files and fills in
- * idx->types (index_walk.c): by a walk of the work tree, from commit
- * opts.at_commit (_at), or from the cache (_cached, which also allocates
+ * idx->types (index_walk.c): by a walk of the work tree, from git's index
+ * or a commit when the repository is read from git (_git), or from the cache (_cached, which also allocates
  * idx->records).  Negative on failure, the message set or CRM_ENOMEM. */
 int crm_index_collect_files(struct crm_index *idx);
-int crm_index_collect_files_at(struct crm_index *idx);
+int crm_index_collect_files_git(struct crm_index *idx);
 int crm_index_collect_cached_files(struct crm_index *idx);
 
 /* Allocates idx->records and their memos, one per file of idx->files

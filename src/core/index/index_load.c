@@ -18,29 +18,11 @@
 #include "core/index/index_internal.h"
 #include "core/index/record_memo.h"
 
-/* The text of a record file: from the work tree, or from git for --at
- * (then on one thread only: a libgit2 repository is not shared across
- * threads). */
-static int read_record_file(struct crm_index *idx, struct crm_buf *data,
-			    struct crm_buf *full, const char *path)
+/* The text of a record file, from the repository's source: the work tree,
+ * or git's index or a commit (--staged, --rev, --at). */
+static int read_record_file(struct crm_index *idx, struct crm_buf *data, const char *path)
 {
-	char *text = NULL;
-	size_t len = 0;
-	int err;
-
-	if (!idx->at_git) {
-		crm_buf_addf(full, "%s/%s", idx->repo->root, path);
-		return crm_buf_read_file(data, full->ptr, CRM_YAML_MAX_BYTES + 1);
-	}
-	crm_buf_addf(full, "%s%s", idx->at_prefix, path);
-	err = crm_git_read_file_at(idx->at_git, idx->opts.at_commit, full->ptr, &text, &len);
-	if (!err && len > CRM_YAML_MAX_BYTES)
-		err = crm_error_set(CRM_EOVERFLOW, "'%s' is larger than %zu bytes", path,
-				    (size_t)CRM_YAML_MAX_BYTES);
-	if (!err)
-		err = crm_buf_add(data, text, len);
-	free(text);
-	return err;
+	return crm_repo_read_file(idx->repo, path, data, CRM_YAML_MAX_BYTES + 1);
 }
 
 /* Whether the cache's entry for `f` still holds its tree: the stamp
@@ -106,11 +88,11 @@ static void parse_file(struct pending_file *f, struct crm_record *rec, struct lo
 static bool load_tree(struct crm_index *idx, struct pending_file *f, struct crm_record *rec,
 		      struct load_space *sp)
 {
-	struct crm_buf full = CRM_BUF_INIT, data = CRM_BUF_INIT;
+	struct crm_buf data = CRM_BUF_INIT;
 
 	if (cache_fresh(idx, f, NULL))
 		return false;
-	if (read_record_file(idx, &data, &full, f->path)) {
+	if (read_record_file(idx, &data, f->path)) {
 		crm_diags_add(sp->diags, f->path, 0, 0, CRM_SEV_ERROR, "unreadable", "%s",
 			      crm_error_last());
 	} else {
@@ -118,7 +100,6 @@ static bool load_tree(struct crm_index *idx, struct pending_file *f, struct crm_
 		if (!cache_fresh(idx, f, &data))
 			parse_file(f, rec, sp, &data);
 	}
-	crm_buf_release(&full);
 	crm_buf_release(&data);
 	return true;
 }
@@ -252,12 +233,12 @@ static void load_late(struct crm_index *idx, struct pending_file *f, struct crm_
 		      bool from_disk)
 {
 	struct crm_arena scratch = CRM_ARENA_INIT;
-	struct crm_buf encoding = CRM_BUF_INIT, data = CRM_BUF_INIT, full = CRM_BUF_INIT;
+	struct crm_buf encoding = CRM_BUF_INIT, data = CRM_BUF_INIT;
 	struct load_space sp = { &idx->arena, &scratch, &encoding, &idx->diags, &idx->keys };
 
 	if (!from_disk) {
 		load_tree(idx, f, rec, &sp);
-	} else if (read_record_file(idx, &data, &full, f->path)) {
+	} else if (read_record_file(idx, &data, f->path)) {
 		crm_diags_add(&idx->diags, f->path, 0, 0, CRM_SEV_ERROR, "unreadable", "%s",
 			      crm_error_last());
 	} else {
@@ -266,7 +247,6 @@ static void load_late(struct crm_index *idx, struct pending_file *f, struct crm_
 	crm_arena_release(&scratch);
 	crm_buf_release(&encoding);
 	crm_buf_release(&data);
-	crm_buf_release(&full);
 }
 
 /* A file listed from the cache (trust_cache), stated on first use: gone,
@@ -520,12 +500,12 @@ static void update_cache(struct crm_index *idx)
 	free(items);
 }
 
-/* The load of every record file: walked (or listed from a commit), each
+/* The load of every record file: walked (or listed from git), each
  * left in the cache or read and parsed, the cache brought up to date. */
 static int load_files(struct crm_index *idx)
 {
-	const char *at = idx->opts.at_commit;
-	int err = at ? crm_index_collect_files_at(idx) : crm_index_collect_files(idx);
+	bool at = crm_repo_from_git(idx->repo);
+	int err = at ? crm_index_collect_files_git(idx) : crm_index_collect_files(idx);
 
 	if (!err && !at) {
 		idx->root_fd = open(idx->repo->root, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
@@ -535,7 +515,7 @@ static int load_files(struct crm_index *idx)
 	if (!err && !at)
 		err = open_cache(idx);   /* the cache is the work tree's */
 	if (!err)
-		err = parse_all(idx, at ? 1 : idx->opts.threads);
+		err = parse_all(idx, idx->opts.threads);
 	if (!err)
 		update_cache(idx);
 	return err;
@@ -665,7 +645,7 @@ int crm_index_load(struct crm_index **out, struct crm_repo *repo,
 	crm_diags_init(&idx->diags);
 	idx->today = crm_today(repo->config.timezone);
 	err = key_names(idx);
-	if (!err && opts->trust_cache && !opts->at_commit)
+	if (!err && opts->trust_cache && !crm_repo_from_git(repo))
 		err = open_trusted(idx);
 	if (!err && !idx->trusting)
 		err = load_files(idx);
@@ -702,7 +682,6 @@ void crm_index_free(struct crm_index *idx)
 		crm_arena_release(&idx->workers[i].arena);
 	if (idx->root_fd >= 0)
 		close(idx->root_fd);
-	crm_git_free(idx->at_git);
 	crm_cache_free(idx->cache);
 	free(idx->cache_file);
 	free(idx->types);

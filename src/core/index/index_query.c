@@ -199,8 +199,8 @@ static int compute_uncommitted(struct crm_index *idx, bool *out)
 	int err;
 
 	*out = false;
-	if (idx->opts.at_commit)
-		return 0;   /* read from a commit: nothing uncommitted in it */
+	if (crm_repo_from_git(idx->repo))
+		return 0;   /* read from git: nothing uncommitted in it */
 	err = crm_git_open(&git, idx->repo->root);
 	if (err)
 		return err;

@@ -1,6 +1,6 @@
 /* Which record files there are: each type folder walked (in path order, so
- * every listing is reproducible), or the files of a commit listed for --at,
- * or the files the cache names for trust_cache.  index_load.c loads them. */
+ * every listing is reproducible), or the files git's index or a commit holds
+ * (--staged, --rev, --at), or the files the cache names for trust_cache.  index_load.c loads them. */
 #include <dirent.h>
 #include <errno.h>
 #include <fcntl.h>
@@ -23,7 +23,7 @@ struct walk_name {
 };
 
 /* A record file to load; work tree files are stated by the worker that
- * loads them (files read from a commit, --at, have no stamp). */
+ * loads them (files read from git have no stamp). */
 static int add_file(struct crm_index *idx, const struct crm_schema *s, const char *rel,
 		    bool unstated)
 {
@@ -182,16 +182,17 @@ int crm_index_collect_files(struct crm_index *idx)
 	return err;
 }
 
-struct collect_at {
+struct collect_git {
 	struct crm_index *idx;
 	const struct crm_schema *schema;
 	size_t skip;                     /* bytes of the data repository's prefix */
+	CRM_ARRAY(const char *) links;   /* record files that are links */
 	int err;
 };
 
-static int collect_at_file(const char *path, void *payload)
+static int collect_git_file(const char *path, enum crm_git_entry kind, void *payload)
 {
-	struct collect_at *st = payload;
+	struct collect_git *st = payload;
 	const char *rel = path + st->skip, *base = strrchr(rel, '/');
 	size_t n;
 
@@ -199,45 +200,52 @@ static int collect_at_file(const char *path, void *payload)
 	n = strlen(base);
 	if (strstr(rel, "/."))
 		return 0;   /* hidden files and folders, as the folder walk skips them */
-	if (n > 5 && !strcmp(base + n - 5, ".yaml"))
+	if (kind == CRM_GIT_LINK && n > 5 && !strcmp(base + n - 5, ".yaml")) {
+		const char **slot = CRM_ARRAY_PUSH(st->links);
+		if (!slot || !(*slot = crm_arena_strdup(&st->idx->arena, path)))
+			st->err = CRM_ENOMEM;
+	} else if (kind == CRM_GIT_FILE && n > 5 && !strcmp(base + n - 5, ".yaml"))
 		st->err = add_file(st->idx, st->schema, rel, false);
-	else if (n > 4 && !strcmp(base + n - 4, ".yml"))
+	else if (kind == CRM_GIT_FILE && n > 4 && !strcmp(base + n - 4, ".yml"))
 		crm_diags_add(&st->idx->diags, rel, 0, 0, CRM_SEV_WARNING, "bad-id",
 			      "record files end in '.yaml'; this file is ignored");
 	return st->err;
 }
 
-/* crm_index_collect_files for --at: the record files of each type folder as they
- * stood in commit opts.at_commit. */
-int crm_index_collect_files_at(struct crm_index *idx)
+/* crm_index_collect_files for a repository read from git (the index, or a
+ * commit: --at, --staged, --rev): the record files of each type folder as
+ * git holds them. */
+int crm_index_collect_files_git(struct crm_index *idx)
 {
-	struct collect_at st = { idx, NULL, 0, 0 };
+	const struct crm_source *src = &idx->repo->source;
+	struct collect_git st = { idx, NULL, strlen(src->prefix), CRM_ARRAY_INIT, 0 };
 	struct crm_buf folder = CRM_BUF_INIT;
-	char *prefix;
 	size_t i;
-	int err;
+	int err = 0;
 
-	err = crm_git_open(&idx->at_git, idx->repo->root);
-	if (err)
-		return err;
-	prefix = crm_git_prefix(idx->at_git, idx->repo->root);
-	idx->at_prefix = prefix ? crm_arena_strdup(&idx->arena, prefix) : NULL;
-	free(prefix);
 	idx->ntypes = idx->repo->schemas.len;
 	idx->types = calloc(idx->ntypes + 1, sizeof(*idx->types));
-	if (!idx->types || !idx->at_prefix)
+	if (!idx->types)
 		return crm_error_set(CRM_ENOMEM, "out of memory");
-	st.skip = strlen(idx->at_prefix);
 	for (i = 0; i < idx->ntypes && !err; i++) {
 		st.schema = &idx->repo->schemas.ptr[i];
 		idx->types[i].schema = st.schema;
 		idx->types[i].first = idx->files.len;
 		crm_buf_reset(&folder);
-		crm_buf_addf(&folder, "%s%s/", idx->at_prefix, st.schema->folder);
-		err = crm_git_list_files_at(idx->at_git, idx->opts.at_commit, folder.ptr,
-					    collect_at_file, &st);
+		crm_buf_addf(&folder, "%s%s/", src->prefix, st.schema->folder);
+		err = crm_git_files_list(src->files, folder.ptr, collect_git_file, &st);
 		idx->types[i].count = idx->files.len - idx->types[i].first;
 	}
+	/* reported as the folder walk reports them, with where they lead
+	 * (read after the listing, which holds the snapshot's lock) */
+	for (i = 0; i < st.links.len && !err; i++) {
+		crm_buf_reset(&folder);
+		crm_git_files_read_link(src->files, st.links.ptr[i], &folder);
+		crm_diags_add(&idx->diags, st.links.ptr[i] + st.skip, 0, 0, CRM_SEV_ERROR,
+			      "symlink", "symbolic link to '%s' is not followed",
+			      folder.ptr ? folder.ptr : "");
+	}
+	CRM_ARRAY_RELEASE(st.links);
 	crm_buf_release(&folder);
 	return err;
 }
