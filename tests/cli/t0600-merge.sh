@@ -81,7 +81,10 @@ test_expect_success 'the same field changed two ways is a conflict crm check rep
 	EOF
 	test_cmp expect bob/clients/acme-corp.yaml &&
 	test_expect_code 1 crm -C bob check --no-source >out 2>/dev/null &&
-	echo "clients/acme-corp.yaml:3:3: error: field '\''city'\'' has two values from a merge; settle it with '\''crm resolve client/acme-corp city --ours|--theirs|--value V'\'' [merge-conflict]" >expect &&
+	cat >expect <<-\EOF &&
+	clients/acme-corp.yaml:1:1: error: git left this file unmerged (a merge it could not finish): run '\''crm resolve clients/acme-corp.yaml'\'' to merge it field by field [unmerged]
+	clients/acme-corp.yaml:3:3: error: field '\''city'\'' has two values from a merge; settle it with '\''crm resolve client/acme-corp city --ours|--theirs|--value V'\'' [merge-conflict]
+	EOF
 	test_cmp expect out
 '
 
@@ -129,7 +132,10 @@ test_expect_success 'the same id added on both sides is reported, both versions 
 	EOF
 	test_cmp expect bob/clients/acme-pl.yaml &&
 	test_expect_code 1 crm -C bob check --no-source >out 2>/dev/null &&
-	echo "clients/acme-pl.yaml:3:3: error: field '\''city'\'' has two values from a merge; settle it with '\''crm resolve client/acme-pl city --ours|--theirs|--value V'\'' [merge-conflict]" >expect &&
+	cat >expect <<-\EOF &&
+	clients/acme-pl.yaml:1:1: error: git left this file unmerged (a merge it could not finish): run '\''crm resolve clients/acme-pl.yaml'\'' to merge it field by field [unmerged]
+	clients/acme-pl.yaml:3:3: error: field '\''city'\'' has two values from a merge; settle it with '\''crm resolve client/acme-pl city --ours|--theirs|--value V'\'' [merge-conflict]
+	EOF
 	test_cmp expect out
 '
 

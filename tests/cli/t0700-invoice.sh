@@ -53,9 +53,10 @@ test_expect_success 'each subcommand has its own options: one of another is a us
 	        --series NAME            the numbering series
 	        --due DATE               the due date (default: the date + the series'"'"' due_days)
 	crm invoice: unknown option '"'"'--json'"'"'
-	usage: crm invoice pay ID AMOUNT [--date D]
+	usage: crm invoice pay ID AMOUNT [--date D] [--overpay]
 
 	    -d, --date DATE              the payment'"'"'s date (default: today)
+	        --overpay                record a payment beyond the open amount
 	crm invoice: unexpected argument '"'"'extra'"'"'
 	usage: crm invoice show ID [--json]
 
@@ -84,6 +85,7 @@ test_expect_success 'an unknown subcommand is named (exit 2); --help lists them 
 	   renumber   the next free number, after two issued the same
 	   render     as text, HTML or PDF to send
 	   export     as UBL 2.1 XML for e-invoicing
+	   send       by e-mail, with the PDF (and UBL) attached
 
 	'"'"'crm invoice SUBCOMMAND --help'"'"' describes its options.
 	EOF
@@ -93,9 +95,10 @@ test_expect_success 'an unknown subcommand is named (exit 2); --help lists them 
 	test_cmp expect.err err &&
 	crm -C agency invoice pay --help >out &&
 	cat >expect <<-\EOF &&
-	usage: crm invoice pay ID AMOUNT [--date D]
+	usage: crm invoice pay ID AMOUNT [--date D] [--overpay]
 
 	    -d, --date DATE              the payment'"'"'s date (default: today)
+	        --overpay                record a payment beyond the open amount
 	EOF
 	test_cmp expect out
 '

@@ -7,7 +7,8 @@
 
 test_expect_success 'set up the example' '
 	cp -R "$TEST_TOP/examples/agency" agency &&
-	git -C agency init -q && git -C agency add -A && git -C agency commit -q -m agency
+	git -C agency init -q && git -C agency add -A && git -C agency commit -q -m agency &&
+	crm init agency >/dev/null
 '
 
 test_expect_success 'a payment beyond the open amount is refused, with the amounts' '
