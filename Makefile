@@ -164,17 +164,37 @@ clean:
 -include $(LIB_OBJ:.o=.d) $(CLI_OBJ:.o=.d) $(UNIT_BIN:=.d) $(FUZZ_BIN:=.d) \
 	$(FUZZ_DRIVER:.o=.d) $(HDR_OBJ:.o=.d)
 
-# libFuzzer runs of every target (clang): FUZZ_SECONDS each, new inputs go to build/fuzz-corpus-*, the seeds stay as committed.
-# A UBSan finding stops the run like an ASan one (-fno-sanitize-recover=all).
+# libFuzzer runs of every target (clang), one after the other, FUZZ_SECONDS
+# each: from an empty scratch corpus (build/fuzz-corpus-T, rebuilt each run,
+# where libFuzzer puts the inputs it finds new) plus the committed seeds
+# (tests/fuzz/corpus/T, only read).  A crash, a sanitizer finding (UBSan's
+# too: -fno-sanitize-recover=all), an input that takes FUZZ_TIMEOUT seconds
+# or 2 GB stops the run with the input saved in build/fuzz-findings/ and
+# makes `make fuzz` fail.  The library is compiled once for all targets
+# (build/fuzz-obj/).
 # FUZZ_TARGETS picks some (`make fuzz FUZZ_TARGETS="yaml merge"`).
 FUZZ_SECONDS ?= 60
+FUZZ_TIMEOUT ?= 20
 FUZZ_TARGETS ?= $(FUZZ_SRC:tests/fuzz/fuzz_%.c=%)
-fuzz:
-	$(Q)for t in $(FUZZ_TARGETS); do \
-		clang $(STD) -g -O1 -fsanitize=fuzzer,address,undefined -fno-sanitize-recover=all -Iinclude -Isrc $(PKG_CFLAGS) \
-			-DCRM_DATADIR='"$(DATADIR)"' -DCRM_SRCDIR='"$(CURDIR)"' \
-			-o build/fuzz-$$t tests/fuzz/fuzz_$$t.c $(LIB_SRC) $(PKG_LIBS) && \
-		mkdir -p build/fuzz-corpus-$$t && \
-		./build/fuzz-$$t -max_total_time=$(FUZZ_SECONDS) build/fuzz-corpus-$$t tests/fuzz/corpus/$$t || exit 1; \
+FUZZ_CFLAGS = $(STD) -g -O1 -fsanitize=address,undefined -fno-sanitize-recover=all \
+              -Iinclude -Isrc $(PKG_CFLAGS) -DCRM_DATADIR='"$(DATADIR)"' \
+              -DCRM_SRCDIR='"$(CURDIR)"' -MMD -MP
+FUZZ_LIB_OBJ := $(LIB_SRC:%.c=build/fuzz-obj/%.o)
+
+$(FUZZ_LIB_OBJ): build/fuzz-obj/%.o: %.c
+	@mkdir -p $(dir $@)
+	$(QCC)clang $(FUZZ_CFLAGS) -fsanitize=fuzzer-no-link -c -o $@ $<
+
+build/fuzz-%: tests/fuzz/fuzz_%.c $(FUZZ_LIB_OBJ)
+	$(QLD)clang $(FUZZ_CFLAGS) -fsanitize=fuzzer -o $@ $< $(FUZZ_LIB_OBJ) $(PKG_LIBS)
+
+fuzz: $(FUZZ_TARGETS:%=build/fuzz-%)
+	$(Q)mkdir -p build/fuzz-findings && for t in $(FUZZ_TARGETS); do \
+		rm -rf build/fuzz-corpus-$$t && mkdir build/fuzz-corpus-$$t && \
+		echo "fuzz $$t: $(FUZZ_SECONDS) s" && \
+		./build/fuzz-$$t -max_total_time=$(FUZZ_SECONDS) -timeout=$(FUZZ_TIMEOUT) \
+			-rss_limit_mb=2048 -artifact_prefix=build/fuzz-findings/$$t- \
+			build/fuzz-corpus-$$t tests/fuzz/corpus/$$t || exit 1; \
 	done
 .PHONY: fuzz
+-include $(wildcard $(FUZZ_LIB_OBJ:.o=.d) $(FUZZ_TARGETS:%=build/fuzz-%.d))

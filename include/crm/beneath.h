@@ -1,9 +1,17 @@
 /* Paths below a root folder, resolved without following symbolic links:
  * a repository can carry links (a clone brings them along), and crm reads
- * and writes only the files that really lie inside it. */
+ * and writes only the files that really lie inside it.  Each function opens
+ * the folder that holds its file beneath `root` (openat2 RESOLVE_BENEATH |
+ * RESOLVE_NO_SYMLINKS, or openat with O_NOFOLLOW one component at a time
+ * where the kernel lacks it) and acts relative to that open folder, so no
+ * link swapped in after a check is followed either.  `root` itself is
+ * trusted as given; `rel` must be relative, without ".." components:
+ * anything else is CRM_EINVALID, as is a link on the way, whose message
+ * names it and where it leads. */
 #ifndef CRM_BENEATH_H
 #define CRM_BENEATH_H
 
+#include <stdbool.h>
 #include <stddef.h>
 
 #include "crm/buf.h"
@@ -21,5 +29,25 @@ int crm_path_check_beneath(const char *root, const char *rel);
  * exist, CRM_EINVALID for a link as crm_path_check_beneath. */
 int crm_buf_read_file_beneath(struct crm_buf *b, const char *root, const char *rel,
 			      size_t max);
+
+/* Replaces the file `rel` below `root` with `data` through a lock file in
+ * its folder (crm/lockfile.h; `flush` as crm_write_file_atomic, else as
+ * crm_write_file_atomic_unflushed).  The folders on the way must exist
+ * (CRM_ENOTFOUND naming the first missing one); a link as the file itself
+ * is refused too. */
+int crm_write_file_beneath(const char *root, const char *rel, const void *data, size_t len,
+			   bool flush);
+
+/* Removes the file (or link) `rel` below `root`; CRM_ENOTFOUND when there
+ * is none. */
+int crm_unlink_beneath(const char *root, const char *rel);
+
+/* Creates the folder `rel` below `root` (its parent must exist); *made_out
+ * says whether it was made now.  A folder already there is fine, a link or
+ * a file there is an error. */
+int crm_mkdir_beneath(bool *made_out, const char *root, const char *rel);
+
+/* Removes the empty folder `rel` below `root`. */
+int crm_rmdir_beneath(const char *root, const char *rel);
 
 #endif

@@ -9,6 +9,7 @@
 #include <unistd.h>
 
 #include "cli.h"
+#include "crm/beneath.h"
 #include "crm/check.h"
 #include "crm/edit.h"
 #include "crm/error.h"
@@ -357,6 +358,30 @@ int cli_write_file(const char *path, const struct crm_buf *buf)
 	return err ? err : crm_write_file_atomic(path, buf->ptr, buf->len);
 }
 
+int cli_write_repo_file(struct cli_ctx *ctx, const char *path, const struct crm_buf *buf)
+{
+	struct crm_buf full = CRM_BUF_INIT;
+	char cwd[4096];
+	size_t root_len;
+	int err = crm_buf_check(buf);
+
+	if (err)
+		return err;
+	if (path[0] != '/' && getcwd(cwd, sizeof(cwd)))
+		crm_buf_addf(&full, "%s/%s", cwd, path);
+	else
+		crm_buf_adds(&full, path);
+	root_len = ctx->has_repo ? strlen(ctx->repo.root) : 0;
+	/* the root is a realpath, as getcwd's answer is */
+	if (root_len && !strncmp(full.ptr, ctx->repo.root, root_len) && full.ptr[root_len] == '/')
+		err = crm_write_file_beneath(ctx->repo.root, full.ptr + root_len + 1, buf->ptr,
+					     buf->len, true);
+	else
+		err = crm_write_file_atomic(path, buf->ptr, buf->len);
+	crm_buf_release(&full);
+	return err;
+}
+
 /* Prints the findings of `d` on stderr: all of them when `all`, else its
  * warnings only (the errors a change leaves alone are not news). */
 static void print_findings(struct cli_ctx *ctx, struct crm_diags *d, bool all)
@@ -694,7 +719,7 @@ int cli_edit_in_editor(struct cli_ctx *ctx, struct crm_record *rec, const char *
 	setenv("CRM_EDITOR", editor(), 1);
 	crm_buf_add(&shown, original->ptr, original->len);
 	for (;;) {
-		err = cli_write_file(tmp, &shown);
+		err = cli_write_repo_file(ctx, tmp, &shown);
 		if (!err)
 			err = run_editor(tmp);
 		crm_buf_reset(result);

@@ -336,6 +336,12 @@ int cli_write(const struct crm_buf *buf);
  * lock file beside it, flushed to disk and renamed over it, so a failure
  * leaves the old file or none, never half of one. */
 int cli_write_file(const char *path, const struct crm_buf *buf);
+/* Like cli_write_file for a file crm names itself (an editor's copy, the
+ * default ID.pdf): when `path` lies inside the repository (as written,
+ * from the current folder), its folder is opened beneath the repository's
+ * root, so a symbolic link on the way is refused, never followed.  A path
+ * the user gave (-o FILE) is theirs and goes through cli_write_file. */
+int cli_write_repo_file(struct cli_ctx *ctx, const char *path, const struct crm_buf *buf);
 /* The rule every write is held to: `text` as the new content of `rec` (a
  * record of the index, or a new one described by schema, id and path) is
  * checked as crm check would (crm_check_change).  Its findings are printed

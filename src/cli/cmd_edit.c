@@ -4,6 +4,7 @@
 #include <unistd.h>
 
 #include "cli.h"
+#include "crm/beneath.h"
 #include "crm/error.h"
 #include "crm/index.h"
 #include "crm/node.h"
@@ -14,17 +15,17 @@ int cmd_edit(struct cli_ctx *ctx, int argc, char **argv)
 {
 	const struct cli_option opts[] = { CLI_ARG(CLI_ARG_ONE, "REF"), CLI_OPT_END };
 	struct crm_buf original = CRM_BUF_INIT, result = CRM_BUF_INIT, tmp = CRM_BUF_INIT;
-	struct crm_buf msg = CRM_BUF_INIT, full = CRM_BUF_INIT;
+	struct crm_buf msg = CRM_BUF_INIT;
 	struct crm_record *rec;
 	struct crm_txn txn;
 	int err, rc = cli_parse_ref(&rec, ctx, usage, opts, argc, argv, &argc);
 
 	if (rc)
 		return rc;
-	crm_buf_addf(&full, "%s/%s", ctx->repo.root, rec->path);
 	/* the copy lives beside the record, so the editor sees a .yaml file */
 	crm_buf_addf(&tmp, "%s/.crm-edit-%s.yaml", ctx->repo.root, rec->id);
-	err = crm_buf_read_file(&original, full.ptr, CRM_YAML_MAX_BYTES);
+	err = crm_buf_read_file_beneath(&original, ctx->repo.root, rec->path,
+					CRM_YAML_MAX_BYTES);
 	if (!err)
 		err = cli_edit_in_editor(ctx, rec, tmp.ptr, &original, &result);
 	unlink(tmp.ptr);
@@ -38,7 +39,7 @@ int cmd_edit(struct cli_ctx *ctx, int argc, char **argv)
 	/* the editor ran without the lock: the file must still be what it showed */
 	if (!err)
 		err = crm_store_unchanged(&ctx->repo, rec->path, &original);
-	if (err == CRM_ECONFLICT && !crm_write_file_atomic(tmp.ptr, result.ptr, result.len))
+	if (err == CRM_ECONFLICT && !cli_write_repo_file(ctx, tmp.ptr, &result))
 		fprintf(stderr, "crm edit: your version is in %s\n", tmp.ptr);
 	if (!err)
 		err = cli_write_record(&txn, rec->path, &result);
@@ -48,6 +49,5 @@ done:
 	crm_buf_release(&result);
 	crm_buf_release(&tmp);
 	crm_buf_release(&msg);
-	crm_buf_release(&full);
 	return rc;
 }

@@ -10,6 +10,7 @@
 #include <unistd.h>
 
 #include "cli.h"
+#include "crm/beneath.h"
 #include "crm/error.h"
 #include "crm/git.h"
 #include "crm/lockfile.h"
@@ -37,11 +38,18 @@ static const char default_ini[] =
 
 static const char gitattributes[] = "*.yaml merge=crm\n";
 
-static int write_new_file(const char *path, const char *data, size_t len)
+/* Writes `rel` below `root` unless it is there: a work tree crm init
+ * joins may be a clone, and its links are followed no more than any
+ * other write's (crm/beneath.h). */
+static int write_new_file(const char *root, const char *rel, const char *data, size_t len)
 {
-	if (!access(path, F_OK))
-		return 0;   /* never overwrite what the user has */
-	return crm_write_file_atomic(path, data, len);
+	struct crm_buf have = CRM_BUF_INIT;
+	int err = crm_buf_read_file_beneath(&have, root, rel, CRM_BUF_MAX);
+
+	crm_buf_release(&have);
+	if (err != CRM_ENOTFOUND)
+		return err;   /* 0: never overwrite what the user has */
+	return crm_write_file_beneath(root, rel, data, len, true);
 }
 
 static int copy_schemas(const char *root, struct cli_list *written)
@@ -50,13 +58,12 @@ static int copy_schemas(const char *root, struct cli_list *written)
 	struct crm_buf src = CRM_BUF_INIT, dst = CRM_BUF_INIT, data = CRM_BUF_INIT;
 	struct dirent *e;
 	DIR *d = opendir(from);
+	bool made;
 	int err = 0;
 
 	if (!d)
 		return crm_error_errno(CRM_ENOTFOUND, "cannot read the tool's schemas in '%s'", from);
-	crm_buf_addf(&dst, "%s/schema", root);
-	if (mkdir(dst.ptr, 0777) && errno != EEXIST)
-		err = crm_error_errno(CRM_EIO, "cannot create '%s'", dst.ptr);
+	err = crm_mkdir_beneath(&made, root, "schema");
 	while (!err && (e = readdir(d))) {
 		size_t n = strlen(e->d_name);
 		if (e->d_name[0] == '.' || n < 6 || strcmp(e->d_name + n - 5, ".yaml"))
@@ -65,14 +72,14 @@ static int copy_schemas(const char *root, struct cli_list *written)
 		crm_buf_reset(&dst);
 		crm_buf_reset(&data);
 		crm_buf_addf(&src, "%s/%s", from, e->d_name);
-		crm_buf_addf(&dst, "%s/schema/%s", root, e->d_name);
+		crm_buf_addf(&dst, "schema/%s", e->d_name);
 		err = crm_buf_read_file(&data, src.ptr, CRM_BUF_MAX);
 		if (!err)
-			err = write_new_file(dst.ptr, data.ptr, data.len);
+			err = write_new_file(root, dst.ptr, data.ptr, data.len);
 		if (!err) {
 			crm_array_grow((void **)&written->items, &written->cap, sizeof(char *),
 				       written->len + 1);
-			written->items[written->len++] = strdup(dst.ptr + strlen(root) + 1);
+			written->items[written->len++] = strdup(dst.ptr);
 		}
 	}
 	closedir(d);
@@ -154,7 +161,6 @@ static int commit_in(struct crm_git *git, char id[41], const char *root,
 static int init_new(struct cli_ctx *ctx, const char *root)
 {
 	struct cli_list paths = { NULL, 0, 0 };
-	struct crm_buf p = CRM_BUF_INIT;
 	struct crm_git *git = NULL;
 	char id[41];
 	bool created = false, changed, replaced;
@@ -162,13 +168,11 @@ static int init_new(struct cli_ctx *ctx, const char *root)
 	int err;
 
 	err = crm_git_init(&git, root, &created);
-	crm_buf_addf(&p, "%s/crm.ini", root);
 	if (!err)
-		err = write_new_file(p.ptr, default_ini, sizeof(default_ini) - 1);
-	crm_buf_reset(&p);
-	crm_buf_addf(&p, "%s/.gitattributes", root);
+		err = write_new_file(root, "crm.ini", default_ini, sizeof(default_ini) - 1);
 	if (!err)
-		err = write_new_file(p.ptr, gitattributes, sizeof(gitattributes) - 1);
+		err = write_new_file(root, ".gitattributes", gitattributes,
+				     sizeof(gitattributes) - 1);
 	if (!err)
 		err = copy_schemas(root, &paths);
 	if (!err)
@@ -189,7 +193,6 @@ static int init_new(struct cli_ctx *ctx, const char *root)
 	for (i = 0; i < paths.len; i++)
 		free((char *)paths.items[i]);
 	cli_list_release(&paths);
-	crm_buf_release(&p);
 	crm_git_free(git);
 	return err ? cli_status(err) : EXIT_OK;
 }

@@ -1,6 +1,7 @@
 /* crm invoice render ID --format pdf|html|txt [-o FILE] and crm invoice
  * export ID --ubl [-o FILE]: an invoice as a document to send, or as UBL
  * 2.1 XML (Peppol BIS Billing 3.0) for e-invoicing. */
+#include <stdbool.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -13,8 +14,9 @@ static const char render_usage[] = "render ID [--format pdf|html|txt] [--languag
 static const char export_usage[] = "export ID --ubl [-o FILE]";
 
 /* Writes `buf` to `path` ("-" is stdout) in one step, or to stdout when
- * `path` is NULL; says where a file went. */
-static int emit(struct cli_ctx *ctx, const struct crm_buf *buf, const char *path)
+ * `path` is NULL; says where a file went.  A path crm chose (`ours`, the
+ * default ID.pdf) is held beneath the repository when it lies inside. */
+static int emit(struct cli_ctx *ctx, const struct crm_buf *buf, const char *path, bool ours)
 {
 	if (!path || !strcmp(path, "-")) {
 		if (cli_write(buf)) {
@@ -23,7 +25,7 @@ static int emit(struct cli_ctx *ctx, const struct crm_buf *buf, const char *path
 		}
 		return EXIT_OK;
 	}
-	if (cli_write_file(path, buf)) {
+	if (ours ? cli_write_repo_file(ctx, path, buf) : cli_write_file(path, buf)) {
 		cli_error(ctx->command, "%s", crm_error_last());
 		return EXIT_PROBLEMS;
 	}
@@ -33,7 +35,7 @@ static int emit(struct cli_ctx *ctx, const struct crm_buf *buf, const char *path
 
 /* Loads the document, runs `writer`, emits the result. */
 static int produce(struct cli_ctx *ctx, const char *id, const char *lang, const char *path,
-		   int (*writer)(struct crm_buf *, const struct crm_invoice_doc *))
+		   bool ours, int (*writer)(struct crm_buf *, const struct crm_invoice_doc *))
 {
 	struct crm_record *r = invoice_find(ctx, id);
 	struct crm_invoice_doc doc;
@@ -50,7 +52,7 @@ static int produce(struct cli_ctx *ctx, const char *id, const char *lang, const 
 		cli_error(ctx->command, "%s", crm_error_last());
 		rc = EXIT_PROBLEMS;
 	} else {
-		rc = emit(ctx, &out, path);
+		rc = emit(ctx, &out, path, ours);
 	}
 	crm_buf_release(&out);
 	crm_invoice_doc_release(&doc);
@@ -81,9 +83,9 @@ int cmd_invoice_render(struct cli_ctx *ctx, int argc, char **argv)
 		return EXIT_USAGE;
 	}
 	if (!strcmp(format, "txt"))
-		return produce(ctx, argv[0], lang, output, crm_invoice_render_txt);
+		return produce(ctx, argv[0], lang, output, false, crm_invoice_render_txt);
 	if (!strcmp(format, "html"))
-		return produce(ctx, argv[0], lang, output, crm_invoice_render_html);
+		return produce(ctx, argv[0], lang, output, false, crm_invoice_render_html);
 	if (strcmp(format, "pdf")) {
 		cli_error(ctx->command, "unknown format '%s' (use pdf, html or txt)", format);
 		return EXIT_USAGE;
@@ -93,7 +95,7 @@ int cmd_invoice_render(struct cli_ctx *ctx, int argc, char **argv)
 		crm_buf_addf(&pdfname, "%s.pdf", argv[0]);
 		output = pdfname.ptr;
 	}
-	rc = produce(ctx, argv[0], lang, output, crm_invoice_render_pdf);
+	rc = produce(ctx, argv[0], lang, output, output == pdfname.ptr, crm_invoice_render_pdf);
 	crm_buf_release(&pdfname);
 	return rc;
 }
@@ -118,5 +120,5 @@ int cmd_invoice_export(struct cli_ctx *ctx, int argc, char **argv)
 		cli_usage(stderr, ctx->command, export_usage, opts);
 		return EXIT_USAGE;
 	}
-	return produce(ctx, argv[0], NULL, output, crm_invoice_export_ubl);
+	return produce(ctx, argv[0], NULL, output, false, crm_invoice_export_ubl);
 }

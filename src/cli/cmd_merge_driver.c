@@ -3,6 +3,7 @@
  * field.  Writes the result over %A; exit 0 when clean, 1 when fields are
  * left in conflict (git then lists the file as conflicted). */
 #include "cli.h"
+#include "crm/beneath.h"
 #include "crm/error.h"
 #include "crm/lockfile.h"
 #include "crm/merge.h"
@@ -36,8 +37,15 @@ int cmd_merge_driver(struct cli_ctx *ctx, int argc, char **argv)
 	/* ours stays as it was when the merge cannot run: git keeps theirs
 	 * in its index, so nothing is lost; a merge that would not read back
 	 * leaves both versions between conflict markers */
+	/* git names its temporary copy of ours relative to the work tree's
+	 * top, where it runs the driver: written beneath it, no link on the
+	 * way is followed; an absolute name comes from a user's own call */
 	if (!err || err == CRM_ECONFLICT) {
-		int werr = cli_write_file(argv[1], &out);
+		int werr = crm_buf_check(&out);
+		if (!werr)
+			werr = argv[1][0] == '/'
+				       ? crm_write_file_atomic(argv[1], out.ptr, out.len)
+				       : crm_write_file_beneath(".", argv[1], out.ptr, out.len, true);
 		err = werr ? werr : err;
 	}
 	if (err == CRM_ECONFLICT)

@@ -4,6 +4,7 @@
 #include <string.h>
 
 #include "cli.h"
+#include "crm/beneath.h"
 #include "crm/edit.h"
 #include "crm/error.h"
 #include "crm/index.h"
@@ -29,7 +30,7 @@ static int rewrite_file(struct cli_ctx *ctx, struct crm_txn *txn, struct crm_rec
 	const struct crm_node **slot;
 	const struct crm_backref *b;
 	struct crm_buf text = CRM_BUF_INIT, out = CRM_BUF_INIT, value = CRM_BUF_INIT;
-	struct crm_buf full = CRM_BUF_INIT, swap;
+	struct crm_buf swap;
 	size_t i;
 	int err = 0;
 
@@ -45,9 +46,9 @@ static int rewrite_file(struct cli_ctx *ctx, struct crm_txn *txn, struct crm_rec
 	}
 	if (at.len)
 		qsort(at.ptr, at.len, sizeof(*at.ptr), compare_at_desc);
-	crm_buf_addf(&full, "%s/%s", ctx->repo.root, from->path);
 	if (!err)
-		err = crm_buf_read_file(&text, full.ptr, CRM_YAML_MAX_BYTES);
+		err = crm_buf_read_file_beneath(&text, ctx->repo.root, from->path,
+						CRM_YAML_MAX_BYTES);
 	for (i = 0; i < at.len && !err; i++) {
 		const struct crm_node *ref = at.ptr[i];
 		crm_buf_reset(&value);
@@ -69,7 +70,6 @@ static int rewrite_file(struct cli_ctx *ctx, struct crm_txn *txn, struct crm_rec
 	crm_buf_release(&text);
 	crm_buf_release(&out);
 	crm_buf_release(&value);
-	crm_buf_release(&full);
 	CRM_ARRAY_RELEASE(at);
 	return err;
 }
@@ -77,14 +77,13 @@ static int rewrite_file(struct cli_ctx *ctx, struct crm_txn *txn, struct crm_rec
 static int rename_record(struct cli_ctx *ctx, struct crm_txn *txn, struct crm_record *rec,
 			 const char *new_id)
 {
-	struct crm_buf text = CRM_BUF_INIT, full = CRM_BUF_INIT, path = CRM_BUF_INIT;
+	struct crm_buf text = CRM_BUF_INIT, path = CRM_BUF_INIT;
 	const char *slash = strrchr(rec->path, '/');
 	int err;
 
 	crm_buf_add(&path, rec->path, slash ? (size_t)(slash - rec->path) + 1 : 0);
 	crm_buf_addf(&path, "%s.yaml", new_id);
-	crm_buf_addf(&full, "%s/%s", ctx->repo.root, rec->path);
-	err = crm_buf_read_file(&text, full.ptr, CRM_YAML_MAX_BYTES);
+	err = crm_buf_read_file_beneath(&text, ctx->repo.root, rec->path, CRM_YAML_MAX_BYTES);
 	if (!err)
 		err = crm_buf_check(&text);
 	if (!err)
@@ -92,7 +91,6 @@ static int rename_record(struct cli_ctx *ctx, struct crm_txn *txn, struct crm_re
 	if (!err)
 		err = crm_txn_remove(txn, rec->path);
 	crm_buf_release(&text);
-	crm_buf_release(&full);
 	crm_buf_release(&path);
 	return err;
 }

@@ -1,15 +1,26 @@
-/* Paths below a root folder, walked one component at a time with openat
- * and O_NOFOLLOW (portable where openat2's RESOLVE_BENEATH is not), so that
- * a symbolic link anywhere on the way is refused and named. */
+/* Paths below a root folder, opened without following any symbolic link:
+ * the folder that holds a file is opened with openat2's RESOLVE_BENEATH |
+ * RESOLVE_NO_SYMLINKS where the kernel has it, else one component at a
+ * time with openat and O_NOFOLLOW; files are then read, written, renamed
+ * and removed relative to that folder, so nothing can swap a link in
+ * between a check and the write. */
 #include <errno.h>
 #include <fcntl.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
+#include <sys/syscall.h>
 #include <unistd.h>
+#if defined(__has_include)
+#if __has_include(<linux/openat2.h>)
+#include <linux/openat2.h>
+#endif
+#endif
 
 #include "crm/beneath.h"
 #include "crm/error.h"
+#include "crm/lockfile.h"
+#include "util/testhook.h"
 
 /* The error for the link `rel`[0..len) found in folder `dfd` as `name`. */
 static int link_error(int dfd, const char *name, const char *rel, size_t len)
@@ -29,50 +40,130 @@ static int is_link(int dfd, const char *name)
 	return !fstatat(dfd, name, &st, AT_SYMLINK_NOFOLLOW) && S_ISLNK(st.st_mode);
 }
 
+static int is_dot_dot(const char *comp, size_t len)
+{
+	return len == 2 && comp[0] == '.' && comp[1] == '.';
+}
+
+/* CRM_EINVALID for a path that is empty, absolute or has a ".." component. */
+static int check_relative(const char *root, const char *rel)
+{
+	const char *p = rel;
+
+	if (!*rel)
+		return crm_error_set(CRM_EINVALID, "an empty path names no file below '%s'", root);
+	if (rel[0] == '/')
+		return crm_error_set(CRM_EINVALID, "'%s' is absolute, not a path below '%s'", rel,
+				     root);
+	for (;;) {
+		size_t len = strcspn(p, "/");
+		if (is_dot_dot(p, len))
+			return crm_error_set(CRM_EINVALID, "'%s' leads out of '%s'", rel, root);
+		if (!p[len])
+			return 0;
+		p += len + 1;
+	}
+}
+
+/* The folder `dir` (a path below the open folder `rootfd`, no ".." in it)
+ * opened by the kernel without following any link or leaving rootfd; -1
+ * with errno when the kernel cannot (ENOSYS before Linux 5.6) or the path
+ * does not resolve so.  CRM_TEST_FAIL=openat2 makes it always fail, so the
+ * tests reach the walk below on any kernel. */
+static int open_dir_openat2(int rootfd, const char *dir)
+{
+#if defined(SYS_openat2) && defined(RESOLVE_BENEATH)
+	struct open_how how;
+
+	if (crm_test_fail("openat2")) {
+		errno = ENOSYS;
+		return -1;
+	}
+	memset(&how, 0, sizeof(how));
+	how.flags = O_RDONLY | O_DIRECTORY | O_CLOEXEC;
+	how.resolve = RESOLVE_BENEATH | RESOLVE_NO_SYMLINKS | RESOLVE_NO_MAGICLINKS;
+	return (int)syscall(SYS_openat2, rootfd, dir, &how, sizeof(how));
+#else
+	(void)rootfd;
+	(void)dir;
+	errno = ENOSYS;
+	return -1;
+#endif
+}
+
+/* Replaces the open folder *dfd by its subfolder `comp`, without following
+ * a link; `rel`[0..len) names it in a message. */
+static int enter(int *dfd, const char *comp, const char *rel, size_t len)
+{
+	int next = openat(*dfd, comp, O_RDONLY | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC);
+	int saved = errno;
+
+	if (next < 0 && is_link(*dfd, comp))
+		return link_error(*dfd, comp, rel, len);
+	if (next < 0 && saved == ENOENT)
+		return crm_error_set(CRM_ENOTFOUND, "'%.*s' does not exist", (int)len, rel);
+	if (next < 0) {
+		errno = saved;
+		return crm_error_errno(CRM_EIO, "cannot open '%.*s'", (int)len, rel);
+	}
+	close(*dfd);
+	*dfd = next;
+	return 0;
+}
+
+/* Walks `copy` (a scratch copy of `rel`, cut at its last slash: the folder
+ * part) from `rootfd` with openat and O_NOFOLLOW, one component at a time,
+ * into *dfd_out.  This is also what names the link, or the missing folder,
+ * when openat2 refused. */
+static int walk_dirs(int *dfd_out, int rootfd, char *copy, const char *rel)
+{
+	char *comp = copy, *slash = NULL;
+	int dfd = dup(rootfd), err = 0;
+
+	if (dfd < 0)
+		return crm_error_errno(CRM_EIO, "cannot open the folder of '%s'", rel);
+	for (; !err && comp; comp = slash ? slash + 1 : NULL) {
+		slash = strchr(comp, '/');
+		if (slash)
+			*slash = '\0';
+		/* "a//b" and "./a" name the same folders as "a/b" and "a" */
+		if (*comp && strcmp(comp, "."))
+			err = enter(&dfd, comp, rel, (size_t)(comp - copy) + strlen(comp));
+	}
+	if (err)
+		close(dfd);
+	else
+		*dfd_out = dfd;
+	return err;
+}
+
 /* Opens the folder that holds the last component of `rel` into *dfd_out
  * and points *last_out at that component (in `copy`, a scratch copy of
  * `rel`).  CRM_ENOTFOUND when a folder on the way is missing. */
 static int open_parent(int *dfd_out, char **last_out, char *copy, const char *root,
 		       const char *rel)
 {
-	char *comp = copy, *slash;
-	int dfd, err = 0;
+	char *slash = strrchr(copy, '/');
+	int rootfd, err = 0;
 
 	*dfd_out = -1;
-	if (rel[0] == '/' || !strcmp(rel, "..") || !strncmp(rel, "../", 3) ||
-	    strstr(rel, "/../") || (strlen(rel) >= 3 && !strcmp(rel + strlen(rel) - 3, "/..")))
-		return crm_error_set(CRM_EINVALID, "'%s' leads out of '%s'", rel, root);
-	dfd = open(root, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
-	if (dfd < 0)
-		return crm_error_errno(CRM_EIO, "cannot open '%s'", root);
-	while ((slash = strchr(comp, '/'))) {
-		int next;
-		*slash = '\0';
-		if (!*comp || !strcmp(comp, ".")) {
-			comp = slash + 1;
-			continue;
-		}
-		next = openat(dfd, comp, O_RDONLY | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC);
-		if (next < 0) {
-			if (errno == ENOENT)
-				err = CRM_ENOTFOUND;
-			else if (is_link(dfd, comp))
-				err = link_error(dfd, comp, rel, (size_t)(slash - copy));
-			else
-				err = crm_error_errno(CRM_EIO, "cannot open '%.*s'",
-						      (int)(slash - copy), rel);
-			goto done;
-		}
-		close(dfd);
-		dfd = next;
-		comp = slash + 1;
-	}
-	*last_out = comp;
-done:
+	err = check_relative(root, rel);
 	if (err)
-		close(dfd);
-	else
-		*dfd_out = dfd;
+		return err;
+	rootfd = open(root, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+	if (rootfd < 0)
+		return crm_error_errno(CRM_EIO, "cannot open '%s'", root);
+	if (!slash) {
+		*dfd_out = rootfd;
+		*last_out = copy;
+		return 0;
+	}
+	*slash = '\0';
+	*last_out = slash + 1;
+	*dfd_out = open_dir_openat2(rootfd, *copy ? copy : ".");
+	if (*dfd_out < 0)
+		err = walk_dirs(dfd_out, rootfd, copy, rel);
+	close(rootfd);
 	return err;
 }
 
@@ -98,7 +189,7 @@ int crm_buf_read_file_beneath(struct crm_buf *b, const char *root, const char *r
 			      size_t max)
 {
 	char *copy = strdup(rel), *last = NULL;
-	int dfd = -1, fd, err;
+	int dfd = -1, fd, saved, err;
 
 	if (!copy)
 		return crm_error_set(CRM_ENOMEM, "out of memory");
@@ -108,14 +199,101 @@ int crm_buf_read_file_beneath(struct crm_buf *b, const char *root, const char *r
 	if (err)
 		goto done;
 	fd = openat(dfd, last, O_RDONLY | O_NOFOLLOW | O_CLOEXEC);
-	if (fd < 0 && is_link(dfd, last))
+	saved = errno;
+	if (fd < 0 && is_link(dfd, last)) {
 		err = link_error(dfd, last, rel, strlen(rel));
-	else if (fd < 0)
-		err = crm_error_errno(errno == ENOENT ? CRM_ENOTFOUND : CRM_EIO,
+	} else if (fd < 0) {
+		errno = saved;
+		err = crm_error_errno(saved == ENOENT ? CRM_ENOTFOUND : CRM_EIO,
 				      "cannot open '%s'", rel);
-	else
+	} else {
 		err = crm_buf_read_fd(b, fd, rel, max);
+	}
 done:
+	if (dfd >= 0)
+		close(dfd);
+	free(copy);
+	return err;
+}
+
+int crm_write_file_beneath(const char *root, const char *rel, const void *data, size_t len,
+			   bool flush)
+{
+	char *copy = strdup(rel), *last = NULL;
+	int dfd = -1, err;
+
+	if (!copy)
+		return crm_error_set(CRM_ENOMEM, "out of memory");
+	err = open_parent(&dfd, &last, copy, root, rel);
+	if (!err && (!*last || !strcmp(last, ".")))
+		err = crm_error_set(CRM_EINVALID, "'%s' names a folder, not a file", rel);
+	/* a link in the last place is replaced by the rename, never written
+	 * through; it is refused all the same, as a write there is a mistake */
+	if (!err && is_link(dfd, last))
+		err = link_error(dfd, last, rel, strlen(rel));
+	if (!err)
+		err = crm_write_file_atomic_at(dfd, last, data, len, flush);
+	if (dfd >= 0)
+		close(dfd);
+	free(copy);
+	return err;
+}
+
+int crm_unlink_beneath(const char *root, const char *rel)
+{
+	char *copy = strdup(rel), *last = NULL;
+	int dfd = -1, err;
+
+	if (!copy)
+		return crm_error_set(CRM_ENOMEM, "out of memory");
+	err = open_parent(&dfd, &last, copy, root, rel);
+	if (!err && unlinkat(dfd, last, 0))
+		err = crm_error_errno(errno == ENOENT ? CRM_ENOTFOUND : CRM_EIO,
+				      "cannot remove '%s'", rel);
+	if (dfd >= 0)
+		close(dfd);
+	free(copy);
+	return err;
+}
+
+int crm_mkdir_beneath(bool *made_out, const char *root, const char *rel)
+{
+	char *copy = strdup(rel), *last = NULL;
+	struct stat st;
+	int dfd = -1, err;
+
+	*made_out = false;
+	if (!copy)
+		return crm_error_set(CRM_ENOMEM, "out of memory");
+	err = open_parent(&dfd, &last, copy, root, rel);
+	if (err)
+		goto done;
+	if (!mkdirat(dfd, last, 0777))
+		*made_out = true;
+	else if (errno != EEXIST)
+		err = crm_error_errno(CRM_EIO, "cannot create '%s'", rel);
+	else if (is_link(dfd, last))
+		err = link_error(dfd, last, rel, strlen(rel));
+	else if (fstatat(dfd, last, &st, AT_SYMLINK_NOFOLLOW) || !S_ISDIR(st.st_mode))
+		err = crm_error_set(CRM_EINVALID, "'%s' is not a folder", rel);
+done:
+	if (dfd >= 0)
+		close(dfd);
+	free(copy);
+	return err;
+}
+
+int crm_rmdir_beneath(const char *root, const char *rel)
+{
+	char *copy = strdup(rel), *last = NULL;
+	int dfd = -1, err;
+
+	if (!copy)
+		return crm_error_set(CRM_ENOMEM, "out of memory");
+	err = open_parent(&dfd, &last, copy, root, rel);
+	if (!err && unlinkat(dfd, last, AT_REMOVEDIR))
+		err = crm_error_errno(errno == ENOENT ? CRM_ENOTFOUND : CRM_EIO,
+				      "cannot remove the folder '%s'", rel);
 	if (dfd >= 0)
 		close(dfd);
 	free(copy);

@@ -1,5 +1,7 @@
 /* Lock-file writes: create "<path>.lock" with O_EXCL, write, fsync, rename.
- * The rename is the single moment the new content appears. */
+ * The rename is the single moment the new content appears.  Every step works
+ * relative to a folder (AT_FDCWD for plain paths), so a writer that opened
+ * the folder beneath a root (beneath.c) follows no link to it. */
 #include <errno.h>
 #include <fcntl.h>
 #include <signal.h>
@@ -23,11 +25,11 @@ static void free_paths(struct crm_lockfile *lk)
 	lk->path = lk->lock_path = NULL;
 }
 
-static int locked_error(const char *lock_path)
+static int locked_error(int dfd, const char *lock_path)
 {
 	struct stat st;
 	long age = -1;
-	if (!stat(lock_path, &st))
+	if (!fstatat(dfd, lock_path, &st, AT_SYMLINK_NOFOLLOW))
 		age = (long)(time(NULL) - st.st_mtime);
 	return crm_error_set(CRM_ELOCKED, "'%s' exists%s%ld%s: another crm process is "
 			     "writing, or one was killed; if no crm is running, remove it with "
@@ -37,10 +39,17 @@ static int locked_error(const char *lock_path)
 
 int crm_lockfile_acquire(struct crm_lockfile *lk, const char *path, long timeout_ms)
 {
+	return crm_lockfile_acquire_at(lk, AT_FDCWD, path, timeout_ms);
+}
+
+int crm_lockfile_acquire_at(struct crm_lockfile *lk, int dfd, const char *path,
+			    long timeout_ms)
+{
 	struct crm_buf b = CRM_BUF_INIT;
 	long waited = 0;
 
 	lk->fd = -1;
+	lk->dfd = dfd;
 	lk->path = strdup(path);
 	crm_buf_addf(&b, "%s.lock", path);
 	lk->lock_path = crm_buf_detach(&b, NULL);
@@ -49,12 +58,13 @@ int crm_lockfile_acquire(struct crm_lockfile *lk, const char *path, long timeout
 		return crm_error_set(CRM_ENOMEM, "out of memory");
 	}
 	for (;;) {
-		lk->fd = open(lk->lock_path, O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0666);
+		lk->fd = openat(dfd, lk->lock_path,
+				O_WRONLY | O_CREAT | O_EXCL | O_NOFOLLOW | O_CLOEXEC, 0666);
 		if (lk->fd >= 0)
 			return 0;
 		if (errno != EEXIST || waited >= timeout_ms) {
 			/* the file the user named, not our lock beside it */
-			int err = errno == EEXIST ? locked_error(lk->lock_path)
+			int err = errno == EEXIST ? locked_error(dfd, lk->lock_path)
 						  : crm_error_errno(CRM_EIO, "cannot write '%s'",
 								    lk->path);
 			free_paths(lk);
@@ -194,10 +204,15 @@ int crm_lockfile_write(struct crm_lockfile *lk, const void *data, size_t len)
 	return 0;
 }
 
-static void sync_folder(const char *path)
+static void sync_folder(int dfd, const char *path)
 {
-	char *copy = strdup(path), *slash;
+	char *copy, *slash;
 	int fd;
+	if (dfd != AT_FDCWD) {
+		fsync(dfd);
+		return;
+	}
+	copy = strdup(path);
 	if (!copy)
 		return;
 	slash = strrchr(copy, '/');
@@ -217,7 +232,7 @@ static int commit_lock(struct crm_lockfile *lk, bool flush)
 	struct stat st;
 
 	/* keep the mode the user gave the file */
-	if (!stat(lk->path, &st))
+	if (!fstatat(lk->dfd, lk->path, &st, AT_SYMLINK_NOFOLLOW) && S_ISREG(st.st_mode))
 		fchmod(lk->fd, st.st_mode & 07777);
 	crm_test_pause("before-rename");
 	if (flush && fsync(lk->fd))
@@ -225,13 +240,13 @@ static int commit_lock(struct crm_lockfile *lk, bool flush)
 	if (close(lk->fd) && !err)
 		err = crm_error_errno(CRM_EIO, "cannot close '%s'", lk->lock_path);
 	lk->fd = -1;
-	if (!err && rename(lk->lock_path, lk->path))
+	if (!err && renameat(lk->dfd, lk->lock_path, lk->dfd, lk->path))
 		err = crm_error_errno(CRM_EIO, "cannot rename '%s' to '%s'", lk->lock_path,
 				      lk->path);
 	if (err)
-		unlink(lk->lock_path);
+		unlinkat(lk->dfd, lk->lock_path, 0);
 	else if (flush)
-		sync_folder(lk->path);
+		sync_folder(lk->dfd, lk->path);
 	free_paths(lk);
 	return err;
 }
@@ -248,14 +263,15 @@ void crm_lockfile_rollback(struct crm_lockfile *lk)
 		lk->fd = -1;
 	}
 	if (lk->lock_path)
-		unlink(lk->lock_path);
+		unlinkat(lk->dfd, lk->lock_path, 0);
 	free_paths(lk);
 }
 
-static int write_atomic(const char *path, const void *data, size_t len, bool flush)
+int crm_write_file_atomic_at(int dfd, const char *path, const void *data, size_t len,
+			     bool flush)
 {
 	struct crm_lockfile lk = CRM_LOCKFILE_INIT;
-	int err = crm_lockfile_acquire(&lk, path, 2000);
+	int err = crm_lockfile_acquire_at(&lk, dfd, path, 2000);
 	if (err)
 		return err;
 	err = crm_lockfile_write(&lk, data, len);
@@ -268,12 +284,12 @@ static int write_atomic(const char *path, const void *data, size_t len, bool flu
 
 int crm_write_file_atomic(const char *path, const void *data, size_t len)
 {
-	return write_atomic(path, data, len, true);
+	return crm_write_file_atomic_at(AT_FDCWD, path, data, len, true);
 }
 
 int crm_write_file_atomic_unflushed(const char *path, const void *data, size_t len)
 {
-	return write_atomic(path, data, len, false);
+	return crm_write_file_atomic_at(AT_FDCWD, path, data, len, false);
 }
 
 int crm_flush_filesystem(const char *path)

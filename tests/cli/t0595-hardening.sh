@@ -29,33 +29,49 @@ test_expect_success 'set up a history of three versions of a record' '
 	git -C h rev-parse HEAD~1:clients >tree
 '
 
+# expect_located CMD WHAT WHY: CMD (a crm command) fails with exit 1 and one
+# line on stderr, "crm CMD: cannot read WHAT in commit <middle>: WHY".
+expect_located() {
+	echo "crm $1: cannot read '$2' in commit $(cat middle): $3" >expect &&
+	test_cmp expect err
+}
+
 for how in junk delete; do
+if [ $how = junk ]; then why="failed to inflate loose object"
+else why="object not found - no match for id ($(cat blob))"; fi
 test_expect_success "log with the middle version's blob spoiled ($how) fails naming it" '
 	rm -rf c && cp -R h c && corrupt_object c "$(cat blob)" '"$how"' &&
 	test_expect_code 1 crm -C c log client/acme-corp >out 2>err &&
-	grep -q "^crm log: cannot read .clients/acme-corp.yaml. in commit $(cat middle): " err &&
+	expect_located log clients/acme-corp.yaml "$why" &&
 	! grep -q "record added" out
 '
 
 test_expect_success "diff against that commit fails naming it ($how)" '
 	test_expect_code 1 crm -C c diff HEAD~1 >out 2>err &&
-	grep -q "^crm diff: cannot read .clients/acme-corp.yaml. in commit $(cat middle): " err
+	expect_located diff clients/acme-corp.yaml "$why"
 '
 
 test_expect_success "--at that commit fails naming it ($how)" '
 	test_expect_code 1 crm -C c dashboard --at HEAD~1 >out 2>err &&
-	grep -q "^crm dashboard: cannot read .clients/acme-corp.yaml. in commit $(cat middle): " err &&
+	expect_located dashboard clients/acme-corp.yaml "$why" &&
 	test_expect_code 1 crm -C c forecast --at HEAD~1 >out 2>err &&
-	grep -q "^crm forecast: cannot read .clients/acme-corp.yaml. in commit $(cat middle): " err
+	expect_located forecast clients/acme-corp.yaml "$why" &&
+	test_expect_code 1 crm -C c report funnel --at HEAD~1 >out 2>err &&
+	expect_located report clients/acme-corp.yaml "$why"
 '
 done
 
-test_expect_success 'a spoiled folder (tree object) is an error too, not an absent file' '
+test_expect_success 'a spoiled folder (tree object) is an error too, naming the folder' '
 	rm -rf c && cp -R h c && corrupt_object c "$(cat tree)" delete &&
+	why="object not found - no match for id ($(cat tree))" &&
 	test_expect_code 1 crm -C c log client/acme-corp >out 2>err &&
-	grep -q "^crm log: cannot read .clients/acme-corp.yaml. in commit $(cat middle): " err &&
+	expect_located log clients/acme-corp.yaml "$why" &&
 	test_expect_code 1 crm -C c diff HEAD~1 >out 2>err &&
-	grep -q "^crm diff: cannot read commit $(cat middle): " err
+	expect_located diff clients/ "$why" &&
+	test_expect_code 1 crm -C c dashboard --at HEAD~1 >out 2>err &&
+	expect_located dashboard clients/ "$why" &&
+	test_expect_code 1 crm -C c forecast --at HEAD~1 >out 2>err &&
+	expect_located forecast clients/ "$why"
 '
 
 test_expect_success 'the unspoiled history still reads' '

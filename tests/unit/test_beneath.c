@@ -1,6 +1,9 @@
 /* Unit tests of paths below a root without following links
  * (src/util/beneath.c): a link anywhere on the way is refused and named,
- * "..", and absolute paths are refused, a missing folder is no link. */
+ * "..", and absolute paths are refused, a missing folder is no link;
+ * files are written, removed and folders made beneath the root only, with
+ * openat2 and with the walk that stands in for it on older kernels. */
+#include <stdbool.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -115,5 +118,109 @@ static void test_beneath__read_follows_no_link(void)
 	cleanup();
 }
 
+/* The bytes of `rel` below root, or "(none)". */
+static const char *contents(const char *rel)
+{
+	static char text[256];
+	char p[512];
+	FILE *f;
+	size_t n;
+
+	path(p, sizeof(p), rel);
+	f = fopen(p, "r");
+	if (!f)
+		return "(none)";
+	n = fread(text, 1, sizeof(text) - 1, f);
+	text[n] = '\0';
+	fclose(f);
+	return text;
+}
+
+/* Every writer, with openat2 when `walk` is 0 and with the walk one
+ * component at a time (CRM_TEST_FAIL=openat2) when 1: both give the same
+ * answers and the same messages. */
+static void check_writers(int walk)
+{
+	char p[512], expect[600];
+	bool made;
+
+	if (walk)
+		setenv("CRM_TEST_FAIL", "openat2", 1);
+	setup();
+	/* plain paths work */
+	CHECK_INT(0, crm_write_file_beneath(root, "a/real.txt", "new\n", 4, true));
+	CHECK_STR("new\n", contents("a/real.txt"));
+	CHECK_INT(0, crm_write_file_beneath(root, "./a//fresh.txt", "fresh\n", 6, false));
+	CHECK_STR("fresh\n", contents("a/fresh.txt"));
+	CHECK_INT(0, crm_unlink_beneath(root, "a/fresh.txt"));
+	CHECK_STR("(none)", contents("a/fresh.txt"));
+	CHECK_INT(CRM_ENOTFOUND, crm_unlink_beneath(root, "a/fresh.txt"));
+	CHECK_INT(0, crm_mkdir_beneath(&made, root, "a/sub"));
+	CHECK(made);
+	CHECK_INT(0, crm_mkdir_beneath(&made, root, "a/sub"));
+	CHECK(!made);
+	CHECK_INT(0, crm_write_file_beneath(root, "a/sub/x.txt", "x", 1, true));
+	CHECK_INT(0, crm_unlink_beneath(root, "a/sub/x.txt"));
+	CHECK_INT(0, crm_rmdir_beneath(root, "a/sub"));
+	/* a folder on the way that is missing is named */
+	CHECK_INT(CRM_ENOTFOUND, crm_write_file_beneath(root, "b/c/new.txt", "x", 1, true));
+	CHECK_STR("'b' does not exist", crm_error_last());
+
+	/* a link as an intermediate folder: nothing written where it leads */
+	CHECK_INT(CRM_EINVALID, crm_write_file_beneath(root, "ln/real.txt", "evil", 4, true));
+	CHECK_STR("'ln' is a symbolic link to 'a', which crm does not follow", crm_error_last());
+	CHECK_STR("new\n", contents("a/real.txt"));
+	CHECK_INT(CRM_EINVALID, crm_write_file_beneath(root, "ln/made.txt", "evil", 4, true));
+	CHECK_STR("(none)", contents("a/made.txt"));
+	CHECK_INT(CRM_EINVALID, crm_unlink_beneath(root, "ln/real.txt"));
+	CHECK_STR("new\n", contents("a/real.txt"));
+	CHECK_INT(CRM_EINVALID, crm_mkdir_beneath(&made, root, "ln/sub"));
+	CHECK(!made);
+	CHECK_INT(CRM_EINVALID, crm_mkdir_beneath(&made, root, "ln"));
+	CHECK_STR("'ln' is a symbolic link to 'a', which crm does not follow", crm_error_last());
+	CHECK_INT(CRM_EINVALID, crm_write_file_beneath(root, "out/crm-beneath-test", "x", 1,
+							true));
+	CHECK_STR("'out' is a symbolic link to '/etc', which crm does not follow",
+		  crm_error_last());
+
+	/* a link as the file itself is neither written through nor replaced */
+	CHECK_INT(CRM_EINVALID, crm_write_file_beneath(root, "a/link.txt", "evil", 4, true));
+	CHECK_STR("'a/link.txt' is a symbolic link to 'real.txt', which crm does not follow",
+		  crm_error_last());
+	CHECK_STR("new\n", contents("a/real.txt"));
+	path(p, sizeof(p), "a/link.txt");
+	CHECK_INT(8, (int)readlink(p, expect, sizeof(expect)));
+
+	/* climbing and absolute paths */
+	CHECK_INT(CRM_EINVALID, crm_write_file_beneath(root, "../x", "x", 1, true));
+	snprintf(expect, sizeof(expect), "'../x' leads out of '%s'", root);
+	CHECK_STR(expect, crm_error_last());
+	CHECK_INT(CRM_EINVALID, crm_write_file_beneath(root, "a/../../x", "x", 1, true));
+	CHECK_INT(CRM_EINVALID, crm_write_file_beneath(root, "a/..", "x", 1, true));
+	CHECK_INT(CRM_EINVALID, crm_unlink_beneath(root, "a/../a/real.txt"));
+	CHECK_STR("new\n", contents("a/real.txt"));
+	CHECK_INT(CRM_EINVALID, crm_write_file_beneath(root, "/tmp/crm-beneath-abs", "x", 1, true));
+	snprintf(expect, sizeof(expect), "'/tmp/crm-beneath-abs' is absolute, not a path below "
+		 "'%s'", root);
+	CHECK_STR(expect, crm_error_last());
+	CHECK_INT(CRM_EINVALID, crm_write_file_beneath(root, "", "x", 1, true));
+	CHECK_INT(CRM_EINVALID, crm_write_file_beneath(root, "a/", "x", 1, true));
+	CHECK_STR("'a/' names a folder, not a file", crm_error_last());
+	cleanup();
+	unsetenv("CRM_TEST_FAIL");
+}
+
+static void test_beneath__writes_follow_no_link(void)
+{
+	check_writers(0);
+}
+
+static void test_beneath__writes_follow_no_link_without_openat2(void)
+{
+	check_writers(1);
+}
+
 TESTS(TEST(test_beneath__plain_paths_pass), TEST(test_beneath__links_are_refused_and_named),
-      TEST(test_beneath__climbing_is_refused), TEST(test_beneath__read_follows_no_link))
+      TEST(test_beneath__climbing_is_refused), TEST(test_beneath__read_follows_no_link),
+      TEST(test_beneath__writes_follow_no_link),
+      TEST(test_beneath__writes_follow_no_link_without_openat2))

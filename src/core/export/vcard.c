@@ -466,6 +466,10 @@ static int add_folded(struct crm_buf *out, const struct crm_buf *line)
 		size_t cut = pos + room;
 		while (cut > pos && ((unsigned char)line->ptr[cut] & 0xC0) == 0x80)
 			cut--;
+		/* a longer run of continuation bytes than a line holds is not
+		 * UTF-8: cut it anywhere rather than never */
+		if (cut == pos)
+			cut = pos + room;
 		crm_buf_add(out, line->ptr + pos, cut - pos);
 		crm_buf_adds(out, "\r\n ");
 		pos = cut;

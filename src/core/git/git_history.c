@@ -32,6 +32,58 @@ static int history_fail(const git_oid *commit, const char *path)
 			     why);
 }
 
+struct locate_state {
+	git_repository *repo;
+	const char *base;         /* "" or "a/b/": where the walked tree stands */
+	struct crm_buf path;      /* the folder that cannot be read, once found */
+};
+
+static int locate_entry(const char *root, const git_tree_entry *e, void *payload)
+{
+	struct locate_state *st = payload;
+	git_tree *sub = NULL;
+
+	if (git_tree_entry_type(e) != GIT_OBJECT_TREE)
+		return 0;
+	if (!git_tree_lookup(&sub, st->repo, git_tree_entry_id(e))) {
+		git_tree_free(sub);
+		return 0;
+	}
+	crm_buf_addf(&st->path, "%s%s%s/", st->base, root, git_tree_entry_name(e));
+	return -1;
+}
+
+/* history_fail for an operation on the whole `tree` of `commit` (a diff, a
+ * walk) that failed without saying where: the first folder below it whose
+ * object cannot be read is named; `base` is where `tree` stands ("" for
+ * the commit's root). */
+static int tree_fail(git_repository *repo, git_tree *tree, const git_oid *commit,
+		     const char *base)
+{
+	struct locate_state st;
+	char *why = NULL;
+	int err;
+
+	/* the message of the failure the caller met, should nothing be found */
+	if (git_error_last() && git_error_last()->message)
+		why = strdup(git_error_last()->message);
+	st.repo = repo;
+	st.base = base;
+	crm_buf_init(&st.path);
+	git_tree_walk(tree, GIT_TREEWALK_PRE, locate_entry, &st);
+	if (st.path.len)
+		err = history_fail(commit, st.path.ptr);
+	else if (*base)
+		err = crm_error_set(CRM_EIO, "cannot read '%s' in commit %.8s: %s", base,
+				    git_oid_tostr_s(commit), why ? why : "git error");
+	else
+		err = crm_error_set(CRM_EIO, "cannot read commit %.8s: %s",
+				    git_oid_tostr_s(commit), why ? why : "git error");
+	crm_buf_release(&st.path);
+	free(why);
+	return err;
+}
+
 /* Whether git_tree_entry_bypath's GIT_ENOTFOUND means the path is not in
  * the tree (a tree error) rather than a folder's object missing (an odb
  * error). */
@@ -544,7 +596,7 @@ int crm_git_list_files_at(struct crm_git *g, const char *commit_id, const char *
 	st.payload = payload;
 	err = lookup_commit(&c, g->repo, commit_id);
 	if (!err && git_commit_tree(&tree, c) < 0)
-		err = git_fail(CRM_EIO, "cannot read the commit");
+		err = history_fail(git_commit_id(c), NULL);
 	if (err)
 		goto done;
 	/* start in the deepest folder the prefix names, not at the root */
@@ -559,10 +611,16 @@ int crm_git_list_files_at(struct crm_git *g, const char *commit_id, const char *
 		base[strlen(base) - 1] = '\0';
 		rc = git_tree_entry_bypath(&entry, tree, base);
 		base[strlen(base)] = '/';
-		if (rc == GIT_ENOTFOUND || (!rc && git_tree_entry_type(entry) != GIT_OBJECT_TREE))
+		if ((rc < 0 && path_absent(rc)) ||
+		    (!rc && git_tree_entry_type(entry) != GIT_OBJECT_TREE))
 			goto done;   /* no such folder: nothing to list */
-		if (rc < 0 || git_tree_lookup(&sub, g->repo, git_tree_entry_id(entry)) < 0) {
-			err = git_fail(CRM_EIO, "cannot read a folder of the commit");
+		if (rc < 0) {
+			/* a folder on the way to it cannot be read */
+			err = tree_fail(g->repo, tree, git_commit_id(c), "");
+			goto done;
+		}
+		if (git_tree_lookup(&sub, g->repo, git_tree_entry_id(entry)) < 0) {
+			err = history_fail(git_commit_id(c), base);
 			goto done;
 		}
 	}
@@ -570,7 +628,7 @@ int crm_git_list_files_at(struct crm_git *g, const char *commit_id, const char *
 	if (st.err)
 		err = st.err;
 	else if (rc < 0)
-		err = history_fail(git_commit_id(c), st.prefix);
+		err = tree_fail(g->repo, sub ? sub : tree, git_commit_id(c), base);
 done:
 	crm_buf_release(&st.path);
 	free(base);
@@ -784,9 +842,12 @@ int crm_git_diff_workdir(struct crm_git *g, const char *rev, const char *prefix,
 		goto done;
 	}
 	/* the revision is known: what cannot be read of it is a broken history */
-	if (git_commit_tree(&tree, commit) < 0 ||
-	    git_diff_tree_to_workdir_with_index(&diff, g->repo, tree, &opts) < 0) {
+	if (git_commit_tree(&tree, commit) < 0) {
 		err = history_fail(git_commit_id(commit), NULL);
+		goto done;
+	}
+	if (git_diff_tree_to_workdir_with_index(&diff, g->repo, tree, &opts) < 0) {
+		err = tree_fail(g->repo, tree, git_commit_id(commit), "");
 		goto done;
 	}
 	n = git_diff_num_deltas(diff);

@@ -99,11 +99,13 @@ static struct crm_txn_file *staged(struct crm_txn *t, const char *path)
 /* Files crm reads whole, whatever their size: pre-images and git's index. */
 #define ANY_SIZE ((size_t)1 << 40)
 
-/* Reads `full` into *data (NULL when there is no such file). */
-static int read_pre_image(char **data, size_t *len, const char *full)
+/* Reads `path` below `root` into *data (NULL when there is no such file);
+ * a link on the way would take the write (and this read) out of the
+ * repository, or make git see a tree where it was: CRM_EINVALID. */
+static int read_pre_image(char **data, size_t *len, const char *root, const char *path)
 {
 	struct crm_buf b = CRM_BUF_INIT;
-	int err = crm_buf_read_file(&b, full, ANY_SIZE);
+	int err = crm_buf_read_file_beneath(&b, root, path, ANY_SIZE);
 
 	*data = NULL;
 	*len = 0;
@@ -129,7 +131,6 @@ static int remember(struct crm_txn *t, const char *path)
 /* The entry for `path`, made with the file's pre-image on first use. */
 static int stage(struct crm_txn_file **out, struct crm_txn *t, const char *path)
 {
-	struct crm_buf full = CRM_BUF_INIT;
 	struct crm_txn_file *f = staged(t, path);
 	int err = 0;
 
@@ -147,18 +148,12 @@ static int stage(struct crm_txn_file **out, struct crm_txn *t, const char *path)
 		err = crm_error_set(CRM_ENOMEM, "out of memory");
 	if (err)
 		goto done;
-	crm_buf_addf(&full, "%s/%s", t->repo->root, path);
-	/* a link on the way would take the write (and the pre-image read)
-	 * out of the repository, or make git see a tree where it was */
-	err = f->path ? crm_path_check_beneath(t->repo->root, path)
+	err = f->path ? read_pre_image(&f->old_data, &f->old_len, t->repo->root, path)
 		      : crm_error_set(CRM_ENOMEM, "out of memory");
-	if (!err)
-		err = read_pre_image(&f->old_data, &f->old_len, full.ptr);
 	if (!err)
 		err = remember(t, path);
 done:
 	*out = f;
-	crm_buf_release(&full);
 	return err;
 }
 
@@ -298,57 +293,61 @@ static void drop_journal(struct crm_git *git)
 	crm_buf_release(&path);
 }
 
-/* Writes `data` (NULL: removes the file) at `path` below `root`; a lock
- * file a killed crm left beside it goes first, as the repository's lock
- * says no other crm writes it. */
+/* Writes `data` (NULL: removes the file) at `path` below `root`, opening
+ * its folder beneath the root so that no link is followed; a lock file a
+ * killed crm left beside it goes first, as the repository's lock says no
+ * other crm writes it. */
 static int put_file(const char *root, const char *path, const char *data, size_t len,
 		    bool stale_lock_possible)
 {
-	struct crm_buf full = CRM_BUF_INIT, lock = CRM_BUF_INIT;
+	struct crm_buf lock = CRM_BUF_INIT;
 	int err = 0;
 
-	crm_buf_addf(&full, "%s/%s", root, path);
 	if (stale_lock_possible) {
-		crm_buf_addf(&lock, "%s.lock", full.ptr);
-		unlink(lock.ptr);
+		crm_buf_addf(&lock, "%s.lock", path);
+		crm_unlink_beneath(root, lock.ptr);
 	}
 	if (data)
-		err = crm_write_file_atomic_unflushed(full.ptr, data, len);
-	else if (unlink(full.ptr) && errno != ENOENT)
-		err = crm_error_errno(CRM_EIO, "cannot remove '%s'", path);
-	crm_buf_release(&full);
+		err = crm_write_file_beneath(root, path, data, len, false);
+	else
+		err = crm_unlink_beneath(root, path);
+	if (err == CRM_ENOTFOUND && !data)
+		err = 0;
 	crm_buf_release(&lock);
 	return err;
 }
 
 /* ---- commit ---- */
 
-static int make_parents(struct crm_txn *t, const char *full)
+/* Creates the missing folders of `path` (below the root, each beneath
+ * it) and keeps the ones it made, for restore_files. */
+static int make_parents(struct crm_txn *t, const char *path)
 {
-	char *copy = strdup(full), *p;
+	char *copy = strdup(path), *p;
+	struct crm_buf dir = CRM_BUF_INIT;
+	bool made;
 	int err = 0;
 	struct stat st;
 	if (!copy)
 		return crm_error_set(CRM_ENOMEM, "out of memory");
-	/* most files go to a folder that is there: one stat, not a mkdir for
-	 * every folder on the way */
+	/* most files go to a folder that is there: one stat, not a folder
+	 * opened beneath the root for every folder on the way (a link there
+	 * is still refused, by the write that opens it beneath the root) */
 	p = strrchr(copy, '/');
-	if (p && p != copy) {
-		*p = '\0';
-		if (!stat(copy, &st) && S_ISDIR(st.st_mode)) {
-			free(copy);
-			return 0;
-		}
-		*p = '/';
+	if (p && !crm_buf_addf(&dir, "%s/%.*s", t->repo->root, (int)(p - copy), copy) &&
+	    !stat(dir.ptr, &st) && S_ISDIR(st.st_mode)) {
+		crm_buf_release(&dir);
+		free(copy);
+		return 0;
 	}
+	crm_buf_release(&dir);
 	for (p = strchr(copy + 1, '/'); p && !err; p = strchr(p + 1, '/')) {
 		*p = '\0';
-		if (!mkdir(copy, 0777)) {
+		err = crm_mkdir_beneath(&made, t->repo->root, copy);
+		if (!err && made) {
 			char **slot = CRM_ARRAY_PUSH(t->made_dirs);
 			if (!slot || !(*slot = strdup(copy)))
 				err = crm_error_set(CRM_ENOMEM, "out of memory");
-		} else if (errno != EEXIST) {
-			err = crm_error_errno(CRM_EIO, "cannot create '%s'", copy);
 		}
 		*p = '/';
 	}
@@ -358,16 +357,13 @@ static int make_parents(struct crm_txn *t, const char *full)
 
 static int apply_files(struct crm_txn *t)
 {
-	struct crm_buf full = CRM_BUF_INIT;
 	size_t i;
 	int err = 0;
 
 	for (i = 0; i < t->files.len && !err; i++) {
 		const struct crm_txn_file *f = &t->files.ptr[i];
-		crm_buf_reset(&full);
-		crm_buf_addf(&full, "%s/%s", t->repo->root, f->path);
 		if (f->new_data)
-			err = make_parents(t, full.ptr);
+			err = make_parents(t, f->path);
 		if (i == t->files.len / 2)
 			crm_test_pause("txn-apply-half");
 		if (!err && crm_test_fail("txn-apply") && i + 1 == t->files.len)
@@ -375,7 +371,6 @@ static int apply_files(struct crm_txn *t)
 		if (!err)
 			err = put_file(t->repo->root, f->path, f->new_data, f->new_len, false);
 	}
-	crm_buf_release(&full);
 	/* the journal makes the files all or nothing; one flush makes them
 	 * durable before the commit names them */
 	return err ? err : crm_flush_filesystem(t->repo->root);
@@ -393,13 +388,13 @@ static int restore_files(struct crm_txn *t)
 			err = CRM_EIO;
 	}
 	for (i = t->made_dirs.len; i-- > 0;)
-		rmdir(t->made_dirs.ptr[i]);
+		crm_rmdir_beneath(t->repo->root, t->made_dirs.ptr[i]);
 	return err ? err : crm_flush_filesystem(t->repo->root);
 }
 
 int crm_txn_commit(struct crm_txn *t, const char *message, char out_id[41])
 {
-	char head[41] = "none";
+	char head[41] = "none", *failure;
 	bool index_saved = false;
 	int err;
 
@@ -429,9 +424,14 @@ int crm_txn_commit(struct crm_txn *t, const char *message, char out_id[41])
 		return 0;
 	}
 	/* the journal stays when a file cannot be put back: the next crm
-	 * tries again */
+	 * tries again; the user reads why the write failed, not what the
+	 * restore met on its way (a stale lock file that was not there) */
+	failure = strdup(crm_error_last());
 	if (!restore_files(t) && !restore_index(t->git, index_saved))
 		drop_journal(t->git);
+	if (failure)
+		crm_error_set(err, "%s", failure);
+	free(failure);
 	return err;
 }
 
@@ -605,13 +605,10 @@ char *crm_store_user(struct crm_repo *repo, struct crm_git *git)
 int crm_store_read(struct crm_buf *text_out, struct crm_node **root_out,
 		   struct crm_arena *arena, struct crm_repo *repo, const char *path)
 {
-	struct crm_buf full = CRM_BUF_INIT;
 	struct crm_diags diags;
 	int err;
 
-	crm_buf_addf(&full, "%s/%s", repo->root, path);
-	err = crm_buf_read_file(text_out, full.ptr, CRM_YAML_MAX_BYTES);
-	crm_buf_release(&full);
+	err = crm_buf_read_file_beneath(text_out, repo->root, path, CRM_YAML_MAX_BYTES);
 	if (err)
 		return err;
 	crm_diags_init(&diags);
@@ -627,15 +624,13 @@ int crm_store_read(struct crm_buf *text_out, struct crm_node **root_out,
 int crm_store_unchanged(struct crm_repo *repo, const char *path,
 			const struct crm_buf *expected)
 {
-	struct crm_buf full = CRM_BUF_INIT, now = CRM_BUF_INIT;
+	struct crm_buf now = CRM_BUF_INIT;
 	int err;
 
-	crm_buf_addf(&full, "%s/%s", repo->root, path);
-	err = crm_buf_read_file(&now, full.ptr, CRM_YAML_MAX_BYTES);
+	err = crm_buf_read_file_beneath(&now, repo->root, path, CRM_YAML_MAX_BYTES);
 	if (!err && (now.len != expected->len || memcmp(now.ptr, expected->ptr, now.len)))
 		err = crm_error_set(CRM_ECONFLICT, "'%s' was changed by another command while it "
 				    "was being edited; nothing was written", path);
-	crm_buf_release(&full);
 	crm_buf_release(&now);
 	return err;
 }
