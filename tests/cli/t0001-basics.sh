@@ -17,8 +17,11 @@ test_expect_success 'crm COMMAND --help and crm help COMMAND agree' '
 	crm help check >b &&
 	test_cmp a b &&
 	cat >expect <<-\EOF &&
-	usage: crm check [--json] [--no-source] [--quiet]
+	usage: crm check [--staged | --rev REV] [--format text|json|github] [--json] [--no-source] [--quiet]
 
+	        --staged                 check the index, as `git commit` would commit it
+	        --rev REV                check a commit'"'"'s files, crm.ini and schemas (works in a bare repository)
+	        --format FORMAT          text (the default), json, or github (GitHub Actions annotations)
 	        --json                   print the findings as one JSON document
 	        --no-source              do not quote the offending line under each finding
 	    -q, --quiet                  print errors only, no warnings or summary
@@ -37,8 +40,11 @@ test_expect_success 'an unknown option is a usage error (exit 2)' '
 	test_expect_code 2 crm -C r check --frob 2>err &&
 	cat >expect <<-\EOF &&
 	crm check: unknown option '"'"'--frob'"'"'
-	usage: crm check [--json] [--no-source] [--quiet]
+	usage: crm check [--staged | --rev REV] [--format text|json|github] [--json] [--no-source] [--quiet]
 
+	        --staged                 check the index, as `git commit` would commit it
+	        --rev REV                check a commit'"'"'s files, crm.ini and schemas (works in a bare repository)
+	        --format FORMAT          text (the default), json, or github (GitHub Actions annotations)
 	        --json                   print the findings as one JSON document
 	        --no-source              do not quote the offending line under each finding
 	    -q, --quiet                  print errors only, no warnings or summary
