@@ -1,0 +1,32 @@
+/* Running another program as a child process: an argument vector passed
+ * to execvp, never a shell, so no argument is ever reparsed.  The child
+ * shares our stdin and terminal (a program such as ssh may prompt there);
+ * its stdout may be captured, its stderr passed through and kept. */
+#ifndef CRM_CHILD_H
+#define CRM_CHILD_H
+
+#include <stdbool.h>
+
+#include "crm/buf.h"
+
+/* What to do with the child's output.  Initialise with
+ * CRM_CHILD_OPTIONS_INIT. */
+struct crm_child_options {
+	struct crm_buf *out;          /* stdout is appended here; NULL: ours */
+	struct crm_buf *err_copy;     /* stderr goes to ours AND is appended
+				       * here; NULL: just ours */
+	bool quiet_err;               /* with err_copy: do not pass it on */
+};
+#define CRM_CHILD_OPTIONS_INIT { NULL, NULL, false }
+
+/* Runs argv[0] (looked up in PATH as execvp does) with argv, waits for it
+ * and puts its exit status in *status_out (0..255; 128 + N when killed by
+ * signal N; 127 when it could not be started).  Returns 0 when it ran,
+ * CRM_EIO (errno's message) when no process could be made. */
+int crm_child_run(int *status_out, const char *const *argv, const struct crm_child_options *o);
+
+/* Whether a program `name` is an executable file in one of PATH's
+ * folders, as execvp would find it. */
+bool crm_child_in_path(const char *name);
+
+#endif
