@@ -99,6 +99,9 @@ test_expect_success 'every edit that did not conflict is on both sides' '
 # syncs again.  Then all catch up, and the next round begins.
 clones=${CRM_SYNC_CLONES:-8}
 rounds=${CRM_SYNC_ROUNDS:-3}
+# ssh:// at a smaller size in make check (make stress sets both sizes)
+clones_b=${CRM_SYNC_CLONES:-4}
+rounds_b=${CRM_SYNC_ROUNDS:-2}
 stages="lead proposal negotiation"   # round r moves to the (r mod 3)th
 
 # next_rand N: R gets a number in 0..N-1 (rand's generator, kept in this
@@ -261,7 +264,8 @@ test_expect_success "$clones clones x $rounds rounds at once over file://, libgi
 # lib-sshd.sh skips the whole script when sshd cannot run: ask first
 if [ -x /usr/sbin/sshd ] && [ "$(id -u)" = 0 ] && command -v ssh-keyscan >/dev/null; then
 	. "$TEST_TOP/tests/cli/lib-sshd.sh"
-	test_expect_success "$clones clones x $rounds rounds syncing at once over ssh://" '
+	test_expect_success "$clones_b clones x $rounds_b rounds syncing at once over ssh://" '
+		clones=$clones_b rounds=$rounds_b &&
 		start_sshd &&
 		export GIT_SSH_COMMAND="ssh -F $S/config" && t0=$(date +%s) &&
 		many_writers "ssh://crmhost$TRASH/many.git" &&
@@ -269,7 +273,7 @@ if [ -x /usr/sbin/sshd ] && [ "$(id -u)" = 0 ] && command -v ssh-keyscan >/dev/n
 		converged
 	'
 else
-	test_skip_case "$clones clones x $rounds rounds syncing at once over ssh://" \
+	test_skip_case "$clones_b clones x $rounds_b rounds syncing at once over ssh://" \
 		"sshd cannot run here (needs /usr/sbin/sshd, root and ssh-keyscan)"
 fi
 cat timings 2>/dev/null
