@@ -136,7 +136,7 @@ stress: tests-bin
 asan:
 	$(Q)$(MAKE) --no-print-directory SANITIZE=address,undefined CC=$(if $(filter cc,$(CC)),gcc,$(CC)) CFLAGS='-O1 -g' tests-bin
 	$(Q)BUILD=build-san CRM_TREE_BUDGET=0 ASAN_OPTIONS=detect_leaks=1:fast_unwind_on_malloc=0 \
-		LSAN_OPTIONS=suppressions=$(CURDIR)/tests/lsan.supp sh tests/run.sh
+		LSAN_OPTIONS=suppressions=$(CURDIR)/tests/lsan.supp:print_suppressions=0 sh tests/run.sh
 
 valgrind: tests-bin
 	$(Q)BUILD=$(BUILD) CRM_VALGRIND=1 sh tests/run.sh

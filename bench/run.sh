@@ -104,6 +104,60 @@ git_commit() {
 	echo "$t0 $t1" | awk '{ printf "%.6f\n", ($2 - $1) / 1e9 }' >>"$tmp/git"
 }
 
+# sync_setup: for each side (crm's, git's) a bare remote cloned from $dir,
+# a writer's clone and the user's clone of it
+sync_setup() {
+	sd=$tmp/syncdir
+	rm -rf "$sd" && mkdir -p "$sd" || return 1
+	for side in crm git; do
+		git clone -q --bare "$dir" "$sd/$side.git" &&
+		git clone -q "$sd/$side.git" "$sd/$side-writer" &&
+		git clone -q "$sd/$side.git" "$sd/$side" || return 1
+	done
+	"$crm" -C "$sd/crm" ls client >/dev/null 2>&1   # crm's cache, as in daily use
+	(cd "$dir" && find opportunities -name 'o-1[0-9].yaml' | sort) >"$sd/ten" &&
+	(cd "$dir" && find opportunities -name 'o-20.yaml') >"$sd/mine" &&
+	[ "$(wc -l <"$sd/ten")" = 10 ] && [ -s "$sd/mine" ] || return 1
+	sync_n=0
+}
+
+# sync_round: on each side the writer changes ten records and pushes, the
+# user commits a change of one other record; then the timed part, `crm
+# sync` against `git pull` + `git push`, each merging the same commits
+sync_round() {
+	sync_n=$((sync_n + 1))
+	for side in crm git; do
+		w=$sd/$side-writer
+		git -C "$w" pull -q --ff-only || return 1
+		while read -r f; do
+			sed -i "s/^title: .*/title: \"bench sync $sync_n\"/" "$w/$f"
+		done <"$sd/ten"
+		git -C "$w" commit -q -a -m "ten changed $sync_n" && git -C "$w" push -q || return 1
+		sed -i "s/^confidence: .*/confidence: $((sync_n % 5 + 1))/" "$sd/$side/$(cat "$sd/mine")"
+		git -C "$sd/$side" commit -q -a -m "mine $sync_n" || return 1
+	done
+	t0=$(now)
+	"$crm" -C "$sd/crm" sync >/dev/null 2>"$tmp/err" || { echo "bench: crm sync failed:" >&2; cat "$tmp/err" >&2; }
+	t1=$(now)
+	git -C "$sd/git" pull -q --no-rebase --no-edit && git -C "$sd/git" push -q
+	t2=$(now)
+	echo "$t0 $t1" | awk '{ printf "%.6f\n", ($2 - $1) / 1e9 }' >>"$tmp/sync"
+	echo "$t1 $t2" | awk '{ printf "%.6f\n", ($2 - $1) / 1e9 }' >>"$tmp/pullpush"
+}
+
+sync_case() {
+	: >"$tmp/sync"; : >"$tmp/pullpush"
+	if [ "$n" -gt 100000 ]; then   # six copies of a million files: minutes
+		echo n/a >"$tmp/sync"; echo n/a >"$tmp/pullpush"; return 0
+	fi
+	sync_setup || { echo "bench: cannot set up the sync case" >&2; return 0; }
+	sync_round   # warm-up
+	: >"$tmp/sync"; : >"$tmp/pullpush"
+	i=0
+	while [ $i -lt "$runs" ]; do sync_round; i=$((i + 1)); done
+	rm -rf "$sd"
+}
+
 has_dashboard=no
 "$crm" help 2>/dev/null | grep -q '^ *dashboard ' && has_dashboard=yes
 
@@ -162,6 +216,7 @@ for n in $sizes; do
 	: >"$tmp/git"
 	i=0
 	while [ $i -lt "$runs" ]; do git_commit; i=$((i + 1)); done
+	sync_case
 	runs=$r
 
 	peak=0
@@ -172,13 +227,14 @@ for n in $sizes; do
 	done
 
 	rd=$(median "$tmp/read"); st=$(median "$tmp/stat"); gt=$(median "$tmp/git")
-	for m in check rev dashboard ls show set; do eval "$m=\$(median \"\$tmp/\$m\")"; done
+	for m in check rev dashboard ls show set sync pullpush; do eval "$m=\$(median \"\$tmp/\$m\")"; done
 	x=$(ratio "$check" "$rd"); row "$n" "cold check" "$(secs "$check")" "read all files" "$(secs "$rd")" "$x" "$(verdict "$x" 2)" >>"$out"
 	x=$(ratio "$rev" "$check"); row "$n" "bare --rev HEAD" "$(secs "$rev")" "cold check" "$(secs "$check")" "$x" "$(verdict "$x" 2)" >>"$out"
 	x=$(ratio "$dashboard" "$st"); row "$n" "warm dashboard" "$(secs "$dashboard")" "stat all files" "$(secs "$st")" "$x" "$(verdict "$x" 2)" >>"$out"
 	x=$(ratio "$ls" "$st"); row "$n" "warm ls filter" "$(secs "$ls")" "stat all files" "$(secs "$st")" "$x" "$(verdict "$x" 2)" >>"$out"
 	x=$(ratio "$show" "$st"); row "$n" "warm show" "$(secs "$show")" "stat all files" "$(secs "$st")" "$x" "$(verdict "$x" 2)" >>"$out"
 	x=$(ratio "$set" "$gt"); row "$n" "set + commit" "$(secs "$set")" "git add + commit" "$(secs "$gt")" "$x" "$(verdict "$x" 1)" >>"$out"
+	x=$(ratio "$sync" "$pullpush"); row "$n" "sync 10 changed" "$(secs "$sync")" "git pull + push" "$(secs "$pullpush")" "$x" "$(verdict "$x" 1)" >>"$out"
 	mib=$(echo "$peak" | awk '{ printf "%.1f", $1 / 1024 }')
 	floor=$(echo "$yaml_bytes" | awk '{ printf "%.1f", 3 * $1 / 1048576 + 32 }')
 	x=$(echo "$peak $floor" | awk '{ printf "%.2f", $1 / 1024 / $2 }')

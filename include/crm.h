@@ -6,6 +6,7 @@
 #include "crm/array.h"
 #include "crm/buf.h"
 #include "crm/check.h"
+#include "crm/child.h"
 #include "crm/config.h"
 #include "crm/date.h"
 #include "crm/deal.h"

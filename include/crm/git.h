@@ -250,6 +250,8 @@ struct crm_sync_result {
 	size_t field_conflicts;       /* fields the record merge left in conflict */
 	char conflict_path[1024];     /* a file git could not merge, if any */
 	char message[512];            /* the push's refusal, when there is one */
+	int attempts;                 /* fetch-merge-push rounds it took */
+	char note[512];               /* something to tell the user, or "" */
 };
 
 /* Registers crm's record merge (a function of the same signature as
@@ -332,12 +334,20 @@ int crm_git_merge_driver(struct crm_git *g, const char *sample_path, char **name
 int crm_git_dirty(struct crm_git *g, const char *prefix,
 		  int (*cb)(const char *path, void *payload), void *payload, size_t *count_out);
 
-/* Fetches `remote`, merges its branch of the same name into HEAD (a fast
- * forward, or a merge commit with the record merge for *.yaml files), and
- * when `push` is set and nothing conflicts, pushes HEAD back.  Credentials:
- * the ssh agent, then $CRM_SSH_KEY or ~/.ssh/id_ed25519, id_ecdsa, id_rsa.
- * A conflict is not an error: see result->field_conflicts and
- * result->conflict_path. */
+/* Fetches `remote`, merges into the current branch its upstream on that
+ * remote (branch.<name>.merge) or else the remote's branch of the same
+ * name (a fast forward, or a merge commit with the record merge for *.yaml
+ * files, made from the two commits so that nothing else the user staged
+ * or edited is committed), and when `push` is set and nothing conflicts,
+ * pushes the branch back, setting its upstream when it had none.  A push
+ * refused because the remote moved meanwhile fetches, merges and pushes
+ * again, with growing random waits, up to 10 times ($CRM_SYNC_TRIES).
+ * Fetch and push run the system's git when it is on PATH (OpenSSH with
+ * the user's ssh config), else libgit2 with credentials from the ssh
+ * agent, then $CRM_SSH_KEY or ~/.ssh/id_ed25519, id_ecdsa, id_rsa (and for
+ * a local remote, a compare-and-swap of its branch of our own);
+ * $CRM_SYNC_TRANSPORT=git or =libgit2 forces one.  A conflict is not an
+ * error: see result->field_conflicts and result->conflict_path. */
 /* Called by crm_git_sync before it merges diverged histories, with the
  * two commits' ids; a value above 0 stops the sync before the merge
  * (nothing merged, nothing pushed, result->refused set), below 0 is an
@@ -346,6 +356,13 @@ typedef int (*crm_git_merge_hook)(struct crm_git *g, const char *ours, const cha
 				  void *payload);
 int crm_git_sync(struct crm_git *g, const char *remote, bool push,
 		 crm_git_merge_hook hook, void *payload, struct crm_sync_result *result);
+
+/* Calls cb with every file below `prefix` (literal, as for
+ * crm_git_status_dirty) that HEAD adds or changes compared with the remote
+ * branch crm_git_sync would merge, as last fetched: what a push would
+ * carry.  CRM_ENOTFOUND when there is no such remote-tracking branch. */
+int crm_git_unpushed_files(struct crm_git *g, const char *remote, const char *prefix,
+			   int (*cb)(const char *path, void *payload), void *payload);
 
 /* The best common ancestor of revisions `a` and `b`: 40 hex digits.
  * CRM_ENOTFOUND when they share no history or a revision is unknown. */

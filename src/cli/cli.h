@@ -194,9 +194,6 @@ bool cli_driver_runs(const char *command);
 int cli_self_command(struct crm_buf *out);
 /* Appends `s` as one sh word (single-quoted unless it needs no quotes). */
 void cli_add_shell_quoted(struct crm_buf *out, const char *s);
-/* The executable file `name` is on PATH (or `name` itself when it holds a
- * '/'), malloc'ed; NULL when there is none. */
-char *cli_which(const char *name);
 
 /* The commands, one file each in src/cli/. */
 int cmd_init(struct cli_ctx *ctx, int argc, char **argv);

@@ -5,10 +5,10 @@
 #include <limits.h>
 #include <stdlib.h>
 #include <string.h>
-#include <sys/stat.h>
 #include <unistd.h>
 
 #include "cli.h"
+#include "crm/child.h"
 #include "crm/error.h"
 #include "crm/git.h"
 #include "crm/lockfile.h"
@@ -17,34 +17,6 @@
  * clone: git does not clone configuration, so every new clone starts
  * without it and hears about it once. */
 #define NO_DRIVER_MARKER "crm-merge-driver-missing-reported"
-
-static bool is_executable_file(const char *path)
-{
-	struct stat st;
-	return !stat(path, &st) && S_ISREG(st.st_mode) && !access(path, X_OK);
-}
-
-char *cli_which(const char *name)
-{
-	const char *path = getenv("PATH"), *p, *end;
-	struct crm_buf full = CRM_BUF_INIT;
-
-	if (strchr(name, '/'))
-		return is_executable_file(name) ? strdup(name) : NULL;
-	for (p = path ? path : ""; *p; p = *end ? end + 1 : end) {
-		end = strchr(p, ':');
-		if (!end)
-			end = p + strlen(p);
-		crm_buf_reset(&full);
-		/* an empty entry is the current folder, as for the shell */
-		crm_buf_addf(&full, "%.*s/%s", end == p ? 1 : (int)(end - p), end == p ? "." : p,
-			     name);
-		if (is_executable_file(full.ptr))
-			return crm_buf_detach(&full, NULL);
-	}
-	crm_buf_release(&full);
-	return NULL;
-}
 
 /* The program of a driver command as the shell git runs it with would
  * read its first word: up to a blank, or between single quotes.  NULL for
@@ -71,7 +43,7 @@ bool cli_driver_runs(const char *command)
 
 	if (!program)
 		return true;   /* shell syntax we do not follow: trust the user */
-	found = cli_which(program);
+	found = crm_child_which(program);
 	runs = found != NULL;
 	free(found);
 	free(program);
@@ -103,7 +75,7 @@ void cli_add_shell_quoted(struct crm_buf *out, const char *s)
 
 int cli_self_command(struct crm_buf *out)
 {
-	char self[PATH_MAX], *onpath = cli_which("crm"), *resolved = NULL;
+	char self[PATH_MAX], *onpath = crm_child_which("crm"), *resolved = NULL;
 	ssize_t n = readlink("/proc/self/exe", self, sizeof(self) - 1);
 
 	if (onpath)

@@ -11,19 +11,102 @@
 #include "crm/index.h"
 #include "crm/invoice.h"
 #include "crm/merge.h"
+#include "crm/node.h"
 
 static const char usage[] = "[--remote NAME] [--no-push]";
 
+/* Uncommitted changes to record files, the only ones that stop a sync:
+ * a merge would commit over them.  Untracked files and edits elsewhere (a
+ * rendered PDF, README.md, crm.ini) are the user's business. */
+struct dirty_records {
+	const struct crm_repo *repo;
+	const char *git_prefix;       /* the data repository below the work tree */
+	size_t count;
+};
+
+static bool in_record_folder(const struct dirty_records *d, const char *path)
+{
+	size_t i, plen = strlen(d->git_prefix);
+
+	if (strncmp(path, d->git_prefix, plen))
+		return false;
+	path += plen;
+	for (i = 0; i < d->repo->schemas.len; i++) {
+		const char *folder = d->repo->schemas.ptr[i].folder;
+		size_t n = folder ? strlen(folder) : 0;
+		if (n && !strncmp(path, folder, n) && path[n] == '/')
+			return true;
+	}
+	return false;
+}
+
 static int show_dirty(const char *path, void *payload)
 {
-	size_t *shown = payload;
-	if ((*shown)++ < 10)
+	struct dirty_records *d = payload;
+
+	if (!in_record_folder(d, path))
+		return 0;
+	if (d->count++ < 10)
 		fprintf(stderr, "  %s\n", path);
 	return 0;
 }
 
-/* Fields left in conflict by this or an earlier sync, counted by check. */
-static size_t standing_conflicts(struct crm_repo *repo)
+/* A field a merge left as {conflict: {ours, theirs, base}}, at any depth
+ * (list items too); each printed as check locates it. */
+static size_t conflicts_in(const struct crm_node *n, const char *path, size_t shown)
+{
+	size_t i, found = 0;
+
+	if (!n || n->kind == CRM_NODE_SCALAR)
+		return 0;
+	for (i = 0; i < n->count; i++) {
+		const struct crm_node *v = n->kind == CRM_NODE_MAP ? n->pairs[i].value : n->items[i];
+		if (n->kind == CRM_NODE_MAP && v && v->kind == CRM_NODE_MAP && v->count == 1 &&
+		    !strcmp(v->pairs[0].key->text, "conflict") &&
+		    crm_node_get(v->pairs[0].value, "ours") && crm_node_get(v->pairs[0].value, "theirs")) {
+			if (shown + found < 10)
+				fprintf(stderr, "  %s:%d:%d: field '%s' has two values from a merge\n",
+					path, v->line, v->col, n->pairs[i].key->text);
+			found++;
+			continue;
+		}
+		found += conflicts_in(v, path, shown + found);
+	}
+	return found;
+}
+
+struct unpushed {
+	struct dirty_records where;   /* which paths are records */
+	const char *workdir;
+	size_t conflicts;
+};
+
+static int scan_unpushed(const char *path, void *payload)
+{
+	struct unpushed *u = payload;
+	struct crm_buf text = CRM_BUF_INIT, full = CRM_BUF_INIT;
+	struct crm_arena arena = CRM_ARENA_INIT;
+	struct crm_diags diags;
+	struct crm_node *root = NULL;
+	size_t plen = strlen(path);
+
+	if (!in_record_folder(&u->where, path) || plen < 5 || strcmp(path + plen - 5, ".yaml"))
+		return 0;
+	crm_diags_init(&diags);
+	crm_buf_addf(&full, "%s%s", u->workdir, path);
+	/* a file that does not read or parse is check's to report */
+	if (!crm_buf_read_file(&text, full.ptr, CRM_YAML_MAX_BYTES) &&
+	    !crm_yaml_parse(&root, &arena, text.ptr, text.len, path, &diags))
+		u->conflicts += conflicts_in(root, path, u->conflicts);
+	crm_diags_release(&diags);
+	crm_arena_release(&arena);
+	crm_buf_release(&text);
+	crm_buf_release(&full);
+	return 0;
+}
+
+/* Fields in conflict anywhere, as crm check finds them. */
+static size_t checked_conflicts(struct crm_repo *repo)
 {
 	struct crm_index_options o = CRM_INDEX_OPTIONS_INIT;
 	struct crm_index *idx = NULL;
@@ -46,6 +129,23 @@ static size_t standing_conflicts(struct crm_repo *repo)
 	crm_diags_release(&diags);
 	crm_index_free(idx);
 	return n;
+}
+
+/* Fields left in conflict by an earlier sync or git pull.  The tree is
+ * clean by now, and such a field can only be in a file this branch
+ * changed since the last fetch (one already on the remote is crm check's
+ * to report; no push of ours adds it): those few files are read, not all
+ * of them.  Without a remote-tracking branch, check looks at everything. */
+static size_t standing_conflicts(struct crm_repo *repo, struct crm_git *git, const char *remote,
+				 const struct dirty_records *where)
+{
+	struct unpushed u = { *where, crm_git_workdir(git), 0 };
+	int err = crm_git_unpushed_files(git, remote, where->git_prefix, scan_unpushed, &u);
+
+	if (!err)
+		return u.conflicts;
+	crm_error_clear();
+	return checked_conflicts(repo);
 }
 
 struct clash_state {
@@ -100,8 +200,11 @@ static int report(struct cli_ctx *ctx, const struct crm_sync_result *r, const ch
 			  r->field_conflicts, r->field_conflicts == 1 ? "" : "s");
 		return EXIT_PROBLEMS;
 	}
-	printf("%s from %s%s\n", r->up_to_date ? "up to date" : r->fast_forward ? "fast-forwarded"
+	printf("%s from %s%s", r->up_to_date ? "up to date" : r->fast_forward ? "fast-forwarded"
 		: "merged", remote, r->pushed ? "; pushed" : "");
+	if (r->attempts > 1)
+		printf(" (after %d tries: others pushed meanwhile)", r->attempts);
+	putchar('\n');
 	return EXIT_OK;
 }
 
@@ -117,8 +220,8 @@ int cmd_sync(struct cli_ctx *ctx, int argc, char **argv)
 	};
 	struct crm_sync_result r;
 	struct crm_git *git = NULL;
+	struct dirty_records dirty = { &ctx->repo, "", 0 };
 	char *prefix = NULL;
-	size_t dirty = 0, shown = 0;
 	int err, rc = cli_parse(ctx, usage, opts, argc, argv, &argc);
 
 	if (rc)
@@ -126,18 +229,20 @@ int cmd_sync(struct cli_ctx *ctx, int argc, char **argv)
 	err = crm_git_open(&git, ctx->repo.root);
 	if (!err)
 		err = crm_git_register_merge(git, crm_merge_record);
-	if (!err)
+	if (!err) {
 		prefix = crm_git_prefix(git, ctx->repo.root);
-	if (!err)
-		err = crm_git_dirty(git, prefix, show_dirty, &shown, &dirty);
-	if (!err && dirty) {
-		cli_error(ctx->command, "%zu uncommitted change%s above; commit them ('git commit -a') "
-			  "or set them aside ('git stash') first: crm sync commits nothing of "
-			  "yours", dirty, dirty == 1 ? "" : "s");
+		dirty.git_prefix = prefix ? prefix : "";
+		err = crm_git_status_dirty(git, prefix, show_dirty, &dirty);
+	}
+	if (!err && dirty.count) {
+		cli_error(ctx->command, "%zu uncommitted change%s to records above; commit them "
+			  "('git add -A -- PATH...' then 'git commit') or set them aside ('git "
+			  "stash -u', later 'git stash pop') first: crm sync commits nothing of "
+			  "yours", dirty.count, dirty.count == 1 ? "" : "s");
 		rc = EXIT_PROBLEMS;
 		goto done;
 	}
-	if (!err && standing_conflicts(&ctx->repo)) {
+	if (!err && standing_conflicts(&ctx->repo, git, remote, &dirty)) {
 		cli_error(ctx->command, "fields above are still in conflict; settle them with "
 			  "'crm resolve' first");
 		rc = EXIT_PROBLEMS;
@@ -146,6 +251,8 @@ int cmd_sync(struct cli_ctx *ctx, int argc, char **argv)
 	if (!err) {
 		struct clash_state st = { ctx, remote, prefix };
 		err = crm_git_sync(git, remote, !no_push, invoice_clashes, &st, &r);
+		if (r.note[0])
+			fprintf(stderr, "crm sync: note: %s\n", r.note);
 	}
 	if (err) {
 		cli_error(ctx->command, "%s", crm_error_last());

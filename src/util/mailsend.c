@@ -1,5 +1,5 @@
 /* Mail transports: a sendmail-compatible command fed on its standard input
- * (fork and execvp, no shell), and a plain SMTP client (RFC 5321: EHLO,
+ * (crm_child_run: no shell), and a plain SMTP client (RFC 5321: EHLO,
  * MAIL, RCPT, DATA with dot-stuffing) for a relay on the local network. */
 #include <errno.h>
 #include <netdb.h>
@@ -9,10 +9,10 @@
 #include <string.h>
 #include <sys/socket.h>
 #include <sys/time.h>
-#include <sys/wait.h>
 #include <unistd.h>
 
 #include "crm/buf.h"
+#include "crm/child.h"
 #include "crm/error.h"
 #include "crm/mailsend.h"
 
@@ -32,49 +32,23 @@ static int write_all(int fd, const char *p, size_t len)
 
 int crm_mail_pipe(char *const argv[], const char *msg, size_t len)
 {
-	void (*old_pipe)(int) = signal(SIGPIPE, SIG_IGN);
-	int fds[2], status = 0, err = 0;
-	pid_t pid;
+	struct crm_child_options o = CRM_CHILD_OPTIONS_INIT;
+	int status, err;
 
-	if (pipe(fds)) {
-		err = crm_error_errno(CRM_EIO, "cannot make a pipe for '%s'", argv[0]);
-		goto done;
-	}
-	pid = fork();
-	if (pid < 0) {
-		close(fds[0]);
-		close(fds[1]);
-		err = crm_error_errno(CRM_EIO, "cannot start '%s'", argv[0]);
-		goto done;
-	}
-	if (pid == 0) {
-		dup2(fds[0], 0);
-		close(fds[0]);
-		close(fds[1]);
-		execvp(argv[0], argv);
-		_exit(127);
-	}
-	close(fds[0]);
-	if (write_all(fds[1], msg, len))
-		err = crm_error_set(CRM_EIO, "'%s' did not take the whole message", argv[0]);
-	close(fds[1]);
-	while (waitpid(pid, &status, 0) < 0) {
-		if (errno != EINTR) {
-			err = crm_error_errno(CRM_EIO, "waiting for '%s'", argv[0]);
-			goto done;
-		}
-	}
-	if (!WIFEXITED(status))
-		err = crm_error_set(CRM_EIO, "'%s' was killed by signal %d; the message may not "
-				    "have gone out", argv[0], WIFSIGNALED(status) ? WTERMSIG(status) : 0);
-	else if (WEXITSTATUS(status) == 127)
-		err = crm_error_set(CRM_EIO, "cannot run '%s' (not found?)", argv[0]);
-	else if (WEXITSTATUS(status))
-		err = crm_error_set(CRM_EIO, "'%s' failed with exit status %d; the message did "
-				    "not go out", argv[0], WEXITSTATUS(status));
-done:
-	signal(SIGPIPE, old_pipe);
-	return err;
+	o.in = msg;
+	o.in_len = len;
+	err = crm_child_run(&status, (const char *const *)argv, &o);
+	if (err)
+		return err;
+	if (status == 127)
+		return crm_error_set(CRM_EIO, "cannot run '%s' (not found?)", argv[0]);
+	if (status > 128)
+		return crm_error_set(CRM_EIO, "'%s' was killed by signal %d; the message may not "
+				     "have gone out", argv[0], status - 128);
+	if (status)
+		return crm_error_set(CRM_EIO, "'%s' failed with exit status %d; the message did "
+				     "not go out", argv[0], status);
+	return 0;
 }
 
 /* ---- SMTP ---- */

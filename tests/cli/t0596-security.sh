@@ -4,25 +4,25 @@
 # never field content; crm init follows no link in a work tree it joins.
 . "$(dirname "$0")/lib.sh"
 
-test_expect_success 'crm starts only the editor, git credential fill and the mail transport' '
+test_expect_success 'crm starts only the editor, git credential fill and, without a shell, git and the mail transport' '
 	(cd "$TEST_TOP" && grep -rnoE "\<(system|popen|execl|execlp|execle|execv|execvp|execvpe|posix_spawn|posix_spawnp|fork|vfork|clone)\(" src) |
 		sed -E "s/:[0-9]+:/: /" | sort >actual &&
 	cat >expect <<-\EOF &&
 	src/cli/cli.c: execl(
 	src/cli/cli.c: fork(
 	src/core/git/git_sync.c: popen(
-	src/util/mailsend.c: execvp(
-	src/util/mailsend.c: fork(
+	src/util/child.c: execvp(
+	src/util/child.c: fork(
 	EOF
 	test_cmp expect actual &&
 	(cd "$TEST_TOP" && grep -h "execl(\|popen(\|snprintf(cmd,\|execvp(" src/cli/cli.c \
-		src/core/git/git_sync.c src/util/mailsend.c) |
+		src/core/git/git_sync.c src/util/child.c) |
 		sed "s/^[[:space:]]*//" >actual &&
 	cat >expect <<-\EOF &&
 	execl("/bin/sh", "sh", "-c", "$CRM_EDITOR \"$1\"", "sh", path, (char *)NULL);
 	snprintf(cmd, sizeof(cmd), "GIT_TERMINAL_PROMPT=0 git credential fill <%s 2>/dev/null", tmpl);
 	p = popen(cmd, "r");
-	execvp(argv[0], argv);
+	execvp(argv[0], (char *const *)argv);
 	EOF
 	test_cmp expect actual
 '
