@@ -467,6 +467,21 @@ static struct crm_record *find_typed(struct cli_ctx *ctx, const char *ref, const
 	return NULL;
 }
 
+/* Refuses a bare id that records of several types have (ids are unique
+ * within a type only, SPEC section 1): every typed reference is listed,
+ * one a line, for the user to pick from. */
+static void refuse_ambiguous(struct cli_ctx *ctx, const char *id)
+{
+	size_t i;
+
+	cli_error(ctx->command, "'%s' is the id of records of several types; name one:", id);
+	for (i = 0; i < ctx->repo.schemas.len; i++) {
+		const char *type = ctx->repo.schemas.ptr[i].type;
+		if (crm_index_find(ctx->idx, type, id))
+			fprintf(stderr, "  %s/%s\n", type, id);
+	}
+}
+
 /* "opportunity/acme-web", or a bare id when exactly one type has it. */
 struct crm_record *cli_find_record(struct cli_ctx *ctx, const char *ref, bool *bad_type)
 {
@@ -482,20 +497,16 @@ struct crm_record *cli_find_record(struct cli_ctx *ctx, const char *ref, bool *b
 		return NULL;
 	for (i = 0; i < ctx->repo.schemas.len; i++) {
 		r = crm_index_find(ctx->idx, ctx->repo.schemas.ptr[i].type, ref);
-		if (!r)
-			continue;
-		if (found) {
-			cli_error(ctx->command, "'%s' is both %s/%s and %s/%s; say which", ref,
-				  found->schema->type, ref, r->schema->type, ref);
+		if (r && found) {
+			refuse_ambiguous(ctx, ref);
 			return NULL;
 		}
-		found = r;
+		found = r ? r : found;
 	}
 	if (!found)
 		cli_error(ctx->command, "no record '%s'", ref);
 	return found;
 }
-
 
 int cli_edit_open(struct cli_edit *e, struct cli_ctx *ctx, const char *path)
 {
