@@ -375,6 +375,25 @@ static void print_findings(struct cli_ctx *ctx, struct crm_diags *d, bool all)
 	crm_diags_print(stderr, d, &popts);
 }
 
+int cli_check_verdict(struct cli_ctx *ctx, const struct crm_record *rec,
+		      struct crm_diags *d, size_t fresh)
+{
+	int err = 0;
+
+	/* a change that brings no new error is written, its warnings (and
+	 * the errors it leaves as they were) said once */
+	print_findings(ctx, d, fresh > 0);
+	if (fresh && ctx->force)
+		fprintf(stderr, "crm %s: --force: writing %s/%s with %zu new error%s that crm "
+			"check will report\n", ctx->command, rec->schema->type, rec->id, fresh,
+			fresh == 1 ? "" : "s");
+	else if (fresh)
+		err = crm_error_set(CRM_ERROR, "the change would bring %zu new error%s to %s/%s "
+				    "(above); nothing was written (--force writes it anyway)",
+				    fresh, fresh == 1 ? "" : "s", rec->schema->type, rec->id);
+	return err;
+}
+
 int cli_check_write(struct cli_ctx *ctx, const struct crm_record *rec,
 		    const struct crm_buf *text)
 {
@@ -386,17 +405,7 @@ int cli_check_write(struct cli_ctx *ctx, const struct crm_record *rec,
 		return err;
 	crm_diags_init(&d);
 	fresh = crm_check_change(ctx->idx, rec, text->ptr, text->len, &d);
-	/* a change that brings no new error is written, its warnings (and
-	 * the errors it leaves as they were) said once */
-	print_findings(ctx, &d, fresh > 0);
-	if (fresh && ctx->force)
-		fprintf(stderr, "crm %s: --force: writing %s/%s with %zu new error%s that crm "
-			"check will report\n", ctx->command, rec->schema->type, rec->id, fresh,
-			fresh == 1 ? "" : "s");
-	else if (fresh)
-		err = crm_error_set(CRM_ERROR, "the change would bring %zu new error%s to %s/%s "
-				    "(above); nothing was written (--force writes it anyway)",
-				    fresh, fresh == 1 ? "" : "s", rec->schema->type, rec->id);
+	err = cli_check_verdict(ctx, rec, &d, fresh);
 	crm_diags_release(&d);
 	return err;
 }

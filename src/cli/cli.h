@@ -330,6 +330,12 @@ int cli_write_file(const char *path, const struct crm_buf *buf);
  * with the message set, and nothing may be written. */
 int cli_check_write(struct cli_ctx *ctx, const struct crm_record *rec,
 		    const struct crm_buf *text);
+/* cli_check_write after crm_check_change: prints the findings `d` (the
+ * errors too when `fresh`, the count of new ones, is not 0) and decides as
+ * cli_check_write does, for a command that adjusts the findings first. */
+struct crm_diags;
+int cli_check_verdict(struct cli_ctx *ctx, const struct crm_record *rec,
+		      struct crm_diags *d, size_t fresh);
 /* A record's stage changes through crm move alone, which also writes its
  * history and `closed`: CRM_EUSAGE, with a message naming the command,
  * when `field` is a stage field of `rec` (`value` the stage asked for, or
