@@ -3,7 +3,6 @@
  * folder stays small, in one commit. */
 #include <stdlib.h>
 #include <string.h>
-#include <unistd.h>
 
 #include "cli.h"
 #include "crm/date.h"
@@ -92,7 +91,7 @@ static void template_text(struct crm_buf *out, const struct crm_schema *s)
 static int text_from_editor(struct crm_buf *text, struct cli_ctx *ctx,
 			    const struct crm_schema *s)
 {
-	struct crm_buf tmpl = CRM_BUF_INIT, tmp = CRM_BUF_INIT;
+	struct crm_buf tmpl = CRM_BUF_INIT, tmp = CRM_BUF_INIT, what = CRM_BUF_INIT;
 	struct crm_record rec;
 	char date[16];
 	int err;
@@ -102,9 +101,10 @@ static int text_from_editor(struct crm_buf *text, struct cli_ctx *ctx,
 	rec.id = "new";
 	rec.path = s->folder;
 	template_text(&tmpl, s);
-	crm_buf_addf(&tmp, "%s/.crm-add-%s.yaml", ctx->repo.root, s->type);
-	err = cli_edit_in_editor(ctx, &rec, tmp.ptr, &tmpl, text);
-	unlink(tmp.ptr);
+	crm_buf_addf(&what, "new-%s", s->type);
+	err = cli_editor_file(&tmp, ctx, what.ptr, false);
+	if (!err)
+		err = cli_edit_in_editor(ctx, &rec, tmp.ptr, &tmpl, text);
 	if (!err && !strncmp(text->ptr, "# a new ", 8)) {
 		/* the template's instructions are no part of the record */
 		const char *nl = strchr(text->ptr, '\n');
@@ -121,6 +121,7 @@ static int text_from_editor(struct crm_buf *text, struct cli_ctx *ctx,
 	}
 	crm_buf_release(&tmpl);
 	crm_buf_release(&tmp);
+	crm_buf_release(&what);
 	return err;
 }
 
