@@ -65,6 +65,13 @@ do
 	"
 done
 
+test_expect_success 'the README example of an ambiguous id runs as written' '
+	sed -n "/^\$ crm show qingyun$/,/^\`\`\`$/p" "$TEST_TOP/README.md" | sed "1d;\$d" >expect &&
+	test "$(wc -l <expect)" = 3 &&
+	test_expect_code 1 crm -C shop show qingyun 2>err &&
+	test_cmp expect err
+'
+
 test_expect_success 'the typed reference names one of them' '
 	crm -C shop show contact/qingyun >out &&
 	grep -q "Li Wei" out &&
