@@ -274,10 +274,20 @@ int cli_txn_finish(struct cli_ctx *ctx, struct crm_txn *txn, const char *message
 
 /* Opens `original` (written to the file `tmp`) in $VISUAL or $EDITOR until
  * it checks clean as record `rec`, reopening it with the errors as
- * comments on top; *result receives the saved text.  CRM_ENOTFOUND when
- * it was saved unchanged or empty (abort), CRM_EIO when the editor failed. */
+ * comments on top (their line numbers those of the file shown); *result
+ * receives the saved text.  CRM_ENOTFOUND when it was saved unchanged or
+ * empty (abort), CRM_ERROR when a reopened text was saved as it was shown
+ * (abort with its errors), CRM_EIO when the editor failed.  `tmp` is
+ * removed in every case, also when crm is killed by a signal it can catch. */
 int cli_edit_in_editor(struct cli_ctx *ctx, struct crm_record *rec, const char *tmp,
 		       const struct crm_buf *original, struct crm_buf *result);
+
+/* The file the editor opens for `what` ("client-acme"), inside the git
+ * folder so that no command sees it as a record:
+ * "<git dir>/crm-editing-<pid>-<what>.yaml", after removing those a crm
+ * killed while its editor ran left behind; with `saved`, the
+ * "<git dir>/crm-edit-<what>.yaml" that keeps an edit crm could not write. */
+int cli_editor_file(struct crm_buf *out, struct cli_ctx *ctx, const char *what, bool saved);
 
 /* The options every report takes (src/cli/report_cli.c). */
 struct cli_report_opts {
@@ -347,6 +357,12 @@ int cli_write_repo_file(struct cli_ctx *ctx, const char *path, const struct crm_
  * with the message set, and nothing may be written. */
 int cli_check_write(struct cli_ctx *ctx, const struct crm_record *rec,
 		    const struct crm_buf *text);
+/* cli_check_write after crm_check_change: prints the findings `d` (the
+ * errors too when `fresh`, the count of new ones, is not 0) and decides as
+ * cli_check_write does, for a command that adjusts the findings first. */
+struct crm_diags;
+int cli_check_verdict(struct cli_ctx *ctx, const struct crm_record *rec,
+		      struct crm_diags *d, size_t fresh);
 /* A record's stage changes through crm move alone, which also writes its
  * history and `closed`: CRM_EUSAGE, with a message naming the command,
  * when `field` is a stage field of `rec` (`value` the stage asked for, or

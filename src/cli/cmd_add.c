@@ -3,7 +3,6 @@
  * folder stays small, in one commit. */
 #include <stdlib.h>
 #include <string.h>
-#include <unistd.h>
 
 #include "cli.h"
 #include "crm/date.h"
@@ -12,6 +11,7 @@
 #include "crm/index.h"
 #include "crm/node.h"
 #include "crm/store.h"
+#include "crm/utf8.h"
 #include "crm/value.h"
 #include "crm/yaml_emit.h"
 
@@ -91,7 +91,7 @@ static void template_text(struct crm_buf *out, const struct crm_schema *s)
 static int text_from_editor(struct crm_buf *text, struct cli_ctx *ctx,
 			    const struct crm_schema *s)
 {
-	struct crm_buf tmpl = CRM_BUF_INIT, tmp = CRM_BUF_INIT;
+	struct crm_buf tmpl = CRM_BUF_INIT, tmp = CRM_BUF_INIT, what = CRM_BUF_INIT;
 	struct crm_record rec;
 	char date[16];
 	int err;
@@ -101,9 +101,10 @@ static int text_from_editor(struct crm_buf *text, struct cli_ctx *ctx,
 	rec.id = "new";
 	rec.path = s->folder;
 	template_text(&tmpl, s);
-	crm_buf_addf(&tmp, "%s/.crm-add-%s.yaml", ctx->repo.root, s->type);
-	err = cli_edit_in_editor(ctx, &rec, tmp.ptr, &tmpl, text);
-	unlink(tmp.ptr);
+	crm_buf_addf(&what, "new-%s", s->type);
+	err = cli_editor_file(&tmp, ctx, what.ptr, false);
+	if (!err)
+		err = cli_edit_in_editor(ctx, &rec, tmp.ptr, &tmpl, text);
 	if (!err && !strncmp(text->ptr, "# a new ", 8)) {
 		/* the template's instructions are no part of the record */
 		const char *nl = strchr(text->ptr, '\n');
@@ -120,6 +121,7 @@ static int text_from_editor(struct crm_buf *text, struct cli_ctx *ctx,
 	}
 	crm_buf_release(&tmpl);
 	crm_buf_release(&tmp);
+	crm_buf_release(&what);
 	return err;
 }
 
@@ -152,6 +154,49 @@ static int add_first_history(struct cli_edit *e, const struct crm_schema *s, con
 		return 0;
 	crm_date_format(date, sizeof(date), today);
 	return cli_edit_add_history(e, created ? created : date, stage, by);
+}
+
+/* `id` as the new record's id (copied to *out), or, when a record of the
+ * type has it, a refusal naming that record's file: two records that one
+ * name gives are more often one thing added twice than two things, so the
+ * id is never made unique behind the user's back (no "acme-corp-2"). */
+static int claim_id(struct crm_buf *out, struct cli_ctx *ctx, const struct crm_schema *s,
+		    const char *id, bool chosen)
+{
+	struct crm_record *taken = crm_index_find(ctx->idx, s->type, id);
+
+	/* an index listed from the cache does not know records added since */
+	if (!taken && cli_index_complete(ctx) > 0)
+		taken = crm_index_find(ctx->idx, s->type, id);
+	if (!taken)
+		return crm_buf_adds(out, id);
+	if (chosen)
+		return crm_error_set(CRM_ERROR, "%s/%s already exists (%s); choose another --id",
+				     s->type, id, taken->path);
+	return crm_error_set(CRM_ERROR, "%s/%s already exists (%s), likely the same %s: "
+			     "'crm show %s/%s' shows it; if this is another one, give it an id "
+			     "with --id ID; nothing was written", s->type, id, taken->path,
+			     s->type, s->type, id);
+}
+
+/* The id the new record's name gives ("Acme Corp" -> acme-corp), refused
+ * when taken (claim_id); a name without Latin letters or digits gets a
+ * random id, drawn again when taken, since it says nothing of the name. */
+static int id_from_name(struct crm_buf *out, struct cli_ctx *ctx, const struct crm_schema *s,
+			const char *name)
+{
+	struct crm_buf slug = CRM_BUF_INIT;
+	int err;
+
+	if (!name || !crm_utf8_slug(&slug, name)) {
+		crm_buf_release(&slug);
+		return crm_store_new_id(out, ctx->idx, s->type, NULL);
+	}
+	err = crm_buf_check(&slug);
+	if (!err)
+		err = claim_id(out, ctx, s, slug.ptr, false);
+	crm_buf_release(&slug);
+	return err;
 }
 
 /* What crm add writes besides the fields given, then the check every
@@ -218,12 +263,12 @@ int cmd_add(struct cli_ctx *ctx, int argc, char **argv)
 		rc = EXIT_OK;
 		goto done;
 	}
-	if (!err && want_id && (!crm_id_valid(want_id, strlen(want_id)) ||
-				crm_index_find(ctx->idx, s->type, want_id)))
-		err = crm_error_set(CRM_EUSAGE, "'%s' is not a free, valid id", want_id);
-	if (!err && want_id) {
-		crm_buf_adds(&id, want_id);
-	} else if (!err) {
+	if (!err && want_id && !crm_id_valid(want_id, strlen(want_id)))
+		err = crm_error_set(CRM_EUSAGE, "'%s' is not a valid id (a-z, 0-9 and '-', "
+				    "at most 64)", want_id);
+	else if (!err && want_id)
+		err = claim_id(&id, ctx, s, want_id, true);
+	else if (!err) {
 		/* the name as the file will hold it, to make the id from */
 		struct crm_arena a = CRM_ARENA_INIT;
 		struct crm_diags d;
@@ -236,7 +281,7 @@ int cmd_add(struct cli_ctx *ctx, int argc, char **argv)
 			name.kind = CRM_V_TEXT;
 			name.u.text = crm_node_text(probe.root, nf);
 		}
-		crm_store_new_id(&id, ctx->idx, s->type, name.kind == CRM_V_TEXT ? name.u.text : NULL);
+		err = id_from_name(&id, ctx, s, name.kind == CRM_V_TEXT ? name.u.text : NULL);
 		crm_diags_release(&d);
 		crm_arena_release(&a);
 	}

@@ -153,6 +153,7 @@ static int set_status(struct cli_ctx *ctx, struct crm_record *r, const char *sta
 		err = cli_edit_open(&e, ctx, r->path);
 	else
 		memset(&e, 0, sizeof(e));
+	e.rec = r;   /* held to the rule of every write (cli_edit_commit) */
 	if (!err)
 		err = crm_edit_set(&next, e.text.ptr, e.text.len, e.root, "status", status);
 	if (!err)
@@ -226,6 +227,7 @@ static int pay(struct cli_ctx *ctx, struct crm_record *r, const char *amount, co
 		crm_buf_addf(&entry, "date: %s, amount: \"%s\"", date, fmt);
 		err = cli_edit_open(&e, ctx, r->path);
 	}
+	e.rec = r;   /* held to the rule of every write (cli_edit_commit) */
 	if (!err)
 		err = crm_edit_append_entry(&next, e.text.ptr, e.text.len, e.root, "payments",
 					    entry.ptr);
@@ -273,10 +275,11 @@ static int sub_new(struct cli_ctx *ctx, int argc, char **argv)
 	const struct cli_option opts[] = {
 		{ "from", 0, CLI_OPT_STRING, &from, "OPP", "pre-fill from this opportunity" },
 		{ "client", 0, CLI_OPT_STRING, &client, "CLIENT", "the client billed" },
+		CLI_FORCE_OPTION(ctx),
 		CLI_ARG(CLI_ARG_NONE, ""),
 		CLI_OPT_END
 	};
-	int rc = cli_parse(ctx, "new [--from OPP] [--client C]", opts, argc, argv, &argc);
+	int rc = cli_parse(ctx, "new [--from OPP] [--client C] [--force]", opts, argc, argv, &argc);
 	return rc ? rc : invoice_new(ctx, from, client);
 }
 
@@ -300,11 +303,12 @@ static int sub_issue(struct cli_ctx *ctx, int argc, char **argv)
 		{ "series", 0, CLI_OPT_STRING, &series, "NAME", "the numbering series" },
 		{ "due", 0, CLI_OPT_STRING, &due, "DATE",
 		  "the due date (default: the date + the series' due_days)" },
+		CLI_FORCE_OPTION(ctx),
 		CLI_ARG(CLI_ARG_ONE, "ID"),
 		CLI_OPT_END
 	};
 	struct crm_record *r;
-	int rc = parse_invoice(&r, ctx, "issue ID [--series NAME] [--due DATE]", opts, argc,
+	int rc = parse_invoice(&r, ctx, "issue ID [--series NAME] [--due DATE] [--force]", opts, argc,
 			       argv, &argc);
 	return rc ? rc : invoice_issue(ctx, r, series, due);
 }
@@ -312,10 +316,11 @@ static int sub_issue(struct cli_ctx *ctx, int argc, char **argv)
 static int sub_status(struct cli_ctx *ctx, int argc, char **argv)
 {
 	const struct cli_option opts[] = {
+		CLI_FORCE_OPTION(ctx),
 		CLI_ARG(CLI_ARG_ONE, "ID"), CLI_ARG(CLI_ARG_ONE, "STATUS"), CLI_OPT_END
 	};
 	struct crm_record *r;
-	int rc = parse_invoice(&r, ctx, "status ID draft|sent|paid|rejected", opts, argc, argv,
+	int rc = parse_invoice(&r, ctx, "status ID draft|sent|paid|rejected [--force]", opts, argc, argv,
 			       &argc);
 	return rc ? rc : set_status(ctx, r, argv[1]);
 }
@@ -328,12 +333,14 @@ static int sub_pay(struct cli_ctx *ctx, int argc, char **argv)
 		{ "date", 'd', CLI_OPT_STRING, &date, "DATE", "the payment's date (default: today)" },
 		{ "overpay", 0, CLI_OPT_FLAG, &overpay, NULL,
 		  "record a payment beyond the open amount" },
+		CLI_FORCE_OPTION(ctx),
 		CLI_ARG(CLI_ARG_ONE, "ID"), CLI_ARG(CLI_ARG_ONE, "AMOUNT"),
 		CLI_OPT_END
 	};
 	struct crm_record *r;
 	crm_date d;
-	int rc = parse_invoice(&r, ctx, "pay ID AMOUNT [--date D] [--overpay]", opts, argc, argv, &argc);
+	int rc = parse_invoice(&r, ctx, "pay ID AMOUNT [--date D] [--overpay] [--force]", opts,
+			       argc, argv, &argc);
 
 	if (rc)
 		return rc;
@@ -346,9 +353,11 @@ static int sub_pay(struct cli_ctx *ctx, int argc, char **argv)
 
 static int sub_duplicate(struct cli_ctx *ctx, int argc, char **argv)
 {
-	const struct cli_option opts[] = { CLI_ARG(CLI_ARG_ONE, "ID"), CLI_OPT_END };
+	const struct cli_option opts[] = {
+		CLI_FORCE_OPTION(ctx), CLI_ARG(CLI_ARG_ONE, "ID"), CLI_OPT_END
+	};
 	struct crm_record *r;
-	int rc = parse_invoice(&r, ctx, "duplicate ID", opts, argc, argv, &argc);
+	int rc = parse_invoice(&r, ctx, "duplicate ID [--force]", opts, argc, argv, &argc);
 	return rc ? rc : invoice_copy(ctx, r, false, NULL);
 }
 
@@ -358,11 +367,12 @@ static int sub_credit(struct cli_ctx *ctx, int argc, char **argv)
 	const struct cli_option opts[] = {
 		{ "lines", 0, CLI_OPT_STRING, &lines, "N[:QTY],...",
 		  "only these lines (from 1), optionally only QTY of one" },
+		CLI_FORCE_OPTION(ctx),
 		CLI_ARG(CLI_ARG_ONE, "ID"),
 		CLI_OPT_END
 	};
 	struct crm_record *r;
-	int rc = parse_invoice(&r, ctx, "credit ID [--lines N[:QTY],...]", opts, argc, argv,
+	int rc = parse_invoice(&r, ctx, "credit ID [--lines N[:QTY],...] [--force]", opts, argc, argv,
 			       &argc);
 	return rc ? rc : invoice_copy(ctx, r, true, lines);
 }
@@ -371,12 +381,15 @@ static int sub_renumber(struct cli_ctx *ctx, int argc, char **argv)
 {
 	bool force = false;
 	const struct cli_option opts[] = {
-		{ "force", 0, CLI_OPT_FLAG, &force, NULL, "even an invoice already sent" },
+		{ "force", 0, CLI_OPT_FLAG, &force, NULL, "even an invoice already sent, and even "
+		  "with new errors crm check would report" },
 		CLI_ARG(CLI_ARG_ONE, "ID"),
 		CLI_OPT_END
 	};
 	struct crm_record *r;
 	int rc = parse_invoice(&r, ctx, "renumber ID [--force]", opts, argc, argv, &argc);
+
+	ctx->force = force;   /* one --force, for both refusals (cli_check_write) */
 	return rc ? rc : invoice_renumber(ctx, r, force);
 }
 

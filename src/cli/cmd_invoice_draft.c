@@ -16,6 +16,7 @@ static int write_draft(struct cli_ctx *ctx, const char *name, const struct crm_b
 {
 	const struct crm_schema *s = crm_repo_schema(&ctx->repo, "invoice");
 	struct crm_buf id = CRM_BUF_INIT, path = CRM_BUF_INIT, msg = CRM_BUF_INIT;
+	struct crm_record draft;
 	struct crm_txn txn;
 	int err;
 
@@ -23,6 +24,13 @@ static int write_draft(struct cli_ctx *ctx, const char *name, const struct crm_b
 	if (!err)
 		err = crm_store_new_path(&path, s, id.ptr, crm_index_today(ctx->idx));
 	crm_buf_addf(&msg, "crm: new invoice/%s (%s)", id.ptr, what);
+	/* the rule of every write, for a record the index does not have yet */
+	memset(&draft, 0, sizeof(draft));
+	draft.schema = s;
+	draft.id = id.ptr;
+	draft.path = path.ptr;
+	if (!err)
+		err = cli_check_write(ctx, &draft, text);
 	if (!err)
 		err = crm_txn_begin(&txn, &ctx->repo);
 	if (err) {

@@ -90,6 +90,7 @@ static int write_numbered(struct cli_ctx *ctx, struct crm_record *r, const char 
 			  const char *message, const struct issuing *is)
 {
 	struct crm_buf id = CRM_BUF_INIT, path = CRM_BUF_INIT, next = CRM_BUF_INIT;
+	struct crm_record numbered;
 	struct cli_edit e;
 	struct crm_txn txn;
 	char today[16];
@@ -113,6 +114,11 @@ static int write_numbered(struct cli_ctx *ctx, struct crm_record *r, const char 
 	if (!err && crm_index_find(ctx->idx, "invoice", id.ptr) &&
 	    crm_index_find(ctx->idx, "invoice", id.ptr) != r)
 		err = crm_error_set(CRM_ECONFLICT, "a file invoice/%s already exists", id.ptr);
+	/* the rule of every write, for the record at its new path */
+	numbered = *r;
+	numbered.path = path.ptr;
+	if (!err)
+		err = cli_check_write(ctx, &numbered, &e.text);
 	if (!err)
 		err = crm_txn_begin(&txn, &ctx->repo);
 	if (!err) {

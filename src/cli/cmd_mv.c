@@ -5,13 +5,60 @@
 
 #include "cli.h"
 #include "crm/beneath.h"
+#include "crm/check.h"
 #include "crm/edit.h"
 #include "crm/error.h"
 #include "crm/index.h"
 #include "crm/node.h"
 #include "crm/store.h"
 
-static const char usage[] = "REF NEW-ID";
+static const char usage[] = "REF NEW-ID [--force]";
+
+/* Drops from `d` the findings that only say the index does not know the
+ * new id yet ("unknown client 'new-id'"): the rename makes every
+ * reference it rewrites resolve again.  Returns how many it dropped. */
+static size_t drop_renamed_refs(struct crm_diags *d, const char *type, const char *new_id)
+{
+	struct crm_buf unknown = CRM_BUF_INIT;
+	size_t i, keep = 0, dropped = 0;
+
+	crm_buf_addf(&unknown, "unknown %s '%s'", type, new_id);
+	for (i = 0; i < d->list.len; i++) {
+		const struct crm_diag *f = &d->list.ptr[i];
+		if (!crm_buf_check(&unknown) && !strcmp(f->code, "dangling-ref") &&
+		    !strncmp(f->message, unknown.ptr, unknown.len)) {
+			dropped++;
+			continue;
+		}
+		d->list.ptr[keep++] = *f;
+	}
+	d->list.len = keep;
+	crm_buf_release(&unknown);
+	return dropped;
+}
+
+/* The rule of every write (cli_check_write) for `text`, the new content of
+ * `rec` (or of `rec` at a new path), when `target` is renamed `new_id`. */
+static int check_renaming(struct cli_ctx *ctx, const struct crm_record *rec,
+			  const struct crm_buf *text, const struct crm_record *target,
+			  const char *new_id)
+{
+	struct crm_diags d;
+	size_t fresh, dropped;
+	int err = crm_buf_check(text);
+
+	if (err)
+		return err;
+	crm_diags_init(&d);
+	fresh = crm_check_change(ctx->idx, rec, text->ptr, text->len, &d);
+	/* NEEDSWORK: a reference to new_id that dangled before the rename
+	 * was an old error, not a fresh one, and is dropped too: such a file
+	 * may hide one new error from this count */
+	dropped = drop_renamed_refs(&d, target->schema->type, new_id);
+	err = cli_check_verdict(ctx, rec, &d, fresh > dropped ? fresh - dropped : 0);
+	crm_diags_release(&d);
+	return err;
+}
 
 /* The referring values of one file, last first, so splicing one does not
  * move the others. */
@@ -66,6 +113,8 @@ static int rewrite_file(struct cli_ctx *ctx, struct crm_txn *txn, struct crm_rec
 		err = crm_buf_check(&text);
 	}
 	if (!err)
+		err = check_renaming(ctx, from, &text, target, new_id);
+	if (!err)
 		err = cli_write_record(txn, from->path, &text);
 	crm_buf_release(&text);
 	crm_buf_release(&out);
@@ -79,13 +128,19 @@ static int rename_record(struct cli_ctx *ctx, struct crm_txn *txn, struct crm_re
 {
 	struct crm_buf text = CRM_BUF_INIT, path = CRM_BUF_INIT;
 	const char *slash = strrchr(rec->path, '/');
+	struct crm_record moved = *rec;
 	int err;
 
 	crm_buf_add(&path, rec->path, slash ? (size_t)(slash - rec->path) + 1 : 0);
 	crm_buf_addf(&path, "%s.yaml", new_id);
 	err = crm_buf_read_file_beneath(&text, ctx->repo.root, rec->path, CRM_YAML_MAX_BYTES);
+	/* checked as the file git will see added today at its new path (a
+	 * record without `created` is as old as its file), against the
+	 * errors the record has now */
+	moved.path = path.ptr;
+	moved.memo = NULL;   /* a new file to git: no date added yet */
 	if (!err)
-		err = crm_buf_check(&text);
+		err = check_renaming(ctx, &moved, &text, rec, new_id);
 	if (!err)
 		err = crm_txn_write(txn, path.ptr, text.ptr, text.len);
 	if (!err)
@@ -98,6 +153,7 @@ static int rename_record(struct cli_ctx *ctx, struct crm_txn *txn, struct crm_re
 int cmd_mv(struct cli_ctx *ctx, int argc, char **argv)
 {
 	const struct cli_option opts[] = {
+		CLI_FORCE_OPTION(ctx),
 		CLI_ARG(CLI_ARG_ONE, "REF"), CLI_ARG(CLI_ARG_ONE, "NEW-ID"), CLI_OPT_END
 	};
 	struct crm_buf msg = CRM_BUF_INIT;

@@ -709,6 +709,11 @@ size_t crm_check_change(struct crm_index *idx, const struct crm_record *rec,
 
 	crm_diags_init(&now);
 	crm_diags_init(&before);
+	/* the same file is as old in git as it was: its creation date, when
+	 * it has no `created`, must not become today's because the index
+	 * looks git dates up lazily (a copy made first would keep none) */
+	if (current && !strcmp(rec->path, current->path))
+		crm_record_created(idx, current);
 	/* the new version's computed values are worked out afresh */
 	crm_index_record_for_text(idx, &next, rec);
 	if (crm_yaml_parse(&next.root, &arena, text, len, rec->path, &now) == 0 && next.root)

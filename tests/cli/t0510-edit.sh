@@ -27,12 +27,12 @@ test_expect_success 'an invalid edit reopens with the errors on top, then saves 
 	cat >ed-fix <<-\EOF &&
 	#!/bin/sh
 	# first round: break the email; second round: the messages are there, fix it
-	if grep -q "^# crm: line 3, column 8: .not-an-email. is not an email address" "$1"; then
+	if grep -q "^# crm: line 5, column 8: .not-an-email. is not an email address" "$1"; then
 		sed -i "s/^email: not-an-email$/email: new@acme.example/" "$1"
-		echo second >>"$(dirname "$1")/../rounds"
+		echo second >>"$(dirname "$1")/../../rounds"
 	else
 		sed -i "s/^email: .*/email: not-an-email/" "$1"
-		echo first >>"$(dirname "$1")/../rounds"
+		echo first >>"$(dirname "$1")/../../rounds"
 	fi
 	EOF
 	chmod +x ed-fix &&
@@ -86,6 +86,102 @@ test_expect_success 'add with the template saved unchanged makes nothing' '
 	echo "crm add: nothing to add; no record was made" >expect &&
 	test_cmp expect err &&
 	test "$(git -C small rev-parse HEAD)" = "$before"
+'
+
+test_expect_success 'saved unchanged after an error: exit 1 after one reopening, no loop' '
+	before=$(git -C small rev-parse HEAD) &&
+	cat >ed-stubborn <<-\EOF &&
+	#!/bin/sh
+	# breaks the email once, then saves whatever it is shown
+	echo run >>"$(dirname "$1")/../../runs"
+	# a crm that reopens forever is stopped here (the editor fails)
+	test "$(wc -l <"$(dirname "$1")/../../runs")" -lt 5 || exit 1
+	grep -q "^# crm:" "$1" || sed -i "s/^email: .*/email: not-an-email/" "$1"
+	EOF
+	chmod +x ed-stubborn &&
+	test_expect_code 1 env EDITOR="$TRASH/ed-stubborn" crm -C small edit acme-corp 2>err &&
+	echo "crm edit: saved unchanged with 1 error; nothing was written" >expect &&
+	test_cmp expect err &&
+	printf "run\nrun\n" >expect && test_cmp expect runs &&
+	test "$(git -C small rev-parse HEAD)" = "$before" &&
+	test -z "$(git -C small status --porcelain)" &&
+	test -z "$(ls -a small small/.git | grep crm-edit)"
+'
+
+test_expect_success 'the line numbers of the messages are those of the file shown' '
+	cat >ed-lines <<-\EOF &&
+	#!/bin/sh
+	# round one: two errors; round two: each message names its line
+	if ! grep -q "^# crm:" "$1"; then
+		sed -i "s/^email: .*/email: not-an-email/; s/^name: .*/name: \"\"/" "$1"
+		exit 0
+	fi
+	grep "^# crm: line" "$1" | sed "s/^# crm: line \([0-9]*\), .*/\1/" |
+	while read n; do sed -n "${n}p" "$1"; done >"$(dirname "$1")/../../named"
+	: >"$1"
+	EOF
+	chmod +x ed-lines &&
+	EDITOR="$TRASH/ed-lines" crm -C small edit acme-corp 2>err &&
+	sort named >actual &&
+	printf "email: not-an-email\nname: \"\"\n" >expect &&
+	test_cmp expect actual
+'
+
+test_expect_success 'the copy the editor opens lives in .git and is removed' '
+	cat >ed-where <<-\EOF &&
+	#!/bin/sh
+	echo "$1" >"$(dirname "$1")/../../where"
+	sed -i "s/^city: .*/city: Galway/" "$1"
+	EOF
+	chmod +x ed-where &&
+	EDITOR="$TRASH/ed-where" crm -C small edit acme-corp >/dev/null &&
+	case "$(cat where)" in
+	"$TRASH/small/.git/crm-editing-"*"-client-acme-corp.yaml") ;;
+	*) echo "edited $(cat where)"; false ;;
+	esac &&
+	test ! -e "$(cat where)" &&
+	test -z "$(git -C small status --porcelain)"
+'
+
+# An edit whose editor waits (crm's pid in $pid, the editor's in edpid).
+start_waiting_edit() {
+	rm -f where edpid &&
+	cat >ed-wait <<-\EOF &&
+	#!/bin/sh
+	echo $$ >"$(dirname "$1")/../../edpid"
+	echo "$1" >"$(dirname "$1")/../../where"
+	exec sleep 60
+	EOF
+	chmod +x ed-wait &&
+	{ EDITOR="$TRASH/ed-wait" "$CRM_BIN" -C small edit acme-corp 2>/dev/null & } &&
+	pid=$! &&
+	n=0 && while test ! -s edpid || test ! -s where; do
+		sleep 0.1; n=$((n + 1)); test $n -lt 100 || return 1
+	done &&
+	test -e "$(cat where)"
+}
+
+# EDITOR waits until the test kills crm (SIGNAL), then itself.
+killed_edit() {
+	start_waiting_edit &&
+	kill -"$1" $pid &&
+	{ wait $pid || :; } &&
+	kill "$(cat edpid)"
+}
+
+test_expect_success 'crm killed while the editor runs (TERM): the copy is removed' '
+	killed_edit TERM &&
+	test ! -e "$(cat where)" &&
+	test -z "$(git -C small status --porcelain)"
+'
+
+test_expect_success 'crm killed with KILL: the next edit removes the copy it left' '
+	killed_edit KILL &&
+	test -e "$(cat where)" &&
+	EDITOR=true crm -C small edit acme-corp 2>/dev/null &&
+	test ! -e "$(cat where)" &&
+	test -z "$(ls -a small small/.git | grep crm-edit)" &&
+	test -z "$(git -C small status --porcelain)"
 '
 
 test_done

@@ -18,13 +18,13 @@ test_expect_success 'a set while the editor is open: the edit is refused, the se
 	chmod +x ed-race &&
 	EDITOR="$TRASH/ed-race" test_expect_code 1 crm -C small edit acme-corp 2>err &&
 	cat >expect <<-EOF &&
-	crm edit: your version is in $TRASH/small/.crm-edit-acme-corp.yaml
+	crm edit: your version is in $TRASH/small/.git/crm-edit-client-acme-corp.yaml
 	crm edit: '"'"'clients/acme-corp.yaml'"'"' was changed by another command while it was being edited; nothing was written
 	EOF
 	test_cmp expect err &&
 	grep -q "^email: new@acme.example$" small/clients/acme-corp.yaml &&
 	grep -q "^city: Dublin$" small/clients/acme-corp.yaml &&
-	grep -q "^city: Cork$" small/.crm-edit-acme-corp.yaml &&
+	grep -q "^city: Cork$" small/.git/crm-edit-client-acme-corp.yaml &&
 	test "$(git -C small rev-list --count HEAD)" = 2
 '
 

@@ -48,15 +48,17 @@ test_expect_success 'each subcommand has its own options: one of another is a us
 	test_expect_code 2 crm -C agency invoice show inv-0000002 extra 2>>err &&
 	cat >expect <<-\EOF &&
 	crm invoice: unknown option '"'"'--lines'"'"'
-	usage: crm invoice issue ID [--series NAME] [--due DATE]
+	usage: crm invoice issue ID [--series NAME] [--due DATE] [--force]
 
 	        --series NAME            the numbering series
 	        --due DATE               the due date (default: the date + the series'"'"' due_days)
+	        --force                  write even a change that crm check would report new errors in
 	crm invoice: unknown option '"'"'--json'"'"'
-	usage: crm invoice pay ID AMOUNT [--date D] [--overpay]
+	usage: crm invoice pay ID AMOUNT [--date D] [--overpay] [--force]
 
 	    -d, --date DATE              the payment'"'"'s date (default: today)
 	        --overpay                record a payment beyond the open amount
+	        --force                  write even a change that crm check would report new errors in
 	crm invoice: unexpected argument '"'"'extra'"'"'
 	usage: crm invoice show ID [--json]
 
@@ -95,10 +97,11 @@ test_expect_success 'an unknown subcommand is named (exit 2); --help lists them 
 	test_cmp expect.err err &&
 	crm -C agency invoice pay --help >out &&
 	cat >expect <<-\EOF &&
-	usage: crm invoice pay ID AMOUNT [--date D] [--overpay]
+	usage: crm invoice pay ID AMOUNT [--date D] [--overpay] [--force]
 
 	    -d, --date DATE              the payment'"'"'s date (default: today)
 	        --overpay                record a payment beyond the open amount
+	        --force                  write even a change that crm check would report new errors in
 	EOF
 	test_cmp expect out
 '

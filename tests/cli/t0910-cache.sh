@@ -196,7 +196,11 @@ test_expect_success 'a bare id that a new record of another type shares is ambig
 	f=$(find trust/opportunities -name acme-seo.yaml) &&
 	sed "s/^title: .*/title: Same id/" "$f" >trust/opportunities/late-client.yaml &&
 	test_expect_code 1 crm -C trust set late-client confidence=1 2>err &&
-	echo "crm set: '\''late-client'\'' is both client/late-client and opportunity/late-client; say which" >expect &&
+	cat >expect <<-\EOT &&
+	crm set: '"'"'late-client'"'"' is the id of records of several types; name one:
+	  client/late-client
+	  opportunity/late-client
+	EOT
 	test_cmp expect err &&
 	rm trust/opportunities/late-client.yaml
 '

@@ -195,17 +195,14 @@ static void test_edit__crlf(void)
 		   "t:\r\n  - x\n  - y z\nb: 2\r\n");
 }
 
-/* A UTF-8 byte order mark at the start: the loader refuses the file today
- * (libyaml's "did not find expected <document start>"), so no edit can
- * happen, let alone lose the mark. */
-static void test_edit__utf8_bom_is_refused(void)
+/* A UTF-8 byte order mark at the start (SPEC section 2 allows one): the
+ * offsets count it, so every edit keeps it and the bytes after it. */
+static void test_edit__utf8_bom_kept(void)
 {
-	struct crm_buf out = CRM_BUF_INIT;
-	struct edit e = set("name", "Beta");
-
-	CHECK_INT(CRM_EINVALID, apply(&out, "\xEF\xBB\xBFname: Acme\nb: 2\n", &e));
-	CHECK_INT(0, out.len);
-	crm_buf_release(&out);
+	CHECK_EDIT("\xEF\xBB\xBFname: Acme\nb: 2\n", set("name", "Beta"),
+		   "\xEF\xBB\xBFname: Beta\nb: 2\n");
+	CHECK_EDIT("\xEF\xBB\xBFname: Acme\nb: 2\n", unset("name"), "\xEF\xBB\xBF" "b: 2\n");
+	CHECK_EDIT("\xEF\xBB\xBFname: Acme\n", set("c", "4"), "\xEF\xBB\xBFname: Acme\nc: 4\n");
 }
 
 /* Multi-byte text before and in the value: offsets are bytes. */
@@ -222,5 +219,5 @@ TESTS(TEST(test_edit__set_keeps_comments), TEST(test_edit__set_keeps_quoting_sty
       TEST(test_edit__set_over_collections),
       TEST(test_edit__set_refuses_a_file_that_is_not_a_mapping), TEST(test_edit__unset),
       TEST(test_edit__set_list_keeps_style), TEST(test_edit__set_list_empty),
-      TEST(test_edit__crlf), TEST(test_edit__utf8_bom_is_refused),
+      TEST(test_edit__crlf), TEST(test_edit__utf8_bom_kept),
       TEST(test_edit__utf8_values))

@@ -35,12 +35,17 @@ int crm_edit_render_scalar(struct crm_buf *out, const char *text, const struct c
 	return render_scalar(out, text, like, CRM_YAML_RECORD);
 }
 
-/* Offset of the start of the line holding `off`. */
+/* Offset of the start of the line holding `off`.  The first line starts
+ * after a byte-order mark: an edit of the first field keeps the mark. */
 static size_t line_start(const char *src, size_t off)
 {
-	while (off && src[off - 1] != '\n')
-		off--;
-	return off;
+	size_t at = off;
+
+	while (at && src[at - 1] != '\n')
+		at--;
+	if (!at && off >= 3 && !memcmp(src, "\xEF\xBB\xBF", 3))
+		at = 3;
+	return at;
 }
 
 /* Offset just past the end of the line holding `off` (after its '\n'). */

@@ -29,6 +29,7 @@ struct loader {
 	struct crm_node *root;
 	int failed;
 	size_t len;
+	size_t bom;                        /* 3 after a leading byte-order mark, else 0 */
 	size_t cursor_char, cursor_byte;   /* last converted mark */
 };
 
@@ -36,9 +37,11 @@ struct loader {
  * nearly increasing order, so a cursor makes the conversion linear. */
 static size_t byte_offset(struct loader *l, size_t char_index)
 {
-	if (char_index < l->cursor_char) {
+	/* libyaml is given the text after the byte-order mark: its first
+	 * character is the byte after it */
+	if (char_index < l->cursor_char || l->cursor_byte < l->bom) {
 		l->cursor_char = 0;
-		l->cursor_byte = 0;
+		l->cursor_byte = l->bom;
 	}
 	while (l->cursor_char < char_index && l->cursor_byte < l->len) {
 		l->cursor_byte++;
@@ -417,7 +420,11 @@ static int run_parser(struct loader *l, const char *data, size_t len)
 
 	if (!yaml_parser_initialize(&parser))
 		return crm_error_set(CRM_ENOMEM, "cannot initialise the YAML parser");
-	yaml_parser_set_input_string(&parser, (const unsigned char *)data, len);
+	/* SPEC section 2 allows a leading byte-order mark (Windows editors
+	 * write one); with the encoding set, libyaml would read it as text.
+	 * It stays in the file: node offsets count it (byte_offset) */
+	l->bom = len >= 3 && !memcmp(data, "\xEF\xBB\xBF", 3) ? 3 : 0;
+	yaml_parser_set_input_string(&parser, (const unsigned char *)data + l->bom, len - l->bom);
 	yaml_parser_set_encoding(&parser, YAML_UTF8_ENCODING);
 	while (!done && !err && !l->failed) {
 		if (!yaml_parser_parse(&parser, &ev)) {
