@@ -682,34 +682,41 @@ static int use_system_git(bool *out, const char *url, struct crm_sync_result *r)
 	return 0;
 }
 
-/* ssh's words in git's message, turned into what to do about them. */
+/* ssh's words in git's message, and what to do about them. */
+static const struct {
+	const char *said, *advice;
+} git_failures[] = {
+	{ "REMOTE HOST IDENTIFICATION HAS CHANGED",
+	  "the server's host key has CHANGED since it was recorded in known_hosts, which is "
+	  "what an attacker in the middle would look like; sync nothing until the server's "
+	  "administrator confirms the new key, then replace the old entry "
+	  "('ssh-keygen -R HOST')" },
+	{ "REVOKED HOST KEY",
+	  "the server's host key is marked @revoked in known_hosts; sync nothing until the "
+	  "server's administrator gives it a new key" },
+	{ "Host key verification failed",
+	  "the server's host key is not in your known_hosts; check its fingerprint with the "
+	  "server's administrator and record it by connecting once with ssh "
+	  "(or 'ssh-keyscan HOST >>~/.ssh/known_hosts' after checking)" },
+	{ "Authentication failed",
+	  "the server refused the user name and password; correct what your git credential "
+	  "helper stores (git config credential.helper)" },
+	{ "Permission denied",
+	  "the server refused the login; check the user and key (IdentityFile in "
+	  "~/.ssh/config, or ssh-add)" },
+};
+
+/* git's failure, with what to do when ssh's words in its message say. */
 static int explain_git_failure(const char *doing, const char *remote_name, int status,
 			       const struct crm_buf *said)
 {
-	if (strstr(said->ptr, "REMOTE HOST IDENTIFICATION HAS CHANGED"))
-		return crm_error_set(CRM_EIO, "cannot %s '%s': the server's host key has CHANGED "
-				     "since it was recorded in known_hosts, which is what an "
-				     "attacker in the middle would look like; sync nothing until "
-				     "the server's administrator confirms the new key, then replace "
-				     "the old entry ('ssh-keygen -R HOST')", doing, remote_name);
-	if (strstr(said->ptr, "REVOKED HOST KEY"))
-		return crm_error_set(CRM_EIO, "cannot %s '%s': the server's host key is marked "
-				     "@revoked in known_hosts; sync nothing until the server's "
-				     "administrator gives it a new key", doing, remote_name);
-	if (strstr(said->ptr, "Host key verification failed"))
-		return crm_error_set(CRM_EIO, "cannot %s '%s': the server's host key is not in "
-				     "your known_hosts; check its fingerprint with the server's "
-				     "administrator and record it by connecting once with ssh "
-				     "(or 'ssh-keyscan HOST >>~/.ssh/known_hosts' after checking)",
-				     doing, remote_name);
-	if (strstr(said->ptr, "Authentication failed"))
-		return crm_error_set(CRM_EIO, "cannot %s '%s': the server refused the user name "
-				     "and password; correct what your git credential helper "
-				     "stores (git config credential.helper)", doing, remote_name);
-	if (strstr(said->ptr, "Permission denied"))
-		return crm_error_set(CRM_EIO, "cannot %s '%s': the server refused the login; "
-				     "check the user and key (IdentityFile in ~/.ssh/config, or "
-				     "ssh-add)", doing, remote_name);
+	size_t i;
+
+	for (i = 0; i < sizeof(git_failures) / sizeof(*git_failures); i++) {
+		if (strstr(said->ptr, git_failures[i].said))
+			return crm_error_set(CRM_EIO, "cannot %s '%s': %s", doing, remote_name,
+					     git_failures[i].advice);
+	}
 	return crm_error_set(CRM_EIO, "cannot %s '%s': git %s failed (exit status %d; its "
 			     "message is above)", doing, remote_name, doing, status);
 }
