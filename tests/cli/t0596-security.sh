@@ -10,13 +10,13 @@ test_expect_success 'crm starts only the editor, git credential fill and, withou
 	cat >expect <<-\EOF &&
 	src/cli/cli.c: execl(
 	src/cli/cli.c: fork(
-	src/core/git/git_sync.c: popen(
+	src/core/git/git_transport.c: popen(
 	src/util/child.c: execvp(
 	src/util/child.c: fork(
 	EOF
 	test_cmp expect actual &&
 	(cd "$TEST_TOP" && grep -h "execl(\|popen(\|snprintf(cmd,\|execvp(" src/cli/cli.c \
-		src/core/git/git_sync.c src/util/child.c) |
+		src/core/git/git_transport.c src/util/child.c) |
 		sed "s/^[[:space:]]*//" >actual &&
 	cat >expect <<-\EOF &&
 	execl("/bin/sh", "sh", "-c", "$CRM_EDITOR \"$1\"", "sh", path, (char *)NULL);
