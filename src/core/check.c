@@ -1,7 +1,10 @@
 /* Validation of a whole data repository, like a compiler checks code: every
  * field against its schema type, references (with did-you-mean), unique
  * values, attached files, formulas, and time that runs backwards.  Findings
- * are collected, never fatal. */
+ * are collected, never fatal.  Some 800 lines: the whole-repository run and
+ * the point check of a write (crm_check_change) share every rule here, and
+ * the rules belong together; a rule family that grows goes to a file of its
+ * own (the invoice rules already live in invoice/). */
 #include <limits.h>
 #include <stdarg.h>
 #include <stdio.h>

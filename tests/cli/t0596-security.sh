@@ -8,14 +8,14 @@ test_expect_success 'crm starts only the editor, git credential fill and, withou
 	(cd "$TEST_TOP" && grep -rnoE "\<(system|popen|execl|execlp|execle|execv|execvp|execvpe|posix_spawn|posix_spawnp|fork|vfork|clone)\(" src) |
 		sed -E "s/:[0-9]+:/: /" | sort >actual &&
 	cat >expect <<-\EOF &&
-	src/cli/cli.c: execl(
-	src/cli/cli.c: fork(
+	src/cli/cli_editor.c: execl(
+	src/cli/cli_editor.c: fork(
 	src/core/git/git_transport.c: popen(
 	src/util/child.c: execvp(
 	src/util/child.c: fork(
 	EOF
 	test_cmp expect actual &&
-	(cd "$TEST_TOP" && grep -h "execl(\|popen(\|snprintf(cmd,\|execvp(" src/cli/cli.c \
+	(cd "$TEST_TOP" && grep -h "execl(\|popen(\|snprintf(cmd,\|execvp(" src/cli/cli_editor.c \
 		src/core/git/git_transport.c src/util/child.c) |
 		sed "s/^[[:space:]]*//" >actual &&
 	cat >expect <<-\EOF &&

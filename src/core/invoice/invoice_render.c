@@ -3,7 +3,8 @@
  * the text and HTML writers (the PDF and UBL writers have files of their
  * own, invoice_pdf.c and invoice_ubl.c).  The text and HTML writers share
  * the labels and the model's formatting helpers (L, text, rate_text,
- * vat_label, adj_label), hence one file of some 900 lines.
+ * vat_label, adj_label) and the label tables of six languages, hence one
+ * file of some 1 000 lines.
  * NEEDSWORK: move those helpers behind a private header and give each
  * writer a file, as the PDF and UBL ones have. */
 #include <stdio.h>
