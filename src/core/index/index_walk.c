@@ -159,16 +159,22 @@ bool crm_id_valid(const char *id, size_t len)
 	}
 	return true;
 }
+/* One slot a schema for the files of each type, from either walk. */
+static int alloc_types(struct crm_index *idx)
+{
+	idx->ntypes = idx->repo->schemas.len;
+	idx->types = calloc(idx->ntypes + 1, sizeof(*idx->types));
+	return idx->types ? 0 : crm_error_set(CRM_ENOMEM, "out of memory");
+}
+
 int crm_index_collect_files(struct crm_index *idx)
 {
 	struct crm_buf rel = CRM_BUF_INIT;
 	size_t i;
-	int err = 0;
+	int err = alloc_types(idx);
 
-	idx->ntypes = idx->repo->schemas.len;
-	idx->types = calloc(idx->ntypes + 1, sizeof(*idx->types));
-	if (!idx->types)
-		return crm_error_set(CRM_ENOMEM, "out of memory");
+	if (err)
+		return err;
 	for (i = 0; i < idx->ntypes && !err; i++) {
 		const struct crm_schema *s = &idx->repo->schemas.ptr[i];
 		idx->types[i].schema = s;
@@ -221,12 +227,10 @@ int crm_index_collect_files_git(struct crm_index *idx)
 	struct collect_git st = { idx, NULL, strlen(src->prefix), CRM_ARRAY_INIT, 0 };
 	struct crm_buf folder = CRM_BUF_INIT;
 	size_t i;
-	int err = 0;
+	int err = alloc_types(idx);
 
-	idx->ntypes = idx->repo->schemas.len;
-	idx->types = calloc(idx->ntypes + 1, sizeof(*idx->types));
-	if (!idx->types)
-		return crm_error_set(CRM_ENOMEM, "out of memory");
+	if (err)
+		return err;
 	for (i = 0; i < idx->ntypes && !err; i++) {
 		st.schema = &idx->repo->schemas.ptr[i];
 		idx->types[i].schema = st.schema;
