@@ -98,6 +98,33 @@ test_expect_success 'every invoice and credit note of the example passes validat
 	validate inv1.xml inv2.xml inv3.xml inv4.xml inv5.xml inv6.xml inv7.xml
 '
 
+test_expect_success 'a partial credit note crm invoice credit makes (scaled discounts, shares of allowances and charges) passes validate.sh' '
+	cat >agency/invoices/2025/inv-0000008.yaml <<-\EOF &&
+	number: INV-0000008
+	status: sent
+	date: 2025-11-12
+	due: 2025-12-12
+	client: muller-maschinenbau
+	currency: EUR
+	lines:
+	  - {description: Design, quantity: 4, unit_price: "100.00 EUR", discount: "10.00 EUR", tax: vat19}
+	  - {description: Hours, quantity: 3.5, unit_price: "27.30 EUR", discount: 5%, tax: vat19}
+	allowances:
+	  - {reason: Loyalty, amount: "30.00 EUR", tax: vat19}
+	charges:
+	  - {reason: Shipping, amount: "12.00 EUR", tax: vat19}
+	EOF
+	git -C agency add -A && git -C agency commit -q -m "inv 8" &&
+	crm -C agency invoice credit inv-0000008 --lines 1:1,2:1.5 >/dev/null &&
+	crm -C agency invoice issue draft-inv-0000008 >out &&
+	sed "s/^\[[0-9a-f]*\] //" out >actual &&
+	echo "crm: issue invoice/draft-inv-0000008 as INV-0000009" >expect &&
+	test_cmp expect actual &&
+	crm -C agency invoice export inv-0000009 --ubl -o "$TRASH/cn9.xml" 2>/dev/null &&
+	grep -q "<cbc:CreditNoteTypeCode>381</cbc:CreditNoteTypeCode>" cn9.xml &&
+	validate cn9.xml
+'
+
 test_expect_success 'the addresses: Peppol schemes from peppol_id or the VAT id, never EM' '
 	! grep -q "schemeID=\"EM\"" inv*.xml &&
 	grep -q "<cbc:EndpointID schemeID=\"9930\">DE123456789</cbc:EndpointID>" inv2.xml &&
