@@ -363,8 +363,9 @@ static int bulk_tree(git_oid *out, struct crm_git *g, git_commit *parent,
 	size_t i;
 	int err = 0;
 
-	if (git_repository_open(&bulk, git_repository_path(g->repo)) < 0 ||
-	    git_repository_set_workdir(bulk, workdir, 0) < 0 ||
+	/* opened by its work tree, as the caller's handle was (libgit2 1.5's
+	 * git_repository_set_workdir leaks what it replaces) */
+	if (git_repository_open(&bulk, workdir) < 0 ||
 	    git_repository_odb(&odb, bulk) < 0 || git_mempack_new(&mem) < 0)
 		err = git_fail(CRM_EIO, "cannot open the repository for a large commit");
 	/* the odb owns the backend once added; the highest priority takes

@@ -374,13 +374,26 @@ static void libgit2_callbacks(git_remote_callbacks *cb, struct cred_state *cs)
 	cs->attempt = 0;
 }
 
+/* Whether a fetch failed only because another writer's parked ref
+ * (libgit2_push_local) went away between the listing of the remote's refs
+ * and their reading: libgit2's local transport reads every ref it lists. */
+static bool lost_parked_ref(void)
+{
+	const git_error *e = git_error_last();
+	return e && e->message && strstr(e->message, "refs/crm-sync/");
+}
+
 static int libgit2_fetch(git_remote *remote, struct cred_state *cs)
 {
 	git_fetch_options fo;
+	int tries = 0, rc;
 
 	git_fetch_options_init(&fo, GIT_FETCH_OPTIONS_VERSION);
-	libgit2_callbacks(&fo.callbacks, cs);
-	if (git_remote_fetch(remote, NULL, &fo, "crm sync: fetch") < 0)
+	do {
+		libgit2_callbacks(&fo.callbacks, cs);
+		rc = git_remote_fetch(remote, NULL, &fo, "crm sync: fetch");
+	} while (rc < 0 && lost_parked_ref() && ++tries < 5);
+	if (rc < 0)
 		return git_fail(CRM_EIO, "cannot fetch");
 	return 0;
 }
