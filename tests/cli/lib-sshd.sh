@@ -12,6 +12,16 @@ port=$((20000 + $$ % 20000))
 me=$(id -un)
 S=$TRASH/ssh
 
+# ssh_host NAME [OPTION...]: a Host block of the test ssh config reaching
+# the test's sshd with its user key and known_hosts, plus OPTIONs
+ssh_host() {
+	name=$1; shift
+	printf "Host %s\n" "$name"
+	printf "\t%s\n" "HostName 127.0.0.1" "Port $port" "User $me" "IdentityFile $S/id_user" \
+		"IdentitiesOnly yes" "UserKnownHostsFile $S/known_hosts" \
+		"GlobalKnownHostsFile /dev/null" "BatchMode yes" "$@"
+}
+
 start_sshd() {
 	mkdir -p "$S" /run/sshd &&
 	ssh-keygen -q -t ed25519 -N "" -f "$S/host_key" &&
@@ -39,17 +49,7 @@ start_sshd() {
 		[ -s "$S/sshd.pid" ] && break; sleep 0.2
 	done &&
 	test -s "$S/sshd.pid" &&
-	cat >"$S/config" <<-EOF &&
-	Host crmhost
-		HostName 127.0.0.1
-		Port $port
-		User $me
-		IdentityFile $S/id_user
-		IdentitiesOnly yes
-		UserKnownHostsFile $S/known_hosts
-		GlobalKnownHostsFile /dev/null
-		BatchMode yes
-	EOF
+	ssh_host crmhost >"$S/config" &&
 	ssh-keyscan -H -t ed25519 -p $port 127.0.0.1 >"$S/known_hosts" 2>/dev/null &&
 	test -s "$S/known_hosts"
 }

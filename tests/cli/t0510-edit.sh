@@ -90,7 +90,7 @@ test_expect_success 'add with the template saved unchanged makes nothing' '
 
 test_expect_success 'saved unchanged after an error: exit 1 after one reopening, no loop' '
 	before=$(git -C small rev-parse HEAD) &&
-	cat >ed-stubborn <<-\EOF &&
+	cat >ed-saves-unchanged <<-\EOF &&
 	#!/bin/sh
 	# breaks the email once, then saves whatever it is shown
 	echo run >>"$(dirname "$1")/../../runs"
@@ -98,8 +98,8 @@ test_expect_success 'saved unchanged after an error: exit 1 after one reopening,
 	test "$(wc -l <"$(dirname "$1")/../../runs")" -lt 5 || exit 1
 	grep -q "^# crm:" "$1" || sed -i "s/^email: .*/email: not-an-email/" "$1"
 	EOF
-	chmod +x ed-stubborn &&
-	test_expect_code 1 env EDITOR="$TRASH/ed-stubborn" crm -C small edit acme-corp 2>err &&
+	chmod +x ed-saves-unchanged &&
+	test_expect_code 1 env EDITOR="$TRASH/ed-saves-unchanged" crm -C small edit acme-corp 2>err &&
 	echo "crm edit: saved unchanged with 1 error; nothing was written" >expect &&
 	test_cmp expect err &&
 	printf "run\nrun\n" >expect && test_cmp expect runs &&

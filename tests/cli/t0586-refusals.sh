@@ -108,7 +108,7 @@ test_expect_success 'edit' '
 	export EDITOR=false &&
 	refused 1 agency edit nosuch &&
 	refused 1 agency edit berliner-buchladen &&
-	cat >ed-stubborn <<-\EOF &&
+	cat >ed-saves-unchanged <<-\EOF &&
 	#!/bin/sh
 	# breaks a field, then saves what it is shown (and stops a crm that
 	# would reopen it forever)
@@ -117,7 +117,7 @@ test_expect_success 'edit' '
 	grep -q "^# crm:" "$1" || sed -i "s/^kind: .*/kind: robot/" "$1"
 	EOF
 	export TRASH_RUNS="$TRASH/runs" &&
-	chmod +x ed-stubborn && export EDITOR="$TRASH/ed-stubborn" &&
+	chmod +x ed-saves-unchanged && export EDITOR="$TRASH/ed-saves-unchanged" &&
 	refused 1 agency edit berliner-buchladen &&
 	unset EDITOR
 '

@@ -48,18 +48,7 @@ test_expect_success 'sync pushes and merges over ssh as OpenSSH is configured' '
 '
 
 test_expect_success 'ProxyJump through the alias works as OpenSSH does it' '
-	cat >>"$S/config" <<-EOF &&
-	Host crmjump
-		HostName 127.0.0.1
-		Port $port
-		User $me
-		IdentityFile $S/id_user
-		IdentitiesOnly yes
-		UserKnownHostsFile $S/known_hosts
-		GlobalKnownHostsFile /dev/null
-		BatchMode yes
-		ProxyJump crmhost
-	EOF
+	ssh_host crmjump "ProxyJump crmhost" >>"$S/config" &&
 	git -C bob remote set-url origin "crmjump:$TRASH/remote.git" &&
 	crm -C bob set acme-corp city=Kenmare >/dev/null &&
 	logins=$(grep -c "Accepted publickey" "$S/log") &&
