@@ -30,6 +30,13 @@ int crm_path_check_beneath(const char *root, const char *rel);
 int crm_buf_read_file_beneath(struct crm_buf *b, const char *root, const char *rel,
 			      size_t max);
 
+/* Creates the file `rel` below `root`, which must not exist, holding
+ * `data`: written in place, without a lock file and a rename, as git's
+ * checkout writes files (for a writer whose journal removes what it
+ * created when it is killed halfway).  CRM_EEXISTS when something is
+ * there already; the folders on the way must exist. */
+int crm_create_file_beneath(const char *root, const char *rel, const void *data, size_t len);
+
 /* Replaces the file `rel` below `root` with `data` through a lock file in
  * its folder (crm/lockfile.h; `flush` as crm_write_file_atomic, else as
  * crm_write_file_atomic_unflushed).  The folders on the way must exist

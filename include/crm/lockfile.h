@@ -43,6 +43,10 @@ int crm_lockfile_commit(struct crm_lockfile *lk);
 /* Drops the lock without touching the file (safe to call twice). */
 void crm_lockfile_rollback(struct crm_lockfile *lk);
 
+/* Writes all of data[0..len) to `fd`, again after EINTR: 0, or -1 with
+ * errno set. */
+int crm_fd_write_all(int fd, const void *data, size_t len);
+
 /* Replaces `path` with data in one step (acquire, write, commit). */
 int crm_write_file_atomic(const char *path, const void *data, size_t len);
 /* The same without flushing the file and its folder to disk: for a writer

@@ -239,6 +239,37 @@ int crm_write_file_beneath(const char *root, const char *rel, const void *data, 
 	return err;
 }
 
+int crm_create_file_beneath(const char *root, const char *rel, const void *data, size_t len)
+{
+	char *copy = strdup(rel), *last = NULL;
+	int dfd = -1, fd, err;
+
+	if (!copy)
+		return crm_error_set(CRM_ENOMEM, "out of memory");
+	err = open_parent(&dfd, &last, copy, root, rel);
+	if (!err && (!*last || !strcmp(last, ".")))
+		err = crm_error_set(CRM_EINVALID, "'%s' names a folder, not a file", rel);
+	if (err)
+		goto done;
+	fd = openat(dfd, last, O_WRONLY | O_CREAT | O_EXCL | O_NOFOLLOW | O_CLOEXEC, 0666);
+	if (fd < 0) {
+		err = crm_error_errno(errno == EEXIST ? CRM_EEXISTS : CRM_EIO,
+				      "cannot create '%s'", rel);
+		goto done;
+	}
+	if (crm_fd_write_all(fd, data, len))
+		err = crm_error_errno(CRM_EIO, "cannot write '%s'", rel);
+	if (close(fd) && !err)
+		err = crm_error_errno(CRM_EIO, "cannot write '%s'", rel);
+	if (err)
+		unlinkat(dfd, last, 0);
+done:
+	if (dfd >= 0)
+		close(dfd);
+	free(copy);
+	return err;
+}
+
 int crm_unlink_beneath(const char *root, const char *rel)
 {
 	char *copy = strdup(rel), *last = NULL;

@@ -189,18 +189,28 @@ int crm_lockfile_acquire_owned(struct crm_lockfile *lk, const char *path, long t
 	return err;
 }
 
-int crm_lockfile_write(struct crm_lockfile *lk, const void *data, size_t len)
+int crm_fd_write_all(int fd, const void *data, size_t len)
 {
 	const char *p = data;
 	while (len) {
-		ssize_t n = write(lk->fd, p, len);
+		ssize_t n = write(fd, p, len);
 		if (n < 0 && errno == EINTR)
 			continue;
-		if (n <= 0)
-			return crm_error_errno(CRM_EIO, "cannot write '%s'", lk->lock_path);
+		if (n <= 0) {
+			if (!n)
+				errno = EIO;
+			return -1;
+		}
 		p += n;
 		len -= (size_t)n;
 	}
+	return 0;
+}
+
+int crm_lockfile_write(struct crm_lockfile *lk, const void *data, size_t len)
+{
+	if (crm_fd_write_all(lk->fd, data, len))
+		return crm_error_errno(CRM_EIO, "cannot write '%s'", lk->lock_path);
 	return 0;
 }
 

@@ -14,21 +14,8 @@
 #include "crm/buf.h"
 #include "crm/child.h"
 #include "crm/error.h"
+#include "crm/lockfile.h"
 #include "crm/mailsend.h"
-
-static int write_all(int fd, const char *p, size_t len)
-{
-	while (len) {
-		ssize_t n = write(fd, p, len);
-		if (n < 0 && errno == EINTR)
-			continue;
-		if (n <= 0)
-			return -1;
-		p += n;
-		len -= (size_t)n;
-	}
-	return 0;
-}
 
 int crm_mail_pipe(char *const argv[], const char *msg, size_t len)
 {
@@ -111,7 +98,7 @@ static int command(struct smtp *s, const char *line, int want, const char *what)
 {
 	int code;
 
-	if (line && write_all(s->fd, line, strlen(line)))
+	if (line && crm_fd_write_all(s->fd, line, strlen(line)))
 		return crm_error_set(CRM_EIO, "SMTP: the connection closed during %s", what);
 	code = read_reply(s);
 	if (code < 0)
@@ -205,7 +192,7 @@ int crm_mail_smtp(const char *host, const char *port, const char *from,
 		crm_mail_dot_stuff(&data, msg, len);
 		err = crm_buf_check(&data);
 	}
-	if (!err && write_all(s.fd, data.ptr, data.len))
+	if (!err && crm_fd_write_all(s.fd, data.ptr, data.len))
 		err = crm_error_set(CRM_EIO, "SMTP: the connection closed while sending the message");
 	if (!err)
 		err = command(&s, NULL, 2, "the message");

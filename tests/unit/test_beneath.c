@@ -162,6 +162,14 @@ static void check_writers(int walk)
 	CHECK_INT(0, crm_write_file_beneath(root, "a/sub/x.txt", "x", 1, true));
 	CHECK_INT(0, crm_unlink_beneath(root, "a/sub/x.txt"));
 	CHECK_INT(0, crm_rmdir_beneath(root, "a/sub"));
+	/* a new file is created in place, never over one that is there */
+	CHECK_INT(0, crm_create_file_beneath(root, "a//created.txt", "made\n", 5));
+	CHECK_STR("made\n", contents("a/created.txt"));
+	CHECK_INT(CRM_EEXISTS, crm_create_file_beneath(root, "a/created.txt", "again\n", 6));
+	CHECK_STR("made\n", contents("a/created.txt"));
+	CHECK_INT(CRM_EEXISTS, crm_create_file_beneath(root, "a/link.txt", "evil", 4));
+	CHECK_STR("new\n", contents("a/real.txt"));
+	CHECK_INT(0, crm_unlink_beneath(root, "a/created.txt"));
 	/* a folder on the way that is missing is named */
 	CHECK_INT(CRM_ENOTFOUND, crm_write_file_beneath(root, "b/c/new.txt", "x", 1, true));
 	CHECK_STR("'b' does not exist", crm_error_last());
@@ -171,6 +179,9 @@ static void check_writers(int walk)
 	CHECK_STR("'ln' is a symbolic link to 'a', which crm does not follow", crm_error_last());
 	CHECK_STR("new\n", contents("a/real.txt"));
 	CHECK_INT(CRM_EINVALID, crm_write_file_beneath(root, "ln/made.txt", "evil", 4, true));
+	CHECK_STR("(none)", contents("a/made.txt"));
+	CHECK_INT(CRM_EINVALID, crm_create_file_beneath(root, "ln/made.txt", "evil", 4));
+	CHECK_STR("'ln' is a symbolic link to 'a', which crm does not follow", crm_error_last());
 	CHECK_STR("(none)", contents("a/made.txt"));
 	CHECK_INT(CRM_EINVALID, crm_unlink_beneath(root, "ln/real.txt"));
 	CHECK_STR("new\n", contents("a/real.txt"));

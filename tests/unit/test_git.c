@@ -970,9 +970,78 @@ static void test_git__config(void)
 	sandbox_close(&sb);
 }
 
+/* What crm stages is what `git add` would: plain files hashed from their
+ * bytes (in small commits and in bulk ones, which pack the objects), a
+ * file with CRs through the crlf filter of core.autocrlf, one with $Id$
+ * through the ident filter; and git's index keeps their stat data, so
+ * `git status` finds nothing to re-read. */
+static void staged_like_git_add(size_t nfiles)
+{
+	struct sandbox sb;
+	struct crm_git *g = NULL;
+	struct crm_buf out = CRM_BUF_INIT, want = CRM_BUF_INIT, name = CRM_BUF_INIT;
+	const char **paths = calloc(nfiles + 4, sizeof(*paths));
+	char **names = calloc(nfiles, sizeof(*names));
+	char id[41];
+	bool created;
+	size_t i;
+
+	if (!paths || !names || !sandbox_open(&sb)) {
+		free(paths);
+		free(names);
+		return;
+	}
+	CHECK_INT(0, crm_git_init(&g, sb.repo, &created));
+	CHECK_INT(0, run_git(&out, sb.repo, "config core.autocrlf true"));
+	put_file(sb.repo, ".gitattributes", "ident.yaml ident\n");
+	put_file(sb.repo, "crlf.yaml", "name: Windows\r\nkind: company\r\n");
+	put_file(sb.repo, "ident.yaml", "# $Id: stale $\nname: Ident\n");
+	for (i = 0; i < nfiles; i++) {
+		crm_buf_reset(&name);
+		crm_buf_addf(&name, "clients/c%zu.yaml", i);
+		names[i] = crm_buf_detach(&name, NULL);
+		put_file(sb.repo, names[i], "name: Plain \xc5\x81\xc3\xb3" "d\xc5\xba\n");
+		paths[i] = names[i];
+	}
+	paths[nfiles] = ".gitattributes";
+	paths[nfiles + 1] = "crlf.yaml";
+	paths[nfiles + 2] = "ident.yaml";
+	commit(id, g, "crm: staged", paths);
+	CHECK_INT(0, run_git(&out, sb.repo, "status --porcelain"));
+	CHECK_STR("", out.ptr);
+	CHECK_INT(0, run_git(&out, sb.repo, "cat-file blob HEAD:crlf.yaml"));
+	CHECK_STR("name: Windows\nkind: company\n", out.ptr);
+	CHECK_INT(0, run_git(&out, sb.repo, "cat-file blob HEAD:ident.yaml"));
+	CHECK_STR("# $Id$\nname: Ident\n", out.ptr);
+	/* every blob as git hashes the work-tree file */
+	CHECK_INT(0, run_git(&out, sb.repo, "ls-files -s | awk '{ print $2 }' | "
+			     "sort | uniq | wc -l"));
+	CHECK_STR("4\n", out.ptr);
+	CHECK_INT(0, run_git(&out, sb.repo, "ls-files -s clients/c0.yaml | cut -d' ' -f2"));
+	CHECK_INT(0, run_git(&want, sb.repo, "hash-object clients/c0.yaml"));
+	CHECK_STR(want.ptr, out.ptr);
+	CHECK_INT(0, run_git(&out, sb.repo, "fsck --strict --no-progress"));
+	for (i = 0; i < nfiles; i++)
+		free(names[i]);
+	free(names);
+	free(paths);
+	crm_git_free(g);
+	crm_buf_release(&out);
+	crm_buf_release(&want);
+	crm_buf_release(&name);
+	sandbox_close(&sb);
+}
+
+static void test_git__staged_like_git_add(void)
+{
+	staged_like_git_add(2);      /* a few paths: loose objects */
+	staged_like_git_add(300);    /* a bulk commit: one pack */
+}
+
 TESTS(TEST(test_git__init_and_commit), TEST(test_git__init_default_branch),
       TEST(test_git__identity), TEST(test_git__commit_dates), TEST(test_git__parse_date),
       TEST(test_git__only_named_paths), TEST(test_git__removal_and_rename),
       TEST(test_git__refuses_during_conflicts), TEST(test_git__commit_all),
       TEST(test_git__added_dates), TEST(test_git__read_and_list_at),
-      TEST(test_git__resolve_at), TEST(test_git__status_dirty), TEST(test_git__config))
+      TEST(test_git__resolve_at), TEST(test_git__status_dirty), TEST(test_git__config),
+      TEST(test_git__staged_like_git_add))

@@ -5,6 +5,8 @@
 #include <git2/sys/mempack.h>
 #include <git2/sys/odb_backend.h>
 #include <errno.h>
+#include <fcntl.h>
+#include <unistd.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
@@ -74,9 +76,83 @@ int crm_git_head_commit(git_commit **out, git_repository *repo)
 	return 0;
 }
 
+/* Records are small; a larger file is staged the general way, which
+ * streams it. */
+#define STAGE_PLAIN_MAX (16 * 1024 * 1024)
+
+/* Whether git's checkin filters leave `text` as it is: libgit2 applies
+ * only its built-in ones, crlf (which changes nothing without a CR) and
+ * ident (nothing without "$Id").  Then a blob can be made from the bytes
+ * without looking up the path's attributes, which is most of what staging
+ * one file costs. */
+static bool checkin_is_identity(const char *text, size_t len)
+{
+	return !memchr(text, '\r', len) && !memmem(text, len, "$Id", 3);
+}
+
+/* The blob of `text` added to the index as `e`.  With `mem` (a bulk
+ * commit's in-memory object store) the blob goes straight into it: through
+ * the object database, each write would first look for the object in
+ * every pack and loose folder, re-reading the pack folder each time. */
+static int add_blob(git_index *index, git_odb_backend *mem, git_index_entry *e,
+		    const struct crm_buf *text)
+{
+	if (!mem)
+		return git_index_add_from_buffer(index, e, text->ptr, text->len);
+	e->file_size = (uint32_t)text->len;
+	if (git_odb_hash(&e->id, text->ptr, text->len, GIT_OBJECT_BLOB) < 0 ||
+	    mem->write(mem, &e->id, text->ptr, text->len, GIT_OBJECT_BLOB) < 0)
+		return -1;
+	return git_index_add(index, e);
+}
+
+/* Stages the regular file `full` (`path` in the index) from its bytes:
+ * 1 when staged, 0 when git's filters might change it (the caller stages
+ * it the general way), or the error. */
+static int stage_plain_file(git_index *index, git_odb_backend *mem, const char *full,
+			    const char *path)
+{
+	struct crm_buf text = CRM_BUF_INIT;
+	git_index_entry e;
+	struct stat st;
+	int fd, rc = 0;
+
+	fd = open(full, O_RDONLY | O_NOFOLLOW | O_CLOEXEC);
+	if (fd < 0)
+		return 0;
+	if (fstat(fd, &st) || !S_ISREG(st.st_mode) || st.st_size > STAGE_PLAIN_MAX) {
+		close(fd);
+		return 0;
+	}
+	/* read_fd closes fd; a file that changed size meanwhile goes the
+	 * general way */
+	if (crm_buf_read_fd(&text, fd, full, STAGE_PLAIN_MAX) ||
+	    (size_t)st.st_size != text.len || !checkin_is_identity(text.ptr, text.len)) {
+		crm_error_clear();
+		goto done;
+	}
+	memset(&e, 0, sizeof(e));
+	e.ctime.seconds = (int32_t)st.st_ctim.tv_sec;
+	e.ctime.nanoseconds = (uint32_t)st.st_ctim.tv_nsec;
+	e.mtime.seconds = (int32_t)st.st_mtim.tv_sec;
+	e.mtime.nanoseconds = (uint32_t)st.st_mtim.tv_nsec;
+	e.dev = (uint32_t)st.st_dev;
+	e.ino = (uint32_t)st.st_ino;
+	e.uid = st.st_uid;
+	e.gid = st.st_gid;
+	e.mode = (st.st_mode & 0111) ? GIT_FILEMODE_BLOB_EXECUTABLE : GIT_FILEMODE_BLOB;
+	e.path = path;
+	rc = add_blob(index, mem, &e, &text) < 0 ? git_fail(CRM_EIO, "cannot stage a file") : 1;
+done:
+	crm_buf_release(&text);
+	return rc;
+}
+
 /* Stages `path` in the repository's index from the work tree: added when
- * it exists, removed (a folder with everything below it) when not. */
-static int stage_path(git_index *index, const char *workdir, const char *path)
+ * it exists, removed (a folder with everything below it) when not.  `mem`:
+ * see add_blob. */
+static int stage_path(git_index *index, git_odb_backend *mem, const char *workdir,
+		      const char *path)
 {
 	struct crm_buf full = CRM_BUF_INIT;
 	struct stat st;
@@ -91,6 +167,8 @@ static int stage_path(git_index *index, const char *workdir, const char *path)
 		if (S_ISDIR(st.st_mode))
 			err = crm_error_set(CRM_EINVALID, "cannot commit '%s': it is a folder; "
 					    "name its files", path);
+		else if (S_ISREG(st.st_mode) && (err = stage_plain_file(index, mem, full.ptr, path)))
+			err = err > 0 ? 0 : err;
 		else if (git_index_add_bypath(index, path) < 0)
 			err = git_fail(CRM_EIO, "cannot stage a file");
 	} else if (errno == ENOENT || errno == ENOTDIR) {
@@ -377,7 +455,7 @@ static int bulk_tree(git_oid *out, struct crm_git *g, git_commit *parent,
 	if (!err)
 		err = load_index(&index, bulk);
 	for (i = 0; !err && i < npaths; i++)
-		err = stage_path(index, workdir, paths[i]);
+		err = stage_path(index, mem, workdir, paths[i]);
 	if (!err && parent && git_commit_lookup(&bulk_parent, bulk, git_commit_id(parent)) < 0)
 		err = git_fail(CRM_EIO, "cannot read HEAD");
 	if (!err)
@@ -412,7 +490,7 @@ int crm_git_commit(struct crm_git *g, char out_id[41], const char *const *paths,
 		return commit_end(g, out_id, &meta, index, parent, &tree_id, err);
 	}
 	for (i = 0; !err && i < npaths; i++)
-		err = stage_path(index, git_repository_workdir(g->repo), paths[i]);
+		err = stage_path(index, NULL, git_repository_workdir(g->repo), paths[i]);
 	/* a few paths below an existing commit: rewrite only their trees */
 	if (!err && parent && npaths <= 64)
 		err = path_tree(&tree_id, g->repo, index, parent, paths, npaths);

@@ -368,7 +368,11 @@ static int apply_files(struct crm_txn *t)
 			crm_test_pause("txn-apply-half");
 		if (!err && crm_test_fail("txn-apply") && i + 1 == t->files.len)
 			err = crm_error_set(CRM_EIO, "cannot write '%s' (test hook)", f->path);
-		if (!err)
+		/* a file that was not there is written in place: the journal
+		 * removes it if crm is killed before the commit */
+		if (!err && f->new_data && !f->old_data)
+			err = crm_create_file_beneath(t->repo->root, f->path, f->new_data, f->new_len);
+		else if (!err)
 			err = put_file(t->repo->root, f->path, f->new_data, f->new_len, false);
 	}
 	/* the journal makes the files all or nothing; one flush makes them
