@@ -34,8 +34,10 @@ int crm_buf_read_file_beneath(struct crm_buf *b, const char *root, const char *r
  * `data`: written in place, without a lock file and a rename, as git's
  * checkout writes files (for a writer whose journal removes what it
  * created when it is killed halfway).  CRM_EEXISTS when something is
- * there already; the folders on the way must exist. */
-int crm_create_file_beneath(const char *root, const char *rel, const void *data, size_t len);
+ * there already; the folders on the way must exist.  `flush`: the file
+ * and its folder are on disk when it returns. */
+int crm_create_file_beneath(const char *root, const char *rel, const void *data, size_t len,
+			    bool flush);
 
 /* Replaces the file `rel` below `root` with `data` through a lock file in
  * its folder (crm/lockfile.h; `flush` as crm_write_file_atomic, else as

@@ -239,7 +239,8 @@ int crm_write_file_beneath(const char *root, const char *rel, const void *data, 
 	return err;
 }
 
-int crm_create_file_beneath(const char *root, const char *rel, const void *data, size_t len)
+int crm_create_file_beneath(const char *root, const char *rel, const void *data, size_t len,
+			    bool flush)
 {
 	char *copy = strdup(rel), *last = NULL;
 	int dfd = -1, fd, err;
@@ -257,12 +258,14 @@ int crm_create_file_beneath(const char *root, const char *rel, const void *data,
 				      "cannot create '%s'", rel);
 		goto done;
 	}
-	if (crm_fd_write_all(fd, data, len))
+	if (crm_fd_write_all(fd, data, len) || (flush && fsync(fd)))
 		err = crm_error_errno(CRM_EIO, "cannot write '%s'", rel);
 	if (close(fd) && !err)
 		err = crm_error_errno(CRM_EIO, "cannot write '%s'", rel);
 	if (err)
 		unlinkat(dfd, last, 0);
+	else if (flush)
+		fsync(dfd);
 done:
 	if (dfd >= 0)
 		close(dfd);

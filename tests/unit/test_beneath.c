@@ -163,11 +163,12 @@ static void check_writers(int walk)
 	CHECK_INT(0, crm_unlink_beneath(root, "a/sub/x.txt"));
 	CHECK_INT(0, crm_rmdir_beneath(root, "a/sub"));
 	/* a new file is created in place, never over one that is there */
-	CHECK_INT(0, crm_create_file_beneath(root, "a//created.txt", "made\n", 5));
+	CHECK_INT(0, crm_create_file_beneath(root, "a//created.txt", "made\n", 5, true));
 	CHECK_STR("made\n", contents("a/created.txt"));
-	CHECK_INT(CRM_EEXISTS, crm_create_file_beneath(root, "a/created.txt", "again\n", 6));
+	CHECK_INT(CRM_EEXISTS,
+		  crm_create_file_beneath(root, "a/created.txt", "again\n", 6, false));
 	CHECK_STR("made\n", contents("a/created.txt"));
-	CHECK_INT(CRM_EEXISTS, crm_create_file_beneath(root, "a/link.txt", "evil", 4));
+	CHECK_INT(CRM_EEXISTS, crm_create_file_beneath(root, "a/link.txt", "evil", 4, false));
 	CHECK_STR("new\n", contents("a/real.txt"));
 	CHECK_INT(0, crm_unlink_beneath(root, "a/created.txt"));
 	/* a folder on the way that is missing is named */
@@ -180,7 +181,7 @@ static void check_writers(int walk)
 	CHECK_STR("new\n", contents("a/real.txt"));
 	CHECK_INT(CRM_EINVALID, crm_write_file_beneath(root, "ln/made.txt", "evil", 4, true));
 	CHECK_STR("(none)", contents("a/made.txt"));
-	CHECK_INT(CRM_EINVALID, crm_create_file_beneath(root, "ln/made.txt", "evil", 4));
+	CHECK_INT(CRM_EINVALID, crm_create_file_beneath(root, "ln/made.txt", "evil", 4, false));
 	CHECK_STR("'ln' is a symbolic link to 'a', which crm does not follow", crm_error_last());
 	CHECK_STR("(none)", contents("a/made.txt"));
 	CHECK_INT(CRM_EINVALID, crm_unlink_beneath(root, "ln/real.txt"));

@@ -3,6 +3,7 @@
  * command line, which reads the repository independently of libgit2. */
 #include <errno.h>
 #include <ftw.h>
+#include <git2.h>
 #include <stdbool.h>
 #include <stdint.h>
 #include <sys/stat.h>
@@ -18,6 +19,17 @@ struct sandbox {
 	char dir[64];     /* the temporary folder, "/tmp/crm-test-git-XXXXXX" */
 	char repo[128];   /* dir + "/repo", where the cases make their repository */
 };
+
+/* crm keeps libgit2 initialised for the whole process, and libgit2 finds
+ * the global and XDG configuration from $HOME when it is initialised: a
+ * case that moves HOME has it look again (NULL: from the environment). */
+static void follow_home(void)
+{
+	git_libgit2_init();
+	git_libgit2_opts(GIT_OPT_SET_SEARCH_PATH, GIT_CONFIG_LEVEL_GLOBAL, NULL);
+	git_libgit2_opts(GIT_OPT_SET_SEARCH_PATH, GIT_CONFIG_LEVEL_XDG, NULL);
+	git_libgit2_shutdown();
+}
 
 /* A fresh folder, with git's environment pinned: HOME inside it (no
  * ~/.gitconfig of the user's), no system configuration for the git
@@ -51,6 +63,7 @@ static bool sandbox_open(struct sandbox *sb)
 	unsetenv("GIT_DIR");
 	unsetenv("GIT_WORK_TREE");
 	unsetenv("GIT_INDEX_FILE");
+	follow_home();
 	return true;
 }
 

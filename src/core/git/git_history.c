@@ -499,143 +499,64 @@ int crm_git_commit_time(struct crm_git *g, const char *commit_id, int64_t *when,
 	return err;
 }
 
+/* A commit's files are read through a snapshot of its tree
+ * (crm_git_files_*, git_tree.c), the one reader of committed files. */
 int crm_git_read_file_at(struct crm_git *g, const char *commit_id, const char *path,
 			 char **data_out, size_t *len_out)
 {
-	git_commit *c = NULL;
-	git_tree *tree = NULL;
-	git_tree_entry *entry = NULL;
-	git_blob *blob = NULL;
-	int rc, err;
+	struct crm_git_files *f = NULL;
+	struct crm_buf text = CRM_BUF_INIT;
+	int err = crm_git_files_open(&f, g, commit_id ? commit_id : "HEAD");
 
 	*data_out = NULL;
 	*len_out = 0;
-	err = lookup_commit(&c, g->repo, commit_id);
-	if (!err && git_commit_tree(&tree, c) < 0)
-		err = git_fail(CRM_EIO, "cannot read the commit");
-	if (err)
-		goto done;
-	rc = git_tree_entry_bypath(&entry, tree, path);
-	if (rc < 0 && !path_absent(rc)) {
-		err = history_fail(git_commit_id(c), path);
-		goto done;
-	}
-	if (rc < 0 || git_tree_entry_type(entry) != GIT_OBJECT_BLOB) {
-		err = crm_error_set(CRM_ENOTFOUND, "'%s' is not in commit %.8s", path,
-				    git_oid_tostr_s(git_commit_id(c)));
-		goto done;
-	}
-	if (git_blob_lookup(&blob, g->repo, git_tree_entry_id(entry)) < 0) {
-		err = history_fail(git_commit_id(c), path);
-		goto done;
-	}
-	*len_out = (size_t)git_blob_rawsize(blob);
-	*data_out = malloc(*len_out + 1);
-	if (!*data_out) {
-		*len_out = 0;
+	if (!err)
+		err = crm_git_files_read(f, path, &text, SIZE_MAX);
+	if (!err && !(*data_out = crm_buf_detach(&text, len_out)))
 		err = oom();
-		goto done;
-	}
-	memcpy(*data_out, git_blob_rawcontent(blob), *len_out);
-	(*data_out)[*len_out] = '\0';
-done:
-	git_blob_free(blob);
-	git_tree_entry_free(entry);
-	git_tree_free(tree);
-	git_commit_free(c);
+	crm_buf_release(&text);
+	crm_git_files_free(f);
 	return err;
 }
 
-struct list_state {
-	const char *base;         /* the folder walked, "" or "a/b/" */
+struct prefix_filter {
 	const char *prefix;
 	size_t prefix_len;
-	struct crm_buf path;
 	int (*cb)(const char *path, void *payload);
 	void *payload;
-	int err;                  /* what cb or we returned to stop the walk */
 };
 
-static int list_entry(const char *root, const git_tree_entry *e, void *payload)
+/* Passes on the files (and links, which git stores as blobs too) whose
+ * path starts with the prefix: "clients" lists clients-old/ as well. */
+static int pass_prefixed(const char *path, enum crm_git_entry kind, void *payload)
 {
-	struct list_state *st = payload;
-	git_object_t type = git_tree_entry_type(e);
-	size_t n;
+	struct prefix_filter *pf = payload;
 
-	crm_buf_reset(&st->path);
-	if (crm_buf_addf(&st->path, "%s%s%s%s", st->base, root, git_tree_entry_name(e),
-			 type == GIT_OBJECT_TREE ? "/" : "")) {
-		st->err = oom();
-		return -1;
-	}
-	n = st->path.len < st->prefix_len ? st->path.len : st->prefix_len;
-	if (strncmp(st->path.ptr, st->prefix, n))
-		return 1;   /* outside the prefix: skip it (and all below) */
-	if (type != GIT_OBJECT_BLOB || st->path.len < st->prefix_len)
+	if ((kind != CRM_GIT_FILE && kind != CRM_GIT_LINK) ||
+	    strncmp(path, pf->prefix, pf->prefix_len))
 		return 0;
-	st->err = st->cb(st->path.ptr, st->payload);
-	return st->err ? -1 : 0;
+	return pf->cb(path, pf->payload);
 }
 
 int crm_git_list_files_at(struct crm_git *g, const char *commit_id, const char *prefix,
 			  int (*cb)(const char *path, void *payload), void *payload)
 {
-	struct list_state st;
-	git_commit *c = NULL;
-	git_tree *tree = NULL, *sub = NULL;
-	git_tree_entry *entry = NULL;
-	char *base = NULL;
-	const char *slash;
-	int rc, err;
+	struct prefix_filter pf = { prefix ? prefix : "", 0, cb, payload };
+	struct crm_git_files *f = NULL;
+	const char *slash = strrchr(pf.prefix, '/');
+	char *folder;
+	int err;
 
-	memset(&st, 0, sizeof(st));
-	crm_buf_init(&st.path);
-	st.prefix = prefix ? prefix : "";
-	st.prefix_len = strlen(st.prefix);
-	st.cb = cb;
-	st.payload = payload;
-	err = lookup_commit(&c, g->repo, commit_id);
-	if (!err && git_commit_tree(&tree, c) < 0)
-		err = history_fail(git_commit_id(c), NULL);
-	if (err)
-		goto done;
-	/* start in the deepest folder the prefix names, not at the root */
-	slash = strrchr(st.prefix, '/');
-	base = strndup(st.prefix, slash ? (size_t)(slash - st.prefix) + 1 : 0);
-	if (!base) {
-		err = oom();
-		goto done;
-	}
-	st.base = base;
-	if (*base) {
-		base[strlen(base) - 1] = '\0';
-		rc = git_tree_entry_bypath(&entry, tree, base);
-		base[strlen(base)] = '/';
-		if ((rc < 0 && path_absent(rc)) ||
-		    (!rc && git_tree_entry_type(entry) != GIT_OBJECT_TREE))
-			goto done;   /* no such folder: nothing to list */
-		if (rc < 0) {
-			/* a folder on the way to it cannot be read */
-			err = tree_fail(g->repo, tree, git_commit_id(c), "");
-			goto done;
-		}
-		if (git_tree_lookup(&sub, g->repo, git_tree_entry_id(entry)) < 0) {
-			err = history_fail(git_commit_id(c), base);
-			goto done;
-		}
-	}
-	rc = git_tree_walk(sub ? sub : tree, GIT_TREEWALK_PRE, list_entry, &st);
-	if (st.err)
-		err = st.err;
-	else if (rc < 0)
-		err = tree_fail(g->repo, sub ? sub : tree, git_commit_id(c), base);
-done:
-	crm_buf_release(&st.path);
-	free(base);
-	git_tree_entry_free(entry);
-	git_tree_free(sub);
-	git_tree_free(tree);
-	git_commit_free(c);
+	pf.prefix_len = strlen(pf.prefix);
+	/* the walk starts in the deepest folder the prefix names */
+	folder = strndup(pf.prefix, slash ? (size_t)(slash - pf.prefix) + 1 : 0);
+	if (!folder)
+		return oom();
+	err = crm_git_files_open(&f, g, commit_id ? commit_id : "HEAD");
+	if (!err)
+		err = crm_git_files_list(f, folder, pass_prefixed, &pf);
+	crm_git_files_free(f);
+	free(folder);
 	return err;
 }
 

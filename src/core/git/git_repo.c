@@ -18,24 +18,28 @@
 #include "crm/git.h"
 #include "core/git/git_internal.h"
 
-/* libgit2 keeps global state (its own counter among it); ours makes the
- * last crm_git freed shut it down, so valgrind sees nothing left over. */
+/* libgit2 keeps global state, and its initialisation is not cheap: with
+ * Debian's mbedTLS build it parses every CA certificate of the system
+ * (about 10 ms), which a crm command opening the repository five times
+ * paid five times.  So it is initialised once per process, on first use,
+ * and shut down at exit, which still leaves nothing over for valgrind.
+ * (A child crm forks leaves with _exit, never running the handler.) */
 static pthread_mutex_t init_lock = PTHREAD_MUTEX_INITIALIZER;
-static int init_count;
+static bool initialised;
+
+static void lib_shutdown(void)
+{
+	git_libgit2_shutdown();
+}
 
 static void lib_acquire(void)
 {
 	pthread_mutex_lock(&init_lock);
-	if (init_count++ == 0)
+	if (!initialised) {
 		git_libgit2_init();
-	pthread_mutex_unlock(&init_lock);
-}
-
-static void lib_release(void)
-{
-	pthread_mutex_lock(&init_lock);
-	if (--init_count == 0)
-		git_libgit2_shutdown();
+		initialised = true;
+		atexit(lib_shutdown);
+	}
 	pthread_mutex_unlock(&init_lock);
 }
 
@@ -44,7 +48,6 @@ static int wrap(struct crm_git **out, git_repository *repo)
 	*out = calloc(1, sizeof(**out));
 	if (!*out) {
 		git_repository_free(repo);
-		lib_release();
 		return oom();
 	}
 	(*out)->repo = repo;
@@ -125,10 +128,8 @@ static int open_repository(git_repository **out, const char *path)
 		flags |= GIT_REPOSITORY_OPEN_CROSS_FS;
 	lib_acquire();
 	rc = git_repository_open_ext(out, path, flags, getenv("GIT_CEILING_DIRECTORIES"));
-	if (rc < 0) {
+	if (rc < 0)
 		rc = open_failure(rc, path);
-		lib_release();
-	}
 	return rc;
 }
 
@@ -161,7 +162,6 @@ int crm_git_open_any(struct crm_git **out, const char *path)
 		err = add_quarantine(repo);
 	if (err && repo) {
 		git_repository_free(repo);
-		lib_release();
 	}
 	return err ? err : wrap(out, repo);
 }
@@ -225,7 +225,6 @@ int crm_git_open(struct crm_git **out, const char *path)
 		return err;
 	if (git_repository_is_bare(repo)) {
 		git_repository_free(repo);
-		lib_release();
 		return crm_error_set(CRM_EINVALID, "'%s' is in a bare repository, which has no "
 				     "work tree", path);
 	}
@@ -295,19 +294,15 @@ int crm_git_init(struct crm_git **out, const char *dir, bool *created_out)
 		return rc;
 	lib_acquire();
 	rc = default_branch(&branch);
-	if (rc) {
-		lib_release();
+	if (rc)
 		return rc;
-	}
 	git_repository_init_options_init(&opts, GIT_REPOSITORY_INIT_OPTIONS_VERSION);
 	opts.flags = GIT_REPOSITORY_INIT_MKPATH;
 	opts.initial_head = branch;
 	rc = git_repository_init_ext(&repo, dir, &opts);
 	free(branch);
 	if (rc < 0) {
-		rc = git_fail(CRM_EIO, "cannot create a git repository");
-		lib_release();
-		return rc;
+		return git_fail(CRM_EIO, "cannot create a git repository");
 	}
 	*created_out = true;
 	return wrap(out, repo);
@@ -319,7 +314,6 @@ void crm_git_free(struct crm_git *g)
 		return;
 	git_repository_free(g->repo);
 	free(g);
-	lib_release();
 }
 
 const char *crm_git_workdir(const struct crm_git *g)

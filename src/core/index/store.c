@@ -296,9 +296,9 @@ static void drop_journal(struct crm_git *git)
 /* Writes `data` (NULL: removes the file) at `path` below `root`, opening
  * its folder beneath the root so that no link is followed; a lock file a
  * killed crm left beside it goes first, as the repository's lock says no
- * other crm writes it. */
+ * other crm writes it.  `flush`: on disk when it returns. */
 static int put_file(const char *root, const char *path, const char *data, size_t len,
-		    bool stale_lock_possible)
+		    bool stale_lock_possible, bool flush)
 {
 	struct crm_buf lock = CRM_BUF_INIT;
 	int err = 0;
@@ -308,7 +308,7 @@ static int put_file(const char *root, const char *path, const char *data, size_t
 		crm_unlink_beneath(root, lock.ptr);
 	}
 	if (data)
-		err = crm_write_file_beneath(root, path, data, len, false);
+		err = crm_write_file_beneath(root, path, data, len, flush);
 	else
 		err = crm_unlink_beneath(root, path);
 	if (err == CRM_ENOTFOUND && !data)
@@ -355,8 +355,29 @@ static int make_parents(struct crm_txn *t, const char *path)
 	return err;
 }
 
+/* Up to this many files, each written is flushed with its folder; more,
+ * or any removal, and the whole filesystem is flushed once at the end:
+ * syncfs also waits for whatever other programs wrote, which one file's
+ * fsync does not (the common `crm set` would wait on a busy machine's
+ * every write). */
+#define FLUSH_EACH_MAX 16
+
+static bool flush_each_file(const struct crm_txn *t)
+{
+	size_t i;
+
+	if (t->files.len > FLUSH_EACH_MAX)
+		return false;
+	for (i = 0; i < t->files.len; i++) {
+		if (!t->files.ptr[i].new_data)
+			return false;
+	}
+	return true;
+}
+
 static int apply_files(struct crm_txn *t)
 {
+	bool each = flush_each_file(t);
 	size_t i;
 	int err = 0;
 
@@ -371,13 +392,14 @@ static int apply_files(struct crm_txn *t)
 		/* a file that was not there is written in place: the journal
 		 * removes it if crm is killed before the commit */
 		if (!err && f->new_data && !f->old_data)
-			err = crm_create_file_beneath(t->repo->root, f->path, f->new_data, f->new_len);
+			err = crm_create_file_beneath(t->repo->root, f->path, f->new_data, f->new_len,
+						      each);
 		else if (!err)
-			err = put_file(t->repo->root, f->path, f->new_data, f->new_len, false);
+			err = put_file(t->repo->root, f->path, f->new_data, f->new_len, false, each);
 	}
-	/* the journal makes the files all or nothing; one flush makes them
+	/* the journal makes the files all or nothing; the flush makes them
 	 * durable before the commit names them */
-	return err ? err : crm_flush_filesystem(t->repo->root);
+	return err || each ? err : crm_flush_filesystem(t->repo->root);
 }
 
 /* Every file back as it was before apply_files, the folders it made gone. */
@@ -388,7 +410,7 @@ static int restore_files(struct crm_txn *t)
 
 	for (i = t->files.len; i-- > 0;) {
 		const struct crm_txn_file *f = &t->files.ptr[i];
-		if (put_file(t->repo->root, f->path, f->old_data, f->old_len, true))
+		if (put_file(t->repo->root, f->path, f->old_data, f->old_len, true, false))
 			err = CRM_EIO;
 	}
 	for (i = t->made_dirs.len; i-- > 0;)
@@ -487,7 +509,7 @@ static int walk_journal(struct crm_repo *repo, const char *p, const char *end,
 		else if (!read_field(&p, end, 'O', &old, &old_len))
 			break;
 		if (repo)
-			err = put_file(repo->root, path.ptr, old, old_len, true);
+			err = put_file(repo->root, path.ptr, old, old_len, true, false);
 		++*restored;
 	}
 	if (!err && (end - p != 4 || memcmp(p, "end\n", 4)))
