@@ -241,16 +241,72 @@ static int note_blocked(git_checkout_notify_t why, const char *path, const git_d
 	return 0;
 }
 
+static void paths_free(git_strarray *paths)
+{
+	size_t i;
+	for (i = 0; i < paths->count; i++)
+		free(paths->strings[i]);
+	free(paths->strings);
+	paths->strings = NULL;
+	paths->count = 0;
+}
+
+/* The paths that differ between HEAD's tree and commit `target`'s (both
+ * sides of a rename): all a checkout from one to the other may touch. */
+static int changed_paths(git_strarray *out, git_repository *repo, git_commit *target)
+{
+	git_commit *head = NULL;
+	git_tree *from = NULL, *to = NULL;
+	git_diff *diff = NULL;
+	git_oid head_id;
+	size_t i, n = 0;
+	int rc;
+
+	out->strings = NULL;
+	out->count = 0;
+	rc = git_reference_name_to_id(&head_id, repo, "HEAD");
+	if (!rc)
+		rc = git_commit_lookup(&head, repo, &head_id);
+	if (!rc)
+		rc = git_commit_tree(&from, head);
+	if (!rc)
+		rc = git_commit_tree(&to, target);
+	if (!rc)
+		rc = git_diff_tree_to_tree(&diff, repo, from, to, NULL);
+	if (!rc)
+		n = git_diff_num_deltas(diff);
+	if (!rc && n && !(out->strings = calloc(2 * n, sizeof(*out->strings))))
+		rc = -1;
+	for (i = 0; !rc && i < n; i++) {
+		const git_diff_delta *d = git_diff_get_delta(diff, i);
+		if (!(out->strings[out->count++] = strdup(d->old_file.path)))
+			rc = -1;
+		else if (strcmp(d->old_file.path, d->new_file.path) &&
+			 !(out->strings[out->count++] = strdup(d->new_file.path)))
+			rc = -1;
+	}
+	if (rc)
+		paths_free(out);
+	git_diff_free(diff);
+	git_tree_free(to);
+	git_tree_free(from);
+	git_commit_free(head);
+	return rc;
+}
+
 /* Checks out commit `target` over HEAD's tree and moves the branch there.
  * Safe: a file with uncommitted edits (or an untracked file) that the move
  * would overwrite stops it before anything changes, and edits to other
- * files, staged or not, stay as they are. */
+ * files, staged or not, stay as they are.  Only the paths the two trees
+ * differ in are looked at: libgit2 would otherwise stat every file of the
+ * work tree, which is most of what a sync of a few records costs. */
 static int move_head(git_repository *repo, const git_oid *target, const char *why)
 {
 	git_checkout_options co;
 	git_object *obj = NULL;
 	git_reference *head = NULL, *moved = NULL;
 	struct crm_buf blocked = CRM_BUF_INIT;
+	git_strarray paths = { NULL, 0 };
 	int rc, err = 0;
 
 	git_checkout_options_init(&co, GIT_CHECKOUT_OPTIONS_VERSION);
@@ -258,11 +314,15 @@ static int move_head(git_repository *repo, const git_oid *target, const char *wh
 	co.notify_flags = GIT_CHECKOUT_NOTIFY_CONFLICT;
 	co.notify_cb = note_blocked;
 	co.notify_payload = &blocked;
-	if (git_object_lookup(&obj, repo, target, GIT_OBJECT_COMMIT) < 0) {
+	if (git_object_lookup(&obj, repo, target, GIT_OBJECT_COMMIT) < 0 ||
+	    changed_paths(&paths, repo, (git_commit *)obj) < 0) {
 		err = git_fail(CRM_EIO, why);
 		goto done;
 	}
-	rc = git_checkout_tree(repo, obj, &co);
+	co.paths = paths;
+	co.checkout_strategy |= GIT_CHECKOUT_DISABLE_PATHSPEC_MATCH;
+	/* the same tree (a merge that took nothing): no file to touch */
+	rc = paths.count ? git_checkout_tree(repo, obj, &co) : 0;
 	if (rc == GIT_ECONFLICT && blocked.len) {
 		err = crm_error_set(CRM_ECONFLICT, "the remote changed %s, which you changed too "
 				    "and have not committed; commit that ('git add' and 'git "
@@ -274,6 +334,7 @@ static int move_head(git_repository *repo, const git_oid *target, const char *wh
 	    git_reference_set_target(&moved, head, target, why) < 0)
 		err = git_fail(CRM_EIO, why);
 done:
+	paths_free(&paths);
 	crm_buf_release(&blocked);
 	git_reference_free(moved);
 	git_reference_free(head);
