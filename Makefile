@@ -8,8 +8,10 @@ MANDIR    = $(PREFIX)/share/man/man1
 PKGS      = libgit2 yaml-0.1 inih libutf8proc xlsxwriter
 # crm export --ical: libical writes and reads back iCalendar
 PKGS     += libical
-# invoice PDFs: cairo draws, pango shapes text with fonts from fontconfig
-PKGS     += pangocairo cairo-pdf
+# invoice PDFs: cairo draws, pango shapes text with fonts from fontconfig;
+# compiled against, but loaded with dlopen when a PDF is drawn
+# (src/core/invoice/pdf_libs.h), so other commands do not load them
+PKGS_DLOPEN = pangocairo cairo-pdf
 # invoices: numbers and dates in the document's language (CLDR through ICU)
 PKGS     += icu-i18n icu-uc
 CC       ?= cc
@@ -27,7 +29,7 @@ SANFLAGS  = -fsanitize=$(SANITIZE) -fno-omit-frame-pointer -fno-sanitize-recover
 else
 BUILD    ?= build
 endif
-PKG_CFLAGS := $(shell pkg-config --cflags $(PKGS) 2>/dev/null)
+PKG_CFLAGS := $(shell pkg-config --cflags $(PKGS) $(PKGS_DLOPEN) 2>/dev/null)
 PKG_LIBS   := $(shell pkg-config --libs $(PKGS) 2>/dev/null) -lcsv -lpthread -lm
 ALL_CFLAGS = $(STD) $(WARN) $(CFLAGS) $(SANFLAGS) -Iinclude -Isrc $(PKG_CFLAGS) \
              -DCRM_DATADIR='"$(DATADIR)"' -DCRM_SRCDIR='"$(CURDIR)"' -MMD -MP

@@ -1,17 +1,15 @@
 /* The PDF writer of invoices: A4 pages drawn with cairo, text shaped by
  * pango with fonts found through fontconfig (so Polish diacritics and
  * Chinese come out right), the line table paginated with its header
- * repeated.  The only file that touches cairo and pango.  Doubles here are
+ * repeated.  The only file that draws with cairo and pango (loaded on
+ * first use, see pdf_libs.h).  Doubles here are
  * drawing geometry only; every figure arrives as formatted exact text. */
 #include <stdio.h>
 #include <string.h>
 
-#include <cairo.h>
-#include <cairo-pdf.h>
-#include <pango/pangocairo.h>
-
 #include "crm/error.h"
 #include "crm/invoice_render.h"
+#include "core/invoice/pdf_libs.h"
 
 #define PAGE_W 595.28          /* A4 in points */
 #define PAGE_H 841.89
@@ -39,25 +37,25 @@ static const struct { double x, w; enum align a; } col[7] = {
 
 static void set_font(struct pdf *p, double size, bool bold)
 {
-	PangoFontDescription *fd = pango_font_description_from_string(FONT);
-	pango_font_description_set_size(fd, (int)(size * PANGO_SCALE));
-	pango_font_description_set_weight(fd, bold ? PANGO_WEIGHT_BOLD : PANGO_WEIGHT_NORMAL);
-	pango_layout_set_font_description(p->layout, fd);
-	pango_font_description_free(fd);
+	PangoFontDescription *fd = pdf_lib.pango_font_description_from_string(FONT);
+	pdf_lib.pango_font_description_set_size(fd, (int)(size * PANGO_SCALE));
+	pdf_lib.pango_font_description_set_weight(fd, bold ? PANGO_WEIGHT_BOLD : PANGO_WEIGHT_NORMAL);
+	pdf_lib.pango_layout_set_font_description(p->layout, fd);
+	pdf_lib.pango_font_description_free(fd);
 }
 
 /* Draws `s` in a box of width `w` at (x, y); returns the height used. */
 static double text_at(struct pdf *p, double x, double y, double w, enum align a, const char *s)
 {
 	int tw, th;
-	pango_layout_set_text(p->layout, s ? s : "", -1);
-	pango_layout_set_width(p->layout, (int)(w * PANGO_SCALE));
-	pango_layout_set_wrap(p->layout, PANGO_WRAP_WORD_CHAR);
-	pango_layout_set_alignment(p->layout, a == RIGHT ? PANGO_ALIGN_RIGHT
+	pdf_lib.pango_layout_set_text(p->layout, s ? s : "", -1);
+	pdf_lib.pango_layout_set_width(p->layout, (int)(w * PANGO_SCALE));
+	pdf_lib.pango_layout_set_wrap(p->layout, PANGO_WRAP_WORD_CHAR);
+	pdf_lib.pango_layout_set_alignment(p->layout, a == RIGHT ? PANGO_ALIGN_RIGHT
 				   : a == CENTER ? PANGO_ALIGN_CENTER : PANGO_ALIGN_LEFT);
-	pango_layout_get_size(p->layout, &tw, &th);
-	cairo_move_to(p->cr, x, y);
-	pango_cairo_show_layout(p->cr, p->layout);
+	pdf_lib.pango_layout_get_size(p->layout, &tw, &th);
+	pdf_lib.cairo_move_to(p->cr, x, y);
+	pdf_lib.pango_cairo_show_layout(p->cr, p->layout);
 	return (double)th / PANGO_SCALE;
 }
 
@@ -65,31 +63,31 @@ static double text_at(struct pdf *p, double x, double y, double w, enum align a,
 static double right_at(struct pdf *p, double x, double y, double w, const char *s)
 {
 	int tw, th;
-	pango_layout_set_text(p->layout, s ? s : "", -1);
-	pango_layout_set_width(p->layout, -1);
-	pango_layout_set_alignment(p->layout, PANGO_ALIGN_LEFT);
-	pango_layout_get_size(p->layout, &tw, &th);
-	cairo_move_to(p->cr, x + w - (double)tw / PANGO_SCALE, y);
-	pango_cairo_show_layout(p->cr, p->layout);
+	pdf_lib.pango_layout_set_text(p->layout, s ? s : "", -1);
+	pdf_lib.pango_layout_set_width(p->layout, -1);
+	pdf_lib.pango_layout_set_alignment(p->layout, PANGO_ALIGN_LEFT);
+	pdf_lib.pango_layout_get_size(p->layout, &tw, &th);
+	pdf_lib.cairo_move_to(p->cr, x + w - (double)tw / PANGO_SCALE, y);
+	pdf_lib.pango_cairo_show_layout(p->cr, p->layout);
 	return (double)th / PANGO_SCALE;
 }
 
 static double text_height(struct pdf *p, double w, const char *s)
 {
 	int tw, th;
-	pango_layout_set_text(p->layout, s ? s : "", -1);
-	pango_layout_set_width(p->layout, (int)(w * PANGO_SCALE));
-	pango_layout_set_wrap(p->layout, PANGO_WRAP_WORD_CHAR);
-	pango_layout_get_size(p->layout, &tw, &th);
+	pdf_lib.pango_layout_set_text(p->layout, s ? s : "", -1);
+	pdf_lib.pango_layout_set_width(p->layout, (int)(w * PANGO_SCALE));
+	pdf_lib.pango_layout_set_wrap(p->layout, PANGO_WRAP_WORD_CHAR);
+	pdf_lib.pango_layout_get_size(p->layout, &tw, &th);
 	return (double)th / PANGO_SCALE;
 }
 
 static void rule(struct pdf *p, double y, double width)
 {
-	cairo_set_line_width(p->cr, width);
-	cairo_move_to(p->cr, MARGIN, y);
-	cairo_line_to(p->cr, MARGIN + CONTENT_W, y);
-	cairo_stroke(p->cr);
+	pdf_lib.cairo_set_line_width(p->cr, width);
+	pdf_lib.cairo_move_to(p->cr, MARGIN, y);
+	pdf_lib.cairo_line_to(p->cr, MARGIN + CONTENT_W, y);
+	pdf_lib.cairo_stroke(p->cr);
 }
 
 static const char *L(const struct pdf *p, enum crm_invoice_label key)
@@ -103,10 +101,10 @@ static void footer(struct pdf *p)
 	snprintf(buf, sizeof(buf), "%s %d / %d", L(p, CRM_L_PAGE), p->page,
 		 p->pages ? p->pages : p->page);
 	set_font(p, 7.5, false);
-	cairo_set_source_rgb(p->cr, 0.4, 0.4, 0.4);
+	pdf_lib.cairo_set_source_rgb(p->cr, 0.4, 0.4, 0.4);
 	text_at(p, MARGIN, PAGE_H - 44, CONTENT_W, LEFT, p->d->seller.name);
 	text_at(p, MARGIN, PAGE_H - 44, CONTENT_W, RIGHT, buf);
-	cairo_set_source_rgb(p->cr, 0, 0, 0);
+	pdf_lib.cairo_set_source_rgb(p->cr, 0, 0, 0);
 }
 
 static void table_header(struct pdf *p)
@@ -136,7 +134,7 @@ static void next_page(struct pdf *p, bool with_table)
 {
 	struct crm_buf title = CRM_BUF_INIT;
 	footer(p);
-	cairo_show_page(p->cr);
+	pdf_lib.cairo_show_page(p->cr);
 	p->page++;
 	p->y = MARGIN;
 	crm_buf_addf(&title, "%s %s", crm_invoice_doc_title(p->d),
@@ -154,9 +152,9 @@ static double party_block(struct pdf *p, double x, double w, const struct crm_pa
 	struct crm_buf vat = CRM_BUF_INIT;
 	double y = p->y;
 	set_font(p, 7.5, true);
-	cairo_set_source_rgb(p->cr, 0.4, 0.4, 0.4);
+	pdf_lib.cairo_set_source_rgb(p->cr, 0.4, 0.4, 0.4);
 	y += text_at(p, x, y, w, LEFT, L(p, heading)) + 2;
-	cairo_set_source_rgb(p->cr, 0, 0, 0);
+	pdf_lib.cairo_set_source_rgb(p->cr, 0, 0, 0);
 	set_font(p, 10, true);
 	y += text_at(p, x, y, w, LEFT, party->name);
 	set_font(p, 9, false);
@@ -178,17 +176,17 @@ static void draw_logo(struct pdf *p)
 	double w, h, s;
 	if (!p->logo)
 		return;
-	w = cairo_image_surface_get_width(p->logo);
-	h = cairo_image_surface_get_height(p->logo);
+	w = pdf_lib.cairo_image_surface_get_width(p->logo);
+	h = pdf_lib.cairo_image_surface_get_height(p->logo);
 	if (w <= 0 || h <= 0)
 		return;
 	s = 120.0 / w < 60.0 / h ? 120.0 / w : 60.0 / h;
-	cairo_save(p->cr);
-	cairo_translate(p->cr, MARGIN + CONTENT_W - w * s, MARGIN);
-	cairo_scale(p->cr, s, s);
-	cairo_set_source_surface(p->cr, p->logo, 0, 0);
-	cairo_paint(p->cr);
-	cairo_restore(p->cr);
+	pdf_lib.cairo_save(p->cr);
+	pdf_lib.cairo_translate(p->cr, MARGIN + CONTENT_W - w * s, MARGIN);
+	pdf_lib.cairo_scale(p->cr, s, s);
+	pdf_lib.cairo_set_source_surface(p->cr, p->logo, 0, 0);
+	pdf_lib.cairo_paint(p->cr);
+	pdf_lib.cairo_restore(p->cr);
 }
 
 static void head(struct pdf *p)
@@ -216,9 +214,9 @@ static void head(struct pdf *p)
 		if (!meta[i][1])
 			continue;
 		set_font(p, 9, false);
-		cairo_set_source_rgb(p->cr, 0.4, 0.4, 0.4);
+		pdf_lib.cairo_set_source_rgb(p->cr, 0.4, 0.4, 0.4);
 		text_at(p, MARGIN, p->y, 110, LEFT, meta[i][0]);
-		cairo_set_source_rgb(p->cr, 0, 0, 0);
+		pdf_lib.cairo_set_source_rgb(p->cr, 0, 0, 0);
 		p->y += text_at(p, MARGIN + 115, p->y, CONTENT_W - 275, LEFT, meta[i][1]) + 1;
 	}
 	if (p->y < MARGIN + 70)
@@ -265,9 +263,9 @@ static void line_row(struct pdf *p, size_t i)
 			h = t;
 	}
 	p->y += h + 3;
-	cairo_set_source_rgb(p->cr, 0.8, 0.8, 0.8);
+	pdf_lib.cairo_set_source_rgb(p->cr, 0.8, 0.8, 0.8);
 	rule(p, p->y, 0.5);
-	cairo_set_source_rgb(p->cr, 0, 0, 0);
+	pdf_lib.cairo_set_source_rgb(p->cr, 0, 0, 0);
 	p->y += 3;
 }
 
@@ -382,25 +380,25 @@ static int draw(struct pdf *p, cairo_surface_t *surface)
 	size_t i;
 	int err = 0;
 
-	p->cr = cairo_create(surface);
+	p->cr = pdf_lib.cairo_create(surface);
 	/* a font map of our own, not pango's process-wide default: unref'd
 	 * at the end, it takes its font caches with it */
-	fontmap = pango_cairo_font_map_new();
-	ctx = pango_font_map_create_context(fontmap);
-	pango_cairo_update_context(p->cr, ctx);
-	p->layout = pango_layout_new(ctx);
+	fontmap = pdf_lib.pango_cairo_font_map_new();
+	ctx = pdf_lib.pango_font_map_create_context(fontmap);
+	pdf_lib.pango_cairo_update_context(p->cr, ctx);
+	p->layout = pdf_lib.pango_layout_new(ctx);
 	/* font sizes in points: one PDF unit is one point */
-	pango_cairo_context_set_resolution(pango_layout_get_context(p->layout), 72);
+	pdf_lib.pango_cairo_context_set_resolution(pdf_lib.pango_layout_get_context(p->layout), 72);
 	if (!strcmp(p->d->lang, "zh"))
-		pango_context_set_language(pango_layout_get_context(p->layout),
-					   pango_language_from_string("zh-cn"));
+		pdf_lib.pango_context_set_language(pdf_lib.pango_layout_get_context(p->layout),
+					   pdf_lib.pango_language_from_string("zh-cn"));
 	else
-		pango_context_set_language(pango_layout_get_context(p->layout),
-					   pango_language_from_string(p->d->lang));
-	pango_layout_context_changed(p->layout);
+		pdf_lib.pango_context_set_language(pdf_lib.pango_layout_get_context(p->layout),
+					   pdf_lib.pango_language_from_string(p->d->lang));
+	pdf_lib.pango_layout_context_changed(p->layout);
 	p->page = 1;
 	p->y = MARGIN;
-	cairo_set_source_rgb(p->cr, 0, 0, 0);
+	pdf_lib.cairo_set_source_rgb(p->cr, 0, 0, 0);
 	head(p);
 	table_header(p);
 	for (i = 0; i < p->d->nlines; i++)
@@ -408,14 +406,14 @@ static int draw(struct pdf *p, cairo_surface_t *surface)
 	totals(p);
 	notes(p);
 	footer(p);
-	cairo_show_page(p->cr);
-	if (cairo_status(p->cr) != CAIRO_STATUS_SUCCESS)
+	pdf_lib.cairo_show_page(p->cr);
+	if (pdf_lib.cairo_status(p->cr) != CAIRO_STATUS_SUCCESS)
 		err = crm_error_set(CRM_EIO, "cannot draw the PDF: %s",
-				    cairo_status_to_string(cairo_status(p->cr)));
-	g_object_unref(p->layout);
-	g_object_unref(ctx);
-	g_object_unref(fontmap);
-	cairo_destroy(p->cr);
+				    pdf_lib.cairo_status_to_string(pdf_lib.cairo_status(p->cr)));
+	pdf_lib.g_object_unref(p->layout);
+	pdf_lib.g_object_unref(ctx);
+	pdf_lib.g_object_unref(fontmap);
+	pdf_lib.cairo_destroy(p->cr);
 	return err;
 }
 
@@ -452,25 +450,25 @@ static int render(struct pdf *p, cairo_surface_t *surface)
 	char date[32];
 	int err;
 
-	if (cairo_surface_status(surface) != CAIRO_STATUS_SUCCESS)
+	if (pdf_lib.cairo_surface_status(surface) != CAIRO_STATUS_SUCCESS)
 		return crm_error_set(CRM_EIO, "cannot create the PDF: %s",
-				     cairo_status_to_string(cairo_surface_status(surface)));
+				     pdf_lib.cairo_status_to_string(pdf_lib.cairo_surface_status(surface)));
 	/* the issue date, not the clock: the same invoice gives the same file */
 	if (p->d->issue_date) {
 		snprintf(date, sizeof(date), "%.10sT00:00:00Z", p->d->issue_date);
-		cairo_pdf_surface_set_metadata(surface, CAIRO_PDF_METADATA_CREATE_DATE, date);
+		pdf_lib.cairo_pdf_surface_set_metadata(surface, CAIRO_PDF_METADATA_CREATE_DATE, date);
 	}
-	cairo_pdf_surface_set_metadata(surface, CAIRO_PDF_METADATA_TITLE,
+	pdf_lib.cairo_pdf_surface_set_metadata(surface, CAIRO_PDF_METADATA_TITLE,
 				       crm_invoice_doc_title(p->d));
-	cairo_pdf_surface_set_metadata(surface, CAIRO_PDF_METADATA_CREATOR, "crm");
+	pdf_lib.cairo_pdf_surface_set_metadata(surface, CAIRO_PDF_METADATA_CREATOR, "crm");
 	if (p->d->seller.name)
-		cairo_pdf_surface_set_metadata(surface, CAIRO_PDF_METADATA_AUTHOR,
+		pdf_lib.cairo_pdf_surface_set_metadata(surface, CAIRO_PDF_METADATA_AUTHOR,
 					       p->d->seller.name);
 	err = draw(p, surface);
-	cairo_surface_finish(surface);
-	if (!err && cairo_surface_status(surface) != CAIRO_STATUS_SUCCESS)
+	pdf_lib.cairo_surface_finish(surface);
+	if (!err && pdf_lib.cairo_surface_status(surface) != CAIRO_STATUS_SUCCESS)
 		err = crm_error_set(CRM_EIO, "cannot write the PDF: %s",
-				    cairo_status_to_string(cairo_surface_status(surface)));
+				    pdf_lib.cairo_status_to_string(pdf_lib.cairo_surface_status(surface)));
 	return err;
 }
 
@@ -483,26 +481,29 @@ int crm_invoice_render_pdf(struct crm_buf *out, const struct crm_invoice_doc *d)
 
 	memset(&p, 0, sizeof(p));
 	p.d = d;
+	err = pdf_libs_load();
+	if (err)
+		return err;
 	if (d->logo.len) {
-		p.logo = cairo_image_surface_create_from_png_stream(from_buf, &rd);
-		if (cairo_surface_status(p.logo) != CAIRO_STATUS_SUCCESS) {
+		p.logo = pdf_lib.cairo_image_surface_create_from_png_stream(from_buf, &rd);
+		if (pdf_lib.cairo_surface_status(p.logo) != CAIRO_STATUS_SUCCESS) {
 			err = crm_error_set(CRM_EINVALID, "the logo cannot be read as a PNG: %s",
-					    cairo_status_to_string(cairo_surface_status(p.logo)));
+					    pdf_lib.cairo_status_to_string(pdf_lib.cairo_surface_status(p.logo)));
 			goto done;
 		}
 	}
 	/* a first pass counts the pages for "Page 1 / N" */
-	s = cairo_pdf_surface_create_for_stream(to_nowhere, NULL, PAGE_W, PAGE_H);
+	s = pdf_lib.cairo_pdf_surface_create_for_stream(to_nowhere, NULL, PAGE_W, PAGE_H);
 	err = render(&p, s);
-	cairo_surface_destroy(s);
+	pdf_lib.cairo_surface_destroy(s);
 	if (err)
 		goto done;
 	p.pages = p.page;
-	s = cairo_pdf_surface_create_for_stream(to_buf, out, PAGE_W, PAGE_H);
+	s = pdf_lib.cairo_pdf_surface_create_for_stream(to_buf, out, PAGE_W, PAGE_H);
 	err = render(&p, s);
-	cairo_surface_destroy(s);
+	pdf_lib.cairo_surface_destroy(s);
 done:
 	if (p.logo)
-		cairo_surface_destroy(p.logo);
+		pdf_lib.cairo_surface_destroy(p.logo);
 	return err;
 }
