@@ -225,6 +225,7 @@ int cmd_invoice_render(struct cli_ctx *ctx, int argc, char **argv);
 int cmd_invoice_export(struct cli_ctx *ctx, int argc, char **argv);
 int cmd_invoice_send(struct cli_ctx *ctx, int argc, char **argv);
 int cmd_resolve(struct cli_ctx *ctx, int argc, char **argv);
+int cmd_task(struct cli_ctx *ctx, int argc, char **argv);
 
 /* The invoice with id `id`, or NULL with "no invoice" (and a did-you-mean)
  * printed. */
