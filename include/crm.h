@@ -42,6 +42,7 @@
 #include "crm/stats.h"
 #include "crm/store.h"
 #include "crm/table.h"
+#include "crm/task.h"
 #include "crm/term.h"
 #include "crm/utf8.h"
 #include "crm/value.h"

@@ -60,4 +60,46 @@ int64_t crm_now(void);
  * smallest, each unit at most once.  0, CRM_EINVALID or CRM_EOVERFLOW. */
 int crm_duration_parse(int64_t *out, const char *s, size_t len);
 
+/* ---- dates as people type them ----
+ * Every form below is case-insensitive; words are separated by a space, '-'
+ * or '_' ("last quarter", "last-quarter").  Errors are CRM_EINVALID with a
+ * message that quotes the text and names the column (1-based) where it
+ * goes wrong; *err_col receives that column when err_col is not NULL. */
+
+/* A day relative to `today`, or an ISO date:
+ *   2025-03-31                     as written
+ *   today, yesterday, tomorrow     now is today (a date has no time)
+ *   +3d, -2w, +1m, +1y             days, weeks, months, years; months and
+ *                                  years clamp the day (Jan 31 +1m = Feb 28/29)
+ *   fri, friday                    today when it is one, else the coming one
+ *   next fri, last fri             the first one after / before today
+ *   eow, eom, eoq, eoy             the last day of this week (Sunday),
+ *                                  month, quarter, year */
+int crm_date_parse_relative(crm_date *out, const char *s, size_t len, crm_date today,
+			    size_t *err_col);
+
+/* A span of days, both ends included. */
+struct crm_period {
+	crm_date first, last;
+};
+
+/* A period: 2025, 2025-03, 2025-Q1, 2025-W07 (ISO week), this|last|next
+ * week|month|quarter|year, or any day of crm_date_parse_relative (a period
+ * of one day). */
+int crm_period_parse(struct crm_period *out, const char *s, size_t len, crm_date today,
+		     size_t *err_col);
+
+/* The ISO 8601 week of `d`: *year (may differ from d's year around New
+ * Year) and *week (1..53). */
+void crm_date_iso_week(int *year, int *week, crm_date d);
+
+/* The text to store for a date (datetime false) or datetime field typed as
+ * people type it: text that already parses as the field's ISO form is kept
+ * as written; a relative day becomes "YYYY-MM-DD"; for a datetime, a day
+ * may be followed by a time ("fri 14:00", "tomorrow 9:30") and gives
+ * "YYYY-MM-DDTHH:MM", and "now" is the instant `now` in local time at
+ * `offset_min` (no zone written: the repository's).  buf needs 32 bytes. */
+int crm_date_typed_text(char *buf, size_t size, const char *s, size_t len, bool datetime,
+			crm_date today, int64_t now, int32_t offset_min, size_t *err_col);
+
 #endif

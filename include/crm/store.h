@@ -102,6 +102,15 @@ int crm_store_new_path(struct crm_buf *out, const struct crm_schema *s, const ch
  * message set). */
 int crm_store_validate(struct crm_index *idx, const struct crm_schema *s,
 		       const char *field, const char *value);
+/* The text to store for `value` typed on the command line as field `field`
+ * of `s` ("next_step.date" names a field of a mapping): a date or datetime
+ * as people type it ("tomorrow", "fri 14:00", "+2w", "eom") becomes ISO
+ * (crm_date_typed_text, with the index's today and the repository's
+ * zone); ISO text and other fields' values stay as given.  *out points at
+ * `value` or into `buf` (32 bytes at least).  0 or CRM_EINVALID with the
+ * message naming the field and the column. */
+int crm_store_typed_value(const char **out, char *buf, size_t size, struct crm_index *idx,
+			  const struct crm_schema *s, const char *field, const char *value);
 /* Writes `text` as the new content of `path` after checking that it still
  * parses as a record (so a write never leaves a broken file). */
 int crm_store_write_record(struct crm_txn *t, const char *path, const char *text,

@@ -12,6 +12,7 @@
 #include "cli.h"
 #include "crm/beneath.h"
 #include "crm/check.h"
+#include "crm/date.h"
 #include "crm/edit.h"
 #include "crm/error.h"
 #include "crm/index.h"
@@ -291,6 +292,20 @@ size_t cli_table_width(struct crm_table *t, bool wide)
 int cli_status(int err)
 {
 	return err == CRM_EUSAGE || err == CRM_EINVALID ? EXIT_USAGE : EXIT_PROBLEMS;
+}
+
+int cli_typed_date(char *buf, size_t size, struct cli_ctx *ctx, const char *opt,
+		   const char *text)
+{
+	crm_date today = ctx->idx ? crm_index_today(ctx->idx) : crm_today(ctx->repo.config.timezone);
+	crm_date d;
+
+	if (size < 11)
+		return crm_error_set(CRM_EUSAGE, "--%s: buffer too small", opt);
+	if (crm_date_parse_relative(&d, text, strlen(text), today, NULL))
+		return crm_error_set(CRM_EUSAGE, "--%s: %s", opt, crm_error_last());
+	crm_date_format(buf, size, d);
+	return 0;
 }
 
 const struct crm_schema *cli_find_type(struct cli_ctx *ctx, const char *arg)

@@ -130,6 +130,12 @@ struct crm_table;
  * (crm_term_width), or with none known each column capped at
  * CRM_TABLE_CELL_CAP; `wide` (--wide) prints every cell whole. */
 size_t cli_table_width(struct crm_table *t, bool wide);
+/* The ISO day ("YYYY-MM-DD" into buf, 11 bytes at least) of a date option
+ * typed as people type it ("today", "+2w", "fri", "eom": see
+ * crm_date_parse_relative), from the index's today (the clock's before the
+ * index is loaded); CRM_EUSAGE with "--OPT: why" otherwise. */
+int cli_typed_date(char *buf, size_t size, struct cli_ctx *ctx, const char *opt,
+		   const char *text);
 void cli_usage(FILE *out, const char *command, const char *usage,
 	       const struct cli_option *opts);
 void cli_list_release(struct cli_list *l);
@@ -219,6 +225,7 @@ int cmd_invoice_render(struct cli_ctx *ctx, int argc, char **argv);
 int cmd_invoice_export(struct cli_ctx *ctx, int argc, char **argv);
 int cmd_invoice_send(struct cli_ctx *ctx, int argc, char **argv);
 int cmd_resolve(struct cli_ctx *ctx, int argc, char **argv);
+int cmd_task(struct cli_ctx *ctx, int argc, char **argv);
 
 /* The invoice with id `id`, or NULL with "no invoice" (and a did-you-mean)
  * printed. */

@@ -31,21 +31,24 @@ static int build_text(struct crm_buf *out, struct cli_ctx *ctx, const struct crm
 	int err = 0;
 
 	for (i = 0; i < sets->len && !err; i++) {
-		const char *eq = strchr(sets->items[i], '=');
-		char field[128];
+		const char *eq = strchr(sets->items[i], '='), *value;
+		char field[128], typed[64];
 		if (!eq || eq == sets->items[i] || (size_t)(eq - sets->items[i]) >= sizeof(field))
 			return crm_error_set(CRM_EUSAGE, "'%s' is not FIELD=VALUE", sets->items[i]);
 		snprintf(field, sizeof(field), "%.*s", (int)(eq - sets->items[i]), sets->items[i]);
-		err = crm_store_validate(ctx->idx, s, field, eq + 1);
+		err = crm_store_typed_value(&value, typed, sizeof(typed), ctx->idx, s, field,
+					    eq + 1);
+		if (!err)
+			err = crm_store_validate(ctx->idx, s, field, value);
 		if (err)
 			return err;
 		crm_buf_addf(out, "%s: ", field);
 		if (crm_schema_field(s, field)->type == CRM_F_TAGS ||
 		    crm_schema_field(s, field)->type == CRM_F_REFS) {
-			crm_buf_addf(out, "[%s]\n", eq + 1);
+			crm_buf_addf(out, "[%s]\n", value);
 			continue;
 		}
-		crm_edit_render_scalar(out, eq + 1, NULL);
+		crm_edit_render_scalar(out, value, NULL);
 		crm_buf_addch(out, '\n');
 	}
 	for (j = 0; j < s->nfields; j++) {

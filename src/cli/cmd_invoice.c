@@ -308,8 +308,16 @@ static int sub_issue(struct cli_ctx *ctx, int argc, char **argv)
 		CLI_OPT_END
 	};
 	struct crm_record *r;
+	char day[16];
 	int rc = parse_invoice(&r, ctx, "issue ID [--series NAME] [--due DATE] [--force]", opts, argc,
 			       argv, &argc);
+
+	if (!rc && due && cli_typed_date(day, sizeof(day), ctx, "due", due)) {
+		cli_error(ctx->command, "%s", crm_error_last());
+		return EXIT_USAGE;
+	}
+	if (due)
+		due = day;
 	return rc ? rc : invoice_issue(ctx, r, series, due);
 }
 
@@ -338,16 +346,18 @@ static int sub_pay(struct cli_ctx *ctx, int argc, char **argv)
 		CLI_OPT_END
 	};
 	struct crm_record *r;
-	crm_date d;
+	char day[16];
 	int rc = parse_invoice(&r, ctx, "pay ID AMOUNT [--date D] [--overpay] [--force]", opts,
 			       argc, argv, &argc);
 
 	if (rc)
 		return rc;
-	if (date && crm_date_parse(&d, date, strlen(date))) {
+	if (date && cli_typed_date(day, sizeof(day), ctx, "date", date)) {
 		cli_error(ctx->command, "%s", crm_error_last());
 		return EXIT_USAGE;
 	}
+	if (date)
+		date = day;
 	return pay(ctx, r, argv[1], date, overpay);
 }
 

@@ -97,8 +97,7 @@ int cmd_move(struct cli_ctx *ctx, int argc, char **argv)
 	const struct crm_stage *st;
 	const char *current;
 	struct crm_record *rec;
-	char today[16];
-	crm_date d;
+	char today[16], day[16];
 	int rc = cli_parse_ref(&rec, ctx, usage, opts, argc, argv, &argc);
 
 	if (rc)
@@ -117,10 +116,12 @@ int cmd_move(struct cli_ctx *ctx, int argc, char **argv)
 		       st->name);
 		return EXIT_OK;
 	}
-	if (date && crm_date_parse(&d, date, strlen(date))) {
+	if (date && cli_typed_date(day, sizeof(day), ctx, "date", date)) {
 		cli_error(ctx->command, "%s", crm_error_last());
 		return EXIT_USAGE;
 	}
+	if (date)
+		date = day;
 	if (!date) {
 		crm_date_format(today, sizeof(today), crm_index_today(ctx->idx));
 		date = today;

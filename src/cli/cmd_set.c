@@ -131,7 +131,8 @@ int cmd_set(struct cli_ctx *ctx, int argc, char **argv)
 	e.rec = rec;
 	crm_buf_addf(&msg, "crm: set %s/%s", rec->schema->type, rec->id);
 	for (i = 1; i < argc && !err; i++) {
-		char *eq = strchr(argv[i], '=');
+		char *eq = strchr(argv[i], '='), typed[64];
+		const char *value;
 		if (!eq || eq == argv[i]) {
 			err = crm_error_set(CRM_EUSAGE, "'%s' is not FIELD=VALUE", argv[i]);
 			break;
@@ -140,8 +141,12 @@ int cmd_set(struct cli_ctx *ctx, int argc, char **argv)
 		err = cli_refuse_stage(rec, argv[i], eq + 1);
 		if (err)
 			break;
-		err = apply_one(ctx, &e, rec->schema, argv[i], eq + 1);
-		crm_buf_addf(&msg, "%s %s=%s", i > 1 ? "," : "", argv[i], eq + 1);
+		/* "due=fri" is written, and said in the message, as the day */
+		err = crm_store_typed_value(&value, typed, sizeof(typed), ctx->idx, rec->schema,
+					    argv[i], eq + 1);
+		if (!err)
+			err = apply_one(ctx, &e, rec->schema, argv[i], value);
+		crm_buf_addf(&msg, "%s %s=%s", i > 1 ? "," : "", argv[i], value);
 	}
 	rc = cli_edit_commit(ctx, &e, msg.ptr, err);
 	crm_buf_release(&msg);

@@ -42,6 +42,8 @@ static const struct cli_command commands[] = {
 	  "a record's history from git, field by field" },
 	{ "diff", cmd_diff, CLI_NEEDS_REPO | CLI_UNMERGED_WARN,
 	  "uncommitted changes as records and fields" },
+	{ "task", cmd_task, CLI_NEEDS_REPO | CLI_NEEDS_INDEX | CLI_WRITES,
+	  "add tasks about records, mark them done, list the open ones" },
 	{ "invoice", cmd_invoice, CLI_NEEDS_REPO | CLI_NEEDS_INDEX | CLI_WRITES,
 	  "show totals, issue with the next number, record status and payments" },
 	{ "forecast", cmd_forecast, CLI_NEEDS_REPO,

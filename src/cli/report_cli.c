@@ -62,9 +62,14 @@ int cli_report_load(struct cli_ctx *ctx, const char *at, struct crm_report *r)
 {
 	struct crm_index_options opts = CRM_INDEX_OPTIONS_INIT;
 	struct crm_git *git = NULL;
-	char id[41] = "", *root = NULL;
+	char id[41] = "", *root = NULL, at_day[16];
 	int err;
 
+	/* a day as people type it ("yesterday", "last fri", "eom"); anything
+	 * else is a revision */
+	if (at && !cli_typed_date(at_day, sizeof(at_day), ctx, "at", at))
+		at = at_day;
+	crm_error_clear();
 	err = crm_git_open(&git, ctx->repo.root);
 	if (err && at)
 		goto done;
@@ -107,12 +112,21 @@ done:
 	return err;
 }
 
-static int parse_day(bool *has, crm_date *out, const char *opt, const char *text)
+/* --since and --until as people type them: a day ("-30d", "last fri") or
+ * a period ("last-quarter", "2025-Q1"), from its first day for --since and
+ * to its last for --until. */
+static int parse_day(bool *has, crm_date *out, struct cli_ctx *ctx, const char *opt,
+		     const char *text, bool end)
 {
+	/* parsed before the index is loaded: today by the clock (or CRM_TODAY) */
+	crm_date today = crm_today(ctx->repo.config.timezone);
+	struct crm_period p;
+
 	if (!text)
 		return 0;
-	if (crm_date_parse(out, text, strlen(text)))
+	if (crm_period_parse(&p, text, strlen(text), today, NULL))
 		return crm_error_set(CRM_EUSAGE, "--%s: %s", opt, crm_error_last());
+	*out = end ? p.last : p.first;
 	*has = true;
 	return 0;
 }
@@ -243,9 +257,9 @@ int cli_report_run(struct cli_ctx *ctx, const struct cli_report_opts *o,
 		cli_error(ctx->command, "--table goes with --csv");
 		return EXIT_USAGE;
 	}
-	err = parse_day(&so.has_since, &so.since, "since", o->since);
+	err = parse_day(&so.has_since, &so.since, ctx, "since", o->since, false);
 	if (!err)
-		err = parse_day(&so.has_until, &so.until, "until", o->until);
+		err = parse_day(&so.has_until, &so.until, ctx, "until", o->until, true);
 	if (!err && o->stalled_days < 0)
 		err = crm_error_set(CRM_EUSAGE, "--stalled-days must be positive");
 	if (err) {

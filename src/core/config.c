@@ -93,6 +93,7 @@ static const struct known_section {
 			      "company_id", "party_id", "peppol_id", "email", "phone", "contact",
 			      "iban", "logo" } },
 	{ "dashboard", SUB_NONE, { "stalled_days" } },
+	{ "task", SUB_NONE, { "categories" } },
 	{ "mail", SUB_NONE, { "from", "sendmail", "smtp", "subject", "template" } },
 };
 

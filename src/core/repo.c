@@ -15,6 +15,7 @@
 #include "crm/error.h"
 #include "crm/git.h"
 #include "crm/repo.h"
+#include "crm/task.h"
 
 static bool has_ini(const char *dir)
 {
@@ -188,6 +189,8 @@ int crm_repo_open(struct crm_repo *repo, const char *root)
 		err = add_schemas_from(repo, p.ptr, false);
 	if (!err)
 		err = add_schemas_from(repo, crm_schema_builtin_dir(), true);
+	if (!err)
+		err = crm_task_apply_categories(repo);
 	crm_buf_release(&p);
 	return err;
 }
@@ -386,6 +389,8 @@ static int load_from_git(struct crm_repo *repo)
 		err = add_schemas_from_git(repo);
 	if (!err)
 		err = add_schemas_from(repo, crm_schema_builtin_dir(), true);
+	if (!err)
+		err = crm_task_apply_categories(repo);
 	crm_buf_release(&ini);
 	return err;
 }

@@ -4,6 +4,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <strings.h>
 #include <time.h>
 
 #include "crm/date.h"
@@ -786,4 +787,464 @@ int crm_duration_parse(int64_t *out, const char *s, size_t len)
 	}
 	*out = total;
 	return 0;
+}
+
+/* ---- dates as people type them ---- */
+
+#define TYPED_MAX 64   /* longer text is no date anyone types */
+
+/* The text split into words at spaces, '-' and '_' (a leading sign stays
+ * with its word: "-2w"), lower-cased, each with the column it starts at. */
+struct typed {
+	const char *text;      /* as written, for messages */
+	size_t len;
+	char low[TYPED_MAX + 1];
+	char *word[3];
+	size_t col[3];
+	size_t n;
+};
+
+static int typed_error(size_t *err_col, const struct typed *t, size_t col, const char *why)
+{
+	if (err_col)
+		*err_col = col;
+	return crm_error_set(CRM_EINVALID, "invalid date '%.*s' at column %zu: %s",
+			     (int)t->len, t->text, col, why);
+}
+
+static bool is_sep(char c)
+{
+	return c == ' ' || c == '-' || c == '_' || c == '\t';
+}
+
+static int typed_split(struct typed *t, const char *s, size_t len, size_t *err_col)
+{
+	size_t i = 0;
+
+	memset(t, 0, sizeof(*t));
+	t->text = s;
+	t->len = len;
+	if (len > TYPED_MAX)
+		return typed_error(err_col, t, TYPED_MAX + 1, "too long for a date");
+	for (i = 0; i < len; i++) {
+		char c = s[i];
+		if (c == '\0')
+			return typed_error(err_col, t, i + 1, "a NUL byte");
+		t->low[i] = (c >= 'A' && c <= 'Z') ? (char)(c - 'A' + 'a') : c;
+	}
+	for (i = 0; i < len;) {
+		size_t start;
+		/* a sign at the text's start belongs to its word: "-2w" */
+		while (i < len && is_sep(t->low[i]) && !(i == 0 && t->low[i] == '-'))
+			i++;
+		if (i == len)
+			break;
+		if (t->n == 3)
+			return typed_error(err_col, t, i + 1, "too many words");
+		start = i;
+		if (t->low[i] == '+' || t->low[i] == '-')
+			i++;
+		while (i < len && !is_sep(t->low[i]))
+			i++;
+		t->word[t->n] = t->low + start;
+		t->col[t->n] = start + 1;
+		t->n++;
+		if (i < len)
+			t->low[i++] = '\0';
+	}
+	if (!t->n)
+		return typed_error(err_col, t, 1, "empty");
+	return 0;
+}
+
+/* 0 = Monday .. 6 = Sunday for "fri", "friday" (three letters at least),
+ * -1 for anything else. */
+static int weekday_of(const char *w)
+{
+	static const char *const names[] = { "monday", "tuesday", "wednesday", "thursday",
+					     "friday", "saturday", "sunday" };
+	size_t n = strlen(w), i;
+
+	if (n < 3)
+		return -1;
+	for (i = 0; i < 7; i++) {
+		if (n <= strlen(names[i]) && !strncmp(names[i], w, n))
+			return (int)i;
+	}
+	return -1;
+}
+
+static crm_date end_of_quarter(crm_date d)
+{
+	int y, m, day;
+	crm_date_to_ymd(d, &y, &m, &day);
+	m = (m - 1) / 3 * 3 + 3;
+	return crm_date_from_ymd(y, m, days_in_month(y, m));
+}
+
+/* A word that names one day by itself; 1 when it is none. */
+static int day_word(crm_date *out, const char *w, crm_date today)
+{
+	int y, m, d, wd;
+
+	crm_date_to_ymd(today, &y, &m, &d);
+	if (!strcmp(w, "today") || !strcmp(w, "now"))
+		*out = today;
+	else if (!strcmp(w, "yesterday"))
+		*out = today - 1;
+	else if (!strcmp(w, "tomorrow"))
+		*out = today + 1;
+	else if (!strcmp(w, "eow"))
+		*out = today + 6 - crm_date_weekday(today);
+	else if (!strcmp(w, "eom"))
+		*out = crm_date_from_ymd(y, m, days_in_month(y, m));
+	else if (!strcmp(w, "eoq"))
+		*out = end_of_quarter(today);
+	else if (!strcmp(w, "eoy"))
+		*out = crm_date_from_ymd(y, 12, 31);
+	else if ((wd = weekday_of(w)) >= 0)
+		*out = today + (wd - crm_date_weekday(today) + 7) % 7;
+	else
+		return 1;
+	return 0;
+}
+
+/* "+3d", "-2w", "+1m", "+1y" from `today`. */
+static int offset_word(crm_date *out, const struct typed *t, size_t k, crm_date today,
+		       size_t *err_col)
+{
+	const char *w = t->word[k];
+	int sign = w[0] == '-' ? -1 : 1;
+	size_t i = 1, col = t->col[k];
+	int64_t n = 0, days;
+	crm_date r;
+
+	if (w[i] < '0' || w[i] > '9')
+		return typed_error(err_col, t, col + 1, "expected a number after the sign");
+	for (; w[i] >= '0' && w[i] <= '9'; i++) {
+		n = n * 10 + (w[i] - '0');
+		if (n > 999999)
+			return typed_error(err_col, t, col + i, "offset too large");
+	}
+	if (!w[i] || w[i + 1])
+		return typed_error(err_col, t, col + i, w[i] ? "one unit after the number "
+				   "(d, w, m or y)" : "missing unit (d, w, m or y)");
+	if (w[i] == 'm' || w[i] == 'y') {
+		int64_t months = n * (w[i] == 'y' ? 12 : 1) * sign;
+		int y, m, d;
+		crm_date_to_ymd(today, &y, &m, &d);
+		if (y * 12LL + m + months < MIN_YEAR * 12LL + 1 ||
+		    y * 12LL + m + months > MAX_YEAR * 12LL + 12)
+			return typed_error(err_col, t, col, "outside the years 0001..9999");
+		*out = crm_date_add_months(today, (int)months);
+		return 0;
+	}
+	if (w[i] != 'd' && w[i] != 'w')
+		return typed_error(err_col, t, col + i, "unknown unit (use d, w, m or y)");
+	days = n * (w[i] == 'w' ? 7 : 1) * sign;
+	r = (crm_date)(today + days);
+	if (r < crm_date_from_ymd(MIN_YEAR, 1, 1) || r > crm_date_from_ymd(MAX_YEAR, 12, 31))
+		return typed_error(err_col, t, col, "outside the years 0001..9999");
+	*out = r;
+	return 0;
+}
+
+static const char typed_forms[] = "write a date as 2025-03-31, today, tomorrow, +3d, "
+				  "-2w, +1m, fri, next mon, last fri or eom";
+
+/* "next fri", "last monday". */
+static int relative_weekday(crm_date *out, const struct typed *t, crm_date today,
+			    size_t *err_col)
+{
+	int wd = weekday_of(t->word[1]), now = crm_date_weekday(today);
+
+	if (t->n > 2)
+		return typed_error(err_col, t, t->col[2], "unexpected text after the weekday");
+	if (wd < 0)
+		return typed_error(err_col, t, t->col[1], "expected a weekday (mon .. sun)");
+	if (t->word[0][0] == 'n')
+		*out = today + ((wd - now + 6) % 7 + 1);
+	else
+		*out = today - ((now - wd + 6) % 7 + 1);
+	return 0;
+}
+
+static int relative_parsed(crm_date *out, const struct typed *t, crm_date today,
+			   size_t *err_col)
+{
+	const char *w = t->word[0];
+
+	if (w[0] == '+' || w[0] == '-') {
+		if (t->n > 1)
+			return typed_error(err_col, t, t->col[1], "unexpected text after the offset");
+		return offset_word(out, t, 0, today, err_col);
+	}
+	if (!strcmp(w, "next") || !strcmp(w, "last")) {
+		if (t->n < 2)
+			return typed_error(err_col, t, t->col[0] + strlen(w),
+					   "expected a weekday after it");
+		return relative_weekday(out, t, today, err_col);
+	}
+	if (day_word(out, w, today))
+		return typed_error(err_col, t, t->col[0], typed_forms);
+	if (t->n > 1)
+		return typed_error(err_col, t, t->col[1], "unexpected text");
+	return 0;
+}
+
+/* An ISO date written as one, its error located: 1 when the text does not
+ * start like one ("dddd-") at all. */
+static int iso_date(crm_date *out, const struct typed *t, size_t *err_col)
+{
+	const char *s = t->text;
+	size_t len = t->len;
+	int m, d;
+
+	if (len < 5 || read_digits(s, 4) < 0 || s[4] != '-')
+		return 1;
+	m = len >= 7 ? read_digits(s + 5, 2) : -1;
+	d = len >= 10 ? read_digits(s + 8, 2) : -1;
+	if (read_digits(s, 4) < MIN_YEAR)
+		return typed_error(err_col, t, 1, "year 0 out of range");
+	if (m < 1 || m > 12)
+		return typed_error(err_col, t, 6, m < 0 ? "expected YYYY-MM-DD"
+				   : "month out of range (01..12)");
+	if (len < 8 || s[7] != '-')
+		return typed_error(err_col, t, 8, "expected YYYY-MM-DD");
+	if (d < 1 || d > days_in_month(read_digits(s, 4), m))
+		return typed_error(err_col, t, 9, d < 0 ? "expected YYYY-MM-DD"
+				   : "no such day in that month");
+	if (len > 10)
+		return typed_error(err_col, t, 11, "unexpected text after the date");
+	*out = crm_date_from_ymd(read_digits(s, 4), m, d);
+	return 0;
+}
+
+int crm_date_parse_relative(crm_date *out, const char *s, size_t len, crm_date today,
+			    size_t *err_col)
+{
+	struct typed t;
+	int err = typed_split(&t, s, len, err_col);
+
+	if (!err)
+		err = iso_date(out, &t, err_col);
+	if (err == 1)
+		err = relative_parsed(out, &t, today, err_col);
+	return err;
+}
+
+/* ---- periods ---- */
+
+static crm_date iso_week1_monday(int y)
+{
+	crm_date jan4 = crm_date_from_ymd(y, 1, 4);
+	return jan4 - crm_date_weekday(jan4);
+}
+
+void crm_date_iso_week(int *year, int *week, crm_date d)
+{
+	int y, m, day;
+	crm_date start;
+
+	crm_date_to_ymd(d, &y, &m, &day);
+	/* the week's Thursday decides its year */
+	crm_date_to_ymd(d - crm_date_weekday(d) + 3, &y, &m, &day);
+	start = iso_week1_monday(y);
+	*year = y;
+	*week = (int)((d - start) / 7) + 1;
+}
+
+static void month_period(struct crm_period *out, int y, int m, int months)
+{
+	crm_date first = crm_date_from_ymd(y, m, 1);
+	out->first = first;
+	out->last = crm_date_add_months(first, months) - 1;
+}
+
+/* "2025", "2025-03", "2025-Q1", "2025-W07"; 1 when `s` is none of them
+ * (a full date is crm_date_parse_relative's). */
+static int iso_period(struct crm_period *out, const struct typed *t, size_t *err_col)
+{
+	const char *s = t->text;
+	size_t len = t->len;
+	int y = len >= 4 ? read_digits(s, 4) : -1, n;
+	char kind = len > 5 ? (char)(s[5] | 0x20) : '\0';
+
+	if (y < 0 || (len > 4 && s[4] != '-'))
+		return 1;
+	if (y < MIN_YEAR)
+		return typed_error(err_col, t, 1, "year 0 out of range");
+	if (len == 4) {
+		month_period(out, y, 1, 12);
+		return 0;
+	}
+	if (len == 7 && (n = read_digits(s + 5, 2)) >= 0) {
+		if (n < 1 || n > 12)
+			return typed_error(err_col, t, 6, "month out of range (01..12)");
+		month_period(out, y, n, 1);
+		return 0;
+	}
+	if (len == 7 && kind == 'q') {
+		n = read_digits(s + 6, 1);
+		if (n < 1 || n > 4)
+			return typed_error(err_col, t, 7, "quarter out of range (Q1..Q4)");
+		month_period(out, y, (n - 1) * 3 + 1, 3);
+		return 0;
+	}
+	if (len == 8 && kind == 'w') {
+		n = read_digits(s + 6, 2);
+		if (n == 53 && iso_week1_monday(y + 1) - iso_week1_monday(y) != 371)
+			return typed_error(err_col, t, 7, "that year has 52 ISO weeks");
+		if (n < 1 || n > 53)
+			return typed_error(err_col, t, 7, "week out of range (W01..W53)");
+		out->first = iso_week1_monday(y) + (n - 1) * 7;
+		out->last = out->first + 6;
+		return 0;
+	}
+	if (kind == 'q' || kind == 'w')
+		return typed_error(err_col, t, 6, kind == 'q' ? "expected a quarter as Q1..Q4"
+				   : "expected an ISO week as W01..W53");
+	return 1;
+}
+
+/* "this|last|next week|month|quarter|year"; 1 when not that form. */
+static int named_period(struct crm_period *out, const struct typed *t, crm_date today,
+			size_t *err_col)
+{
+	const char *w = t->word[0], *unit = t->n > 1 ? t->word[1] : "";
+	int step = !strcmp(w, "last") ? -1 : !strcmp(w, "next") ? 1 : 0;
+	int y, m, d;
+
+	if (step == 0 && strcmp(w, "this"))
+		return 1;
+	if (step && weekday_of(unit) >= 0)
+		return 1;   /* "next fri": a day */
+	if (t->n > 2)
+		return typed_error(err_col, t, t->col[2], "unexpected text");
+	crm_date_to_ymd(today, &y, &m, &d);
+	if (y + step < MIN_YEAR || y + step > MAX_YEAR)
+		return typed_error(err_col, t, t->col[0], "outside the years 0001..9999");
+	if (!strcmp(unit, "week")) {
+		out->first = today - crm_date_weekday(today) + 7 * step;
+		out->last = out->first + 6;
+	} else if (!strcmp(unit, "month")) {
+		month_period(out, y, m, 1);
+		out->first = crm_date_add_months(out->first, step);
+		out->last = crm_date_add_months(out->first, 1) - 1;
+	} else if (!strcmp(unit, "quarter")) {
+		out->first = crm_date_add_months(crm_date_from_ymd(y, (m - 1) / 3 * 3 + 1, 1),
+						 3 * step);
+		out->last = crm_date_add_months(out->first, 3) - 1;
+	} else if (!strcmp(unit, "year")) {
+		month_period(out, y + step, 1, 12);
+	} else {
+		return typed_error(err_col, t, t->n > 1 ? t->col[1] : t->col[0] + strlen(w),
+				   "expected week, month, quarter or year");
+	}
+	return 0;
+}
+
+int crm_period_parse(struct crm_period *out, const char *s, size_t len, crm_date today,
+		     size_t *err_col)
+{
+	struct typed t;
+	crm_date d;
+	int err = typed_split(&t, s, len, err_col);
+
+	if (err)
+		return err;
+	err = iso_period(out, &t, err_col);
+	if (err == 1)
+		err = named_period(out, &t, today, err_col);
+	if (err <= 0)
+		return err;
+	err = crm_date_parse_relative(&d, s, len, today, err_col);
+	if (!err)
+		out->first = out->last = d;
+	return err;
+}
+
+/* ---- typed values to stored text ---- */
+
+/* "14:00", "9:30" into seconds of the day; false when not a clock. */
+static bool clock_word(int32_t *secs, const char *w)
+{
+	size_t n = strlen(w);
+	int h, m;
+
+	if (n != 4 && n != 5)
+		return false;
+	h = read_digits(w, (int)n - 3);
+	m = read_digits(w + n - 2, 2);
+	if (w[n - 3] != ':' || h < 0 || h > 23 || m < 0 || m > 59)
+		return false;
+	*secs = h * 3600 + m * 60;
+	return true;
+}
+
+static int copy_text(char *buf, size_t size, const char *s, size_t len)
+{
+	if (len >= size)
+		return crm_error_set(CRM_EINVALID, "date '%.*s' is too long", (int)len, s);
+	memcpy(buf, s, len);
+	buf[len] = '\0';
+	return 0;
+}
+
+/* A datetime typed as "<day> HH:MM" or a day alone. */
+static int typed_datetime(char *buf, size_t size, const char *s, size_t len, crm_date today,
+			  size_t *err_col)
+{
+	const char *sp = len ? memchr(s, ' ', len) : NULL;
+	char clock[8];
+	int32_t secs = 0;
+	crm_date d;
+	size_t day_len = len;
+	int err;
+
+	/* the clock is the last word */
+	while (sp && memchr(sp + 1, ' ', len - (size_t)(sp + 1 - s)))
+		sp = memchr(sp + 1, ' ', len - (size_t)(sp + 1 - s));
+	if (sp && (size_t)(s + len - sp - 1) < sizeof(clock)) {
+		memcpy(clock, sp + 1, (size_t)(s + len - sp - 1));
+		clock[s + len - sp - 1] = '\0';
+		if (clock_word(&secs, clock))
+			day_len = (size_t)(sp - s);
+	}
+	err = crm_date_parse_relative(&d, s, day_len, today, err_col);
+	if (err)
+		return err;
+	crm_date_format(buf, size, d);
+	if (day_len < len)
+		snprintf(buf + 10, size - 10, "T%02d:%02d", (int)(secs / 3600),
+			 (int)(secs / 60 % 60));
+	return 0;
+}
+
+int crm_date_typed_text(char *buf, size_t size, const char *s, size_t len, bool datetime,
+			crm_date today, int64_t now, int32_t offset_min, size_t *err_col)
+{
+	struct crm_datetime dt;
+	crm_date d;
+	int err;
+
+	if (size < 32)
+		return crm_error_set(CRM_EINVALID, "date buffer too small");
+	if (!datetime && len == 10 && !crm_date_parse(&d, s, len))
+		return copy_text(buf, size, s, len);
+	if (datetime && !crm_datetime_parse(&dt, s, len, offset_min))
+		return copy_text(buf, size, s, len);
+	if (datetime && len == 3 && !strncasecmp(s, "now", 3)) {
+		dt.epoch = floor_div(now, 60) * 60;
+		dt.offset_min = offset_min;
+		dt.has_zone = false;
+		crm_datetime_format(buf, size, &dt);
+		return 0;
+	}
+	if (datetime)
+		return typed_datetime(buf, size, s, len, today, err_col);
+	err = crm_date_parse_relative(&d, s, len, today, err_col);
+	if (!err)
+		crm_date_format(buf, size, d);
+	return err;
 }

@@ -121,7 +121,7 @@ test_expect_success 'bad options are usage errors that say what is wrong' '
 	test_expect_code 2 crm -C small dashboard --at no-such-rev 2>>err &&
 	test_expect_code 2 crm -C small dashboard --at 2024-01-01 2>>err &&
 	cat >expect <<-\EOF &&
-	crm dashboard: --since: invalid date '\''2025-13-01'\'': month 13 out of range
+	crm dashboard: --since: invalid date '\''2025-13-01'\'' at column 6: month out of range (01..12)
 	crm dashboard: unknown client '\''c3'\'' (did you mean '\''c1'\''?)
 	crm dashboard: filter '\''stage=nope'\'': unknown stage '\''nope'\'' (crm.ini lists the stages)
 	crm dashboard: no table '\''nope'\'' in this report (tables: figures, by_month, by_stage, by_tag, by_source, by_owner, stalled)

@@ -544,6 +544,243 @@ static void test_date__duration_errors(void)
 	CHECK_INT(42, secs);
 }
 
+/* ---- dates as people type them: golden tables ----
+ * Each row: today, the text, and the day it gives, or "%FAIL" and the exact
+ * message (its column included). */
+struct typed_case {
+	const char *today, *text, *expect;
+};
+
+static const struct typed_case relative_cases[] = {
+	/* 2025-03-14 is a Friday */
+	{ "2025-03-14", "2025-03-31", "2025-03-31" },
+	{ "2025-03-14", "today", "2025-03-14" },
+	{ "2025-03-14", "TODAY", "2025-03-14" },
+	{ "2025-03-14", "now", "2025-03-14" },
+	{ "2025-03-14", "yesterday", "2025-03-13" },
+	{ "2025-03-14", "tomorrow", "2025-03-15" },
+	{ "2025-03-14", "+3d", "2025-03-17" },
+	{ "2025-03-14", "-2w", "2025-02-28" },
+	{ "2025-03-14", "+1m", "2025-04-14" },
+	{ "2025-03-14", "+1y", "2026-03-14" },
+	{ "2025-03-14", "-14d", "2025-02-28" },
+	{ "2025-03-14", "+0d", "2025-03-14" },
+	/* month ends clamp, leap years count */
+	{ "2025-01-31", "+1m", "2025-02-28" },
+	{ "2024-01-31", "+1m", "2024-02-29" },
+	{ "2024-03-31", "-1m", "2024-02-29" },
+	{ "2024-02-29", "+1y", "2025-02-28" },
+	{ "2024-02-29", "+4y", "2028-02-29" },
+	{ "2025-12-31", "+1d", "2026-01-01" },
+	{ "2024-02-28", "+1d", "2024-02-29" },
+	{ "1900-02-28", "+1d", "1900-03-01" },
+	{ "2000-02-28", "+1d", "2000-02-29" },
+	/* weekdays: a bare name counts today, next/last never do */
+	{ "2025-03-14", "fri", "2025-03-14" },
+	{ "2025-03-14", "friday", "2025-03-14" },
+	{ "2025-03-14", "Sat", "2025-03-15" },
+	{ "2025-03-14", "mon", "2025-03-17" },
+	{ "2025-03-14", "thu", "2025-03-20" },
+	{ "2025-03-14", "thurs", "2025-03-20" },
+	{ "2025-03-14", "next fri", "2025-03-21" },
+	{ "2025-03-14", "next monday", "2025-03-17" },
+	{ "2025-03-14", "next-mon", "2025-03-17" },
+	{ "2025-03-14", "last fri", "2025-03-07" },
+	{ "2025-03-14", "last thursday", "2025-03-13" },
+	{ "2025-03-14", "last_sat", "2025-03-08" },
+	/* ends of this week (Sunday), month, quarter, year */
+	{ "2025-03-14", "eow", "2025-03-16" },
+	{ "2025-03-16", "eow", "2025-03-16" },
+	{ "2025-03-17", "eow", "2025-03-23" },
+	{ "2025-03-14", "eom", "2025-03-31" },
+	{ "2024-02-10", "eom", "2024-02-29" },
+	{ "2025-02-10", "eom", "2025-02-28" },
+	{ "2025-03-14", "eoq", "2025-03-31" },
+	{ "2025-05-01", "eoq", "2025-06-30" },
+	{ "2025-11-30", "eoq", "2025-12-31" },
+	{ "2025-03-14", "eoy", "2025-12-31" },
+	/* errors, located */
+	{ "2025-03-14", "", "%FAIL invalid date '' at column 1: empty" },
+	{ "2025-03-14", "tomorow", "%FAIL invalid date 'tomorow' at column 1: write a date as "
+	  "2025-03-31, today, tomorrow, +3d, -2w, +1m, fri, next mon, last fri or eom" },
+	{ "2025-03-14", "next mondy", "%FAIL invalid date 'next mondy' at column 6: expected "
+	  "a weekday (mon .. sun)" },
+	{ "2025-03-14", "next", "%FAIL invalid date 'next' at column 5: expected a weekday "
+	  "after it" },
+	{ "2025-03-14", "next fri x", "%FAIL invalid date 'next fri x' at column 10: "
+	  "unexpected text after the weekday" },
+	{ "2025-03-14", "+3x", "%FAIL invalid date '+3x' at column 3: unknown unit (use d, w, "
+	  "m or y)" },
+	{ "2025-03-14", "+3", "%FAIL invalid date '+3' at column 3: missing unit (d, w, m or "
+	  "y)" },
+	{ "2025-03-14", "+d", "%FAIL invalid date '+d' at column 2: expected a number after "
+	  "the sign" },
+	{ "2025-03-14", "+3dd", "%FAIL invalid date '+3dd' at column 3: one unit after the "
+	  "number (d, w, m or y)" },
+	{ "2025-03-14", "+9999999d", "%FAIL invalid date '+9999999d' at column 8: offset too "
+	  "large" },
+	{ "2025-03-14", "+8000y", "%FAIL invalid date '+8000y' at column 1: outside the years "
+	  "0001..9999" },
+	{ "2025-03-14", "today x", "%FAIL invalid date 'today x' at column 7: unexpected "
+	  "text" },
+	{ "2025-03-14", "2025-13-01", "%FAIL invalid date '2025-13-01' at column 6: month out "
+	  "of range (01..12)" },
+	{ "2025-03-14", "2025-02-29", "%FAIL invalid date '2025-02-29' at column 9: no such "
+	  "day in that month" },
+	{ "2025-03-14", "2024-02-30", "%FAIL invalid date '2024-02-30' at column 9: no such "
+	  "day in that month" },
+	{ "2025-03-14", "2025-03-1", "%FAIL invalid date '2025-03-1' at column 9: expected "
+	  "YYYY-MM-DD" },
+	{ "2025-03-14", "2025-03-14x", "%FAIL invalid date '2025-03-14x' at column 11: "
+	  "unexpected text after the date" },
+	{ "2025-03-14", "0000-01-01", "%FAIL invalid date '0000-01-01' at column 1: year 0 "
+	  "out of range" },
+	{ "2025-03-14", "fr", "%FAIL invalid date 'fr' at column 1: write a date as "
+	  "2025-03-31, today, tomorrow, +3d, -2w, +1m, fri, next mon, last fri or eom" },
+};
+
+static const struct typed_case period_cases[] = {
+	{ "2025-03-14", "2025", "2025-01-01..2025-12-31" },
+	{ "2025-03-14", "2024-02", "2024-02-01..2024-02-29" },
+	{ "2025-03-14", "2025-Q1", "2025-01-01..2025-03-31" },
+	{ "2025-03-14", "2025-q4", "2025-10-01..2025-12-31" },
+	{ "2025-03-14", "2025-W07", "2025-02-10..2025-02-16" },
+	/* ISO weeks across year ends */
+	{ "2025-03-14", "2025-W01", "2024-12-30..2025-01-05" },
+	{ "2025-03-14", "2020-W53", "2020-12-28..2021-01-03" },
+	{ "2025-03-14", "2026-W53", "2026-12-28..2027-01-03" },
+	{ "2025-03-14", "2021-W01", "2021-01-04..2021-01-10" },
+	{ "2025-03-14", "2025-03-14", "2025-03-14..2025-03-14" },
+	{ "2025-03-14", "today", "2025-03-14..2025-03-14" },
+	{ "2025-03-14", "next fri", "2025-03-21..2025-03-21" },
+	{ "2025-03-14", "this week", "2025-03-10..2025-03-16" },
+	{ "2025-03-14", "last week", "2025-03-03..2025-03-09" },
+	{ "2025-03-14", "next week", "2025-03-17..2025-03-23" },
+	{ "2025-03-14", "this month", "2025-03-01..2025-03-31" },
+	{ "2025-03-14", "last-month", "2025-02-01..2025-02-28" },
+	{ "2025-01-31", "next month", "2025-02-01..2025-02-28" },
+	{ "2025-01-15", "last month", "2024-12-01..2024-12-31" },
+	{ "2025-03-14", "this quarter", "2025-01-01..2025-03-31" },
+	{ "2025-03-14", "last_quarter", "2024-10-01..2024-12-31" },
+	{ "2025-11-14", "next quarter", "2026-01-01..2026-03-31" },
+	{ "2025-03-14", "last year", "2024-01-01..2024-12-31" },
+	{ "2025-03-14", "This Year", "2025-01-01..2025-12-31" },
+	{ "2025-03-14", "2025-Q5", "%FAIL invalid date '2025-Q5' at column 7: quarter out of "
+	  "range (Q1..Q4)" },
+	{ "2025-03-14", "2025-W53", "%FAIL invalid date '2025-W53' at column 7: that year has "
+	  "52 ISO weeks" },
+	{ "2025-03-14", "2025-W00", "%FAIL invalid date '2025-W00' at column 7: week out of "
+	  "range (W01..W53)" },
+	{ "2025-03-14", "2025-Wx", "%FAIL invalid date '2025-Wx' at column 6: expected an ISO "
+	  "week as W01..W53" },
+	{ "2025-03-14", "2025-13", "%FAIL invalid date '2025-13' at column 6: month out of "
+	  "range (01..12)" },
+	{ "2025-03-14", "last quartr", "%FAIL invalid date 'last quartr' at column 6: expected "
+	  "week, month, quarter or year" },
+	{ "2025-03-14", "this", "%FAIL invalid date 'this' at column 5: expected week, month, "
+	  "quarter or year" },
+	{ "2025-03-14", "this month x", "%FAIL invalid date 'this month x' at column 12: "
+	  "unexpected text" },
+};
+
+static void set_today(const char *today)
+{
+	setenv("CRM_TODAY", today, 1);
+}
+
+static void check_typed(const struct typed_case *c, const char *got, int err, size_t col)
+{
+	static char msg[512];
+	if (err) {
+		snprintf(msg, sizeof(msg), "%%FAIL %s", crm_error_last());
+		got = msg;
+		CHECK(col > 0);
+	}
+	if (strcmp(c->expect, got))
+		fprintf(stderr, "  today %s, '%s':\n", c->today, c->text);
+	CHECK_STR(c->expect, got);
+}
+
+static void test_date__relative_table(void)
+{
+	size_t i;
+
+	for (i = 0; i < sizeof(relative_cases) / sizeof(relative_cases[0]); i++) {
+		const struct typed_case *c = &relative_cases[i];
+		crm_date d = 0;
+		size_t col = 0;
+		int err = crm_date_parse_relative(&d, c->text, strlen(c->text), date(c->today),
+						  &col);
+		check_typed(c, err ? "" : date_text(d), err, col);
+	}
+}
+
+static void test_date__period_table(void)
+{
+	char both[32];
+	size_t i;
+
+	for (i = 0; i < sizeof(period_cases) / sizeof(period_cases[0]); i++) {
+		const struct typed_case *c = &period_cases[i];
+		struct crm_period p = { 0, 0 };
+		size_t col = 0;
+		int err = crm_period_parse(&p, c->text, strlen(c->text), date(c->today), &col);
+		snprintf(both, sizeof(both), "%s..", date_text(p.first));
+		snprintf(both + 12, sizeof(both) - 12, "%s", date_text(p.last));
+		check_typed(c, err ? "" : both, err, col);
+	}
+}
+
+static void test_date__iso_week(void)
+{
+	int y = 0, w = 0;
+
+	crm_date_iso_week(&y, &w, date("2024-12-30"));
+	CHECK_INT(2025, y);
+	CHECK_INT(1, w);
+	crm_date_iso_week(&y, &w, date("2021-01-03"));
+	CHECK_INT(2020, y);
+	CHECK_INT(53, w);
+	crm_date_iso_week(&y, &w, date("2025-02-16"));
+	CHECK_INT(2025, y);
+	CHECK_INT(7, w);
+}
+
+/* What crm set and crm add store for a typed date or datetime. */
+static void test_date__typed_text(void)
+{
+	static const struct { bool dt; const char *text, *expect; } cases[] = {
+		{ false, "2025-03-31", "2025-03-31" },
+		{ false, "tomorrow", "2025-03-15" },
+		{ false, "now", "2025-03-14" },
+		{ false, "eom", "2025-03-31" },
+		{ true, "2025-03-31T09:30+02:00", "2025-03-31T09:30+02:00" },
+		{ true, "2025-03-31", "2025-03-31" },
+		{ true, "tomorrow", "2025-03-15" },
+		{ true, "fri 14:00", "2025-03-14T14:00" },
+		{ true, "next mon 9:30", "2025-03-17T09:30" },
+		{ true, "+1w 08:05", "2025-03-21T08:05" },
+		{ true, "now", "2025-03-14T13:00" },
+		{ false, "fri 14:00", "%FAIL invalid date 'fri 14:00' at column 5: unexpected text" },
+		{ true, "fri 25:00", "%FAIL invalid date 'fri 25:00' at column 5: unexpected text" },
+	};
+	int64_t noon = (int64_t)date("2025-03-14") * 86400 + 12 * 3600 + 59;
+	size_t i;
+
+	for (i = 0; i < sizeof(cases) / sizeof(cases[0]); i++) {
+		struct typed_case c = { "2025-03-14", cases[i].text, cases[i].expect };
+		char buf[40] = "";
+		size_t col = 0;
+		/* a zone one hour ahead: "now" is 13:00 there */
+		int err = crm_date_typed_text(buf, sizeof(buf), c.text, strlen(c.text),
+					      cases[i].dt, date("2025-03-14"), noon, 60, &col);
+		check_typed(&c, buf, err, col);
+	}
+	set_today("2025-03-14");
+	CHECK_INT(date("2025-03-14"), crm_today(NULL));
+	unsetenv("CRM_TODAY");
+}
+
 TESTS(TEST(test_date__epoch_days), TEST(test_date__civil_round_trip),
       TEST(test_date__leap_years), TEST(test_date__valid),
       TEST(test_date__parse_format), TEST(test_date__parse_errors),
@@ -554,4 +791,5 @@ TESTS(TEST(test_date__epoch_days), TEST(test_date__civil_round_trip),
       TEST(test_date__tz_phnom_penh), TEST(test_date__tz_utc_and_unknown),
       TEST(test_date__tz_handmade_files), TEST(test_date__today_override),
       TEST(test_date__today_clock), TEST(test_date__durations),
-      TEST(test_date__duration_errors))
+      TEST(test_date__duration_errors), TEST(test_date__relative_table),
+      TEST(test_date__period_table), TEST(test_date__iso_week), TEST(test_date__typed_text))

@@ -284,12 +284,31 @@ static void test_filter__periods(void)
 	CHECK_STR("qingyun-site", opp("meeting=2025-03-10", NULL));
 	CHECK_STR("qingyun-site", opp("meeting>2025-03-10T01:00Z", NULL));
 	CHECK_STR("", opp("meeting>2025-03-10T02:00Z", NULL));
-	CHECK_STR("error -10: filter 'created=2025-13': '2025-13' is not a date (2025-03-31), "
-		  "a month (2025-03) or a year (2025)", opp("created=2025-13", NULL));
-	CHECK_STR("error -10: filter 'created>20x5': '20x5' is not a date (2025-03-31), "
-		  "a month (2025-03) or a year (2025)", opp("created>20x5", NULL));
-	CHECK_STR("error -10: filter 'created=2025-1x': '2025-1x' is not a date (2025-03-31), "
-		  "a month (2025-03) or a year (2025)", opp("created=2025-1x", NULL));
+	/* dates as people type them, from today (2025-06-01, a Sunday) */
+	CHECK_STR("qingyun-site cafe-ads empty-deal", opp("created=2025-Q1", NULL));
+	CHECK_STR("qingyun-site cafe-ads empty-deal", opp("created:last-quarter", NULL));
+	CHECK_STR("qingyun-site cafe-ads empty-deal", opp("created:last quarter", NULL));
+	CHECK_STR("lodz-brand", opp("created=this-quarter", NULL));
+	CHECK_STR("qingyun-site acme-seo cafe-ads empty-deal", opp("created<this-quarter", NULL));
+	CHECK_STR("lodz-brand", opp("created>2025-Q1", NULL));
+	CHECK_STR("acme-seo", opp("created=2024", NULL));
+	CHECK_STR("qingyun-site", opp("created=2025-W09", NULL));
+	CHECK_STR("lodz-brand qingyun-site cafe-ads", opp("expected_close<today", NULL));
+	CHECK_STR("lodz-brand", opp("created>-3m", NULL));
+	CHECK_STR("lodz-brand qingyun-site", opp("created=-3m..today", NULL));
+	CHECK_STR("", opp("expected_close>=tomorrow", NULL));
+	CHECK_STR("qingyun-site", opp("meeting<eom", NULL));
+	CHECK_STR("qingyun-site", opp("meeting<Next-Thursday", NULL));
+	CHECK_STR("error -10: filter 'created=last quartr': invalid date 'last quartr' at "
+		  "column 6: expected week, month, quarter or year",
+		  opp("created=last quartr", NULL));
+	CHECK_STR("error -10: filter 'created=2025-13': invalid date '2025-13' at column 6: "
+		  "month out of range (01..12)", opp("created=2025-13", NULL));
+	CHECK_STR("error -10: filter 'created>20x5': invalid date '20x5' at column 1: write "
+		  "a date as 2025-03-31, today, tomorrow, +3d, -2w, +1m, fri, next mon, last "
+		  "fri or eom", opp("created>20x5", NULL));
+	CHECK_STR("error -10: filter 'created=2025-1x': invalid date '2025-1x' at column 6: "
+		  "expected YYYY-MM-DD", opp("created=2025-1x", NULL));
 	CHECK_STR("error -10: filter 'created=..': a range needs at least one end",
 		  opp("created=..", NULL));
 	CHECK_STR("error -10: filter 'created~2025': '~' needs a text field, and 'created' "

@@ -11,6 +11,7 @@
 #include <unistd.h>
 
 #include "crm/beneath.h"
+#include "crm/date.h"
 #include "crm/diag.h"
 #include "crm/error.h"
 #include "crm/index.h"
@@ -757,6 +758,44 @@ int crm_store_validate(struct crm_index *idx, const struct crm_schema *s,
 		return crm_error_set(CRM_EINVALID, "%s: %s", field, crm_error_last());
 	if (f->type == CRM_F_REF && *value)
 		return validate_ref(idx, f, value);
+	return 0;
+}
+
+/* The field `name` of `s`, or of a mapping field for "next_step.date". */
+static const struct crm_field *typed_field(const struct crm_schema *s, const char *name)
+{
+	const struct crm_field *f = crm_schema_field(s, name), *map;
+	const char *dot = strchr(name, '.');
+	char head[128];
+
+	if (f || !dot || (size_t)(dot - name) >= sizeof(head))
+		return f;
+	snprintf(head, sizeof(head), "%.*s", (int)(dot - name), name);
+	map = crm_schema_field(s, head);
+	if (!map || map->type != CRM_F_MAP)
+		return NULL;
+	return crm_fields_find(map->fields, map->nfields, dot + 1);
+}
+
+int crm_store_typed_value(const char **out, char *buf, size_t size, struct crm_index *idx,
+			  const struct crm_schema *s, const char *field, const char *value)
+{
+	const struct crm_field *f = typed_field(s, field);
+	const struct crm_repo *repo = crm_index_repo(idx);
+	int64_t now = crm_now();
+	int32_t offset = 0;
+	int err;
+
+	*out = value;
+	if (!f || !*value || (f->type != CRM_F_DATE && f->type != CRM_F_DATETIME))
+		return 0;
+	if (crm_tz_offset(&offset, repo->config.timezone, now))
+		offset = 0;   /* crm check reports an unknown zone */
+	err = crm_date_typed_text(buf, size, value, strlen(value), f->type == CRM_F_DATETIME,
+				  crm_index_today(idx), now, offset, NULL);
+	if (err)
+		return crm_error_set(CRM_EINVALID, "%s: %s", field, crm_error_last());
+	*out = buf;
 	return 0;
 }
 

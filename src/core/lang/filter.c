@@ -31,16 +31,6 @@ static bool name_char(char c, bool first)
 	       (!first && ((c >= '0' && c <= '9') || c == '.'));
 }
 
-static bool is_digits(const char *s, size_t n)
-{
-	size_t i;
-	for (i = 0; i < n; i++) {
-		if (s[i] < '0' || s[i] > '9')
-			return false;
-	}
-	return true;
-}
-
 /* did-you-mean among names that have no suggester of their own */
 struct suggest {
 	const char *name;
@@ -110,41 +100,18 @@ static int bad_term(const char *term, const char *msg)
 	return crm_error_set(CRM_EUSAGE, "filter '%s': %s", term, msg);
 }
 
-/* "2025" and "2025-03" as the first and last day they cover; 1 when `s` has
- * neither form (a full date is the caller's). */
-static int parse_period(crm_date *lo, crm_date *hi, const char *s, size_t len)
-{
-	int y, m = 0;
-
-	if ((len != 4 && len != 7) || !is_digits(s, 4))
-		return 1;
-	y = (s[0] - '0') * 1000 + (s[1] - '0') * 100 + (s[2] - '0') * 10 + (s[3] - '0');
-	if (len == 7) {
-		if (s[4] != '-' || !is_digits(s + 5, 2))
-			return 1;
-		m = (s[5] - '0') * 10 + (s[6] - '0');
-	}
-	if (y < 1 || (len == 7 && (m < 1 || m > 12)))
-		return 1;
-	*lo = crm_date_from_ymd(y, m ? m : 1, 1);
-	*hi = m ? crm_date_add_months(*lo, 1) - 1 : crm_date_from_ymd(y, 12, 31);
-	return 0;
-}
-
-/* One end of a date right-hand side: a date, a month, a year, or for a
+/* One end of a date right-hand side: a period as people type it (a day,
+ * "2025-03", "2025-Q1", "2025-W07", "last quarter", "today", "-2w": see
+ * crm_period_parse), from its first day (lo) or its last (hi), or for a
  * datetime field an instant ("2025-03-10T09:30Z"). */
 static int parse_date_end(struct bound *b, struct crm_index *idx, const struct crm_field *pf,
 			  const char *s, size_t len, bool hi, bool strict, const char *term)
 {
-	crm_date lo_d, hi_d;
+	struct crm_period p;
 	struct crm_value v;
 
-	if (!parse_period(&lo_d, &hi_d, s, len)) {
-		b->has_date = true;
-		b->date = hi ? hi_d : lo_d;
-		return 0;
-	}
-	if (memchr(s, 'T', len) && (!strict || pf->type == CRM_F_DATETIME)) {
+	/* "2025-03-10T09:30Z", not "next-Thursday" */
+	if (len > 10 && s[10] == 'T' && s[4] == '-' && (!strict || pf->type == CRM_F_DATETIME)) {
 		struct crm_node n = { .kind = CRM_NODE_SCALAR, .style = CRM_STYLE_PLAIN };
 		static const struct crm_field dt = { .name = "datetime", .type = CRM_F_DATETIME };
 		n.text = s;
@@ -156,16 +123,12 @@ static int parse_date_end(struct bound *b, struct crm_index *idx, const struct c
 		b->date = crm_datetime_date(&v.u.datetime);
 		return 0;
 	}
-	if (len == 10 && !crm_date_parse(&b->date, s, len)) {
+	if (!crm_period_parse(&p, s, len, crm_index_today(idx), NULL)) {
 		b->has_date = true;
+		b->date = hi ? p.last : p.first;
 		return 0;
 	}
-	if (!strict)
-		return CRM_EINVALID;
-	if (len == 10)
-		return bad_term(term, crm_error_last());
-	return crm_error_set(CRM_EUSAGE, "filter '%s': '%s' is not a date (2025-03-31), "
-			     "a month (2025-03) or a year (2025)", term, s);
+	return strict ? bad_term(term, crm_error_last()) : CRM_EINVALID;
 }
 
 /* Money in the currency written, else `dflt`, and in the base currency. */

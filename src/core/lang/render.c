@@ -62,6 +62,10 @@ int crm_render_field_json(struct crm_json *j, struct crm_index *idx,
 	const struct crm_node *n = rec->root ? crm_node_get(rec->root, name) : NULL;
 	struct crm_value v;
 
+	/* a duration reads as people write it ("1d"), not as its seconds */
+	if (f && f->type == CRM_F_DURATION && n && n->kind == CRM_NODE_SCALAR &&
+	    !crm_node_is_null(n))
+		return crm_json_string(j, n->text);
 	if (!f || crm_field_is_computed(f) || !n || n->kind == CRM_NODE_SCALAR) {
 		if (crm_index_value(&v, idx, rec, name) == 0 && (v.kind != CRM_V_NULL || !n))
 			return crm_value_json(j, &v);
