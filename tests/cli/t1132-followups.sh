@@ -128,6 +128,20 @@ test_expect_success 'a next step marked done gives way to the next open one' '
 	test_cmp expect actual
 '
 
+test_expect_success 'a note updates them' '
+	crm -C r note gamma-idle --summary "Revived" --next "send a demo link" \
+		--next-date 2026-12-03 --at 2026-12-01T10:00 >/dev/null &&
+	crm -C r ls client --fields last_activity,next_step --format csv >actual &&
+	cat >expect <<-\EOF &&
+	id,last_activity,next_step
+	acme,2026-11-28,2026-12-10 send the proposal (bob)
+	beta,2026-11-02,
+	delta,2026-11-15,wait for their board
+	gamma,2026-12-01,2026-12-03 send a demo link (Alice Example)
+	EOF
+	test_cmp expect actual
+'
+
 test_expect_success 'they are computed, never set' '
 	git -C r rev-parse HEAD >before &&
 	test_expect_code 2 crm -C r set acme last_activity=2026-01-01 2>err &&
