@@ -24,6 +24,18 @@ int crm_edit_set(struct crm_buf *out, const char *src, size_t len,
  * the lines above it left alone); CRM_ENOTFOUND when absent. */
 int crm_edit_unset(struct crm_buf *out, const char *src, size_t len,
 		   const struct crm_node *root, const char *key);
+/* Sets entry `sub` of the mapping field `key` ("next_step" and "date") to
+ * the scalar `value`: replaced in place when present, added after the
+ * mapping's last entry (in its block or flow style) otherwise; a mapping
+ * that is absent or empty is written as a block with that one entry.
+ * CRM_EINVALID when the file holds something else than a mapping there. */
+int crm_edit_set_entry(struct crm_buf *out, const char *src, size_t len,
+		       const struct crm_node *root, const char *key, const char *sub,
+		       const char *value);
+/* Removes entry `sub` of mapping `key`, and the mapping with its last
+ * entry; CRM_ENOTFOUND when the file has no such entry. */
+int crm_edit_unset_entry(struct crm_buf *out, const char *src, size_t len,
+			 const struct crm_node *root, const char *key, const char *sub);
 /* Sets `key` to a list of scalars, in the style the file used for it (flow
  * `[a, b]` or block `- a`); flow for a new key. */
 int crm_edit_set_list(struct crm_buf *out, const char *src, size_t len,

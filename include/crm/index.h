@@ -162,6 +162,41 @@ bool crm_record_closed(crm_date *out, const struct crm_record *rec);
 /* Is `id` (len bytes) a valid record id: [a-z0-9][a-z0-9-]{0,63}? */
 bool crm_id_valid(const char *id, size_t len);
 
+/* The field `name` stands for in records of schema `s`: a field of the
+ * schema (crm_schema_field); "map.key", field `key` of a mapping field
+ * (an activity's "next_step.date"); or one of the follow-up fields every
+ * client, contact and opportunity has, computed from the activities about
+ * it: "last_activity" (a date), "next_step" (its open next step as one
+ * text), "next_step.date", "next_step.owner", "next_step.action".  A field
+ * of the schema's own with that name wins.  NULL when `name` names none of
+ * these.  *computed_out (may be NULL) says whether the value is computed,
+ * so that it cannot be set.  Borrowed from the schema or static. */
+const struct crm_field *crm_index_field(const struct crm_schema *s, const char *name,
+					bool *computed_out);
+/* Whether records of `s` have the follow-up fields (client, contact,
+ * opportunity) and the schema does not define them itself. */
+bool crm_index_has_followups(const struct crm_schema *s);
+
+/* An open next step: the `next_step` of an activity, the latest one that
+ * has a next step about the record and not marked done (next_step.done).
+ * A client's is the earliest (by date, undated last) of its own and its
+ * deals' and contacts'. */
+struct crm_next_step {
+	struct crm_record *activity;  /* the activity that set it */
+	bool has_date;
+	crm_date date;
+	const char *owner, *action;   /* NULL when the activity leaves them out */
+};
+/* The date of the latest activity about `rec` (for a client also about
+ * its deals and contacts); false when there is none.  Every record's is
+ * computed in one pass over the activities when first asked for. */
+bool crm_index_last_activity(crm_date *out, struct crm_index *idx, struct crm_record *rec);
+/* The record's open next step (see struct crm_next_step); false when it
+ * has none.  The strings point into the activity's tree (see
+ * crm_index_trim). */
+bool crm_index_next_step(struct crm_next_step *out, struct crm_index *idx,
+			 struct crm_record *rec);
+
 /* Converts money into currency `to` through crm.ini's rates. */
 int crm_index_convert(struct crm_money *out, const struct crm_index *idx,
 		      const struct crm_money *in, const char *to);

@@ -219,6 +219,9 @@ int cmd_log(struct cli_ctx *ctx, int argc, char **argv);
 int cmd_diff(struct cli_ctx *ctx, int argc, char **argv);
 int cmd_sync(struct cli_ctx *ctx, int argc, char **argv);
 int cmd_invoice(struct cli_ctx *ctx, int argc, char **argv);
+/* crm note and crm activity add (cmd_note.c). */
+int cmd_note(struct cli_ctx *ctx, int argc, char **argv);
+int cmd_activity(struct cli_ctx *ctx, int argc, char **argv);
 /* crm invoice render and crm invoice export (cmd_invoice_render.c); argv[0]
  * is the subcommand. */
 int cmd_invoice_render(struct cli_ctx *ctx, int argc, char **argv);

@@ -23,6 +23,49 @@ static const char *name_field(const struct crm_schema *s)
 	return crm_schema_field(s, "name") ? "name" : crm_schema_field(s, "title") ? "title" : NULL;
 }
 
+/* The length of the mapping's name in "next_step.date=x" when `set`
+ * names an entry of a mapping field, else 0. */
+static size_t entry_head(const struct crm_schema *s, const char *set)
+{
+	const char *eq = strchr(set, '='), *dot = strchr(set, '.');
+	char head[128];
+
+	if (!eq || !dot || dot > eq || (size_t)(dot - set) >= sizeof(head))
+		return 0;
+	memcpy(head, set, (size_t)(dot - set));
+	head[dot - set] = '\0';
+	return crm_schema_field(s, head) ? (size_t)(dot - set) : 0;
+}
+
+/* The --set entries of mapping fields (validated already), as one block
+ * mapping per field in the order the fields first appear. */
+static void add_entries(struct crm_buf *out, const struct crm_schema *s,
+			const struct cli_list *sets)
+{
+	size_t i, k, n;
+
+	for (i = 0; i < sets->len; i++) {
+		bool seen = false;
+		n = entry_head(s, sets->items[i]);
+		for (k = 0; n && k < i && !seen; k++)
+			seen = entry_head(s, sets->items[k]) == n &&
+			       !strncmp(sets->items[k], sets->items[i], n);
+		if (!n || seen)
+			continue;
+		crm_buf_addf(out, "%.*s:\n", (int)n, sets->items[i]);
+		for (k = i; k < sets->len; k++) {
+			const char *eq = strchr(sets->items[k], '=');
+			if (entry_head(s, sets->items[k]) != n ||
+			    strncmp(sets->items[k], sets->items[i], n))
+				continue;
+			crm_buf_addf(out, "  %.*s: ", (int)(eq - sets->items[k] - n - 1),
+				     sets->items[k] + n + 1);
+			crm_edit_render_scalar(out, eq + 1, NULL);
+			crm_buf_addch(out, '\n');
+		}
+	}
+}
+
 static int build_text(struct crm_buf *out, struct cli_ctx *ctx, const struct crm_schema *s,
 		      struct cli_list *sets, crm_date today)
 {
@@ -42,6 +85,8 @@ static int build_text(struct crm_buf *out, struct cli_ctx *ctx, const struct crm
 			err = crm_store_validate(ctx->idx, s, field, value);
 		if (err)
 			return err;
+		if (!crm_schema_field(s, field))
+			continue;   /* "next_step.date": written below, by mapping */
 		crm_buf_addf(out, "%s: ", field);
 		if (crm_schema_field(s, field)->type == CRM_F_TAGS ||
 		    crm_schema_field(s, field)->type == CRM_F_REFS) {
@@ -51,6 +96,7 @@ static int build_text(struct crm_buf *out, struct cli_ctx *ctx, const struct crm
 		crm_edit_render_scalar(out, value, NULL);
 		crm_buf_addch(out, '\n');
 	}
+	add_entries(out, s, sets);
 	for (j = 0; j < s->nfields; j++) {
 		const struct crm_field *f = &s->fields[j];
 		char key[160];

@@ -50,7 +50,7 @@ static int check_columns(const char **cols, size_t n, const struct crm_schema *s
 {
 	size_t i;
 	for (i = 1; i < n; i++) {
-		if (!crm_schema_field(s, cols[i]) && strcmp(cols[i], "outcome"))
+		if (!crm_index_field(s, cols[i], NULL) && strcmp(cols[i], "outcome"))
 			return crm_error_set(CRM_EUSAGE, "%s has no field '%s'", s->type, cols[i]);
 	}
 	return 0;

@@ -46,10 +46,28 @@ static int check_items(struct cli_ctx *ctx, const struct crm_field *f, const cha
 	return 0;
 }
 
+/* "next_step.date=fri": one entry of a mapping field. */
+static int apply_entry(struct cli_edit *e, const char *field, const char *value)
+{
+	struct crm_buf next = CRM_BUF_INIT;
+	const char *dot = strchr(field, '.');
+	char *head = strndup(field, (size_t)(dot - field));
+	int err;
+
+	if (!head)
+		return crm_error_set(CRM_ENOMEM, "out of memory");
+	err = crm_edit_set_entry(&next, e->text.ptr, e->text.len, e->root, head, dot + 1, value);
+	if (!err)
+		err = cli_edit_replace(e, &next);
+	crm_buf_release(&next);
+	free(head);
+	return err;
+}
+
 static int apply_one(struct cli_ctx *ctx, struct cli_edit *e, const struct crm_schema *s,
 		     const char *field, const char *value)
 {
-	const struct crm_field *f = crm_schema_field(s, field);
+	const struct crm_field *f = crm_index_field(s, field, NULL);
 	struct crm_buf next = CRM_BUF_INIT;
 	struct cli_list items = { NULL, 0, 0 };
 	char *copy;
@@ -57,6 +75,8 @@ static int apply_one(struct cli_ctx *ctx, struct cli_edit *e, const struct crm_s
 
 	if (err)
 		return err;
+	if (!crm_schema_field(s, field))
+		return apply_entry(e, field, value);
 	if (f->type == CRM_F_TAGS || f->type == CRM_F_REFS || f->type == CRM_F_FILES) {
 		copy = strdup(value);
 		err = copy ? split_list(&items, copy) : crm_error_set(CRM_ENOMEM, "out of memory");
@@ -92,7 +112,7 @@ static bool refs_known(struct cli_ctx *ctx, const struct crm_schema *s, int argc
 		if (!eq)
 			continue;
 		name = strndup(argv[a], (size_t)(eq - argv[a]));
-		f = name ? crm_schema_field(s, name) : NULL;
+		f = name ? crm_index_field(s, name, NULL) : NULL;
 		free(name);
 		if (!f || (f->type != CRM_F_REF && f->type != CRM_F_REFS))
 			continue;

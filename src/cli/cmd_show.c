@@ -49,6 +49,7 @@ static void print_fields(struct cli_ctx *ctx, struct crm_record *rec, bool compu
 			 bool wide)
 {
 	const struct crm_schema *s = rec->schema;
+	static const char *const followups[] = { "last_activity", "next_step" };
 	const char *headers[] = { "field", "value" };
 	struct crm_table t;
 	struct crm_buf cell = CRM_BUF_INIT;
@@ -69,6 +70,15 @@ static void print_fields(struct cli_ctx *ctx, struct crm_record *rec, bool compu
 		if (defaulted)
 			crm_buf_adds(&cell, "  (default)");
 		add_row(&t, f->name, cell.ptr);
+	}
+	for (i = 0; computed && i < sizeof(followups) / sizeof(*followups); i++) {
+		bool is_computed = false;
+		if (!crm_index_field(s, followups[i], &is_computed) || !is_computed)
+			continue;
+		crm_buf_reset(&cell);
+		crm_render_cell(&cell, ctx->idx, rec, followups[i]);
+		if (cell.len)   /* a record nobody has talked to shows none */
+			add_row(&t, followups[i], cell.ptr);
 	}
 	for (i = 0; !computed && rec->root && i < rec->root->count; i++) {
 		const struct crm_node *v = rec->root->pairs[i].value;

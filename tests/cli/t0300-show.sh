@@ -52,12 +52,12 @@ test_expect_success 'a lookup of a lookup reaches the client through the opportu
 test_expect_success 'JSON carries money as amount and currency, and referrers' '
 	crm -C small show opportunity/qingyun-site --json >out &&
 	cat >expect <<-\EOF &&
-	{"type": "opportunity", "id": "qingyun-site", "path": "opportunities/2025/qingyun-site.yaml", "fields": {"title": "青云 website", "client": "c-7k2m9q", "client_name": "北京青云科技", "stage": "negotiation", "amount": {"amount": "20000.00", "currency": "USD"}, "cost": {"amount": "5000.00", "currency": "USD"}, "profit": {"amount": "15000.00", "currency": "USD"}, "confidence": 4, "tags": ["website", "seo"], "created": "2025-03-01"}, "defaulted": [], "referenced_by": []}
+	{"type": "opportunity", "id": "qingyun-site", "path": "opportunities/2025/qingyun-site.yaml", "fields": {"title": "青云 website", "client": "c-7k2m9q", "client_name": "北京青云科技", "stage": "negotiation", "amount": {"amount": "20000.00", "currency": "USD"}, "cost": {"amount": "5000.00", "currency": "USD"}, "profit": {"amount": "15000.00", "currency": "USD"}, "confidence": 4, "tags": ["website", "seo"], "created": "2025-03-01", "last_activity": null, "next_step": null}, "defaulted": [], "referenced_by": []}
 	EOF
 	test_cmp expect out &&
 	crm -C small show client/c-7k2m9q --json >c &&
 	cat >expect <<-\EOF &&
-	{"type": "client", "id": "c-7k2m9q", "path": "clients/c-7k2m9q.yaml", "fields": {"name": "北京青云科技", "city": "北京", "email": "info@qingyun.example", "tags": ["website"]}, "defaulted": [], "referenced_by": [{"type": "opportunity", "id": "qingyun-site", "field": "client"}]}
+	{"type": "client", "id": "c-7k2m9q", "path": "clients/c-7k2m9q.yaml", "fields": {"name": "北京青云科技", "city": "北京", "email": "info@qingyun.example", "tags": ["website"], "last_activity": null, "next_step": null}, "defaulted": [], "referenced_by": [{"type": "opportunity", "id": "qingyun-site", "field": "client"}]}
 	EOF
 	test_cmp expect c
 '

@@ -7,12 +7,13 @@
 #include "crm/node.h"
 #include "harness.h"
 
-enum edit_op { OP_SET, OP_UNSET, OP_SET_LIST };
+enum edit_op { OP_SET, OP_UNSET, OP_SET_LIST, OP_SET_ENTRY, OP_UNSET_ENTRY };
 
 struct edit {
 	enum edit_op op;
 	const char *key;
-	const char *value;          /* OP_SET */
+	const char *value;          /* OP_SET, OP_SET_ENTRY */
+	const char *sub;            /* OP_SET_ENTRY, OP_UNSET_ENTRY: the entry */
 	const char *const *items;   /* OP_SET_LIST */
 	size_t nitems;
 };
@@ -36,6 +37,10 @@ static int apply(struct crm_buf *out, const char *src, const struct edit *e)
 		rc = crm_edit_set(out, src, len, root, e->key, e->value);
 	else if (e->op == OP_UNSET)
 		rc = crm_edit_unset(out, src, len, root, e->key);
+	else if (e->op == OP_SET_ENTRY)
+		rc = crm_edit_set_entry(out, src, len, root, e->key, e->sub, e->value);
+	else if (e->op == OP_UNSET_ENTRY)
+		rc = crm_edit_unset_entry(out, src, len, root, e->key, e->sub);
 	else
 		rc = crm_edit_set_list(out, src, len, root, e->key, e->items, e->nitems);
 done:
@@ -54,13 +59,25 @@ done:
 
 static struct edit set(const char *key, const char *value)
 {
-	struct edit e = { OP_SET, key, value, NULL, 0 };
+	struct edit e = { OP_SET, key, value, NULL, NULL, 0 };
 	return e;
 }
 
 static struct edit unset(const char *key)
 {
-	struct edit e = { OP_UNSET, key, NULL, NULL, 0 };
+	struct edit e = { OP_UNSET, key, NULL, NULL, NULL, 0 };
+	return e;
+}
+
+static struct edit set_entry(const char *key, const char *sub, const char *value)
+{
+	struct edit e = { OP_SET_ENTRY, key, value, sub, NULL, 0 };
+	return e;
+}
+
+static struct edit unset_entry(const char *key, const char *sub)
+{
+	struct edit e = { OP_UNSET_ENTRY, key, NULL, sub, NULL, 0 };
 	return e;
 }
 
@@ -68,7 +85,7 @@ static const char *const three[] = { "x", "y z", "yes" };
 
 static struct edit set_list(const char *key, const char *const *items, size_t n)
 {
-	struct edit e = { OP_SET_LIST, key, NULL, items, n };
+	struct edit e = { OP_SET_LIST, key, NULL, NULL, items, n };
 	return e;
 }
 
@@ -214,10 +231,72 @@ static void test_edit__utf8_values(void)
 		   "城市: 上海 # 注\nname: Łódź\n");
 }
 
+/* An entry of a block mapping: its value replaced in place, a new one on a
+ * line of its own after the last, indented as the first. */
+static void test_edit__set_entry_block(void)
+{
+	const char *src = "a: 1\nstep:   # why\n    date: 2026-12-01 # soon\n    action: call\nz: 2\n";
+	CHECK_EDIT(src, set_entry("step", "date", "2026-12-04"),
+		   "a: 1\nstep:   # why\n    date: 2026-12-04 # soon\n    action: call\nz: 2\n");
+	CHECK_EDIT(src, set_entry("step", "owner", "Smith, J"),
+		   "a: 1\nstep:   # why\n    date: 2026-12-01 # soon\n    action: call\n"
+		   "    owner: Smith, J\nz: 2\n");
+	CHECK_EDIT(src, set_entry("step", "action", "yes"),
+		   "a: 1\nstep:   # why\n    date: 2026-12-01 # soon\n    action: \"yes\"\nz: 2\n");
+	/* an entry with a block scalar is rewritten whole */
+	CHECK_EDIT("s:\n  t: |\n    two\n    lines\n  u: 1\n", set_entry("s", "t", "one"),
+		   "s:\n  t: one\n  u: 1\n");
+	/* the last line without its newline */
+	CHECK_EDIT("s:\n  t: 1", set_entry("s", "u", "2"), "s:\n  t: 1\n  u: 2\n");
+}
+
+/* A flow mapping stays one: a value in place, a new entry at its end. */
+static void test_edit__set_entry_flow(void)
+{
+	CHECK_EDIT("s: {date: 2026-12-01, action: call}\n", set_entry("s", "date", "2026-12-04"),
+		   "s: {date: 2026-12-04, action: call}\n");
+	CHECK_EDIT("s: {date: 2026-12-01}\nz: 1\n", set_entry("s", "owner", "a, b"),
+		   "s: {date: 2026-12-01, owner: \"a, b\"}\nz: 1\n");
+	CHECK_EDIT("s: {}\n", set_entry("s", "date", "x"), "s: {date: x}\n");
+	CHECK_EDIT("s: {a: 1, b: 2}\n", set_entry("s", "a", "x, y"), "s: {a: \"x, y\", b: 2}\n");
+}
+
+/* An absent or empty mapping becomes a block with the one entry; any other
+ * value there is refused. */
+static void test_edit__set_entry_new_mapping(void)
+{
+	struct crm_buf out = CRM_BUF_INIT;
+	struct edit e = set_entry("s", "t", "1");
+
+	CHECK_EDIT("a: 1\n", set_entry("s", "t", "x"), "a: 1\ns:\n  t: x\n");
+	CHECK_EDIT("s:\na: 1\n", set_entry("s", "t", "x"), "s:\n  t: x\na: 1\n");
+	CHECK_INT(CRM_EINVALID, apply(&out, "s: text\n", &e));
+	CHECK_INT(CRM_EINVALID, apply(&out, "s: [1]\n", &e));
+	crm_buf_release(&out);
+}
+
+static void test_edit__unset_entry(void)
+{
+	struct crm_buf out = CRM_BUF_INIT;
+	struct edit e = unset_entry("s", "x");
+
+	CHECK_EDIT("s:\n  t: 1\n  u: 2 # c\nz: 3\n", unset_entry("s", "u"), "s:\n  t: 1\nz: 3\n");
+	CHECK_EDIT("s:\n  t: 1\n  u: 2\nz: 3\n", unset_entry("s", "t"), "s:\n  u: 2\nz: 3\n");
+	CHECK_EDIT("s: {t: 1, u: 2}\n", unset_entry("s", "t"), "s: {u: 2}\n");
+	/* with its last entry the mapping goes */
+	CHECK_EDIT("a: 1\ns:\n  t: 1\nz: 3\n", unset_entry("s", "t"), "a: 1\nz: 3\n");
+	CHECK_EDIT("s: {t: 1}\n", unset_entry("s", "t"), "");
+	CHECK_INT(CRM_ENOTFOUND, apply(&out, "s: {t: 1}\n", &e));
+	CHECK_INT(CRM_ENOTFOUND, apply(&out, "a: 1\n", &e));
+	crm_buf_release(&out);
+}
+
 TESTS(TEST(test_edit__set_keeps_comments), TEST(test_edit__set_keeps_quoting_style),
       TEST(test_edit__set_quotes_what_plain_would_change), TEST(test_edit__set_appends_a_new_key),
       TEST(test_edit__set_over_collections),
       TEST(test_edit__set_refuses_a_file_that_is_not_a_mapping), TEST(test_edit__unset),
       TEST(test_edit__set_list_keeps_style), TEST(test_edit__set_list_empty),
       TEST(test_edit__crlf), TEST(test_edit__utf8_bom_kept),
-      TEST(test_edit__utf8_values))
+      TEST(test_edit__utf8_values), TEST(test_edit__set_entry_block),
+      TEST(test_edit__set_entry_flow), TEST(test_edit__set_entry_new_mapping),
+      TEST(test_edit__unset_entry))

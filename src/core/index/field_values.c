@@ -491,6 +491,35 @@ static void outcome_value(struct crm_value *out, struct crm_index *idx,
 	}
 }
 
+/* A name crm_index_field knows beyond the schema's fields: a field inside
+ * a mapping ("next_step.date"), read from the file by its entry field's
+ * type, or a computed follow-up field. */
+static int nested_value(struct crm_value *out, struct crm_index *idx,
+			struct crm_record *rec, const char *name)
+{
+	bool computed;
+	const struct crm_field *f = crm_index_field(rec->schema, name, &computed);
+	const char *dot = strchr(name, '.');
+	const struct crm_node *map, *n;
+	char head[128];
+
+	if (!f)
+		return CRM_ENOTFOUND;
+	if (computed)
+		return crm_index_followup_value(out, idx, rec, name);
+	if (!dot || (size_t)(dot - name) >= sizeof(head))
+		return CRM_ENOTFOUND;
+	memcpy(head, name, (size_t)(dot - name));
+	head[dot - name] = '\0';
+	map = rec->root ? crm_node_get(rec->root, head) : NULL;
+	n = map && map->kind == CRM_NODE_MAP ? crm_node_get(map, dot + 1) : NULL;
+	if (!n || crm_node_is_null(n) || n->kind != CRM_NODE_SCALAR)
+		return 0;
+	if (crm_index_parse_scalar(out, idx, f, n, rec))
+		*out = error_value(idx, crm_error_last());
+	return 0;
+}
+
 int crm_index_value(struct crm_value *out, struct crm_index *idx,
 		    struct crm_record *rec, const char *name)
 {
@@ -509,7 +538,7 @@ int crm_index_value(struct crm_value *out, struct crm_index *idx,
 			out->u.text = rec->id;
 			return 0;
 		}
-		return CRM_ENOTFOUND;
+		return nested_value(out, idx, rec, name);
 	}
 	if (!crm_field_is_computed(f)) {
 		stored_value(out, idx, rec, f);

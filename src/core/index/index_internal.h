@@ -84,6 +84,8 @@ struct crm_index {
 	struct type_entry *types;
 	size_t ntypes;
 	bool added_loaded;               /* git dates looked up */
+	bool followups_known;            /* last_activity, next_step computed
+					    (followup.c) */
 	const char *git_prefix;          /* data repository below the work tree */
 	struct crm_map by_path;          /* while looking up git dates */
 	struct crm_cache *cache;         /* the persistent cache, when usable */
@@ -133,6 +135,11 @@ int crm_index_map_type(struct crm_index *idx, struct type_entry *t);
 /* Names every record and maps every type's ids (an index listed from the
  * cache does it per type on first use): before a walk over idx->records. */
 int crm_index_map_all(struct crm_index *idx);
+
+/* The value of follow-up field `name` of `rec` (followup.c; see
+ * crm_index_field): last_activity, next_step and its parts. */
+int crm_index_followup_value(struct crm_value *out, struct crm_index *idx,
+			     struct crm_record *rec, const char *name);
 
 /* Evaluates formula `f` in the context of `rec` (for required_if). */
 void crm_index_eval(struct crm_value *out, struct crm_index *idx,

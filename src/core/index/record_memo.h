@@ -17,6 +17,15 @@ struct crm_record_memo {
 	unsigned char *state;         /* 0 not computed, 1 computing, 2 done */
 	int64_t added;                /* time of the commit that added the file, or -1 */
 	bool backrefs_known;          /* referenced_by filled in */
+	/* The follow-up of the record (followup.c), computed once per index
+	 * from every activity and kept across crm_index_trim: the date of the
+	 * latest activity about it, and the activity whose next step is its
+	 * open one. */
+	struct crm_record *step_from; /* NULL: no open next step */
+	crm_date last_activity;
+	crm_date step_at;             /* step_from's own date (the latest wins) */
+	crm_date step_date;           /* its next_step.date, when step_dated */
+	bool has_activity, step_dated, step_open;
 };
 
 /* The memo of `rec`.  A record of the index's array has one from the load;

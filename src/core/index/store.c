@@ -726,15 +726,41 @@ static int validate_ref(struct crm_index *idx, const struct crm_field *f, const 
 	return crm_error_set(CRM_ENOTFOUND, "unknown %s '%s'", target, id);
 }
 
+/* For "next_step.dat": the closest entry of mapping field next_step. */
+static const char *suggest_entry(const struct crm_schema *s, const char *field)
+{
+	const char *dot = strchr(field, '.');
+	const struct crm_field *map;
+	char head[128];
+
+	if (!dot || (size_t)(dot - field) >= sizeof(head))
+		return NULL;
+	memcpy(head, field, (size_t)(dot - field));
+	head[dot - field] = '\0';
+	map = crm_schema_field(s, head);
+	if (!map || map->type != CRM_F_MAP)
+		return NULL;
+	return crm_fields_suggest(map->fields, map->nfields, dot + 1);
+}
+
 int crm_store_validate(struct crm_index *idx, const struct crm_schema *s,
 		       const char *field, const char *value)
 {
-	const struct crm_field *f = crm_schema_field(s, field);
+	bool computed;
+	const struct crm_field *f = crm_index_field(s, field, &computed);
 	struct crm_node n;
 	struct crm_value v;
 	const char *hint;
 
+	if (f && computed && !crm_field_is_computed(f))
+		return crm_error_set(CRM_EINVALID, "field '%s' is computed from the activities "
+				     "about the %s; it cannot be set", field, s->type);
 	if (!f) {
+		hint = suggest_entry(s, field);
+		if (hint)
+			return crm_error_set(CRM_EINVALID, "%s has no field '%s' (did you mean "
+					     "'%.*s.%s'?)", s->type, field,
+					     (int)(strchr(field, '.') - field), field, hint);
 		hint = crm_schema_suggest_field(s, field);
 		if (hint)
 			return crm_error_set(CRM_EINVALID, "%s has no field '%s' (did you mean "
@@ -745,8 +771,13 @@ int crm_store_validate(struct crm_index *idx, const struct crm_schema *s,
 		return crm_error_set(CRM_EINVALID, "field '%s' is computed (%s); it cannot be set",
 				     field, crm_field_type_name(f->type));
 	if (f->type == CRM_F_LIST || f->type == CRM_F_MAP)
-		return crm_error_set(CRM_EINVALID, "field '%s' holds entries; edit the file "
-				     "('crm edit')", field);
+		return crm_error_set(CRM_EINVALID, "field '%s' holds entries; set one of them "
+				     "('%s.%s=...') or edit the file ('crm edit')", field, field,
+				     f->nfields ? f->fields[0].name : "key");
+	if (strchr(field, '.') && (f->type == CRM_F_TAGS || f->type == CRM_F_REFS ||
+				   f->type == CRM_F_FILES))
+		return crm_error_set(CRM_EINVALID, "field '%s' holds a list inside a mapping; "
+				     "edit the file ('crm edit')", field);
 	if (f->type == CRM_F_TAGS || f->type == CRM_F_REFS || f->type == CRM_F_FILES)
 		return 0;   /* items are checked by the caller one by one */
 	memset(&n, 0, sizeof(n));

@@ -359,8 +359,13 @@ static int resolve_item(struct term *t, struct crm_filter *flt, const struct crm
 
 	if (!head)
 		return crm_error_set(CRM_ENOMEM, "out of memory");
-	if (!list || list->type != CRM_F_LIST)
-		return unknown_field(s, name, NULL);
+	if (!list || list->type != CRM_F_LIST) {
+		/* "next_step.dat": the entries of a mapping are the candidates */
+		hint = list && list->type == CRM_F_MAP
+		       ? crm_fields_suggest(list->fields, list->nfields, dot + 1) : NULL;
+		hint = hint ? crm_arena_printf(&flt->arena, "%s.%s", head, hint) : NULL;
+		return unknown_field(s, name, hint);
+	}
 	t->src = SRC_ITEM;
 	t->field = list->name;
 	t->item = crm_fields_find(list->fields, list->nfields, dot + 1);
@@ -412,6 +417,8 @@ static int resolve_field(struct term *t, struct crm_filter *flt, struct crm_inde
 		t->kind = K_TEXT;
 		return 0;
 	}
+	if (!f)   /* "next_step.date", last_activity: crm_index_value reads them */
+		f = crm_index_field(s, name, NULL);
 	if (!f && strchr(name, '.')) {
 		err = resolve_item(t, flt, s, name, pf);
 		if (err)

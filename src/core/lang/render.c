@@ -2,6 +2,7 @@
  * index, so a money field prints the same in every command. */
 #include <string.h>
 
+#include "crm/date.h"
 #include "crm/error.h"
 #include "crm/index.h"
 #include "crm/json.h"
@@ -55,6 +56,45 @@ static int node_json(struct crm_json *j, struct crm_index *idx, const struct crm
 	return crm_json_end(j);
 }
 
+static int text_or_null(struct crm_json *j, const char *s)
+{
+	return s ? crm_json_string(j, s) : crm_json_null(j);
+}
+
+/* A client's, contact's or deal's open next step: {date, owner, action,
+ * activity}, or null. */
+static int next_step_json(struct crm_json *j, struct crm_index *idx, struct crm_record *rec)
+{
+	struct crm_next_step st;
+	char date[16];
+
+	if (!crm_index_next_step(&st, idx, rec))
+		return crm_json_null(j);
+	crm_json_object(j, CRM_JSON_INLINE);
+	crm_json_key(j, "date");
+	if (st.has_date) {
+		crm_date_format(date, sizeof(date), st.date);
+		crm_json_string(j, date);
+	} else {
+		crm_json_null(j);
+	}
+	crm_json_key(j, "owner");
+	text_or_null(j, st.owner);
+	crm_json_key(j, "action");
+	text_or_null(j, st.action);
+	crm_json_key(j, "activity");
+	crm_json_string(j, st.activity->id);
+	return crm_json_end(j);
+}
+
+/* Whether `name` is the computed follow-up `next_step` of rec's type. */
+static bool is_followup_step(const struct crm_record *rec, const char *name)
+{
+	bool computed;
+	return !strcmp(name, "next_step") && crm_index_field(rec->schema, name, &computed) &&
+	       computed;
+}
+
 int crm_render_field_json(struct crm_json *j, struct crm_index *idx,
 			  struct crm_record *rec, const char *name)
 {
@@ -62,6 +102,8 @@ int crm_render_field_json(struct crm_json *j, struct crm_index *idx,
 	const struct crm_node *n = rec->root ? crm_node_get(rec->root, name) : NULL;
 	struct crm_value v;
 
+	if (is_followup_step(rec, name))
+		return next_step_json(j, idx, rec);
 	/* a duration reads as people write it ("1d"), not as its seconds */
 	if (f && f->type == CRM_F_DURATION && n && n->kind == CRM_NODE_SCALAR &&
 	    !crm_node_is_null(n))
@@ -185,9 +227,18 @@ int crm_render_record_json(struct crm_json *j, struct crm_index *idx,
 		crm_json_key(j, s->fields[i].name);
 		crm_render_field_json(j, idx, rec, s->fields[i].name);
 	}
+	/* the computed follow-up of a client, contact or deal */
+	if (is_followup_step(rec, "next_step")) {
+		crm_json_key(j, "last_activity");
+		crm_render_field_json(j, idx, rec, "last_activity");
+		crm_json_key(j, "next_step");
+		next_step_json(j, idx, rec);
+	}
 	for (i = 0; rec->root && i < rec->root->count; i++) {
 		const char *key = rec->root->pairs[i].key->text;
-		if (crm_schema_field(s, key))
+		bool computed = false;
+		/* a stray "next_step:" in a client's file: the computed one stands */
+		if (crm_schema_field(s, key) || (crm_index_field(s, key, &computed) && computed))
 			continue;
 		crm_json_key(j, key);
 		node_json(j, idx, NULL, rec->root->pairs[i].value, rec);

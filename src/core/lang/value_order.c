@@ -178,7 +178,7 @@ static int parse_sort_key(struct sort_key *k, const struct crm_schema *s, struct
 	k->desc = *name == '-';
 	k->field = name + k->desc;
 	k->src = KEY_FIELD;
-	f = crm_schema_field(s, k->field);
+	f = crm_index_field(s, k->field, NULL);
 	if (!strcmp(k->field, "created"))
 		k->src = KEY_CREATED;
 	else if (!f && !strcmp(k->field, "id"))

@@ -307,3 +307,135 @@ int crm_edit_render_flow(struct crm_buf *out, const struct crm_node *n)
 	}
 	return crm_buf_addch(out, n->kind == CRM_NODE_SEQ ? ']' : '}');
 }
+
+/* ---- entries of a mapping field ("next_step.date") ---- */
+
+static bool is_flow(const char *src, size_t len, const struct crm_node *n)
+{
+	return n->start < len && src[n->start] == '{';
+}
+
+/* "key: {a: 1, sub: value}\n": the flow mapping `map` with `sub` set to
+ * `value` (added at its end when absent), or left out when value is NULL. */
+static int flow_block(struct crm_buf *out, const char *key, const struct crm_node *map,
+		      const char *sub, const char *value)
+{
+	size_t i, n = 0;
+	bool seen = false;
+
+	crm_buf_reset(out);
+	crm_yaml_emit_scalar(out, key, CRM_YAML_RECORD);
+	crm_buf_adds(out, ": {");
+	for (i = 0; i < map->count; i++) {
+		const struct crm_pair *e = &map->pairs[i];
+		bool is_sub = !strcmp(e->key->text, sub);
+		if (is_sub && !value)
+			continue;
+		crm_buf_adds(out, n++ ? ", " : "");
+		crm_yaml_emit_scalar(out, e->key->text, CRM_YAML_FLOW);
+		crm_buf_adds(out, ": ");
+		if (is_sub)
+			render_scalar(out, value, e->value, CRM_YAML_FLOW);
+		else
+			crm_edit_render_flow(out, e->value);
+		seen = seen || is_sub;
+	}
+	if (!seen && value) {
+		crm_buf_adds(out, n ? ", " : "");
+		crm_yaml_emit_scalar(out, sub, CRM_YAML_FLOW);
+		crm_buf_adds(out, ": ");
+		render_scalar(out, value, NULL, CRM_YAML_FLOW);
+	}
+	return crm_buf_adds(out, "}\n");
+}
+
+int crm_edit_set_entry(struct crm_buf *out, const char *src, size_t len,
+		       const struct crm_node *root, const char *key, const char *sub,
+		       const char *value)
+{
+	const struct crm_pair *p = find_pair(root, key);
+	const struct crm_node *map = p ? p->value : NULL;
+	const struct crm_pair *e = map && map->kind == CRM_NODE_MAP ? find_pair(map, sub) : NULL;
+	struct crm_buf ins = CRM_BUF_INIT;
+	size_t from, to;
+	int err;
+
+	if (!is_block_root(root))
+		return crm_error_set(CRM_EINVALID, "the file is not a mapping");
+	if (map && map->kind != CRM_NODE_MAP && !crm_node_is_null(map))
+		return crm_error_set(CRM_EINVALID, "field '%s' is not a mapping in the file", key);
+	if (!map || map->kind != CRM_NODE_MAP) {
+		/* absent or empty: a new block mapping with the one entry */
+		crm_yaml_emit_scalar(&ins, key, CRM_YAML_RECORD);
+		crm_buf_adds(&ins, ":\n  ");
+		crm_yaml_emit_scalar(&ins, sub, CRM_YAML_RECORD);
+		crm_buf_adds(&ins, ": ");
+		crm_edit_render_scalar(&ins, value, NULL);
+		crm_buf_addch(&ins, '\n');
+		err = crm_edit_replace_pair(out, src, len, root, key, ins.ptr);
+		goto done;
+	}
+	if (e && e->value->kind == CRM_NODE_SCALAR && e->value->end > e->value->start &&
+	    e->value->style != CRM_STYLE_LITERAL && e->value->style != CRM_STYLE_FOLDED) {
+		/* a scalar as written: only its text changes */
+		render_scalar(&ins, value, e->value,
+			      is_flow(src, len, map) ? CRM_YAML_FLOW : CRM_YAML_RECORD);
+		err = splice(out, src, len, e->value->start, e->value->end, ins.ptr, ins.len);
+		goto done;
+	}
+	if (is_flow(src, len, map) || !map->count) {
+		err = flow_block(&ins, key, map, sub, value);
+		if (!err)
+			err = crm_edit_replace_pair(out, src, len, root, key, ins.ptr);
+		goto done;
+	}
+	/* a block mapping: the entry's lines replaced, or a new line after the
+	 * last entry, indented as the first one is */
+	from = line_start(src, map->pairs[0].key->start);
+	crm_buf_add(&ins, src + from, map->pairs[0].key->start - from);
+	crm_yaml_emit_scalar(&ins, sub, CRM_YAML_RECORD);
+	crm_buf_adds(&ins, ": ");
+	crm_edit_render_scalar(&ins, value, NULL);
+	crm_buf_addch(&ins, '\n');
+	if (e) {
+		from = line_start(src, e->key->start);
+		to = pair_end(src, len, e);
+	} else {
+		from = to = pair_end(src, len, p);
+		if (from && src[from - 1] != '\n') {
+			struct crm_buf nl = CRM_BUF_INIT;
+			crm_buf_addch(&nl, '\n');
+			crm_buf_add(&nl, ins.ptr, ins.len);
+			crm_buf_release(&ins);
+			ins = nl;
+		}
+	}
+	err = splice(out, src, len, from, to, ins.ptr, ins.len);
+done:
+	crm_buf_release(&ins);
+	return err;
+}
+
+int crm_edit_unset_entry(struct crm_buf *out, const char *src, size_t len,
+			 const struct crm_node *root, const char *key, const char *sub)
+{
+	const struct crm_pair *p = find_pair(root, key);
+	const struct crm_node *map = p ? p->value : NULL;
+	const struct crm_pair *e = map && map->kind == CRM_NODE_MAP ? find_pair(map, sub) : NULL;
+	struct crm_buf ins = CRM_BUF_INIT;
+	int err;
+
+	if (!e)
+		return crm_error_set(CRM_ENOTFOUND, "no field '%s.%s' in the file", key, sub);
+	if (map->count == 1)   /* its last entry: the mapping goes too */
+		return crm_edit_unset(out, src, len, root, key);
+	if (is_flow(src, len, map)) {
+		err = flow_block(&ins, key, map, sub, NULL);
+		if (!err)
+			err = crm_edit_replace_pair(out, src, len, root, key, ins.ptr);
+		crm_buf_release(&ins);
+		return err;
+	}
+	return splice(out, src, len, line_start(src, e->key->start), pair_end(src, len, e),
+		      "", 0);
+}
