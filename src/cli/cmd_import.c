@@ -158,6 +158,32 @@ static int note_counts(struct crm_buf *note, const struct crm_automation *a,
 	return err ? err : crm_buf_check(note);
 }
 
+/* Owners for the new records of the type of item `from`, from one
+ * assigner, so that each counts in the loads the next one is given by. */
+static int assign_type(struct cli_ctx *ctx, struct crm_import *imp, size_t from,
+		       const struct crm_automation *a, struct crm_map *counts, size_t *assigned)
+{
+	const struct crm_schema *s = imp->items.ptr[from].schema;
+	struct crm_assigner *as = NULL;
+	size_t i;
+	int err = crm_assign_begin(&as, ctx->idx, a, s);
+
+	for (i = from; i < imp->items.len && as && !err; i++) {
+		struct crm_import_item *it = &imp->items.ptr[i];
+		const char *owner, *rule;
+		if (it->action != CRM_IMPORT_CREATE || it->schema != s)
+			continue;
+		err = crm_assign_text(&it->text, &owner, &rule, as, s, it->id, it->path);
+		if (!err && owner) {
+			(*assigned)++;
+			err = crm_map_put(counts, owner,
+					  (void *)((uintptr_t)crm_map_get(counts, owner) + 1), NULL);
+		}
+	}
+	crm_assign_free(as);
+	return err;
+}
+
 /* Owners for the new records that have none, by crm.ini's [assign]
  * rules, one record after another as crm add would give them; `note`
  * receives what the commit message says of it: "; assigned 1000 by rules
@@ -165,34 +191,23 @@ static int note_counts(struct crm_buf *note, const struct crm_automation *a,
 static int assign_owners(struct cli_ctx *ctx, struct crm_import *imp, struct crm_buf *note)
 {
 	struct crm_automation a;
-	struct crm_assigner *as = NULL;
-	const struct crm_schema *s = NULL;
-	struct crm_map counts = CRM_MAP_INIT;
+	struct crm_map counts = CRM_MAP_INIT, types = CRM_MAP_INIT;
 	size_t i, assigned = 0;
 	int err = crm_automation_load(&a, &ctx->repo.config);
 
 	for (i = 0; i < imp->items.len && !err; i++) {
-		struct crm_import_item *it = &imp->items.ptr[i];
-		const char *owner, *rule;
-		if (it->action != CRM_IMPORT_CREATE)
+		const struct crm_schema *s = imp->items.ptr[i].schema;
+		if (imp->items.ptr[i].action != CRM_IMPORT_CREATE || crm_map_get(&types, s->type))
 			continue;
-		if (it->schema != s) {
-			crm_assign_free(as);
-			s = it->schema;
-			err = crm_assign_begin(&as, ctx->idx, &a, s);
-		}
-		if (!err && as)
-			err = crm_assign_text(&it->text, &owner, &rule, as, s, it->id, it->path);
-		if (!err && as && owner) {
-			assigned++;
-			err = crm_map_put(&counts, owner,
-					  (void *)((uintptr_t)crm_map_get(&counts, owner) + 1), NULL);
-		}
+		/* the first new record of its type: that type's in one pass */
+		err = crm_map_put(&types, s->type, (void *)1, NULL);
+		if (!err)
+			err = assign_type(ctx, imp, i, &a, &counts, &assigned);
 	}
 	if (!err && assigned)
 		err = note_counts(note, &a, &counts, assigned);
+	crm_map_release(&types);
 	crm_map_release(&counts);
-	crm_assign_free(as);
 	crm_automation_release(&a);
 	return err;
 }

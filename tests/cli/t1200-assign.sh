@@ -171,4 +171,47 @@ test_expect_success 'crm import: 1 000 generated leads, balanced within one per 
 	crm check >/dev/null
 '
 
+test_expect_success 'crm import: clients made for deals and the deals, each type round its team' '
+	crm init mixed >/dev/null &&
+	cd mixed &&
+	cat >>crm.ini <<-\EOF &&
+	[assign "accounts"]
+	type = client
+	team = eve, gus
+	[assign "deals"]
+	type = opportunity
+	team = chen, dana
+	EOF
+	git commit -qam rules &&
+	printf "Deal,Company\nD1,One\nD2,Two\nD3,Three\nD4,Four\n" >deals.csv &&
+	cat >deals.ini <<-\EOF &&
+	[deals]
+	type = opportunity
+	files = deals*.csv
+	title = {Deal}
+	client = {Company}
+	client.create = yes
+	stage = qualifying
+	EOF
+	crm import --rules deals.ini deals.csv >/dev/null &&
+	git log -1 --format=%s >actual &&
+	echo "crm: import 8 records from deals.csv; assigned 8 by rules (eve 2, gus 2, chen 2, dana 2)" >expect &&
+	test_cmp expect actual &&
+	crm ls client --fields name,owner --format csv >actual &&
+	crm ls opportunity --fields title,owner --format csv >>actual &&
+	cat >expect <<-\EOF &&
+	id,name,owner
+	four,Four,gus
+	one,One,eve
+	three,Three,eve
+	two,Two,gus
+	id,title,owner
+	d1,D1,chen
+	d2,D2,dana
+	d3,D3,chen
+	d4,D4,dana
+	EOF
+	test_cmp expect actual
+'
+
 test_done
