@@ -2,8 +2,10 @@
 #ifndef CRM_H
 #define CRM_H
 
+#include "crm/alerts.h"
 #include "crm/arena.h"
 #include "crm/array.h"
+#include "crm/automation.h"
 #include "crm/buf.h"
 #include "crm/check.h"
 #include "crm/child.h"

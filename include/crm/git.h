@@ -238,6 +238,11 @@ int crm_git_file_log(struct crm_git *g, const char *path,
  * (old from the revision, new from the work tree). */
 int crm_git_diff_workdir(struct crm_git *g, const char *rev, const char *prefix,
 			 int (*cb)(const struct crm_git_change *c, void *payload), void *payload);
+/* The same between two commits (any revisions git understands): cb for
+ * every file below `prefix` that differs between `from` and `to`, texts
+ * from each (NULL on the side that does not have the file). */
+int crm_git_diff_commits(struct crm_git *g, const char *from, const char *to, const char *prefix,
+			 int (*cb)(const struct crm_git_change *c, void *payload), void *payload);
 
 /* What crm_git_sync did. */
 struct crm_sync_result {

@@ -1,10 +1,12 @@
 /* crm add TYPE --set field=value...: a new record, its id made from its
  * name (or a short random id for names in other scripts), placed where its
- * folder stays small, in one commit. */
+ * folder stays small, in one commit.  A record without an owner gets one
+ * from crm.ini's assignment rules (src/core/automation). */
 #include <stdlib.h>
 #include <string.h>
 
 #include "cli.h"
+#include "crm/automation.h"
 #include "crm/date.h"
 #include "crm/edit.h"
 #include "crm/error.h"
@@ -248,6 +250,27 @@ static int id_from_name(struct crm_buf *out, struct cli_ctx *ctx, const struct c
 	return err;
 }
 
+/* An owner for a record that has none, by crm.ini's [assign] rules; the
+ * commit message says who and by which rule. */
+static int assign_owner(struct crm_buf *text, struct cli_ctx *ctx, const struct crm_record *rec,
+			struct crm_buf *msg)
+{
+	struct crm_automation a;
+	struct crm_assigner *as = NULL;
+	const char *owner = NULL, *rule = NULL;
+	int err = crm_automation_load(&a, &ctx->repo.config);
+
+	if (!err)
+		err = crm_assign_begin(&as, ctx->idx, &a, rec->schema);
+	if (!err && as)
+		err = crm_assign_text(text, &owner, &rule, as, rec->schema, rec->id, rec->path);
+	if (!err && owner)
+		crm_buf_addf(msg, " (assigned to %s by rule '%s')", owner, rule);
+	crm_assign_free(as);
+	crm_automation_release(&a);
+	return err;
+}
+
 /* What crm add writes besides the fields given, then the check every
  * write is held to; `text` is replaced by the text to write. */
 static int complete_and_check(struct crm_buf *text, struct cli_ctx *ctx,
@@ -349,6 +372,8 @@ int cmd_add(struct cli_ctx *ctx, int argc, char **argv)
 	err = crm_txn_begin(&txn, &ctx->repo);
 	if (!err)
 		by = crm_store_user(&ctx->repo, txn.git);
+	if (!err)
+		err = assign_owner(&text, ctx, &probe, &msg);
 	if (!err)
 		err = complete_and_check(&text, ctx, &probe, by ? by : "");
 	if (!err)

@@ -1,7 +1,11 @@
 /* crm dashboard: the sales figures of SPEC section 7 and more (pipeline,
  * weighted pipeline, won and lost, win rate, months, stages, tags, sources,
- * owners, stalled deals, invoices), now or --at a commit or date. */
+ * owners, stalled deals, invoices, aging alerts), now or --at a commit or
+ * date. */
+#include <string.h>
+
 #include "cli.h"
+#include "crm/alerts.h"
 #include "crm/report.h"
 #include "crm/stats.h"
 
@@ -12,8 +16,25 @@ static const char usage[] =
 static int build(struct crm_report *r, struct crm_index *idx,
 		 const struct crm_stats_options *opts, void *payload)
 {
+	struct crm_automation a;
+	struct crm_alerts al;
+	int err;
+
 	(void)payload;
-	return crm_stats_dashboard(r, idx, opts);
+	err = crm_stats_dashboard(r, idx, opts);
+	if (err)
+		return err;
+	/* the aging alerts, a table of their own when there are any */
+	memset(&al, 0, sizeof(al));
+	crm_arena_init(&al.arena);
+	err = crm_automation_load(&a, &crm_index_repo(idx)->config);
+	if (!err)
+		err = crm_alerts_compute(&al, idx, &a, opts->filter);
+	if (!err)
+		err = crm_alerts_report(r, &al);
+	crm_alerts_release(&al);
+	crm_automation_release(&a);
+	return err;
 }
 
 int cmd_dashboard(struct cli_ctx *ctx, int argc, char **argv)

@@ -1,15 +1,19 @@
 /* crm import [TYPE] FILE... [--rules FILE | --preset NAME]: records from CSV
  * files through a rules file, checked as a whole and written in one commit,
- * or not at all; --dry-run shows what each row would become. */
+ * or not at all; --dry-run shows what each row would become.  New records
+ * without an owner get one by crm.ini's assignment rules. */
 #include <dirent.h>
+#include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
 
 #include "cli.h"
+#include "crm/automation.h"
 #include "crm/error.h"
 #include "crm/import.h"
 #include "crm/index.h"
+#include "crm/map.h"
 #include "crm/schema.h"
 #include "crm/store.h"
 #include "crm/table.h"
@@ -129,8 +133,87 @@ static int print_rows(const struct crm_import *imp)
 	return err;
 }
 
+/* "; assigned N by rules (chen 334, dana 333)": the members in the order
+ * crm.ini's teams name them, each once. */
+static int note_counts(struct crm_buf *note, const struct crm_automation *a,
+		       struct crm_map *counts, size_t assigned)
+{
+	struct crm_map shown = CRM_MAP_INIT;
+	size_t i, j, n = 0;
+	int err = 0;
+
+	crm_buf_addf(note, "; assigned %zu by rules (", assigned);
+	for (i = 0; i < a->rules.len && !err; i++) {
+		for (j = 0; j < a->rules.ptr[i].nteam && !err; j++) {
+			const char *m = a->rules.ptr[i].team[j];
+			uintptr_t c = (uintptr_t)crm_map_get(counts, m);
+			if (!c || crm_map_get(&shown, m))
+				continue;
+			crm_buf_addf(note, "%s%s %zu", n++ ? ", " : "", m, (size_t)c);
+			err = crm_map_put(&shown, m, (void *)1, NULL);
+		}
+	}
+	crm_buf_addch(note, ')');
+	crm_map_release(&shown);
+	return err ? err : crm_buf_check(note);
+}
+
+/* Owners for the new records of the type of item `from`, from one
+ * assigner, so that each counts in the loads the next one is given by. */
+static int assign_type(struct cli_ctx *ctx, struct crm_import *imp, size_t from,
+		       const struct crm_automation *a, struct crm_map *counts, size_t *assigned)
+{
+	const struct crm_schema *s = imp->items.ptr[from].schema;
+	struct crm_assigner *as = NULL;
+	size_t i;
+	int err = crm_assign_begin(&as, ctx->idx, a, s);
+
+	for (i = from; i < imp->items.len && as && !err; i++) {
+		struct crm_import_item *it = &imp->items.ptr[i];
+		const char *owner, *rule;
+		if (it->action != CRM_IMPORT_CREATE || it->schema != s)
+			continue;
+		err = crm_assign_text(&it->text, &owner, &rule, as, s, it->id, it->path);
+		if (!err && owner) {
+			(*assigned)++;
+			err = crm_map_put(counts, owner,
+					  (void *)((uintptr_t)crm_map_get(counts, owner) + 1), NULL);
+		}
+	}
+	crm_assign_free(as);
+	return err;
+}
+
+/* Owners for the new records that have none, by crm.ini's [assign]
+ * rules, one record after another as crm add would give them; `note`
+ * receives what the commit message says of it: "; assigned 1000 by rules
+ * (chen 334, dana 333, eve 333)". */
+static int assign_owners(struct cli_ctx *ctx, struct crm_import *imp, struct crm_buf *note)
+{
+	struct crm_automation a;
+	struct crm_map counts = CRM_MAP_INIT, types = CRM_MAP_INIT;
+	size_t i, assigned = 0;
+	int err = crm_automation_load(&a, &ctx->repo.config);
+
+	for (i = 0; i < imp->items.len && !err; i++) {
+		const struct crm_schema *s = imp->items.ptr[i].schema;
+		if (imp->items.ptr[i].action != CRM_IMPORT_CREATE || crm_map_get(&types, s->type))
+			continue;
+		/* the first new record of its type: that type's in one pass */
+		err = crm_map_put(&types, s->type, (void *)1, NULL);
+		if (!err)
+			err = assign_type(ctx, imp, i, &a, &counts, &assigned);
+	}
+	if (!err && assigned)
+		err = note_counts(note, &a, &counts, assigned);
+	crm_map_release(&types);
+	crm_map_release(&counts);
+	crm_automation_release(&a);
+	return err;
+}
+
 static int write_plan(struct cli_ctx *ctx, const struct crm_import *imp,
-		      char *const *files, int nfiles)
+		      char *const *files, int nfiles, const char *note)
 {
 	struct crm_buf msg = CRM_BUF_INIT;
 	struct crm_txn txn;
@@ -146,6 +229,7 @@ static int write_plan(struct cli_ctx *ctx, const struct crm_import *imp,
 		const char *slash = strrchr(files[f], '/');
 		crm_buf_addf(&msg, "%s %s", f ? "," : "", slash ? slash + 1 : files[f]);
 	}
+	crm_buf_adds(&msg, note);
 	err = crm_txn_begin(&txn, &ctx->repo);
 	for (i = 0; i < imp->items.len && !err; i++) {
 		const struct crm_import_item *it = &imp->items.ptr[i];
@@ -183,6 +267,7 @@ int cmd_import(struct cli_ctx *ctx, int argc, char **argv)
 	struct crm_import_options io = CRM_IMPORT_OPTIONS_INIT;
 	struct crm_import_rules rules;
 	struct crm_import imp;
+	struct crm_buf note = CRM_BUF_INIT;
 	char **files;
 	size_t i;
 	int nfiles, err, rc = cli_parse(ctx, usage, opts, argc, argv, &argc);
@@ -238,9 +323,15 @@ int cmd_import(struct cli_ctx *ctx, int argc, char **argv)
 		rc = EXIT_PROBLEMS;
 		goto done;
 	}
+	if (assign_owners(ctx, &imp, &note)) {
+		cli_error(ctx->command, "%s", crm_error_last());
+		rc = EXIT_PROBLEMS;
+		goto done;
+	}
 	print_summary(&imp);
-	rc = write_plan(ctx, &imp, files, nfiles);
+	rc = write_plan(ctx, &imp, files, nfiles, note.ptr);
 done:
+	crm_buf_release(&note);
 	crm_import_release(&imp);
 	crm_import_rules_release(&rules);
 	return rc;

@@ -1,13 +1,17 @@
 /* crm move OPP STAGE: moves a deal to another stage, appends {date, stage,
  * by} to its history, sets `closed` on a won, lost or void stage (and asks
- * for --reason when the deal is lost), in one commit. */
+ * for --reason when the deal is lost), in one commit.  The stage's entry
+ * criteria are checked first and its notification hook runs after (the
+ * automations of src/core/automation). */
 #include <stdlib.h>
 #include <string.h>
 
 #include "cli.h"
+#include "crm/automation.h"
 #include "crm/date.h"
 #include "crm/edit.h"
 #include "crm/error.h"
+#include "crm/git.h"
 #include "crm/index.h"
 #include "crm/node.h"
 #include "crm/store.h"
@@ -43,8 +47,48 @@ static int drop_outcome_fields(struct cli_edit *e, const struct crm_stage *st)
 	return err;
 }
 
+/* Runs crm.ini's stage hook for the move just committed; a hook that
+ * fails is a warning: the move stands. */
+static void notify_move(struct cli_ctx *ctx, const struct crm_automation *a,
+			struct crm_record *rec, const char *from, const char *to,
+			const char *by, const char *date)
+{
+	struct crm_stage_change c = { rec->schema->type, rec->id, NULL, from, to, by, date,
+				      NULL, NULL, "move", NULL };
+	struct crm_git *git = NULL;
+	char head[41] = "";
+
+	if (!a->notify_argv)
+		return;
+	if (!crm_git_open(&git, ctx->repo.root) && !crm_git_head(git, head, NULL))
+		c.commit = head;
+	crm_error_clear();
+	c.title = rec->root ? crm_node_text(rec->root, "title") : NULL;
+	c.amount = rec->root ? crm_node_text(rec->root, "amount") : NULL;
+	c.owner = rec->root ? crm_node_text(rec->root, "owner") : NULL;
+	if (crm_notify_stage_change(a, &c))
+		fprintf(stderr, "crm %s: warning: %s\n", ctx->command, crm_error_last());
+	crm_git_free(git);
+}
+
+/* The stage's entry criteria ([stage "S"] requires): a refusal naming
+ * every field the deal still lacks, before anything is written. */
+static int check_entry(struct cli_ctx *ctx, struct crm_record *rec, const struct crm_stage *st)
+{
+	struct crm_buf missing = CRM_BUF_INIT;
+	size_t n = crm_stage_missing(&missing, ctx->idx, &ctx->repo.config, rec, st->name);
+
+	if (n)
+		cli_error(ctx->command, "%s/%s cannot enter %s without %s (crm.ini [stage \"%s\"] "
+			  "requires); set %s with 'crm set %s/%s FIELD=VALUE'; nothing was written",
+			  rec->schema->type, rec->id, st->name, missing.ptr, st->name,
+			  n == 1 ? "it" : "them", rec->schema->type, rec->id);
+	crm_buf_release(&missing);
+	return n ? EXIT_PROBLEMS : EXIT_OK;
+}
+
 static int move_record(struct cli_ctx *ctx, struct crm_record *rec, const struct crm_stage *st,
-		       const char *reason, const char *date)
+		       const char *reason, const char *date, const struct crm_automation *a)
 {
 	struct crm_buf msg = CRM_BUF_INIT;
 	const char *from = rec->root ? crm_node_text(rec->root, "stage") : NULL;
@@ -77,6 +121,8 @@ static int move_record(struct cli_ctx *ctx, struct crm_record *rec, const struct
 	crm_buf_addf(&msg, "crm: move %s/%s %s -> %s", rec->schema->type, rec->id,
 		     from ? from : "(none)", st->name);
 	rc = cli_txn_finish(ctx, &txn, msg.ptr, err);
+	if (rc == EXIT_OK)
+		notify_move(ctx, a, rec, from, st->name, by, date);
 	cli_edit_release(&e);
 	crm_buf_release(&msg);
 	free(by);
@@ -94,6 +140,7 @@ int cmd_move(struct cli_ctx *ctx, int argc, char **argv)
 		CLI_ARG(CLI_ARG_ONE, "STAGE"),
 		CLI_OPT_END
 	};
+	struct crm_automation a;
 	const struct crm_stage *st;
 	const char *current;
 	struct crm_record *rec;
@@ -135,5 +182,14 @@ int cmd_move(struct cli_ctx *ctx, int argc, char **argv)
 		cli_error(ctx->command, "%s", crm_error_last());
 		return EXIT_USAGE;
 	}
-	return move_record(ctx, rec, st, reason, date);
+	if (crm_automation_load(&a, &ctx->repo.config)) {
+		cli_error(ctx->command, "%s", crm_error_last());
+		rc = EXIT_USAGE;
+	} else {
+		rc = check_entry(ctx, rec, st);
+	}
+	if (rc == EXIT_OK)
+		rc = move_record(ctx, rec, st, reason, date, &a);
+	crm_automation_release(&a);
+	return rc;
 }

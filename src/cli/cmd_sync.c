@@ -1,10 +1,12 @@
 /* crm sync: fetch, merge (records field by field), push.  It commits
  * nothing of the user's by surprise: uncommitted record edits stop it with
- * what to do, and nothing is pushed while a conflict stands. */
+ * what to do, and nothing is pushed while a conflict stands.  Stage changes
+ * the merge brought in from others run crm.ini's stage hook here too. */
 #include <stdlib.h>
 #include <string.h>
 
 #include "cli.h"
+#include "crm/automation.h"
 #include "crm/check.h"
 #include "crm/error.h"
 #include "crm/git.h"
@@ -185,6 +187,34 @@ static int invoice_clashes(struct crm_git *git, const char *ours, const char *th
 	return n;
 }
 
+static int notify_one(const struct crm_stage_change *c, void *payload)
+{
+	const struct crm_automation *a = payload;
+
+	if (crm_notify_stage_change(a, c))
+		fprintf(stderr, "crm sync: warning: %s\n", crm_error_last());
+	return 0;
+}
+
+/* The stage hook for every deal whose stage the sync changed: what HEAD
+ * holds now against what it held before (our own moves ran it already). */
+static void notify_arrivals(struct cli_ctx *ctx, struct crm_git *git, const char *prefix,
+			    const char *before)
+{
+	struct crm_automation a;
+	char after[41];
+
+	if (!before[0] || crm_git_head(git, after, NULL) || !strcmp(before, after))
+		goto done;
+	if (crm_automation_load(&a, &ctx->repo.config) ||
+	    (a.notify_argv && crm_stage_changes_between(git, &ctx->repo, prefix, before, after,
+						       notify_one, &a)))
+		fprintf(stderr, "crm sync: warning: stage hooks not run: %s\n", crm_error_last());
+	crm_automation_release(&a);
+done:
+	crm_error_clear();
+}
+
 static int report(struct cli_ctx *ctx, const struct crm_sync_result *r, const char *remote)
 {
 	if (r->refused)
@@ -221,7 +251,7 @@ int cmd_sync(struct cli_ctx *ctx, int argc, char **argv)
 	struct crm_sync_result r;
 	struct crm_git *git = NULL;
 	struct dirty_records dirty = { &ctx->repo, "", 0 };
-	char *prefix = NULL;
+	char *prefix = NULL, before[41];
 	int err, rc = cli_parse(ctx, usage, opts, argc, argv, &argc);
 
 	if (rc)
@@ -250,9 +280,13 @@ int cmd_sync(struct cli_ctx *ctx, int argc, char **argv)
 	}
 	if (!err) {
 		struct clash_state st = { ctx, remote, prefix };
+		if (crm_git_head(git, before, NULL))
+			before[0] = '\0';   /* an unborn branch: nothing arrives "changed" */
 		err = crm_git_sync(git, remote, !no_push, invoice_clashes, &st, &r);
 		if (r.note[0])
 			fprintf(stderr, "crm sync: note: %s\n", r.note);
+		if (!err)
+			notify_arrivals(ctx, git, dirty.git_prefix, before);
 	}
 	if (err) {
 		cli_error(ctx->command, "%s", crm_error_last());

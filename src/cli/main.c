@@ -60,6 +60,7 @@ static const struct cli_command commands[] = {
 	  "git's merge driver for records (crm init registers it)" },
 	{ "dashboard", cmd_dashboard, CLI_NEEDS_REPO,
 	  "sales figures, charts and stalled deals (terminal, JSON, CSV, HTML, xlsx)" },
+	{ "alerts", cmd_alerts, CLI_NEEDS_REPO | CLI_NEEDS_INDEX, "deals in a stage too long" },
 	{ "report", cmd_report, CLI_NEEDS_REPO,
 	  "funnel, cycle, winloss, won, activity, summary, receivables, revenue" },
 	{ "import", cmd_import, CLI_NEEDS_REPO | CLI_NEEDS_INDEX | CLI_WRITES,

@@ -84,7 +84,7 @@ static const struct known_section {
 	const char *const keys[16];
 } known_sections[] = {
 	{ "crm", SUB_NONE, { "currency", "timezone" } },
-	{ "stage", SUB_REQUIRED, { "probability", "outcome" } },
+	{ "stage", SUB_REQUIRED, { "probability", "outcome", "requires", "max_days" } },
 	{ "rate", SUB_REQUIRED, { "value" } },
 	{ "tax", SUB_REQUIRED, { "rate", "name", "category", "exemption", "reason" } },
 	{ "invoice", SUB_OPTIONAL, { "prefix", "digits", "due_days", "terms", "tax" } },
@@ -95,6 +95,10 @@ static const struct known_section {
 	{ "dashboard", SUB_NONE, { "stalled_days" } },
 	{ "task", SUB_NONE, { "categories" } },
 	{ "mail", SUB_NONE, { "from", "sendmail", "smtp", "subject", "template" } },
+	/* automations: src/core/automation/ reads and checks their values */
+	{ "assign", SUB_REQUIRED, { "type", "where", "team" } },
+	{ "notify", SUB_NONE, { "stage" } },
+	{ "alerts", SUB_NONE, { "factor", "min_samples" } },
 };
 
 static const struct known_section *known_section(const char *name)

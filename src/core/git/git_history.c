@@ -802,3 +802,71 @@ done:
 	git_object_free(obj);
 	return err;
 }
+
+/* Commit `rev` and its tree, for a comparison of two commits. */
+static int commit_tree(git_repository *repo, const char *rev, git_commit **commit,
+		       git_tree **tree)
+{
+	git_object *obj = NULL;
+	int err = 0;
+
+	if (git_revparse_single(&obj, repo, rev) < 0 ||
+	    git_object_peel((git_object **)commit, obj, GIT_OBJECT_COMMIT) < 0)
+		err = git_fail(CRM_ENOTFOUND, "cannot compare with that revision");
+	else if (git_commit_tree(tree, *commit) < 0)
+		err = history_fail(git_commit_id(*commit), NULL);
+	git_object_free(obj);
+	return err;
+}
+
+int crm_git_diff_commits(struct crm_git *g, const char *from, const char *to, const char *prefix,
+			 int (*cb)(const struct crm_git_change *c, void *payload), void *payload)
+{
+	git_commit *old_commit = NULL, *new_commit = NULL;
+	git_tree *old_tree = NULL, *new_tree = NULL;
+	git_diff *diff = NULL;
+	git_diff_options opts;
+	char *spec = NULL;
+	size_t i, n;
+	int err;
+
+	git_diff_options_init(&opts, GIT_DIFF_OPTIONS_VERSION);
+	if (prefix && *prefix) {
+		spec = (char *)prefix;
+		opts.pathspec.strings = &spec;
+		opts.pathspec.count = 1;
+	}
+	err = commit_tree(g->repo, from, &old_commit, &old_tree);
+	if (!err)
+		err = commit_tree(g->repo, to, &new_commit, &new_tree);
+	if (!err && git_diff_tree_to_tree(&diff, g->repo, old_tree, new_tree, &opts) < 0)
+		err = tree_fail(g->repo, new_tree, git_commit_id(new_commit), "");
+	n = err ? 0 : git_diff_num_deltas(diff);
+	for (i = 0; i < n && !err; i++) {
+		const git_diff_delta *d = git_diff_get_delta(diff, i);
+		git_blob *ob = NULL, *nb = NULL;
+		struct crm_git_change c;
+
+		memset(&c, 0, sizeof(c));
+		err = blob_at(g->repo, old_tree, d->old_file.path, &ob, git_commit_id(old_commit));
+		if (!err)
+			err = blob_at(g->repo, new_tree, d->new_file.path, &nb,
+				      git_commit_id(new_commit));
+		c.old_path = ob ? d->old_file.path : NULL;
+		c.new_path = nb ? d->new_file.path : NULL;
+		c.old_text = ob ? git_blob_rawcontent(ob) : NULL;
+		c.old_len = ob ? (size_t)git_blob_rawsize(ob) : 0;
+		c.new_text = nb ? git_blob_rawcontent(nb) : NULL;
+		c.new_len = nb ? (size_t)git_blob_rawsize(nb) : 0;
+		if (!err && (ob || nb))
+			err = cb(&c, payload);
+		git_blob_free(ob);
+		git_blob_free(nb);
+	}
+	git_diff_free(diff);
+	git_tree_free(old_tree);
+	git_tree_free(new_tree);
+	git_commit_free(old_commit);
+	git_commit_free(new_commit);
+	return err;
+}

@@ -1,0 +1,217 @@
+#!/bin/sh
+# Lead assignment by crm.ini's [assign "NAME"] rules: crm add gives a new
+# record without an owner the least loaded member of the first matching
+# rule's team and says so in the commit message; crm import spreads 1 000
+# generated leads over the teams within one of each other, counting the
+# open deals members already had.
+. "$(dirname "$0")/lib.sh"
+
+test_expect_success 'a repository with two rules and a user list' '
+	crm init repo >/dev/null &&
+	cd repo &&
+	cat >>crm.ini <<-\EOF &&
+	[user "chen"]
+	name = Chen
+	[user "dana"]
+	name = Dana
+	[user "fay"]
+	name = Fay
+	[user "eve"]
+	name = Eve
+	[user "gus"]
+	name = Gus
+	[user "zed"]
+	name = Zed
+	[assign "emea-large"]
+	type = client
+	where = country=DE size=large
+	team = chen, dana, fay
+	[assign "rest"]
+	type = client
+	team = eve gus
+	EOF
+	git commit -qam rules &&
+	crm check >/dev/null
+'
+
+test_expect_success 'crm add: matching rule, round robin, an owner given is kept' '
+	cd repo &&
+	crm add client --set name=Acme --set country=DE --set size=large >out &&
+	crm add client --set name=Beta --set country=DE --set size=large >>out &&
+	crm add client --set name=Gamma --set country=DE --set size=large --set owner=zed >>out &&
+	crm add client --set name=Delta --set country=DE --set size=large >>out &&
+	crm add client --set name=Eps --set country=PL >>out &&
+	crm add client --set name=Zeta --set country=DE --set size=large >>out &&
+	sed "s/^\[[0-9a-f]*\] //" out >actual &&
+	cat >expect <<-\EOF &&
+	crm: add client/acme (assigned to chen by rule '"'"'emea-large'"'"')
+	crm: add client/beta (assigned to dana by rule '"'"'emea-large'"'"')
+	crm: add client/gamma
+	crm: add client/delta (assigned to fay by rule '"'"'emea-large'"'"')
+	crm: add client/eps (assigned to eve by rule '"'"'rest'"'"')
+	crm: add client/zeta (assigned to chen by rule '"'"'emea-large'"'"')
+	EOF
+	test_cmp expect actual &&
+	git log -1 --format=%s >msg &&
+	echo "crm: add client/zeta (assigned to chen by rule '"'"'emea-large'"'"')" >expect &&
+	test_cmp expect msg &&
+	crm ls client --fields owner --format csv >actual &&
+	cat >expect <<-\EOF &&
+	id,owner
+	acme,chen
+	beta,dana
+	delta,fay
+	eps,eve
+	gamma,zed
+	zeta,chen
+	EOF
+	test_cmp expect actual
+'
+
+test_expect_success 'open deals count as load; closed ones do not' '
+	cd repo &&
+	crm add opportunity --set title=D1 --set client=acme --set stage=qualifying --set owner=dana --force >/dev/null 2>&1 &&
+	crm add opportunity --set title=D2 --set client=acme --set stage=won --set owner=fay --force >/dev/null 2>&1 &&
+	crm add client --set name=Eta --set country=DE --set size=large >out &&
+	sed "s/^\[[0-9a-f]*\] //" out >actual &&
+	echo "crm: add client/eta (assigned to fay by rule '"'"'emea-large'"'"')" >expect &&
+	test_cmp expect actual
+'
+
+test_expect_success 'a type no rule is for is left alone' '
+	cd repo &&
+	crm add contact --set name=Someone >out &&
+	sed "s/^\[[0-9a-f]*\] //" out >actual &&
+	echo "crm: add contact/someone" >expect &&
+	test_cmp expect actual
+'
+
+test_expect_success 'a team member crm.ini does not list is refused, nothing written' '
+	cd repo &&
+	git rev-parse HEAD >before &&
+	printf "[assign \"bad\"]\ntype = client\nteam = nobody\n" >>crm.ini &&
+	test_expect_code 2 crm add client --set name=Theta 2>err &&
+	cat >expect <<-\EOF &&
+	crm add: crm.ini:54: '"'"'nobody'"'"' in the team of rule '"'"'bad'"'"' is not a [user] of crm.ini
+	EOF
+	test_cmp expect err &&
+	git checkout -q crm.ini &&
+	git rev-parse HEAD >after &&
+	test_cmp before after &&
+	test -z "$(git status --porcelain --untracked-files=no)"
+'
+
+test_expect_success 'a where that is no filter is refused with the rule named' '
+	cd repo &&
+	printf "[assign \"typo\"]\ntype = client\nwhere = contry=DE\nteam = eve\n" >>crm.ini &&
+	test_expect_code 2 crm add client --set name=Theta 2>err &&
+	cat >expect <<-\EOF &&
+	crm add: crm.ini:53: the where of rule [assign "typo"]: unknown field '"'"'contry'"'"' (did you mean '"'"'country'"'"'?)
+	EOF
+	test_cmp expect err &&
+	git checkout -q crm.ini &&
+	test -z "$(git status --porcelain --untracked-files=no)"
+'
+
+test_expect_success 'crm import: 1 000 generated leads, balanced within one per team' '
+	crm init big >/dev/null &&
+	cd big &&
+	cat >>crm.ini <<-\EOF &&
+	[assign "emea-large"]
+	type = client
+	where = country=DE size=large
+	team = chen, dana, fay
+	[assign "rest"]
+	type = client
+	team = eve, gus
+	EOF
+	printf "title: Old\nclient: old\nstage: qualifying\nowner: dana\n" >old-deal.yaml &&
+	mkdir -p clients opportunities &&
+	printf "name: Old\nowner: zed\n" >clients/old.yaml &&
+	mv old-deal.yaml opportunities/old.yaml &&
+	git add -A && git commit -qm setup &&
+	python3 - <<-\EOF &&
+	import csv
+	with open("leads.csv", "w", newline="") as f:
+	    w = csv.writer(f)
+	    w.writerow(["Name", "Country", "Size"])
+	    for i in range(1000):
+	        big = i % 3 != 2
+	        w.writerow(["Lead %04d" % i, "DE" if big else "PL", "large" if big else "small"])
+	EOF
+	cat >leads.ini <<-\EOF &&
+	[leads]
+	type = client
+	files = leads*.csv
+	name = {Name}
+	country = {Country}
+	size = {Size}
+	EOF
+	crm import --rules leads.ini leads.csv >out &&
+	cat >expect <<-\EOF &&
+	1000 created, 0 updated, 0 unchanged, 0 skipped
+	EOF
+	head -1 out >actual && test_cmp expect actual &&
+	git log -1 --format=%s >actual &&
+	echo "crm: import 1000 records from leads.csv; assigned 1000 by rules (chen 223, dana 222, fay 222, eve 167, gus 166)" >expect &&
+	test_cmp expect actual &&
+	for u in chen dana fay eve gus; do
+		c=$(crm ls client owner=$u --format csv | tail -n +2 | wc -l) &&
+		d=$(crm ls opportunity owner=$u --format csv | tail -n +2 | wc -l) &&
+		echo "$u $((c + d))" || return 1
+	done >loads &&
+	cat >expect <<-\EOF &&
+	chen 223
+	dana 223
+	fay 222
+	eve 167
+	gus 166
+	EOF
+	test_cmp expect loads &&
+	crm check >/dev/null
+'
+
+test_expect_success 'crm import: clients made for deals and the deals, each type round its team' '
+	crm init mixed >/dev/null &&
+	cd mixed &&
+	cat >>crm.ini <<-\EOF &&
+	[assign "accounts"]
+	type = client
+	team = eve, gus
+	[assign "deals"]
+	type = opportunity
+	team = chen, dana
+	EOF
+	git commit -qam rules &&
+	printf "Deal,Company\nD1,One\nD2,Two\nD3,Three\nD4,Four\n" >deals.csv &&
+	cat >deals.ini <<-\EOF &&
+	[deals]
+	type = opportunity
+	files = deals*.csv
+	title = {Deal}
+	client = {Company}
+	client.create = yes
+	stage = qualifying
+	EOF
+	crm import --rules deals.ini deals.csv >/dev/null &&
+	git log -1 --format=%s >actual &&
+	echo "crm: import 8 records from deals.csv; assigned 8 by rules (eve 2, gus 2, chen 2, dana 2)" >expect &&
+	test_cmp expect actual &&
+	crm ls client --fields name,owner --format csv >actual &&
+	crm ls opportunity --fields title,owner --format csv >>actual &&
+	cat >expect <<-\EOF &&
+	id,name,owner
+	four,Four,gus
+	one,One,eve
+	three,Three,eve
+	two,Two,gus
+	id,title,owner
+	d1,D1,chen
+	d2,D2,dana
+	d3,D3,chen
+	d4,D4,dana
+	EOF
+	test_cmp expect actual
+'
+
+test_done

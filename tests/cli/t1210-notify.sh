@@ -1,0 +1,167 @@
+#!/bin/sh
+# Stage-change notifications: crm.ini's [notify] stage command runs after
+# crm move commits and for the stage changes a crm sync brings in from
+# others, with the change as JSON on its stdin and only crm.ini's words as
+# its arguments; hostile field content reaches it as data, never as a
+# command line; a hook that fails or is missing is a warning, the move
+# stands.
+. "$(dirname "$0")/lib.sh"
+
+# The hook: each call's stdin and arguments kept in $HOOK_DIR, numbered.
+mkdir -p bin
+cat >bin/stage-hook <<\EOF
+#!/bin/sh
+n=$(ls "$HOOK_DIR" | grep -c "json$")
+cat >"$HOOK_DIR/$n.json"
+printf "%s\n" "$@" >"$HOOK_DIR/$n.args"
+echo "hook said hello"
+EOF
+chmod +x bin/stage-hook
+PATH="$TRASH/bin:$PATH"
+export PATH
+
+# The JSON a hook got, its commit id replaced.
+hooked() {
+	sed "s/\"commit\": \"[0-9a-f]\{40\}\"/\"commit\": \"HASH\"/" "$1"
+}
+
+test_expect_success 'a shared repository whose crm.ini names the hook' '
+	crm init seed >/dev/null &&
+	cat >>seed/crm.ini <<-\EOF &&
+	[notify]
+	stage = stage-hook --channel sales
+	EOF
+	git -C seed commit -qam hook &&
+	crm -C seed add client --set name=Acme >/dev/null &&
+	crm -C seed add opportunity --set title=Website --set client=acme --set stage=qualifying \
+		--set "amount=1200.00 EUR" --set owner=chen >/dev/null &&
+	git clone -q --bare seed remote.git &&
+	git clone -q "file://$TRASH/remote.git" alice &&
+	git clone -q "file://$TRASH/remote.git" bob &&
+	(cd alice && crm init >/dev/null) && (cd bob && crm init >/dev/null) &&
+	mkdir alice-hooks bob-hooks
+'
+
+test_expect_success 'crm move runs the hook with the change on stdin' '
+	HOOK_DIR=$TRASH/alice-hooks crm -C alice move website proposal-sent >out 2>err &&
+	sed "s/^\[[0-9a-f]*\] //" out >actual &&
+	echo "crm: move opportunity/website qualifying -> proposal-sent" >expect &&
+	test_cmp expect actual &&
+	echo "hook said hello" >expect &&
+	test_cmp expect err &&
+	printf "%s\n" --channel sales >expect &&
+	test_cmp expect alice-hooks/0.args &&
+	hooked alice-hooks/0.json >actual &&
+	cat >expect <<-\EOF &&
+	{
+	  "event": "stage-change",
+	  "record": "opportunity/website",
+	  "type": "opportunity",
+	  "id": "website",
+	  "title": "Website",
+	  "from": "qualifying",
+	  "to": "proposal-sent",
+	  "by": "Alice Example",
+	  "date": "2025-06-01",
+	  "amount": "1200.00 EUR",
+	  "owner": "chen",
+	  "origin": "move",
+	  "commit": "HASH"
+	}
+	EOF
+	test_cmp expect actual &&
+	grep -q "\"commit\": \"$(git -C alice rev-parse HEAD)\"" alice-hooks/0.json
+'
+
+test_expect_success 'a sync that pushes only brings nothing in: no hook' '
+	HOOK_DIR=$TRASH/alice-hooks crm -C alice sync >out 2>err &&
+	echo "up to date from origin; pushed" >expect &&
+	test_cmp expect out &&
+	ls alice-hooks >actual &&
+	printf "0.args\n0.json\n" >expect &&
+	test_cmp expect actual
+'
+
+test_expect_success 'the sync that brings a move in runs the hook once' '
+	HOOK_DIR=$TRASH/bob-hooks crm -C bob sync >out 2>err &&
+	echo "fast-forwarded from origin; pushed" >expect &&
+	test_cmp expect out &&
+	hooked bob-hooks/0.json >actual &&
+	sed "s/\"origin\": \"move\"/\"origin\": \"sync\"/" alice-hooks/0.json >want &&
+	hooked want >expect &&
+	test_cmp expect actual &&
+	HOOK_DIR=$TRASH/bob-hooks crm -C bob sync >out 2>err &&
+	ls bob-hooks >actual &&
+	printf "0.args\n0.json\n" >expect &&
+	test_cmp expect actual
+'
+
+test_expect_success 'a merge brings in their move beside our edit' '
+	HOOK_DIR=$TRASH/alice-hooks crm -C alice move website negotiation >/dev/null 2>&1 &&
+	HOOK_DIR=$TRASH/alice-hooks crm -C alice sync >/dev/null 2>&1 &&
+	crm -C bob set website confidence=4 >/dev/null &&
+	HOOK_DIR=$TRASH/bob-hooks crm -C bob sync >out 2>err &&
+	echo "merged from origin; pushed" >expect &&
+	test_cmp expect out &&
+	hooked bob-hooks/1.json >actual &&
+	grep "\"from\"\|\"to\"\|\"origin\"" actual >got &&
+	cat >expect <<-\EOF &&
+	  "from": "proposal-sent",
+	  "to": "negotiation",
+	  "origin": "sync",
+	EOF
+	test_cmp expect got &&
+	grep -q "\"commit\": \"$(git -C bob rev-parse HEAD)\"" bob-hooks/1.json
+'
+
+test_expect_success 'hostile field content reaches the hook as data only' '
+	cd alice &&
+	f=$(ls opportunities/*/website.yaml) &&
+	python3 - "$f" <<-\EOF &&
+	import sys
+	p = sys.argv[1]
+	lines = open(p, encoding="utf-8").read().splitlines(True)
+	title = "title: \"Q \\\"$(touch pwned)\\\" `touch pwned2` ;rm -rf x\\nline two\\tZo\\u00eb \\u4e2d\\u6587 \\u202e\"\n"
+	lines = [title if l.startswith("title:") else l for l in lines]
+	open(p, "w", encoding="utf-8").write("".join(lines))
+	EOF
+	git commit -qam hostile &&
+	HOOK_DIR=$TRASH/alice-hooks crm move website contract-pending >/dev/null 2>&1 &&
+	cd .. &&
+	test ! -e pwned && test ! -e alice/pwned && test ! -e pwned2 && test ! -e alice/pwned2 &&
+	printf "%s\n" --channel sales >expect &&
+	test_cmp expect alice-hooks/2.args &&
+	python3 - alice-hooks/2.json <<-\EOF
+	import json, sys
+	t = json.load(open(sys.argv[1], encoding="utf-8"))["title"]
+	want = "Q \"$(touch pwned)\" `touch pwned2` ;rm -rf x\nline two\tZo\u00eb \u4e2d\u6587 \u202e"
+	assert t == want, repr(t)
+	EOF
+'
+
+test_expect_success 'a hook that fails is a warning; the move stands' '
+	cat >bin/stage-hook <<-\EOF &&
+	#!/bin/sh
+	cat >/dev/null
+	exit 3
+	EOF
+	crm -C alice move website won >out 2>err &&
+	cat >expect <<-\EOF &&
+	crm move: warning: the stage hook '"'"'stage-hook'"'"' exited with status 3
+	EOF
+	test_cmp expect err &&
+	git -C alice log -1 --format=%s >actual &&
+	echo "crm: move opportunity/website contract-pending -> won" >expect &&
+	test_cmp expect actual
+'
+
+test_expect_success 'a hook that is not there is a warning too' '
+	rm bin/stage-hook &&
+	crm -C alice move website negotiation >out 2>err &&
+	cat >expect <<-\EOF &&
+	crm move: warning: the stage hook '"'"'stage-hook'"'"' exited with status 127
+	EOF
+	test_cmp expect err
+'
+
+test_done
