@@ -73,6 +73,15 @@ void cli_usage(FILE *out, const char *command, const char *usage,
 	}
 }
 
+int cli_help(struct cli_ctx *ctx, const char *usage, const struct cli_option *opts)
+{
+	if (ctx->on_options)
+		ctx->on_options(ctx->options_payload, usage, opts);
+	else
+		cli_usage(stdout, ctx->command, usage, opts);
+	return CLI_HELP_SHOWN;
+}
+
 static const struct cli_option *find_long(const struct cli_option *opts, const char *name,
 					  size_t len)
 {
@@ -144,27 +153,24 @@ static bool short_number(const struct cli_option *opts, const char *arg)
 }
 
 /* Handles argv[*i], which starts with '-'; may consume the next word. */
-static int parse_one(const char *command, const char *usage, const struct cli_option *opts,
+static int parse_one(struct cli_ctx *ctx, const char *usage, const struct cli_option *opts,
 		     int argc, char **argv, int *i)
 {
+	const char *command = ctx->command;
 	const char *arg = argv[*i], *eq = NULL, *value = NULL;
 	const struct cli_option *o;
 
 	if (arg[1] == '-') {
 		eq = strchr(arg + 2, '=');
 		o = find_long(opts, arg + 2, eq ? (size_t)(eq - arg - 2) : strlen(arg + 2));
-		if (!o && !strcmp(arg, "--help")) {
-			cli_usage(stdout, command, usage, opts);
-			return CLI_HELP_SHOWN;
-		}
+		if (!o && !strcmp(arg, "--help"))
+			return cli_help(ctx, usage, opts);
 	} else if (short_number(opts, arg)) {
 		return set_option(command, find_short(opts, arg[1]), arg + 2);
 	} else {
 		o = arg[2] ? NULL : find_short(opts, arg[1]);
-		if (!o && !strcmp(arg, "-h")) {
-			cli_usage(stdout, command, usage, opts);
-			return CLI_HELP_SHOWN;
-		}
+		if (!o && !strcmp(arg, "-h"))
+			return cli_help(ctx, usage, opts);
 	}
 	if (!o) {
 		cli_error(command, "unknown option '%s'", arg);
@@ -225,7 +231,6 @@ static bool count_fits(const char *command, const struct cli_option *opts, int n
 int cli_parse(struct cli_ctx *ctx, const char *usage, const struct cli_option *opts,
 	      int argc, char **argv, int *argc_out)
 {
-	const char *command = ctx->command;
 	int i, n = 0, err;
 	bool options_done = false;
 
@@ -239,7 +244,7 @@ int cli_parse(struct cli_ctx *ctx, const char *usage, const struct cli_option *o
 		 * are letters only, or a number option's letter and digits */
 		if (!options_done && arg[0] == '-' && arg[1] &&
 		    (arg[1] == '-' || (!arg[2] && arg[1] != ':') || short_number(opts, arg))) {
-			err = parse_one(command, usage, opts, argc, argv, &i);
+			err = parse_one(ctx, usage, opts, argc, argv, &i);
 			if (err == CLI_HELP_SHOWN)
 				return CLI_HELP_SHOWN;
 			if (err)

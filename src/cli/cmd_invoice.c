@@ -417,11 +417,29 @@ static void print_subcommands(FILE *out, struct cli_ctx *ctx)
 	fprintf(out, "\n'crm %s SUBCOMMAND --help' describes its options.\n", ctx->command);
 }
 
+/* For crm __options and crm __complete: the option table of every
+ * subcommand, in turn (crm-invoice(1) lists them all). */
+static int every_subcommand_help(struct cli_ctx *ctx)
+{
+	char *help_argv[3];
+	size_t i;
+
+	for (i = 0; i < NSUBCOMMANDS; i++) {
+		help_argv[0] = (char *)subcommands[i].name;
+		help_argv[1] = "--help";
+		help_argv[2] = NULL;
+		subcommands[i].fn(ctx, 2, help_argv);
+	}
+	return CLI_HELP_SHOWN;
+}
+
 int cmd_invoice(struct cli_ctx *ctx, int argc, char **argv)
 {
 	size_t i;
 
 	if (argc > 1 && (!strcmp(argv[1], "--help") || !strcmp(argv[1], "-h"))) {
+		if (ctx->on_options)
+			return every_subcommand_help(ctx);
 		print_subcommands(stdout, ctx);
 		return CLI_HELP_SHOWN;
 	}
