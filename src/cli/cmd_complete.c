@@ -124,6 +124,8 @@ static void print_words(struct completion *c)
 {
 	size_t i;
 
+	if (!c->words.len)
+		return;   /* ptr is NULL: qsort must not see it */
 	qsort(c->words.ptr, c->words.len, sizeof(*c->words.ptr), compare_words);
 	for (i = 0; i < c->words.len; i++) {
 		if (!i || strcmp(c->words.ptr[i], c->words.ptr[i - 1]))
