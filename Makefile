@@ -5,6 +5,12 @@ PREFIX   ?= /usr/local
 BINDIR    = $(PREFIX)/bin
 DATADIR   = $(PREFIX)/share/crm
 MANDIR    = $(PREFIX)/share/man/man1
+MAN7DIR   = $(PREFIX)/share/man/man7
+# where each shell looks for completions below PREFIX (bash-completion reads
+# $XDG_DATA_DIRS/bash-completion/completions, /usr/local/share included)
+BASHCOMPDIR ?= $(PREFIX)/share/bash-completion/completions
+ZSHCOMPDIR  ?= $(PREFIX)/share/zsh/site-functions
+FISHCOMPDIR ?= $(PREFIX)/share/fish/vendor_completions.d
 PKGS      = libgit2 yaml-0.1 inih libutf8proc xlsxwriter
 # crm export --ical: libical writes and reads back iCalendar
 PKGS     += libical
@@ -157,7 +163,13 @@ install: $(CRM)
 	install -m 644 schema/*.yaml $(DESTDIR)$(DATADIR)/schema/
 	install -d $(DESTDIR)$(DATADIR)/import/presets
 	install -m 644 import/presets/*.ini $(DESTDIR)$(DATADIR)/import/presets/
-	install -m 644 doc/crm.1 $(DESTDIR)$(MANDIR)/crm.1
+	install -m 644 doc/crm.1 doc/man/*.1 $(DESTDIR)$(MANDIR)/
+	install -d $(DESTDIR)$(MAN7DIR)
+	install -m 644 doc/man/*.7 $(DESTDIR)$(MAN7DIR)/
+	install -d $(DESTDIR)$(BASHCOMPDIR) $(DESTDIR)$(ZSHCOMPDIR) $(DESTDIR)$(FISHCOMPDIR)
+	install -m 644 completion/crm.bash $(DESTDIR)$(BASHCOMPDIR)/crm
+	install -m 644 completion/_crm $(DESTDIR)$(ZSHCOMPDIR)/_crm
+	install -m 644 completion/crm.fish $(DESTDIR)$(FISHCOMPDIR)/crm.fish
 
 clean:
 	rm -rf build build-san crm

@@ -36,6 +36,7 @@
 #include "crm/money.h"
 #include "crm/node.h"
 #include "crm/order.h"
+#include "crm/pager.h"
 #include "crm/peppol.h"
 #include "crm/render.h"
 #include "crm/repo.h"

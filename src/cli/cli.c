@@ -74,6 +74,15 @@ void cli_usage(FILE *out, const char *command, const char *usage,
 	}
 }
 
+int cli_help(struct cli_ctx *ctx, const char *usage, const struct cli_option *opts)
+{
+	if (ctx->on_options)
+		ctx->on_options(ctx->options_payload, usage, opts);
+	else
+		cli_usage(stdout, ctx->command, usage, opts);
+	return CLI_HELP_SHOWN;
+}
+
 static const struct cli_option *find_long(const struct cli_option *opts, const char *name,
 					  size_t len)
 {
@@ -145,27 +154,24 @@ static bool short_number(const struct cli_option *opts, const char *arg)
 }
 
 /* Handles argv[*i], which starts with '-'; may consume the next word. */
-static int parse_one(const char *command, const char *usage, const struct cli_option *opts,
+static int parse_one(struct cli_ctx *ctx, const char *usage, const struct cli_option *opts,
 		     int argc, char **argv, int *i)
 {
+	const char *command = ctx->command;
 	const char *arg = argv[*i], *eq = NULL, *value = NULL;
 	const struct cli_option *o;
 
 	if (arg[1] == '-') {
 		eq = strchr(arg + 2, '=');
 		o = find_long(opts, arg + 2, eq ? (size_t)(eq - arg - 2) : strlen(arg + 2));
-		if (!o && !strcmp(arg, "--help")) {
-			cli_usage(stdout, command, usage, opts);
-			return CLI_HELP_SHOWN;
-		}
+		if (!o && !strcmp(arg, "--help"))
+			return cli_help(ctx, usage, opts);
 	} else if (short_number(opts, arg)) {
 		return set_option(command, find_short(opts, arg[1]), arg + 2);
 	} else {
 		o = arg[2] ? NULL : find_short(opts, arg[1]);
-		if (!o && !strcmp(arg, "-h")) {
-			cli_usage(stdout, command, usage, opts);
-			return CLI_HELP_SHOWN;
-		}
+		if (!o && !strcmp(arg, "-h"))
+			return cli_help(ctx, usage, opts);
 	}
 	if (!o) {
 		cli_error(command, "unknown option '%s'", arg);
@@ -226,7 +232,6 @@ static bool count_fits(const char *command, const struct cli_option *opts, int n
 int cli_parse(struct cli_ctx *ctx, const char *usage, const struct cli_option *opts,
 	      int argc, char **argv, int *argc_out)
 {
-	const char *command = ctx->command;
 	int i, n = 0, err;
 	bool options_done = false;
 
@@ -240,7 +245,7 @@ int cli_parse(struct cli_ctx *ctx, const char *usage, const struct cli_option *o
 		 * are letters only, or a number option's letter and digits */
 		if (!options_done && arg[0] == '-' && arg[1] &&
 		    (arg[1] == '-' || (!arg[2] && arg[1] != ':') || short_number(opts, arg))) {
-			err = parse_one(command, usage, opts, argc, argv, &i);
+			err = parse_one(ctx, usage, opts, argc, argv, &i);
 			if (err == CLI_HELP_SHOWN)
 				return CLI_HELP_SHOWN;
 			if (err)
@@ -664,4 +669,56 @@ int cli_txn_finish(struct cli_ctx *ctx, struct crm_txn *txn, const char *message
 	printf("[%.8s] %s\n", id, shown.ptr);
 	crm_buf_release(&shown);
 	return EXIT_OK;
+}
+
+static void print_subcommands(FILE *out, struct cli_ctx *ctx, const char *usage,
+			      const struct cli_command *subs, size_t nsubs)
+{
+	size_t i;
+	fprintf(out, "usage: crm %s %s\n\nsubcommands:\n", ctx->command, usage);
+	for (i = 0; i < nsubs; i++)
+		fprintf(out, "   %-10s %s\n", subs[i].name, subs[i].summary);
+	fprintf(out, "\n'crm %s SUBCOMMAND --help' describes its options.\n", ctx->command);
+}
+
+/* For crm __options and crm __complete: the option table of every
+ * subcommand, in turn (the command's man page lists them all). */
+static int every_subcommand_help(struct cli_ctx *ctx, const struct cli_command *subs,
+				 size_t nsubs)
+{
+	char *help_argv[3];
+	size_t i;
+
+	for (i = 0; i < nsubs; i++) {
+		help_argv[0] = (char *)subs[i].name;
+		help_argv[1] = "--help";
+		help_argv[2] = NULL;
+		subs[i].fn(ctx, 2, help_argv);
+	}
+	return CLI_HELP_SHOWN;
+}
+
+int cli_run_subcommand(struct cli_ctx *ctx, const char *usage, const struct cli_command *subs,
+		       size_t nsubs, int argc, char **argv)
+{
+	size_t i;
+
+	if (argc > 1 && (!strcmp(argv[1], "--help") || !strcmp(argv[1], "-h"))) {
+		if (ctx->on_options)
+			return every_subcommand_help(ctx, subs, nsubs);
+		print_subcommands(stdout, ctx, usage, subs, nsubs);
+		return CLI_HELP_SHOWN;
+	}
+	if (argc < 2) {
+		cli_error(ctx->command, "missing SUBCOMMAND");
+		print_subcommands(stderr, ctx, usage, subs, nsubs);
+		return EXIT_USAGE;
+	}
+	for (i = 0; i < nsubs; i++) {
+		if (!strcmp(argv[1], subs[i].name))
+			return subs[i].fn(ctx, argc - 1, argv + 1);
+	}
+	cli_error(ctx->command, "'%s' is not a subcommand of crm %s; see 'crm %s --help'",
+		  argv[1], ctx->command, ctx->command);
+	return EXIT_USAGE;
 }

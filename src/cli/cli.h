@@ -17,6 +17,7 @@ struct crm_index;
 struct crm_node;
 struct crm_record;
 struct crm_txn;
+struct cli_option;
 
 /* Exit statuses (SPEC section 7; the table is in README.md "Exit status"
  * and crm(1) EXIT STATUS). */
@@ -35,8 +36,12 @@ enum cli_flags {
 	 * or writes would build on one side of a merge), unless: */
 	CLI_UNMERGED_WARN = 1 << 4, /* it runs after a warning (show, log, diff:
 				       how one looks at the problem) */
-	CLI_UNMERGED_SELF = 1 << 5  /* it deals with them itself (check reports
+	CLI_UNMERGED_SELF = 1 << 5, /* it deals with them itself (check reports
 				       them, resolve settles them) */
+	CLI_PAGES = 1 << 6,         /* long output: through the pager when
+				       stdout is a terminal (see main.c) */
+	CLI_HIDDEN = 1 << 7         /* for scripts (__complete, __options):
+				       not listed by crm help */
 };
 
 struct cli_ctx {
@@ -48,6 +53,12 @@ struct cli_ctx {
 	bool no_cache;
 	bool force;                 /* --force: write a change that brings new
 				       errors (cli_check_write lets it through) */
+	/* Set by the hidden crm __options and crm __complete: --help hands
+	 * each option table it would print here instead (a command with
+	 * subcommands hands every subcommand's), so that the man pages'
+	 * test and the completion read the tables the parser uses. */
+	void (*on_options)(void *payload, const char *usage, const struct cli_option *opts);
+	void *options_payload;
 };
 
 struct cli_command {
@@ -138,6 +149,9 @@ int cli_typed_date(char *buf, size_t size, struct cli_ctx *ctx, const char *opt,
 		   const char *text);
 void cli_usage(FILE *out, const char *command, const char *usage,
 	       const struct cli_option *opts);
+/* What --help does: the usage and table on stdout, or the table handed to
+ * ctx->on_options when one is set.  Returns CLI_HELP_SHOWN. */
+int cli_help(struct cli_ctx *ctx, const char *usage, const struct cli_option *opts);
 void cli_list_release(struct cli_list *l);
 /* Appends `item` (not copied); grows with crm_array_grow, so there is no
  * limit but memory.  CRM_ENOMEM or CRM_EOVERFLOW with the message set. */
@@ -149,6 +163,24 @@ int cli_list_push(struct cli_list *l, const char *item);
  * loaded; for a command that decides how to open it itself (crm check).
  * EXIT_OK, or the exit status with the message printed. */
 int cli_open_repository(struct cli_ctx *ctx, const struct cli_command *c);
+
+/* The command table of main.c, hidden commands included: *n_out receives
+ * the count.  cli_find_command gives the one named `name`, or NULL. */
+const struct cli_command *cli_commands(size_t *n_out);
+const struct cli_command *cli_find_command(const char *name);
+/* Runs command `c` with --help, its option tables handed to `fn` (see
+ * cli_ctx.on_options) instead of printed. */
+void cli_command_options(const struct cli_command *c,
+			 void (*fn)(void *payload, const char *usage,
+				    const struct cli_option *opts),
+			 void *payload);
+
+/* A command made of subcommands (crm invoice, crm task): --help lists
+ * them (or, for crm __options, hands every subcommand's option table),
+ * else argv[1] names the one to run with argv[1..].  What the subcommand
+ * returns, or EXIT_USAGE with the message printed. */
+int cli_run_subcommand(struct cli_ctx *ctx, const char *usage, const struct cli_command *subs,
+		       size_t nsubs, int argc, char **argv);
 
 /* Prints "crm COMMAND: message" on stderr (COMMAND is ctx->command). */
 void cli_error(const char *command, const char *fmt, ...)
@@ -248,6 +280,11 @@ int cmd_alerts(struct cli_ctx *ctx, int argc, char **argv);
 int cmd_report(struct cli_ctx *ctx, int argc, char **argv);
 int cmd_import(struct cli_ctx *ctx, int argc, char **argv);
 int cmd_export(struct cli_ctx *ctx, int argc, char **argv);
+/* The hidden commands for scripts (cmd_complete.c): crm __options COMMAND
+ * prints a command's option table, crm __complete WORDS... the words that
+ * may follow (the shell completions call it). */
+int cmd_options(struct cli_ctx *ctx, int argc, char **argv);
+int cmd_complete(struct cli_ctx *ctx, int argc, char **argv);
 
 /* A record's file being changed by a command: its text and the tree of
  * that text, re-parsed after each edit since edits move byte offsets. */

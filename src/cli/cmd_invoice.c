@@ -418,33 +418,7 @@ static const struct cli_command subcommands[] = {
 };
 #define NSUBCOMMANDS (sizeof(subcommands) / sizeof(*subcommands))
 
-static void print_subcommands(FILE *out, struct cli_ctx *ctx)
-{
-	size_t i;
-	fprintf(out, "usage: crm %s %s\n\nsubcommands:\n", ctx->command, usage);
-	for (i = 0; i < NSUBCOMMANDS; i++)
-		fprintf(out, "   %-10s %s\n", subcommands[i].name, subcommands[i].summary);
-	fprintf(out, "\n'crm %s SUBCOMMAND --help' describes its options.\n", ctx->command);
-}
-
 int cmd_invoice(struct cli_ctx *ctx, int argc, char **argv)
 {
-	size_t i;
-
-	if (argc > 1 && (!strcmp(argv[1], "--help") || !strcmp(argv[1], "-h"))) {
-		print_subcommands(stdout, ctx);
-		return CLI_HELP_SHOWN;
-	}
-	if (argc < 2) {
-		cli_error(ctx->command, "missing SUBCOMMAND");
-		print_subcommands(stderr, ctx);
-		return EXIT_USAGE;
-	}
-	for (i = 0; i < NSUBCOMMANDS; i++) {
-		if (!strcmp(argv[1], subcommands[i].name))
-			return subcommands[i].fn(ctx, argc - 1, argv + 1);
-	}
-	cli_error(ctx->command, "'%s' is not a subcommand of crm %s; see 'crm %s --help'",
-		  argv[1], ctx->command, ctx->command);
-	return EXIT_USAGE;
+	return cli_run_subcommand(ctx, usage, subcommands, NSUBCOMMANDS, argc, argv);
 }

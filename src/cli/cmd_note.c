@@ -356,11 +356,10 @@ int cmd_activity(struct cli_ctx *ctx, int argc, char **argv)
 		ctx->command = "activity add";
 		return cmd_note(ctx, argc - 1, argv + 1);
 	}
+	/* its one subcommand's help (and option table, for crm __options) */
 	if (argc > 1 && (!strcmp(argv[1], "--help") || !strcmp(argv[1], "-h"))) {
-		printf("usage: crm activity add %s\n\n"
-		       "  add    record an activity about a client, contact or deal "
-		       "(as crm note)\n", usage);
-		return CLI_HELP_SHOWN;
+		ctx->command = "activity add";
+		return cmd_note(ctx, argc, argv);
 	}
 	if (argc > 1)
 		cli_error(ctx->command, "'%s' is not a subcommand of crm activity; see "

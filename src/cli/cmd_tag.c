@@ -78,10 +78,8 @@ int cmd_tag(struct cli_ctx *ctx, int argc, char **argv)
 	int i, err, rc;
 
 	/* "-seo" is a tag to remove, not an option: no option parsing here */
-	if (argc > 1 && (!strcmp(argv[1], "--help") || !strcmp(argv[1], "-h"))) {
-		cli_usage(stdout, ctx->command, usage, opts);
-		return CLI_HELP_SHOWN;
-	}
+	if (argc > 1 && (!strcmp(argv[1], "--help") || !strcmp(argv[1], "-h")))
+		return cli_help(ctx, usage, opts);
 	argc--;
 	argv++;
 	/* --force is the one option; a tag to remove has one dash */

@@ -1,27 +1,34 @@
-/* The crm command: global options (-C DIR, --version, --help), the table of
- * commands, and the wrapper that opens the repository for the commands that
- * need one and checks that everything printed reached stdout. */
+/* The crm command: global options (-C DIR, --no-cache, --color, --no-pager,
+ * --version, --help), the table of commands, and the wrapper that opens the
+ * repository for the commands that need one, starts the pager for long
+ * output and checks that everything printed reached stdout. */
+#include <limits.h>
 #include <stdlib.h>
 #include <string.h>
 #include <unistd.h>
 
 #include "cli.h"
 #include "crm.h"
+#include "crm/child.h"
 #include "crm/error.h"
 #include "crm/index.h"
+#include "crm/pager.h"
 
 static int cmd_help(struct cli_ctx *ctx, int argc, char **argv);
 
-/* --no-cache: every file parsed, the persistent index cache left alone */
-static bool global_no_cache;
+/* The global options, which apply to every command the same way (-C is
+ * done when it is read, --no-cache through CRM_NO_CACHE). */
+enum color_when { COLOR_AUTO, COLOR_ALWAYS, COLOR_NEVER };
+static enum color_when global_color = COLOR_AUTO;
+static bool global_no_pager;
 
 static const struct cli_command commands[] = {
 	{ "init", cmd_init, 0, "create a data repository (or register crm in a clone)" },
-	{ "check", cmd_check, 0,   /* opens the work tree, the index or a commit itself */
+	{ "check", cmd_check, CLI_PAGES,   /* opens the work tree, the index or a commit itself */
 	  "check every record like a compiler checks code" },
-	{ "show", cmd_show, CLI_NEEDS_REPO | CLI_NEEDS_INDEX | CLI_UNMERGED_WARN,
+	{ "show", cmd_show, CLI_NEEDS_REPO | CLI_NEEDS_INDEX | CLI_UNMERGED_WARN | CLI_PAGES,
 	  "show one record with its computed fields and what refers to it" },
-	{ "ls", cmd_ls, CLI_NEEDS_REPO | CLI_NEEDS_INDEX, "list records that match filters" },
+	{ "ls", cmd_ls, CLI_NEEDS_REPO | CLI_NEEDS_INDEX | CLI_PAGES, "list records that match filters" },
 	{ "set", cmd_set, CLI_NEEDS_REPO | CLI_NEEDS_INDEX | CLI_WRITES | CLI_BY_ID,
 	  "change fields of a record, one commit" },
 	{ "unset", cmd_unset, CLI_NEEDS_REPO | CLI_NEEDS_INDEX | CLI_WRITES | CLI_BY_ID,
@@ -38,9 +45,9 @@ static const struct cli_command commands[] = {
 	  "delete a record nothing refers to" },
 	{ "mv", cmd_mv, CLI_NEEDS_REPO | CLI_NEEDS_INDEX | CLI_WRITES,
 	  "rename a record and rewrite every reference to it" },
-	{ "log", cmd_log, CLI_NEEDS_REPO | CLI_NEEDS_INDEX | CLI_UNMERGED_WARN,
+	{ "log", cmd_log, CLI_NEEDS_REPO | CLI_NEEDS_INDEX | CLI_UNMERGED_WARN | CLI_PAGES,
 	  "a record's history from git, field by field" },
-	{ "diff", cmd_diff, CLI_NEEDS_REPO | CLI_UNMERGED_WARN,
+	{ "diff", cmd_diff, CLI_NEEDS_REPO | CLI_UNMERGED_WARN | CLI_PAGES,
 	  "uncommitted changes as records and fields" },
 	{ "task", cmd_task, CLI_NEEDS_REPO | CLI_NEEDS_INDEX | CLI_WRITES,
 	  "add tasks about records, mark them done, list the open ones" },
@@ -50,7 +57,7 @@ static const struct cli_command commands[] = {
 	  "activity add: the same as crm note" },
 	{ "invoice", cmd_invoice, CLI_NEEDS_REPO | CLI_NEEDS_INDEX | CLI_WRITES,
 	  "show totals, issue with the next number, record status and payments" },
-	{ "forecast", cmd_forecast, CLI_NEEDS_REPO,
+	{ "forecast", cmd_forecast, CLI_NEEDS_REPO | CLI_PAGES,
 	  "expected revenue by month, and a backtest of each method" },
 	{ "sync", cmd_sync, CLI_NEEDS_REPO,
 	  "fetch, merge records field by field, push" },
@@ -58,10 +65,11 @@ static const struct cli_command commands[] = {
 	  "merge a file git left unmerged, or settle a field in conflict" },
 	{ "merge-driver", cmd_merge_driver, 0,
 	  "git's merge driver for records (crm init registers it)" },
-	{ "dashboard", cmd_dashboard, CLI_NEEDS_REPO,
+	{ "dashboard", cmd_dashboard, CLI_NEEDS_REPO | CLI_PAGES,
 	  "sales figures, charts and stalled deals (terminal, JSON, CSV, HTML, xlsx)" },
-	{ "alerts", cmd_alerts, CLI_NEEDS_REPO | CLI_NEEDS_INDEX, "deals in a stage too long" },
-	{ "report", cmd_report, CLI_NEEDS_REPO,
+	{ "alerts", cmd_alerts, CLI_NEEDS_REPO | CLI_NEEDS_INDEX | CLI_PAGES,
+	  "deals in a stage too long" },
+	{ "report", cmd_report, CLI_NEEDS_REPO | CLI_PAGES,
 	  "funnel, cycle, winloss, won, activity, summary, receivables, revenue" },
 	{ "import", cmd_import, CLI_NEEDS_REPO | CLI_NEEDS_INDEX | CLI_WRITES,
 	  "records from CSV files through a rules file or a preset, one commit" },
@@ -69,55 +77,158 @@ static const struct cli_command commands[] = {
 	  "every record of a type as CSV, xlsx, JSON, vCard or iCalendar" },
 	{ "hooks", cmd_hooks, 0, "install git hooks that run crm check before a commit or push" },
 	{ "help", cmd_help, 0, "show help for crm or for a command" },
+	{ "__options", cmd_options, CLI_HIDDEN, "a command's option table, one per line" },
+	{ "__complete", cmd_complete, CLI_HIDDEN, "the words that may follow, for shells" },
 };
+#define NCOMMANDS (sizeof(commands) / sizeof(*commands))
 
-static const struct cli_command *find_command(const char *name)
+const struct cli_command *cli_commands(size_t *n_out)
+{
+	*n_out = NCOMMANDS;
+	return commands;
+}
+
+const struct cli_command *cli_find_command(const char *name)
 {
 	size_t i;
-	for (i = 0; i < sizeof(commands) / sizeof(*commands); i++) {
+	for (i = 0; i < NCOMMANDS; i++) {
 		if (!strcmp(commands[i].name, name))
 			return &commands[i];
 	}
 	return NULL;
 }
 
+void cli_command_options(const struct cli_command *c,
+			 void (*fn)(void *payload, const char *usage,
+				    const struct cli_option *opts),
+			 void *payload)
+{
+	struct cli_ctx ctx;
+	char *help_argv[3];
+
+	memset(&ctx, 0, sizeof(ctx));
+	ctx.command = c->name;
+	ctx.on_options = fn;
+	ctx.options_payload = payload;
+	help_argv[0] = (char *)c->name;
+	help_argv[1] = "--help";
+	help_argv[2] = NULL;
+	c->fn(&ctx, 2, help_argv);
+}
+
 static void print_overview(FILE *out)
 {
-	size_t i;
-	fputs("usage: crm [-C DIR] [--no-cache] [--version] COMMAND [OPTIONS] [ARGS]\n\n"
+	size_t i, width = 0;
+
+	fputs("usage: crm [-C DIR] [--no-cache] [--color=WHEN] [--no-pager] [--version]\n"
+	      "           COMMAND [OPTIONS] [ARGS]\n\n"
 	      "A local-first CRM: records are YAML files in a git repository.\n\ncommands:\n",
 	      out);
-	for (i = 0; i < sizeof(commands) / sizeof(*commands); i++)
-		fprintf(out, "   %-10s %s\n", commands[i].name, commands[i].summary);
+	/* the summaries start in one column, after the longest name */
+	for (i = 0; i < NCOMMANDS; i++) {
+		if (!(commands[i].flags & CLI_HIDDEN) && strlen(commands[i].name) > width)
+			width = strlen(commands[i].name);
+	}
+	for (i = 0; i < NCOMMANDS; i++) {
+		if (!(commands[i].flags & CLI_HIDDEN))
+			fprintf(out, "   %-*s  %s\n", (int)width, commands[i].name,
+				commands[i].summary);
+	}
 	fputs("\n'crm help COMMAND' or 'crm COMMAND --help' describes a command.\n"
 	      "The data repository is the nearest folder upwards holding crm.ini,\n"
 	      "or $CRM_DIR, or the folder given with -C.  --no-cache (or CRM_NO_CACHE=1)\n"
-	      "parses every record file instead of using the index cache in .git.\n", out);
+	      "parses every record file instead of using the index cache in .git.\n"
+	      "--color=auto|always|never colours the output (auto: on a terminal);\n"
+	      "long output goes through $CRM_PAGER, $PAGER or less unless --no-pager.\n", out);
+}
+
+/* The man page of command `name`: beside an installed binary
+ * (<prefix>/bin/crm, <prefix>/share/man/man1), else in the source tree the
+ * binary was built from.  NULL when neither has it. */
+static char *find_man_page(const char *name)
+{
+	struct crm_buf path = CRM_BUF_INIT;
+	char exe[PATH_MAX];
+	ssize_t n = readlink("/proc/self/exe", exe, sizeof(exe) - 1);
+	char *slash;
+
+	if (n > 0) {
+		exe[n] = '\0';
+		slash = strrchr(exe, '/');
+		if (slash) {
+			crm_buf_addf(&path, "%.*s/../share/man/man1/crm-%s.1",
+				     (int)(slash - exe), exe, name);
+			if (!access(path.ptr, R_OK))
+				return crm_buf_detach(&path, NULL);
+		}
+	}
+	crm_buf_reset(&path);
+	crm_buf_addf(&path, "%s/doc/man/crm-%s.1", CRM_SRCDIR, name);
+	if (!access(path.ptr, R_OK))
+		return crm_buf_detach(&path, NULL);
+	crm_buf_release(&path);
+	return NULL;
+}
+
+/* `crm help COMMAND` with man(1) at hand: the command's page, as man shows
+ * it (its own pager on a terminal, plain text otherwise).  false when
+ * there is no man or no page, or man failed: the caller prints the table. */
+static bool show_man_page(const char *name)
+{
+	const char *argv[] = { "man", "-l", NULL, NULL };
+	char *page = crm_child_in_path("man") ? find_man_page(name) : NULL;
+	int status = 1;
+
+	if (!page)
+		return false;
+	argv[2] = page;
+	fflush(stdout);
+	if (crm_child_run(&status, argv, NULL))
+		status = 1;
+	free(page);
+	return status == 0;
+}
+
+/* Without man: the usage and option table --help prints, for a command
+ * with subcommands every one's (so `crm help invoice` has render's). */
+struct help_tables {
+	const char *command;
+	bool first;
+};
+
+static void print_help_table(void *payload, const char *usage, const struct cli_option *opts)
+{
+	struct help_tables *h = payload;
+
+	if (!h->first)
+		fputc('\n', stdout);
+	h->first = false;
+	cli_usage(stdout, h->command, usage, opts);
 }
 
 static int cmd_help(struct cli_ctx *ctx, int argc, char **argv)
 {
 	const struct cli_command *c;
-	char *help_argv[3];
+	struct help_tables tables = { NULL, true };
 
 	if (argc < 2) {
 		print_overview(stdout);
 		return EXIT_OK;
 	}
-	c = find_command(argv[1]);
-	if (!c || c->fn == cmd_help) {
-		if (!c)
-			cli_error(ctx->command, "unknown command '%s'", argv[1]);
-		else
-			print_overview(stdout);
-		return c ? EXIT_OK : EXIT_USAGE;
+	c = cli_find_command(argv[1]);
+	if (!c || (c->flags & CLI_HIDDEN)) {
+		cli_error(ctx->command, "unknown command '%s'", argv[1]);
+		return EXIT_USAGE;
 	}
-	/* every command prints its own option table on --help */
-	help_argv[0] = argv[1];
-	help_argv[1] = "--help";
-	help_argv[2] = NULL;
-	ctx->command = c->name;
-	return c->fn(ctx, 2, help_argv);
+	if (c->fn == cmd_help) {
+		print_overview(stdout);
+		return EXIT_OK;
+	}
+	if (show_man_page(c->name))
+		return EXIT_OK;
+	tables.command = c->name;
+	cli_command_options(c, print_help_table, &tables);
+	return EXIT_OK;
 }
 
 static bool wants_help(int argc, char **argv)
@@ -164,9 +275,7 @@ int cli_open_repository(struct cli_ctx *ctx, const struct cli_command *c)
 {
 	struct crm_index_options opts = CRM_INDEX_OPTIONS_INIT;
 	char *root = NULL;
-	const char *nc = getenv("CRM_NO_CACHE");
 
-	ctx->no_cache = global_no_cache || (nc && *nc && strcmp(nc, "0"));
 	opts.no_cache = ctx->no_cache;
 	opts.trust_cache = c->flags & CLI_BY_ID;
 	if (crm_repo_discover(&root, ".")) {
@@ -194,19 +303,51 @@ int cli_open_repository(struct cli_ctx *ctx, const struct cli_command *c)
 	return EXIT_OK;
 }
 
+/* Whether CRM_NO_CACHE (which --no-cache sets) turns the cache off. */
+static bool no_cache_asked(void)
+{
+	const char *nc = getenv("CRM_NO_CACHE");
+	return nc && *nc && strcmp(nc, "0");
+}
+
+static bool color_wanted(void)
+{
+	const char *no_color = getenv("NO_COLOR");
+
+	if (global_color != COLOR_AUTO)
+		return global_color == COLOR_ALWAYS;
+	return isatty(STDOUT_FILENO) && !(no_color && *no_color);
+}
+
+/* Long output goes through the pager when a person reads it on a
+ * terminal; never into a pipe or a file, nor after --no-pager. */
+static void maybe_start_pager(const struct cli_command *c, int argc, char **argv)
+{
+	const char *pager;
+
+	if (!(c->flags & CLI_PAGES) || global_no_pager || wants_help(argc, argv) ||
+	    !isatty(STDOUT_FILENO))
+		return;
+	pager = crm_pager_command();
+	if (pager && crm_pager_start(pager))
+		cli_error(c->name, "%s", crm_error_last());   /* and print unpaged */
+}
+
 static int run_command(const struct cli_command *c, int argc, char **argv)
 {
 	struct cli_ctx ctx;
-	const char *no_color = getenv("NO_COLOR");
 	int rc = EXIT_OK;
 
 	memset(&ctx, 0, sizeof(ctx));
 	ctx.command = c->name;
-	ctx.color = isatty(STDOUT_FILENO) && !(no_color && *no_color);
+	ctx.color = color_wanted();   /* before the pager makes stdout a pipe */
+	ctx.no_cache = no_cache_asked();
 	if ((c->flags & CLI_NEEDS_REPO) && !wants_help(argc, argv))
 		rc = cli_open_repository(&ctx, c);
-	if (rc == EXIT_OK)
+	if (rc == EXIT_OK) {
+		maybe_start_pager(c, argc, argv);
 		rc = c->fn(&ctx, argc, argv);
+	}
 	if (rc == CLI_HELP_SHOWN)
 		rc = EXIT_OK;   /* --help asked for, and printed */
 	crm_index_free(ctx.idx);
@@ -217,43 +358,84 @@ static int run_command(const struct cli_command *c, int argc, char **argv)
 	/* a report cut off by a full disk is an error, not a success */
 	if (fflush(stdout) || ferror(stdout)) {
 		cli_error(c->name, "cannot write to standard output");
-		return EXIT_PROBLEMS;   /* a failure at run time, not a usage error */
+		rc = EXIT_PROBLEMS;   /* a failure at run time, not a usage error */
 	}
+	crm_pager_finish();
 	return rc;
+}
+
+static int parse_color(const char *when)
+{
+	if (!strcmp(when, "auto"))
+		global_color = COLOR_AUTO;
+	else if (!strcmp(when, "always"))
+		global_color = COLOR_ALWAYS;
+	else if (!strcmp(when, "never"))
+		global_color = COLOR_NEVER;
+	else {
+		fprintf(stderr, "crm: --color wants auto, always or never, not '%s'\n", when);
+		return EXIT_USAGE;
+	}
+	return EXIT_OK;
+}
+
+/* Reads the global option argv[*i] (and its value); EXIT_OK to go on,
+ * CLI_HELP_SHOWN after --version or --help, else the exit status. */
+static int global_option(int argc, char **argv, int *i)
+{
+	const char *arg = argv[*i];
+
+	if (!strcmp(arg, "-C") && *i + 1 < argc) {
+		if (chdir(argv[*i + 1])) {
+			fprintf(stderr, "crm: cannot change to '%s'\n", argv[*i + 1]);
+			return EXIT_USAGE;
+		}
+		*i += 2;
+		return EXIT_OK;
+	}
+	++*i;
+	if (!strcmp(arg, "--no-cache")) {
+		/* through the environment, which every index load reads, so
+		 * that every command (and a crm that git or a hook starts)
+		 * honours it the same way */
+		setenv("CRM_NO_CACHE", "1", 1);
+	} else if (!strcmp(arg, "--color")) {
+		global_color = COLOR_ALWAYS;
+	} else if (!strncmp(arg, "--color=", 8)) {
+		return parse_color(arg + 8);
+	} else if (!strcmp(arg, "--no-pager")) {
+		global_no_pager = true;
+	} else if (!strcmp(arg, "--version")) {
+		printf("crm %s\n", CRM_VERSION);
+		return fflush(stdout) ? EXIT_PROBLEMS : CLI_HELP_SHOWN;
+	} else if (!strcmp(arg, "--help") || !strcmp(arg, "-h")) {
+		print_overview(stdout);
+		return CLI_HELP_SHOWN;
+	} else {
+		fprintf(stderr, "crm: unknown option '%s'\n", arg);
+		print_overview(stderr);
+		return EXIT_USAGE;
+	}
+	return EXIT_OK;
 }
 
 int main(int argc, char **argv)
 {
 	const struct cli_command *c;
-	int i = 1;
+	int i = 1, rc;
 
 	while (i < argc && argv[i][0] == '-') {
-		if (!strcmp(argv[i], "-C") && i + 1 < argc) {
-			if (chdir(argv[i + 1])) {
-				fprintf(stderr, "crm: cannot change to '%s'\n", argv[i + 1]);
-				return EXIT_USAGE;
-			}
-			i += 2;
-		} else if (!strcmp(argv[i], "--no-cache")) {
-			global_no_cache = true;
-			i++;
-		} else if (!strcmp(argv[i], "--version")) {
-			printf("crm %s\n", CRM_VERSION);
-			return fflush(stdout) ? EXIT_PROBLEMS : EXIT_OK;
-		} else if (!strcmp(argv[i], "--help") || !strcmp(argv[i], "-h")) {
-			print_overview(stdout);
+		rc = global_option(argc, argv, &i);
+		if (rc == CLI_HELP_SHOWN)
 			return EXIT_OK;
-		} else {
-			fprintf(stderr, "crm: unknown option '%s'\n", argv[i]);
-			print_overview(stderr);
-			return EXIT_USAGE;
-		}
+		if (rc)
+			return rc;
 	}
 	if (i >= argc) {
 		print_overview(stderr);
 		return EXIT_USAGE;
 	}
-	c = find_command(argv[i]);
+	c = cli_find_command(argv[i]);
 	if (!c) {
 		fprintf(stderr, "crm: '%s' is not a crm command; see 'crm help'\n", argv[i]);
 		return EXIT_USAGE;

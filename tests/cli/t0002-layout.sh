@@ -67,7 +67,7 @@ test_expect_success 'each external library is included in one place' '
 		utf8proc.h) want=src/util/utf8.c ;;
 		xlsxwriter.h) want="src/core/figures/report_xlsx.c|src/core/export/export_xlsx.c" ;;
 		libical/*) want=src/core/export/ical.c ;;
-		cairo.h|cairo/*|cairo-*.h|pango/*) want=src/core/invoice/invoice_pdf.c ;;
+		cairo.h|cairo/*|cairo-*.h|pango/*) want=src/core/invoice/pdf_libs.h ;;
 		unicode/*) want=src/util/locale_format.c ;;
 		*) continue ;;
 		esac

@@ -4,7 +4,7 @@
 # never field content; crm init follows no link in a work tree it joins.
 . "$(dirname "$0")/lib.sh"
 
-test_expect_success 'crm starts only the editor, git credential fill and, without a shell, git and the mail transport' '
+test_expect_success 'crm starts only the editor, the pager, git credential fill and, without a shell, git, man and the mail transport' '
 	(cd "$TEST_TOP" && grep -rnoE "\<(system|popen|execl|execlp|execle|execv|execvp|execvpe|posix_spawn|posix_spawnp|fork|vfork|clone)\(" src) |
 		sed -E "s/:[0-9]+:/: /" | sort >actual &&
 	cat >expect <<-\EOF &&
@@ -13,16 +13,19 @@ test_expect_success 'crm starts only the editor, git credential fill and, withou
 	src/core/git/git_transport.c: popen(
 	src/util/child.c: execvp(
 	src/util/child.c: fork(
+	src/util/pager.c: execl(
+	src/util/pager.c: fork(
 	EOF
 	test_cmp expect actual &&
 	(cd "$TEST_TOP" && grep -h "execl(\|popen(\|snprintf(cmd,\|execvp(" src/cli/cli_editor.c \
-		src/core/git/git_transport.c src/util/child.c) |
+		src/core/git/git_transport.c src/util/child.c src/util/pager.c) |
 		sed "s/^[[:space:]]*//" >actual &&
 	cat >expect <<-\EOF &&
 	execl("/bin/sh", "sh", "-c", "$CRM_EDITOR \"$1\"", "sh", path, (char *)NULL);
 	snprintf(cmd, sizeof(cmd), "GIT_TERMINAL_PROMPT=0 git credential fill <%s 2>/dev/null", tmpl);
 	p = popen(cmd, "r");
 	execvp(argv[0], (char *const *)argv);
+	execl("/bin/sh", "sh", "-c", command, (char *)NULL);
 	EOF
 	test_cmp expect actual
 '
