@@ -2,6 +2,7 @@
  * weighted pipeline, won and lost, win rate, months, stages, tags, sources,
  * owners, stalled deals, invoices), now or --at a commit or date. */
 #include "cli.h"
+#include "crm/day.h"
 #include "crm/report.h"
 #include "crm/stats.h"
 
@@ -12,8 +13,12 @@ static const char usage[] =
 static int build(struct crm_report *r, struct crm_index *idx,
 		 const struct crm_stats_options *opts, void *payload)
 {
+	int err;
+
 	(void)payload;
-	return crm_stats_dashboard(r, idx, opts);
+	err = crm_stats_dashboard(r, idx, opts);
+	/* progress against crm.ini's [target] quotas, when it has any */
+	return err ? err : crm_targets_report(r, idx);
 }
 
 int cmd_dashboard(struct cli_ctx *ctx, int argc, char **argv)

@@ -60,6 +60,10 @@ static const struct cli_command commands[] = {
 	  "records from CSV files through a rules file or a preset, one commit" },
 	{ "export", cmd_export, CLI_NEEDS_REPO | CLI_NEEDS_INDEX,
 	  "every record of a type as CSV, xlsx, JSON, vCard or iCalendar" },
+	{ "agenda", cmd_agenda, CLI_NEEDS_REPO | CLI_NEEDS_INDEX,
+	  "overdue and upcoming tasks, next steps, invoices and deals, by day" },
+	{ "remind", cmd_remind, CLI_NEEDS_REPO | CLI_NEEDS_INDEX,
+	  "fire the reminders that came due, once per clone (for cron)" },
 	{ "hooks", cmd_hooks, 0, "install git hooks that run crm check before a commit or push" },
 	{ "help", cmd_help, 0, "show help for crm or for a command" },
 };
