@@ -11,6 +11,7 @@
 #include "crm/child.h"
 #include "crm/config.h"
 #include "crm/date.h"
+#include "crm/day.h"
 #include "crm/deal.h"
 #include "crm/decimal.h"
 #include "crm/diag.h"

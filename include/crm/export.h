@@ -76,6 +76,15 @@ int crm_vcard_contact_fields(struct crm_contact_field *out, size_t *n_out,
 			     struct crm_arena *arena, struct crm_index *idx,
 			     const struct crm_vcard *c);
 
+struct crm_agenda;
+/* The agenda `a` of `idx` as one VCALENDAR (crm agenda --ical): a timed
+ * item is a VEVENT at its instant in UTC lasting 15 minutes, any other an
+ * all-day VEVENT on its day; CATEGORIES is the item's kind, the UID its
+ * kind and record with the repository's key (as crm export's), so a
+ * subscribed calendar updates instead of adding copies. */
+int crm_export_agenda_ical(struct crm_buf *out, struct crm_index *idx,
+			   const struct crm_agenda *a);
+
 /* Reads an iCalendar text back through libical, checks it against RFC
  * 5545's restrictions and appends one line per VTODO and VEVENT: "VTODO
  * uid due=... alarm=-P1D summary=...".  CRM_EINVALID when it is no

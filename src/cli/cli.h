@@ -277,6 +277,8 @@ int cmd_merge_driver(struct cli_ctx *ctx, int argc, char **argv);
 int cmd_forecast(struct cli_ctx *ctx, int argc, char **argv);
 int cmd_dashboard(struct cli_ctx *ctx, int argc, char **argv);
 int cmd_alerts(struct cli_ctx *ctx, int argc, char **argv);
+int cmd_agenda(struct cli_ctx *ctx, int argc, char **argv);
+int cmd_remind(struct cli_ctx *ctx, int argc, char **argv);
 int cmd_report(struct cli_ctx *ctx, int argc, char **argv);
 int cmd_import(struct cli_ctx *ctx, int argc, char **argv);
 int cmd_export(struct cli_ctx *ctx, int argc, char **argv);

@@ -6,6 +6,7 @@
 
 #include "cli.h"
 #include "crm/alerts.h"
+#include "crm/day.h"
 #include "crm/report.h"
 #include "crm/stats.h"
 
@@ -34,7 +35,8 @@ static int build(struct crm_report *r, struct crm_index *idx,
 		err = crm_alerts_report(r, &al);
 	crm_alerts_release(&al);
 	crm_automation_release(&a);
-	return err;
+	/* progress against crm.ini's [target] quotas, when it has any */
+	return err ? err : crm_targets_report(r, idx);
 }
 
 int cmd_dashboard(struct cli_ctx *ctx, int argc, char **argv)

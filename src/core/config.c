@@ -13,6 +13,7 @@
 #include "crm/diag.h"
 #include "crm/error.h"
 #include "crm/date.h"
+#include "crm/day.h"
 #include "crm/money.h"
 #include "crm/utf8.h"
 
@@ -99,6 +100,10 @@ static const struct known_section {
 	{ "assign", SUB_REQUIRED, { "type", "where", "team" } },
 	{ "notify", SUB_NONE, { "stage" } },
 	{ "alerts", SUB_NONE, { "factor", "min_samples" } },
+	/* the agenda and crm remind (src/core/day) */
+	{ "followup", SUB_OPTIONAL, { "first_response", "field", "every" } },
+	{ "remind", SUB_NONE, { "channels", "hook", "mail_to" } },
+	{ "target", SUB_REQUIRED, { "won", "deals", "activities" } },
 };
 
 static const struct known_section *known_section(const char *name)
@@ -360,6 +365,24 @@ static void set_plain(struct ini_state *st, const char *name, const char *key, c
 	}
 }
 
+/* [target "u"] and [followup] values, checked here so that crm check
+ * points at the line; src/core/day reads them. */
+static void check_day_setting(struct ini_state *st, const char *name, const char *key,
+			      const char *value)
+{
+	struct crm_target t;
+	int64_t secs;
+
+	if (!strcmp(name, "target")) {
+		if ((!strcmp(key, "won") || !strcmp(key, "deals") || !strcmp(key, "activities")) &&
+		    crm_target_parse(&t, key, value))
+			bad(st, "%s%s", crm_error_last(), "");
+	} else if (!strcmp(key, "first_response") || !strcmp(key, "every")) {
+		if (crm_duration_parse(&secs, value, strlen(value)) || secs <= 0)
+			bad(st, "'%s' is not a duration such as 24h or 3d (%s)", value, key);
+	}
+}
+
 static int handler(void *user, const char *section, const char *key, const char *value)
 {
 	struct ini_state *st = user;
@@ -388,6 +411,8 @@ static int handler(void *user, const char *section, const char *key, const char 
 		set_series(st, sub, key, value);
 	else if (!strcmp(name, "user") && sub)
 		set_user(st, sub, key, value);
+	else if ((!strcmp(name, "target") && sub) || !strcmp(name, "followup"))
+		check_day_setting(st, name, key, value);
 	else
 		set_plain(st, name, key, value);
 	return 1;

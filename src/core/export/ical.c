@@ -12,6 +12,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "crm/day.h"
 #include "crm/error.h"
 #include "crm/utf8.h"
 #include "core/export/export_internal.h"
@@ -247,6 +248,68 @@ int crm_export_ical(struct crm_buf *out, struct crm_index *idx, const struct crm
 		err = text ? crm_buf_adds(out, text)
 			   : crm_error_set(CRM_ENOMEM, "cannot write iCalendar");
 	}
+	free(text);
+	icalcomponent_free(st.cal);
+	free((char *)st.repo_key);
+	crm_buf_release(&st.text);
+	return err;
+}
+
+/* ---- the agenda ---- */
+
+#define AGENDA_ITEM_SECONDS 900
+
+static void agenda_event(struct ical_state *st, const struct crm_agenda_item *it)
+{
+	icalcomponent *ev = icalcomponent_new(ICAL_VEVENT_COMPONENT);
+	const char *kind = crm_agenda_kind_name(it->kind);
+	struct crm_buf suffix = CRM_BUF_INIT;
+	const char *slash = strchr(it->ref, '/');
+
+	crm_buf_addf(&suffix, "/%s", kind);
+	/* the item's record type and id, then its kind: one UID per item */
+	crm_buf_addf(&st->text, "%.*s", slash ? (int)(slash - it->ref) : 0, it->ref);
+	set_uid(ev, st, st->text.ptr, slash ? slash + 1 : it->ref, suffix.ptr);
+	crm_buf_reset(&st->text);
+	icalcomponent_add_property(ev, icalproperty_new_dtstamp(st->stamp));
+	icalcomponent_add_property(ev, icalproperty_new_summary(it->text));
+	if (it->has_time) {
+		icalcomponent_add_property(ev, icalproperty_new_dtstart(utc_time(it->at)));
+		icalcomponent_add_property(ev, icalproperty_new_duration(
+			icaldurationtype_from_int(AGENDA_ITEM_SECONDS)));
+	} else {
+		icalcomponent_add_property(ev, icalproperty_new_dtstart(day_value(it->date)));
+		icalcomponent_add_property(ev, icalproperty_new_dtend(day_value(it->date + 1)));
+	}
+	icalcomponent_add_property(ev, icalproperty_new_categories(kind));
+	icalcomponent_add_property(ev, icalproperty_new_description(it->ref));
+	icalcomponent_add_component(st->cal, ev);
+	crm_buf_release(&suffix);
+}
+
+int crm_export_agenda_ical(struct crm_buf *out, struct crm_index *idx,
+			   const struct crm_agenda *a)
+{
+	struct ical_state st;
+	char *text = NULL;
+	size_t i;
+	int err;
+
+	memset(&st, 0, sizeof(st));
+	crm_buf_init(&st.text);
+	st.repo_key = repo_key(idx);
+	if (!st.repo_key)
+		return crm_error_set(CRM_ENOMEM, "out of memory");
+	st.stamp = utc_time(a->now);
+	st.cal = icalcomponent_new(ICAL_VCALENDAR_COMPONENT);
+	add_calendar_props(st.cal, crm_index_repo(idx)->config.timezone);
+	for (i = 0; i < a->items.len; i++)
+		agenda_event(&st, &a->items.ptr[i]);
+	err = crm_buf_check(&st.text);
+	text = err ? NULL : icalcomponent_as_ical_string_r(st.cal);
+	if (!err)
+		err = text ? crm_buf_adds(out, text)
+			   : crm_error_set(CRM_ENOMEM, "cannot write iCalendar");
 	free(text);
 	icalcomponent_free(st.cal);
 	free((char *)st.repo_key);
