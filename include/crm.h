@@ -11,6 +11,7 @@
 #include "crm/date.h"
 #include "crm/deal.h"
 #include "crm/decimal.h"
+#include "crm/dedupe.h"
 #include "crm/diag.h"
 #include "crm/edit.h"
 #include "crm/error.h"

@@ -237,6 +237,8 @@ int cmd_dashboard(struct cli_ctx *ctx, int argc, char **argv);
 int cmd_report(struct cli_ctx *ctx, int argc, char **argv);
 int cmd_import(struct cli_ctx *ctx, int argc, char **argv);
 int cmd_export(struct cli_ctx *ctx, int argc, char **argv);
+int cmd_dedupe(struct cli_ctx *ctx, int argc, char **argv);
+int cmd_merge(struct cli_ctx *ctx, int argc, char **argv);
 
 /* A record's file being changed by a command: its text and the tree of
  * that text, re-parsed after each edit since edits move byte offsets. */
@@ -368,6 +370,19 @@ int cli_check_verdict(struct cli_ctx *ctx, const struct crm_record *rec,
  * when `field` is a stage field of `rec` (`value` the stage asked for, or
  * NULL for unset); 0 otherwise. */
 int cli_refuse_stage(const struct crm_record *rec, const char *field, const char *value);
+/* crm mv and crm merge (cli_refs.c): rewrites, in `txn`, every file that
+ * refers to `target` (but `target`'s own and `skip`'s, which the caller
+ * writes or removes) to refer to `new_id` instead, each file checked by
+ * cli_check_renaming.  *files_out (when not NULL) receives how many files
+ * it rewrote. */
+int cli_rewrite_refs(struct cli_ctx *ctx, struct crm_txn *txn, struct crm_record *target,
+		     const char *new_id, const struct crm_record *skip, size_t *files_out);
+/* The rule of every write (cli_check_write) for `text`, the new content of
+ * `rec` (or of `rec` at a new path), when `target` takes the id `new_id`:
+ * a reference to `new_id` the index does not know yet is no new error. */
+int cli_check_renaming(struct cli_ctx *ctx, const struct crm_record *rec,
+		       const struct crm_buf *text, const struct crm_record *target,
+		       const char *new_id);
 /* Writes `text` as the record file `path` in `txn` (crm_store_write_record).
  * cli_write, cli_write_file and this refuse a buffer whose sticky error is
  * set (crm_buf_check): no output with a hole in it is written. */
