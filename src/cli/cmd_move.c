@@ -1,6 +1,7 @@
 /* crm move OPP STAGE: moves a deal to another stage, appends {date, stage,
  * by} to its history, sets `closed` on a won, lost or void stage (and asks
- * for --reason when the deal is lost), in one commit. */
+ * for --reason when the deal is lost), in one commit; with --where FILTER,
+ * every deal the filter selects, in one commit. */
 #include <stdlib.h>
 #include <string.h>
 
@@ -13,7 +14,11 @@
 #include "crm/store.h"
 #include "crm/yaml_emit.h"
 
-static const char usage[] = "OPPORTUNITY STAGE [--reason R] [--date YYYY-MM-DD] [--force]";
+
+#define WHERE_USAGE "--where FILTER [--type TYPE] STAGE [--reason R] [--date YYYY-MM-DD] [--force]"
+static const char usage[] = "OPPORTUNITY STAGE [--reason R] [--date YYYY-MM-DD] [--force]"
+	"\n   or: crm move " WHERE_USAGE;
+static const char where_usage[] = WHERE_USAGE;
 
 /* Removes `key` when the record has it. */
 static int drop_field(struct cli_edit *e, const char *key)
@@ -43,6 +48,23 @@ static int drop_outcome_fields(struct cli_edit *e, const struct crm_stage *st)
 	return err;
 }
 
+/* The move in the edited text: stage, outcome fields, reason, history. */
+static int move_edit(struct cli_edit *e, const struct crm_record *rec, const struct crm_stage *st,
+		     const char *reason, const char *date, const char *by)
+{
+	int err = cli_edit_set(e, "stage", st->name);
+
+	if (!err)
+		err = drop_outcome_fields(e, st);
+	if (!err && st->outcome != CRM_OUTCOME_OPEN && crm_schema_field(rec->schema, "closed"))
+		err = cli_edit_set(e, "closed", date);
+	if (!err && reason)
+		err = cli_edit_set(e, "lost_reason", reason);
+	if (!err)
+		err = cli_edit_add_history(e, date, st->name, by);
+	return err;
+}
+
 static int move_record(struct cli_ctx *ctx, struct crm_record *rec, const struct crm_stage *st,
 		       const char *reason, const char *date)
 {
@@ -61,15 +83,7 @@ static int move_record(struct cli_ctx *ctx, struct crm_record *rec, const struct
 	else
 		memset(&e, 0, sizeof(e));
 	if (!err)
-		err = cli_edit_set(&e, "stage", st->name);
-	if (!err)
-		err = drop_outcome_fields(&e, st);
-	if (!err && st->outcome != CRM_OUTCOME_OPEN && crm_schema_field(rec->schema, "closed"))
-		err = cli_edit_set(&e, "closed", date);
-	if (!err && reason)
-		err = cli_edit_set(&e, "lost_reason", reason);
-	if (!err)
-		err = cli_edit_add_history(&e, date, st->name, by);
+		err = move_edit(&e, rec, st, reason, date, by);
 	if (!err)
 		err = cli_check_write(ctx, rec, &e.text);
 	if (!err)
@@ -79,6 +93,89 @@ static int move_record(struct cli_ctx *ctx, struct crm_record *rec, const struct
 	rc = cli_txn_finish(ctx, &txn, msg.ptr, err);
 	cli_edit_release(&e);
 	crm_buf_release(&msg);
+	free(by);
+	return rc;
+}
+
+/* What every deal of a bulk move gets. */
+struct bulk_move {
+	const struct crm_stage *st;
+	const char *reason, *date, *by;
+};
+
+static bool has_stage(const struct crm_schema *s, void *payload)
+{
+	const struct crm_field *f = crm_schema_field(s, "stage");
+	(void)payload;
+	return f && f->type == CRM_F_STAGE;
+}
+
+static int move_each(struct cli_ctx *ctx, struct cli_edit *e, struct crm_record *rec,
+		     void *payload)
+{
+	const struct bulk_move *m = payload;
+	const char *current = crm_node_text(e->root, "stage");
+
+	(void)ctx;
+	if (current && !strcmp(current, m->st->name))
+		return 0;   /* there already: left as it is */
+	if (m->st->outcome == CRM_OUTCOME_LOST && !m->reason &&
+	    crm_schema_field(rec->schema, "lost_reason"))
+		return crm_error_set(CRM_EUSAGE, "a lost deal needs a reason: --reason REASON");
+	return move_edit(e, rec, m->st, m->reason, m->date, m->by);
+}
+
+/* crm move --where FILTER STAGE: every selected deal, one commit. */
+static int move_where(struct cli_ctx *ctx, int argc, char **argv)
+{
+	const char *where = NULL, *type = NULL;
+	struct bulk_move m = { NULL, NULL, NULL, NULL };
+	const struct cli_option opts[] = {
+		{ "where", 0, CLI_OPT_STRING, &where, "FILTER",
+		  "every deal this filter selects (crm ls filters), one commit" },
+		{ "type", 0, CLI_OPT_STRING, &type, "TYPE", "only records of this type" },
+		{ "reason", 'r', CLI_OPT_STRING, &m.reason, "R", "why the deals were lost" },
+		{ "date", 'd', CLI_OPT_STRING, &m.date, "DATE", "when they moved (default: today)" },
+		CLI_FORCE_OPTION(ctx),
+		CLI_ARG(CLI_ARG_ONE, "STAGE"), CLI_OPT_END
+	};
+	struct crm_buf what = CRM_BUF_INIT;
+	struct cli_bulk b = { CRM_ARRAY_INIT };
+	struct crm_txn txn;
+	char today[16], *by = NULL;
+	size_t changed;
+	crm_date d;
+	int rc = cli_parse(ctx, where_usage, opts, argc, argv, &argc);
+
+	if (rc)
+		return rc;
+	m.st = crm_config_stage(&ctx->repo.config, argv[0]);
+	if (!m.st) {
+		cli_error(ctx->command, "unknown stage '%s'; crm.ini defines the stages", argv[0]);
+		return EXIT_USAGE;
+	}
+	if (m.date && crm_date_parse(&d, m.date, strlen(m.date))) {
+		cli_error(ctx->command, "%s", crm_error_last());
+		return EXIT_USAGE;
+	}
+	if (!m.date) {
+		crm_date_format(today, sizeof(today), crm_index_today(ctx->idx));
+		m.date = today;
+	}
+	/* who moves them, for the history: the identity of the commit */
+	if (crm_txn_begin(&txn, &ctx->repo)) {
+		cli_error(ctx->command, "%s", crm_error_last());
+		return EXIT_PROBLEMS;
+	}
+	by = crm_store_user(&ctx->repo, txn.git);
+	crm_txn_release(&txn);
+	m.by = by ? by : "";
+	rc = cli_bulk_where(&b, ctx, where, type, has_stage, NULL);
+	crm_buf_addf(&what, "move -> %s", m.st->name);
+	if (!rc)
+		rc = cli_bulk_commit(ctx, &b, move_each, &m, what.ptr, where, &changed);
+	cli_bulk_release(&b);
+	crm_buf_release(&what);
 	free(by);
 	return rc;
 }
@@ -99,8 +196,11 @@ int cmd_move(struct cli_ctx *ctx, int argc, char **argv)
 	struct crm_record *rec;
 	char today[16];
 	crm_date d;
-	int rc = cli_parse_ref(&rec, ctx, usage, opts, argc, argv, &argc);
+	int rc;
 
+	if (cli_bulk_wanted(argc, argv))
+		return move_where(ctx, argc, argv);
+	rc = cli_parse_ref(&rec, ctx, usage, opts, argc, argv, &argc);
 	if (rc)
 		return rc;
 	st = crm_config_stage(&ctx->repo.config, argv[1]);

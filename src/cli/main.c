@@ -60,6 +60,8 @@ static const struct cli_command commands[] = {
 	  "funnel, cycle, winloss, won, activity, summary, receivables, revenue" },
 	{ "import", cmd_import, CLI_NEEDS_REPO | CLI_NEEDS_INDEX | CLI_WRITES,
 	  "records from CSV files through a rules file or a preset, one commit" },
+	{ "handover", cmd_handover, CLI_NEEDS_REPO | CLI_NEEDS_INDEX | CLI_WRITES,
+	  "reassign a colleague's clients, open deals and open tasks, one commit" },
 	{ "dedupe", cmd_dedupe, CLI_NEEDS_REPO | CLI_NEEDS_INDEX,
 	  "list likely duplicate records with their score and what matched" },
 	{ "export", cmd_export, CLI_NEEDS_REPO | CLI_NEEDS_INDEX,
