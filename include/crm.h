@@ -40,6 +40,7 @@
 #include "crm/repo.h"
 #include "crm/report.h"
 #include "crm/schema.h"
+#include "crm/score.h"
 #include "crm/stats.h"
 #include "crm/store.h"
 #include "crm/table.h"

@@ -14,6 +14,7 @@
 #include "crm/error.h"
 #include "crm/date.h"
 #include "crm/money.h"
+#include "crm/score.h"
 #include "crm/utf8.h"
 
 /* The longest line whose columns are reported exactly; a longer one is
@@ -94,6 +95,8 @@ static const struct known_section {
 			      "iban", "logo" } },
 	{ "dashboard", SUB_NONE, { "stalled_days" } },
 	{ "mail", SUB_NONE, { "from", "sendmail", "smtp", "subject", "template" } },
+	/* lead scores: any key is a term (crm/score.h), checked in set_value */
+	{ "score", SUB_REQUIRED, { "*" } },
 };
 
 static const struct known_section *known_section(const char *name)
@@ -157,7 +160,7 @@ static void check_known(struct ini_state *st, const char *section, const char *n
 			      "unknown-setting", "section [%s] takes no name; [%s] is not read",
 			      name, section);
 	for (i = 0; i < 16 && ks->keys[i]; i++) {
-		if (!strcmp(ks->keys[i], key))
+		if (!strcmp(ks->keys[i], key) || !strcmp(ks->keys[i], "*"))
 			return;
 	}
 	snprintf(what, sizeof(what), "unknown key '%s' in [%s]", key, section);
@@ -346,6 +349,10 @@ static void set_plain(struct ini_state *st, const char *name, const char *key, c
 			    "such as Europe/Warsaw)%s", value, "");
 		else
 			cfg->timezone = v;
+	} else if (!strcmp(name, "score")) {
+		struct crm_score_term t;
+		if (crm_score_parse_term(&t, key, value))
+			bad(st, "%s in [score]%s", crm_error_last(), "");
 	} else if (!strcmp(name, "org")) {
 		if (!strcmp(key, "name")) cfg->org_name = v;
 		else if (!strcmp(key, "address")) cfg->org_address = v;
