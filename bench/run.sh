@@ -210,6 +210,7 @@ for n in $sizes; do
 	fi
 	timeit ls "$crm" -C "$dir" ls opportunity stage=won owner=alice
 	timeit show "$crm" -C "$dir" show "$client"
+	timeit dedupe "$crm" -C "$dir" dedupe client
 	timeit set crm_set
 	: >"$tmp/git"
 	git_commit
@@ -227,12 +228,13 @@ for n in $sizes; do
 	done
 
 	rd=$(median "$tmp/read"); st=$(median "$tmp/stat"); gt=$(median "$tmp/git")
-	for m in check rev dashboard ls show set sync pullpush; do eval "$m=\$(median \"\$tmp/\$m\")"; done
+	for m in check rev dashboard ls show dedupe set sync pullpush; do eval "$m=\$(median \"\$tmp/\$m\")"; done
 	x=$(ratio "$check" "$rd"); row "$n" "cold check" "$(secs "$check")" "read all files" "$(secs "$rd")" "$x" "$(verdict "$x" 2)" >>"$out"
 	x=$(ratio "$rev" "$check"); row "$n" "bare --rev HEAD" "$(secs "$rev")" "cold check" "$(secs "$check")" "$x" "$(verdict "$x" 2)" >>"$out"
 	x=$(ratio "$dashboard" "$st"); row "$n" "warm dashboard" "$(secs "$dashboard")" "stat all files" "$(secs "$st")" "$x" "$(verdict "$x" 2)" >>"$out"
 	x=$(ratio "$ls" "$st"); row "$n" "warm ls filter" "$(secs "$ls")" "stat all files" "$(secs "$st")" "$x" "$(verdict "$x" 2)" >>"$out"
 	x=$(ratio "$show" "$st"); row "$n" "warm show" "$(secs "$show")" "stat all files" "$(secs "$st")" "$x" "$(verdict "$x" 2)" >>"$out"
+	x=$(ratio "$dedupe" "$rd"); row "$n" "dedupe clients" "$(secs "$dedupe")" "read all files" "$(secs "$rd")" "$x" "$(verdict "$x" 1)" >>"$out"
 	x=$(ratio "$set" "$gt"); row "$n" "set + commit" "$(secs "$set")" "git add + commit" "$(secs "$gt")" "$x" "$(verdict "$x" 1)" >>"$out"
 	x=$(ratio "$sync" "$pullpush"); row "$n" "sync 10 changed" "$(secs "$sync")" "git pull + push" "$(secs "$pullpush")" "$x" "$(verdict "$x" 1)" >>"$out"
 	mib=$(echo "$peak" | awk '{ printf "%.1f", $1 / 1024 }')
@@ -244,7 +246,8 @@ done
 # too slow to repeat five times); floors are the cold check of the repository
 # it made, and writing the same files with `git add` + `git commit`.  Then the
 # same rows again, matched one by one against the N clients now there (by
-# email, as the names are written differently): the dedupe case.
+# email, as the names are written differently): the dedupe case; and
+# `crm dedupe client` over those N clients (by blocks, not all pairs).
 once() {
 	t0=$(now)
 	"$@" >/dev/null 2>"$tmp/err" || { echo "bench: '$*' failed:" >&2; cat "$tmp/err" >&2; }
@@ -270,6 +273,7 @@ for n in $import_sizes; do
 	rm -rf "$imp" && mkdir "$imp" && git -C "$imp" init -q -b main && "$crm" -C "$imp" init >/dev/null 2>&1
 	import=$(once "$crm" -C "$imp" import "$tmp/rows.csv" --rules "$tmp/import.ini")
 	again=$(once "$crm" -C "$imp" import "$tmp/again.csv" --rules "$tmp/import.ini")
+	dedupe=$(once "$crm" -C "$imp" dedupe client)
 	: >"$tmp/icheck"
 	for i in 1 2 3; do once env CRM_NO_CACHE=1 "$crm" -C "$imp" check >>"$tmp/icheck"; done
 	ick=$(median "$tmp/icheck")
@@ -277,6 +281,7 @@ for n in $import_sizes; do
 	x=$(ratio "$import" "$ick"); row "$n" "import rows" "$(secs "$import")" "cold check" "$(secs "$ick")" "$x" "$(verdict "$x" 2)" >>"$out"
 	x=$(ratio "$import" "$gfl"); row "$n" "import rows" "$(secs "$import")" "cp + git add+ci" "$(secs "$gfl")" "$x" "(floor of writing)" >>"$out"
 	x=$(ratio "$again" "$ick"); row "$n" "import matched" "$(secs "$again")" "cold check" "$(secs "$ick")" "$x" "$(verdict "$x" 5)" >>"$out"
+	x=$(ratio "$dedupe" "$ick"); row "$n" "dedupe imported" "$(secs "$dedupe")" "cold check" "$(secs "$ick")" "$x" "$(verdict "$x" 1)" >>"$out"
 	rm -rf "$imp" "$tmp/gitfloor"
 done
 

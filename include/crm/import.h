@@ -104,10 +104,4 @@ int crm_import_plan(struct crm_import *out, struct crm_index *idx,
 void crm_import_release(struct crm_import *imp);
 const char *crm_import_action_name(enum crm_import_action a);
 
-/* The key names are compared by for duplicates: crm_utf8_match_key with
- * company suffixes (Ltd, GmbH, Inc., Sp. z o.o., S.A., 有限公司...) removed. */
-int crm_import_name_key(struct crm_buf *out, const char *name);
-/* Similarity of two name keys in [0, 1]: 1 - edit distance / longer length. */
-double crm_import_similarity(const char *a, const char *b);
-
 #endif

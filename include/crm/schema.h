@@ -13,6 +13,7 @@
 struct crm_diags;
 struct crm_formula;
 struct crm_node;
+struct crm_score;
 
 enum crm_field_type {
 	CRM_F_TEXT, CRM_F_EMAIL, CRM_F_PHONE, CRM_F_URL, CRM_F_DATE, CRM_F_DATETIME,
@@ -39,6 +40,8 @@ struct crm_field {
 					 * a field of the record it points at */
 	const char *expr;               /* formula text */
 	struct crm_formula *formula;
+	struct crm_score *score;        /* the computed `score` of crm.ini's
+					 * [score "TYPE"] (a formula field) */
 	struct crm_field *fields;       /* list: the item fields */
 	size_t nfields;
 	int line, col;                  /* in the schema file */

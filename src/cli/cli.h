@@ -10,6 +10,7 @@
 /* Only what the declarations below need: each command includes the
  * headers it uses itself, so touching one header rebuilds its users only. */
 #include "crm/arena.h"
+#include "crm/array.h"
 #include "crm/buf.h"
 #include "crm/repo.h"
 
@@ -287,6 +288,9 @@ int cmd_export(struct cli_ctx *ctx, int argc, char **argv);
  * may follow (the shell completions call it). */
 int cmd_options(struct cli_ctx *ctx, int argc, char **argv);
 int cmd_complete(struct cli_ctx *ctx, int argc, char **argv);
+int cmd_dedupe(struct cli_ctx *ctx, int argc, char **argv);
+int cmd_merge(struct cli_ctx *ctx, int argc, char **argv);
+int cmd_handover(struct cli_ctx *ctx, int argc, char **argv);
 
 /* A record's file being changed by a command: its text and the tree of
  * that text, re-parsed after each edit since edits move byte offsets. */
@@ -317,6 +321,39 @@ void cli_edit_release(struct cli_edit *e);
  * transaction (or reports `err`, an edit that already failed); releases
  * the edit; returns an exit status. */
 int cli_edit_commit(struct cli_ctx *ctx, struct cli_edit *e, const char *message, int err);
+
+/* Many records changed in one commit (cli_bulk.c): crm set, tag and move
+ * with --where, and crm handover. */
+struct cli_bulk {
+	CRM_ARRAY(struct crm_record *) recs;   /* selected, in the index's order */
+};
+struct crm_schema;
+/* Appends the `s` records the filter `terms` (crm ls filters) selects.
+ * CRM_EUSAGE with the message for a bad term. */
+int cli_bulk_select(struct cli_bulk *b, struct cli_ctx *ctx, const struct crm_schema *s,
+		    const char *const *terms, size_t n);
+/* --where FILTER [--type TYPE]: the blank-separated terms of `where` over
+ * the records of `type`, or without one of every type that `accepts` and
+ * whose fields the filter names (a type it does not parse for is left
+ * out).  Loads the whole index first.  Returns an exit status: EXIT_USAGE
+ * (printed) when no type is left or a term is bad. */
+int cli_bulk_where(struct cli_bulk *b, struct cli_ctx *ctx, const char *where, const char *type,
+		   bool (*accepts)(const struct crm_schema *s, void *payload), void *payload);
+/* Edits one selected record's text (e->text, through cli_edit_set ...);
+ * leaving it unchanged skips the record.  0 or a negative error. */
+typedef int (*cli_bulk_edit_fn)(struct cli_ctx *ctx, struct cli_edit *e, struct crm_record *rec,
+				void *payload);
+/* Edits every selected record with `edit` and holds each change to the
+ * write check (cli_check_write); only when all pass, writes them and
+ * commits once: "crm: WHAT on N records[ where WHERE]".  Any refusal
+ * names its record and changes nothing.  *changed_out receives how many
+ * records the commit changed (0 when none needed it: no commit).
+ * Returns an exit status (messages printed). */
+int cli_bulk_commit(struct cli_ctx *ctx, struct cli_bulk *b, cli_bulk_edit_fn edit,
+		    void *payload, const char *what, const char *where, size_t *changed_out);
+void cli_bulk_release(struct cli_bulk *b);
+/* Whether the arguments ask for --where (before any "--"). */
+bool cli_bulk_wanted(int argc, char **argv);
 
 /* Commits the transaction with `message`, prints "[abcd1234] message" and
  * releases it; returns an exit status. */
@@ -418,6 +455,19 @@ int cli_check_verdict(struct cli_ctx *ctx, const struct crm_record *rec,
  * when `field` is a stage field of `rec` (`value` the stage asked for, or
  * NULL for unset); 0 otherwise. */
 int cli_refuse_stage(const struct crm_record *rec, const char *field, const char *value);
+/* crm mv and crm merge (cli_refs.c): rewrites, in `txn`, every file that
+ * refers to `target` (but `target`'s own and `skip`'s, which the caller
+ * writes or removes) to refer to `new_id` instead, each file checked by
+ * cli_check_renaming.  *files_out (when not NULL) receives how many files
+ * it rewrote. */
+int cli_rewrite_refs(struct cli_ctx *ctx, struct crm_txn *txn, struct crm_record *target,
+		     const char *new_id, const struct crm_record *skip, size_t *files_out);
+/* The rule of every write (cli_check_write) for `text`, the new content of
+ * `rec` (or of `rec` at a new path), when `target` takes the id `new_id`:
+ * a reference to `new_id` the index does not know yet is no new error. */
+int cli_check_renaming(struct cli_ctx *ctx, const struct crm_record *rec,
+		       const struct crm_buf *text, const struct crm_record *target,
+		       const char *new_id);
 /* Writes `text` as the record file `path` in `txn` (crm_store_write_record).
  * cli_write, cli_write_file and this refuse a buffer whose sticky error is
  * set (crm_buf_check): no output with a hole in it is written. */

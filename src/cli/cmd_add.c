@@ -8,6 +8,7 @@
 #include "cli.h"
 #include "crm/automation.h"
 #include "crm/date.h"
+#include "crm/dedupe.h"
 #include "crm/edit.h"
 #include "crm/error.h"
 #include "crm/index.h"
@@ -297,6 +298,30 @@ static int complete_and_check(struct crm_buf *text, struct cli_ctx *ctx,
 	return err;
 }
 
+/* A warning on stderr when the new record `text` looks like one that
+ * exists (crm dedupe's matching, at 0.8 or more); the record is added all
+ * the same: two clients may share a name. */
+static void warn_duplicate(struct cli_ctx *ctx, const struct crm_schema *s,
+			   const struct crm_buf *text)
+{
+	struct crm_arena a = CRM_ARENA_INIT;
+	struct crm_node *root = NULL;
+	struct crm_matcher m;
+	struct crm_match found;
+	struct crm_diags d;
+
+	crm_diags_init(&d);
+	crm_matcher_init(&m);
+	if (!crm_yaml_parse(&root, &a, text->ptr, text->len, "new", &d) && root &&
+	    crm_dedupe_existing(&found, &m, ctx->idx, s, root) > 0)
+		fprintf(stderr, "crm %s: warning: this looks like %s/%s (%s, score %.2f); "
+			"added all the same\n", ctx->command, s->type, found.known->id, found.how,
+			found.score);
+	crm_matcher_release(&m);
+	crm_diags_release(&d);
+	crm_arena_release(&a);
+}
+
 int cmd_add(struct cli_ctx *ctx, int argc, char **argv)
 {
 	struct cli_list sets = { NULL, 0, 0 };
@@ -376,6 +401,8 @@ int cmd_add(struct cli_ctx *ctx, int argc, char **argv)
 		err = assign_owner(&text, ctx, &probe, &msg);
 	if (!err)
 		err = complete_and_check(&text, ctx, &probe, by ? by : "");
+	if (!err)
+		warn_duplicate(ctx, s, &text);
 	if (!err)
 		err = cli_write_record(&txn, path.ptr, &text);
 	rc = cli_txn_finish(ctx, &txn, msg.ptr, err);

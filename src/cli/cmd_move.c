@@ -1,23 +1,28 @@
 /* crm move OPP STAGE: moves a deal to another stage, appends {date, stage,
  * by} to its history, sets `closed` on a won, lost or void stage (and asks
- * for --reason when the deal is lost), in one commit.  The stage's entry
+ * for --reason when the deal is lost), in one commit; with --where FILTER,
+ * every deal the filter selects, in one commit.  The stage's entry
  * criteria are checked first and its notification hook runs after (the
  * automations of src/core/automation). */
 #include <stdlib.h>
 #include <string.h>
 
 #include "cli.h"
-#include "crm/automation.h"
 #include "crm/date.h"
 #include "crm/edit.h"
 #include "crm/error.h"
-#include "crm/git.h"
 #include "crm/index.h"
 #include "crm/node.h"
 #include "crm/store.h"
 #include "crm/yaml_emit.h"
+#include "crm/automation.h"
+#include "crm/git.h"
 
-static const char usage[] = "OPPORTUNITY STAGE [--reason R] [--date YYYY-MM-DD] [--force]";
+
+#define WHERE_USAGE "--where FILTER [--type TYPE] STAGE [--reason R] [--date YYYY-MM-DD] [--force]"
+static const char usage[] = "OPPORTUNITY STAGE [--reason R] [--date YYYY-MM-DD] [--force]"
+	"\n   or: crm move " WHERE_USAGE;
+static const char where_usage[] = WHERE_USAGE;
 
 /* Removes `key` when the record has it. */
 static int drop_field(struct cli_edit *e, const char *key)
@@ -87,6 +92,23 @@ static int check_entry(struct cli_ctx *ctx, struct crm_record *rec, const struct
 	return n ? EXIT_PROBLEMS : EXIT_OK;
 }
 
+/* The move in the edited text: stage, outcome fields, reason, history. */
+static int move_edit(struct cli_edit *e, const struct crm_record *rec, const struct crm_stage *st,
+		     const char *reason, const char *date, const char *by)
+{
+	int err = cli_edit_set(e, "stage", st->name);
+
+	if (!err)
+		err = drop_outcome_fields(e, st);
+	if (!err && st->outcome != CRM_OUTCOME_OPEN && crm_schema_field(rec->schema, "closed"))
+		err = cli_edit_set(e, "closed", date);
+	if (!err && reason)
+		err = cli_edit_set(e, "lost_reason", reason);
+	if (!err)
+		err = cli_edit_add_history(e, date, st->name, by);
+	return err;
+}
+
 static int move_record(struct cli_ctx *ctx, struct crm_record *rec, const struct crm_stage *st,
 		       const char *reason, const char *date, const struct crm_automation *a)
 {
@@ -105,15 +127,7 @@ static int move_record(struct cli_ctx *ctx, struct crm_record *rec, const struct
 	else
 		memset(&e, 0, sizeof(e));
 	if (!err)
-		err = cli_edit_set(&e, "stage", st->name);
-	if (!err)
-		err = drop_outcome_fields(&e, st);
-	if (!err && st->outcome != CRM_OUTCOME_OPEN && crm_schema_field(rec->schema, "closed"))
-		err = cli_edit_set(&e, "closed", date);
-	if (!err && reason)
-		err = cli_edit_set(&e, "lost_reason", reason);
-	if (!err)
-		err = cli_edit_add_history(&e, date, st->name, by);
+		err = move_edit(&e, rec, st, reason, date, by);
 	if (!err)
 		err = cli_check_write(ctx, rec, &e.text);
 	if (!err)
@@ -129,6 +143,131 @@ static int move_record(struct cli_ctx *ctx, struct crm_record *rec, const struct
 	return rc;
 }
 
+/* A deal a bulk move changed, and the stage it left (for the hook). */
+struct moved {
+	struct crm_record *rec;
+	char *from;
+};
+
+/* What every deal of a bulk move gets. */
+struct bulk_move {
+	const struct crm_stage *st;
+	const char *reason, *date, *by;
+	const struct crm_automation *a;
+	CRM_ARRAY(struct moved) moved;
+};
+
+static bool has_stage(const struct crm_schema *s, void *payload)
+{
+	const struct crm_field *f = crm_schema_field(s, "stage");
+	(void)payload;
+	return f && f->type == CRM_F_STAGE;
+}
+
+static int move_each(struct cli_ctx *ctx, struct cli_edit *e, struct crm_record *rec,
+		     void *payload)
+{
+	struct bulk_move *m = payload;
+	const char *current = crm_node_text(e->root, "stage");
+	struct crm_buf missing = CRM_BUF_INIT;
+	struct moved *slot;
+	size_t n;
+
+	if (current && !strcmp(current, m->st->name))
+		return 0;   /* there already: left as it is */
+	if (m->st->outcome == CRM_OUTCOME_LOST && !m->reason &&
+	    crm_schema_field(rec->schema, "lost_reason"))
+		return crm_error_set(CRM_EUSAGE, "a lost deal needs a reason: --reason REASON");
+	n = crm_stage_missing(&missing, ctx->idx, &ctx->repo.config, rec, m->st->name);
+	if (n) {
+		crm_error_set(CRM_EINVALID, "it cannot enter %s without %s (crm.ini [stage \"%s\"] "
+			      "requires)", m->st->name, missing.ptr, m->st->name);
+		crm_buf_release(&missing);
+		return CRM_EINVALID;
+	}
+	crm_buf_release(&missing);
+	slot = CRM_ARRAY_PUSH(m->moved);
+	if (!slot)
+		return crm_error_set(CRM_ENOMEM, "out of memory");
+	slot->rec = rec;
+	/* the edited text goes when the next record is edited */
+	slot->from = current ? strdup(current) : NULL;
+	if (current && !slot->from)
+		return crm_error_set(CRM_ENOMEM, "out of memory");
+	return move_edit(e, rec, m->st, m->reason, m->date, m->by);
+}
+
+/* crm move --where FILTER STAGE: every selected deal, one commit. */
+static int move_where(struct cli_ctx *ctx, int argc, char **argv)
+{
+	const char *where = NULL, *type = NULL;
+	struct bulk_move m = { NULL, NULL, NULL, NULL, NULL, CRM_ARRAY_INIT };
+	struct crm_automation a;
+	const struct cli_option opts[] = {
+		{ "where", 0, CLI_OPT_STRING, &where, "FILTER",
+		  "every deal this filter selects (crm ls filters), one commit" },
+		{ "type", 0, CLI_OPT_STRING, &type, "TYPE", "only records of this type" },
+		{ "reason", 'r', CLI_OPT_STRING, &m.reason, "R", "why the deals were lost" },
+		{ "date", 'd', CLI_OPT_STRING, &m.date, "DATE", "when they moved (default: today)" },
+		CLI_FORCE_OPTION(ctx),
+		CLI_ARG(CLI_ARG_ONE, "STAGE"), CLI_OPT_END
+	};
+	struct crm_buf what = CRM_BUF_INIT;
+	struct cli_bulk b = { CRM_ARRAY_INIT };
+	struct crm_txn txn;
+	char today[16], day[16], *by = NULL;
+	size_t changed, i;
+	int rc = cli_parse(ctx, where_usage, opts, argc, argv, &argc);
+
+	if (rc)
+		return rc;
+	m.st = crm_config_stage(&ctx->repo.config, argv[0]);
+	if (!m.st) {
+		cli_error(ctx->command, "unknown stage '%s'; crm.ini defines the stages", argv[0]);
+		return EXIT_USAGE;
+	}
+	if (m.date && cli_typed_date(day, sizeof(day), ctx, "date", m.date)) {
+		cli_error(ctx->command, "%s", crm_error_last());
+		return EXIT_USAGE;
+	}
+	if (m.date)
+		m.date = day;
+	if (!m.date) {
+		crm_date_format(today, sizeof(today), crm_index_today(ctx->idx));
+		m.date = today;
+	}
+	if (crm_automation_load(&a, &ctx->repo.config)) {
+		cli_error(ctx->command, "%s", crm_error_last());
+		return EXIT_USAGE;
+	}
+	m.a = &a;
+	/* who moves them, for the history: the identity of the commit */
+	if (crm_txn_begin(&txn, &ctx->repo)) {
+		cli_error(ctx->command, "%s", crm_error_last());
+		crm_automation_release(&a);
+		return EXIT_PROBLEMS;
+	}
+	by = crm_store_user(&ctx->repo, txn.git);
+	crm_txn_release(&txn);
+	m.by = by ? by : "";
+	rc = cli_bulk_where(&b, ctx, where, type, has_stage, NULL);
+	crm_buf_addf(&what, "move -> %s", m.st->name);
+	if (!rc)
+		rc = cli_bulk_commit(ctx, &b, move_each, &m, what.ptr, where, &changed);
+	/* the stage hook, once for each deal the commit moved */
+	for (i = 0; rc == EXIT_OK && changed && i < m.moved.len; i++)
+		notify_move(ctx, &a, m.moved.ptr[i].rec, m.moved.ptr[i].from, m.st->name, m.by,
+			    m.date);
+	for (i = 0; i < m.moved.len; i++)
+		free(m.moved.ptr[i].from);
+	CRM_ARRAY_RELEASE(m.moved);
+	crm_automation_release(&a);
+	cli_bulk_release(&b);
+	crm_buf_release(&what);
+	free(by);
+	return rc;
+}
+
 int cmd_move(struct cli_ctx *ctx, int argc, char **argv)
 {
 	const char *reason = NULL, *date = NULL;
@@ -140,13 +279,16 @@ int cmd_move(struct cli_ctx *ctx, int argc, char **argv)
 		CLI_ARG(CLI_ARG_ONE, "STAGE"),
 		CLI_OPT_END
 	};
-	struct crm_automation a;
 	const struct crm_stage *st;
 	const char *current;
 	struct crm_record *rec;
+	struct crm_automation a;
 	char today[16], day[16];
-	int rc = cli_parse_ref(&rec, ctx, usage, opts, argc, argv, &argc);
+	int rc;
 
+	if (cli_bulk_wanted(argc, argv))
+		return move_where(ctx, argc, argv);
+	rc = cli_parse_ref(&rec, ctx, usage, opts, argc, argv, &argc);
 	if (rc)
 		return rc;
 	st = crm_config_stage(&ctx->repo.config, argv[1]);

@@ -1,5 +1,6 @@
 /* crm set REF field=value...: changes fields of one record in place (the
- * rest of the file stays byte for byte) and commits. */
+ * rest of the file stays byte for byte) and commits; with --where FILTER,
+ * of every record the filter selects, in one commit. */
 #include <stdlib.h>
 #include <string.h>
 
@@ -9,7 +10,11 @@
 #include "crm/index.h"
 #include "crm/store.h"
 
-static const char usage[] = "REF FIELD=VALUE... [--force]";
+
+#define WHERE_USAGE "--where FILTER [--type TYPE] FIELD=VALUE... [--force]"
+static const char usage[] = "REF FIELD=VALUE... [--force]"
+	"\n   or: crm set " WHERE_USAGE;
+static const char where_usage[] = WHERE_USAGE;
 
 /* "a, b,c" into items (pointers into `copy`), as many as there are. */
 static int split_list(struct cli_list *items, char *copy)
@@ -129,6 +134,85 @@ static bool refs_known(struct cli_ctx *ctx, const struct crm_schema *s, int argc
 	return known;
 }
 
+/* The FIELD=VALUE arguments of a bulk set, split in place. */
+struct assignments {
+	char **fields, **values;
+	int n;
+};
+
+static bool has_fields(const struct crm_schema *s, void *payload)
+{
+	const struct assignments *a = payload;
+	int i;
+
+	for (i = 0; i < a->n; i++)
+		if (!crm_schema_field(s, a->fields[i]))
+			return false;
+	return true;
+}
+
+static int set_each(struct cli_ctx *ctx, struct cli_edit *e, struct crm_record *rec,
+		    void *payload)
+{
+	const struct assignments *a = payload;
+	int i, err = 0;
+
+	for (i = 0; i < a->n && !err; i++) {
+		err = cli_refuse_stage(rec, a->fields[i], a->values[i]);
+		if (!err)
+			err = apply_one(ctx, e, rec->schema, a->fields[i], a->values[i]);
+	}
+	return err;
+}
+
+/* crm set --where FILTER FIELD=VALUE...: every selected record, one commit. */
+static int set_where(struct cli_ctx *ctx, int argc, char **argv)
+{
+	const char *where = NULL, *type = NULL;
+	const struct cli_option opts[] = {
+		{ "where", 0, CLI_OPT_STRING, &where, "FILTER",
+		  "every record this filter selects (crm ls filters), one commit" },
+		{ "type", 0, CLI_OPT_STRING, &type, "TYPE", "only records of this type" },
+		CLI_FORCE_OPTION(ctx),
+		CLI_ARG(CLI_ARG_SOME, "FIELD=VALUE"), CLI_OPT_END
+	};
+	struct crm_buf what = CRM_BUF_INIT;
+	struct cli_bulk b = { CRM_ARRAY_INIT };
+	struct assignments a = { NULL, NULL, 0 };
+	size_t changed;
+	int i, err = 0, rc = cli_parse(ctx, where_usage, opts, argc, argv, &argc);
+
+	if (rc)
+		return rc;
+	a.fields = argv;
+	a.values = calloc((size_t)argc, sizeof(*a.values));
+	if (!a.values)
+		err = crm_error_set(CRM_ENOMEM, "out of memory");
+	crm_buf_adds(&what, "set");
+	for (i = 0; i < argc && !err; i++, a.n++) {
+		char *eq = strchr(argv[i], '=');
+		if (!eq || eq == argv[i]) {
+			err = crm_error_set(CRM_EUSAGE, "'%s' is not FIELD=VALUE", argv[i]);
+			break;
+		}
+		crm_buf_addf(&what, "%s %.*s=%s", i ? "," : "", (int)(eq - argv[i]), argv[i], eq + 1);
+		*eq = '\0';
+		a.values[i] = eq + 1;
+	}
+	if (err) {
+		cli_error(ctx->command, "%s", crm_error_last());
+		rc = cli_status(err);
+	} else {
+		rc = cli_bulk_where(&b, ctx, where, type, has_fields, &a);
+	}
+	if (!err && !rc)
+		rc = cli_bulk_commit(ctx, &b, set_each, &a, what.ptr, where, &changed);
+	cli_bulk_release(&b);
+	crm_buf_release(&what);
+	free(a.values);
+	return rc;
+}
+
 int cmd_set(struct cli_ctx *ctx, int argc, char **argv)
 {
 	const struct cli_option opts[] = {
@@ -138,8 +222,11 @@ int cmd_set(struct cli_ctx *ctx, int argc, char **argv)
 	struct crm_buf msg = CRM_BUF_INIT;
 	struct cli_edit e;
 	struct crm_record *rec;
-	int i, err = 0, rc = cli_parse_ref(&rec, ctx, usage, opts, argc, argv, &argc);
+	int i, err = 0, rc;
 
+	if (cli_bulk_wanted(argc, argv))
+		return set_where(ctx, argc, argv);
+	rc = cli_parse_ref(&rec, ctx, usage, opts, argc, argv, &argc);
 	if (rc)
 		return rc;
 	/* a named record unknown to an index listed from the cache may have

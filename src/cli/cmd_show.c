@@ -1,6 +1,7 @@
 /* crm show REF: one record with every stored field (and the schema's
  * defaults for those its file leaves out, marked), its computed fields
- * (lookups, formulas) and the records that refer to it. */
+ * (lookups, formulas; the lead score with each term's share) and the
+ * records that refer to it. */
 #include <string.h>
 #include <unistd.h>
 
@@ -8,6 +9,7 @@
 #include "crm/index.h"
 #include "crm/node.h"
 #include "crm/render.h"
+#include "crm/score.h"
 #include "crm/table.h"
 #include "crm/utf8.h"
 
@@ -96,6 +98,38 @@ static void print_fields(struct cli_ctx *ctx, struct crm_record *rec, bool compu
 	crm_buf_release(&cell);
 }
 
+/* Each term's share of crm.ini's lead score, for a scored type. */
+static void print_score_parts(struct cli_ctx *ctx, struct crm_record *rec)
+{
+	const char *headers[] = { "term", "points" };
+	crm_score_parts parts = CRM_ARRAY_INIT;
+	struct crm_buf cell = CRM_BUF_INIT;
+	struct crm_table t;
+	int64_t total;
+	size_t i, j;
+
+	for (i = 0; i < rec->schema->nfields; i++) {
+		const struct crm_field *f = &rec->schema->fields[i];
+		if (!f->score || crm_score_compute(&total, ctx->idx, rec, f->score, &parts))
+			continue;
+		printf("\n%s, %lld from:\n", f->name, (long long)total);
+		crm_table_init(&t, 2, headers);
+		crm_table_align_right(&t, 1, true);
+		for (j = 0; j < parts.len; j++) {
+			crm_buf_reset(&cell);
+			crm_buf_addf(&cell, "%+lld", (long long)parts.ptr[j].points);
+			add_row(&t, parts.ptr[j].key, cell.ptr);
+		}
+		if (!parts.len)
+			add_row(&t, "(no term applies)", "0");
+		crm_table_print(stdout, &t, 0, false);
+		crm_table_release(&t);
+		parts.len = 0;
+	}
+	CRM_ARRAY_RELEASE(parts);
+	crm_buf_release(&cell);
+}
+
 static void print_record(struct cli_ctx *ctx, struct crm_record *rec, bool wide)
 {
 	const struct crm_backref *b;
@@ -113,6 +147,7 @@ static void print_record(struct cli_ctx *ctx, struct crm_record *rec, bool wide)
 			print_entries(rec->root->pairs[i].key->text, v);
 	}
 	print_fields(ctx, rec, true, wide);
+	print_score_parts(ctx, rec);
 	if (crm_index_backrefs(ctx->idx, rec))
 		fputs("\nreferenced by:\n", stdout);
 	for (b = crm_index_backrefs(ctx->idx, rec); b; b = b->next)

@@ -15,6 +15,7 @@
 #include "crm/date.h"
 #include "crm/day.h"
 #include "crm/money.h"
+#include "crm/score.h"
 #include "crm/utf8.h"
 
 /* The longest line whose columns are reported exactly; a longer one is
@@ -104,6 +105,8 @@ static const struct known_section {
 	{ "followup", SUB_OPTIONAL, { "first_response", "field", "every" } },
 	{ "remind", SUB_NONE, { "channels", "hook", "mail_to" } },
 	{ "target", SUB_REQUIRED, { "won", "deals", "activities" } },
+	/* lead scores: any key is a term (crm/score.h), checked in set_value */
+	{ "score", SUB_REQUIRED, { "*" } },
 };
 
 static const struct known_section *known_section(const char *name)
@@ -167,7 +170,7 @@ static void check_known(struct ini_state *st, const char *section, const char *n
 			      "unknown-setting", "section [%s] takes no name; [%s] is not read",
 			      name, section);
 	for (i = 0; i < 16 && ks->keys[i]; i++) {
-		if (!strcmp(ks->keys[i], key))
+		if (!strcmp(ks->keys[i], key) || !strcmp(ks->keys[i], "*"))
 			return;
 	}
 	snprintf(what, sizeof(what), "unknown key '%s' in [%s]", key, section);
@@ -356,6 +359,10 @@ static void set_plain(struct ini_state *st, const char *name, const char *key, c
 			    "such as Europe/Warsaw)%s", value, "");
 		else
 			cfg->timezone = v;
+	} else if (!strcmp(name, "score")) {
+		struct crm_score_term t;
+		if (crm_score_parse_term(&t, key, value))
+			bad(st, "%s in [score]%s", crm_error_last(), "");
 	} else if (!strcmp(name, "org")) {
 		if (!strcmp(key, "name")) cfg->org_name = v;
 		else if (!strcmp(key, "address")) cfg->org_address = v;

@@ -12,6 +12,7 @@
 
 #include "crm/beneath.h"
 #include "crm/buf.h"
+#include "crm/score.h"
 #include "crm/error.h"
 #include "crm/git.h"
 #include "crm/repo.h"
@@ -191,12 +192,15 @@ int crm_repo_open(struct crm_repo *repo, const char *root)
 		err = add_schemas_from(repo, crm_schema_builtin_dir(), true);
 	if (!err)
 		err = crm_task_apply_categories(repo);
+	if (!err)
+		err = crm_score_attach(repo);
 	crm_buf_release(&p);
 	return err;
 }
 
 void crm_repo_release(struct crm_repo *repo)
 {
+	crm_score_release(repo);
 	crm_git_files_free(repo->source.files);
 	crm_git_free(repo->source.git);
 	free(repo->source.prefix);
@@ -391,6 +395,8 @@ static int load_from_git(struct crm_repo *repo)
 		err = add_schemas_from(repo, crm_schema_builtin_dir(), true);
 	if (!err)
 		err = crm_task_apply_categories(repo);
+	if (!err)
+		err = crm_score_attach(repo);
 	crm_buf_release(&ini);
 	return err;
 }

@@ -91,6 +91,7 @@ test_expect_success 'crm help COMMAND exits 0 after the help' '
 	crm tag --help >out &&
 	cat >expect <<-\EOF &&
 	usage: crm tag REF +TAG|-TAG... [--force]
+	   or: crm tag --where FILTER [--type TYPE] +TAG|-TAG... [--force]
 
 	        --force                  write even a change that crm check would report new errors in
 	EOF

@@ -39,10 +39,11 @@ test_expect_success 'the runner prints every row with numbers' '
 	BENCH_DIR="$TRASH/data" BENCH_RUNS=1 sh "$TEST_TOP/bench/run.sh" "$CRM_BIN" 1000 >table 2>log &&
 	cat table &&
 	for m in "cold check" "bare --rev HEAD" "warm dashboard" "warm ls filter" "warm show" \
-		"set + commit" "sync 10 changed" "peak memory" "import rows" "import matched"; do
+		"set + commit" "sync 10 changed" "peak memory" "import rows" "import matched" \
+		"dedupe clients" "dedupe imported"; do
 		grep -q "^1000  *$m " table || { echo "no row $m"; return 1; }
 	done &&
-	test "$(grep -c "^1000 " table)" = 11 &&
+	test "$(grep -c "^1000 " table)" = 13 &&
 	grep "^1000 " table | grep -v dashboard >rows &&
 	awk "{ if (\$(NF - 3) !~ /^[0-9]+\\.[0-9][0-9]\$/) { print \"not a ratio: \" \$0; bad = 1 } }
 		END { exit bad }" rows

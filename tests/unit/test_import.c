@@ -1,42 +1,12 @@
-/* Unit tests of crm import's pieces: the name keys duplicates are found by
- * (src/core/import/import_match.c, util/utf8.c's crm_utf8_match_key), their
- * similarity, the CSV reader's sniffing and header detection (util/table.c)
- * and rules files (import_rules.c). */
+/* Unit tests of crm import's pieces: the CSV reader's sniffing and header
+ * detection (util/table.c) and rules files (import_rules.c); the name keys
+ * rows are matched by are tested in test_dedupe.c. */
 #include <string.h>
 
 #include "crm/import.h"
 #include "crm/table.h"
 #include "crm/utf8.h"
 #include "harness.h"
-
-static void check_key(const char *want, const char *name)
-{
-	struct crm_buf b = CRM_BUF_INIT;
-	crm_import_name_key(&b, name);
-	CHECK_STR(want, b.ptr);
-	crm_buf_release(&b);
-}
-
-static void test_import__name_keys_fold_case_accents_forms_suffixes(void)
-{
-	check_key("acme", "ACME, Inc.");
-	check_key("acme", "Ａｃｍｅ Ltd");
-	check_key("lodz studio", "Łódź Studio Sp. z o.o.");
-	check_key("nordlys", "Nordlys A/S");
-	check_key("edge communications", "Edge Communications GmbH & Co. KG");
-	check_key("上海茶叶", "上海茶叶有限公司");
-	check_key("ソニー", "株式会社ソニー");
-	check_key("banco", "Banco, S.A.");
-}
-
-static void test_import__similarity(void)
-{
-	CHECK(crm_import_similarity("northwind", "northwind") == 1.0);
-	CHECK(crm_import_similarity("northwind", "nortwind") >= 0.8);
-	CHECK(crm_import_similarity("northwind", "contoso") < 0.8);
-	CHECK(crm_import_similarity("", "") == 0);
-	CHECK(crm_import_similarity("company 00001", "company 00002") == 0);
-}
 
 static void test_import__csv_sniffs_separator_and_header(void)
 {
@@ -85,6 +55,5 @@ static void test_import__rules(void)
 	crm_import_rules_release(&r);
 }
 
-TESTS(TEST(test_import__name_keys_fold_case_accents_forms_suffixes),
-      TEST(test_import__similarity), TEST(test_import__csv_sniffs_separator_and_header),
+TESTS(TEST(test_import__csv_sniffs_separator_and_header),
       TEST(test_import__rules))

@@ -47,7 +47,7 @@ struct planner {
 	struct crm_index *idx;
 	const struct crm_import_options *opts;
 	struct crm_import *out;
-	struct import_matcher m;
+	struct crm_matcher m;
 	struct crm_arena arena;
 	CRM_ARRAY(struct item_source) sources;
 	struct crm_map ids;       /* "type\037id" of every planned record */
@@ -454,22 +454,22 @@ static const char *resolve_ref(struct section_run *r, const struct compiled_fiel
 	struct planner *p = r->p;
 	const struct crm_schema *ts = crm_repo_schema(crm_index_repo(p->idx), cf->f->to);
 	const char *how = cf->rule->match;
-	struct import_match m;
-	struct import_known *k = NULL;
+	struct crm_match m;
+	struct crm_match_known *k = NULL;
 	struct crm_buf slug = CRM_BUF_INIT;
 	struct crm_import_item *it;
 	const char *nf = name_field_of(ts);
 
-	if (import_matcher_load(&p->m, p->idx, ts))
+	if (crm_matcher_load(&p->m, p->idx, ts))
 		return NULL;
 	if (!how || !strcmp(how, "id")) {
-		k = import_matcher_by_id(&p->m, ts->type, value);
+		k = crm_matcher_by_id(&p->m, ts->type, value);
 		if (!k && crm_utf8_slug(&slug, value))
-			k = import_matcher_by_id(&p->m, ts->type, slug.ptr);
+			k = crm_matcher_by_id(&p->m, ts->type, slug.ptr);
 	}
 	crm_buf_release(&slug);
 	if (!k && (!how || strcmp(how, "id")) &&
-	    import_matcher_find(&m, &p->m, ts->type,
+	    crm_matcher_find(&m, &p->m, ts->type,
 				how && !strcmp(how, "email") ? NULL : value,
 				how && !strcmp(how, "email") ? value : NULL, NULL) &&
 	    m.score >= 1.0)
@@ -498,7 +498,7 @@ static const char *resolve_ref(struct section_run *r, const struct compiled_fiel
 	p->sources.ptr[p->sources.len - 1].fields[0] = nf;
 	p->sources.ptr[p->sources.len - 1].cols[0] = cf->first_col;
 	p->sources.ptr[p->sources.len - 1].n = 1;
-	import_matcher_add(&p->m, ts->type, it->id, strcmp(nf, "name") ? NULL : value, NULL,
+	crm_matcher_add(&p->m, ts->type, it->id, strcmp(nf, "name") ? NULL : value, NULL,
 			   NULL, (long)p->out->items.len - 1, row);
 	return p->out->items.ptr[p->out->items.len - 1].id;
 }
@@ -580,7 +580,7 @@ static const char *value_of_type(const struct row_values *rv, enum crm_field_typ
 /* The row against the record it matched: unchanged, updated (with
  * --update) or skipped with what differs. */
 static void against_existing(struct section_run *r, size_t number, const struct row_values *rv,
-			     const struct import_match *m)
+			     const struct crm_match *m)
 {
 	struct planner *p = r->p;
 	struct crm_record *rec = crm_index_find(p->idx, r->s->type, m->known->id);
@@ -672,7 +672,7 @@ static void import_row(struct section_run *r, size_t row)
 	const struct crm_import_skip *skip;
 	const char *skipped_value = NULL, *nf = name_field_of(r->s);
 	struct row_values rv = { CRM_ARRAY_INIT };
-	struct import_match m;
+	struct crm_match m;
 	struct crm_import_item *it;
 	char *id = NULL;
 	bool matched = false;
@@ -693,12 +693,12 @@ static void import_row(struct section_run *r, size_t row)
 			goto done;
 		}
 		memset(&m, 0, sizeof(m));
-		m.known = import_matcher_by_id(&p->m, r->s->type, id);
+		m.known = crm_matcher_by_id(&p->m, r->s->type, id);
 		m.how = "id";
 		m.score = 1.0;
 		matched = m.known != NULL;
 	} else {
-		matched = import_matcher_find(&m, &p->m, r->s->type,
+		matched = crm_matcher_find(&m, &p->m, r->s->type,
 					      crm_schema_field(r->s, "name") ? value_of(&rv, "name")
 									     : NULL,
 					      value_of_type(&rv, CRM_F_EMAIL),
@@ -731,7 +731,7 @@ static void import_row(struct section_run *r, size_t row)
 		it->path = crm_buf_detach(&path, NULL);
 	}
 	record_text(&it->text, &p->sources.ptr[p->sources.len - 1], r->s, &rv);
-	import_matcher_add(&p->m, r->s->type, it->id,
+	crm_matcher_add(&p->m, r->s->type, it->id,
 			   crm_schema_field(r->s, "name") ? value_of(&rv, "name") : NULL,
 			   value_of_type(&rv, CRM_F_EMAIL), value_of_type(&rv, CRM_F_PHONE),
 			   (long)p->out->items.len - 1, number);
@@ -783,7 +783,7 @@ static int import_file(struct planner *p, const struct crm_import_section *sec,
 			*slot = strdup(crm_error_last());
 		goto done;
 	}
-	err = import_matcher_load(&p->m, p->idx, r.s);
+	err = crm_matcher_load(&p->m, p->idx, r.s);
 	if (!err)
 		err = compile_section(&r);
 	for (i = 0; !err && i < csv.rows.len; i++)
@@ -908,7 +908,7 @@ int crm_import_plan(struct crm_import *out, struct crm_index *idx,
 	p.idx = idx;
 	p.opts = opts;
 	p.out = out;
-	import_matcher_init(&p.m);
+	crm_matcher_init(&p.m);
 	crm_arena_init(&p.arena);
 	for (f = 0; f < nfiles && !err; f++) {
 		for (i = n = 0; i < rules->sections.len; i++)
@@ -926,7 +926,7 @@ int crm_import_plan(struct crm_import *out, struct crm_index *idx,
 				err = import_file(&p, &rules->sections.ptr[i], files[f]);
 	if (!err && !out->errors.len)
 		check_items(&p);
-	import_matcher_release(&p.m);
+	crm_matcher_release(&p.m);
 	crm_map_release(&p.ids);
 	crm_arena_release(&p.arena);
 	CRM_ARRAY_RELEASE(p.sources);

@@ -10,6 +10,7 @@
 #include "crm/formula.h"
 #include "crm/git.h"
 #include "crm/json.h"
+#include "crm/score.h"
 #include "crm/utf8.h"
 #include "core/index/index_internal.h"
 #include "core/index/record_memo.h"
@@ -36,6 +37,22 @@ static struct crm_value error_value(struct crm_index *idx, const char *msg)
 	struct crm_value v = { .kind = CRM_V_ERROR };
 	v.u.text = crm_arena_strdup(&idx->arena, msg);
 	return v;
+}
+
+/* crm.ini's lead score (crm/score.h): a whole number, 0 when no term
+ * applies, never an error for a field the record lacks. */
+static void eval_score(struct crm_value *out, struct crm_index *idx, struct crm_record *rec,
+		       const struct crm_score *sc)
+{
+	int64_t points = 0;
+
+	if (crm_score_compute(&points, idx, rec, sc, NULL)) {
+		*out = error_value(idx, crm_error_last());
+		return;
+	}
+	out->kind = CRM_V_NUMBER;
+	out->percent = false;
+	out->u.num = crm_dec_from_int(points);
 }
 
 static int check_email(const char *s)
@@ -568,7 +585,9 @@ int crm_index_value(struct crm_value *out, struct crm_index *idx,
 		return 0;
 	}
 	m->state[i] = 1;
-	if (f->type == CRM_F_FORMULA && f->formula)
+	if (f->type == CRM_F_FORMULA && f->score)
+		eval_score(out, idx, rec, f->score);
+	else if (f->type == CRM_F_FORMULA && f->formula)
 		eval_formula(out, idx, rec, f->formula);
 	else if (f->type == CRM_F_LOOKUP && f->via && f->field)
 		eval_lookup(out, idx, rec, f);

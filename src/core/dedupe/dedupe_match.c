@@ -1,12 +1,13 @@
-/* Finding the record a row already is: the same id, email or phone, or a
- * name that is the same once case, accents, full-width forms, punctuation
- * and company suffixes are folded away (or nearly: similarity >= 0.8).
- * Records are hashed by those keys and names blocked by their first word,
- * so a row is compared with a handful of records, not all of them. */
+/* Finding the record a row or a new record already is (crm import, crm
+ * add, crm dedupe): the same id, email or phone, or a name that is the
+ * same once case, accents, full-width forms, punctuation and company
+ * suffixes are folded away (or nearly: similarity >= 0.8).  Records are
+ * hashed by those keys and names blocked by their first word, so a row is
+ * compared with a handful of records, not all of them. */
 #include <ctype.h>
 #include <string.h>
 
-#include "core/import/import_internal.h"
+#include "crm/dedupe.h"
 #include "crm/error.h"
 #include "crm/utf8.h"
 
@@ -53,7 +54,7 @@ static bool strip_suffix(struct crm_buf *key)
 	return false;
 }
 
-int crm_import_name_key(struct crm_buf *out, const char *name)
+int crm_match_name_key(struct crm_buf *out, const char *name)
 {
 	struct crm_buf key = CRM_BUF_INIT;
 	int err = crm_utf8_match_key(&key, name);
@@ -92,7 +93,7 @@ static bool same_digits(const char *a, const char *b)
 	}
 }
 
-double crm_import_similarity(const char *a, const char *b)
+double crm_match_similarity(const char *a, const char *b)
 {
 	size_t la = count_cps(a), lb = count_cps(b), longer = la > lb ? la : lb, d;
 
@@ -103,17 +104,17 @@ double crm_import_similarity(const char *a, const char *b)
 	return d > longer ? 0 : 1.0 - (double)d / (double)longer;
 }
 
-void import_matcher_init(struct import_matcher *m)
+void crm_matcher_init(struct crm_matcher *m)
 {
 	memset(m, 0, sizeof(*m));
 	crm_arena_init(&m->arena);
 }
 
-void import_matcher_release(struct import_matcher *m)
+void crm_matcher_release(struct crm_matcher *m)
 {
 	size_t i;
 	for (i = 0; i < m->blocks.len; i++) {
-		CRM_ARRAY(struct import_known *) *b = m->blocks.ptr[i];
+		CRM_ARRAY(struct crm_match_known *) *b = m->blocks.ptr[i];
 		CRM_ARRAY_RELEASE(*b);
 		free(b);
 	}
@@ -123,7 +124,7 @@ void import_matcher_release(struct import_matcher *m)
 	crm_arena_release(&m->arena);
 }
 
-static const char *make_key(struct import_matcher *m, const char *type, const char *kind,
+static const char *make_key(struct crm_matcher *m, const char *type, const char *kind,
 			    const char *key)
 {
 	struct crm_buf b = CRM_BUF_INIT;
@@ -134,7 +135,7 @@ static const char *make_key(struct import_matcher *m, const char *type, const ch
 	return k;
 }
 
-static void email_key(struct crm_buf *out, const char *email)
+void crm_match_email_key(struct crm_buf *out, const char *email)
 {
 	const char *p = email;
 	while (*p == ' ')
@@ -143,8 +144,7 @@ static void email_key(struct crm_buf *out, const char *email)
 		crm_buf_addch(out, tolower((unsigned char)*p));
 }
 
-/* The last nine digits: "+48 601 234 567" and "0601-234-567" agree. */
-static void phone_key(struct crm_buf *out, const char *phone)
+void crm_match_phone_key(struct crm_buf *out, const char *phone)
 {
 	struct crm_buf d = CRM_BUF_INIT;
 	for (; *phone; phone++)
@@ -155,8 +155,8 @@ static void phone_key(struct crm_buf *out, const char *phone)
 	crm_buf_release(&d);
 }
 
-static int put_unique(struct import_matcher *m, const char *type, const char *kind,
-		      const char *key, struct import_known *k)
+static int put_unique(struct crm_matcher *m, const char *type, const char *kind,
+		      const char *key, struct crm_match_known *k)
 {
 	const char *mk;
 	if (!key || !*key)
@@ -170,11 +170,11 @@ static int put_unique(struct import_matcher *m, const char *type, const char *ki
 	return crm_map_put(&m->by_key, mk, k, NULL);
 }
 
-static int add_to_block(struct import_matcher *m, const char *type, const char *name_key,
-			struct import_known *k)
+static int add_to_block(struct crm_matcher *m, const char *type, const char *name_key,
+			struct crm_match_known *k)
 {
-	CRM_ARRAY(struct import_known *) *b;
-	struct import_known **slot;
+	CRM_ARRAY(struct crm_match_known *) *b;
+	struct crm_match_known **slot;
 	struct crm_buf first = CRM_BUF_INIT;
 	const char *mk, *sp = strchr(name_key, ' ');
 	void **owned;
@@ -201,11 +201,11 @@ static int add_to_block(struct import_matcher *m, const char *type, const char *
 	return 0;
 }
 
-int import_matcher_add(struct import_matcher *m, const char *type, const char *id,
+int crm_matcher_add(struct crm_matcher *m, const char *type, const char *id,
 		       const char *name, const char *email, const char *phone,
 		       long item, size_t row)
 {
-	struct import_known *k = crm_arena_alloc(&m->arena, sizeof(*k));
+	struct crm_match_known *k = crm_arena_alloc(&m->arena, sizeof(*k));
 	struct crm_buf key = CRM_BUF_INIT;
 	int err;
 
@@ -218,17 +218,17 @@ int import_matcher_add(struct import_matcher *m, const char *type, const char *i
 	k->row = row;
 	err = put_unique(m, type, "id", id, k);
 	if (!err && email) {
-		email_key(&key, email);
+		crm_match_email_key(&key, email);
 		err = put_unique(m, type, "e", key.ptr, k);
 		crm_buf_reset(&key);
 	}
 	if (!err && phone) {
-		phone_key(&key, phone);
+		crm_match_phone_key(&key, phone);
 		err = put_unique(m, type, "p", key.ptr, k);
 		crm_buf_reset(&key);
 	}
 	if (!err && name) {
-		crm_import_name_key(&key, name);
+		crm_match_name_key(&key, name);
 		k->name_key = crm_arena_strdup(&m->arena, key.ptr);
 		err = put_unique(m, type, "n", key.ptr, k);
 		if (!err && key.len)
@@ -238,8 +238,8 @@ int import_matcher_add(struct import_matcher *m, const char *type, const char *i
 	return err;
 }
 
-static const char *first_of_type(const struct crm_schema *s, const struct crm_node *root,
-				 enum crm_field_type t)
+const char *crm_match_first_of_type(const struct crm_schema *s, const struct crm_node *root,
+				    enum crm_field_type t)
 {
 	size_t i;
 	for (i = 0; i < s->nfields; i++)
@@ -248,7 +248,7 @@ static const char *first_of_type(const struct crm_schema *s, const struct crm_no
 	return NULL;
 }
 
-int import_matcher_load(struct import_matcher *m, struct crm_index *idx,
+int crm_matcher_load(struct crm_matcher *m, struct crm_index *idx,
 			const struct crm_schema *s)
 {
 	struct crm_record **recs;
@@ -263,26 +263,26 @@ int import_matcher_load(struct import_matcher *m, struct crm_index *idx,
 		const struct crm_node *root;
 		crm_index_materialize(idx, recs[i]);
 		root = recs[i]->root;
-		err = import_matcher_add(m, s->type, recs[i]->id,
+		err = crm_matcher_add(m, s->type, recs[i]->id,
 					 root ? crm_node_text(root, "name") : NULL,
-					 root ? first_of_type(s, root, CRM_F_EMAIL) : NULL,
-					 root ? first_of_type(s, root, CRM_F_PHONE) : NULL, -1, 0);
+					 root ? crm_match_first_of_type(s, root, CRM_F_EMAIL) : NULL,
+					 root ? crm_match_first_of_type(s, root, CRM_F_PHONE) : NULL, -1, 0);
 	}
 	return err;
 }
 
-struct import_known *import_matcher_by_id(struct import_matcher *m, const char *type,
+struct crm_match_known *crm_matcher_by_id(struct crm_matcher *m, const char *type,
 					  const char *id)
 {
 	struct crm_buf b = CRM_BUF_INIT;
-	struct import_known *k;
+	struct crm_match_known *k;
 	crm_buf_addf(&b, "%s\037id\037%s", type, id);
 	k = crm_map_get(&m->by_key, b.ptr);
 	crm_buf_release(&b);
 	return k;
 }
 
-static struct import_known *lookup(struct import_matcher *m, const char *type,
+static struct crm_match_known *lookup(struct crm_matcher *m, const char *type,
 				   const char *kind, const char *key)
 {
 	struct crm_buf b = CRM_BUF_INIT;
@@ -295,10 +295,10 @@ static struct import_known *lookup(struct import_matcher *m, const char *type,
 
 /* The closest name of the block; blocks of common first words are
  * compared only up to a bound, which keeps a run linear. */
-static bool match_block(struct import_match *out, struct import_matcher *m,
+static bool match_block(struct crm_match *out, struct crm_matcher *m,
 			const char *type, const char *name_key)
 {
-	CRM_ARRAY(struct import_known *) *b;
+	CRM_ARRAY(struct crm_match_known *) *b;
 	struct crm_buf first = CRM_BUF_INIT;
 	const char *sp = strchr(name_key, ' ');
 	size_t i;
@@ -308,7 +308,7 @@ static bool match_block(struct import_match *out, struct import_matcher *m,
 	b = (void *)lookup(m, type, "b", first.ptr);
 	crm_buf_release(&first);
 	for (i = 0; b && i < b->len && i < 256; i++) {
-		double sc = crm_import_similarity(name_key, b->ptr[i]->name_key);
+		double sc = crm_match_similarity(name_key, b->ptr[i]->name_key);
 		if (sc >= 0.8 && sc > best) {
 			best = sc;
 			out->known = b->ptr[i];
@@ -319,7 +319,7 @@ static bool match_block(struct import_match *out, struct import_matcher *m,
 	return best > 0;
 }
 
-bool import_matcher_find(struct import_match *out, struct import_matcher *m,
+bool crm_matcher_find(struct crm_match *out, struct crm_matcher *m,
 			 const char *type, const char *name, const char *email,
 			 const char *phone)
 {
@@ -328,19 +328,19 @@ bool import_matcher_find(struct import_match *out, struct import_matcher *m,
 
 	memset(out, 0, sizeof(*out));
 	if (email && *email) {
-		email_key(&key, email);
+		crm_match_email_key(&key, email);
 		out->known = key.len ? lookup(m, type, "e", key.ptr) : NULL;
 		out->how = "email";
 		crm_buf_reset(&key);
 	}
 	if (!out->known && phone && *phone) {
-		phone_key(&key, phone);
+		crm_match_phone_key(&key, phone);
 		out->known = key.len ? lookup(m, type, "p", key.ptr) : NULL;
 		out->how = "phone";
 		crm_buf_reset(&key);
 	}
 	if (!out->known && name && *name) {
-		crm_import_name_key(&key, name);
+		crm_match_name_key(&key, name);
 		out->known = key.len ? lookup(m, type, "n", key.ptr) : NULL;
 		out->how = "name";
 		if (!out->known && key.len)
