@@ -17,4 +17,12 @@ int crm_locale_decimal(char *buf, size_t size, const char *locale, const char *d
  * when it cannot. */
 int crm_locale_date(char *buf, size_t size, const char *locale, const char *iso);
 
+/* `s` with its Cyrillic, Greek, Armenian, Georgian and Devanagari letters
+ * written in Latin ones as their standard romanisation does, then in ASCII
+ * ("Москва Трейд" -> "Moskva Trejd", "Αθήνα" -> "Athina"); other scripts
+ * (Chinese, Japanese, Korean, Khmer...) stay as they are.  For ids made
+ * from names.  0, or a negative code when ICU cannot or `buf` is too small
+ * (then `buf` holds `s` unchanged, cut to fit). */
+int crm_locale_romanize(char *buf, size_t size, const char *s);
+
 #endif

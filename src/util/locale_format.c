@@ -1,12 +1,16 @@
 /* Numbers and dates in a language's conventions, through ICU's number and
  * date formatting (unum, udat): CLDR's data is right where a hand-written
  * table would drift (Polish groups only from five digits, French groups
- * with a narrow no-break space, Chinese dates are 年月日). */
+ * with a narrow no-break space, Chinese dates are 年月日).  Also ICU's
+ * transliterators, for ids made from names: the one file that includes ICU. */
+#include <pthread.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 #include <unicode/udat.h>
 #include <unicode/unum.h>
 #include <unicode/ustring.h>
+#include <unicode/utrans.h>
 
 #include "crm/error.h"
 #include "crm/locale_format.h"
@@ -110,5 +114,75 @@ int crm_locale_date(char *buf, size_t size, const char *locale, const char *iso)
 		copy_unchanged(buf, size, iso);
 	if (fmt)
 		udat_close(fmt);
+	return err;
+}
+
+/* The scripts whose romanisation is a standard people read back (ISO 9 for
+ * Cyrillic, UN/ELOT for Greek, ...).  Chinese, Japanese, Korean and Khmer
+ * are left alone: their romanisations are ambiguous without the reading,
+ * and ids for them stay short and random.  The primes ICU writes for the
+ * Cyrillic soft and hard signs would split a word in an id. */
+static const char translit_id[] =
+	"Cyrillic-Latin; Greek-Latin/UNGEGN; Armenian-Latin; Georgian-Latin; "
+	"Devanagari-Latin; [\\u02B9\\u02BA] Remove; Latin-ASCII";
+
+static pthread_once_t translit_once = PTHREAD_ONCE_INIT;
+static pthread_mutex_t translit_lock = PTHREAD_MUTEX_INITIALIZER;
+static UTransliterator *translit;   /* NULL when ICU lacks the rules */
+
+/* Opening compiles the rules, some milliseconds: once per process. */
+static void open_translit(void)
+{
+	UErrorCode status = U_ZERO_ERROR;
+	UChar id[sizeof(translit_id)];
+
+	u_uastrcpy(id, translit_id);
+	translit = utrans_openU(id, -1, UTRANS_FORWARD, NULL, 0, NULL, &status);
+	if (U_FAILURE(status))
+		translit = NULL;
+}
+
+/* `s` as UTF-16 in a buffer with room for transliteration to grow it;
+ * NULL when out of memory or not UTF-8. */
+static UChar *to_utf16(int32_t *len, int32_t *cap, const char *s)
+{
+	UErrorCode status = U_ZERO_ERROR;
+	size_t bytes = strlen(s);
+	UChar *u;
+
+	if (bytes > INT32_MAX / 8)
+		return NULL;
+	*cap = (int32_t)bytes * 4 + 16;   /* "Щ" becomes "Šč", "Ψ" "Ps" */
+	u = malloc((size_t)*cap * sizeof(*u));
+	if (!u)
+		return NULL;
+	u_strFromUTF8(u, *cap, len, s, (int32_t)bytes, &status);
+	if (U_FAILURE(status)) {
+		free(u);
+		return NULL;
+	}
+	return u;
+}
+
+int crm_locale_romanize(char *buf, size_t size, const char *s)
+{
+	UErrorCode status = U_ZERO_ERROR;
+	int32_t len = 0, cap = 0, limit;
+	UChar *u;
+	int err = CRM_EINVALID;
+
+	pthread_once(&translit_once, open_translit);
+	u = translit ? to_utf16(&len, &cap, s) : NULL;
+	if (u) {
+		limit = len;
+		pthread_mutex_lock(&translit_lock);
+		utrans_transUChars(translit, u, &len, cap, 0, &limit, &status);
+		pthread_mutex_unlock(&translit_lock);
+		if (U_SUCCESS(status))
+			err = to_utf8(buf, size, u, len);
+		free(u);
+	}
+	if (err)
+		copy_unchanged(buf, size, s);
 	return err;
 }

@@ -1,6 +1,7 @@
 /* Unit tests for src/util/locale_format.c: amounts and dates as each
  * invoice language writes them, exactly (decimal strings in and out), and
  * the unchanged input where a value is not a number or a date. */
+#include <stdlib.h>
 #include <string.h>
 
 #include "crm/locale_format.h"
@@ -62,4 +63,21 @@ static void test_locale__not_a_value(void)
 	CHECK_INT(1, crm_locale_decimal(buf, 4, "en", "7200.00") < 0);
 }
 
-TESTS(TEST(test_locale__numbers), TEST(test_locale__dates), TEST(test_locale__not_a_value))
+static void test_locale__romanize(void)
+{
+	char buf[64];
+
+	CHECK_INT(0, crm_locale_romanize(buf, sizeof(buf), "Москва Трейд"));
+	CHECK_STR("Moskva Trejd", buf);
+	crm_locale_romanize(buf, sizeof(buf), "Αθήνα Design");
+	CHECK_STR("Athina Design", buf);
+	crm_locale_romanize(buf, sizeof(buf), "Łódź");
+	CHECK_STR("Lodz", buf);
+	/* Chinese and Khmer have no standard romanisation without the reading */
+	crm_locale_romanize(buf, sizeof(buf), "北京 ភ្នំពេញ");
+	CHECK_STR("北京 ភ្នំពេញ", buf);
+	CHECK_INT(1, crm_locale_romanize(buf, 4, "Москва") < 0);
+}
+
+TESTS(TEST(test_locale__numbers), TEST(test_locale__dates), TEST(test_locale__not_a_value),
+      TEST(test_locale__romanize))
