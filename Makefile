@@ -149,7 +149,11 @@ asan:
 valgrind: tests-bin
 	$(Q)BUILD=$(BUILD) CRM_VALGRIND=1 sh tests/run.sh
 
-demo: deps
+# only what the demo runs: the test-only packages come with `make check`
+deps-demo:
+	$(Q)sh tests/install-deps.sh --demo
+
+demo: deps-demo
 	$(Q)$(MAKE) --no-print-directory all
 	$(Q)sh examples/demo.sh $(CRM)
 
@@ -174,7 +178,7 @@ install: $(CRM)
 clean:
 	rm -rf build build-san crm
 
-.PHONY: all deps check asan valgrind demo bench install clean tests-bin hdr-check FORCE
+.PHONY: all deps deps-demo check asan valgrind demo bench install clean tests-bin hdr-check FORCE
 -include $(LIB_OBJ:.o=.d) $(CLI_OBJ:.o=.d) $(UNIT_BIN:=.d) $(FUZZ_BIN:=.d) \
 	$(FUZZ_DRIVER:.o=.d) $(HDR_OBJ:.o=.d)
 

@@ -6,6 +6,12 @@ CRM=$(cd "$(dirname "$1")" && pwd)/$(basename "$1")
 top=$(cd "$(dirname "$0")/.." && pwd)
 work=$(mktemp -d "${TMPDIR:-/tmp}/crm-demo.XXXXXX")
 trap 'rm -rf "$work"' EXIT
+# One "today" for every figure: the example's last event is a deal won on
+# 2026-01-28, and the commit the receivables are read from is made that day
+# too, so the dashboard and the receivables are as of the same date.
+today=2026-01-31
+export CRM_TODAY=$today
+export GIT_AUTHOR_DATE="${today}T12:00:00Z" GIT_COMMITTER_DATE="${today}T12:00:00Z"
 cp -R "$top/examples/agency" "$work/agency"
 cd "$work/agency"
 git init -q
@@ -22,7 +28,6 @@ run ls client
 run show opportunity/qingyun-facebook-ads-2501
 run show project/kowalski-seo-2503-delivery
 run ls client name~łódź --format csv
-export CRM_TODAY=2025-11-15   # the example's figures as of its last month
 run dashboard
 run forecast --months 4
 run report receivables

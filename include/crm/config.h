@@ -67,6 +67,7 @@ struct crm_config {
 	struct crm_arena arena;
 	const char *currency;     /* base currency, default EUR */
 	const char *timezone;     /* default UTC */
+	const char *locale;       /* figures for people ("de_DE"); NULL: the environment's */
 	CRM_ARRAY(struct crm_stage) stages;
 	CRM_ARRAY(struct crm_rate) rates;
 	CRM_ARRAY(struct crm_tax) taxes;

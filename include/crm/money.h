@@ -39,6 +39,16 @@ int crm_money_parse(struct crm_money *out, const char *s,
 int crm_money_format(char *buf, size_t size, const struct crm_money *m);
 /* Only the amount, as crm_money_format writes it ("12000.00"). */
 int crm_money_format_amount(char *buf, size_t size, const struct crm_money *m);
+/* crm_money_format for people: the amount grouped with the decimal mark of
+ * the display locale (crm_locale_group: "330,480.00 EUR" in en,
+ * "330.480,00 EUR" in de), from the exact decimal, never a double.  Not
+ * for machine output (CSV, JSON), which keeps crm_money_format. */
+int crm_money_format_display(char *buf, size_t size, const struct crm_money *m);
+/* The spreadsheet number format of an amount in `currency`, its code shown
+ * and the cell still a number: `#,##0.00 "EUR"`, `#,##0 "JPY"`.  The
+ * grouping and decimal marks are the reader's: Excel and LibreOffice show
+ * them in their own locale. */
+void crm_money_number_format(char *buf, size_t size, const char *currency);
 /* crm_money_format_amount of `amount` in currency `currency`. */
 int crm_money_format_dec(char *buf, size_t size, crm_dec amount, const char *currency);
 /* 0 when `m` has no more decimals than its currency's minor unit allows

@@ -12,6 +12,11 @@
  * of mappings as "N entries".  Errors of computed fields as "#error". */
 int crm_render_cell(struct crm_buf *out, struct crm_index *idx, struct crm_record *rec,
 		    const char *name);
+/* crm_render_cell for a table people read: money and numbers grouped in the
+ * display locale ("45,000.00 PLN", see crm_money_format_display).  CSV and
+ * YAML keep crm_render_cell. */
+int crm_render_cell_display(struct crm_buf *out, struct crm_index *idx,
+			    struct crm_record *rec, const char *name);
 /* Emits field `name` as JSON: typed scalars (money as {"amount",
  * "currency"}, numbers as numbers), lists as arrays, list entries as
  * objects, absent as null. */

@@ -117,8 +117,9 @@ int crm_report_chart(struct crm_report *r, const struct crm_report_table *t,
 		     size_t value_col);
 struct crm_report_table *crm_report_find(const struct crm_report *r, const char *name);
 
-/* A cell as text for people ("12000.00 EUR", "42.9%"), or for CSV and
- * spreadsheets (`plain`: "12000.00", "0.4286"); null cells append nothing. */
+/* A cell as text for people ("12,000.00 EUR", "42.9%": numbers grouped in
+ * the display locale, see crm_locale_group), or for CSV and spreadsheets
+ * (`plain`: "12000.00", "0.4286"); null cells append nothing. */
 int crm_cell_format(struct crm_buf *out, const struct crm_cell *c, bool plain);
 /* A cell's value as a double, for chart geometry only. */
 double crm_cell_magnitude(const struct crm_cell *c);
@@ -128,6 +129,14 @@ double crm_cell_magnitude(const struct crm_cell *c);
  * above zero.  Returns the columns it took.  Every text chart draws with
  * it.  Doubles are fine here: they are the bar's length on screen only. */
 size_t crm_report_bar(struct crm_buf *out, double value, double max, size_t width);
+/* The ticks of a chart's value axis from 0 up to `max`: 0, s, 2s... with
+ * the step s one, two or five times a power of ten, at most five ticks and
+ * none above `max`.  Returns how many it wrote (at most `cap`, 0 when
+ * `max` is not above zero).  Doubles: positions on a chart, not money. */
+size_t crm_report_axis(double *ticks, size_t cap, double max);
+/* Appends a tick as people read it, grouped in the display locale
+ * ("40,000", "2.5"); `step` is the axis's step, which sets the decimals. */
+int crm_report_axis_label(struct crm_buf *out, double tick, double step);
 
 /* The header line: "Dashboard, as of commit 1a2b3c4d (2025-06-01)". */
 int crm_report_header(struct crm_buf *out, const struct crm_report *r);

@@ -37,13 +37,25 @@ int crm_utf8_escape_controls(struct crm_buf *out, const char *s);
  * stripped, every run of punctuation and spaces one space, none at either
  * end ("ＡＣＭＥ, S.A." -> "acme s a"). */
 int crm_utf8_match_key(struct crm_buf *out, const char *s);
-/* Case-insensitive substring test on folded text. */
+/* Appends the form of `s` that a search compares: case folded, NFKD
+ * (full-width and half-width forms become the usual ones), accents of
+ * Latin, Greek and Cyrillic letters dropped and "ł", "ø", "ß" spelled in
+ * ASCII, so "lodz" is in "Łódź Studio" and "ｱｲ" in "アイ".  Punctuation
+ * and spaces are kept as they are. */
+int crm_utf8_search_key(struct crm_buf *out, const char *s);
+/* Whether `haystack`, searched as crm_utf8_search_key makes it, contains
+ * `key`, which that function made (once for many haystacks).  ASCII
+ * haystacks are compared in place, with no allocation. */
+bool crm_utf8_search_hit(const char *haystack, const char *key);
+/* Both of the above for one comparison: `needle` made a key each call. */
 bool crm_utf8_contains_fold(const char *haystack, const char *needle);
 /* Appends an id made from `name`: letters with diacritics lose them
- * ("Łódź" -> "lodz"), spaces and punctuation become single '-', lower
+ * ("Łódź" -> "lodz"), Cyrillic, Greek, Armenian, Georgian and Devanagari
+ * are romanised first ("Москва Трейд" -> "moskva-trejd", see
+ * crm_locale_romanize), spaces and punctuation become single '-', lower
  * case, at most 48 bytes, matching [a-z0-9][a-z0-9-]*.  Returns the number
- * of bytes appended: 0 when `name` has no Latin letters or digits, and the
- * caller then makes a random id. */
+ * of bytes appended: 0 when `name` has no letters that romanise nor digits
+ * (Chinese, Japanese, Khmer...), and the caller then makes a random id. */
 size_t crm_utf8_slug(struct crm_buf *out, const char *name);
 /* Edit distance in code points between two strings, counting an insertion,
  * a deletion, a substitution or a swap of two neighbours as one edit (the

@@ -265,7 +265,7 @@ int cmd_check(struct cli_ctx *ctx, int argc, char **argv)
 	else
 		err = print_text(ctx, &diags, no_source);
 	if (!quiet && format != FORMAT_JSON)
-		fprintf(stderr, "%zu error%s, %zu warning%s in %zu record%s%s%s\n", errors,
+		fprintf(stdout, "%zu error%s, %zu warning%s in %zu record%s%s%s\n", errors,
 			errors == 1 ? "" : "s", diags.warnings, diags.warnings == 1 ? "" : "s",
 			records, records == 1 ? "" : "s", crm_repo_from_git(&ctx->repo) ? " of " : "",
 			crm_repo_from_git(&ctx->repo) ? crm_repo_source_name(&ctx->repo, where) : "");

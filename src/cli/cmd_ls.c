@@ -88,8 +88,10 @@ static int print_table(struct cli_ctx *ctx, struct crm_record **recs, size_t n,
 			crm_buf_reset(&cell);
 			if (c == 0)
 				crm_buf_adds(&cell, recs[r]->id);
-			else
+			else if (csv)
 				crm_render_cell(&cell, ctx->idx, recs[r], cols[c]);
+			else
+				crm_render_cell_display(&cell, ctx->idx, recs[r], cols[c]);
 			crm_table_add(&t, cell.ptr);
 		}
 	}

@@ -67,7 +67,7 @@ static void print_fields(struct cli_ctx *ctx, struct crm_record *rec, bool compu
 		if (n && n->kind == CRM_NODE_SEQ && n->count && n->items[0]->kind == CRM_NODE_MAP)
 			continue;   /* printed below as entries */
 		crm_buf_reset(&cell);
-		crm_render_cell(&cell, ctx->idx, rec, f->name);
+		crm_render_cell_display(&cell, ctx->idx, rec, f->name);
 		/* the file leaves it out: the schema's default stands in */
 		if (defaulted)
 			crm_buf_adds(&cell, "  (default)");

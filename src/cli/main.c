@@ -300,6 +300,7 @@ int cli_open_repository(struct cli_ctx *ctx, const struct cli_command *c)
 	}
 	free(root);
 	ctx->has_repo = true;
+	crm_locale_display_set(ctx->repo.config.locale);
 	if (lock_and_recover(ctx, c))
 		return EXIT_PROBLEMS;
 	if (cli_merge_guard(ctx, c->flags))

@@ -85,7 +85,7 @@ static const struct known_section {
 	enum subsection_rule sub;
 	const char *const keys[16];
 } known_sections[] = {
-	{ "crm", SUB_NONE, { "currency", "timezone" } },
+	{ "crm", SUB_NONE, { "currency", "timezone", "locale" } },
 	{ "stage", SUB_REQUIRED, { "probability", "outcome", "requires", "max_days" } },
 	{ "rate", SUB_REQUIRED, { "value" } },
 	{ "tax", SUB_REQUIRED, { "rate", "name", "category", "exemption", "reason" } },
@@ -351,6 +351,14 @@ static void set_plain(struct ini_state *st, const char *name, const char *key, c
 		if (!crm_currency_is_known(value))
 			bad(st, "unknown currency '%s'%s", value, "");
 		cfg->currency = v;
+	} else if (!strcmp(name, "crm") && !strcmp(key, "locale")) {
+		/* a language tag ICU reads: letters, digits, '_' and '-' */
+		if (!*value || strlen(value) > 31 || value[strspn(value,
+		    "abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789_-")])
+			bad(st, "invalid locale '%s' (a language and region such as de_DE or pl)%s",
+			    value, "");
+		else
+			cfg->locale = v;
 	} else if (!strcmp(name, "crm") && !strcmp(key, "timezone")) {
 		int32_t offset;
 		/* a zone the system does not know would silently be UTC */

@@ -1,12 +1,16 @@
 /* Numbers and dates in a language's conventions, through ICU's number and
  * date formatting (unum, udat): CLDR's data is right where a hand-written
  * table would drift (Polish groups only from five digits, French groups
- * with a narrow no-break space, Chinese dates are 年月日). */
+ * with a narrow no-break space, Chinese dates are 年月日).  Also ICU's
+ * transliterators, for ids made from names: the one file that includes ICU. */
+#include <pthread.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 #include <unicode/udat.h>
 #include <unicode/unum.h>
 #include <unicode/ustring.h>
+#include <unicode/utrans.h>
 
 #include "crm/error.h"
 #include "crm/locale_format.h"
@@ -41,30 +45,99 @@ static int32_t fraction_digits(const char *decimal)
 	return dot ? (int32_t)strlen(dot + 1) : 0;
 }
 
+/* Opening a formatter loads CLDR data: a table of many cells formats
+ * through one, kept for the last locale asked. */
+static pthread_mutex_t decimal_lock = PTHREAD_MUTEX_INITIALIZER;
+static UNumberFormat *decimal_fmt;
+static char decimal_locale[64];
+
+static UNumberFormat *decimal_formatter(const char *locale)
+{
+	UErrorCode status = U_ZERO_ERROR;
+
+	if (decimal_fmt && !strcmp(decimal_locale, locale))
+		return decimal_fmt;
+	if (decimal_fmt)
+		unum_close(decimal_fmt);
+	decimal_fmt = unum_open(UNUM_DECIMAL, NULL, 0, locale, NULL, &status);
+	if (U_FAILURE(status)) {
+		if (decimal_fmt)
+			unum_close(decimal_fmt);
+		decimal_fmt = NULL;
+		return NULL;
+	}
+	snprintf(decimal_locale, sizeof(decimal_locale), "%s", locale);
+	/* the locale's own rule (Polish and Spanish: 7200 but 12 345), which
+	 * the old API leaves at "always" unless asked */
+	unum_setAttribute(decimal_fmt, UNUM_MINIMUM_GROUPING_DIGITS,
+			  UNUM_MINIMUM_GROUPING_DIGITS_AUTO);
+	return decimal_fmt;
+}
+
 int crm_locale_decimal(char *buf, size_t size, const char *locale, const char *decimal)
 {
 	UErrorCode status = U_ZERO_ERROR;
-	UNumberFormat *fmt = unum_open(UNUM_DECIMAL, NULL, 0, locale, NULL, &status);
+	UNumberFormat *fmt;
 	UChar out[MAX_UCHARS];
 	int32_t n = 0, frac = fraction_digits(decimal);
 	int err = CRM_EINVALID;
 
-	if (U_SUCCESS(status)) {
+	pthread_mutex_lock(&decimal_lock);
+	fmt = decimal_formatter(locale);
+	if (fmt) {
 		unum_setAttribute(fmt, UNUM_MIN_FRACTION_DIGITS, frac);
 		unum_setAttribute(fmt, UNUM_MAX_FRACTION_DIGITS, frac);
-		/* the locale's own rule (Polish and Spanish: 7200 but 12 345),
-		 * which the old API leaves at "always" unless asked */
-		unum_setAttribute(fmt, UNUM_MINIMUM_GROUPING_DIGITS,
-				  UNUM_MINIMUM_GROUPING_DIGITS_AUTO);
 		n = unum_formatDecimal(fmt, decimal, (int32_t)strlen(decimal), out, MAX_UCHARS,
 				       NULL, &status);
+		if (U_SUCCESS(status) && n < MAX_UCHARS)
+			err = to_utf8(buf, size, out, n);
 	}
-	if (U_SUCCESS(status) && n < MAX_UCHARS)
-		err = to_utf8(buf, size, out, n);
+	pthread_mutex_unlock(&decimal_lock);
 	if (err)
 		copy_unchanged(buf, size, decimal);
-	unum_close(fmt);
 	return err;
+}
+
+/* The locale figures are shown in; "" until set or first asked. */
+static char display_locale[64];
+
+/* "de_DE.UTF-8@euro" -> "de_DE"; "C" and "POSIX" (no language) -> "en". */
+static void locale_from_env_value(char *out, size_t size, const char *value)
+{
+	size_t n = strcspn(value, ".@");
+
+	if (!n || (n == 1 && value[0] == 'C') || (n == 5 && !strncmp(value, "POSIX", 5)))
+		snprintf(out, size, "en");
+	else
+		snprintf(out, size, "%.*s", (int)n, value);
+}
+
+void crm_locale_display_set(const char *locale)
+{
+	static const char *const vars[] = { "LC_ALL", "LC_NUMERIC", "LANG" };
+	const char *v = NULL;
+	size_t i;
+
+	if (locale && *locale) {
+		snprintf(display_locale, sizeof(display_locale), "%s", locale);
+		return;
+	}
+	/* POSIX's order: LC_ALL overrides LC_NUMERIC, which overrides LANG */
+	for (i = 0; i < sizeof(vars) / sizeof(*vars) && !(v && *v); i++)
+		v = getenv(vars[i]);
+	locale_from_env_value(display_locale, sizeof(display_locale), v && *v ? v : "C");
+}
+
+const char *crm_locale_display(void)
+{
+	if (!display_locale[0])
+		crm_locale_display_set(NULL);
+	return display_locale;
+}
+
+int crm_locale_group(char *buf, size_t size, const char *decimal)
+{
+	return crm_locale_decimal(buf, size, crm_locale_display(), decimal);
 }
 
 /* Noon UTC of the date, in ICU's milliseconds, so that no time zone moves
@@ -110,5 +183,75 @@ int crm_locale_date(char *buf, size_t size, const char *locale, const char *iso)
 		copy_unchanged(buf, size, iso);
 	if (fmt)
 		udat_close(fmt);
+	return err;
+}
+
+/* The scripts whose romanisation is a standard people read back (ISO 9 for
+ * Cyrillic, UN/ELOT for Greek, ...).  Chinese, Japanese, Korean and Khmer
+ * are left alone: their romanisations are ambiguous without the reading,
+ * and ids for them stay short and random.  The primes ICU writes for the
+ * Cyrillic soft and hard signs would split a word in an id. */
+static const char translit_id[] =
+	"Cyrillic-Latin; Greek-Latin/UNGEGN; Armenian-Latin; Georgian-Latin; "
+	"Devanagari-Latin; [\\u02B9\\u02BA] Remove; Latin-ASCII";
+
+static pthread_once_t translit_once = PTHREAD_ONCE_INIT;
+static pthread_mutex_t translit_lock = PTHREAD_MUTEX_INITIALIZER;
+static UTransliterator *translit;   /* NULL when ICU lacks the rules */
+
+/* Opening compiles the rules, some milliseconds: once per process. */
+static void open_translit(void)
+{
+	UErrorCode status = U_ZERO_ERROR;
+	UChar id[sizeof(translit_id)];
+
+	u_uastrcpy(id, translit_id);
+	translit = utrans_openU(id, -1, UTRANS_FORWARD, NULL, 0, NULL, &status);
+	if (U_FAILURE(status))
+		translit = NULL;
+}
+
+/* `s` as UTF-16 in a buffer with room for transliteration to grow it;
+ * NULL when out of memory or not UTF-8. */
+static UChar *to_utf16(int32_t *len, int32_t *cap, const char *s)
+{
+	UErrorCode status = U_ZERO_ERROR;
+	size_t bytes = strlen(s);
+	UChar *u;
+
+	if (bytes > INT32_MAX / 8)
+		return NULL;
+	*cap = (int32_t)bytes * 4 + 16;   /* "Щ" becomes "Šč", "Ψ" "Ps" */
+	u = malloc((size_t)*cap * sizeof(*u));
+	if (!u)
+		return NULL;
+	u_strFromUTF8(u, *cap, len, s, (int32_t)bytes, &status);
+	if (U_FAILURE(status)) {
+		free(u);
+		return NULL;
+	}
+	return u;
+}
+
+int crm_locale_romanize(char *buf, size_t size, const char *s)
+{
+	UErrorCode status = U_ZERO_ERROR;
+	int32_t len = 0, cap = 0, limit;
+	UChar *u;
+	int err = CRM_EINVALID;
+
+	pthread_once(&translit_once, open_translit);
+	u = translit ? to_utf16(&len, &cap, s) : NULL;
+	if (u) {
+		limit = len;
+		pthread_mutex_lock(&translit_lock);
+		utrans_transUChars(translit, u, &len, cap, 0, &limit, &status);
+		pthread_mutex_unlock(&translit_lock);
+		if (U_SUCCESS(status))
+			err = to_utf8(buf, size, u, len);
+		free(u);
+	}
+	if (err)
+		copy_unchanged(buf, size, s);
 	return err;
 }

@@ -6,6 +6,7 @@
 #include <string.h>
 
 #include "crm/error.h"
+#include "crm/locale_format.h"
 #include "crm/money.h"
 
 struct currency {
@@ -244,6 +245,30 @@ int crm_money_format_amount(char *buf, size_t size, const struct crm_money *m)
 	memset(buf + used, '0', (size_t)pad);
 	buf[used + (size_t)pad] = '\0';
 	return 0;
+}
+
+void crm_money_number_format(char *buf, size_t size, const char *currency)
+{
+	int exp = minor_digits(currency);
+
+	snprintf(buf, size, "#,##0%s%.*s \"%s\"", exp > 0 ? "." : "", exp > 0 ? exp : 0,
+		 "0000", currency);
+}
+
+int crm_money_format_display(char *buf, size_t size, const struct crm_money *m)
+{
+	char amount[64];
+	int err = crm_money_format_amount(amount, sizeof(amount), m);
+
+	if (err)
+		return err;
+	crm_locale_group(buf, size, amount);   /* as it is when ICU cannot */
+	if (!m->currency[0])
+		return 0;
+	if (size - strlen(buf) < 5)
+		return too_small(size);
+	return snprintf(buf + strlen(buf), size - strlen(buf), " %s", m->currency) < 0
+	       ? CRM_EOVERFLOW : 0;
 }
 
 int crm_money_format(char *buf, size_t size, const struct crm_money *m)

@@ -1,11 +1,12 @@
-/* UTF-8 through utf8proc: validation, display width, case folding, ids made
- * from names, and edit distance for did-you-mean.  The only file that
- * includes utf8proc.h. */
+/* UTF-8 through utf8proc: validation, display width, case folding, search
+ * keys, ids made from names (romanised by locale_format.c's ICU), and edit
+ * distance for did-you-mean.  The only file that includes utf8proc.h. */
 #include <string.h>
 #include <stdlib.h>
 #include <utf8proc.h>
 
 #include "crm/error.h"
+#include "crm/locale_format.h"
 #include "crm/utf8.h"
 
 bool crm_utf8_valid(const char *s, size_t len, size_t *bad_offset)
@@ -179,15 +180,85 @@ int crm_utf8_match_key(struct crm_buf *out, const char *s)
 	return err;
 }
 
+/* Accents of Latin, Greek and Cyrillic letters once decomposed (U+0300 to
+ * U+036F).  Other combining marks carry meaning a searcher types: the kana
+ * voicing marks (ガ is not カ) and the vowel signs of Indic scripts. */
+static bool is_accent(utf8proc_int32_t cp)
+{
+	return cp >= 0x300 && cp <= 0x36F;
+}
+
+int crm_utf8_search_key(struct crm_buf *out, const char *s)
+{
+	struct crm_buf folded = CRM_BUF_INIT;
+	utf8proc_int32_t cp;
+	size_t i = 0, n;
+	int err;
+
+	/* NFKD: full-width and half-width forms become the usual ones, and an
+	 * accent becomes a mark of its own that the loop drops */
+	err = map_into(&folded, s, UTF8PROC_CASEFOLD | UTF8PROC_DECOMPOSE | UTF8PROC_STABLE |
+		       UTF8PROC_COMPAT);
+	while (!err && i < folded.len) {
+		n = next_cp(folded.ptr + i, &cp);
+		if (!n)
+			break;
+		if (latin_extra(cp))
+			err = crm_buf_adds(out, latin_extra(cp));
+		else if (!is_accent(cp))
+			err = crm_buf_add(out, folded.ptr + i, n);
+		i += n;
+	}
+	crm_buf_release(&folded);
+	return err;
+}
+
+/* ASCII text needs no Unicode folding: compared byte by byte in lower
+ * case, it is the common case of a search and costs no allocation. */
+static bool ascii_contains(const char *haystack, const char *key)
+{
+	size_t klen = strlen(key), i;
+	const char *h;
+
+	for (h = haystack; *h; h++) {
+		for (i = 0; i < klen && h[i]; i++) {
+			unsigned char c = (unsigned char)h[i];
+			if ((c >= 'A' && c <= 'Z' ? c + 32 : c) != (unsigned char)key[i])
+				break;
+		}
+		if (i == klen)
+			return true;
+	}
+	return klen == 0;
+}
+
+static bool is_ascii(const char *s)
+{
+	for (; *s; s++) {
+		if ((unsigned char)*s >= 0x80)
+			return false;
+	}
+	return true;
+}
+
+bool crm_utf8_search_hit(const char *haystack, const char *key)
+{
+	struct crm_buf h = CRM_BUF_INIT;
+	bool found;
+
+	if (is_ascii(haystack))   /* folds to ASCII, so only an ASCII key can be in it */
+		return is_ascii(key) && ascii_contains(haystack, key);
+	found = !crm_utf8_search_key(&h, haystack) && strstr(h.ptr, key) != NULL;
+	crm_buf_release(&h);
+	return found;
+}
+
 bool crm_utf8_contains_fold(const char *haystack, const char *needle)
 {
-	struct crm_buf h = CRM_BUF_INIT, n = CRM_BUF_INIT;
+	struct crm_buf n = CRM_BUF_INIT;
 	bool found;
-	/* accents are kept: 'lodz' does not find 'Łódź', 'łódź' does */
-	crm_utf8_casefold(&h, haystack);
-	crm_utf8_casefold(&n, needle);
-	found = strstr(h.ptr, n.ptr) != NULL;
-	crm_buf_release(&h);
+
+	found = !crm_utf8_search_key(&n, needle) && crm_utf8_search_hit(haystack, n.ptr);
 	crm_buf_release(&n);
 	return found;
 }
@@ -209,6 +280,21 @@ static const char *latin_extra(utf8proc_int32_t cp)
 	}
 }
 
+/* `name` with Cyrillic, Greek and the like romanised (ICU); NULL when out
+ * of memory.  ASCII needs none of it, and skips ICU. */
+static char *romanized(const char *name)
+{
+	size_t size = strlen(name) * 4 + 64;
+	char *buf;
+
+	if (is_ascii(name))
+		return strdup(name);
+	buf = malloc(size);
+	if (buf)
+		crm_locale_romanize(buf, size, name);   /* unchanged when it cannot */
+	return buf;
+}
+
 size_t crm_utf8_slug(struct crm_buf *out, const char *name)
 {
 	struct crm_buf base = CRM_BUF_INIT;
@@ -216,12 +302,15 @@ size_t crm_utf8_slug(struct crm_buf *out, const char *name)
 	size_t start = out->len, letters = 0;
 	bool dash = false;
 	utf8proc_int32_t cp;
+	char *latin = romanized(name);
 
-	if (map_into(&base, name, UTF8PROC_DECOMPOSE | UTF8PROC_STRIPMARK | UTF8PROC_CASEFOLD |
-		     UTF8PROC_COMPAT)) {
+	if (!latin || map_into(&base, latin, UTF8PROC_DECOMPOSE | UTF8PROC_STRIPMARK |
+			       UTF8PROC_CASEFOLD | UTF8PROC_COMPAT)) {
+		free(latin);
 		crm_buf_release(&base);
 		return 0;
 	}
+	free(latin);
 	for (p = base.ptr; *p && out->len - start < 48; ) {
 		const char *extra;
 		p += next_cp(p, &cp);

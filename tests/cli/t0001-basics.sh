@@ -107,9 +107,9 @@ test_expect_success 'outside a data repository: exit 2 and a hint' '
 
 test_expect_success 'CRM_DIR points at the repository' '
 	CRM_DIR="$TRASH/r" crm check >out 2>err &&
-	test ! -s out &&
+	test ! -s err &&
 	echo "0 errors, 0 warnings in 0 records" >expect &&
-	test_cmp expect err
+	test_cmp expect out
 '
 
 test_expect_success 'a write error on stdout is a failure, not a success' '

@@ -38,9 +38,9 @@ test_expect_success 'the merge driver is registered' '
 
 test_expect_success 'a new repository checks clean' '
 	crm -C shop check >out 2>err &&
-	test ! -s out &&
+	test ! -s err &&
 	echo "0 errors, 0 warnings in 0 records" >expect &&
-	test_cmp expect err
+	test_cmp expect out
 '
 
 test_expect_success 'in a fresh clone, init registers only what git did not clone' '

@@ -12,24 +12,29 @@ test_expect_success 'set up the planted repository under git' '
 
 test_expect_success 'every planted problem is reported where it was planted' '
 	test_expect_code 1 crm -C planted check --no-source >out 2>err &&
-	test_cmp "$TEST_TOP/tests/cli/t0201-check-planted.expected" out &&
-	echo "47 errors, 2 warnings in 46 records" >expect &&
-	test_cmp expect err
+	test ! -s err &&
+	{ cat "$TEST_TOP/tests/cli/t0201-check-planted.expected" &&
+	  echo "47 errors, 2 warnings in 46 records"; } >expect &&
+	test_cmp expect out
 '
 
 test_expect_success '--staged, --rev HEAD and a bare clone find exactly the same' '
 	test_expect_code 1 crm -C planted check --no-source --staged >staged &&
-	test_cmp "$TEST_TOP/tests/cli/t0201-check-planted.expected" staged &&
+	sed "\$d" staged >findings &&
+	test_cmp "$TEST_TOP/tests/cli/t0201-check-planted.expected" findings &&
+	test "$(tail -n 1 staged)" = "47 errors, 2 warnings in 46 records of the index" &&
 	test_expect_code 1 crm -C planted check --no-source --rev HEAD >rev &&
-	test_cmp "$TEST_TOP/tests/cli/t0201-check-planted.expected" rev &&
+	sed "\$d" rev >findings &&
+	test_cmp "$TEST_TOP/tests/cli/t0201-check-planted.expected" findings &&
 	git clone -q --bare planted planted.git &&
 	test_expect_code 1 crm -C planted.git check --no-source --rev HEAD >bare 2>err &&
-	test_cmp "$TEST_TOP/tests/cli/t0201-check-planted.expected" bare &&
-	grep -q "^47 errors, 2 warnings in 46 records of commit [0-9a-f]\{8\}$" err
+	sed "\$d" bare >findings &&
+	test_cmp "$TEST_TOP/tests/cli/t0201-check-planted.expected" findings &&
+	tail -n 1 bare | grep -q "^47 errors, 2 warnings in 46 records of commit [0-9a-f]\{8\}$"
 '
 
 test_expect_success 'at least 25 distinct codes are exercised' '
-	sed "s/.*\[\(.*\)\]$/\1/" out | sort -u >codes &&
+	grep "\]$" out | sed "s/.*\[\(.*\)\]$/\1/" | sort -u >codes &&
 	test "$(wc -l <codes)" -ge 25
 '
 

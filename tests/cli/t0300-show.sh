@@ -16,8 +16,8 @@ test_expect_success 'show prints stored fields, entries, computed fields and ref
 	title    Facebook ads
 	client   c-p9x3tm
 	stage    won
-	amount   3000.00 EUR
-	cost     1000.00 EUR
+	amount   3,000.00 EUR
+	cost     1,000.00 EUR
 	tags     facebook-ads
 	created  2025-02-01
 
@@ -28,7 +28,7 @@ test_expect_success 'show prints stored fields, entries, computed fields and ref
 	computed:
 	field        value
 	client_name  ហាងកាហ្វេភ្នំពេញ
-	profit       2000.00 EUR
+	profit       2,000.00 EUR
 
 	referenced by:
 	  project/cafe-launch (opportunity)
@@ -95,7 +95,7 @@ test_expect_success 'referrers through list entries and both forms of reference'
 	product/seo-retainer  (products/seo-retainer.yaml)
 	field       value
 	name        SEO monthly retainer
-	unit_price  1200.00 EUR
+	unit_price  1,200.00 EUR
 	unit        month
 	tax         vat19
 

@@ -11,11 +11,11 @@ test_expect_success 'set up' '
 test_expect_success 'the default columns come from the schema, aligned by display width' '
 	crm -C small ls opportunity >out &&
 	cat >expect <<-\EOF &&
-	id            title                   client_name             stage              amount        profit
-	cafe-ads      Facebook ads            ហាងកាហ្វេភ្នំពេញ               won           3000.00 EUR   2000.00 EUR
-	lodz-brand    Identyfikacja wizualna  Łódź Studio Projektowe  proposal     45000.00 PLN  33000.00 PLN
-	qingyun-site  青云 website            北京青云科技            negotiation  20000.00 USD  15000.00 USD
-	acme-seo      SEO retainer            Acme Corp               lead          6000.00 EUR
+	id            title                   client_name             stage               amount         profit
+	cafe-ads      Facebook ads            ហាងកាហ្វេភ្នំពេញ               won           3,000.00 EUR   2,000.00 EUR
+	lodz-brand    Identyfikacja wizualna  Łódź Studio Projektowe  proposal     45,000.00 PLN  33,000.00 PLN
+	qingyun-site  青云 website            北京青云科技            negotiation  20,000.00 USD  15,000.00 USD
+	acme-seo      SEO retainer            Acme Corp               lead          6,000.00 EUR
 	EOF
 	test_cmp expect out
 '
@@ -24,10 +24,10 @@ test_expect_success '$COLUMNS sets the width of the table, as on a terminal' '
 	COLUMNS=50 crm -C small ls opportunity >out &&
 	cat >expect <<-\EOF &&
 	id      title   client…  stage     amount   profit
-	cafe-…  Faceb…  ហាងកាហ្វេភ្…  won      3000.0…  2000.0…
-	lodz-…  Ident…  Łódź S…  propos…  45000.…  33000.…
-	qingy…  青云 …  北京青…  negoti…  20000.…  15000.…
-	acme-…  SEO r…  Acme C…  lead     6000.0…
+	cafe-…  Faceb…  ហាងកាហ្វេភ្…  won      3,000.…  2,000.…
+	lodz-…  Ident…  Łódź S…  propos…  45,000…  33,000…
+	qingy…  青云 …  北京青…  negoti…  20,000…  15,000…
+	acme-…  SEO r…  Acme C…  lead     6,000.…
 	EOF
 	test_cmp expect out &&
 	COLUMNS=junk crm -C small ls opportunity --fields title >out &&
@@ -43,7 +43,7 @@ test_expect_success '$COLUMNS sets the width of the table, as on a terminal' '
 
 test_expect_success 'money compares across currencies through the rates' '
 	crm -C small ls opportunity "amount>10000" --fields amount >out &&
-	printf "%s\n" "id                  amount" "lodz-brand    45000.00 PLN" "qingyun-site  20000.00 USD" >expect &&
+	printf "%s\n" "id                   amount" "lodz-brand    45,000.00 PLN" "qingyun-site  20,000.00 USD" >expect &&
 	test_cmp expect out
 '
 

@@ -112,9 +112,9 @@ test_expect_success 'add makes ids from names, or random ones for other scripts'
 	test_expect_code 2 crm -C small add client --set city=Paris 2>err &&
 	echo "crm add: required field '\''name'\'' is missing: --set name=..." >expect &&
 	test_cmp expect err &&
-	crm -C small check >out 2>err && test ! -s out &&
+	crm -C small check >out 2>err && test ! -s err &&
 	echo "0 errors, 0 warnings in 11 records" >expect &&
-	test_cmp expect err
+	test_cmp expect out
 '
 
 test_expect_success 'rm refuses while referenced, and names the references' '
@@ -148,9 +148,9 @@ test_expect_success 'mv renames and rewrites every reference in one commit' '
 	sed -n 2p small/opportunities/2025/qingyun-site.yaml >actual &&
 	echo "client: qingyun" >expect &&
 	test_cmp expect actual &&
-	crm -C small check >out 2>err && test ! -s out &&
+	crm -C small check >out 2>err && test ! -s err &&
 	echo "0 errors, 0 warnings in 10 records" >expect &&
-	test_cmp expect err
+	test_cmp expect out
 '
 
 test_expect_success 'a stale lock is reported with the command that clears it' '

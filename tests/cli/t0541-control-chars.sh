@@ -37,6 +37,7 @@ test_expect_success 'check names each control character at its line and column' 
 	cat >expect <<-\EOF &&
 	clients/acme-corp.yaml:1:12: error: control character U+001B in '"'"'name'"'"' [control-character]
 	clients/acme-corp.yaml:2:9: error: control character U+0085 in '"'"'city'"'"' [control-character]
+	2 errors, 0 warnings in 9 records
 	EOF
 	test_cmp expect out
 '

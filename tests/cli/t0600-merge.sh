@@ -30,9 +30,9 @@ test_expect_success 'edits to different fields of one record both survive' '
 	created: 2025-04-15
 	EOF
 	test_cmp expect bob/opportunities/2025/lodz-brand.yaml &&
-	crm -C bob check >out 2>err && test ! -s out &&
+	crm -C bob check >out 2>err && test ! -s err &&
 	echo "0 errors, 0 warnings in 9 records" >expect &&
-	test_cmp expect err
+	test_cmp expect out
 '
 
 test_expect_success 'tags merge as sets, history as a union by date' '
@@ -84,6 +84,7 @@ test_expect_success 'the same field changed two ways is a conflict crm check rep
 	cat >expect <<-\EOF &&
 	clients/acme-corp.yaml:1:1: error: git left this file unmerged (a merge it could not finish): run '\''crm resolve clients/acme-corp.yaml'\'' to merge it field by field [unmerged]
 	clients/acme-corp.yaml:3:3: error: field '\''city'\'' has two values from a merge; settle it with '\''crm resolve client/acme-corp city --ours|--theirs|--value V'\'' [merge-conflict]
+	2 errors, 0 warnings in 9 records
 	EOF
 	test_cmp expect out
 '
@@ -96,9 +97,9 @@ test_expect_success 'crm resolve settles it; the merge then completes' '
 	test_cmp expect actual &&
 	printf "%s\n" "name: Acme Corp" "city: Cork" "email: new@acme.example" >expect &&
 	test_cmp expect bob/clients/acme-corp.yaml &&
-	crm -C bob check >out 2>err && test ! -s out &&
+	crm -C bob check >out 2>err && test ! -s err &&
 	echo "0 errors, 0 warnings in 9 records" >expect &&
-	test_cmp expect err &&
+	test_cmp expect out &&
 	git -C bob push -q origin main
 '
 
@@ -135,6 +136,7 @@ test_expect_success 'the same id added on both sides is reported, both versions 
 	cat >expect <<-\EOF &&
 	clients/acme-pl.yaml:1:1: error: git left this file unmerged (a merge it could not finish): run '\''crm resolve clients/acme-pl.yaml'\'' to merge it field by field [unmerged]
 	clients/acme-pl.yaml:3:3: error: field '\''city'\'' has two values from a merge; settle it with '\''crm resolve client/acme-pl city --ours|--theirs|--value V'\'' [merge-conflict]
+	2 errors, 0 warnings in 12 records
 	EOF
 	test_cmp expect out
 '

@@ -25,6 +25,7 @@ test_expect_success 'crm check names the markers at their line' '
 	cat >expect <<-EOT &&
 	clients/acme.yaml:1:1: error: git left this file unmerged (a merge it could not finish): run '"'"'crm resolve clients/acme.yaml'"'"' to merge it field by field [unmerged]
 	clients/acme.yaml:$line:1: error: the file holds git conflict markers (a merge left both versions): keep the right lines, remove the markers, then '"'"'git add'"'"' the file [conflict-markers]
+	2 errors, 0 warnings in 1 record
 	EOT
 	test_cmp expect out
 '

@@ -193,9 +193,9 @@ test_expect_success 'a second series numbers on its own' '
 	test_expect_code 2 crm -C agency invoice issue draft-acme-corp --series nope 2>err &&
 	echo "crm invoice: no numbering series '\''nope'\'' in crm.ini ([invoice \"nope\"])" >expect &&
 	test_cmp expect err &&
-	crm -C agency check >out 2>err && test ! -s out &&
+	crm -C agency check >out 2>err && test ! -s err &&
 	echo "0 errors, 0 warnings in 119 records" >expect &&
-	test_cmp expect err
+	test_cmp expect out
 '
 
 test_expect_success 'check: an issued invoice changed after issue is an error' '
@@ -203,19 +203,19 @@ test_expect_success 'check: an issued invoice changed after issue is an error' '
 	sed -i "s/quantity: 1,/quantity: 2,/" "$f" && git -C agency commit -q -am "edit issued" &&
 	test_expect_code 1 crm -C agency check >out 2>err &&
 	cat >expect <<-\EOF &&
-	1 error, 0 warnings in 119 records
 	invoices/2025/inv-0000004.yaml:6:3: error: '\''lines'\'' of invoice INV-0000004 changed after it was issued (git has it as issued in the commit that added invoices/2025/inv-0000004.yaml); correct an issued invoice with a credit note: crm invoice credit inv-0000004 [issued-changed]
 	    6 |   - {description: Brand identity, quantity: 2, unit_price: 1500.00 EUR, tax: vat19}
 	      |   ^
+	1 error, 0 warnings in 119 records
 	EOF
 	cat err out >actual &&
 	test_cmp expect actual &&
 	git -C agency revert --no-edit HEAD >/dev/null &&
 	crm -C agency invoice status inv-0000004 sent >/dev/null &&
 	crm -C agency invoice pay inv-0000004 100 >/dev/null &&
-	crm -C agency check >out 2>err && test ! -s out &&
+	crm -C agency check >out 2>err && test ! -s err &&
 	echo "0 errors, 0 warnings in 119 records" >expect &&
-	test_cmp expect err
+	test_cmp expect out
 '
 
 test_expect_success 'check: gaps and duplicate numbers are errors; overdue is a warning' '
@@ -257,9 +257,9 @@ test_expect_success 'two people issue offline: sync stops before merging, renumb
 	crm -C bob sync >out &&
 	echo "merged from origin; pushed" >expect &&
 	test_cmp expect out &&
-	crm -C bob check >out 2>err && test ! -s out &&
+	crm -C bob check >out 2>err && test ! -s err &&
 	echo "0 errors, 0 warnings in 120 records" >expect &&
-	test_cmp expect err &&
+	test_cmp expect out &&
 	cat >expect <<-\EOF &&
 	status: issued
 	date: 2025-11-10

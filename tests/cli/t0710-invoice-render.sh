@@ -67,7 +67,7 @@ test_expect_success 'set up the example with a logo, an IBAN and three languages
 	  - {product: logo-design, quantity: -1, unit_price: "2400.00 EUR", tax: vat19}
 	EOF
 	git -C agency init -q && git -C agency add -A && git -C agency commit -q -m agency &&
-	crm -C agency check 2>err && grep -q "^0 errors" err
+	crm -C agency check >out && grep -q "^0 errors" out
 '
 
 # pdf_has FILE TEXT...: every TEXT is in the PDF's text.

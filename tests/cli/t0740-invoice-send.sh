@@ -170,7 +170,7 @@ test_expect_success AIOSMTPD 'SMTP: a real server on 127.0.0.1 receives it; one 
 	summary: Sent invoice INV-0000003 to petra@buchladen.example (PDF and UBL)
 	EOF
 	test_cmp expect agency/activities/2025/email-inv-0000003.yaml &&
-	crm -C agency check >/dev/null 2>err; grep -q "^0 errors" err
+	crm -C agency check >out 2>/dev/null; grep -q "^0 errors" out
 '
 
 test_expect_success 'sendmail: the command gets the message on stdin, without a shell' '

@@ -30,9 +30,9 @@ test_expect_success CHROMIUM 'Chromium renders the figures' '
 	    m = re.search(r"id=\"card-%s\".*?class=\"value\">([^<]*)<" % key, dom)
 	    return m and m.group(1)
 	assert card("open_count") == "2", card("open_count")
-	assert card("pipeline_total") == "1100.00 EUR"
+	assert card("pipeline_total") == "1,100.00 EUR"
 	assert card("pipeline_weighted") == "150.00 EUR"
-	assert card("won_total") == "3000.00 EUR"
+	assert card("won_total") == "3,000.00 EUR"
 	assert card("win_rate") == "50.0%"
 	assert dom.count("<path") + dom.count("<circle") >= 3, "no pie slices"
 	assert dom.count("<rect") >= 8, "no bars"

@@ -241,6 +241,8 @@ test_expect_success 'reports take --at and name the commit' '
 	 lead     ███████████████████████████████████████████████████████████████████ 4
 	 proposal █████████████████████████████████▌                                  2
 	 won      ████████████████▊                                                   1
+	          └────────────────┴────────────────┴───────────────┴────────────────┴
+	          0                1                2               3                4
 
 	Funnel: deals that reached each stage
 	Stage     Reached  From previous  From first

@@ -69,10 +69,10 @@ test_expect_success 'a table by month: overdue deals fall in the first month' '
 	expected revenue in EUR by month of expected close, method stage, as of 2025-07-15
 
 	month    deals  pipeline  expected
-	2025-07      2   1333.33    533.33  ████████████████████████
+	2025-07      2  1,333.33    533.33  ████████████████████████
 	2025-08      1     92.00     46.00  ██▏
 	2025-09      0      0.00      0.00
-	total        3   1425.33    579.33
+	total        3  1,425.33    579.33
 	EOF
 	test_cmp expect out
 '
@@ -80,10 +80,10 @@ test_expect_success 'a table by month: overdue deals fall in the first month' '
 test_expect_success '--explain lists the deals behind each figure' '
 	CRM_TODAY=2025-07-15 crm -C small forecast --months 3 --method confidence --explain >out &&
 	cat >expect <<-\EOF &&
-	month    deal  owner  stage      amount  weight  expected  why
-	2025-07  seo   bob    lead       333.33     0.1     33.33  no rating; lead 10%; overdue
-	2025-07  web   ann    proposal  1000.00     0.8    800.00  rating 0.8
-	2025-08  ads   ann    proposal    92.00     0.2     18.40  rating 0.2
+	month    deal  owner  stage       amount  weight  expected  why
+	2025-07  seo   bob    lead        333.33     0.1     33.33  no rating; lead 10%; overdue
+	2025-07  web   ann    proposal  1,000.00     0.8    800.00  rating 0.8
+	2025-08  ads   ann    proposal     92.00     0.2     18.40  rating 0.2
 	EOF
 	tail -n 4 out >got && test_cmp expect got
 '

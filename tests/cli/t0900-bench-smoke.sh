@@ -26,7 +26,7 @@ test_expect_success 'it has every type, nested folders and Unicode names' '
 test_expect_success 'the generated repository checks clean' '
 	git -C one init -q && git -C one add -A && git -C one commit -q -m gen &&
 	crm -C one check >out 2>err &&
-	grep -q "^0 errors, [0-9]* warnings\? in 1000 records" err &&
+	grep -q "^0 errors, [0-9]* warnings\? in 1000 records" out &&
 	! grep ": warning: " out | grep -v "\[overdue\]$"
 '
 

@@ -77,8 +77,8 @@ test_expect_success 'a file with errors is reported on every run, not cached awa
 	test_cmp one two &&
 	test_expect_code 1 crm -C small check >out 2>err &&
 	cat >expect <<-\EOF &&
-	1 error, 0 warnings in 10 records
 	clients/broken.yaml:2:1: error: did not find expected '\'','\'' or '\'']'\'' [yaml-syntax]
+	1 error, 0 warnings in 10 records
 	EOF
 	cat err out >actual &&
 	test_cmp expect actual &&

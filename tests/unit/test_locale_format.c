@@ -1,6 +1,7 @@
 /* Unit tests for src/util/locale_format.c: amounts and dates as each
  * invoice language writes them, exactly (decimal strings in and out), and
  * the unchanged input where a value is not a number or a date. */
+#include <stdlib.h>
 #include <string.h>
 
 #include "crm/locale_format.h"
@@ -62,4 +63,53 @@ static void test_locale__not_a_value(void)
 	CHECK_INT(1, crm_locale_decimal(buf, 4, "en", "7200.00") < 0);
 }
 
-TESTS(TEST(test_locale__numbers), TEST(test_locale__dates), TEST(test_locale__not_a_value))
+static void test_locale__display(void)
+{
+	char buf[64];
+
+	crm_locale_display_set("de_DE");
+	CHECK_STR("de_DE", crm_locale_display());
+	crm_locale_group(buf, sizeof(buf), "330480.00");
+	CHECK_STR("330.480,00", buf);
+	/* one cached formatter follows the locale asked */
+	crm_locale_decimal(buf, sizeof(buf), "en", "330480.00");
+	CHECK_STR("330,480.00", buf);
+	crm_locale_group(buf, sizeof(buf), "-1234567");
+	CHECK_STR("-1.234.567", buf);
+
+	setenv("LC_ALL", "", 1);
+	setenv("LC_NUMERIC", "", 1);
+	setenv("LANG", "pl_PL.UTF-8", 1);
+	crm_locale_display_set(NULL);
+	CHECK_STR("pl_PL", crm_locale_display());
+	setenv("LC_NUMERIC", "fr_FR.UTF-8@euro", 1);
+	crm_locale_display_set(NULL);
+	CHECK_STR("fr_FR", crm_locale_display());
+	setenv("LC_ALL", "C.UTF-8", 1);
+	crm_locale_display_set(NULL);
+	CHECK_STR("en", crm_locale_display());
+	setenv("LC_ALL", "POSIX", 1);
+	crm_locale_display_set(NULL);
+	CHECK_STR("en", crm_locale_display());
+	crm_locale_group(buf, sizeof(buf), "330480.00");
+	CHECK_STR("330,480.00", buf);
+}
+
+static void test_locale__romanize(void)
+{
+	char buf[64];
+
+	CHECK_INT(0, crm_locale_romanize(buf, sizeof(buf), "Москва Трейд"));
+	CHECK_STR("Moskva Trejd", buf);
+	crm_locale_romanize(buf, sizeof(buf), "Αθήνα Design");
+	CHECK_STR("Athina Design", buf);
+	crm_locale_romanize(buf, sizeof(buf), "Łódź");
+	CHECK_STR("Lodz", buf);
+	/* Chinese and Khmer have no standard romanisation without the reading */
+	crm_locale_romanize(buf, sizeof(buf), "北京 ភ្នំពេញ");
+	CHECK_STR("北京 ភ្នំពេញ", buf);
+	CHECK_INT(1, crm_locale_romanize(buf, 4, "Москва") < 0);
+}
+
+TESTS(TEST(test_locale__numbers), TEST(test_locale__dates), TEST(test_locale__not_a_value),
+      TEST(test_locale__display), TEST(test_locale__romanize))

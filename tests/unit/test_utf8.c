@@ -70,6 +70,19 @@ static void test_utf8__slug(void)
 	crm_buf_reset(&b);
 	CHECK_INT(0, crm_utf8_slug(&b, "北京青云"));
 	CHECK_STR("", b.ptr);
+	CHECK_INT(0, crm_utf8_slug(&b, "ភ្នំពេញ"));
+	CHECK_INT(0, crm_utf8_slug(&b, "アイ商事"));
+	crm_utf8_slug(&b, "Москва Трейд");
+	CHECK_STR("moskva-trejd", b.ptr);
+	crm_buf_reset(&b);
+	crm_utf8_slug(&b, "Αθήνα Design");
+	CHECK_STR("athina-design", b.ptr);
+	crm_buf_reset(&b);
+	crm_utf8_slug(&b, "Тверь и Подъезд");   /* soft and hard signs split no word */
+	CHECK_STR("tver-i-podezd", b.ptr);
+	crm_buf_reset(&b);
+	crm_utf8_slug(&b, "Հայաստան");
+	CHECK_STR("hayastan", b.ptr);
 	crm_buf_release(&b);
 }
 
@@ -77,8 +90,20 @@ static void test_utf8__fold(void)
 {
 	CHECK(crm_utf8_contains_fold("Łódź Studio", "ŁÓDŹ"));
 	CHECK(crm_utf8_contains_fold("Straße", "STRASSE"));
-	CHECK(!crm_utf8_contains_fold("Łódź", "lodz"));
+	CHECK(crm_utf8_contains_fold("Łódź Studio", "lodz"));
+	CHECK(crm_utf8_contains_fold("Lodz", "łódź"));
+	CHECK(crm_utf8_contains_fold("アイ商事", "ｱｲ"));
+	CHECK(crm_utf8_contains_fold("ＡＣＭＥ Corp", "acme"));
+	CHECK(crm_utf8_contains_fold("Αθήνα", "αθηνα"));
+	CHECK(crm_utf8_contains_fold("Йошкар-Ола", "ЙОШКАР"));
 	CHECK(crm_utf8_contains_fold("北京青云科技", "青云"));
+	CHECK(crm_utf8_contains_fold("anything", ""));
+	/* kana voicing marks and Indic vowel signs are letters, not accents */
+	CHECK(!crm_utf8_contains_fold("カード", "ガ"));
+	CHECK(!crm_utf8_contains_fold("क", "कि"));
+	CHECK(!crm_utf8_contains_fold("Lodz", "lódźx"));
+	CHECK(crm_utf8_contains_fold("plain ascii", "ł"));   /* "l" */
+	CHECK(!crm_utf8_contains_fold("plain ascii", "北"));
 }
 
 static void test_utf8__distance(void)

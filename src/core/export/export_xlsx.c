@@ -28,7 +28,6 @@ struct xlsx_state {
 static lxw_format *money_format(struct xlsx_state *st, const struct crm_money *m)
 {
 	char spec[64];
-	int exp = crm_currency_exponent(m->currency);
 	size_t i;
 
 	for (i = 0; i < st->nmoney; i++) {
@@ -37,8 +36,7 @@ static lxw_format *money_format(struct xlsx_state *st, const struct crm_money *m
 	}
 	if (st->nmoney == MAX_CURRENCY_FORMATS)
 		return st->number;
-	snprintf(spec, sizeof(spec), "#,##0%s%.*s \"%s\"", exp > 0 ? "." : "",
-		 exp > 0 ? exp : 0, "0000", m->currency);
+	crm_money_number_format(spec, sizeof(spec), m->currency);
 	st->money[st->nmoney].fmt = workbook_add_format(st->wb);
 	format_set_num_format(st->money[st->nmoney].fmt, spec);
 	snprintf(st->money[st->nmoney].code, sizeof(st->money[0].code), "%s", m->currency);

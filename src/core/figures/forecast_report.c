@@ -9,6 +9,7 @@
 #include "crm/error.h"
 #include "crm/filter.h"
 #include "crm/forecast.h"
+#include "crm/locale_format.h"
 #include "crm/money.h"
 #include "crm/table.h"
 #include "core/figures/forecast_internal.h"
@@ -613,6 +614,25 @@ static int backtest_report(struct crm_report *r, const struct crm_forecast_data 
 /* A table as the forecast has always printed it: names as headers, cells
  * as CSV has them, every column right-aligned but the first (and the
  * deals' text columns); by month with a bar of the expected value. */
+/* A cell of the text table: amounts without their code (the header names
+ * the currency), grouped in the display locale ("330,480.00"). */
+static int grouped_cell(struct crm_buf *out, const struct crm_cell *c)
+{
+	struct crm_buf plain = CRM_BUF_INIT;
+	char grouped[96];
+	int err = crm_cell_format(&plain, c, true);
+
+	if (!err && (c->kind == CRM_CELL_MONEY || c->kind == CRM_CELL_NUMBER ||
+		     c->kind == CRM_CELL_INT)) {
+		crm_locale_group(grouped, sizeof(grouped), plain.ptr);
+		err = crm_buf_adds(out, grouped);
+	} else if (!err) {
+		err = crm_buf_adds(out, plain.ptr);
+	}
+	crm_buf_release(&plain);
+	return err;
+}
+
 static int text_table(FILE *out, const struct crm_report_table *t, size_t width, bool color)
 {
 	bool bars = !strcmp(t->name, "by_month"), deals = !strcmp(t->name, "deals");
@@ -640,7 +660,7 @@ static int text_table(FILE *out, const struct crm_report_table *t, size_t width,
 	for (i = 0; i < rows && !err; i++) {
 		for (j = 0; j < t->ncols && !err; j++) {
 			crm_buf_reset(&cell);
-			crm_cell_format(&cell, crm_report_cell(t, i, j), true);
+			grouped_cell(&cell, crm_report_cell(t, i, j));
 			err = crm_table_add(&tt, cell.ptr);
 		}
 		if (bars && !err) {

@@ -1,12 +1,14 @@
 /* Reports as data (cards and named tables of typed cells) and the plain
  * writers: the terminal page with Unicode bar charts fitted to its width,
  * JSON and CSV.  HTML and xlsx live in report_html.c and report_xlsx.c. */
+#include <math.h>
 #include <stdarg.h>
 #include <stdlib.h>
 #include <string.h>
 
 #include "crm/error.h"
 #include "crm/json.h"
+#include "crm/locale_format.h"
 #include "crm/money.h"
 #include "crm/report.h"
 #include "crm/table.h"
@@ -212,6 +214,14 @@ struct crm_report_table *crm_report_find(const struct crm_report *r, const char 
 	return NULL;
 }
 
+/* `decimal` as the display locale writes it ("1,234.5"), then `suffix`. */
+static int add_grouped(struct crm_buf *out, const char *decimal, const char *suffix)
+{
+	char tmp[96];
+	crm_locale_group(tmp, sizeof(tmp), decimal);   /* as it is when ICU cannot */
+	return crm_buf_addf(out, "%s%s", tmp, suffix);
+}
+
 int crm_cell_format(struct crm_buf *out, const struct crm_cell *c, bool plain)
 {
 	char tmp[64];
@@ -224,17 +234,18 @@ int crm_cell_format(struct crm_buf *out, const struct crm_cell *c, bool plain)
 	case CRM_CELL_TEXT:
 		return crm_buf_adds(out, c->text);
 	case CRM_CELL_INT:
-		return crm_buf_addf(out, "%lld", (long long)c->i);
+		snprintf(tmp, sizeof(tmp), "%lld", (long long)c->i);
+		return plain ? crm_buf_adds(out, tmp) : add_grouped(out, tmp, "");
 	case CRM_CELL_MONEY:
 		m.amount = c->d;
 		memcpy(m.currency, c->currency, sizeof(m.currency));
 		if (plain ? crm_money_format_amount(tmp, sizeof(tmp), &m)
-			  : crm_money_format(tmp, sizeof(tmp), &m))
+			  : crm_money_format_display(tmp, sizeof(tmp), &m))
 			return crm_buf_adds(out, "#overflow");
 		return crm_buf_adds(out, tmp);
 	case CRM_CELL_NUMBER:
 		crm_dec_format_trim(tmp, sizeof(tmp), c->d);
-		return crm_buf_adds(out, tmp);
+		return plain ? crm_buf_adds(out, tmp) : add_grouped(out, tmp, "");
 	case CRM_CELL_PERCENT:
 		if (plain) {
 			crm_dec_format_trim(tmp, sizeof(tmp), c->d);
@@ -243,7 +254,7 @@ int crm_cell_format(struct crm_buf *out, const struct crm_cell *c, bool plain)
 		if (crm_dec_mul_round(&pct, c->d, crm_dec_from_int(100), 1))
 			return crm_buf_adds(out, "#overflow");
 		crm_dec_format(tmp, sizeof(tmp), pct);
-		return crm_buf_addf(out, "%s%%", tmp);
+		return add_grouped(out, tmp, "%");
 	case CRM_CELL_DATE:
 		crm_date_format(tmp, sizeof(tmp), c->date);
 		return crm_buf_adds(out, tmp);
@@ -365,6 +376,68 @@ size_t crm_report_bar(struct crm_buf *b, double value, double max, size_t width)
 	return (eighths + 7) / 8;
 }
 
+size_t crm_report_axis(double *ticks, size_t cap, double max)
+{
+	static const double nice[] = { 1, 2, 5, 10 };
+	double raw, mag, step = 0;
+	size_t i, n = 0;
+
+	if (!(max > 0) || !cap)
+		return 0;
+	raw = max / 4;
+	mag = pow(10, floor(log10(raw)));
+	for (i = 0; i < sizeof(nice) / sizeof(*nice) && !step; i++) {
+		if (nice[i] * mag >= raw * (1 - 1e-9))
+			step = nice[i] * mag;
+	}
+	for (n = 0; n < cap && (double)n * step <= max * (1 + 1e-9); n++)
+		ticks[n] = (double)n * step;
+	return n;
+}
+
+int crm_report_axis_label(struct crm_buf *out, double tick, double step)
+{
+	char plain[64], grouped[96];
+	int decimals = step >= 1 || step <= 0 ? 0 : (int)ceil(-log10(step) - 1e-9);
+
+	snprintf(plain, sizeof(plain), "%.*f", decimals, tick);
+	crm_locale_group(grouped, sizeof(grouped), plain);
+	return crm_buf_adds(out, grouped);
+}
+
+/* Under a bar chart: a rule with a mark at each tick, and the ticks' values
+ * starting under their marks, a label left out where it would run into the
+ * one before.  `indent` columns precede the bars, which are `bar_w` wide. */
+static void text_axis(struct crm_buf *b, size_t indent, size_t bar_w, double max)
+{
+	double ticks[8];
+	size_t n = crm_report_axis(ticks, 8, max), i, col, pos, next_free = 0;
+	struct crm_buf label = CRM_BUF_INIT;
+
+	if (n < 2)
+		return;
+	crm_buf_addchars(b, ' ', indent);
+	for (col = 0, i = 0; col <= bar_w; col++) {
+		pos = i < n ? (size_t)(ticks[i] / max * (double)bar_w + 0.5) : bar_w + 1;
+		crm_buf_adds(b, col == pos ? (i++ ? "┴" : "└") : "─");
+	}
+	crm_buf_addch(b, '\n');
+	crm_buf_addchars(b, ' ', indent);
+	for (col = 0, i = 0; i < n; i++) {
+		pos = (size_t)(ticks[i] / max * (double)bar_w + 0.5);
+		if (i && pos < next_free)
+			continue;
+		crm_buf_reset(&label);
+		crm_report_axis_label(&label, ticks[i], ticks[1] - ticks[0]);
+		crm_buf_addchars(b, ' ', pos - col);
+		crm_buf_adds(b, label.ptr);
+		col = pos + crm_utf8_width(label.ptr);
+		next_free = col + 1;
+	}
+	crm_buf_addch(b, '\n');
+	crm_buf_release(&label);
+}
+
 static void text_chart(struct crm_buf *b, const struct crm_report *r,
 		       const struct crm_report_chart *c, size_t width, bool color)
 {
@@ -423,6 +496,8 @@ static void text_chart(struct crm_buf *b, const struct crm_report *r,
 		crm_utf8_pad(b, value.ptr, value_w, true);
 		crm_buf_addch(b, '\n');
 	}
+	if (c->kind == CRM_CHART_BAR && rows)
+		text_axis(b, label_w + 2, bar_w, max);
 	crm_buf_release(&label);
 	crm_buf_release(&value);
 }

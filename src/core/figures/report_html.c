@@ -131,6 +131,27 @@ static void pie(struct crm_buf *b, const struct crm_report_table *t,
 	crm_buf_adds(b, "</ul>\n");
 }
 
+/* The value axis: a faint line and a label, grouped as the tables are, at
+ * each tick (crm_report_axis), so a bar's height reads as an amount. */
+static void axis(struct crm_buf *b, double max, double top, double h, double width)
+{
+	double ticks[8], y;
+	size_t n = crm_report_axis(ticks, 8, max), i;
+
+	for (i = 1; i < n; i++) {
+		y = top + h - ticks[i] / max * h;
+		crm_buf_addf(b, "<line x1=\"50\" y1=\"%.1f\" x2=\"%.0f\" y2=\"%.1f\" "
+			     "stroke=\"#e4e4e4\"/>\n", y, width, y);
+	}
+	for (i = 0; i < n; i++) {
+		y = top + h - ticks[i] / max * h;
+		crm_buf_addf(b, "<text x=\"46\" y=\"%.1f\" text-anchor=\"end\" "
+			     "font-size=\"10\">", y + 3);
+		crm_report_axis_label(b, ticks[i], ticks[1] - ticks[0]);
+		crm_buf_adds(b, "</text>\n");
+	}
+}
+
 static void bars(struct crm_buf *b, const struct crm_report_table *t,
 		 const struct crm_report_chart *c)
 {
@@ -148,11 +169,7 @@ static void bars(struct crm_buf *b, const struct crm_report_table *t,
 		     "height=\"260\" viewBox=\"0 0 %.0f 260\" role=\"img\">\n", width, width);
 	crm_buf_addf(b, "<line x1=\"50\" y1=\"%.0f\" x2=\"%.0f\" y2=\"%.0f\" stroke=\"#999\"/>\n",
 		     top + h, width, top + h);
-	if (max > 0) {
-		crm_buf_adds(b, "<text x=\"46\" y=\"16\" text-anchor=\"end\" font-size=\"10\">");
-		crm_buf_addf(b, "%.0f", max);
-		crm_buf_adds(b, "</text>\n");
-	}
+	axis(b, max, top, h, width);
 	for (i = 0; i < rows; i++) {
 		const struct crm_cell *vc = crm_report_cell(t, i, c->value_col);
 		double v = crm_cell_magnitude(vc), bh = max > 0 && v > 0 ? v / max * h : 0;

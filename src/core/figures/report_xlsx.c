@@ -10,11 +10,39 @@
 
 #include "crm/error.h"
 #include "crm/lockfile.h"
+#include "crm/money.h"
 #include "crm/report.h"
 
+/* A workbook holds few currencies: past this many, amounts share the
+ * format without a code. */
+#define MAX_MONEY_FORMATS 8
+
 struct formats {
+	lxw_workbook *wb;
 	lxw_format *bold, *money, *percent, *date;
+	struct { char code[4]; lxw_format *fmt; } by_currency[MAX_MONEY_FORMATS];
+	size_t ncurrencies;
 };
+
+/* `#,##0.00 "EUR"` for the cell's currency: a number with its code shown. */
+static lxw_format *money_format(struct formats *f, const char *currency)
+{
+	char spec[64];
+	size_t i;
+
+	for (i = 0; i < f->ncurrencies; i++) {
+		if (!strcmp(f->by_currency[i].code, currency))
+			return f->by_currency[i].fmt;
+	}
+	if (!currency[0] || f->ncurrencies == MAX_MONEY_FORMATS)
+		return f->money;
+	crm_money_number_format(spec, sizeof(spec), currency);
+	f->by_currency[i].fmt = workbook_add_format(f->wb);
+	format_set_num_format(f->by_currency[i].fmt, spec);
+	snprintf(f->by_currency[i].code, sizeof(f->by_currency[i].code), "%s", currency);
+	f->ncurrencies++;
+	return f->by_currency[i].fmt;
+}
 
 static int fail(lxw_error e, const char *path)
 {
@@ -22,7 +50,7 @@ static int fail(lxw_error e, const char *path)
 }
 
 static lxw_error write_cell(lxw_worksheet *ws, lxw_row_t row, lxw_col_t col,
-			    const struct crm_cell *c, const struct formats *f)
+			    const struct crm_cell *c, struct formats *f)
 {
 	struct crm_buf t = CRM_BUF_INIT;
 	lxw_datetime dt;
@@ -41,7 +69,7 @@ static lxw_error write_cell(lxw_worksheet *ws, lxw_row_t row, lxw_col_t col,
 	case CRM_CELL_MONEY: case CRM_CELL_NUMBER: case CRM_CELL_PERCENT:
 		crm_cell_format(&t, c, true);
 		e = worksheet_write_number(ws, row, col, strtod(t.ptr, NULL),
-					   c->kind == CRM_CELL_MONEY ? f->money
+					   c->kind == CRM_CELL_MONEY ? money_format(f, c->currency)
 					   : c->kind == CRM_CELL_PERCENT ? f->percent : NULL);
 		break;
 	case CRM_CELL_DATE:
@@ -58,7 +86,7 @@ static lxw_error write_cell(lxw_worksheet *ws, lxw_row_t row, lxw_col_t col,
 }
 
 static lxw_error figures_sheet(lxw_workbook *wb, const struct crm_report *r,
-			       const struct formats *f)
+			       struct formats *f)
 {
 	lxw_worksheet *ws = workbook_add_worksheet(wb, "figures");
 	lxw_error e;
@@ -98,7 +126,7 @@ static lxw_error figures_sheet(lxw_workbook *wb, const struct crm_report *r,
 }
 
 static lxw_error table_sheet(lxw_workbook *wb, const struct crm_report_table *t,
-			     const struct formats *f)
+			     struct formats *f)
 {
 	lxw_worksheet *ws = workbook_add_worksheet(wb, t->name);
 	size_t rows = crm_report_rows(t), i, j;
@@ -133,6 +161,8 @@ static int write_workbook(const char *path, const struct crm_report *r)
 	memset(&props, 0, sizeof(props));
 	props.title = title.ptr;
 	workbook_set_properties(wb, &props);
+	memset(&f, 0, sizeof(f));
+	f.wb = wb;
 	f.bold = workbook_add_format(wb);
 	f.money = workbook_add_format(wb);
 	f.percent = workbook_add_format(wb);

@@ -77,6 +77,19 @@ char *crm_lang_fold(struct crm_arena *a, const char *s)
 	return out;
 }
 
+char *crm_lang_search_key(struct crm_arena *a, const char *s)
+{
+	struct crm_buf b = CRM_BUF_INIT;
+	char *out;
+	if (crm_utf8_search_key(&b, s)) {
+		crm_buf_release(&b);
+		return crm_arena_strdup(a, s);
+	}
+	out = crm_arena_strdup(a, b.ptr);
+	crm_buf_release(&b);
+	return out;
+}
+
 int crm_lang_fold_cmp(const char *s, const char *folded, bool is_ref)
 {
 	struct crm_buf b = CRM_BUF_INIT;
@@ -491,13 +504,15 @@ static int parse_term(struct term *t, struct crm_filter *flt, struct crm_index *
 		t->kind = K_FREE;
 		t->text = crm_arena_strdup(&flt->arena, p);
 		t->folded = t->text ? crm_lang_fold(&flt->arena, t->text) : NULL;
-		return t->folded ? 0 : crm_error_set(CRM_ENOMEM, "out of memory");
+		t->key = t->text ? crm_lang_search_key(&flt->arena, t->text) : NULL;
+		return t->folded && t->key ? 0 : crm_error_set(CRM_ENOMEM, "out of memory");
 	}
 	t->op = ops[i].op;
 	name = crm_arena_strndup(&flt->arena, p, (size_t)(name_end - p));
 	t->text = crm_arena_strdup(&flt->arena, name_end + strlen(ops[i].s));
 	t->folded = t->text ? crm_lang_fold(&flt->arena, t->text) : NULL;
-	if (!name || !t->folded)
+	t->key = t->text ? crm_lang_search_key(&flt->arena, t->text) : NULL;
+	if (!name || !t->folded || !t->key)
 		return crm_error_set(CRM_ENOMEM, "out of memory");
 	if (!*t->text)
 		return crm_error_set(CRM_EUSAGE, "filter '%s': no value after '%s'", term,

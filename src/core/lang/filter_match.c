@@ -24,7 +24,7 @@ static bool op_holds(enum term_op op, int c)
 static bool text_hit(const struct term *t, const char *s)
 {
 	if (t->op == OP_CONTAINS)
-		return crm_utf8_contains_fold(s, t->text);
+		return crm_utf8_search_hit(s, t->key);
 	return op_holds(t->op, crm_lang_fold_cmp(s, t->folded, t->is_ref));
 }
 
@@ -138,7 +138,7 @@ static bool list_hit(const struct term *t, const struct crm_node *n)
 	for (i = 0; i < count && !any; i++) {
 		if (items[i]->kind != CRM_NODE_SCALAR || crm_node_is_null(items[i]))
 			continue;
-		any = t->op == OP_CONTAINS ? crm_utf8_contains_fold(items[i]->text, t->text)
+		any = t->op == OP_CONTAINS ? crm_utf8_search_hit(items[i]->text, t->key)
 		      : !crm_lang_fold_cmp(items[i]->text, t->folded, t->is_ref);
 	}
 	/* an empty list is absent: it matches no term but a negated one */
@@ -183,17 +183,17 @@ static bool free_text_type(enum crm_field_type type)
 	}
 }
 
-/* A scalar, or any item of a sequence, contains the text. */
-static bool node_contains(const struct crm_node *n, const char *text)
+/* A scalar, or any item of a sequence, contains the search key. */
+static bool node_contains(const struct crm_node *n, const char *key)
 {
 	size_t i;
 	if (!n || crm_node_is_null(n))
 		return false;
 	if (n->kind == CRM_NODE_SCALAR)
-		return crm_utf8_contains_fold(n->text, text);
+		return crm_utf8_search_hit(n->text, key);
 	for (i = 0; n->kind == CRM_NODE_SEQ && i < n->count; i++) {
 		if (n->items[i]->kind == CRM_NODE_SCALAR && !crm_node_is_null(n->items[i]) &&
-		    crm_utf8_contains_fold(n->items[i]->text, text))
+		    crm_utf8_search_hit(n->items[i]->text, key))
 			return true;
 	}
 	return false;
@@ -207,18 +207,18 @@ static bool free_text_hit(const struct term *t, const struct crm_record *rec)
 	const struct crm_schema *s = rec->schema;
 	size_t i;
 
-	if (crm_utf8_contains_fold(rec->id, t->text))
+	if (crm_utf8_search_hit(rec->id, t->key))
 		return true;
 	if (!rec->root)
 		return false;
 	for (i = 0; i < s->nfields; i++) {
 		if (free_text_type(s->fields[i].type) &&
-		    node_contains(crm_node_get(rec->root, s->fields[i].name), t->text))
+		    node_contains(crm_node_get(rec->root, s->fields[i].name), t->key))
 			return true;
 	}
 	for (i = 0; i < sizeof(common) / sizeof(*common); i++) {
 		if (!crm_schema_field(s, common[i]) &&
-		    node_contains(crm_node_get(rec->root, common[i]), t->text))
+		    node_contains(crm_node_get(rec->root, common[i]), t->key))
 			return true;
 	}
 	return false;

@@ -53,6 +53,7 @@ struct term {
 	bool is_ref;                /* "type/id" values also match a bare id */
 	const char *text;           /* the right-hand side as written */
 	const char *folded;         /* ... case-folded */
+	const char *key;            /* ... as a search key (crm_utf8_search_key) */
 	struct bound lo, hi;
 };
 
@@ -69,6 +70,8 @@ int crm_lang_fold_cmp(const char *s, const char *folded, bool is_ref);
 /* `s` case-folded into `a` (as written when it does not fold); NULL when
  * out of memory. */
 char *crm_lang_fold(struct crm_arena *a, const char *s);
+/* `s` as crm_utf8_search_key makes it, into `a`; NULL when out of memory. */
+char *crm_lang_search_key(struct crm_arena *a, const char *s);
 
 /* The place of stage `name` in crm.ini's pipeline, -1 when not one. */
 int crm_lang_stage_place(const struct crm_config *cfg, const char *name);

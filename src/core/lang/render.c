@@ -6,6 +6,8 @@
 #include "crm/error.h"
 #include "crm/index.h"
 #include "crm/json.h"
+#include "crm/locale_format.h"
+#include "crm/money.h"
 #include "crm/render.h"
 #include "crm/yaml_emit.h"
 
@@ -140,8 +142,26 @@ static bool stored_duration(const struct crm_record *rec, const char *name)
 	return f && f->type == CRM_F_DURATION;
 }
 
-int crm_render_cell(struct crm_buf *out, struct crm_index *idx, struct crm_record *rec,
-		    const char *name)
+/* A typed value for people: money and plain numbers grouped. */
+static int format_for_people(struct crm_buf *out, const struct crm_value *v)
+{
+	char tmp[96], grouped[128];
+
+	if (v->kind == CRM_V_MONEY) {
+		if (crm_money_format_display(tmp, sizeof(tmp), &v->u.money))
+			return crm_value_format(out, v);
+		return crm_buf_adds(out, tmp);
+	}
+	if (v->kind == CRM_V_NUMBER && !v->percent) {
+		crm_dec_format_trim(tmp, sizeof(tmp), v->u.num);
+		crm_locale_group(grouped, sizeof(grouped), tmp);
+		return crm_buf_adds(out, grouped);
+	}
+	return crm_value_format(out, v);
+}
+
+static int render_cell(struct crm_buf *out, struct crm_index *idx, struct crm_record *rec,
+		       const char *name, bool people)
 {
 	const struct crm_node *n = rec->root ? crm_node_get(rec->root, name) : NULL;
 	struct crm_value v;
@@ -166,13 +186,25 @@ int crm_render_cell(struct crm_buf *out, struct crm_index *idx, struct crm_recor
 	if (v.kind == CRM_V_NULL && n && n->kind == CRM_NODE_SCALAR)
 		crm_buf_adds(out, n->text);   /* unparsable: show what is written */
 	else
-		crm_value_format(out, &v);
+		people ? format_for_people(out, &v) : crm_value_format(out, &v);
 	/* a table cell is one line */
 	for (; start < out->len; start++) {
 		if (out->ptr[start] == '\n' || out->ptr[start] == '\t')
 			out->ptr[start] = ' ';
 	}
 	return 0;
+}
+
+int crm_render_cell(struct crm_buf *out, struct crm_index *idx, struct crm_record *rec,
+		    const char *name)
+{
+	return render_cell(out, idx, rec, name, false);
+}
+
+int crm_render_cell_display(struct crm_buf *out, struct crm_index *idx,
+			    struct crm_record *rec, const char *name)
+{
+	return render_cell(out, idx, rec, name, true);
 }
 
 static bool has_defaults(const struct crm_record *rec)
