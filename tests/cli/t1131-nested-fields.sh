@@ -154,10 +154,10 @@ test_expect_success 'refusals: unknown entries, the whole mapping, bad values' '
 	cat >expect <<-\EOF &&
 	crm set: activity has no field '\''next_step.dat'\'' (did you mean '\''next_step.date'\''?)
 	crm set: field '\''next_step'\'' holds entries; set one of them ('\''next_step.date=...'\'') or edit the file ('\''crm edit'\'')
-	crm set: next_step.date: '\''2026-02-30'\'' is not a date (2026-02 has 28 days)
+	crm set: next_step.date: invalid date '\''2026-02-30'\'' at column 9: no such day in that month
 	crm set: activity has no field '\''summary.date'\''
 	crm ls: unknown field '\''next_step.dat'\'' (did you mean '\''next_step.date'\''?)
-	crm ls: filter '\''next_step.date=soon'\'': '\''soon'\'' is not a date (2025-03-31), a month (2025-03) or a year (2025)
+	crm ls: filter '\''next_step.date=soon'\'': invalid date '\''soon'\'' at column 1: write a date as 2025-03-31, today, tomorrow, +3d, -2w, +1m, fri, next mon, last fri or eom
 	crm ls: cannot sort by unknown field '\''next_step.when'\''
 	crm ls: activity has no field '\''next_step.when'\''
 	EOF

@@ -69,11 +69,11 @@ test_expect_success 'the dashboard shows a targets table, terminal and JSON' '
 	sed -n "/^Targets/,\$p" out >actual &&
 	cat >expect <<-\EOF &&
 	Targets
-	User   Target      Period   From        To                  Goal        Actual  % of goal  % of period gone
-	alice  won         quarter  2025-04-01  2025-06-30  50000.00 EUR  29200.00 EUR         58                71
-	alice  deals       month    2025-06-01  2025-06-30             4             1         25                13
-	alice  activities  week     2025-06-02  2025-06-08             3             1         33                42
-	bob    won         year     2025-01-01  2025-12-31  10000.00 EUR      0.00 EUR          0                42
+	User   Target      Period   From        To                   Goal         Actual  % of goal  % of period gone
+	alice  won         quarter  2025-04-01  2025-06-30  50,000.00 EUR  29,200.00 EUR         58                71
+	alice  deals       month    2025-06-01  2025-06-30              4              1         25                13
+	alice  activities  week     2025-06-02  2025-06-08              3              1         33                42
+	bob    won         year     2025-01-01  2025-12-31  10,000.00 EUR       0.00 EUR          0                42
 	EOF
 	test_cmp expect actual &&
 	crm -C r dashboard --json >out.json &&
