@@ -160,14 +160,35 @@ sync_case() {
 
 has_dashboard=no
 "$crm" help 2>/dev/null | grep -q '^ *dashboard ' && has_dashboard=yes
+has_agenda=no
+"$crm" help 2>/dev/null | grep -q '^ *agenda ' && has_agenda=yes
+# the user's alternative: bench/dashboard.py, PyYAML's C loader, two workers
+has_python=no
+python3 -c 'import yaml; yaml.CSafeLoader' 2>/dev/null && has_python=yes
+
+# the figures, each timed warm beside the stat floor and its peak memory
+# beside the budget: name, then the crm arguments
+figures() {
+	echo "dashboard dashboard"
+	echo "funnel report funnel"
+	echo "forecast forecast"
+	echo "receivables report receivables"
+	[ $has_agenda = yes ] && echo "agenda agenda"
+	return 0
+}
 
 row() {
 	# records, measure, median, floor name, floor median, ratio, target
-	printf '%-8s %-15s %11s  %-17s %11s  %6s  %s\n' "$@"
+	printf '%-8s %-17s %11s  %-17s %11s  %6s  %s\n' "$@"
 }
 ratio() {
 	if [ "$1" = n/a ] || [ "$2" = n/a ]; then echo n/a; return; fi
 	echo "$1 $2" | awk '{ if ($2 > 0) printf "%.2f\n", $1 / $2; else print "n/a" }'
+}
+# verdict_min RATIO LIMIT: for "at least LIMIT times faster"
+verdict_min() {
+	[ "$1" = n/a ] && { echo "n/a"; return; }
+	echo "$1 $2" | awk '{ print ($1 >= $2) ? "ok (>= " $2 ")" : "MISS (>= " $2 ")" }'
 }
 verdict() {
 	# verdict RATIO LIMIT
@@ -208,6 +229,24 @@ for n in $sizes; do
 	else
 		echo n/a >"$tmp/dashboard"
 	fi
+	figures | while read -r name args; do
+		[ "$name" = dashboard ] && continue
+		# shellcheck disable=SC2086   # the arguments are words
+		timeit "fig_$name" "$crm" -C "$dir" $args </dev/null
+	done
+	if [ $has_dashboard = yes ]; then
+		timeit colddash env CRM_NO_CACHE=1 "$crm" -C "$dir" dashboard
+	else
+		echo n/a >"$tmp/colddash"
+	fi
+	if [ $has_python = yes ]; then
+		# slow: a few runs (one at a million records), the median printed
+		r2=$runs; [ "$runs" -gt 3 ] && runs=3; [ "$n" -ge 1000000 ] && runs=1
+		timeit python python3 "$top/bench/dashboard.py" "$dir"
+		runs=$r2
+	else
+		echo n/a >"$tmp/python"
+	fi
 	timeit ls "$crm" -C "$dir" ls opportunity stage=won owner=alice
 	timeit show "$crm" -C "$dir" show "$client"
 	timeit dedupe "$crm" -C "$dir" dedupe client
@@ -241,6 +280,25 @@ for n in $sizes; do
 	floor=$(echo "$yaml_bytes" | awk '{ printf "%.1f", 3 * $1 / 1048576 + 32 }')
 	x=$(echo "$peak $floor" | awk '{ printf "%.2f", $1 / 1024 / $2 }')
 	row "$n" "peak memory" "$mib MiB" "3x YAML + 32 MiB" "$floor MiB" "$x" "$(verdict "$x" 1)" >>"$out"
+	# the figures: warm time against the stat floor, peak memory against
+	# the budget, and the Python script against crm warm and cold
+	figures | while read -r name args; do
+		[ $has_dashboard = yes ] || break
+		if [ "$name" != dashboard ]; then   # its row is above
+			t=$(median "$tmp/fig_$name")
+			x=$(ratio "$t" "$st")
+			row "$n" "warm $name" "$(secs "$t")" "stat all files" "$(secs "$st")" "$x" \
+				"$(verdict "$x" 2)"
+		fi
+		# shellcheck disable=SC2086
+		k=$(rss "$crm" -C "$dir" $args </dev/null)
+		x=$(echo "$k $floor" | awk '{ printf "%.2f", $1 / 1024 / $2 }')
+		row "$n" "mem $name" "$(echo "$k" | awk '{ printf "%.1f MiB", $1 / 1024 }')" \
+			"3x YAML + 32 MiB" "$floor MiB" "$x" "$(verdict "$x" 1)"
+	done >>"$out"
+	py=$(median "$tmp/python"); cd_=$(median "$tmp/colddash")
+	x=$(ratio "$py" "$dashboard"); row "$n" "python dashboard" "$(secs "$py")" "warm dashboard" "$(secs "$dashboard")" "$x" "$(verdict_min "$x" 10)" >>"$out"
+	x=$(ratio "$py" "$cd_"); row "$n" "python dashboard" "$(secs "$py")" "cold dashboard" "$(secs "$cd_")" "$x" "$(verdict_min "$x" 10)" >>"$out"
 done
 # import: N CSV rows into a new repository, once per size (an import is
 # too slow to repeat five times); floors are the cold check of the repository
@@ -286,4 +344,5 @@ for n in $import_sizes; do
 done
 
 cat "$out"
-echo "medians of $runs runs (at most 3 at 1 000 000 records); ratio = tool / floor, in one run on the same files"
+echo "medians of $runs runs (at most 3 at 1 000 000 records; python: 3, 1 at 1 000 000); ratio = tool / floor, in one run on the same files"
+echo "python dashboard: bench/dashboard.py (PyYAML C loader, 2 processes), ratio = python / crm; cold dashboard: crm without its index cache"

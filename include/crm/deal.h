@@ -28,6 +28,15 @@
  *    knows, oldest first; entries of one day keep their order.  Other
  *    entries are crm check's business and are left out of the figures.
  */
+/* One `history` entry as written, in the file's order: whether it is a
+ * map, its `stage` as crm.ini's stage number (-1: absent or unknown) and
+ * its `date` when valid.  What the funnel and the cycle read. */
+struct crm_deal_entry {
+	bool is_map, has_date;
+	int stage;
+	crm_date date;
+};
+
 struct crm_deal {
 	struct crm_record *rec;
 	const char *title;
@@ -45,6 +54,12 @@ struct crm_deal {
 					   * dashboard adds activities */
 	const char *owner, *source, *client, *lost_reason;   /* NULL when absent */
 	const struct crm_node *tags;      /* a sequence, a scalar, or NULL */
+	/* after crm_deal_keep: the texts above are copies, tags and history
+	 * are in these, and the deal no longer needs rec->root */
+	const char **tag_list;
+	size_t ntags;
+	const struct crm_deal_entry *entries;
+	size_t nentries;
 };
 
 /* One entry of a deal's history: on `date` it moved to crm.ini's stage
@@ -59,6 +74,12 @@ struct crm_deal_step {
  * false, sets `unconverted`, and leaves the reason in crm_error_last().
  * Never fails: whatever is missing is left out. */
 void crm_deal_read(struct crm_deal *out, struct crm_index *idx, struct crm_record *rec);
+
+/* Makes `d` independent of its record's tree: copies its texts and tags
+ * into `arena` and reads its history entries there, so that the index may
+ * drop decoded trees (crm_index_trim) while figures are summed.  Reads
+ * rec->root, which must still be decoded.  CRM_ENOMEM. */
+int crm_deal_keep(struct crm_deal *d, const struct crm_config *cfg, struct crm_arena *arena);
 
 /* The number of history entries `rec` may have (an upper bound for
  * crm_deal_history's `steps`). */

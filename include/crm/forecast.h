@@ -238,6 +238,7 @@ struct crm_forecast_data {
 	const char *currency;         /* the base currency */
 	struct crm_buf warnings;      /* "path: reason\n" for each amount left out */
 	size_t unreadable;            /* record files that could not be read */
+	struct crm_arena arena;       /* the owners' names: the trees are dropped */
 };
 
 /* Fills *out from idx; release with crm_forecast_data_release (also after

@@ -58,6 +58,14 @@ struct crm_report_table {
 	size_t ncols;
 	CRM_ARRAY(struct crm_cell) cells;   /* row-major */
 	bool charted;         /* the terminal shows its charts instead */
+	/* A list of records (stalled deals, deals won, debtors), as long as
+	 * the repository is large: the terminal shows its first rows (see
+	 * crm_report.list_rows) and its last `tail_rows` (a total), then
+	 * "… and 42 922 more (`more`)".  Every other writer has every row. */
+	bool list;
+	size_t tail_rows;
+	const char *more;     /* where to see them all: "crm report stalled" */
+	size_t omitted;       /* rows a list left out (crm_report_list_room) */
 };
 
 struct crm_report_card {
@@ -78,12 +86,27 @@ struct crm_report {
 	const char *currency; /* base currency of every money cell */
 	const char *scope;    /* the filters, as text, or NULL */
 	size_t unreadable;    /* record files left out: they could not be read */
+	size_t list_rows;     /* terminal rows of a list table; 0: every row
+				 (crm_report_init: CRM_REPORT_LIST_ROWS) */
+	bool text_only;       /* only the terminal page will be written: lists
+				 need not hold the rows it does not show */
 	CRM_ARRAY(struct crm_report_card) cards;
 	CRM_ARRAY(struct crm_report_table *) tables;
 	CRM_ARRAY(struct crm_report_chart) charts;
 };
 
+/* The rows of a long list the terminal shows unless told --all. */
+#define CRM_REPORT_LIST_ROWS 20
+
 void crm_report_init(struct crm_report *r, const char *name, const char *title);
+/* Marks table `t` a list of records (see crm_report_table.list): `more`
+ * says where to see every row, `tail_rows` last rows are always shown. */
+void crm_report_list(struct crm_report_table *t, const char *more, size_t tail_rows);
+/* Whether list `t` (no tail rows) should hold one more row: false once it
+ * has every row the terminal page shows, when that is the only output;
+ * then it counts the row in t->omitted instead, and a million-record
+ * list costs its first rows only. */
+bool crm_report_list_room(const struct crm_report *r, struct crm_report_table *t);
 void crm_report_release(struct crm_report *r);
 
 struct crm_cell crm_cell_text(struct crm_report *r, const char *s);  /* NULL: null */

@@ -19,6 +19,8 @@ struct crm_deals {
 	size_t len, cap;
 	size_t unconverted;               /* amounts with no rate to the base */
 	const char *currency;             /* the base currency */
+	struct crm_arena arena;           /* the deals' texts, tags and history:
+					   * they outlive the records' trees */
 };
 
 /* Options every figure takes.  `filter` selects opportunities (NULL: all);

@@ -381,6 +381,7 @@ struct cli_report_opts {
 	const char *owner, *tag, *stage, *client, *since, *until, *at;
 	const char *html, *xlsx, *table;
 	bool json, csv;
+	bool all;                     /* every row of long lists in the terminal */
 	long stalled_days;
 };
 
@@ -397,7 +398,9 @@ struct cli_report_opts {
 	{ "csv", 0, CLI_OPT_FLAG, &(o).csv, NULL, "the tables as CSV" }, \
 	{ "table", 0, CLI_OPT_STRING, &(o).table, "NAME", "with --csv: only this table" }, \
 	{ "html", 0, CLI_OPT_STRING, &(o).html, "FILE", "write a self-contained HTML page" }, \
-	{ "xlsx", 0, CLI_OPT_STRING, &(o).xlsx, "FILE", "write an xlsx workbook, a sheet a table" }
+	{ "xlsx", 0, CLI_OPT_STRING, &(o).xlsx, "FILE", "write an xlsx workbook, a sheet a table" }, \
+	{ "all", 0, CLI_OPT_FLAG, &(o).all, NULL, \
+	  "in the terminal, every row of long lists (else the first 20)" }
 
 struct crm_report;
 struct crm_stats_options;

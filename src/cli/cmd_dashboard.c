@@ -12,7 +12,7 @@
 
 static const char usage[] =
 	"[FILTER...] [--owner U] [--tag T] [--stage S] [--client ID] [--since D] [--until D] "
-	"[--at REV|DATE] [--json | --csv [--table NAME]] [--html FILE] [--xlsx FILE]";
+	"[--at REV|DATE] [--json | --csv [--table NAME]] [--html FILE] [--xlsx FILE] [--all]";
 
 static int build(struct crm_report *r, struct crm_index *idx,
 		 const struct crm_stats_options *opts, void *payload)

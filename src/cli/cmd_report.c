@@ -1,5 +1,5 @@
 /* crm report NAME: funnel, cycle, winloss, won, activity, summary,
- * receivables and revenue, each in the terminal, as JSON, CSV, HTML or
+ * receivables, revenue and stalled, each in the terminal, as JSON, CSV, HTML or
  * xlsx, now or --at a commit or date. */
 #include <string.h>
 
@@ -8,9 +8,9 @@
 #include "crm/stats.h"
 
 static const char usage[] =
-	"funnel|cycle|winloss|won|activity|summary|receivables|revenue [FILTER...] "
+	"funnel|cycle|winloss|won|activity|summary|receivables|revenue|stalled [FILTER...] "
 	"[--owner U] [--tag T] [--stage S] [--client ID] [--since D] [--until D] "
-	"[--at REV|DATE] [--json | --csv [--table NAME]] [--html FILE] [--xlsx FILE]";
+	"[--at REV|DATE] [--json | --csv [--table NAME]] [--html FILE] [--xlsx FILE] [--all]";
 
 static int build(struct crm_report *r, struct crm_index *idx,
 		 const struct crm_stats_options *opts, void *payload)
@@ -41,7 +41,7 @@ int cmd_report(struct cli_ctx *ctx, int argc, char **argv)
 	}
 	if (!crm_stats_report_names[i]) {
 		cli_error("report", "unknown report '%s' (reports: funnel, cycle, winloss, won, "
-			  "activity, summary, receivables, revenue)", argv[0]);
+			  "activity, summary, receivables, revenue, stalled)", argv[0]);
 		return EXIT_USAGE;
 	}
 	crm_report_init(&r, argv[0], argv[0]);

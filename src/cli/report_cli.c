@@ -290,6 +290,9 @@ int cli_report_run(struct cli_ctx *ctx, const struct cli_report_opts *o,
 	so.client = o->client;
 	so.stalled_days = (int)o->stalled_days;
 	describe_scope(r, o, terms, nterms);
+	if (o->all)
+		r->list_rows = 0;
+	r->text_only = !o->json && !o->csv && !o->html && !o->xlsx;
 	err = build(r, ctx->idx, &so, payload);
 	if (!err && r->dirty_pending)
 		err = crm_index_uncommitted(ctx->idx, &r->dirty);

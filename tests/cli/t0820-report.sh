@@ -261,11 +261,11 @@ test_expect_success 'reports write xlsx and html too' '
 
 test_expect_success 'an unknown report is a usage error naming the reports' '
 	test_expect_code 2 crm -C small report funnle 2>err &&
-	echo "crm report: unknown report '\''funnle'\'' (reports: funnel, cycle, winloss, won, activity, summary, receivables, revenue)" >expect &&
+	echo "crm report: unknown report '\''funnle'\'' (reports: funnel, cycle, winloss, won, activity, summary, receivables, revenue, stalled)" >expect &&
 	test_cmp expect err &&
 	test_expect_code 2 crm -C small report 2>err &&
 	cat >expect <<-\EOF &&
-	usage: crm report funnel|cycle|winloss|won|activity|summary|receivables|revenue [FILTER...] [--owner U] [--tag T] [--stage S] [--client ID] [--since D] [--until D] [--at REV|DATE] [--json | --csv [--table NAME]] [--html FILE] [--xlsx FILE]
+	usage: crm report funnel|cycle|winloss|won|activity|summary|receivables|revenue|stalled [FILTER...] [--owner U] [--tag T] [--stage S] [--client ID] [--since D] [--until D] [--at REV|DATE] [--json | --csv [--table NAME]] [--html FILE] [--xlsx FILE] [--all]
 
 	        --owner USER             only deals of this owner
 	        --tag TAG                only deals with this tag
@@ -279,6 +279,7 @@ test_expect_success 'an unknown report is a usage error naming the reports' '
 	        --table NAME             with --csv: only this table
 	        --html FILE              write a self-contained HTML page
 	        --xlsx FILE              write an xlsx workbook, a sheet a table
+	        --all                    in the terminal, every row of long lists (else the first 20)
 	EOF
 	test_cmp expect err
 '

@@ -6,6 +6,7 @@
 
 GEN="$CRM_TEST_BUILD/bench-gen"
 [ -x "$GEN" ] || test_skip_all "no $GEN (make tests-bin builds it)"
+python3 -c "import yaml; yaml.CSafeLoader" 2>/dev/null && test_set_prereq PYYAML
 
 test_expect_success 'the generator writes the same repository twice' '
 	"$GEN" 1000 one && "$GEN" 1000 two &&
@@ -43,10 +44,36 @@ test_expect_success 'the runner prints every row with numbers' '
 		"dedupe clients" "dedupe imported"; do
 		grep -q "^1000  *$m " table || { echo "no row $m"; return 1; }
 	done &&
-	test "$(grep -c "^1000 " table)" = 13 &&
+	figures=0 &&
+	if crm help | grep -q "^ *dashboard "; then
+		for m in "mem dashboard" "warm funnel" "mem funnel" "warm forecast" "mem forecast" \
+			"warm receivables" "mem receivables"; do
+			grep -q "^1000  *$m " table || { echo "no row $m"; return 1; }
+		done &&
+		figures=7 &&
+		if crm help | grep -q "^ *agenda "; then figures=9; fi
+	fi &&
+	test "$(grep -c "^1000  *python dashboard " table)" = 2 &&
+	test "$(grep -c "^1000 " table)" = $((13 + figures + 2)) &&
 	grep "^1000 " table | grep -v dashboard >rows &&
 	awk "{ if (\$(NF - 3) !~ /^[0-9]+\\.[0-9][0-9]\$/) { print \"not a ratio: \" \$0; bad = 1 } }
 		END { exit bad }" rows
+'
+
+test_expect_success PYYAML 'the Python yardstick is timed beside crm, warm and cold' '
+	grep "^1000  *python dashboard .* warm dashboard " table | grep -vq "n/a" &&
+	grep "^1000  *python dashboard .* cold dashboard " table | grep -vq "n/a"
+'
+
+test_expect_success PYYAML 'the Python yardstick computes the dashboard keys crm does' '
+	python3 "$TEST_TOP/bench/dashboard.py" one >py.json &&
+	crm -C one dashboard --json >crm.json &&
+	python3 - py.json crm.json <<-\PY
+	import json, sys
+	py, c = json.load(open(sys.argv[1])), json.load(open(sys.argv[2]))
+	bad = {k: (v, c.get(k)) for k, v in py.items() if c.get(k) != v}
+	assert len(py) == 12 and not bad, bad
+	PY
 '
 
 test_expect_success 'the dashboard row is timed exactly when crm has the command' '

@@ -60,4 +60,17 @@ test_expect_success 'show, dashboard and reports read the same' '
 	both fc crm -C big forecast --json
 '
 
+test_expect_success 'every report and the backtest read the same, one record at a time' '
+	for r in funnel cycle winloss won activity summary revenue stalled; do
+		both "report-$r" crm -C big report "$r" --json || return 1
+	done &&
+	both backtest crm -C big forecast --backtest --json &&
+	both dashowner crm -C big dashboard --owner alice --json
+'
+
+test_expect_success 'the figures drop decoded records on the way too' '
+	CRM_TRACE=1 CRM_TREE_BUDGET=0 crm -C big dashboard >/dev/null 2>trace;
+	grep -q "decoded records dropped [0-9]* times" trace
+'
+
 test_done

@@ -4,6 +4,7 @@
 #include <string.h>
 
 #include "crm/deal.h"
+#include "crm/error.h"
 #include "crm/money.h"
 #include "crm/node.h"
 #include "core/figures/stats_internal.h"
@@ -115,9 +116,81 @@ size_t crm_deal_history(struct crm_deal_step *steps, const struct crm_config *cf
 	return n;
 }
 
+/* A text of the tree copied into `arena`: NULL stays NULL, and a failed
+ * copy says so through *err. */
+static const char *keep_text(struct crm_arena *arena, const char *s, int *err)
+{
+	const char *copy = s ? crm_arena_strdup(arena, s) : NULL;
+
+	if (s && !copy)
+		*err = CRM_ENOMEM;
+	return copy;
+}
+
+static int keep_tags(struct crm_deal *d, struct crm_arena *arena)
+{
+	const char **list;
+	size_t n = 0, i;
+	int err = 0;
+
+	while (crm_deal_tag(d, n))
+		n++;
+	list = crm_arena_alloc(arena, (n + 1) * sizeof(*list));
+	if (!list)
+		return CRM_ENOMEM;
+	for (i = 0; i < n; i++)
+		list[i] = keep_text(arena, crm_deal_tag(d, i), &err);
+	d->tag_list = list;
+	d->ntags = n;
+	d->tags = NULL;
+	return err;
+}
+
+static int keep_entries(struct crm_deal *d, const struct crm_config *cfg,
+			struct crm_arena *arena)
+{
+	const struct crm_node *h = history_node(d->rec);
+	struct crm_deal_entry *e;
+	size_t i;
+
+	d->nentries = h ? h->count : 0;
+	e = crm_arena_alloc(arena, (d->nentries + 1) * sizeof(*e));
+	if (!e)
+		return CRM_ENOMEM;
+	for (i = 0; i < d->nentries; i++) {
+		const struct crm_node *it = h->items[i];
+		const char *name = it->kind == CRM_NODE_MAP ? crm_node_text(it, "stage") : NULL;
+		const struct crm_stage *s = name ? crm_config_stage(cfg, name) : NULL;
+
+		e[i].is_map = it->kind == CRM_NODE_MAP;
+		e[i].stage = s ? (int)(s - cfg->stages.ptr) : -1;
+		e[i].has_date = step_date(&e[i].date, it);
+	}
+	d->entries = e;
+	return 0;
+}
+
+int crm_deal_keep(struct crm_deal *d, const struct crm_config *cfg, struct crm_arena *arena)
+{
+	int err = keep_entries(d, cfg, arena);
+
+	if (!err)
+		err = keep_tags(d, arena);
+	d->title = keep_text(arena, d->title, &err);
+	d->stage_name = keep_text(arena, d->stage_name, &err);
+	d->owner = keep_text(arena, d->owner, &err);
+	d->source = keep_text(arena, d->source, &err);
+	d->client = keep_text(arena, d->client, &err);
+	d->lost_reason = keep_text(arena, d->lost_reason, &err);
+	return err;
+}
+
 const char *crm_deal_tag(const struct crm_deal *d, size_t i)
 {
 	const struct crm_node *t = d->tags;
+
+	if (d->tag_list)
+		return i < d->ntags ? d->tag_list[i] : NULL;
 	if (!t || crm_node_is_null(t))
 		return NULL;
 	if (t->kind == CRM_NODE_SCALAR)

@@ -13,6 +13,7 @@
 #include "crm/money.h"
 #include "crm/table.h"
 #include "core/figures/forecast_internal.h"
+#include "core/figures/stats_internal.h"
 
 /* ---- the deals ---- */
 
@@ -49,10 +50,11 @@ static void read_confidence(struct crm_forecast_deal *d, struct crm_index *idx,
 		d->has_confidence = true;
 }
 
-/* The forecast's view of a deal, from crm/deal.h's one reading of it. */
-static void read_deal(struct crm_forecast_data *data, struct crm_forecast_deal *d,
-		      struct crm_forecast_step *steps, struct crm_deal_step *scratch,
-		      struct crm_index *idx, struct crm_record *rec)
+/* The forecast's view of a deal, from crm/deal.h's one reading of it; its
+ * history goes to data->steps at `first` (made room for by the caller) and
+ * d->history is set once every deal is read (the steps may move). */
+static int read_deal(struct crm_forecast_data *data, struct crm_forecast_deal *d, size_t first,
+		     struct crm_deal_step *scratch, struct crm_index *idx, struct crm_record *rec)
 {
 	struct crm_deal deal;
 	size_t i;
@@ -61,7 +63,7 @@ static void read_deal(struct crm_forecast_data *data, struct crm_forecast_deal *
 	if (deal.unconverted)
 		crm_buf_addf(&data->warnings, "%s: %s\n", rec->path, crm_error_last());
 	d->id = rec->id;
-	d->owner = deal.owner ? deal.owner : "";
+	d->owner = deal.owner ? crm_arena_strdup(&data->arena, deal.owner) : "";
 	d->created = deal.created;
 	d->closed = deal.has_closed ? deal.closed : CRM_FORECAST_NO_DATE;
 	d->stage = deal.stage ? (int)deal.stage_pos : -1;
@@ -69,34 +71,34 @@ static void read_deal(struct crm_forecast_data *data, struct crm_forecast_deal *
 	d->amount = deal.amount;
 	d->nhistory = crm_deal_history(scratch, &crm_index_repo(idx)->config, rec);
 	for (i = 0; i < d->nhistory; i++) {
-		steps[i].date = scratch[i].date;
-		steps[i].stage = (int)scratch[i].stage;
+		data->steps[first + i].date = scratch[i].date;
+		data->steps[first + i].stage = (int)scratch[i].stage;
 	}
-	d->history = steps;
+	d->history = NULL;
 	d->expected_close = date_value(idx, rec, "expected_close");
 	read_confidence(d, idx, rec);
+	return d->owner ? 0 : CRM_ENOMEM;
 }
 
+/* One pass over the opportunities, each decoded in turn and let go (see
+ * stats_open): the deals and their steps are all the forecast keeps. */
 int crm_forecast_data_load(struct crm_forecast_data *data, struct crm_index *idx,
 			   const struct crm_filter *filter)
 {
 	const struct crm_config *cfg = &crm_index_repo(idx)->config;
 	struct crm_deal_step *scratch = NULL;
 	struct crm_record **all;
-	size_t n, i, nsteps = 0, used = 0, ndeals = 0;
+	size_t n, i, used = 0, ndeals = 0, steps_cap = 0, scratch_cap = 0;
 	int err = 0;
 
 	memset(data, 0, sizeof(*data));
 	crm_buf_init(&data->warnings);
+	crm_arena_init(&data->arena);
 	data->currency = cfg->currency;
-	all = crm_index_records(idx, "opportunity", &n);
-	for (i = 0; i < n; i++)
-		nsteps += crm_deal_history_size(all[i]);
+	all = crm_index_list(idx, "opportunity", &n);
 	data->stages = calloc(cfg->stages.len + 1, sizeof(*data->stages));
 	data->deals = calloc(n + 1, sizeof(*data->deals));
-	data->steps = calloc(nsteps + 1, sizeof(*data->steps));
-	scratch = calloc(nsteps + 1, sizeof(*scratch));
-	if (!data->stages || !data->deals || !data->steps || !scratch) {
+	if (!data->stages || !data->deals) {
 		err = crm_error_set(CRM_ENOMEM, "out of memory");
 		goto done;
 	}
@@ -105,15 +107,33 @@ int crm_forecast_data_load(struct crm_forecast_data *data, struct crm_index *idx
 		data->stages[i].probability = cfg->stages.ptr[i].probability;
 		data->stages[i].outcome = cfg->stages.ptr[i].outcome;
 	}
-	for (i = 0; i < n; i++) {
+	for (i = 0; i < n && !err; i++) {
 		struct crm_forecast_deal *d = &data->deals[ndeals];
+		size_t size;
+
+		stats_open(idx, all[i]);
 		/* a file that did not parse teaches and forecasts nothing */
 		if (!all[i]->root)
 			continue;
-		read_deal(data, d, data->steps + used, scratch, idx, all[i]);
+		size = crm_deal_history_size(all[i]);
+		if (crm_array_grow((void **)&scratch, &scratch_cap, sizeof(*scratch), size + 1) ||
+		    crm_array_grow((void **)&data->steps, &steps_cap, sizeof(*data->steps),
+				   used + size + 1)) {
+			err = CRM_ENOMEM;
+			break;
+		}
+		err = read_deal(data, d, used, scratch, idx, all[i]);
 		used += d->nhistory;
 		d->selected = !filter || crm_filter_match(filter, idx, all[i]);
 		ndeals++;
+	}
+	if (err) {
+		err = crm_error_set(CRM_ENOMEM, "out of memory");
+		goto done;
+	}
+	for (i = 0, used = 0; i < ndeals; i++) {
+		data->deals[i].history = data->steps + used;
+		used += data->deals[i].nhistory;
 	}
 	data->unreadable = crm_index_unreadable(idx, NULL);
 	data->in.stages = data->stages;
@@ -134,6 +154,7 @@ void crm_forecast_data_release(struct crm_forecast_data *d)
 	free(d->deals);
 	free(d->steps);
 	crm_buf_release(&d->warnings);
+	crm_arena_release(&d->arena);
 	memset(d, 0, sizeof(*d));
 }
 

@@ -21,6 +21,22 @@ void crm_report_init(struct crm_report *r, const char *name, const char *title)
 	r->name = name;
 	r->title = title;
 	r->currency = "EUR";
+	r->list_rows = CRM_REPORT_LIST_ROWS;
+}
+
+void crm_report_list(struct crm_report_table *t, const char *more, size_t tail_rows)
+{
+	t->list = true;
+	t->more = more;
+	t->tail_rows = tail_rows;
+}
+
+bool crm_report_list_room(const struct crm_report *r, struct crm_report_table *t)
+{
+	if (!r->text_only || !r->list_rows || t->tail_rows || crm_report_rows(t) < r->list_rows)
+		return true;
+	t->omitted++;
+	return false;
 }
 
 void crm_report_release(struct crm_report *r)
@@ -502,12 +518,35 @@ static void text_chart(struct crm_buf *b, const struct crm_report *r,
 	crm_buf_release(&value);
 }
 
-static int text_table(FILE *out, const struct crm_report_table *t, size_t width, bool color)
+/* "42922" as "42 922": a count people read at a glance. */
+static void add_count(struct crm_buf *b, size_t n)
+{
+	char digits[32];
+	int len = snprintf(digits, sizeof(digits), "%zu", n), i;
+
+	for (i = 0; i < len; i++) {
+		if (i && (len - i) % 3 == 0)
+			crm_buf_addch(b, ' ');
+		crm_buf_addch(b, digits[i]);
+	}
+}
+
+/* Whether row `i` of `rows` is shown: all of them, or a list's first
+ * `limit` and last t->tail_rows. */
+static bool row_shown(const struct crm_report_table *t, size_t i, size_t rows, size_t limit)
+{
+	if (!t->list || !limit || rows <= limit + t->tail_rows)
+		return true;
+	return i < limit || i >= rows - t->tail_rows;
+}
+
+static int text_table(FILE *out, const struct crm_report_table *t, size_t width, bool color,
+		      size_t limit)
 {
 	struct crm_table tt;
 	const char **headers = calloc(t->ncols + 1, sizeof(*headers));
 	struct crm_buf cell = CRM_BUF_INIT;
-	size_t i, j, rows = crm_report_rows(t);
+	size_t i, j, rows = crm_report_rows(t), hidden = t->omitted;
 	int err;
 
 	if (!headers)
@@ -525,6 +564,10 @@ static int text_table(FILE *out, const struct crm_report_table *t, size_t width,
 		}
 	}
 	for (i = 0; i < rows && !err; i++) {
+		if (!row_shown(t, i, rows, limit)) {
+			hidden++;
+			continue;
+		}
 		for (j = 0; j < t->ncols && !err; j++) {
 			crm_buf_reset(&cell);
 			crm_cell_format(&cell, crm_report_cell(t, i, j), false);
@@ -541,6 +584,13 @@ static int text_table(FILE *out, const struct crm_report_table *t, size_t width,
 			err = crm_table_print(out, &tt, width, color);
 		else
 			fputs("  (none)\n", out);
+	}
+	if (!err && hidden) {
+		crm_buf_reset(&cell);
+		crm_buf_adds(&cell, "… and ");
+		add_count(&cell, hidden);
+		crm_buf_addf(&cell, " more (%s)\n", t->more ? t->more : "--all shows every row");
+		fputs(cell.ptr, out);
 	}
 	crm_table_release(&tt);
 	crm_buf_release(&cell);
@@ -574,7 +624,7 @@ int crm_report_write_text(FILE *out, const struct crm_report *r, size_t width, b
 	for (i = 0; i < r->tables.len && !err; i++) {
 		if (r->tables.ptr[i]->charted)
 			continue;
-		err = text_table(out, r->tables.ptr[i], width, color);
+		err = text_table(out, r->tables.ptr[i], width, color, r->list_rows);
 		if (i + 1 < r->tables.len)
 			fputc('\n', out);
 	}

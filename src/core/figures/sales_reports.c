@@ -17,7 +17,7 @@
 
 const char *const crm_stats_report_names[] = {
 	"funnel", "cycle", "winloss", "won", "activity", "summary", "receivables", "revenue",
-	NULL
+	"stalled", NULL
 };
 
 static const crm_dec zero = { 0, 0 };
@@ -103,14 +103,11 @@ static int report_funnel(struct crm_report *r, struct crm_index *idx,
 	}
 	for (i = 0; i < deals->len; i++) {
 		const struct crm_deal *d = &deals->ptr[i];
-		const struct crm_node *h = d->rec->root ? crm_node_get(d->rec->root, "history")
-							: NULL;
 		int best = funnel_pos(cfg, d->stage_name, map), p;
 
-		for (k = 0; h && h->kind == CRM_NODE_SEQ && k < h->count; k++) {
-			const struct crm_node *e = h->items[k];
-			p = e->kind == CRM_NODE_MAP ? funnel_pos(cfg, crm_node_text(e, "stage"), map)
-						    : -1;
+		for (k = 0; k < d->nentries; k++) {
+			int stage = d->entries[k].stage;
+			p = stage >= 0 ? map[stage] : -1;
 			best = p > best ? p : best;
 		}
 		/* reaching a stage means having passed every earlier one */
@@ -192,22 +189,16 @@ static int report_cycle(struct crm_report *r, struct crm_index *idx,
 			continue;   /* a closed stage is where deals stay */
 		for (i = 0; i < deals->len && !err; i++) {
 			const struct crm_deal *d = &deals->ptr[i];
-			const struct crm_node *h = d->rec->root ? crm_node_get(d->rec->root, "history")
-								: NULL;
 			size_t e;
-			for (e = 0; h && h->kind == CRM_NODE_SEQ && e < h->count; e++) {
-				const struct crm_node *it = h->items[e];
-				const char *st = it->kind == CRM_NODE_MAP ? crm_node_text(it, "stage")
-									  : NULL;
-				const char *ds = st ? crm_node_text(it, "date") : NULL;
-				const char *ns;
-				crm_date from, to;
-				if (!ds || strcmp(st, name) || crm_date_parse(&from, ds, strlen(ds)))
+			for (e = 0; e < d->nentries; e++) {
+				const struct crm_deal_entry *it = &d->entries[e];
+				crm_date from = it->date, to;
+				if (it->stage != (int)k || !it->has_date)
 					continue;
-				if (e + 1 < h->count && h->items[e + 1]->kind == CRM_NODE_MAP) {
-					ns = crm_node_text(h->items[e + 1], "date");
-					if (!ns || crm_date_parse(&to, ns, strlen(ns)))
+				if (e + 1 < d->nentries && d->entries[e + 1].is_map) {
+					if (!d->entries[e + 1].has_date)
 						continue;
+					to = d->entries[e + 1].date;
 				} else if (d->outcome == CRM_OUTCOME_OPEN) {
 					to = today;   /* still there */
 				} else {
@@ -361,7 +352,11 @@ static int report_won(struct crm_report *r, struct crm_index *idx,
 		err = crm_report_table(&t, r, "won", "Deals won", "id", "Deal", "title", "Title",
 				       "client", "Client", "owner", "Owner", "closed", "Closed",
 				       "amount", "Amount", "source", "Source", "tags", "Tags", NULL);
+	if (!err)
+		crm_report_list(t, NULL, 0);
 	for (i = 0; i < n && !err; i++) {
+		if (!crm_report_list_room(r, t))
+			continue;
 		crm_buf_reset(&tags);
 		for (k = 0; (tag = crm_deal_tag(list[i], k)); k++)
 			crm_buf_addf(&tags, "%s%s", k ? ", " : "", tag);
@@ -392,6 +387,7 @@ struct person {
 struct people {
 	struct person *ptr;
 	size_t len, cap;
+	struct crm_arena arena;       /* the names: records' trees are dropped */
 };
 
 static struct person *person(struct people *people, const char *who)
@@ -402,7 +398,8 @@ static struct person *person(struct people *people, const char *who)
 		if (!strcmp(people->ptr[i].who, who))
 			return &people->ptr[i];
 	}
-	p = CRM_ARRAY_PUSH(*people);
+	who = crm_arena_strdup(&people->arena, who);
+	p = who ? CRM_ARRAY_PUSH(*people) : NULL;
 	if (p)
 		p->who = who;
 	return p;
@@ -427,7 +424,7 @@ static int by_who(const void *a, const void *b)
 static int report_activity(struct crm_report *r, struct crm_index *idx,
 			   const struct crm_stats_options *o, struct crm_deals *deals)
 {
-	struct people people = { NULL, 0, 0 };
+	struct people people = { 0 };
 	struct crm_record **recs;
 	struct crm_report_table *t;
 	crm_date today = crm_index_today(idx), day;
@@ -435,12 +432,15 @@ static int report_activity(struct crm_report *r, struct crm_index *idx,
 	int err = 0;
 
 	(void)deals;
-	recs = crm_index_records(idx, "activity", &n);
+	recs = crm_index_list(idx, "activity", &n);
 	for (i = 0; i < n && !err; i++) {
-		const char *kind = stats_text(idx, recs[i], "kind");
-		const struct crm_node *next = recs[i]->root ? crm_node_get(recs[i]->root, "next_step")
-							    : NULL;
+		const char *kind;
+		const struct crm_node *next;
 		struct person *p;
+
+		stats_open(idx, recs[i]);
+		kind = stats_text(idx, recs[i], "kind");
+		next = recs[i]->root ? crm_node_get(recs[i]->root, "next_step") : NULL;
 		if (!recs[i]->root || !stats_date(&day, idx, recs[i], "date") ||
 		    !stats_in_period(o, day))
 			continue;
@@ -456,12 +456,16 @@ static int report_activity(struct crm_report *r, struct crm_index *idx,
 		if (next && next->kind == CRM_NODE_MAP && next->count)
 			p->n[A_FOLLOW]++;
 	}
-	recs = crm_index_records(idx, "task", &n);
+	recs = crm_index_list(idx, "task", &n);
 	for (i = 0; i < n && !err; i++) {
-		const char *status = stats_text(idx, recs[i], "status");
-		bool has_due = stats_date(&day, idx, recs[i], "due");
-		bool done = status && !strcmp(status, "done");
+		const char *status;
+		bool has_due, done;
 		struct person *p;
+
+		stats_open(idx, recs[i]);
+		status = stats_text(idx, recs[i], "status");
+		has_due = stats_date(&day, idx, recs[i], "due");
+		done = status && !strcmp(status, "done");
 		/* a task file that did not parse is not an open task */
 		if (!recs[i]->root)
 			continue;
@@ -490,6 +494,7 @@ static int report_activity(struct crm_report *r, struct crm_index *idx,
 			err = crm_report_add(t, crm_cell_int(people.ptr[i].n[k]));
 	}
 	CRM_ARRAY_RELEASE(people);
+	crm_arena_release(&people.arena);
 	return err;
 }
 
@@ -521,7 +526,7 @@ static int report_summary(struct crm_report *r, struct crm_index *idx,
 			  const struct crm_stats_options *o, struct crm_deals *deals)
 {
 	struct crm_report_table *t;
-	struct stats_invoices inv = { NULL, 0, 0, 0 };
+	struct stats_invoices inv = { 0 };
 	struct paid_sum paid = { { 0, 0 }, 0 };
 	struct crm_record **recs;
 	struct crm_cell c;
@@ -533,8 +538,9 @@ static int report_summary(struct crm_report *r, struct crm_index *idx,
 	size_t n, i;
 	int err = 0;
 
-	recs = crm_index_records(idx, "client", &n);
+	recs = crm_index_list(idx, "client", &n);
 	for (i = 0; i < n; i++) {
+		stats_open(idx, recs[i]);
 		if (!recs[i]->root)
 			continue;   /* not read: left out, and said so */
 		clients++;
@@ -559,11 +565,15 @@ static int report_summary(struct crm_report *r, struct crm_index *idx,
 			err = crm_stats_add(&lost_total, a);
 		}
 	}
-	recs = crm_index_records(idx, "task", &n);
+	recs = crm_index_list(idx, "task", &n);
 	for (i = 0; i < n; i++) {
-		const char *status = stats_text(idx, recs[i], "status");
-		bool has_due = stats_date(&day, idx, recs[i], "due");
-		bool is_done = status && !strcmp(status, "done");
+		const char *status;
+		bool has_due, is_done;
+
+		stats_open(idx, recs[i]);
+		status = stats_text(idx, recs[i], "status");
+		has_due = stats_date(&day, idx, recs[i], "due");
+		is_done = status && !strcmp(status, "done");
 		if (!recs[i]->root)
 			continue;
 		if ((o->has_since || o->has_until) && (!has_due || !stats_in_period(o, day)))
@@ -572,9 +582,11 @@ static int report_summary(struct crm_report *r, struct crm_index *idx,
 		done += is_done;
 		overdue += !is_done && has_due && day < today;
 	}
-	recs = crm_index_records(idx, "activity", &n);
-	for (i = 0; i < n; i++)
+	recs = crm_index_list(idx, "activity", &n);
+	for (i = 0; i < n; i++) {
+		stats_open(idx, recs[i]);
 		activities += stats_date(&day, idx, recs[i], "date") && stats_in_period(o, day);
+	}
 	if (!err)
 		err = stats_invoices_collect(&inv, idx, o);
 	for (i = 0; !err && i < inv.len; i++)
@@ -605,7 +617,7 @@ static int report_summary(struct crm_report *r, struct crm_index *idx,
 		c = money(deals, paid.total);
 		err = summary_row(r, t, "invoices", "payments", paid.count, &c);
 	}
-	free(inv.ptr);
+	stats_invoices_release(&inv);
 	return err;
 }
 
@@ -687,6 +699,8 @@ static int report_receivables(struct crm_report *r, struct crm_index *idx,
 				       "Current", "days_1_30", "1-30", "days_31_60", "31-60",
 				       "days_61_90", "61-90", "over_90", "Over 90", "total", "Total",
 				       NULL);
+	if (!err)   /* the "(all)" row stays in sight */
+		crm_report_list(t, NULL, debtors.len ? 1 : 0);
 	for (i = 0; i < debtors.len && !err; i++) {
 		crm_report_add(t, crm_cell_text(r, debtors.ptr[i].client));
 		crm_report_add(t, crm_cell_int(debtors.ptr[i].invoices));
@@ -700,7 +714,7 @@ static int report_receivables(struct crm_report *r, struct crm_index *idx,
 			err = crm_report_add(t, money(deals, sums[k]));
 	}
 	CRM_ARRAY_RELEASE(debtors);
-	free(inv.ptr);
+	stats_invoices_release(&inv);
 	return err;
 }
 
@@ -798,8 +812,17 @@ static int report_revenue(struct crm_report *r, struct crm_index *idx,
 	if (!err)
 		t->charted = false;
 	CRM_ARRAY_RELEASE(v.m);
-	free(inv.ptr);
+	stats_invoices_release(&inv);
 	return err;
+}
+
+/* ---- stalled ---- */
+
+/* Every stalled deal, the longest idle first: the dashboard's list whole. */
+static int report_stalled(struct crm_report *r, struct crm_index *idx,
+			  const struct crm_stats_options *o, struct crm_deals *deals)
+{
+	return stats_stalled_table(r, idx, o, deals, NULL);
 }
 
 static const struct {
@@ -816,6 +839,7 @@ static const struct {
 	{ "summary", "Summary", false, report_summary },
 	{ "receivables", "Receivables", false, report_receivables },
 	{ "revenue", "Revenue", false, report_revenue },
+	{ "stalled", "Stalled deals", true, report_stalled },
 };
 
 int crm_stats_report(struct crm_report *r, struct crm_index *idx, const char *name,

@@ -47,30 +47,38 @@ struct touches {
 	struct crm_arena arena;
 };
 
+void stats_open(struct crm_index *idx, struct crm_record *rec)
+{
+	crm_index_trim(idx);
+	crm_index_materialize(idx, rec);
+}
+
 static int collect_touches(struct touches *t, struct crm_index *idx)
 {
 	size_t n, i;
-	struct crm_record **acts = crm_index_records(idx, "activity", &n);
+	struct crm_record **acts = crm_index_list(idx, "activity", &n);
 
 	for (i = 0; i < n; i++) {
-		const char *about = acts[i]->root ? crm_node_text(acts[i]->root, "about") : NULL;
-		struct crm_record *deal;
+		const char *about;
 		crm_date day, *seen;
+		char *id;
 
-		/* only deals count: a client or contact is not even looked up */
-		if (!about || strncmp(about, "opportunity/", 12))
+		stats_open(idx, acts[i]);
+		about = acts[i]->root ? crm_node_text(acts[i]->root, "about") : NULL;
+		/* only deals count, by id: a deal that does not exist is never
+		 * asked for, so nothing else is looked up or decoded */
+		if (!about || strncmp(about, "opportunity/", 12) ||
+		    !stats_date(&day, idx, acts[i], "date"))
 			continue;
-		deal = crm_index_find(idx, "opportunity", about + 12);
-		if (!deal || !stats_date(&day, idx, acts[i], "date"))
-			continue;
-		seen = crm_map_get(&t->by_id, deal->id);
+		seen = crm_map_get(&t->by_id, about + 12);
 		if (seen) {
 			if (day > *seen)
 				*seen = day;
 			continue;
 		}
 		seen = crm_arena_alloc(&t->arena, sizeof(*seen));
-		if (!seen || crm_map_put(&t->by_id, deal->id, seen, NULL))
+		id = crm_arena_strdup(&t->arena, about + 12);
+		if (!seen || !id || crm_map_put(&t->by_id, id, seen, NULL))
 			return CRM_ENOMEM;
 		*seen = day;
 	}
@@ -88,13 +96,15 @@ int crm_deals_collect(struct crm_deals *out, struct crm_index *idx,
 	int err;
 
 	memset(out, 0, sizeof(*out));
+	crm_arena_init(&out->arena);
 	err = collect_touches(&touches, idx);
 	out->currency = cfg->currency;
-	recs = crm_index_records(idx, "opportunity", &n);
+	recs = crm_index_list(idx, "opportunity", &n);
 	for (i = 0; i < n && !err; i++) {
 		struct crm_deal *d;
 		const crm_date *touched;
 
+		stats_open(idx, recs[i]);
 		/* a file that did not parse has no stage: it is in no figure, not
 		 * an open deal (the report says how many were left out) */
 		if (!recs[i]->root || (filter && !crm_filter_match(filter, idx, recs[i])))
@@ -105,6 +115,10 @@ int crm_deals_collect(struct crm_deals *out, struct crm_index *idx,
 		}
 		d = &out->ptr[out->len++];
 		crm_deal_read(d, idx, recs[i]);
+		if (crm_deal_keep(d, cfg, &out->arena)) {
+			err = CRM_ENOMEM;
+			break;
+		}
 		out->unconverted += d->unconverted;
 		touched = crm_map_get(&touches.by_id, recs[i]->id);
 		if (touched && *touched > d->last_touch)
@@ -122,6 +136,7 @@ int crm_deals_collect(struct crm_deals *out, struct crm_index *idx,
 void crm_deals_release(struct crm_deals *d)
 {
 	free(d->ptr);
+	crm_arena_release(&d->arena);
 	memset(d, 0, sizeof(*d));
 }
 
@@ -255,17 +270,21 @@ int stats_invoices_collect(struct stats_invoices *out, struct crm_index *idx,
 	size_t n, i;
 
 	memset(out, 0, sizeof(*out));
-	recs = crm_index_records(idx, "invoice", &n);
+	crm_arena_init(&out->arena);
+	recs = crm_index_list(idx, "invoice", &n);
 	for (i = 0; i < n; i++) {
 		struct crm_invoice_totals t;
 		struct stats_invoice *e;
-		const char *status = stats_text(idx, recs[i], "status");
-		const char *type = stats_text(idx, recs[i], "type");
-		const char *client = stats_text(idx, recs[i], "client");
+		const char *status, *type, *client;
 		char cur[4];
 		crm_date date = 0;
-		bool has_date = stats_date(&date, idx, recs[i], "date");
+		bool has_date;
 
+		stats_open(idx, recs[i]);
+		status = stats_text(idx, recs[i], "status");
+		type = stats_text(idx, recs[i], "type");
+		client = stats_text(idx, recs[i], "client");
+		has_date = stats_date(&date, idx, recs[i], "date");
 		if (!counted(idx, recs[i]))
 			continue;
 		if (opts->client && (!client || strcmp(client, opts->client)))
@@ -277,8 +296,10 @@ int stats_invoices_collect(struct stats_invoices *out, struct crm_index *idx,
 		e = &out->ptr[out->len];
 		memset(e, 0, sizeof(*e));
 		e->rec = recs[i];
-		e->status = status;
-		e->client = client;
+		e->status = status ? crm_arena_strdup(&out->arena, status) : NULL;
+		e->client = client ? crm_arena_strdup(&out->arena, client) : NULL;
+		if ((status && !e->status) || (client && !e->client))
+			return CRM_ENOMEM;
 		e->has_date = has_date;
 		e->date = date;
 		/* the due date of crm check: `due`, else `date` plus the series' due_days */
@@ -301,6 +322,13 @@ int stats_invoices_collect(struct stats_invoices *out, struct crm_index *idx,
 	return 0;
 }
 
+void stats_invoices_release(struct stats_invoices *inv)
+{
+	free(inv->ptr);
+	crm_arena_release(&inv->arena);
+	memset(inv, 0, sizeof(*inv));
+}
+
 int stats_payments(struct crm_index *idx, const struct crm_stats_options *opts,
 		   int (*cb)(crm_date date, crm_dec amount, void *payload), void *payload)
 {
@@ -309,13 +337,16 @@ int stats_payments(struct crm_index *idx, const struct crm_stats_options *opts,
 	size_t n, i, k;
 	int err = 0;
 
-	recs = crm_index_records(idx, "invoice", &n);
+	recs = crm_index_list(idx, "invoice", &n);
 	for (i = 0; i < n && !err; i++) {
-		const struct crm_node *p = recs[i]->root ? crm_node_get(recs[i]->root, "payments")
-							 : NULL;
-		const char *client = stats_text(idx, recs[i], "client");
-		const char *cur = recs[i]->root ? crm_node_text(recs[i]->root, "currency") : NULL;
-		const char *type = stats_text(idx, recs[i], "type");
+		const struct crm_node *p;
+		const char *client, *cur, *type;
+
+		stats_open(idx, recs[i]);
+		p = recs[i]->root ? crm_node_get(recs[i]->root, "payments") : NULL;
+		client = stats_text(idx, recs[i], "client");
+		cur = recs[i]->root ? crm_node_text(recs[i]->root, "currency") : NULL;
+		type = stats_text(idx, recs[i], "type");
 
 		if (!counted(idx, recs[i]) || !p || p->kind != CRM_NODE_SEQ)
 			continue;
@@ -593,23 +624,25 @@ static int by_idle(const void *pa, const void *pb)
 	return strcmp(a->rec->id, b->rec->id);
 }
 
-static int dash_stalled(struct dash *s)
+int stats_stalled_table(struct crm_report *r, struct crm_index *idx,
+			const struct crm_stats_options *opts, const struct crm_deals *deals,
+			const char *more)
 {
-	struct crm_report *r = s->r;
 	struct crm_report_table *t;
-	const struct crm_deal **list = calloc(s->deals.len + 1, sizeof(*list));
-	crm_date today = crm_index_today(s->idx);
-	int days = crm_stats_stalled_days(s->idx, s->opts);
+	const struct crm_deal **list = calloc(deals->len + 1, sizeof(*list));
+	crm_date today = crm_index_today(idx);
+	int days = crm_stats_stalled_days(idx, opts);
 	size_t i, n = 0;
 	int err;
 
 	if (!list)
 		return CRM_ENOMEM;
-	for (i = 0; i < s->deals.len; i++) {
-		const struct crm_deal *d = &s->deals.ptr[i];
+	for (i = 0; i < deals->len; i++) {
+		const struct crm_deal *d = &deals->ptr[i];
 		if (d->outcome == CRM_OUTCOME_OPEN && today - d->last_touch > days)
 			list[n++] = d;
 	}
+	/* the longest idle first: what a terminal shows of a long list */
 	if (n)
 		qsort(list, n, sizeof(*list), by_idle);
 	err = crm_report_table(&t, r, "stalled",
@@ -618,13 +651,17 @@ static int dash_stalled(struct dash *s)
 			       "id", "Deal", "title", "Title", "owner", "Owner", "stage", "Stage",
 			       "amount", "Amount", "last_touch", "Last touch", "idle_days",
 			       "Idle days", NULL);
+	if (!err)
+		crm_report_list(t, more, 0);
 	for (i = 0; i < n && !err; i++) {
+		if (!crm_report_list_room(r, t))
+			continue;
 		crm_report_add(t, crm_cell_text(r, list[i]->rec->id));
 		crm_report_add(t, crm_cell_text(r, list[i]->title));
 		crm_report_add(t, crm_cell_text(r, list[i]->owner));
 		crm_report_add(t, crm_cell_text(r, list[i]->stage_name));
 		crm_report_add(t, list[i]->has_amount
-				  ? crm_cell_money(list[i]->amount, s->deals.currency)
+				  ? crm_cell_money(list[i]->amount, deals->currency)
 				  : crm_cell_text(r, NULL));
 		crm_report_add(t, crm_cell_date(list[i]->last_touch));
 		err = crm_report_add(t, crm_cell_int(today - list[i]->last_touch));
@@ -685,7 +722,7 @@ int crm_stats_dashboard(struct crm_report *r, struct crm_index *idx,
 		err = group_table(r, &s.deals, &s.by_owner, "by_owner", "By owner", "Owner",
 				  &owners);
 	if (!err)
-		err = dash_stalled(&s);
+		err = stats_stalled_table(r, idx, opts, &s.deals, "crm report stalled");
 	if (!err)
 		err = crm_report_chart(r, stages, CRM_CHART_PIE, "Deals by stage", 0, 2);
 	if (!err)
@@ -705,7 +742,7 @@ int crm_stats_dashboard(struct crm_report *r, struct crm_index *idx,
 		err = crm_error_set(err, "a sum is too large for exact arithmetic");
 	crm_deals_release(&s.deals);
 	free(s.months.ptr);
-	free(s.invoices.ptr);
+	stats_invoices_release(&s.invoices);
 	free(s.by_tag.ptr);
 	free(s.by_source.ptr);
 	free(s.by_owner.ptr);

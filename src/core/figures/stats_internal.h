@@ -9,7 +9,7 @@
 struct stats_invoice {
 	struct crm_record *rec;
 	const char *status;           /* "sent"; drafts and rejected are left out */
-	const char *client;
+	const char *client;           /* both copies, in the list's arena */
 	bool has_date, has_due;
 	crm_date date, due;
 	bool credit;                  /* a credit note: its amounts count negative */
@@ -20,7 +20,18 @@ struct stats_invoices {
 	struct stats_invoice *ptr;
 	size_t len, cap;
 	size_t unreadable;            /* totals that could not be computed */
+	struct crm_arena arena;       /* status and client texts */
 };
+
+/* Frees the invoices and their texts. */
+void stats_invoices_release(struct stats_invoices *inv);
+
+/* Decodes `rec` for reading, after letting the index drop the trees
+ * decoded so far once they pass its budget (crm_index_trim): figures pass
+ * over every record once, keep what they need as copies, and so hold a
+ * few records' trees at a time, not the repository's.  Every node and
+ * value pointer taken before the call is invalid after it. */
+void stats_open(struct crm_index *idx, struct crm_record *rec);
 
 /* Issued invoices (not draft, not rejected) of opts->client whose date is
  * within opts' period. */
@@ -58,6 +69,13 @@ void stats_groups_sort(struct stats_groups *g, bool by_key);
 const char *stats_text(struct crm_index *idx, struct crm_record *rec, const char *name);
 bool stats_date(crm_date *out, struct crm_index *idx, struct crm_record *rec,
 		const char *name);
+
+/* The table "stalled" of `r`: open deals with no history or activity for
+ * more than the stalled days, the longest idle first; a list whose
+ * terminal view points at `more` for every row. */
+int stats_stalled_table(struct crm_report *r, struct crm_index *idx,
+			const struct crm_stats_options *opts, const struct crm_deals *deals,
+			const char *more);
 
 /* Rounds a sum to the base currency's minor unit. */
 crm_dec stats_round(const struct crm_deals *deals, crm_dec v);

@@ -59,15 +59,22 @@ static uint64_t mix(uint64_t h, uint64_t w)
 	return h ^ (h >> 29);
 }
 
-uint64_t crm_cache_hash(const void *data, size_t len)
+/* FNV-1a over 8-byte words in four independent lanes (the multiplies
+ * overlap: the whole cache is hashed on every open), then the tail: any
+ * changed byte changes the result with overwhelming likelihood.  In
+ * steps, so that the cache's check can let go of what it has read. */
+static void hash_start(uint64_t lane[4], size_t len)
 {
-	/* FNV-1a over 8-byte words in four independent lanes (the multiplies
-	 * overlap: the whole cache is hashed on every open), then the tail:
-	 * any changed byte changes the result with overwhelming likelihood */
-	const unsigned char *p = data;
-	uint64_t lane[4] = { 0xcbf29ce484222325ULL ^ len, 0x84222325cbf29ce4ULL,
-			     0x9e3779b97f4a7c15ULL, 0xc2b2ae3d27d4eb4fULL };
-	uint64_t h, w[4];
+	lane[0] = 0xcbf29ce484222325ULL ^ len;
+	lane[1] = 0x84222325cbf29ce4ULL;
+	lane[2] = 0x9e3779b97f4a7c15ULL;
+	lane[3] = 0xc2b2ae3d27d4eb4fULL;
+}
+
+/* Hashes the 32-byte blocks of `len` bytes; returns how many bytes it took. */
+static size_t hash_blocks(uint64_t lane[4], const unsigned char *p, size_t len)
+{
+	uint64_t w[4];
 	size_t i = 0, k;
 
 	for (; i + 32 <= len; i += 32) {
@@ -75,14 +82,31 @@ uint64_t crm_cache_hash(const void *data, size_t len)
 		for (k = 0; k < 4; k++)
 			lane[k] = mix(lane[k], w[k]);
 	}
-	h = mix(mix(mix(lane[0], lane[1]), lane[2]), lane[3]);
+	return i;
+}
+
+static uint64_t hash_finish(const uint64_t lane[4], const unsigned char *p, size_t len)
+{
+	uint64_t h = mix(mix(mix(lane[0], lane[1]), lane[2]), lane[3]), w;
+	size_t i = 0;
+
 	for (; i + 8 <= len; i += 8) {
-		memcpy(w, p + i, 8);
-		h = mix(h, w[0]);
+		memcpy(&w, p + i, 8);
+		h = mix(h, w);
 	}
 	for (; i < len; i++)
 		h = (h ^ p[i]) * 0x100000001b3ULL;
 	return h ^ (h >> 32);
+}
+
+uint64_t crm_cache_hash(const void *data, size_t len)
+{
+	uint64_t lane[4];
+	size_t done;
+
+	hash_start(lane, len);
+	done = hash_blocks(lane, data, len);
+	return hash_finish(lane, (const unsigned char *)data + done, len - done);
 }
 
 /* ---- encoding ---- */
@@ -394,6 +418,36 @@ void crm_cache_shed(const struct crm_cache *c)
 		madvise((void *)c->data, c->len, MADV_DONTNEED);
 }
 
+/* Gives back the whole pages of the mapped file before `upto`: a pass over
+ * the file (its checksum, its entries) holds a few MiB of it at a time,
+ * not the file, which at a million records is hundreds of MiB. */
+static void shed_before(const struct crm_cache *c, const void *upto)
+{
+	size_t page = 4096, n = (size_t)((const char *)upto - c->data) / page * page;
+
+	if (n)
+		madvise((void *)c->data, n, MADV_DONTNEED);
+}
+
+#define SHED_STEP ((size_t)4 << 20)
+
+/* The checksum of the body, read in steps of SHED_STEP (a multiple of the
+ * 32-byte blocks) with what is behind let go. */
+static uint64_t body_sum(const struct crm_cache *c)
+{
+	const unsigned char *p = (const unsigned char *)c->data + HEADER_SIZE;
+	size_t len = c->len - HEADER_SIZE, done = 0;
+	uint64_t lane[4];
+
+	hash_start(lane, len);
+	while (len - done >= SHED_STEP) {
+		done += hash_blocks(lane, p + done, SHED_STEP);
+		shed_before(c, p + done);
+	}
+	done += hash_blocks(lane, p + done, len - done);
+	return hash_finish(lane, p + done, len - done);
+}
+
 /* ---- reading ---- */
 
 static bool read_stamp(struct cursor *c, struct crm_file_stamp *s)
@@ -443,6 +497,8 @@ static bool parse_entries(struct crm_cache *c, const char *root, uint64_t count)
 		e->tree = cur.p;
 		e->tree_len = (size_t)len;
 		cur.p += len;
+		if (i % 8192 == 8191)
+			shed_before(c, cur.p);
 	}
 	c->n = (size_t)count;
 	return cur.p == cur.end;
@@ -488,7 +544,7 @@ int crm_cache_open(struct crm_cache **out, const char *path, const char *root,
 	memcpy(&count, c->data + 16, 8);
 	memcpy(&sum, c->data + 24, 8);
 	if (version != VERSION ||
-	    sum != crm_cache_hash(c->data + HEADER_SIZE, c->len - HEADER_SIZE) ||
+	    sum != body_sum(c) ||
 	    !parse_entries(c, root, count))
 		goto unusable;
 	crm_cache_shed(c);   /* the checksum read every page: keep none */
