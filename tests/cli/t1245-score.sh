@@ -54,9 +54,9 @@ test_expect_success 'ls sorts and filters by score' '
 	test_cmp expect out &&
 	crm ls opportunity --fields amount,score >out &&
 	cat >expect <<-\EOF &&
-	id         amount  score
-	ads   1000.00 USD     10
-	web  12500.00 EUR     12
+	id          amount  score
+	ads   1,000.00 USD     10
+	web  12,500.00 EUR     12
 	EOF
 	test_cmp expect out
 '

@@ -51,7 +51,7 @@ test_expect_success 'commands, also outside a repository; hidden ones never' '
 	sort -c out &&
 	! grep "^__" out &&
 	crm __complete m >out &&
-	printf "%s\n" merge-driver move mv >expect &&
+	printf "%s\n" merge merge-driver move mv >expect &&
 	test_cmp expect out
 '
 
