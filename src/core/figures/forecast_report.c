@@ -12,6 +12,7 @@
 #include "crm/locale_format.h"
 #include "crm/money.h"
 #include "crm/table.h"
+#include "crm/utf8.h"
 #include "core/figures/forecast_internal.h"
 #include "core/figures/stats_internal.h"
 
@@ -654,12 +655,32 @@ static int grouped_cell(struct crm_buf *out, const struct crm_cell *c)
 	return err;
 }
 
+#define BAR_WIDTH 24
+
+/* The bar column's header, its axis: 0 at the left end and the largest
+ * month's value at the right one, where its bar ends ("0       42,500"). */
+static const char *bar_scale(struct crm_buf *out, double max, size_t width)
+{
+	struct crm_buf label = CRM_BUF_INIT;
+	size_t w;
+
+	if (!(max > 0))
+		return "";
+	crm_report_axis_label(&label, max, max);
+	w = crm_utf8_width(label.ptr);
+	crm_buf_adds(out, "0");
+	crm_buf_addchars(out, ' ', w + 2 <= width ? width - 1 - w : 1);
+	crm_buf_adds(out, label.ptr);
+	crm_buf_release(&label);
+	return out->ptr ? out->ptr : "";
+}
+
 static int text_table(FILE *out, const struct crm_report_table *t, size_t width, bool color)
 {
 	bool bars = !strcmp(t->name, "by_month"), deals = !strcmp(t->name, "deals");
 	size_t ncols = t->ncols + (bars ? 1 : 0), rows = crm_report_rows(t), i, j;
 	const char **headers = calloc(ncols + 1, sizeof(*headers));
-	struct crm_buf cell = CRM_BUF_INIT;
+	struct crm_buf cell = CRM_BUF_INIT, scale = CRM_BUF_INIT;
 	struct crm_table tt;
 	double max = 0;
 	int err;
@@ -668,16 +689,16 @@ static int text_table(FILE *out, const struct crm_report_table *t, size_t width,
 		return crm_error_set(CRM_ENOMEM, "out of memory");
 	for (j = 0; j < t->ncols; j++)
 		headers[j] = t->cols[j].name;
-	if (bars)
-		headers[t->ncols] = "";
-	err = crm_table_init(&tt, ncols, headers);
-	for (j = 1; j < ncols && !err; j++)
-		crm_table_align_right(&tt, j, deals ? j >= 4 && j <= 6 : j < t->ncols);
 	/* the bars' scale: the months, not their total (the last row) */
 	for (i = 0; bars && i + 1 < rows; i++) {
 		double v = crm_cell_magnitude(crm_report_cell(t, i, t->ncols - 1));
 		max = v > max ? v : max;
 	}
+	if (bars)
+		headers[t->ncols] = bar_scale(&scale, max, BAR_WIDTH);
+	err = crm_table_init(&tt, ncols, headers);
+	for (j = 1; j < ncols && !err; j++)
+		crm_table_align_right(&tt, j, deals ? j >= 4 && j <= 6 : j < t->ncols);
 	for (i = 0; i < rows && !err; i++) {
 		for (j = 0; j < t->ncols && !err; j++) {
 			crm_buf_reset(&cell);
@@ -688,7 +709,7 @@ static int text_table(FILE *out, const struct crm_report_table *t, size_t width,
 			crm_buf_reset(&cell);
 			if (i + 1 < rows)
 				crm_report_bar(&cell, crm_cell_magnitude(crm_report_cell(t, i,
-						t->ncols - 1)), max, 24);
+						t->ncols - 1)), max, BAR_WIDTH);
 			err = crm_table_add(&tt, cell.ptr);
 		}
 	}
@@ -696,6 +717,7 @@ static int text_table(FILE *out, const struct crm_report_table *t, size_t width,
 		err = crm_table_print(out, &tt, width, color);
 	crm_table_release(&tt);
 	crm_buf_release(&cell);
+	crm_buf_release(&scale);
 	free(headers);
 	return err;
 }
