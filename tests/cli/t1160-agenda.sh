@@ -139,6 +139,16 @@ test_expect_success 'the aging limit is the dashboard'"'"'s stalled_days' '
 	test_cmp expect actual
 '
 
+test_expect_success 'a stage'"'"'s own max_days (crm alerts'"'"' limit) comes before stalled_days' '
+	cp -R r r4 &&
+	printf "\n[dashboard]\nstalled_days = 90\n[stage \"proposal-sent\"]\nmax_days = 7\n" >>r4/crm.ini &&
+	crm -C r4 agenda --days 1 | grep " aging " >actual &&
+	cat >expect <<-\EOF &&
+	  2025-05-28        aging           Acme website: 15 days in proposal-sent since 2025-05-20 (limit 7)  [opportunity/acme-site]
+	EOF
+	test_cmp expect actual
+'
+
 test_expect_success '--json: every item with its group, time and reminder flag' '
 	crm -C r agenda --days 2 --json >actual &&
 	cat >expect <<-\EOF &&

@@ -337,12 +337,18 @@ static int invoice_item(struct build *b, struct crm_record *rec)
 
 /* ---- deals ---- */
 
-/* NEEDSWORK: per-stage aging limits (the automations of issue 17) plug in
- * here; until crm.ini has them, every stage allows the dashboard's
- * stalled_days. */
+/* How long a deal may stay in `stage`: the stage's own limit (crm.ini
+ * [stage "S"] max_days, as crm alerts reads it), else the dashboard's
+ * stalled_days.  A malformed max_days is crm check's to report. */
 static int aging_limit(struct build *b, const char *stage)
 {
-	(void)stage;
+	const struct crm_config *cfg = &crm_index_repo(b->idx)->config;
+	const char *v = crm_config_get(cfg, "stage", stage, "max_days");
+	char *end = NULL;
+	long days = v ? strtol(v, &end, 10) : 0;
+
+	if (v && end != v && !*end && days > 0 && days <= 36500)
+		return (int)days;
 	return crm_stats_stalled_days(b->idx, NULL);
 }
 
