@@ -1051,10 +1051,65 @@ static void test_git__staged_like_git_add(void)
 	staged_like_git_add(300);    /* a bulk commit: one pack */
 }
 
+/* Nothing staged: the status comes from the index's stat data and the
+ * folders (no libgit2 status), and says what git status says. */
+static void test_git__status_quick(void)
+{
+	struct sandbox sb;
+	struct crm_git *g = NULL;
+	struct seen seen = { CRM_BUF_INIT, 0, 0 };
+	struct crm_buf path = CRM_BUF_INIT;
+	char id[41];
+	bool created;
+
+	if (!sandbox_open(&sb))
+		return;
+	CHECK_INT(0, crm_git_init(&g, sb.repo, &created));
+	put_file(sb.repo, ".gitignore", "*.tmp\nbuild/\n");
+	put_file(sb.repo, "clients/a.yaml", "a: 1\n");
+	put_file(sb.repo, "clients/b.yaml", "b: 1\n");
+	put_file(sb.repo, "clients/c.yaml", "c: 1\n");
+	put_file(sb.repo, "clients/2025/d.yaml", "d: 1\n");
+	put_file(sb.repo, "other/x.yaml", "x: 1\n");
+	{
+		const char *paths[] = { ".gitignore", "clients/a.yaml", "clients/b.yaml",
+					"clients/c.yaml", "clients/2025/d.yaml", "other/x.yaml",
+					NULL };
+		commit(id, g, "crm: first", paths);
+	}
+	/* the index's stat data older than the index itself: not racy */
+	set_dates("2025-06-01T12:00:00Z");
+	sleep(1);
+	put_file(sb.repo, "clients/c.yaml", "c: 1\n");          /* rewritten, same */
+	put_file(sb.repo, "clients/a.yaml", "a: 22\n");         /* modified */
+	remove_file(sb.repo, "clients/b.yaml");                 /* deleted */
+	put_file(sb.repo, "clients/2025/e.yaml", "e: 1\n");     /* new, tracked folder */
+	put_file(sb.repo, "clients/new/f/g.yaml", "g: 1\n");    /* new folder, nested */
+	put_file(sb.repo, "clients/junk.tmp", "ignored\n");
+	put_file(sb.repo, "build/out.yaml", "ignored folder\n");
+	put_file(sb.repo, "top.txt", "untracked at the root\n");
+	crm_buf_addf(&path, "%s/other/x.yaml", sb.repo);
+	CHECK_INT(0, chmod(path.ptr, 0755));                    /* mode changed */
+	CHECK_INT(0, crm_git_status_dirty(g, "clients/", on_listed, &seen));
+	CHECK_STR("clients/2025/e.yaml\nclients/a.yaml\nclients/b.yaml\n"
+		  "clients/new/f/g.yaml\n", seen.text.ptr);
+	crm_buf_reset(&seen.text);
+	CHECK_INT(0, crm_git_status_dirty(g, NULL, on_listed, &seen));
+	CHECK_STR("clients/2025/e.yaml\nclients/a.yaml\nclients/b.yaml\n"
+		  "clients/new/f/g.yaml\nother/x.yaml\ntop.txt\n", seen.text.ptr);
+	crm_buf_reset(&seen.text);
+	CHECK_INT(0, crm_git_status_dirty(g, "clients/2025/", on_listed, &seen));
+	CHECK_STR("clients/2025/e.yaml\n", seen.text.ptr);
+	crm_buf_release(&seen.text);
+	crm_buf_release(&path);
+	crm_git_free(g);
+	sandbox_close(&sb);
+}
+
 TESTS(TEST(test_git__init_and_commit), TEST(test_git__init_default_branch),
       TEST(test_git__identity), TEST(test_git__commit_dates), TEST(test_git__parse_date),
       TEST(test_git__only_named_paths), TEST(test_git__removal_and_rename),
       TEST(test_git__refuses_during_conflicts), TEST(test_git__commit_all),
       TEST(test_git__added_dates), TEST(test_git__read_and_list_at),
       TEST(test_git__resolve_at), TEST(test_git__status_dirty), TEST(test_git__config),
-      TEST(test_git__staged_like_git_add))
+      TEST(test_git__staged_like_git_add), TEST(test_git__status_quick))

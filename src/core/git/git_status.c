@@ -1,15 +1,233 @@
 /* Uncommitted changes: the files `git status` would name below a folder,
  * and whether a data repository's records have uncommitted edits, judged
  * from the stat data the index's walk already has (no second walk). */
+#include <dirent.h>
+#include <errno.h>
+#include <fcntl.h>
 #include <git2.h>
+#include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
+#include <unistd.h>
 
+#include "crm/array.h"
 #include "crm/buf.h"
 #include "crm/error.h"
 #include "crm/git.h"
 #include "core/git/git_internal.h"
+
+static bool index_differs_from_head(git_repository *repo, git_index *index, const char *prefix);
+
+/* ---- the common case, without libgit2's status ---- */
+
+/* libgit2's status states every file by its absolute path (the kernel
+ * walks each component again) and diffs HEAD's whole tree against the
+ * index; most of what a sync of a few records costs.  When the index
+ * stages nothing (its cache of tree ids equals HEAD's tree), the files are
+ * stated relative to the open work tree against the index's stat data,
+ * as git does, and the folders read for new files; anything unusual
+ * (unmerged or flagged entries, links) leaves it to libgit2. */
+struct quick_status {
+	git_repository *repo;
+	git_index *index;
+	int rootfd;
+	const char *prefix;
+	size_t plen;
+	int64_t index_mtime_s;
+	bool filemode;              /* core.filemode: the executable bit counts */
+	CRM_ARRAY(char *) found;
+	bool give_up;               /* a case for libgit2's status */
+	int err;
+};
+
+static void quick_found(struct quick_status *q, const char *path)
+{
+	char **slot = CRM_ARRAY_PUSH(q->found);
+
+	if (!slot || !(*slot = strdup(path)))
+		q->err = crm_error_set(CRM_ENOMEM, "out of memory");
+}
+
+/* Whether the tracked file of `e` differs from its index entry: stat data
+ * first, its content (through git's filters) when they differ or are racy. */
+static void quick_tracked(struct quick_status *q, const git_index_entry *e)
+{
+	struct stat st;
+	git_oid oid;
+
+	if (e->mode == GIT_FILEMODE_COMMIT)
+		return;                         /* submodules are not looked at */
+	if (e->mode == GIT_FILEMODE_LINK ||
+	    (e->flags & GIT_INDEX_ENTRY_EXTENDED) || e->flags_extended) {
+		q->give_up = true;
+		return;
+	}
+	if (fstatat(q->rootfd, e->path, &st, AT_SYMLINK_NOFOLLOW)) {
+		if (errno == ENOENT || errno == ENOTDIR)
+			quick_found(q, e->path);     /* deleted */
+		else
+			q->give_up = true;
+		return;
+	}
+	if (!S_ISREG(st.st_mode) ||
+	    (q->filemode && !(st.st_mode & 0100) != (e->mode != GIT_FILEMODE_BLOB_EXECUTABLE))) {
+		quick_found(q, e->path);
+		return;
+	}
+	if ((uint64_t)e->file_size == ((uint64_t)st.st_size & 0xffffffffu) &&
+	    e->mtime.seconds == (int32_t)st.st_mtim.tv_sec &&
+	    e->mtime.nanoseconds == (uint32_t)st.st_mtim.tv_nsec &&
+	    e->ino == (uint32_t)st.st_ino && (int64_t)e->mtime.seconds < q->index_mtime_s)
+		return;
+	if (git_repository_hashfile(&oid, q->repo, e->path, GIT_OBJECT_BLOB, NULL) < 0) {
+		git_error_clear();
+		q->give_up = true;
+	} else if (!git_oid_equal(&oid, &e->id)) {
+		quick_found(q, e->path);
+	}
+}
+
+static bool quick_ignored(struct quick_status *q, const char *path)
+{
+	int ignored = 0;
+
+	if (git_ignore_path_is_ignored(&ignored, q->repo, path) < 0) {
+		git_error_clear();
+		q->give_up = true;
+	}
+	return ignored;
+}
+
+/* Reads the folder `dir` ("" for the root, else ending in '/') for files
+ * the index does not have; `untracked`: nothing below it is tracked, so
+ * every file that is not ignored is new. */
+static void quick_walk(struct quick_status *q, const char *dir, bool untracked)
+{
+	struct crm_buf path = CRM_BUF_INIT;
+	struct dirent *de;
+	size_t pos, keep;
+	DIR *d;
+	int fd = *dir ? openat(q->rootfd, dir, O_RDONLY | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC)
+		      : dup(q->rootfd);
+
+	if (fd < 0 || !(d = fdopendir(fd))) {
+		if (fd >= 0)
+			close(fd);
+		q->give_up = true;
+		return;
+	}
+	crm_buf_adds(&path, dir);
+	keep = path.len;
+	while (!q->give_up && !q->err && (de = readdir(d))) {
+		bool is_dir;
+		struct stat st;
+
+		if (!strcmp(de->d_name, ".") || !strcmp(de->d_name, "..") ||
+		    !strcmp(de->d_name, ".git"))
+			continue;
+		crm_buf_truncate(&path, keep);
+		crm_buf_adds(&path, de->d_name);
+		if (de->d_type == DT_UNKNOWN) {
+			if (fstatat(dirfd(d), de->d_name, &st, AT_SYMLINK_NOFOLLOW)) {
+				q->give_up = true;
+				break;
+			}
+			is_dir = S_ISDIR(st.st_mode);
+		} else {
+			is_dir = de->d_type == DT_DIR;
+		}
+		/* below a prefix only; and the folders on the way to it */
+		if (strncmp(path.ptr, q->prefix, path.len < q->plen ? path.len : q->plen))
+			continue;
+		if (is_dir) {
+			bool inside;
+			crm_buf_addch(&path, '/');
+			inside = !untracked && !git_index_find_prefix(&pos, q->index, path.ptr);
+			if (inside || path.len <= q->plen || !quick_ignored(q, path.ptr))
+				quick_walk(q, path.ptr, !inside && path.len > q->plen);
+		} else if (path.len >= q->plen &&
+			   (untracked || !git_index_get_bypath(q->index, path.ptr, 0)) &&
+			   !quick_ignored(q, path.ptr)) {
+			quick_found(q, path.ptr);
+		}
+	}
+	git_error_clear();
+	closedir(d);
+	crm_buf_release(&path);
+}
+
+/* A boolean of git's configuration, `fallback` when unset or unreadable. */
+static bool config_bool(git_repository *repo, const char *key, bool fallback)
+{
+	git_config *cfg = NULL;
+	int value = fallback;
+
+	if (git_repository_config_snapshot(&cfg, repo) < 0 ||
+	    git_config_get_bool(&value, cfg, key) < 0)
+		value = fallback;
+	git_config_free(cfg);
+	git_error_clear();
+	return value;
+}
+
+static int compare_paths(const void *a, const void *b)
+{
+	return strcmp(*(char *const *)a, *(char *const *)b);
+}
+
+/* The quick status: 0 with *done set when it could tell (cb called for
+ * each path, in order), *done false when libgit2's status must. */
+static int quick_status(struct crm_git *g, const char *prefix,
+			int (*cb)(const char *path, void *payload), void *payload, bool *done)
+{
+	struct quick_status q;
+	struct crm_buf index_path = CRM_BUF_INIT;
+	struct stat ist;
+	size_t i, n;
+	int err = 0;
+
+	*done = false;
+	memset(&q, 0, sizeof(q));
+	q.repo = g->repo;
+	q.prefix = prefix ? prefix : "";
+	q.plen = strlen(q.prefix);
+	q.rootfd = open(git_repository_workdir(g->repo), O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+	if (q.rootfd < 0 || git_repository_index(&q.index, g->repo) < 0 ||
+	    git_index_read(q.index, 0) < 0 || git_index_has_conflicts(q.index) ||
+	    index_differs_from_head(g->repo, q.index, q.prefix))
+		goto done;
+	crm_buf_addf(&index_path, "%sindex", git_repository_path(g->repo));
+	q.index_mtime_s = stat(index_path.ptr, &ist) ? INT64_MAX : (int64_t)ist.st_mtim.tv_sec;
+	q.filemode = config_bool(g->repo, "core.filemode", true);
+	n = git_index_entrycount(q.index);
+	for (i = 0; i < n && !q.give_up && !q.err; i++) {
+		const git_index_entry *e = git_index_get_byindex(q.index, i);
+		if (!strncmp(e->path, q.prefix, q.plen))
+			quick_tracked(&q, e);
+	}
+	if (!q.give_up && !q.err)
+		quick_walk(&q, "", false);
+	err = q.err;
+	if (q.give_up || err)
+		goto done;
+	*done = true;
+	qsort(q.found.ptr, q.found.len, sizeof(*q.found.ptr), compare_paths);
+	for (i = 0; i < q.found.len && !err; i++) {
+		if (!i || strcmp(q.found.ptr[i], q.found.ptr[i - 1]))
+			err = cb(q.found.ptr[i], payload);
+	}
+done:
+	git_error_clear();
+	for (i = 0; i < q.found.len; i++)
+		free(q.found.ptr[i]);
+	CRM_ARRAY_RELEASE(q.found);
+	crm_buf_release(&index_path);
+	git_index_free(q.index);
+	if (q.rootfd >= 0)
+		close(q.rootfd);
+	return err;
+}
 
 int crm_git_status_dirty(struct crm_git *g, const char *prefix,
 			 int (*cb)(const char *path, void *payload), void *payload)
@@ -20,6 +238,11 @@ int crm_git_status_dirty(struct crm_git *g, const char *prefix,
 	size_t i, n, plen = prefix ? strlen(prefix) : 0;
 	int err = 0;
 
+	bool done;
+
+	err = quick_status(g, prefix, cb, payload, &done);
+	if (err || done)
+		return err;
 	git_status_options_init(&opts, GIT_STATUS_OPTIONS_VERSION);
 	opts.show = GIT_STATUS_SHOW_INDEX_AND_WORKDIR;
 	opts.flags = GIT_STATUS_OPT_INCLUDE_UNTRACKED | GIT_STATUS_OPT_RECURSE_UNTRACKED_DIRS |
