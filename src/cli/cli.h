@@ -103,6 +103,13 @@ struct cli_option {
 #define CLI_FORCE_OPTION(ctx) { "force", 0, CLI_OPT_FLAG, &(ctx)->force, NULL, \
 	"write even a change that crm check would report new errors in" }
 
+/* --where FILTER [--type TYPE] of the commands that change many records
+ * at once (crm set, tag, move; see cli_bulk_where). */
+#define CLI_WHERE_OPTIONS(where, type) \
+	{ "where", 0, CLI_OPT_STRING, (where), "FILTER", \
+	  "every record this filter selects (crm ls filters), one commit" }, \
+	{ "type", 0, CLI_OPT_STRING, (type), "TYPE", "only records of this type" }
+
 #define CLI_ARG(kind, name) { name, 0, kind, NULL, NULL, NULL }
 #define CLI_OPT_END { NULL, 0, 0, NULL, NULL, NULL }
 

@@ -204,9 +204,7 @@ static int move_where(struct cli_ctx *ctx, int argc, char **argv)
 	struct bulk_move m = { NULL, NULL, NULL, NULL, NULL, CRM_ARRAY_INIT };
 	struct crm_automation a;
 	const struct cli_option opts[] = {
-		{ "where", 0, CLI_OPT_STRING, &where, "FILTER",
-		  "every deal this filter selects (crm ls filters), one commit" },
-		{ "type", 0, CLI_OPT_STRING, &type, "TYPE", "only records of this type" },
+		CLI_WHERE_OPTIONS(&where, &type),
 		{ "reason", 'r', CLI_OPT_STRING, &m.reason, "R", "why the deals were lost" },
 		{ "date", 'd', CLI_OPT_STRING, &m.date, "DATE", "when they moved (default: today)" },
 		CLI_FORCE_OPTION(ctx),

@@ -170,9 +170,7 @@ static int set_where(struct cli_ctx *ctx, int argc, char **argv)
 {
 	const char *where = NULL, *type = NULL;
 	const struct cli_option opts[] = {
-		{ "where", 0, CLI_OPT_STRING, &where, "FILTER",
-		  "every record this filter selects (crm ls filters), one commit" },
-		{ "type", 0, CLI_OPT_STRING, &type, "TYPE", "only records of this type" },
+		CLI_WHERE_OPTIONS(&where, &type),
 		CLI_FORCE_OPTION(ctx),
 		CLI_ARG(CLI_ARG_SOME, "FIELD=VALUE"), CLI_OPT_END
 	};
