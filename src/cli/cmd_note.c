@@ -57,8 +57,12 @@ static int add_field(struct crm_buf *out, struct cli_ctx *ctx, const struct crm_
 		     const char *indent, const char *field, const char *value)
 {
 	const char *dot = strchr(field, '.');
-	int err = crm_store_validate(ctx->idx, s, field, value);
+	char typed[64];
+	/* a date as people type it ("fri", "+2d") is written as ISO */
+	int err = crm_store_typed_value(&value, typed, sizeof(typed), ctx->idx, s, field, value);
 
+	if (!err)
+		err = crm_store_validate(ctx->idx, s, field, value);
 	if (err)
 		return err;
 	crm_buf_addf(out, "%s%s: ", indent, dot ? dot + 1 : field);
@@ -272,16 +276,21 @@ static int run_note(struct cli_ctx *ctx, const struct note *n, struct crm_record
 	struct crm_buf msg = CRM_BUF_INIT, about = CRM_BUF_INIT;
 	struct crm_record probe;
 	struct crm_txn txn;
-	char now[32];
+	char now[32], typed_at[64];
+	const char *at = NULL;
 	char *by = NULL;
 	bool began = false;
 	int err = s ? check_subject(subject)
 		    : crm_error_set(CRM_ENOTFOUND, "this repository has no activity type");
 
 	now_text(now, sizeof(now), &ctx->repo);
+	/* --at as people type it ("yesterday 16:00"), ISO from here on */
+	if (!err)
+		err = crm_store_typed_value(&at, typed_at, sizeof(typed_at), ctx->idx, s, "date",
+					    n->at ? n->at : now);
 	crm_buf_addf(&about, "%s/%s", subject->schema->type, subject->id);
 	if (!err)
-		err = note_id(&id, ctx, n, subject, n->at ? n->at : now);
+		err = note_id(&id, ctx, n, subject, at);
 	if (!err)
 		err = crm_store_new_path(&path, s, id.ptr, crm_index_today(ctx->idx));
 	if (!err)
@@ -295,10 +304,10 @@ static int run_note(struct cli_ctx *ctx, const struct note *n, struct crm_record
 	probe.path = path.ptr;
 	if (!err && has_content(n))
 		err = text_from_flags(&text, ctx, s, n, about.ptr, by ? by : "",
-				      n->at ? n->at : now);
+				      at);
 	else if (!err)
 		err = text_from_editor(&text, ctx, &probe, n, about.ptr, by ? by : "",
-				       n->at ? n->at : now);
+				       at);
 	if (err == CRM_ENOTFOUND && began && !has_content(n)) {
 		fprintf(stderr, "crm %s: %s\n", ctx->command, crm_error_last());
 		crm_txn_release(&txn);

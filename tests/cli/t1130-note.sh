@@ -49,6 +49,13 @@ test_expect_success 'a note from flags: one activity, one commit' '
 	crm -C r check >/dev/null
 '
 
+test_expect_success 'dates as people type them are written as ISO' '
+	crm -C r note acme-web --kind email --summary "Sent the deck" --next "call back" \
+		--next-date fri --at "yesterday 16:00" >/dev/null &&
+	grep -x "date: 2026-11-30T16:00" r/activities/2026/2026-11-30-email-acme-web.yaml &&
+	grep -x "  date: 2026-12-04" r/activities/2026/2026-11-30-email-acme-web.yaml
+'
+
 test_expect_success 'crm activity add is the same command; the date defaults to now' '
 	crm -C r activity add contact/ann --kind meeting --summary "Met Ann" \
 		--next-date 2026-12-08 --next-owner "Bob Example" >out &&
@@ -100,8 +107,8 @@ test_expect_success 'refusals write nothing and say why' '
 	test_expect_code 2 crm -C r activity list 2>>err &&
 	cat >expect <<-\EOF &&
 	crm note: kind: '\''sing'\'' is not an allowed value (one of: call, meeting, email, note, visit, demo)
-	crm note: next_step.date: invalid date '\''2026-13-01'\'': month 13 out of range
-	crm note: date: invalid datetime '\''yesterday-ish'\'': expected YYYY-MM-DDTHH:MM[:SS][Z|+HH:MM]
+	crm note: next_step.date: invalid date '\''2026-13-01'\'' at column 6: month out of range (01..12)
+	crm note: date: invalid date '\''yesterday-ish'\'' at column 11: unexpected text
 	crm note: kind: '\'''\'' is not an allowed value (one of: call, meeting, email, note, visit, demo)
 	crm note: no record '\''acme-crop'\''
 	crm note: a note is about a client, a contact or an opportunity, not product/widget

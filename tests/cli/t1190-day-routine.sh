@@ -34,7 +34,8 @@ test_expect_success 'the section has its commands and outputs' '
 	block sh >commands.sh &&
 	block text >expect &&
 	test -s commands.sh && test -s expect &&
-	grep "^crm agenda" commands.sh && grep "^crm remind$" commands.sh
+	grep "^crm agenda" commands.sh && grep "^crm remind$" commands.sh &&
+	grep "^crm note " commands.sh && grep "^crm handover " commands.sh
 '
 
 test_expect_success 'its commands print what it shows' '
