@@ -212,7 +212,8 @@ static int quick_status(struct crm_git *g, const char *prefix,
 	if (q.give_up || err)
 		goto done;
 	*done = true;
-	qsort(q.found.ptr, q.found.len, sizeof(*q.found.ptr), compare_paths);
+	if (q.found.len)   /* qsort of NULL is undefined, even for none */
+		qsort(q.found.ptr, q.found.len, sizeof(*q.found.ptr), compare_paths);
 	for (i = 0; i < q.found.len && !err; i++) {
 		if (!i || strcmp(q.found.ptr[i], q.found.ptr[i - 1]))
 			err = cb(q.found.ptr[i], payload);
