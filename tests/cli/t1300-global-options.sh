@@ -28,7 +28,8 @@ test_expect_success 'set up: the example, committed, its cache written' '
 test_expect_success 'with --no-cache every read command parses every file' '
 	echo "$read_commands" | while read -r cmd; do
 		CRM_TRACE=1 crm -C agency --no-cache $cmd >/dev/null 2>err || true
-		grep "^crm: index:" err >loads || true
+		# the loads, not how often a small CRM_TREE_BUDGET dropped trees
+		grep "^crm: index:" err | grep -v "decoded records dropped" >loads || true
 		# diff reads the files it compares and never an index
 		[ "$cmd" = diff ] && { test ! -s loads || exit 1; continue; }
 		test -s loads || { echo "$cmd: no index load traced"; exit 1; }
@@ -39,7 +40,7 @@ test_expect_success 'with --no-cache every read command parses every file' '
 test_expect_success 'without it the same commands read the cache (what the case above tells apart)' '
 	for cmd in "dashboard" "report funnel" "forecast" "ls client"; do
 		CRM_TRACE=1 crm -C agency $cmd >/dev/null 2>err || true
-		grep "^crm: index:" err >loads &&
+		grep "^crm: index:" err | grep -v "decoded records dropped" >loads &&
 		! grep "(no cache)" loads || exit 1
 	done
 '
