@@ -5,7 +5,9 @@
 #ifndef CRM_CHILD_H
 #define CRM_CHILD_H
 
+#include <signal.h>
 #include <stdbool.h>
+#include <sys/types.h>
 
 #include "crm/buf.h"
 
@@ -27,6 +29,22 @@ struct crm_child_options {
  * CRM_EIO (errno's message) when no process could be made, or when it
  * exited 0 without reading all of `in`. */
 int crm_child_run(int *status_out, const char *const *argv, const struct crm_child_options *o);
+
+/* A child started and not yet waited for: crm_child_start runs it in the
+ * background (its output piles up in the pipes, up to their size: for
+ * children that say little, such as `git fetch --quiet`) while the caller
+ * does other work; crm_child_finish then serves its pipes and waits, as
+ * crm_child_run does.  Every started child must be finished. */
+struct crm_child {
+	pid_t pid;
+	int in_fd, out_fd, err_fd;
+	struct crm_child_options opts;   /* quiet_err may change before finish */
+	void (*old_pipe)(int);
+	const char *name;
+};
+int crm_child_start(struct crm_child *c, const char *const *argv,
+		    const struct crm_child_options *o);
+int crm_child_finish(int *status_out, struct crm_child *c);
 
 /* The executable file execvp would run for `name` (a PATH lookup; `name`
  * itself when it holds a '/'), malloc'ed; NULL when there is none. */

@@ -361,6 +361,16 @@ typedef int (*crm_git_merge_hook)(struct crm_git *g, const char *ours, const cha
 				  void *payload);
 int crm_git_sync(struct crm_git *g, const char *remote, bool push,
 		 crm_git_merge_hook hook, void *payload, struct crm_sync_result *result);
+/* crm_git_sync in two halves: start looks the remote up and starts the
+ * first fetch (the system git's runs in the background meanwhile), finish
+ * does the rest.  What the caller does in between must not touch refs or
+ * the object store; a sync started is freed, finished or not (an
+ * unfinished fetch is waited for, and what it said dropped). */
+struct crm_sync;
+int crm_git_sync_start(struct crm_sync **out, struct crm_git *g, const char *remote,
+		       struct crm_sync_result *result);
+int crm_git_sync_finish(struct crm_sync *s, bool push, crm_git_merge_hook hook, void *payload);
+void crm_git_sync_free(struct crm_sync *s);
 
 /* Calls cb with every file below `prefix` (literal, as for
  * crm_git_status_dirty) that HEAD adds or changes compared with the remote

@@ -250,6 +250,7 @@ int cmd_sync(struct cli_ctx *ctx, int argc, char **argv)
 	};
 	struct crm_sync_result r;
 	struct crm_git *git = NULL;
+	struct crm_sync *sync = NULL;
 	struct dirty_records dirty = { &ctx->repo, "", 0 };
 	char *prefix = NULL, before[41];
 	int err, rc = cli_parse(ctx, usage, opts, argc, argv, &argc);
@@ -259,6 +260,11 @@ int cmd_sync(struct cli_ctx *ctx, int argc, char **argv)
 	err = crm_git_open(&git, ctx->repo.root);
 	if (!err)
 		err = crm_git_register_merge(git, crm_merge_record);
+	if (!err && crm_git_head(git, before, NULL))
+		before[0] = '\0';   /* an unborn branch: nothing arrives "changed" */
+	/* the fetch runs while the work tree is looked at */
+	if (!err)
+		err = crm_git_sync_start(&sync, git, remote, &r);
 	if (!err) {
 		prefix = crm_git_prefix(git, ctx->repo.root);
 		dirty.git_prefix = prefix ? prefix : "";
@@ -280,9 +286,7 @@ int cmd_sync(struct cli_ctx *ctx, int argc, char **argv)
 	}
 	if (!err) {
 		struct clash_state st = { ctx, remote, prefix };
-		if (crm_git_head(git, before, NULL))
-			before[0] = '\0';   /* an unborn branch: nothing arrives "changed" */
-		err = crm_git_sync(git, remote, !no_push, invoice_clashes, &st, &r);
+		err = crm_git_sync_finish(sync, !no_push, invoice_clashes, &st);
 		if (r.note[0])
 			fprintf(stderr, "crm sync: note: %s\n", r.note);
 		if (!err)
@@ -295,6 +299,7 @@ int cmd_sync(struct cli_ctx *ctx, int argc, char **argv)
 		rc = report(ctx, &r, remote);
 	}
 done:
+	crm_git_sync_free(sync);
 	free(prefix);
 	crm_git_free(git);
 	return rc;

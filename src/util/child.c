@@ -131,35 +131,38 @@ static void close_pair(int p[2])
 		close(p[1]);
 }
 
-int crm_child_run(int *status_out, const char *const *argv, const struct crm_child_options *opts)
+int crm_child_start(struct crm_child *c, const char *const *argv,
+		    const struct crm_child_options *opts)
 {
 	struct crm_child_options none = CRM_CHILD_OPTIONS_INIT;
-	const struct crm_child_options *o = opts ? opts : &none;
 	int in_pipe[2] = { -1, -1 }, out_pipe[2] = { -1, -1 }, err_pipe[2] = { -1, -1 };
-	void (*old_pipe)(int) = SIG_DFL;
-	size_t unread = 0;
-	int status, err = 0;
-	pid_t pid;
+	int err = 0;
 
-	*status_out = 127;
+	memset(c, 0, sizeof(*c));
+	c->opts = opts ? *opts : none;
+	c->pid = -1;
+	c->in_fd = c->out_fd = c->err_fd = -1;
+	c->old_pipe = SIG_DFL;
+	c->name = argv[0];
 	fflush(stdout);
 	fflush(stderr);
-	if ((o->in && pipe2(in_pipe, O_CLOEXEC)) || (o->out && pipe2(out_pipe, O_CLOEXEC)) ||
-	    (o->err_copy && pipe2(err_pipe, O_CLOEXEC))) {
+	if ((c->opts.in && pipe2(in_pipe, O_CLOEXEC)) ||
+	    (c->opts.out && pipe2(out_pipe, O_CLOEXEC)) ||
+	    (c->opts.err_copy && pipe2(err_pipe, O_CLOEXEC))) {
 		err = crm_error_errno(CRM_EIO, "cannot make a pipe for '%s'", argv[0]);
-		goto done;
+		goto fail;
 	}
 	/* a child that stops reading must not kill us with SIGPIPE */
-	if (o->in) {
+	if (c->opts.in) {
 		fcntl(in_pipe[1], F_SETFL, O_NONBLOCK);
-		old_pipe = signal(SIGPIPE, SIG_IGN);
+		c->old_pipe = signal(SIGPIPE, SIG_IGN);
 	}
-	pid = fork();
-	if (pid < 0) {
+	c->pid = fork();
+	if (c->pid < 0) {
 		err = crm_error_errno(CRM_EIO, "cannot start '%s'", argv[0]);
-		goto done;
+		goto fail;
 	}
-	if (pid == 0) {
+	if (c->pid == 0) {
 		if (in_pipe[0] >= 0)
 			dup2(in_pipe[0], STDIN_FILENO);
 		if (out_pipe[1] >= 0)
@@ -170,27 +173,66 @@ int crm_child_run(int *status_out, const char *const *argv, const struct crm_chi
 		execvp(argv[0], (char *const *)argv);
 		_exit(127);
 	}
-	close(in_pipe[0]);
-	close(out_pipe[1]);
-	close(err_pipe[1]);
-	in_pipe[0] = out_pipe[1] = err_pipe[1] = -1;
-	collect(in_pipe[1], out_pipe[0], err_pipe[0], o, &unread);
-	in_pipe[1] = -1;   /* collect closed it */
-	while (waitpid(pid, &status, 0) < 0) {
+	/* the child's ends */
+	if (in_pipe[0] >= 0)
+		close(in_pipe[0]);
+	if (out_pipe[1] >= 0)
+		close(out_pipe[1]);
+	if (err_pipe[1] >= 0)
+		close(err_pipe[1]);
+	c->in_fd = in_pipe[1];
+	c->out_fd = out_pipe[0];
+	c->err_fd = err_pipe[0];
+	return 0;
+fail:
+	if (c->opts.in)
+		signal(SIGPIPE, c->old_pipe);
+	close_pair(in_pipe);
+	close_pair(out_pipe);
+	close_pair(err_pipe);
+	c->pid = -1;
+	return err;
+}
+
+int crm_child_finish(int *status_out, struct crm_child *c)
+{
+	size_t unread = 0;
+	int status, err = 0;
+
+	*status_out = 127;
+	if (c->pid < 0)
+		return crm_error_set(CRM_EIO, "'%s' was not started", c->name);
+	collect(c->in_fd, c->out_fd, c->err_fd, &c->opts, &unread);   /* closes in_fd */
+	while (waitpid(c->pid, &status, 0) < 0) {
 		if (errno != EINTR) {
-			err = crm_error_errno(CRM_EIO, "cannot wait for '%s'", argv[0]);
+			err = crm_error_errno(CRM_EIO, "cannot wait for '%s'", c->name);
 			goto done;
 		}
 	}
 	*status_out = WIFEXITED(status) ? WEXITSTATUS(status)
 		    : WIFSIGNALED(status) ? 128 + WTERMSIG(status) : 127;
 	if (!*status_out && unread)
-		err = crm_error_set(CRM_EIO, "'%s' did not read all of its input", argv[0]);
+		err = crm_error_set(CRM_EIO, "'%s' did not read all of its input", c->name);
 done:
-	if (o->in)
-		signal(SIGPIPE, old_pipe);
-	close_pair(in_pipe);
-	close_pair(out_pipe);
-	close_pair(err_pipe);
+	if (c->opts.in)
+		signal(SIGPIPE, c->old_pipe);
+	if (c->out_fd >= 0)
+		close(c->out_fd);
+	if (c->err_fd >= 0)
+		close(c->err_fd);
+	c->in_fd = c->out_fd = c->err_fd = -1;
+	c->pid = -1;
 	return err;
+}
+
+int crm_child_run(int *status_out, const char *const *argv, const struct crm_child_options *opts)
+{
+	struct crm_child c;
+	int err = crm_child_start(&c, argv, opts);
+
+	if (err) {
+		*status_out = 127;
+		return err;
+	}
+	return crm_child_finish(status_out, &c);
 }

@@ -509,64 +509,101 @@ static void back_off(int attempt, unsigned int *seed)
 		;
 }
 
-struct sync_run {
+struct crm_sync {
 	struct crm_git *g;
 	git_remote *remote;
 	const char *remote_name;
 	bool system_git;
 	struct sync_target target;
 	struct cred_state cs;
+	struct fetch_run first;        /* started by crm_git_sync_start */
+	bool first_pending;
+	struct crm_sync_result *r;
 };
 
-static int fetch(struct sync_run *s)
+/* The first round's fetch was started with the sync; later rounds fetch
+ * start to finish. */
+static int fetch(struct crm_sync *s)
 {
-	return crm_transport_fetch(s->g->repo, s->remote, s->remote_name, s->system_git, &s->cs);
+	struct fetch_run f;
+	int err;
+
+	if (s->first_pending) {
+		s->first_pending = false;
+		return crm_transport_fetch_finish(&s->first, s->remote, s->remote_name,
+						  s->system_git, &s->cs);
+	}
+	err = crm_transport_fetch_start(&f, s->g->repo, s->remote_name, s->system_git);
+	return err ? err : crm_transport_fetch_finish(&f, s->remote, s->remote_name, s->system_git,
+						      &s->cs);
 }
 
-static int push(struct sync_run *s, enum push_outcome *out)
+static int push(struct crm_sync *s, enum push_outcome *out)
 {
 	return crm_transport_push(out, s->g->repo, s->remote, s->remote_name, s->system_git,
 				  &s->target, &s->cs);
 }
 
-int crm_git_sync(struct crm_git *g, const char *remote_name, bool want_push,
-		 crm_git_merge_hook hook, void *payload, struct crm_sync_result *r)
+int crm_git_sync_start(struct crm_sync **out, struct crm_git *g, const char *remote_name,
+		       struct crm_sync_result *r)
 {
-	struct sync_run s;
+	struct crm_sync *s;
 	const char *url, *colon;
-	unsigned int seed = (unsigned int)getpid() ^ (unsigned int)time(NULL);
-	int err, tries = sync_tries();
+	int err;
 
 	memset(r, 0, sizeof(*r));
-	memset(&s, 0, sizeof(s));
-	s.g = g;
-	s.remote_name = remote_name;
-	s.cs.result = r;
-	if (git_remote_lookup(&s.remote, g->repo, remote_name) < 0)
+	*out = NULL;
+	if (!(s = calloc(1, sizeof(*s))))
+		return crm_error_set(CRM_ENOMEM, "out of memory");
+	s->g = g;
+	s->remote_name = remote_name;
+	s->r = r;
+	s->cs.result = r;
+	if (git_remote_lookup(&s->remote, g->repo, remote_name) < 0) {
+		free(s);
 		return crm_error_set(CRM_ENOTFOUND, "no remote '%s'; add one with 'git remote add "
 				     "%s URL'", remote_name, remote_name);
-	err = find_target(g->repo, s.remote, remote_name, &s.target);
-	url = git_remote_url(s.remote) ? git_remote_url(s.remote) : "";
+	}
+	err = find_target(g->repo, s->remote, remote_name, &s->target);
+	url = git_remote_url(s->remote) ? git_remote_url(s->remote) : "";
 	if (!err)
-		err = crm_transport_choose(&s.system_git, url, r);
+		err = crm_transport_choose(&s->system_git, url, r);
 	colon = !strncmp(url, "ssh://", 6) ? strchr(strchr(url + 6, '@') ?
 		strchr(url + 6, '@') : url + 6, ':') : NULL;
-	s.cs.port = colon ? (int)strtol(colon + 1, NULL, 10) : 0;
+	s->cs.port = colon ? (int)strtol(colon + 1, NULL, 10) : 0;
+	if (!err)
+		err = crm_transport_fetch_start(&s->first, g->repo, remote_name, s->system_git);
+	s->first_pending = !err;
+	if (err) {
+		crm_git_sync_free(s);
+		return err;
+	}
+	*out = s;
+	return 0;
+}
+
+int crm_git_sync_finish(struct crm_sync *s, bool want_push, crm_git_merge_hook hook,
+			void *payload)
+{
+	struct crm_sync_result *r = s->r;
+	unsigned int seed = (unsigned int)getpid() ^ (unsigned int)time(NULL);
+	int err = 0, tries = sync_tries();
+
 	for (r->attempts = 1; !err; r->attempts++) {
 		enum push_outcome pushed;
 		bool merged = r->merged, ff = r->fast_forward;
 
 		r->up_to_date = false;
-		err = fetch(&s);
+		err = fetch(s);
 		if (err)
 			break;
 		r->fetched = true;
-		err = merge_upstream(g, &s.target, hook, payload, r);
+		err = merge_upstream(s->g, &s->target, hook, payload, r);
 		r->merged |= merged;
 		r->fast_forward |= ff;
 		if (err || !want_push || r->refused || r->field_conflicts || r->conflict_path[0])
 			break;
-		err = push(&s, &pushed);
+		err = push(s, &pushed);
 		if (err || pushed == PUSHED) {
 			r->pushed = !err;
 			break;
@@ -581,7 +618,28 @@ int crm_git_sync(struct crm_git *g, const char *remote_name, bool want_push,
 		back_off(r->attempts, &seed);
 	}
 	if (!err && r->pushed)
-		err = set_upstream(g->repo, remote_name, &s.target);
-	git_remote_free(s.remote);
+		err = set_upstream(s->g->repo, s->remote_name, &s->target);
+	return err;
+}
+
+void crm_git_sync_free(struct crm_sync *s)
+{
+	if (!s)
+		return;
+	if (s->first_pending)
+		crm_transport_fetch_abandon(&s->first, s->remote_name);
+	git_remote_free(s->remote);
+	free(s);
+}
+
+int crm_git_sync(struct crm_git *g, const char *remote_name, bool want_push,
+		 crm_git_merge_hook hook, void *payload, struct crm_sync_result *r)
+{
+	struct crm_sync *s;
+	int err = crm_git_sync_start(&s, g, remote_name, r);
+
+	if (!err)
+		err = crm_git_sync_finish(s, want_push, hook, payload);
+	crm_git_sync_free(s);
 	return err;
 }

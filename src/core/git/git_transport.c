@@ -290,19 +290,31 @@ static int explain_git_failure(const char *doing, const char *remote_name, int s
 			     "message is above)", doing, remote_name, doing, status);
 }
 
-static int git_cli_fetch(git_repository *repo, const char *remote_name)
+/* `git fetch` in the background: its few words on stderr wait in the pipe
+ * until crm_transport_fetch_finish reads them. */
+static int git_cli_fetch_start(struct fetch_run *f, git_repository *repo, const char *remote_name)
 {
 	const char *argv[] = { "git", "--git-dir", git_repository_path(repo), "fetch", "--quiet",
 			       "--", remote_name, NULL };
-	struct crm_buf said = CRM_BUF_INIT;
 	struct crm_child_options o = CRM_CHILD_OPTIONS_INIT;
+	int err;
+
+	o.err_copy = &f->said;
+	err = crm_child_start(&f->child, argv, &o);
+	f->running = !err;
+	return err;
+}
+
+static int git_cli_fetch_finish(struct fetch_run *f, const char *remote_name, bool quiet)
+{
 	int status, err;
 
-	o.err_copy = &said;
-	err = crm_child_run(&status, argv, &o);
+	f->running = false;
+	f->child.opts.quiet_err = quiet;
+	err = crm_child_finish(&status, &f->child);
 	if (!err && status)
-		err = explain_git_failure("fetch", remote_name, status, &said);
-	crm_buf_release(&said);
+		err = explain_git_failure("fetch", remote_name, status, &f->said);
+	crm_buf_release(&f->said);
 	return err;
 }
 
@@ -488,10 +500,25 @@ static int libgit2_push_local(enum push_outcome *out, git_repository *repo, git_
 	return err;
 }
 
-int crm_transport_fetch(git_repository *repo, git_remote *remote, const char *remote_name,
-			bool system_git, struct cred_state *cs)
+int crm_transport_fetch_start(struct fetch_run *f, git_repository *repo, const char *remote_name,
+			      bool system_git)
 {
-	return system_git ? git_cli_fetch(repo, remote_name) : libgit2_fetch(remote, cs);
+	memset(f, 0, sizeof(*f));
+	return system_git ? git_cli_fetch_start(f, repo, remote_name) : 0;
+}
+
+int crm_transport_fetch_finish(struct fetch_run *f, git_remote *remote, const char *remote_name,
+			       bool system_git, struct cred_state *cs)
+{
+	if (system_git)
+		return git_cli_fetch_finish(f, remote_name, false);
+	return libgit2_fetch(remote, cs);
+}
+
+void crm_transport_fetch_abandon(struct fetch_run *f, const char *remote_name)
+{
+	if (f->running && git_cli_fetch_finish(f, remote_name, true))
+		crm_error_clear();
 }
 
 int crm_transport_push(enum push_outcome *out, git_repository *repo, git_remote *remote,

@@ -8,6 +8,8 @@
 #include <git2.h>
 #include <stdbool.h>
 
+#include "crm/buf.h"
+#include "crm/child.h"
 #include "crm/git.h"
 
 /* The current branch and the remote branch it syncs with: the upstream
@@ -37,8 +39,22 @@ enum push_outcome { PUSHED, PUSH_RACED, PUSH_REFUSED };
  * (CRM_SYNC_TRANSPORT=git or =libgit2 forces one); a note in r->note when
  * a network remote has to do without it. */
 int crm_transport_choose(bool *system_git, const char *url, struct crm_sync_result *r);
-int crm_transport_fetch(git_repository *repo, git_remote *remote, const char *remote_name,
-			bool system_git, struct cred_state *cs);
+
+/* A fetch: the system git's runs in the background from start to finish,
+ * so that the sync can look at the work tree meanwhile (a fetch touches
+ * only the remote-tracking refs and the object store); libgit2's runs in
+ * finish.  A started fetch is finished, or abandoned: waited for, its
+ * words and its outcome dropped. */
+struct fetch_run {
+	bool running;                  /* a git child to wait for */
+	struct crm_child child;
+	struct crm_buf said;           /* what it printed on stderr */
+};
+int crm_transport_fetch_start(struct fetch_run *f, git_repository *repo, const char *remote_name,
+			      bool system_git);
+int crm_transport_fetch_finish(struct fetch_run *f, git_remote *remote, const char *remote_name,
+			       bool system_git, struct cred_state *cs);
+void crm_transport_fetch_abandon(struct fetch_run *f, const char *remote_name);
 /* Pushes t->branch to t->remote_ref; *out says whether the remote took it,
  * moved meanwhile (fetch, merge and try again) or refused it. */
 int crm_transport_push(enum push_outcome *out, git_repository *repo, git_remote *remote,
