@@ -12,6 +12,10 @@ BASHCOMPDIR ?= $(PREFIX)/share/bash-completion/completions
 ZSHCOMPDIR  ?= $(PREFIX)/share/zsh/site-functions
 FISHCOMPDIR ?= $(PREFIX)/share/fish/vendor_completions.d
 PKGS      = libgit2 yaml-0.1 inih libutf8proc xlsxwriter
+# the packs of large commits (src/core/git/git_pack.c): zlib deflates, and
+# mbedTLS (libgit2's own TLS and hash library on Debian) sums; both come
+# with libgit2-dev
+PKGS     += zlib
 # crm export --ical: libical writes and reads back iCalendar
 PKGS     += libical
 # invoice PDFs: cairo draws, pango shapes text with fonts from fontconfig;
@@ -36,7 +40,7 @@ else
 BUILD    ?= build
 endif
 PKG_CFLAGS := $(shell pkg-config --cflags $(PKGS) $(PKGS_DLOPEN) 2>/dev/null)
-PKG_LIBS   := $(shell pkg-config --libs $(PKGS) 2>/dev/null) -lcsv -lpthread -lm
+PKG_LIBS   := $(shell pkg-config --libs $(PKGS) 2>/dev/null) -lcsv -lmbedcrypto -lpthread -lm
 ALL_CFLAGS = $(STD) $(WARN) $(CFLAGS) $(SANFLAGS) -Iinclude -Isrc $(PKG_CFLAGS) \
              -DCRM_DATADIR='"$(DATADIR)"' -DCRM_SRCDIR='"$(CURDIR)"' -MMD -MP
 LDFLAGS_ALL = $(SANFLAGS) $(LDFLAGS)

@@ -13,6 +13,7 @@
 
 #include <stdbool.h>
 #include <stddef.h>
+#include <sys/stat.h>
 
 #include "crm/buf.h"
 
@@ -58,5 +59,26 @@ int crm_mkdir_beneath(bool *made_out, const char *root, const char *rel);
 
 /* Removes the empty folder `rel` below `root`. */
 int crm_rmdir_beneath(const char *root, const char *rel);
+
+/* Many files below one root, as the functions above but with the root and
+ * the last folder left open between calls: a batch of files in one folder
+ * then costs one openat each instead of a walk.  The open folder is the
+ * one found when it was first opened; a caller that removes or renames
+ * folders below `root` releases the batch first.  Release when done (it
+ * may be used again after). */
+struct crm_beneath {
+	const char *root;
+	int rootfd;                    /* -1 until first needed */
+	char *dir;                     /* the folder dfd is, relative to root */
+	int dfd;
+};
+#define CRM_BENEATH_INIT(root) { (root), -1, NULL, -1 }
+void crm_beneath_release(struct crm_beneath *b);
+/* crm_buf_read_file_beneath in the batch. */
+int crm_beneath_read(struct crm_beneath *b, struct crm_buf *out, const char *rel, size_t max);
+/* crm_create_file_beneath in the batch; *st_out (when not NULL): the new
+ * file's stat data, as git's index records them. */
+int crm_beneath_create(struct crm_beneath *b, const char *rel, const void *data, size_t len,
+		       bool flush, struct stat *st_out);
 
 #endif

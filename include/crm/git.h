@@ -13,6 +13,7 @@
 #define CRM_GIT_H
 
 #include <stdbool.h>
+#include <sys/stat.h>
 #include <stddef.h>
 #include <stdint.h>
 
@@ -90,6 +91,19 @@ int crm_git_identity(struct crm_git *g, char **name_out, char **email_out);
  * CRM_ENOTFOUND when no identity is configured; CRM_EIO otherwise. */
 int crm_git_commit(struct crm_git *g, char out_id[41], const char *const *paths,
 		   size_t npaths, const char *message);
+
+/* What a writer knows of a file it has just created: its bytes and the
+ * stat data of the new file, so that staging it need not read it back.
+ * data NULL: nothing known, the file is read as usual. */
+struct crm_git_known_file {
+	const char *data;
+	size_t len;
+	struct stat st;
+};
+/* crm_git_commit with known[i] (NULL: none known) for paths[i]. */
+int crm_git_commit_known(struct crm_git *g, char out_id[41], const char *const *paths,
+			 const struct crm_git_known_file *known, size_t npaths,
+			 const char *message);
 
 /* Stages the whole work tree like `git add -A` (new files that .gitignore
  * does not exclude, changes, deletions) and commits the index on HEAD, with

@@ -8,7 +8,9 @@
 #define CRM_STORE_H
 
 #include <stdbool.h>
+#include <sys/stat.h>
 
+#include "crm/beneath.h"
 #include "crm/array.h"
 #include "crm/buf.h"
 #include "crm/git.h"
@@ -24,6 +26,8 @@ struct crm_txn_file {
 	size_t old_len;
 	char *new_data;                /* NULL removes the file */
 	size_t new_len;
+	struct stat created;           /* a file created in place: its stat */
+	bool was_created;
 };
 
 struct crm_txn {
@@ -36,6 +40,7 @@ struct crm_txn {
 	CRM_ARRAY(struct crm_txn_file) files;
 	struct crm_map file_slot;      /* path -> 1 + its place in files */
 	CRM_ARRAY(char *) made_dirs;   /* folders the write created */
+	struct crm_beneath dirs;       /* the root and last folder, kept open */
 };
 
 /* Takes the repository's lock "<git dir>/crm.lock" for the rest of the

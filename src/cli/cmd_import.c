@@ -233,8 +233,9 @@ static int write_plan(struct cli_ctx *ctx, const struct crm_import *imp,
 	err = crm_txn_begin(&txn, &ctx->repo);
 	for (i = 0; i < imp->items.len && !err; i++) {
 		const struct crm_import_item *it = &imp->items.ptr[i];
+		/* the plan checked each text as crm check would, parse and all */
 		if (it->action == CRM_IMPORT_CREATE || it->action == CRM_IMPORT_UPDATE)
-			err = crm_store_write_record(&txn, it->path, it->text.ptr, it->text.len);
+			err = crm_txn_write(&txn, it->path, it->text.ptr, it->text.len);
 	}
 	rc = cli_txn_finish(ctx, &txn, msg.ptr, err);
 	crm_buf_release(&msg);

@@ -185,34 +185,126 @@ int crm_path_check_beneath(const char *root, const char *rel)
 	return err;
 }
 
+/* ---- a batch of files below one root ---- */
+
+void crm_beneath_release(struct crm_beneath *b)
+{
+	if (b->dfd >= 0)
+		close(b->dfd);
+	if (b->rootfd >= 0)
+		close(b->rootfd);
+	free(b->dir);
+	b->dfd = b->rootfd = -1;
+	b->dir = NULL;
+}
+
+/* The open folder holding `rel`'s last component (owned by `b`: the same
+ * one again while the folder part stays the same) and that component. */
+static int beneath_parent(struct crm_beneath *b, const char *rel, int *dfd_out,
+			  const char **last_out)
+{
+	const char *slash = strrchr(rel, '/');
+	size_t dlen = slash ? (size_t)(slash - rel) : 0;
+	char *dir;
+	int err = check_relative(b->root, rel), dfd = -1;
+
+	*dfd_out = -1;
+	*last_out = slash ? slash + 1 : rel;
+	if (err)
+		return err;
+	if (b->dir && strlen(b->dir) == dlen && !memcmp(b->dir, rel, dlen)) {
+		*dfd_out = b->dfd;
+		return 0;
+	}
+	if (b->rootfd < 0 && (b->rootfd = open(b->root, O_RDONLY | O_DIRECTORY | O_CLOEXEC)) < 0)
+		return crm_error_errno(CRM_EIO, "cannot open '%s'", b->root);
+	if (!(dir = strndup(rel, dlen)))
+		return crm_error_set(CRM_ENOMEM, "out of memory");
+	if (!dlen)
+		dfd = dup(b->rootfd);
+	else if ((dfd = open_dir_openat2(b->rootfd, dir)) < 0)
+		err = walk_dirs(&dfd, b->rootfd, dir, rel);
+	if (!err && dfd < 0)
+		err = crm_error_errno(CRM_EIO, "cannot open the folder of '%s'", rel);
+	if (err) {
+		free(dir);
+		return err;
+	}
+	/* walk_dirs cut its copy at each slash: keep the folder as asked */
+	memcpy(dir, rel, dlen);
+	if (b->dfd >= 0)
+		close(b->dfd);
+	free(b->dir);
+	b->dir = dir;
+	b->dfd = dfd;
+	*dfd_out = dfd;
+	return 0;
+}
+
+int crm_beneath_read(struct crm_beneath *b, struct crm_buf *out, const char *rel, size_t max)
+{
+	const char *last;
+	int dfd, fd, saved, err = beneath_parent(b, rel, &dfd, &last);
+
+	if (err == CRM_ENOTFOUND)
+		return crm_error_set(CRM_ENOTFOUND, "cannot open '%s': no such file", rel);
+	if (err)
+		return err;
+	fd = openat(dfd, last, O_RDONLY | O_NOFOLLOW | O_CLOEXEC);
+	saved = errno;
+	if (fd < 0 && is_link(dfd, last))
+		return link_error(dfd, last, rel, strlen(rel));
+	if (fd < 0) {
+		errno = saved;
+		return crm_error_errno(saved == ENOENT ? CRM_ENOTFOUND : CRM_EIO,
+				       "cannot open '%s'", rel);
+	}
+	return crm_buf_read_fd(out, fd, rel, max);
+}
+
+int crm_beneath_create(struct crm_beneath *b, const char *rel, const void *data, size_t len,
+		       bool flush, struct stat *st_out)
+{
+	const char *last;
+	int dfd, fd, err = beneath_parent(b, rel, &dfd, &last);
+
+	if (!err && (!*last || !strcmp(last, ".")))
+		err = crm_error_set(CRM_EINVALID, "'%s' names a folder, not a file", rel);
+	if (err)
+		return err;
+	fd = openat(dfd, last, O_WRONLY | O_CREAT | O_EXCL | O_NOFOLLOW | O_CLOEXEC, 0666);
+	if (fd < 0)
+		return crm_error_errno(errno == EEXIST ? CRM_EEXISTS : CRM_EIO,
+				       "cannot create '%s'", rel);
+	if (crm_fd_write_all(fd, data, len) || (flush && fsync(fd)) ||
+	    (st_out && fstat(fd, st_out)))
+		err = crm_error_errno(CRM_EIO, "cannot write '%s'", rel);
+	if (close(fd) && !err)
+		err = crm_error_errno(CRM_EIO, "cannot write '%s'", rel);
+	if (err)
+		unlinkat(dfd, last, 0);
+	else if (flush)
+		fsync(dfd);
+	return err;
+}
+
 int crm_buf_read_file_beneath(struct crm_buf *b, const char *root, const char *rel,
 			      size_t max)
 {
-	char *copy = strdup(rel), *last = NULL;
-	int dfd = -1, fd, saved, err;
+	struct crm_beneath one = CRM_BENEATH_INIT(root);
+	int err = crm_beneath_read(&one, b, rel, max);
 
-	if (!copy)
-		return crm_error_set(CRM_ENOMEM, "out of memory");
-	err = open_parent(&dfd, &last, copy, root, rel);
-	if (err == CRM_ENOTFOUND)
-		err = crm_error_set(CRM_ENOTFOUND, "cannot open '%s': no such file", rel);
-	if (err)
-		goto done;
-	fd = openat(dfd, last, O_RDONLY | O_NOFOLLOW | O_CLOEXEC);
-	saved = errno;
-	if (fd < 0 && is_link(dfd, last)) {
-		err = link_error(dfd, last, rel, strlen(rel));
-	} else if (fd < 0) {
-		errno = saved;
-		err = crm_error_errno(saved == ENOENT ? CRM_ENOTFOUND : CRM_EIO,
-				      "cannot open '%s'", rel);
-	} else {
-		err = crm_buf_read_fd(b, fd, rel, max);
-	}
-done:
-	if (dfd >= 0)
-		close(dfd);
-	free(copy);
+	crm_beneath_release(&one);
+	return err;
+}
+
+int crm_create_file_beneath(const char *root, const char *rel, const void *data, size_t len,
+			    bool flush)
+{
+	struct crm_beneath one = CRM_BENEATH_INIT(root);
+	int err = crm_beneath_create(&one, rel, data, len, flush, NULL);
+
+	crm_beneath_release(&one);
 	return err;
 }
 
@@ -233,40 +325,6 @@ int crm_write_file_beneath(const char *root, const char *rel, const void *data, 
 		err = link_error(dfd, last, rel, strlen(rel));
 	if (!err)
 		err = crm_write_file_atomic_at(dfd, last, data, len, flush);
-	if (dfd >= 0)
-		close(dfd);
-	free(copy);
-	return err;
-}
-
-int crm_create_file_beneath(const char *root, const char *rel, const void *data, size_t len,
-			    bool flush)
-{
-	char *copy = strdup(rel), *last = NULL;
-	int dfd = -1, fd, err;
-
-	if (!copy)
-		return crm_error_set(CRM_ENOMEM, "out of memory");
-	err = open_parent(&dfd, &last, copy, root, rel);
-	if (!err && (!*last || !strcmp(last, ".")))
-		err = crm_error_set(CRM_EINVALID, "'%s' names a folder, not a file", rel);
-	if (err)
-		goto done;
-	fd = openat(dfd, last, O_WRONLY | O_CREAT | O_EXCL | O_NOFOLLOW | O_CLOEXEC, 0666);
-	if (fd < 0) {
-		err = crm_error_errno(errno == EEXIST ? CRM_EEXISTS : CRM_EIO,
-				      "cannot create '%s'", rel);
-		goto done;
-	}
-	if (crm_fd_write_all(fd, data, len) || (flush && fsync(fd)))
-		err = crm_error_errno(CRM_EIO, "cannot write '%s'", rel);
-	if (close(fd) && !err)
-		err = crm_error_errno(CRM_EIO, "cannot write '%s'", rel);
-	if (err)
-		unlinkat(dfd, last, 0);
-	else if (flush)
-		fsync(dfd);
-done:
 	if (dfd >= 0)
 		close(dfd);
 	free(copy);

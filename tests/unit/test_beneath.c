@@ -232,7 +232,48 @@ static void test_beneath__writes_follow_no_link_without_openat2(void)
 	check_writers(1);
 }
 
+/* A batch keeps the folder open between files: files of one folder and
+ * of the root go in, the stat data is the new file's, a link is refused as
+ * it is one call at a time, and the folder is the one first opened. */
+static void test_beneath__batch_creates_and_reads(void)
+{
+	static const char *const made[] = { "a/one.txt", "a/two.txt", "top.txt", "a/four.txt" };
+	struct crm_beneath b = CRM_BENEATH_INIT(root);
+	struct crm_buf text = CRM_BUF_INIT;
+	struct stat st, want;
+	char p[512];
+	size_t i;
+
+	setup();
+	CHECK_INT(0, crm_beneath_create(&b, "a/one.txt", "1\n", 2, false, &st));
+	CHECK_INT(0, crm_beneath_create(&b, "a/two.txt", "2\n", 2, false, NULL));
+	CHECK_INT(0, crm_beneath_create(&b, "top.txt", "t\n", 2, false, NULL));
+	CHECK_INT(CRM_EEXISTS, crm_beneath_create(&b, "a/one.txt", "x", 1, false, NULL));
+	CHECK_INT(CRM_EINVALID, crm_beneath_create(&b, "ln/three.txt", "3", 1, false, NULL));
+	CHECK_INT(CRM_EINVALID, crm_beneath_read(&b, &text, "a/link.txt", 100));
+	CHECK_INT(0, crm_beneath_read(&b, &text, "a/real.txt", 100));
+	CHECK_INT(0, crm_beneath_read(&b, &text, "a/two.txt", 100));
+	CHECK_STR("inside\n2\n", text.ptr);
+	CHECK_INT(CRM_ENOTFOUND, crm_beneath_read(&b, &text, "b/none.txt", 100));
+	crm_beneath_release(&b);
+	CHECK_INT(0, crm_beneath_create(&b, "a/four.txt", "4\n", 2, true, NULL));
+	crm_beneath_release(&b);
+	CHECK_STR("1\n", contents("a/one.txt"));
+	CHECK_STR("t\n", contents("top.txt"));
+	CHECK_STR("4\n", contents("a/four.txt"));
+	path(p, sizeof(p), "a/one.txt");
+	CHECK(!stat(p, &want) && want.st_ino == st.st_ino && want.st_size == 2 &&
+	      want.st_mtim.tv_nsec == st.st_mtim.tv_nsec);
+	for (i = 0; i < sizeof(made) / sizeof(*made); i++) {
+		path(p, sizeof(p), made[i]);
+		remove(p);
+	}
+	crm_buf_release(&text);
+	cleanup();
+}
+
 TESTS(TEST(test_beneath__plain_paths_pass), TEST(test_beneath__links_are_refused_and_named),
       TEST(test_beneath__climbing_is_refused), TEST(test_beneath__read_follows_no_link),
       TEST(test_beneath__writes_follow_no_link),
-      TEST(test_beneath__writes_follow_no_link_without_openat2))
+      TEST(test_beneath__writes_follow_no_link_without_openat2),
+      TEST(test_beneath__batch_creates_and_reads))

@@ -11,6 +11,7 @@
 #include <string.h>
 #include <sys/stat.h>
 
+#include "crm/array.h"
 #include "crm/buf.h"
 #include "crm/error.h"
 #include "crm/git.h"
@@ -95,15 +96,39 @@ static bool checkin_is_identity(const char *text, size_t len)
  * the object database, each write would first look for the object in
  * every pack and loose folder, re-reading the pack folder each time. */
 static int add_blob(git_index *index, git_odb_backend *mem, git_index_entry *e,
-		    const struct crm_buf *text)
+		    const char *data, size_t len)
 {
 	if (!mem)
-		return git_index_add_from_buffer(index, e, text->ptr, text->len);
-	e->file_size = (uint32_t)text->len;
-	if (git_odb_hash(&e->id, text->ptr, text->len, GIT_OBJECT_BLOB) < 0 ||
-	    mem->write(mem, &e->id, text->ptr, text->len, GIT_OBJECT_BLOB) < 0)
+		return git_index_add_from_buffer(index, e, data, len);
+	e->file_size = (uint32_t)len;
+	if (git_odb_hash(&e->id, data, len, GIT_OBJECT_BLOB) < 0 ||
+	    mem->write(mem, &e->id, data, len, GIT_OBJECT_BLOB) < 0)
 		return -1;
 	return git_index_add(index, e);
+}
+
+/* Stages `path` as the blob of `data` with the stat data `st` (the file
+ * holds exactly those bytes, and git's filters leave them as they are):
+ * 1, or the error. */
+static int add_known(git_index *index, git_odb_backend *mem, const char *path,
+		     const char *data, size_t len, const struct stat *st)
+{
+	git_index_entry e;
+
+	memset(&e, 0, sizeof(e));
+	e.ctime.seconds = (int32_t)st->st_ctim.tv_sec;
+	e.ctime.nanoseconds = (uint32_t)st->st_ctim.tv_nsec;
+	e.mtime.seconds = (int32_t)st->st_mtim.tv_sec;
+	e.mtime.nanoseconds = (uint32_t)st->st_mtim.tv_nsec;
+	e.dev = (uint32_t)st->st_dev;
+	e.ino = (uint32_t)st->st_ino;
+	e.uid = st->st_uid;
+	e.gid = st->st_gid;
+	e.mode = (st->st_mode & 0111) ? GIT_FILEMODE_BLOB_EXECUTABLE : GIT_FILEMODE_BLOB;
+	e.path = path;
+	if (add_blob(index, mem, &e, data, len) < 0)
+		return git_fail(CRM_EIO, "cannot stage a file");
+	return 1;
 }
 
 /* Stages the regular file `full` (`path` in the index) from its bytes:
@@ -113,7 +138,6 @@ static int stage_plain_file(git_index *index, git_odb_backend *mem, const char *
 			    const char *path)
 {
 	struct crm_buf text = CRM_BUF_INIT;
-	git_index_entry e;
 	struct stat st;
 	int fd, rc = 0;
 
@@ -131,18 +155,7 @@ static int stage_plain_file(git_index *index, git_odb_backend *mem, const char *
 		crm_error_clear();
 		goto done;
 	}
-	memset(&e, 0, sizeof(e));
-	e.ctime.seconds = (int32_t)st.st_ctim.tv_sec;
-	e.ctime.nanoseconds = (uint32_t)st.st_ctim.tv_nsec;
-	e.mtime.seconds = (int32_t)st.st_mtim.tv_sec;
-	e.mtime.nanoseconds = (uint32_t)st.st_mtim.tv_nsec;
-	e.dev = (uint32_t)st.st_dev;
-	e.ino = (uint32_t)st.st_ino;
-	e.uid = st.st_uid;
-	e.gid = st.st_gid;
-	e.mode = (st.st_mode & 0111) ? GIT_FILEMODE_BLOB_EXECUTABLE : GIT_FILEMODE_BLOB;
-	e.path = path;
-	rc = add_blob(index, mem, &e, &text) < 0 ? git_fail(CRM_EIO, "cannot stage a file") : 1;
+	rc = add_known(index, mem, path, text.ptr, text.len, &st);
 done:
 	crm_buf_release(&text);
 	return rc;
@@ -152,7 +165,7 @@ done:
  * it exists, removed (a folder with everything below it) when not.  `mem`:
  * see add_blob. */
 static int stage_path(git_index *index, git_odb_backend *mem, const char *workdir,
-		      const char *path)
+		      const char *path, const struct crm_git_known_file *known)
 {
 	struct crm_buf full = CRM_BUF_INIT;
 	struct stat st;
@@ -161,6 +174,13 @@ static int stage_path(git_index *index, git_odb_backend *mem, const char *workdi
 	if (!*path || path[0] == '/')
 		return crm_error_set(CRM_EINVALID, "cannot commit '%s': not a path inside the "
 				     "work tree", path);
+	/* a file crm has just created, as it wrote it */
+	if (known && known->data && S_ISREG(known->st.st_mode) &&
+	    (uint64_t)known->st.st_size == known->len &&
+	    checkin_is_identity(known->data, known->len)) {
+		rc = add_known(index, mem, path, known->data, known->len, &known->st);
+		return rc > 0 ? 0 : rc;
+	}
 	if (crm_buf_addf(&full, "%s%s", workdir, path))
 		return oom();
 	if (!lstat(full.ptr, &st)) {
@@ -361,16 +381,31 @@ static int commit_end(struct crm_git *g, char out_id[41], struct commit_meta *me
  * files is what such a commit costs), as `git fast-import` does. */
 #define BULK_PATHS 256
 
-/* Adds to `pb` the trees of `tree` that `old` (NULL: none) does not have
- * at the same place: what a commit of `tree` on `old` adds, without reading
+/* Object ids, for a pack. */
+struct oid_list {
+	CRM_ARRAY(git_oid) ids;
+};
+
+static int oid_list_add(struct oid_list *l, const git_oid *id)
+{
+	git_oid *slot = CRM_ARRAY_PUSH(l->ids);
+
+	if (!slot)
+		return oom();
+	git_oid_cpy(slot, id);
+	return 0;
+}
+
+/* Adds to `l` the trees of `tree` that `old` (NULL: none) does not have at
+ * the same place: what a commit of `tree` on `old` adds, without reading
  * the unchanged parts. */
-static int insert_new_trees(git_packbuilder *pb, git_repository *repo, const git_tree *tree,
-			    const git_tree *old)
+static int add_new_trees(struct oid_list *l, git_repository *repo, const git_tree *tree,
+			 const git_tree *old)
 {
 	size_t i, n = git_tree_entrycount(tree);
-	int rc = git_packbuilder_insert(pb, git_tree_id(tree), NULL);
+	int err = oid_list_add(l, git_tree_id(tree));
 
-	for (i = 0; !rc && i < n; i++) {
+	for (i = 0; !err && i < n; i++) {
 		const git_tree_entry *e = git_tree_entry_byindex(tree, i);
 		const git_tree_entry *was = old ? git_tree_entry_byname(old, git_tree_entry_name(e))
 						: NULL;
@@ -379,15 +414,16 @@ static int insert_new_trees(git_packbuilder *pb, git_repository *repo, const git
 		if (git_tree_entry_type(e) != GIT_OBJECT_TREE ||
 		    (was && git_oid_equal(git_tree_entry_id(e), git_tree_entry_id(was))))
 			continue;
-		rc = git_tree_lookup(&sub, repo, git_tree_entry_id(e));
-		if (!rc && was && git_tree_entry_type(was) == GIT_OBJECT_TREE)
-			rc = git_tree_lookup(&old_sub, repo, git_tree_entry_id(was));
-		if (!rc)
-			rc = insert_new_trees(pb, repo, sub, old_sub);
+		if (git_tree_lookup(&sub, repo, git_tree_entry_id(e)) < 0 ||
+		    (was && git_tree_entry_type(was) == GIT_OBJECT_TREE &&
+		     git_tree_lookup(&old_sub, repo, git_tree_entry_id(was)) < 0))
+			err = git_fail(CRM_EIO, "cannot read a tree");
+		if (!err)
+			err = add_new_trees(l, repo, sub, old_sub);
 		git_tree_free(sub);
 		git_tree_free(old_sub);
 	}
-	return rc;
+	return err;
 }
 
 /* Writes the objects a commit of tree `tree_id` on `parent` adds (the
@@ -396,32 +432,32 @@ static int insert_new_trees(git_packbuilder *pb, git_repository *repo, const git
 static int write_new_objects(git_repository *repo, git_index *index, git_commit *parent,
 			     const git_oid *tree_id, const char *const *paths, size_t npaths)
 {
-	git_packbuilder *pb = NULL;
+	struct oid_list l;
 	git_tree *tree = NULL, *old = NULL;
 	struct crm_buf dir = CRM_BUF_INIT;
 	size_t i;
-	int rc = git_packbuilder_new(&pb, repo);
+	int err = 0;
 
-	for (i = 0; !rc && i < npaths; i++) {
+	memset(&l, 0, sizeof(l));
+	for (i = 0; !err && i < npaths; i++) {
 		const git_index_entry *e = git_index_get_bypath(index, paths[i], 0);
 		if (e)
-			rc = git_packbuilder_insert(pb, &e->id, NULL);
+			err = oid_list_add(&l, &e->id);
 	}
-	if (!rc)
-		rc = git_tree_lookup(&tree, repo, tree_id);
-	if (!rc && parent)
-		rc = git_commit_tree(&old, parent);
-	if (!rc)
-		rc = insert_new_trees(pb, repo, tree, old);
-	if (!rc && crm_buf_addf(&dir, "%sobjects/pack", git_repository_path(repo)))
-		rc = -1;
-	if (!rc)
-		rc = git_packbuilder_write(pb, dir.ptr, 0, NULL, NULL);
+	if (!err && (git_tree_lookup(&tree, repo, tree_id) < 0 ||
+		     (parent && git_commit_tree(&old, parent) < 0)))
+		err = git_fail(CRM_EIO, "cannot read the commit's tree");
+	if (!err)
+		err = add_new_trees(&l, repo, tree, old);
+	if (!err && crm_buf_addf(&dir, "%sobjects/pack", git_repository_path(repo)))
+		err = oom();
+	if (!err)
+		err = crm_git_pack_write(repo, l.ids.ptr, l.ids.len, dir.ptr);
 	crm_buf_release(&dir);
 	git_tree_free(old);
 	git_tree_free(tree);
-	git_packbuilder_free(pb);
-	return rc;
+	CRM_ARRAY_RELEASE(l.ids);
+	return err;
 }
 
 /* Stages `paths` and writes their tree as crm_git_commit does, through a
@@ -430,7 +466,8 @@ static int write_new_objects(git_repository *repo, git_index *index, git_commit 
  * never names an object that is not there yet.  The caller re-reads the
  * index and commits the tree `out` on its own handle. */
 static int bulk_tree(git_oid *out, struct crm_git *g, git_commit *parent,
-		     const char *const *paths, size_t npaths)
+		     const char *const *paths, const struct crm_git_known_file *known,
+		     size_t npaths)
 {
 	const char *workdir = git_repository_workdir(g->repo);
 	git_repository *bulk = NULL;
@@ -455,13 +492,13 @@ static int bulk_tree(git_oid *out, struct crm_git *g, git_commit *parent,
 	if (!err)
 		err = load_index(&index, bulk);
 	for (i = 0; !err && i < npaths; i++)
-		err = stage_path(index, mem, workdir, paths[i]);
+		err = stage_path(index, mem, workdir, paths[i], known ? &known[i] : NULL);
 	if (!err && parent && git_commit_lookup(&bulk_parent, bulk, git_commit_id(parent)) < 0)
 		err = git_fail(CRM_EIO, "cannot read HEAD");
 	if (!err)
 		err = only_tree(out, bulk, index, bulk_parent, paths, npaths);
-	if (!err && write_new_objects(bulk, index, bulk_parent, out, paths, npaths) < 0)
-		err = git_fail(CRM_EIO, "cannot write the objects of the commit");
+	if (!err)
+		err = write_new_objects(bulk, index, bulk_parent, out, paths, npaths);
 	if (!err && git_index_write(index) < 0)
 		err = git_fail(CRM_EIO, "cannot write the git index");
 	git_commit_free(bulk_parent);
@@ -474,6 +511,13 @@ static int bulk_tree(git_oid *out, struct crm_git *g, git_commit *parent,
 int crm_git_commit(struct crm_git *g, char out_id[41], const char *const *paths,
 		   size_t npaths, const char *message)
 {
+	return crm_git_commit_known(g, out_id, paths, NULL, npaths, message);
+}
+
+int crm_git_commit_known(struct crm_git *g, char out_id[41], const char *const *paths,
+			 const struct crm_git_known_file *known, size_t npaths,
+			 const char *message)
+{
 	struct commit_meta meta;
 	git_index *index = NULL;
 	git_commit *parent = NULL;
@@ -484,13 +528,14 @@ int crm_git_commit(struct crm_git *g, char out_id[41], const char *const *paths,
 	out_id[0] = '\0';
 	err = commit_begin(&meta, &index, &parent, g, message);
 	if (!err && npaths >= BULK_PATHS) {
-		err = bulk_tree(&tree_id, g, parent, paths, npaths);
+		err = bulk_tree(&tree_id, g, parent, paths, known, npaths);
 		if (!err && git_index_read(index, 1) < 0)
 			err = git_fail(CRM_EIO, "cannot read the git index");
 		return commit_end(g, out_id, &meta, index, parent, &tree_id, err);
 	}
 	for (i = 0; !err && i < npaths; i++)
-		err = stage_path(index, NULL, git_repository_workdir(g->repo), paths[i]);
+		err = stage_path(index, NULL, git_repository_workdir(g->repo), paths[i],
+				 known ? &known[i] : NULL);
 	/* a few paths below an existing commit: rewrite only their trees */
 	if (!err && parent && npaths <= 64)
 		err = path_tree(&tree_id, g->repo, index, parent, paths, npaths);

@@ -32,6 +32,10 @@ static inline int git_fail_rc(int rc, int code, const char *doing)
 	return git_fail(code, doing);
 }
 
+/* Writes objects `ids` (sorted and made unique in place; read from the
+ * repository's object database) as one pack into `dir`, with its index. */
+int crm_git_pack_write(git_repository *repo, git_oid *ids, size_t n, const char *dir);
+
 static inline int oom(void)
 {
 	return crm_error_set(CRM_ENOMEM, "out of memory");

@@ -79,6 +79,7 @@ int crm_txn_begin(struct crm_txn *t, struct crm_repo *repo)
 	memset(t, 0, sizeof(*t));
 	t->lock.fd = -1;
 	t->repo = repo;
+	t->dirs = (struct crm_beneath)CRM_BENEATH_INIT(repo->root);
 	err = crm_git_open(&t->git, repo->root);
 	if (err)
 		return err;
@@ -103,10 +104,10 @@ static struct crm_txn_file *staged(struct crm_txn *t, const char *path)
 /* Reads `path` below `root` into *data (NULL when there is no such file);
  * a link on the way would take the write (and this read) out of the
  * repository, or make git see a tree where it was: CRM_EINVALID. */
-static int read_pre_image(char **data, size_t *len, const char *root, const char *path)
+static int read_pre_image(char **data, size_t *len, struct crm_beneath *dirs, const char *path)
 {
 	struct crm_buf b = CRM_BUF_INIT;
-	int err = crm_buf_read_file_beneath(&b, root, path, ANY_SIZE);
+	int err = crm_beneath_read(dirs, &b, path, ANY_SIZE);
 
 	*data = NULL;
 	*len = 0;
@@ -149,7 +150,7 @@ static int stage(struct crm_txn_file **out, struct crm_txn *t, const char *path)
 		err = crm_error_set(CRM_ENOMEM, "out of memory");
 	if (err)
 		goto done;
-	err = f->path ? read_pre_image(&f->old_data, &f->old_len, t->repo->root, path)
+	err = f->path ? read_pre_image(&f->old_data, &f->old_len, &t->dirs, path)
 		      : crm_error_set(CRM_ENOMEM, "out of memory");
 	if (!err)
 		err = remember(t, path);
@@ -378,12 +379,13 @@ static bool flush_each_file(const struct crm_txn *t)
 
 static int apply_files(struct crm_txn *t)
 {
+	struct crm_txn_file *f;
 	bool each = flush_each_file(t);
 	size_t i;
 	int err = 0;
 
 	for (i = 0; i < t->files.len && !err; i++) {
-		const struct crm_txn_file *f = &t->files.ptr[i];
+		f = &t->files.ptr[i];
 		if (f->new_data)
 			err = make_parents(t, f->path);
 		if (i == t->files.len / 2)
@@ -392,10 +394,11 @@ static int apply_files(struct crm_txn *t)
 			err = crm_error_set(CRM_EIO, "cannot write '%s' (test hook)", f->path);
 		/* a file that was not there is written in place: the journal
 		 * removes it if crm is killed before the commit */
-		if (!err && f->new_data && !f->old_data)
-			err = crm_create_file_beneath(t->repo->root, f->path, f->new_data, f->new_len,
-						      each);
-		else if (!err)
+		if (!err && f->new_data && !f->old_data) {
+			err = crm_beneath_create(&t->dirs, f->path, f->new_data, f->new_len, each,
+						 &f->created);
+			f->was_created = !err;
+		} else if (!err)
 			err = put_file(t->repo->root, f->path, f->new_data, f->new_len, false, each);
 	}
 	/* the journal makes the files all or nothing; the flush makes them
@@ -409,6 +412,7 @@ static int restore_files(struct crm_txn *t)
 	size_t i;
 	int err = 0;
 
+	crm_beneath_release(&t->dirs);   /* folders are removed below */
 	for (i = t->files.len; i-- > 0;) {
 		const struct crm_txn_file *f = &t->files.ptr[i];
 		if (put_file(t->repo->root, f->path, f->old_data, f->old_len, true, false))
@@ -417,6 +421,30 @@ static int restore_files(struct crm_txn *t)
 	for (i = t->made_dirs.len; i-- > 0;)
 		crm_rmdir_beneath(t->repo->root, t->made_dirs.ptr[i]);
 	return err ? err : crm_flush_filesystem(t->repo->root);
+}
+
+/* The commit of the files written, those created in place staged from
+ * the bytes and stat data crm has (t->paths and t->files are in step). */
+static int commit_files(struct crm_txn *t, const char *message, char out_id[41])
+{
+	struct crm_git_known_file *known = NULL;
+	size_t i;
+	int err;
+
+	if (t->paths.len == t->files.len)
+		known = calloc(t->files.len, sizeof(*known));
+	for (i = 0; known && i < t->files.len; i++) {
+		const struct crm_txn_file *f = &t->files.ptr[i];
+		if (f->was_created) {
+			known[i].data = f->new_data;
+			known[i].len = f->new_len;
+			known[i].st = f->created;
+		}
+	}
+	err = crm_git_commit_known(t->git, out_id, (const char *const *)t->paths.ptr, known,
+				   t->paths.len, message);
+	free(known);
+	return err;
 }
 
 int crm_txn_commit(struct crm_txn *t, const char *message, char out_id[41])
@@ -443,8 +471,7 @@ int crm_txn_commit(struct crm_txn *t, const char *message, char out_id[41])
 	err = apply_files(t);
 	if (!err) {
 		crm_test_pause("before-commit");
-		err = crm_git_commit(t->git, out_id, (const char *const *)t->paths.ptr,
-				     t->paths.len, message);
+		err = commit_files(t, message, out_id);
 	}
 	if (!err) {
 		drop_journal(t->git);
@@ -482,8 +509,10 @@ void crm_txn_release(struct crm_txn *t)
 	CRM_ARRAY_RELEASE(t->made_dirs);
 	free(t->prefix);
 	crm_git_free(t->git);
+	crm_beneath_release(&t->dirs);
 	memset(t, 0, sizeof(*t));
 	t->lock.fd = -1;
+	t->dirs = (struct crm_beneath)CRM_BENEATH_INIT(NULL);
 }
 
 /* ---- recovery ---- */
