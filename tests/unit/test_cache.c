@@ -387,9 +387,67 @@ static void test_cache__key_names_shrink_the_encoding_and_change_nothing(void)
 	crm_arena_release(&arena);
 }
 
+/* A cache of several write steps (4 MiB each): the writer hashes as it
+ * writes, the reader in steps; every entry comes back, and a byte flipped
+ * in the last step is still caught. */
+static void test_cache__larger_than_a_step_round_trips(void)
+{
+	enum { N = 3000 };
+	struct crm_arena arena = CRM_ARENA_INIT;
+	struct crm_buf text = CRM_BUF_INIT, enc = CRM_BUF_INIT;
+	struct crm_diags diags;
+	struct crm_cache_item *items = calloc(N, sizeof(*items));
+	char (*paths)[32] = calloc(N, sizeof(*paths));
+	struct crm_cache *c = NULL;
+	struct crm_node *root = NULL;
+	struct stat st;
+	size_t i;
+
+	setup();
+	crm_diags_init(&diags);
+	crm_buf_adds(&text, "name: Big\nnotes: \"");
+	crm_buf_addchars(&text, 'x', 3000);
+	crm_buf_adds(&text, "\"\n");
+	CHECK_INT(0, crm_yaml_parse(&root, &arena, text.ptr, text.len, "big.yaml", &diags));
+	CHECK_INT(0, crm_cache_encode(&enc, root, NULL));
+	for (i = 0; items && paths && i < N; i++) {
+		snprintf(paths[i], sizeof(paths[i]), "clients/c-%zu.yaml", i);
+		items[i].path = paths[i];
+		items[i].stamp.size = text.len;
+		items[i].stamp.mtime_ns = 1;
+		items[i].hash = crm_cache_hash(text.ptr, text.len);
+		items[i].encoded = enc.ptr;
+		items[i].encoded_len = enc.len;
+	}
+	CHECK_INT(0, crm_cache_write(cache_path, "/repo", NULL, items, N));
+	CHECK(!stat(cache_path, &st) && st.st_size > (off_t)8 << 20);   /* two steps and some */
+	CHECK_INT(0, crm_cache_open(&c, cache_path, "/repo", NULL));
+	CHECK(c != NULL);
+	if (c) {
+		const struct crm_cache_entry *e = crm_cache_find(c, "clients/c-2999.yaml", 0);
+		CHECK_INT(N, crm_cache_count(c));
+		root = e ? crm_cache_tree(c, e, &arena) : NULL;
+		CHECK(root && crm_node_text(root, "notes") &&
+		      strlen(crm_node_text(root, "notes")) == 3000);
+		crm_cache_free(c);
+	}
+	corrupt_at((long)st.st_size - 40, 0x5a);
+	c = (struct crm_cache *)1;
+	CHECK_INT(0, crm_cache_open(&c, cache_path, "/repo", NULL));
+	CHECK(c == NULL);
+	free(items);
+	free(paths);
+	crm_buf_release(&text);
+	crm_buf_release(&enc);
+	crm_diags_release(&diags);
+	crm_arena_release(&arena);
+	teardown();
+}
+
 TESTS(TEST(test_cache__round_trip), TEST(test_cache__edit_misses),
       TEST(test_cache__key_names_shrink_the_encoding_and_change_nothing),
       TEST(test_cache__same_size_same_mtime_rewrite_is_verified),
       TEST(test_cache__racy_stamp_is_not_trusted),
       TEST(test_cache__corrupt_or_foreign_is_ignored),
-      TEST(test_cache__concurrent_writers_never_mix))
+      TEST(test_cache__concurrent_writers_never_mix),
+      TEST(test_cache__larger_than_a_step_round_trips))

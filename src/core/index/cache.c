@@ -16,7 +16,8 @@
 #include "crm/map.h"
 
 #define MAGIC "CRMCACHE"
-#define VERSION 4u
+#define VERSION 5u              /* 5: the length is hashed last, so the
+				 * writer can hash as it writes */
 #define HEADER_SIZE 32          /* magic, version, entry count, body checksum */
 #define MAX_TREE_NODES 4096     /* bigger trees are parsed every time */
 
@@ -60,12 +61,13 @@ static uint64_t mix(uint64_t h, uint64_t w)
 }
 
 /* FNV-1a over 8-byte words in four independent lanes (the multiplies
- * overlap: the whole cache is hashed on every open), then the tail: any
- * changed byte changes the result with overwhelming likelihood.  In
- * steps, so that the cache's check can let go of what it has read. */
-static void hash_start(uint64_t lane[4], size_t len)
+ * overlap: the whole cache is hashed on every open), then the tail and
+ * the length: any changed byte changes the result with overwhelming
+ * likelihood.  In steps, so that the cache's check can let go of what it
+ * has read, and its writer hash what it has written. */
+static void hash_start(uint64_t lane[4])
 {
-	lane[0] = 0xcbf29ce484222325ULL ^ len;
+	lane[0] = 0xcbf29ce484222325ULL;
 	lane[1] = 0x84222325cbf29ce4ULL;
 	lane[2] = 0x9e3779b97f4a7c15ULL;
 	lane[3] = 0xc2b2ae3d27d4eb4fULL;
@@ -85,9 +87,11 @@ static size_t hash_blocks(uint64_t lane[4], const unsigned char *p, size_t len)
 	return i;
 }
 
-static uint64_t hash_finish(const uint64_t lane[4], const unsigned char *p, size_t len)
+/* The tail of `len` bytes at `p`, after `total` bytes in all. */
+static uint64_t hash_finish(const uint64_t lane[4], const unsigned char *p, size_t len,
+			    uint64_t total)
 {
-	uint64_t h = mix(mix(mix(lane[0], lane[1]), lane[2]), lane[3]), w;
+	uint64_t h = mix(mix(mix(mix(lane[0], lane[1]), lane[2]), lane[3]), total), w;
 	size_t i = 0;
 
 	for (; i + 8 <= len; i += 8) {
@@ -104,9 +108,9 @@ uint64_t crm_cache_hash(const void *data, size_t len)
 	uint64_t lane[4];
 	size_t done;
 
-	hash_start(lane, len);
+	hash_start(lane);
 	done = hash_blocks(lane, data, len);
-	return hash_finish(lane, (const unsigned char *)data + done, len - done);
+	return hash_finish(lane, (const unsigned char *)data + done, len - done, len);
 }
 
 /* ---- encoding ---- */
@@ -439,13 +443,13 @@ static uint64_t body_sum(const struct crm_cache *c)
 	size_t len = c->len - HEADER_SIZE, done = 0;
 	uint64_t lane[4];
 
-	hash_start(lane, len);
+	hash_start(lane);
 	while (len - done >= SHED_STEP) {
 		done += hash_blocks(lane, p + done, SHED_STEP);
 		shed_before(c, p + done);
 	}
 	done += hash_blocks(lane, p + done, len - done);
-	return hash_finish(lane, p + done, len - done);
+	return hash_finish(lane, p + done, len - done, len);
 }
 
 /* ---- reading ---- */
@@ -634,70 +638,124 @@ const void *crm_cache_entry_bytes(const struct crm_cache_entry *e, size_t *len)
 
 /* ---- writing ---- */
 
+/* The cache file as it is written: the body goes out in steps of
+ * SHED_STEP, hashed on the way, so a million records' cache is never
+ * whole in memory; the header, which holds the body's sum, goes in last. */
+struct cache_out {
+	int fd;
+	const char *name;
+	struct crm_buf pending;        /* body bytes not yet written */
+	uint64_t lane[4];
+	uint64_t written;              /* body bytes written and hashed */
+	int err;
+};
+
+static void out_write(struct cache_out *o, const void *p, size_t len, off_t at)
+{
+	size_t done = 0;
+
+	while (!o->err && done < len) {
+		ssize_t w = pwrite(o->fd, (const char *)p + done, len - done, at + (off_t)done);
+		if (w <= 0)
+			o->err = crm_error_errno(CRM_EIO, "cannot write '%s'", o->name);
+		else
+			done += (size_t)w;
+	}
+}
+
+/* Writes out the whole hash blocks pending (all of it when `last`: the
+ * tail is hashed by hash_finish). */
+static void out_flush(struct cache_out *o, bool last)
+{
+	size_t n = last ? o->pending.len : hash_blocks(o->lane, (const unsigned char *)
+						       o->pending.ptr, o->pending.len);
+
+	out_write(o, o->pending.ptr, n, (off_t)(HEADER_SIZE + o->written));
+	if (last)
+		return;
+	o->written += n;
+	memmove(o->pending.ptr, o->pending.ptr + n, o->pending.len - n);
+	crm_buf_truncate(&o->pending, o->pending.len - n);
+}
+
+/* One file's entry, or nothing for a file left unparsed or too big to be
+ * worth it (parsed every time). */
+static int put_entry(struct cache_out *o, struct crm_buf *tree, const struct crm_cache_item *it,
+		     const struct crm_cache_keys *keys, uint64_t *count)
+{
+	struct crm_buf *b = &o->pending;
+	int err = 0;
+
+	crm_buf_reset(tree);
+	if (it->encoded)
+		err |= crm_buf_add(tree, it->encoded, it->encoded_len);
+	else if (!it->root || crm_cache_encode(tree, it->root, keys))
+		return 0;
+	err |= put_varint(b, strlen(it->path) + 1);
+	err |= crm_buf_add(b, it->path, strlen(it->path) + 1);
+	err |= put_u64(b, (uint64_t)it->stamp.mtime_ns);
+	err |= put_u64(b, (uint64_t)it->stamp.ctime_ns);
+	err |= put_u64(b, it->stamp.size);
+	err |= put_u64(b, it->stamp.ino);
+	err |= put_u64(b, it->stamp.dev);
+	err |= put_u64(b, it->hash);
+	err |= put_varint(b, tree->len);
+	err |= crm_buf_add(b, tree->ptr, tree->len);
+	(*count)++;
+	if (!err && b->len >= SHED_STEP)
+		out_flush(o, false);
+	return err ? crm_error_set(CRM_ENOMEM, "out of memory") : o->err;
+}
+
 int crm_cache_write(const char *path, const char *root, const struct crm_cache_keys *keys,
 		    const struct crm_cache_item *items, size_t n)
 {
-	struct crm_buf b = CRM_BUF_INIT, tree = CRM_BUF_INIT, tmp = CRM_BUF_INIT;
+	struct crm_buf tree = CRM_BUF_INIT, tmp = CRM_BUF_INIT;
+	struct cache_out o;
+	unsigned char header[HEADER_SIZE];
 	uint64_t count = 0, version = VERSION, sum;
-	size_t i, done = 0;
-	int err = 0, fd = -1;
+	size_t i;
+	int err = 0;
 
-	err = crm_buf_addchars(&b, 0, HEADER_SIZE);
-	err |= put_varint(&b, strlen(root));
-	err |= crm_buf_adds(&b, root);
-	err |= put_u64(&b, keys_id(keys));
-	for (i = 0; i < n && !err; i++) {
-		crm_buf_reset(&tree);
-		if (items[i].encoded)
-			err |= crm_buf_add(&tree, items[i].encoded, items[i].encoded_len);
-		else if (!items[i].root || crm_cache_encode(&tree, items[i].root, keys))
-			continue;   /* unparsed, or too big to be worth it: parsed every time */
-		err |= put_varint(&b, strlen(items[i].path) + 1);
-		err |= crm_buf_add(&b, items[i].path, strlen(items[i].path) + 1);
-		err |= put_u64(&b, (uint64_t)items[i].stamp.mtime_ns);
-		err |= put_u64(&b, (uint64_t)items[i].stamp.ctime_ns);
-		err |= put_u64(&b, items[i].stamp.size);
-		err |= put_u64(&b, items[i].stamp.ino);
-		err |= put_u64(&b, items[i].stamp.dev);
-		err |= put_u64(&b, items[i].hash);
-		err |= put_varint(&b, tree.len);
-		err |= crm_buf_add(&b, tree.ptr, tree.len);
-		count++;
-	}
-	if (err) {
-		err = crm_error_set(CRM_ENOMEM, "out of memory");
-		goto done;
-	}
-	sum = crm_cache_hash(b.ptr + HEADER_SIZE, b.len - HEADER_SIZE);
-	memcpy(b.ptr, MAGIC, 8);
-	memcpy(b.ptr + 8, &version, 8);
-	memcpy(b.ptr + 16, &count, 8);
-	memcpy(b.ptr + 24, &sum, 8);
+	memset(&o, 0, sizeof(o));
+	crm_buf_init(&o.pending);
+	hash_start(o.lane);
 	/* a temporary file of our own, renamed over the cache: readers see
 	 * the old file or the new one, never a mix; the checksum catches a
 	 * file a crash left unwritten */
 	crm_buf_addf(&tmp, "%s.%ld.tmp", path, (long)getpid());
-	fd = open(tmp.ptr, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0666);
-	if (fd < 0) {
+	o.name = tmp.ptr;
+	o.fd = open(tmp.ptr, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0666);
+	if (o.fd < 0) {
 		err = crm_error_errno(CRM_EIO, "cannot write '%s'", tmp.ptr);
 		goto done;
 	}
-	while (done < b.len) {
-		ssize_t w = write(fd, b.ptr + done, b.len - done);
-		if (w <= 0) {
-			err = crm_error_errno(CRM_EIO, "cannot write '%s'", tmp.ptr);
-			break;
-		}
-		done += (size_t)w;
+	err = put_varint(&o.pending, strlen(root)) | crm_buf_adds(&o.pending, root) |
+	      put_u64(&o.pending, keys_id(keys));
+	if (err)
+		err = crm_error_set(CRM_ENOMEM, "out of memory");
+	for (i = 0; i < n && !err; i++)
+		err = put_entry(&o, &tree, &items[i], keys, &count);
+	if (!err) {
+		out_flush(&o, false);   /* what is left is less than a block */
+		sum = hash_finish(o.lane, (const unsigned char *)o.pending.ptr, o.pending.len,
+				  o.written + o.pending.len);
+		out_flush(&o, true);
+		memcpy(header, MAGIC, 8);
+		memcpy(header + 8, &version, 8);
+		memcpy(header + 16, &count, 8);
+		memcpy(header + 24, &sum, 8);
+		out_write(&o, header, sizeof(header), 0);
+		err = o.err;
 	}
-	if (close(fd) && !err)
+	if (close(o.fd) && !err)
 		err = crm_error_errno(CRM_EIO, "cannot write '%s'", tmp.ptr);
 	if (!err && rename(tmp.ptr, path))
 		err = crm_error_errno(CRM_EIO, "cannot rename '%s'", tmp.ptr);
 	if (err)
 		unlink(tmp.ptr);
 done:
-	crm_buf_release(&b);
+	crm_buf_release(&o.pending);
 	crm_buf_release(&tree);
 	crm_buf_release(&tmp);
 	return err;
