@@ -257,4 +257,31 @@ test_expect_success 'a push that lost the race once is merged and pushed again' 
 	git -C moving.git show main:clients/acme-corp.yaml | grep -q "^city: Cobh$"
 '
 
+test_expect_success 'changes to different files merge to the tree git merges them to' '
+	git clone -q "file://$TRASH/remote.git" fred &&
+	git clone -q "file://$TRASH/remote.git" gina &&
+	mkdir fred/misc && echo note >fred/misc/note.txt &&
+	git -C fred add misc && git -C fred commit -q -m "a note" && crm -C fred sync >/dev/null &&
+	crm -C gina sync >/dev/null && test -f gina/misc/note.txt &&
+	git -C fred rm -q opportunities/2025/qingyun-site.yaml &&
+	mkdir -p fred/opportunities/2026 &&
+	git -C fred show HEAD:opportunities/2025/qingyun-site.yaml \
+		>fred/opportunities/2026/qingyun-site.yaml &&
+	git -C fred add opportunities && git -C fred commit -q -m "fred moves a deal" &&
+	crm -C fred set cafe-ads confidence=2 >/dev/null &&
+	crm -C gina set lodz-studio city=Kraków >/dev/null &&
+	git -C gina mv opportunities/2025/lodz-brand.yaml opportunities/lodz-brand.yaml &&
+	git -C gina rm -q misc/note.txt &&
+	git -C gina commit -q -m "gina moves a deal, drops the note" &&
+	crm -C gina sync >/dev/null &&
+	crm -C fred sync >out &&
+	echo "merged from origin; pushed" >expect && test_cmp expect out &&
+	git -C fred merge-tree --write-tree HEAD^1 HEAD^2 >git-tree &&
+	git -C fred rev-parse "HEAD^{tree}" >crm-tree &&
+	test_cmp git-tree crm-tree &&
+	test ! -e fred/misc && test -f fred/opportunities/lodz-brand.yaml &&
+	test -f fred/opportunities/2026/qingyun-site.yaml &&
+	test -z "$(git -C fred status --porcelain)" && git -C fred fsck --no-progress
+'
+
 test_done

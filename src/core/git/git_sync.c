@@ -5,6 +5,7 @@
 #include <errno.h>
 #include <git2.h>
 #include <git2/sys/merge.h>
+#include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -380,6 +381,113 @@ static int merge_in_worktree(struct crm_git *g, const git_annotated_commit *thei
 	return 0;
 }
 
+/* Whether paths `a` and `b` are one file, or one is a folder of the other:
+ * changes to them meet. */
+static bool paths_meet(const char *a, const char *b)
+{
+	size_t la = strlen(a), lb = strlen(b), n = la < lb ? la : lb;
+
+	return !strncmp(a, b, n) && (la == lb || (la < lb ? b[la] : a[lb]) == '/');
+}
+
+/* Whether delta `d` is a plain change of a file a tree update can replay:
+ * added, changed or removed, a file or link on both sides. */
+static bool replayable(const git_diff_delta *d)
+{
+	git_filemode_t m = d->status == GIT_DELTA_DELETED ? d->old_file.mode : d->new_file.mode;
+
+	return (d->status == GIT_DELTA_ADDED || d->status == GIT_DELTA_MODIFIED ||
+		d->status == GIT_DELTA_DELETED) &&
+	       (m == GIT_FILEMODE_BLOB || m == GIT_FILEMODE_BLOB_EXECUTABLE ||
+		m == GIT_FILEMODE_LINK);
+}
+
+/* What `to` changed since `from`, files only (a change of kind is one
+ * delta, for replayable to refuse). */
+static int tree_changes(git_diff **out, git_repository *repo, git_tree *from, git_tree *to)
+{
+	git_diff_options o;
+
+	git_diff_options_init(&o, GIT_DIFF_OPTIONS_VERSION);
+	o.flags |= GIT_DIFF_INCLUDE_TYPECHANGE;
+	return git_diff_tree_to_tree(out, repo, from, to, &o);
+}
+
+/* Replays the changes `mine` on `theirs`' tree; 1 when it could (no path
+ * of one meets a path of the other), 0 when a full merge must decide. */
+static int replay_changes(git_oid *out, git_repository *repo, git_tree *theirs,
+			  git_diff *mine, git_diff *other)
+{
+	size_t i, j, n = git_diff_num_deltas(mine), m = git_diff_num_deltas(other);
+	git_tree_update *up;
+	int rc = 1;
+
+	/* comparing every pair is cheap for the few files a sync brings */
+	if ((uint64_t)n * m > 1000000)
+		return 0;
+	if (!(up = calloc(n ? n : 1, sizeof(*up))))
+		return oom();
+	for (i = 0; rc == 1 && i < n; i++) {
+		const git_diff_delta *d = git_diff_get_delta(mine, i);
+		if (!replayable(d))
+			rc = 0;
+		for (j = 0; rc == 1 && j < m; j++)
+			if (paths_meet(d->new_file.path, git_diff_get_delta(other, j)->new_file.path))
+				rc = 0;
+		up[i].path = d->new_file.path;
+		if (d->status == GIT_DELTA_DELETED) {
+			up[i].action = GIT_TREE_UPDATE_REMOVE;
+		} else {
+			up[i].action = GIT_TREE_UPDATE_UPSERT;
+			git_oid_cpy(&up[i].id, &d->new_file.id);
+			up[i].filemode = d->new_file.mode;
+		}
+	}
+	if (rc == 1 && git_tree_create_updated(out, repo, theirs, n, up) < 0)
+		rc = git_fail(CRM_EIO, "cannot write the merge");
+	free(up);
+	return rc;
+}
+
+/* The tree of a merge of two histories that changed different files:
+ * `theirs`' tree with what `ours` changed since their one merge base, as a
+ * three-way merge makes it, reading only the folders that changed
+ * (libgit2's merge reads every entry of all three trees and builds an
+ * index of the whole tree).  1 when done, 0 when the two sides changed
+ * the same file (or a file and a folder of one name, or a file's kind),
+ * or the history has several merge bases: the full merge decides. */
+static int disjoint_merge_tree(git_oid *out, git_repository *repo, git_commit *ours,
+			       git_commit *theirs)
+{
+	git_oidarray bases = { NULL, 0 };
+	git_commit *base = NULL;
+	git_tree *bt = NULL, *ot = NULL, *tt = NULL;
+	git_diff *mine = NULL, *other = NULL;
+	int rc = 0;
+
+	if (git_merge_bases(&bases, repo, git_commit_id(ours), git_commit_id(theirs)) < 0 ||
+	    bases.count != 1) {
+		git_error_clear();
+		goto done;
+	}
+	if (git_commit_lookup(&base, repo, &bases.ids[0]) < 0 || git_commit_tree(&bt, base) < 0 ||
+	    git_commit_tree(&ot, ours) < 0 || git_commit_tree(&tt, theirs) < 0 ||
+	    tree_changes(&mine, repo, bt, ot) < 0 || tree_changes(&other, repo, bt, tt) < 0) {
+		rc = git_fail(CRM_EIO, "cannot compare the commits to merge");
+		goto done;
+	}
+	rc = replay_changes(out, repo, tt, mine, other);
+done:
+	git_diff_free(other);
+	git_diff_free(mine);
+	git_tree_free(tt);
+	git_tree_free(ot);
+	git_tree_free(bt);
+	git_commit_free(base);
+	git_oidarray_dispose(&bases);
+	return rc;
+}
+
 /* Merges `theirs` into HEAD.  The merge is made from the two commits alone
  * (records field by field), committed, then checked out: what the user
  * has staged or edited outside the merged files is neither committed nor
@@ -396,7 +504,7 @@ static int merge_commit(struct crm_git *g, const git_annotated_commit *theirs, c
 	git_oid tree_id, id, head_id;
 	const git_commit *parents[2];
 	char msg[700];
-	int err = 0;
+	int disjoint, err = 0;
 
 	git_merge_options_init(&mo, GIT_MERGE_OPTIONS_VERSION);
 	if (git_reference_name_to_id(&head_id, g->repo, "HEAD") < 0 ||
@@ -406,19 +514,25 @@ static int merge_commit(struct crm_git *g, const git_annotated_commit *theirs, c
 		goto done;
 	}
 	merge_conflicts = 0;
-	if (git_merge_commits(&merged, g->repo, ours, other, &mo) < 0) {
+	disjoint = disjoint_merge_tree(&tree_id, g->repo, ours, other);
+	if (disjoint < 0) {
+		err = disjoint;
+		goto done;
+	}
+	if (!disjoint && git_merge_commits(&merged, g->repo, ours, other, &mo) < 0) {
 		err = git_fail(CRM_ECONFLICT, "cannot merge");
 		goto done;
 	}
-	if (git_index_has_conflicts(merged)) {
+	if (!disjoint && git_index_has_conflicts(merged)) {
 		err = merge_in_worktree(g, theirs, r);
 		goto done;
 	}
 	r->field_conflicts = merge_conflicts;
 	snprintf(msg, sizeof(msg), "crm: sync: merge %s", name);
 	err = crm_git_meta_init(&meta, g, msg);
-	if (!err && (git_index_write_tree_to(&tree_id, merged, g->repo) < 0 ||
-		     git_tree_lookup(&tree, g->repo, &tree_id) < 0))
+	if (!err && !disjoint && git_index_write_tree_to(&tree_id, merged, g->repo) < 0)
+		err = git_fail(CRM_EIO, "cannot write the merge");
+	if (!err && git_tree_lookup(&tree, g->repo, &tree_id) < 0)
 		err = git_fail(CRM_EIO, "cannot write the merge");
 	parents[0] = ours;
 	parents[1] = other;
