@@ -131,8 +131,10 @@ int crm_export_columns_of(crm_export_columns *out, const struct crm_schema *s)
 		if (i >= s->nfields && (!f || !computed))
 			continue;
 		slot = CRM_ARRAY_PUSH(*out);
-		if (!slot)
+		if (!slot) {
+			CRM_ARRAY_RELEASE(*out);
 			return crm_error_set(CRM_ENOMEM, "out of memory");
+		}
 		*slot = f;
 	}
 	return 0;

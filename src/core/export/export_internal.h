@@ -9,7 +9,8 @@
 /* The columns an export writes after the id: the schema's fields in its
  * order (the score of crm.ini among them), then the computed follow-up
  * fields of a client, contact or deal (last_activity, next_step) that the
- * schema does not define itself.  The fields are borrowed. */
+ * schema does not define itself.  The fields are borrowed; release the
+ * array with CRM_ARRAY_RELEASE (it is released already on CRM_ENOMEM). */
 typedef CRM_ARRAY(const struct crm_field *) crm_export_columns;
 int crm_export_columns_of(crm_export_columns *out, const struct crm_schema *s);
 
