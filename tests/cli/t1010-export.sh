@@ -208,23 +208,23 @@ test_expect_success 'set up: clients with follow-ups and a score' '
 '
 
 test_expect_success 'CSV and JSON carry last_activity, next_step and the score' '
-	crm -C fu export client >client.csv &&
+	crm -C fu export client >fu-client.csv &&
 	cat >expect <<-\EOF &&
 	id,name,kind,email,phone,website,address,city,postcode,vat_id,company_id,party_id,country,peppol_id,source,category,size,temperature,currency,owner,created,tags,notes,score,last_activity,next_step
-	acme,Acme,company,,'"'"'+49 30 1234,,,,,,,,,,referral,,,,,,2025-01-10,,,12,2025-05-28,2025-06-10 Send the quote
+	acme,Acme,company,,'"'"'+49 30 1234,,,,,,,,,,referral,,,,,,2025-01-10,,,14,2025-05-28,2025-06-10 Send the quote
 	bolt,Bolt,company,,,,,,,,,,,,,,,,,,2025-02-01,,,0,,
 	EOF
-	test_cmp expect client.csv &&
-	crm -C fu export opportunity >opportunity.csv &&
+	test_cmp expect fu-client.csv &&
+	crm -C fu export opportunity >fu-opportunity.csv &&
 	cat >expect <<-\EOF &&
 	id,title,client,client_name,client_email,client_owner,contact,stage,amount,cost,profit,confidence,expected_close,source,lost_reason,proposal_url,files,owner,created,closed,tags,notes,history,last_activity,next_step
 	web,Web,acme,Acme,,,,qualifying,5000.00 EUR,,,,,,,,,,,,,,,2025-05-28,2025-06-10 Send the quote
 	EOF
-	test_cmp expect opportunity.csv &&
+	test_cmp expect fu-opportunity.csv &&
 	crm -C fu export client --json >out.json &&
 	cat >expect <<-\EOF &&
 	[
-	  {"type": "client", "id": "acme", "path": "clients/acme.yaml", "fields": {"name": "Acme", "kind": "company", "phone": "+49 30 1234", "source": "referral", "created": "2025-01-10", "score": 12, "last_activity": "2025-05-28", "next_step": {"date": "2025-06-10", "owner": null, "action": "Send the quote", "activity": "a2"}}, "defaulted": ["kind"]},
+	  {"type": "client", "id": "acme", "path": "clients/acme.yaml", "fields": {"name": "Acme", "kind": "company", "phone": "+49 30 1234", "source": "referral", "created": "2025-01-10", "score": 14, "last_activity": "2025-05-28", "next_step": {"date": "2025-06-10", "owner": null, "action": "Send the quote", "activity": "a2"}}, "defaulted": ["kind"]},
 	  {"type": "client", "id": "bolt", "path": "clients/bolt.yaml", "fields": {"name": "Bolt", "kind": "company", "created": "2025-02-01", "score": 0, "last_activity": null, "next_step": null}, "defaulted": ["kind"]}
 	]
 	EOF
@@ -246,7 +246,7 @@ test_expect_success 'xlsx: the computed columns close the header, last_activity 
 	X1 score
 	Y1 last_activity
 	Z1 next_step
-	X2 12
+	X2 14
 	Y2 45805
 	Z2 2025-06-10 Send the quote
 	X3 0
@@ -255,18 +255,18 @@ test_expect_success 'xlsx: the computed columns close the header, last_activity 
 '
 
 test_expect_success 'exported CSV imports back: computed columns ignored, values unchanged' '
-	(cd fu && crm import client ../client.csv --dry-run) >out &&
+	(cd fu && crm import client ../fu-client.csv --dry-run) >out &&
 	cat >expect <<-\EOF &&
-	ROW              ACTION     RECORD       NOTE
-	../client.csv:2  unchanged  client/acme  same as client/acme (phone)
-	../client.csv:3  unchanged  client/bolt  same as client/bolt (name)
+	ROW                 ACTION     RECORD       NOTE
+	../fu-client.csv:2  unchanged  client/acme  same as client/acme (phone)
+	../fu-client.csv:3  unchanged  client/bolt  same as client/bolt (name)
 	0 created, 0 updated, 2 unchanged, 0 skipped
 	EOF
 	test_cmp expect out &&
 	crm init again >/dev/null &&
 	cp fu/crm.ini again/ &&
-	crm -C again import client "$TRASH/client.csv" >/dev/null &&
-	crm -C again import opportunity "$TRASH/opportunity.csv" >/dev/null &&
+	crm -C again import client "$TRASH/fu-client.csv" >/dev/null &&
+	crm -C again import opportunity "$TRASH/fu-opportunity.csv" >/dev/null &&
 	cat again/clients/2025/acme.yaml >got &&
 	cat >expect <<-\EOF &&
 	name: Acme
