@@ -61,6 +61,7 @@ struct crm_setting {
 	const char *key;
 	const char *value;
 	int line;
+	int col;                  /* the value's column on `line` (1 when unknown) */
 };
 
 struct crm_config {

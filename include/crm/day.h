@@ -138,10 +138,23 @@ const char *crm_target_period_name(enum crm_target_period p);
 int crm_target_describe(struct crm_buf *out, const struct crm_target *t);
 
 struct crm_report;
+/* The dashboard's filters as the targets table takes them: one user's
+ * targets (--owner), and the periods that overlap a range of days
+ * (--since, --until). */
+struct crm_targets_filter {
+	const char *user;           /* NULL: every user's */
+	bool has_since, has_until;
+	crm_date since, until;
+};
 /* Adds the table "targets" (user, metric, period, start, end, goal,
  * actual, percent, elapsed_percent) to a report, e.g. the dashboard, when
- * crm.ini has targets; nothing otherwise.  Errors as crm_targets_measure. */
-int crm_targets_report(struct crm_report *r, struct crm_index *idx);
+ * crm.ini has targets; nothing otherwise.  `f` (NULL: none) keeps the
+ * targets of f->user; with a date, a target has a row for each of its
+ * periods that overlaps since..until (since alone: up to today; until
+ * alone: the period that holds it), else the period that holds today.
+ * Errors as crm_targets_measure. */
+int crm_targets_report(struct crm_report *r, struct crm_index *idx,
+		       const struct crm_targets_filter *f);
 
 /* ---- reminders ---- */
 

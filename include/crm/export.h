@@ -27,7 +27,8 @@ const char *crm_export_extension(enum crm_export_format f);
 /* Writes every record of type `s` in the chosen format to `path`, replaced
  * atomically, or to stdout when `path` is NULL (not for xlsx, which needs
  * a file: CRM_EUSAGE).  Columns are "id" then every field of the schema in
- * its order, computed ones included.  vCard is for contacts and iCalendar
+ * its order, computed ones included, then a client's, contact's or deal's
+ * computed last_activity and next_step.  vCard is for contacts and iCalendar
  * for tasks and activities only (CRM_EUSAGE otherwise). */
 int crm_export_type(struct crm_index *idx, const struct crm_schema *s, const char *path,
 		    const struct crm_export_options *o);

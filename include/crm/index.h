@@ -191,6 +191,10 @@ struct crm_next_step {
  * its deals and contacts); false when there is none.  Every record's is
  * computed in one pass over the activities when first asked for. */
 bool crm_index_last_activity(crm_date *out, struct crm_index *idx, struct crm_record *rec);
+/* How many activities are about `rec` (for a client also about its deals
+ * and contacts): the ones its last_activity comes from, those without a
+ * date that parses included.  Computed in the same pass. */
+size_t crm_index_activity_count(struct crm_index *idx, struct crm_record *rec);
 /* The record's open next step (see struct crm_next_step); false when it
  * has none.  The strings point into the activity's tree (see
  * crm_index_trim). */

@@ -5,11 +5,13 @@
  *   FIELD.VALUE = N          N when FIELD holds VALUE (a tag, for tags)
  *   FIELD.per = AMOUNT : N   N per whole AMOUNT of FIELD ("1000 EUR : 1";
  *                            money converted through the rates)
- *   activities = N           N per activity about the record
+ *   activities = N           N per activity about the record (a client's
+ *                            include those about its deals and contacts,
+ *                            as for its last_activity)
  *   activities.max = M       at most M points from activities
- *   recency.DAYS = N         N when the last activity about the record is
- *                            at most DAYS days before today (the best
- *                            such term counts, not their sum)
+ *   recency.DAYS = N         N when the record's last_activity is at most
+ *                            DAYS days before today (the best such term
+ *                            counts, not their sum)
  * N may be negative. */
 #ifndef CRM_SCORE_H
 #define CRM_SCORE_H

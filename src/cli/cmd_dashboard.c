@@ -17,11 +17,11 @@ static const char usage[] =
 static int build(struct crm_report *r, struct crm_index *idx,
 		 const struct crm_stats_options *opts, void *payload)
 {
+	struct crm_targets_filter targets;
 	struct crm_automation a;
 	struct crm_alerts al;
 	int err;
 
-	(void)payload;
 	err = crm_stats_dashboard(r, idx, opts);
 	if (err)
 		return err;
@@ -35,8 +35,14 @@ static int build(struct crm_report *r, struct crm_index *idx,
 		err = crm_alerts_report(r, &al);
 	crm_alerts_release(&al);
 	crm_automation_release(&a);
-	/* progress against crm.ini's [target] quotas, when it has any */
-	return err ? err : crm_targets_report(r, idx);
+	/* progress against crm.ini's [target] quotas, when it has any: of the
+	 * --owner's, in the periods of --since and --until */
+	targets.user = ((const struct cli_report_opts *)payload)->owner;
+	targets.has_since = opts->has_since;
+	targets.since = opts->since;
+	targets.has_until = opts->has_until;
+	targets.until = opts->until;
+	return err ? err : crm_targets_report(r, idx, &targets);
 }
 
 int cmd_dashboard(struct cli_ctx *ctx, int argc, char **argv)
@@ -55,7 +61,7 @@ int cmd_dashboard(struct cli_ctx *ctx, int argc, char **argv)
 	if (rc)
 		return rc;
 	crm_report_init(&r, "dashboard", "Dashboard");
-	rc = cli_report_run(ctx, &o, (const char *const *)argv, (size_t)argc, build, NULL, &r);
+	rc = cli_report_run(ctx, &o, (const char *const *)argv, (size_t)argc, build, &o, &r);
 	crm_report_release(&r);
 	return rc;
 }

@@ -16,6 +16,7 @@
 #include "crm/error.h"
 #include "crm/git.h"
 #include "crm/map.h"
+#include "crm/task.h"
 #include "crm/utf8.h"
 #include "core/index/index_internal.h"
 
@@ -30,7 +31,8 @@ const char *const crm_check_codes[] = {
 	"formula-error", "formula-cycle", "closed-before-created", "history-order",
 	"stage-history", "closed-while-open",
 	"before-subject", "merge-conflict", "duplicate-number", "number-gap",
-	"unknown-series", "overdue", "issued-changed", "control-character", "symlink", NULL
+	"unknown-series", "overdue", "issued-changed", "control-character", "symlink",
+	"bad-repeat", "unknown-requires", NULL
 };
 
 struct checker {
@@ -432,6 +434,71 @@ static void check_stage_consistency(struct checker *c)
 		       "remove 'closed' or move the deal to a closed stage", stage->text);
 }
 
+/* A task's `repeat` in the forms crm task add --repeat takes: a rule that
+ * crm task done cannot read would make no next occurrence. */
+static void check_repeat(struct checker *c)
+{
+	const struct crm_node *n;
+	struct crm_repeat r;
+
+	if (strcmp(c->rec->schema->type, "task") || !crm_schema_field(c->rec->schema, "repeat"))
+		return;
+	n = crm_node_get(c->rec->root, "repeat");
+	if (!n || n->kind != CRM_NODE_SCALAR || crm_node_is_null(n) || !*n->text)
+		return;
+	if (crm_repeat_parse(&r, n->text))
+		report(c, n, CRM_SEV_ERROR, "bad-repeat", "%s", crm_error_last());
+	crm_error_clear();
+}
+
+/* One word of a [stage] requires list against every type that has stages:
+ * a field none of them has would make crm move refuse every deal. */
+static void check_required_word(struct crm_index *idx, struct crm_diags *out,
+				const struct crm_setting *st, const char *word, int col)
+{
+	const struct crm_schema *s;
+	const char *near;
+	size_t i;
+
+	for (i = 0; i < idx->repo->schemas.len; i++) {
+		s = &idx->repo->schemas.ptr[i];
+		if (!stage_field(s) || crm_index_field(s, word, NULL))
+			continue;
+		near = crm_schema_suggest_field(s, word);
+		crm_diags_add(out, "crm.ini", st->line, col, CRM_SEV_ERROR, "unknown-requires",
+			      "stage '%s' requires '%s', which is not a field of %s%s%s%s",
+			      st->subsection, word, s->type, near ? " (did you mean '" : "",
+			      near ? near : "", near ? "'?)" : "");
+	}
+}
+
+/* crm.ini's entry criteria ([stage "NAME"] requires = a, b): each a field,
+ * located at its own column. */
+static void check_stage_requires(struct crm_index *idx, struct crm_diags *out)
+{
+	const struct crm_config *cfg = &idx->repo->config;
+	char word[128];
+	size_t i;
+
+	for (i = 0; i < cfg->settings.len; i++) {
+		const struct crm_setting *st = &cfg->settings.ptr[i];
+		const char *p = st->value;
+		if (strcmp(st->section, "stage") || !st->subsection || strcmp(st->key, "requires"))
+			continue;
+		while (*p) {
+			size_t len;
+			p += strspn(p, " ,\t");
+			len = strcspn(p, " ,\t");
+			if (!len)
+				break;
+			snprintf(word, sizeof(word), "%.*s", (int)len, p);
+			check_required_word(idx, out, st, word,
+					    st->col > 1 ? st->col + (int)(p - st->value) : 1);
+			p += len;
+		}
+	}
+}
+
 /* Time that runs backwards: closed before created, history out of order, a
  * record dated before the record it is about was created. */
 static void check_time(struct checker *c)
@@ -634,6 +701,7 @@ size_t crm_check_record(struct crm_index *idx, struct crm_record *rec, struct cr
 	check_computed(&c);
 	check_time(&c);
 	check_stage_consistency(&c);
+	check_repeat(&c);
 	check_controls(&c);
 	crm_diags_sort(out);
 	return out->errors - before;
@@ -803,10 +871,12 @@ size_t crm_check_run(struct crm_index *idx, struct crm_diags *out)
 			check_computed(&c);
 			check_time(&c);
 			check_stage_consistency(&c);
+			check_repeat(&c);
 			check_controls(&c);
 		}
 		check_unique(&c, s);
 	}
+	check_stage_requires(idx, out);
 	crm_invoice_check(idx, out);
 	crm_diags_sort(out);
 	return out->errors;

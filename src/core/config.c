@@ -414,6 +414,7 @@ static int handler(void *user, const char *section, const char *key, const char 
 	s->value = crm_arena_strdup(&cfg->arena, value);
 	s->line = st->line;
 	st->key = s->key;
+	s->col = column_of(st, false);
 	check_known(st, section, name, sub, key);
 
 	if (!strcmp(name, "stage") && sub)

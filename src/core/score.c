@@ -239,29 +239,6 @@ static int64_t per_points(struct crm_index *idx, struct crm_record *rec,
 	return pts;
 }
 
-/* The activities that refer to `rec`: how many, and the newest's date. */
-static size_t activities_about(crm_date *newest, struct crm_index *idx,
-			       const struct crm_record *rec)
-{
-	const struct crm_backref *b;
-	size_t n = 0;
-
-	*newest = INT32_MIN;
-	for (b = crm_index_backrefs(idx, rec); b; b = b->next) {
-		const char *date;
-		crm_date d;
-
-		if (strcmp(b->from->schema->type, "activity"))
-			continue;
-		n++;
-		crm_index_materialize(idx, b->from);
-		date = b->from->root ? crm_node_text(b->from->root, "date") : NULL;
-		if (date && strlen(date) >= 10 && !crm_date_parse(&d, date, 10) && d > *newest)
-			*newest = d;
-	}
-	return n;
-}
-
 static int add_part(crm_score_parts *p, const char *key, int64_t points)
 {
 	struct crm_score_part *slot;
@@ -280,9 +257,9 @@ int crm_score_compute(int64_t *out, struct crm_index *idx, struct crm_record *re
 		      const struct crm_score *sc, crm_score_parts *parts)
 {
 	const struct crm_score_term *best_recency = NULL;
-	crm_date newest = INT32_MIN;
+	crm_date newest = 0;
 	size_t i, nact = 0;
-	bool counted = false;
+	bool counted = false, has_newest = false;
 	int64_t sum = 0, pts;
 	char field[128];
 	int err = 0;
@@ -291,8 +268,11 @@ int crm_score_compute(int64_t *out, struct crm_index *idx, struct crm_record *re
 	for (i = 0; i < sc->terms.len && !err; i++) {
 		const struct crm_score_term *t = &sc->terms.ptr[i];
 		pts = 0;
+		/* engagement as the follow-ups count it: a client's activities
+		 * include those about its deals and contacts */
 		if ((t->kind == CRM_SCORE_ACTIVITIES || t->kind == CRM_SCORE_RECENCY) && !counted) {
-			nact = activities_about(&newest, idx, rec);
+			nact = crm_index_activity_count(idx, rec);
+			has_newest = crm_index_last_activity(&newest, idx, rec);
 			counted = true;
 		}
 		switch (t->kind) {
@@ -311,7 +291,7 @@ int crm_score_compute(int64_t *out, struct crm_index *idx, struct crm_record *re
 			break;
 		case CRM_SCORE_RECENCY:
 			/* the best recency term that applies, added after the loop */
-			if (newest != INT32_MIN && crm_index_today(idx) - newest <= t->days &&
+			if (has_newest && crm_index_today(idx) - newest <= t->days &&
 			    (!best_recency || t->points > best_recency->points))
 				best_recency = t;
 			continue;

@@ -105,8 +105,8 @@ test_expect_success 'stalled days from crm.ini and from the command line' '
 	grep -A3 "^  \"stalled\": \[" s2 >actual &&
 	cat >expect <<-\EOF &&
 	  "stalled": [
-	    {"id": "a", "title": "Deal A", "owner": "alice", "stage": "lead", "amount": {"amount": "1000.00", "currency": "EUR"}, "last_touch": "2025-01-10", "idle_days": 142},
-	    {"id": "b", "title": "Deal B", "owner": "bob", "stage": "proposal", "amount": {"amount": "100.00", "currency": "EUR"}, "last_touch": "2025-05-20", "idle_days": 12}
+	    {"id": "a", "title": "Deal A", "owner": "alice", "stage": "lead", "amount": {"amount": "1000.00", "currency": "EUR"}, "last_touch": "2025-01-10", "idle_days": 142, "next_step": null},
+	    {"id": "b", "title": "Deal B", "owner": "bob", "stage": "proposal", "amount": {"amount": "100.00", "currency": "EUR"}, "last_touch": "2025-05-20", "idle_days": 12, "next_step": "2025-06-10 send the contract"}
 	  ]
 	EOF
 	test_cmp expect actual

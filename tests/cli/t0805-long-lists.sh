@@ -48,7 +48,7 @@ test_expect_success 'the dashboard shows the 20 longest idle, then how many more
 	stalled_section out >actual &&
 	cat >expect <<-\EOF &&
 	Stalled deals (no history or activity for more than 30 days)
-	Deal  Title    Owner  Stage      Amount  Last touch  Idle days
+	Deal  Title    Owner  Stage      Amount  Last touch  Idle days  Next step
 	o-1   Deal 1   alice  lead    10.00 EUR  2020-01-02      1,977
 	o-2   Deal 2   alice  lead    20.00 EUR  2020-01-03      1,976
 	o-3   Deal 3   alice  lead    30.00 EUR  2020-01-04      1,975

@@ -1,6 +1,7 @@
 #!/bin/sh
-# crm report: funnel, cycle, winloss, won, activity, summary, receivables
-# and revenue on the hand-made sales repository (tests/cli/sales-repo.sh),
+# crm report: funnel, cycle, winloss, won, activity, summary, receivables,
+# revenue and stalled (with next steps, filtered by computed fields) on
+# the hand-made sales repository (tests/cli/sales-repo.sh),
 # whose answers are worked out in the comments; --json, --csv, --xlsx, --at.
 . "$(dirname "$0")/lib.sh"
 . "$TEST_TOP/tests/cli/sales-repo.sh"
@@ -197,6 +198,22 @@ test_expect_success 'revenue: invoiced and paid by month' '
 	month,invoices,invoiced_net,invoiced_total,paid_total
 	2025-03,1,200.00,240.00,0.00
 	2025-04,0,0.00,0.00,100.00
+	EOF
+	test_cmp expect out
+'
+
+test_expect_success 'stalled: each deal with its next step; computed fields filter reports' '
+	crm -C small report stalled --csv >out &&
+	cat >expect <<-\EOF &&
+	id,title,owner,stage,amount,last_touch,idle_days,next_step
+	a,Deal A,alice,lead,1000.00,2025-01-10,142,
+	EOF
+	test_cmp expect out &&
+	cp -R small quiet && printf "[dashboard]\nstalled_days = 5\n" >>quiet/crm.ini &&
+	crm -C quiet report stalled "next_step.date>=2025-06-01" --csv >out &&
+	cat >expect <<-\EOF &&
+	id,title,owner,stage,amount,last_touch,idle_days,next_step
+	b,Deal B,bob,proposal,100.00,2025-05-20,12,2025-06-10 send the contract
 	EOF
 	test_cmp expect out
 '

@@ -1,8 +1,9 @@
 #!/bin/sh
 # crm export: CSV (whole output, formula injection, --bom), JSON, xlsx
-# (typed cells, read with python3's zipfile), --all, and the round trip of
-# exported CSV back to the records' values, on the bundled example plus a
-# small fixture type.
+# (typed cells, read with python3's zipfile), --all, the round trip of
+# exported CSV back to the records' values, and the computed follow-up
+# columns and score, imported back by crm import, on the bundled example
+# plus a small fixture type and a repository with follow-ups.
 . "$(dirname "$0")/lib.sh"
 
 test_expect_success 'set up: the example and a fixture type' '
@@ -187,6 +188,101 @@ test_expect_success 'exported CSV holds every stored value of the records (round
 	                print("%s/%s %s: %r != %r" % (t, rid, field, want, got)); bad += 1
 	sys.exit(1 if bad else 0)
 	EOF
+'
+
+test_expect_success 'set up: clients with follow-ups and a score' '
+	crm init fu >/dev/null &&
+	(
+	cd fu && mkdir clients opportunities activities &&
+	printf "\n[score \"client\"]\nsource.referral = 10\nactivities = 2\n" >>crm.ini &&
+	printf "name: Acme\nsource: referral\nphone: +49 30 1234\ncreated: 2025-01-10\n" \
+		>clients/acme.yaml &&
+	printf "name: Bolt\ncreated: 2025-02-01\n" >clients/bolt.yaml &&
+	printf "title: Web\nclient: acme\nstage: qualifying\namount: 5000 EUR\n" \
+		>opportunities/web.yaml &&
+	printf "date: 2025-05-20\nkind: call\nabout: client/acme\n" >activities/a1.yaml &&
+	printf "%s\n" "date: 2025-05-28T10:00" "kind: meeting" "about: opportunity/web" \
+		"next_step:" "  date: 2025-06-10" "  action: Send the quote" >activities/a2.yaml &&
+	git init -q && git add -A && git commit -q -m start
+	)
+'
+
+test_expect_success 'CSV and JSON carry last_activity, next_step and the score' '
+	crm -C fu export client >fu-client.csv &&
+	cat >expect <<-\EOF &&
+	id,name,kind,email,phone,website,address,city,postcode,vat_id,company_id,party_id,country,peppol_id,source,category,size,temperature,currency,owner,created,tags,notes,score,last_activity,next_step
+	acme,Acme,company,,'"'"'+49 30 1234,,,,,,,,,,referral,,,,,,2025-01-10,,,14,2025-05-28,2025-06-10 Send the quote
+	bolt,Bolt,company,,,,,,,,,,,,,,,,,,2025-02-01,,,0,,
+	EOF
+	test_cmp expect fu-client.csv &&
+	crm -C fu export opportunity >fu-opportunity.csv &&
+	cat >expect <<-\EOF &&
+	id,title,client,client_name,client_email,client_owner,contact,stage,amount,cost,profit,confidence,expected_close,source,lost_reason,proposal_url,files,owner,created,closed,tags,notes,history,last_activity,next_step
+	web,Web,acme,Acme,,,,qualifying,5000.00 EUR,,,,,,,,,,,,,,,2025-05-28,2025-06-10 Send the quote
+	EOF
+	test_cmp expect fu-opportunity.csv &&
+	crm -C fu export client --json >out.json &&
+	cat >expect <<-\EOF &&
+	[
+	  {"type": "client", "id": "acme", "path": "clients/acme.yaml", "fields": {"name": "Acme", "kind": "company", "phone": "+49 30 1234", "source": "referral", "created": "2025-01-10", "score": 14, "last_activity": "2025-05-28", "next_step": {"date": "2025-06-10", "owner": null, "action": "Send the quote", "activity": "a2"}}, "defaulted": ["kind"]},
+	  {"type": "client", "id": "bolt", "path": "clients/bolt.yaml", "fields": {"name": "Bolt", "kind": "company", "created": "2025-02-01", "score": 0, "last_activity": null, "next_step": null}, "defaulted": ["kind"]}
+	]
+	EOF
+	test_cmp expect out.json
+'
+
+test_expect_success 'xlsx: the computed columns close the header, last_activity a date cell' '
+	crm -C fu export client --xlsx -o "$TRASH/client.xlsx" &&
+	python3 - client.xlsx >got <<-\EOF &&
+	import re, sys, zipfile
+	z = zipfile.ZipFile(sys.argv[1])
+	shared = re.findall(r"<si><t[^>]*>(.*?)</t></si>", z.read("xl/sharedStrings.xml").decode(), re.S)
+	sheet = z.read("xl/worksheets/sheet1.xml").decode()
+	for ref, attrs, value in re.findall(r"<c r=\"([A-Z]+[0-9]+)\"([^>]*)>(?:<v>([^<]*)</v>)?", sheet):
+	    if ref[0] in "XYZ":
+	        print(ref, shared[int(value)] if "t=\"s\"" in attrs else value)
+	EOF
+	cat >expect <<-\EOF &&
+	X1 score
+	Y1 last_activity
+	Z1 next_step
+	X2 14
+	Y2 45805
+	Z2 2025-06-10 Send the quote
+	X3 0
+	EOF
+	test_cmp expect got
+'
+
+test_expect_success 'exported CSV imports back: computed columns ignored, values unchanged' '
+	(cd fu && crm import client ../fu-client.csv --dry-run) >out &&
+	cat >expect <<-\EOF &&
+	ROW                 ACTION     RECORD       NOTE
+	../fu-client.csv:2  unchanged  client/acme  same as client/acme (phone)
+	../fu-client.csv:3  unchanged  client/bolt  same as client/bolt (name)
+	0 created, 0 updated, 2 unchanged, 0 skipped
+	EOF
+	test_cmp expect out &&
+	crm init again >/dev/null &&
+	cp fu/crm.ini again/ &&
+	crm -C again import client "$TRASH/fu-client.csv" >/dev/null &&
+	crm -C again import opportunity "$TRASH/fu-opportunity.csv" >/dev/null &&
+	cat again/clients/2025/acme.yaml >got &&
+	cat >expect <<-\EOF &&
+	name: Acme
+	kind: company
+	phone: +49 30 1234
+	source: referral
+	created: 2025-01-10
+	EOF
+	test_cmp expect got &&
+	crm -C again export client >again.csv &&
+	cat >expect <<-\EOF &&
+	id,name,kind,email,phone,website,address,city,postcode,vat_id,company_id,party_id,country,peppol_id,source,category,size,temperature,currency,owner,created,tags,notes,score,last_activity,next_step
+	acme,Acme,company,,'"'"'+49 30 1234,,,,,,,,,,referral,,,,,,2025-01-10,,,10,,
+	bolt,Bolt,company,,,,,,,,,,,,,,,,,,2025-02-01,,,0,,
+	EOF
+	test_cmp expect again.csv
 '
 
 test_expect_success 'refusals: xlsx without a file, vCard of a task, two formats' '

@@ -310,6 +310,30 @@ test_expect_success 'crm check holds categories to crm.ini' '
 	rm repo/tasks/odd.yaml
 '
 
+test_expect_success 'crm check holds repeat to the forms --repeat takes, at the value' '
+	printf "title: Odd\nrepeat: fortnightly\nstatus: open\n" >repo/tasks/odd.yaml &&
+	printf "title: Even\nrepeat: every 2 weeks\nstatus: open\n" >repo/tasks/even.yaml &&
+	test_expect_code 1 crm -C repo check --no-source >out 2>&1 &&
+	grep "^tasks/[oe][dv]" out >actual &&
+	echo "tasks/odd.yaml:2:9: error: invalid repeat '"'"'fortnightly'"'"': write it as daily, weekly, monthly, yearly or every N days, weeks, months or years (every 2w) [bad-repeat]" >expect &&
+	test_cmp expect actual &&
+	rm repo/tasks/odd.yaml repo/tasks/even.yaml
+'
+
+test_expect_success 'crm set refuses a repeat crm check would report, and writes nothing' '
+	crm -C repo task add "Weekly sync" --due 2025-03-10 --repeat weekly >/dev/null &&
+	f=$(find repo/tasks -name "weekly-sync.yaml") &&
+	cp "$f" before &&
+	test_expect_code 1 crm -C repo set weekly-sync repeat=biweekly 2>err &&
+	cat >expect <<-\EOF &&
+	tasks/2025/weekly-sync.yaml:3:9: error: invalid repeat '"'"'biweekly'"'"': write it as daily, weekly, monthly, yearly or every N days, weeks, months or years (every 2w) [bad-repeat]
+	crm set: the change would bring 1 new error to task/weekly-sync (above); nothing was written (--force writes it anyway)
+	EOF
+	test_cmp expect err &&
+	test_cmp before "$f" &&
+	git -C repo diff --quiet HEAD
+'
+
 test_expect_success 'usage: subcommands listed, unknown ones refused' '
 	crm -C repo task --help >out &&
 	cat >expect <<-\EOT &&

@@ -1,7 +1,8 @@
 #!/bin/sh
 # crm agenda: overdue and upcoming items grouped by day for one user (the
 # git identity's, --user) or everyone, --days, --json and --ical, on a
-# repository whose dates are arranged around CRM_TODAY=2025-06-04.
+# repository whose dates are arranged around CRM_TODAY=2025-06-04; only a
+# lead (at the pipeline's start) waits for a first response.
 . "$(dirname "$0")/lib.sh"
 . "$TEST_TOP/tests/cli/lib-day.sh"
 
@@ -121,6 +122,47 @@ test_expect_success 'a task that is done leaves the agenda; the next step, once 
 
 	Tomorrow
 	  09:00  reminder        Prepare the demo, due 2025-06-06 09:00  [task/prep-demo]
+	EOF
+	test_cmp expect actual
+'
+
+test_expect_success 'a client without activity is a lead only at the start of the pipeline' '
+	cp -R r leads &&
+	printf "%s\n" "name: Old Customer" "owner: alice" "created: 2023-03-01" \
+		>leads/clients/old-customer.yaml &&
+	printf "%s\n" "number: INV-0000009" "status: paid" "date: 2023-04-01" "due: 2023-05-01" \
+		"client: old-customer" "lines:" \
+		"  - {description: Audit, quantity: 1, unit_price: \"100.00 EUR\", tax: vat19}" \
+		"payments:" "  - {date: 2023-04-20, amount: \"119.00 EUR\"}" \
+		>leads/invoices/inv-0000009.yaml &&
+	printf "%s\n" "name: Lost Cause" "owner: alice" "created: 2024-01-10" \
+		>leads/clients/lost-cause.yaml &&
+	printf "%s\n" "title: Lost deal" "client: lost-cause" "stage: closed-lost" \
+		"owner: alice" "created: 2024-01-10" "closed: 2024-02-01" "history:" \
+		"  - {date: 2024-02-01, stage: closed-lost}" >leads/opportunities/lost-deal.yaml &&
+	printf "%s\n" "name: Fresh Prospect" "owner: alice" "created: 2025-05-20" \
+		>leads/clients/fresh.yaml &&
+	printf "%s\n" "title: First talk" "client: fresh" "stage: unqualified" \
+		"owner: alice" "created: 2025-05-20" >leads/opportunities/fresh-talk.yaml &&
+	crm -C leads agenda --all --days 30 >out &&
+	grep first-response out >actual &&
+	cat >expect <<-\EOF &&
+	  2025-05-21        first-response  lead Fresh Prospect waiting for a first response since 2025-05-20  [client/fresh] alice
+	  2025-06-03        first-response  lead Bob'"'"'s Lead waiting for a first response since 2025-06-02  [client/bob-lead] bob
+	         first-response  lead New Lead Ltd waiting for a first response since 2025-06-03  [client/new-lead] alice
+	EOF
+	test_cmp expect actual
+'
+
+test_expect_success 'a client schema with a stage of its own: a lead in the first open stage' '
+	cp -R r own-stage &&
+	printf "  stage:       {type: stage}\n" >>own-stage/schema/client.yaml &&
+	printf "stage: unqualified\n" >>own-stage/clients/new-lead.yaml &&
+	printf "stage: qualifying\n" >>own-stage/clients/bob-lead.yaml &&
+	crm -C own-stage agenda --all --days 30 >out &&
+	grep first-response out >actual &&
+	cat >expect <<-\EOF &&
+	         first-response  lead New Lead Ltd waiting for a first response since 2025-06-03  [client/new-lead] alice
 	EOF
 	test_cmp expect actual
 '

@@ -2,7 +2,9 @@
 # Targets: crm.ini [target "USER"] quotas (won money per period, deals
 # created, activities), measured over the period that holds CRM_TODAY, in
 # crm agenda (text and JSON) and in the dashboard's targets table; money
-# exact through [rate]; a malformed target is a crm check error.
+# exact through [rate]; the dashboard's --owner keeps one user's targets and
+# --since/--until give a row per period they overlap; a malformed target is
+# a crm check error.
 . "$(dirname "$0")/lib.sh"
 . "$TEST_TOP/tests/cli/lib-day.sh"
 
@@ -88,6 +90,40 @@ for t in d[\"targets\"]:
 	alice deals 4 1 25 13
 	alice activities 3 1 33 42
 	bob won {'"'"'amount'"'"': '"'"'10000.00'"'"', '"'"'currency'"'"': '"'"'EUR'"'"'} {'"'"'amount'"'"': '"'"'0.00'"'"', '"'"'currency'"'"': '"'"'EUR'"'"'} 0 42
+	EOF
+	test_cmp expect actual
+'
+
+test_expect_success 'the dashboard'"'"'s --owner keeps that user'"'"'s targets' '
+	crm -C r dashboard --owner bob >out &&
+	sed -n "/^Targets/,\$p" out >actual &&
+	cat >expect <<-\EOF &&
+	Targets
+	User  Target  Period  From        To                   Goal    Actual  % of goal  % of period gone
+	bob   won     year    2025-01-01  2025-12-31  10,000.00 EUR  0.00 EUR          0                42
+	EOF
+	test_cmp expect actual
+'
+
+test_expect_success 'the dashboard'"'"'s --since and --until: every period of a target they overlap' '
+	crm -C r dashboard --owner alice --since 2025-05-26 --until 2025-06-04 --csv \
+		--table targets >actual &&
+	cat >expect <<-\EOF &&
+	user,metric,period,start,end,goal,actual,percent,elapsed_percent
+	alice,won,quarter,2025-04-01,2025-06-30,50000.00,29200.00,58,71
+	alice,deals,month,2025-05-01,2025-05-31,4,1,25,100
+	alice,deals,month,2025-06-01,2025-06-30,4,1,25,13
+	alice,activities,week,2025-05-26,2025-06-01,3,3,100,100
+	alice,activities,week,2025-06-02,2025-06-08,3,1,33,42
+	EOF
+	test_cmp expect actual &&
+	crm -C r dashboard --until 2025-03-31 --csv --table targets >actual &&
+	cat >expect <<-\EOF &&
+	user,metric,period,start,end,goal,actual,percent,elapsed_percent
+	alice,won,quarter,2025-01-01,2025-03-31,50000.00,99999.00,199,100
+	alice,deals,month,2025-03-01,2025-03-31,4,1,25,100
+	alice,activities,week,2025-03-31,2025-04-06,3,0,0,100
+	bob,won,year,2025-01-01,2025-12-31,10000.00,0.00,0,42
 	EOF
 	test_cmp expect actual
 '

@@ -2,7 +2,8 @@
 # Stage entry criteria: crm move refuses to move a deal into a stage whose
 # crm.ini [stage] requires = lists fields the deal lacks, naming each, and
 # so does a schema's required_if tied to the stage; a refusal leaves the
-# work tree, the index and HEAD as they were.
+# work tree, the index and HEAD as they were; crm check locates a required
+# name that is no field.
 . "$(dirname "$0")/lib.sh"
 
 # snapshot: the work tree's files, the index and HEAD
@@ -75,6 +76,22 @@ test_expect_success 'a required_if tied to a stage stops crm move before it comm
 	test_cmp ../before ../after &&
 	crm set web proposal_url=https://acme.example/p.pdf >/dev/null &&
 	crm move web contract-pending >/dev/null
+'
+
+test_expect_success 'crm check locates a required name that is no field, at its column' '
+	cd repo &&
+	cp crm.ini ../crm.ini.saved &&
+	sed "s/^\[stage \"negotiation\"\]$/&\nrequires = amount, budgett next_step.date,  expected_clos/" \
+		../crm.ini.saved >crm.ini &&
+	test_expect_code 1 crm check --no-source >../out 2>&1 &&
+	grep "^crm.ini:" ../out >../actual &&
+	cat >../expect <<-\EOF &&
+	crm.ini:17:20: error: stage '"'"'negotiation'"'"' requires '"'"'budgett'"'"', which is not a field of opportunity [unknown-requires]
+	crm.ini:17:45: error: stage '"'"'negotiation'"'"' requires '"'"'expected_clos'"'"', which is not a field of opportunity (did you mean '"'"'expected_close'"'"'?) [unknown-requires]
+	EOF
+	test_cmp ../expect ../actual &&
+	cp ../crm.ini.saved crm.ini &&
+	crm check >/dev/null
 '
 
 test_expect_success 'stages that require nothing move as before' '

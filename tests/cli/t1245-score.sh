@@ -2,7 +2,8 @@
 # Lead scores from crm.ini's [score "TYPE"] terms: a computed `score` that
 # ls sorts and filters by and show explains term by term; a field the
 # record lacks (or money without a rate) contributes nothing; bad terms
-# are crm check errors.
+# are crm check errors; engagement counts a client's deals' and contacts'
+# activities too.
 . "$(dirname "$0")/lib.sh"
 
 test_expect_success 'scored clients and deals, activities around a pinned today' '
@@ -85,6 +86,35 @@ test_expect_success 'show lists each term'"'"'s contribution' '
 	test_cmp expect got &&
 	crm show --json acme >out &&
 	grep -q "\"score\": 51" out
+'
+
+test_expect_success 'engagement counts the activities about a client'"'"'s deals and contacts' '
+	cd repo && mkdir -p contacts &&
+	printf "title: Cora deal\nclient: cora\nstage: qualifying\n" >opportunities/cora-deal.yaml &&
+	printf "name: Ann Cora\nclient: cora\n" >contacts/ann.yaml &&
+	printf "date: 2025-05-25T09:00\nkind: call\nabout: opportunity/cora-deal\n" \
+		>activities/c1.yaml &&
+	printf "date: 2024-12-01\nkind: email\nabout: contact/ann\n" >activities/c2.yaml &&
+	git add -A && git commit -qm "cora engages" &&
+	crm show cora >out &&
+	sed -n "/^score, /,/^$/p" out >got &&
+	cat >expect <<-\EOF &&
+	score, 21 from:
+	term        points
+	activities      +6
+	recency.30     +15
+
+	EOF
+	test_cmp expect got &&
+	crm ls client --sort -score --fields score,last_activity >out &&
+	cat >expect <<-\EOF &&
+	id    score  last_activity
+	acme     51  2025-05-20
+	cora     21  2025-05-25
+	bolt     13  2025-03-20
+	dune      9  2024-01-04
+	EOF
+	test_cmp expect out
 '
 
 test_expect_success 'bad terms are crm check errors' '

@@ -27,6 +27,7 @@ struct build {
 	const struct crm_agenda_options *opts;
 	crm_date end;                 /* the last day shown */
 	struct crm_map last_contact;  /* client id -> struct contact */
+	struct crm_map customers;     /* client ids past the pipeline's start */
 };
 
 /* The newest activity about a client, its contacts or its deals. */
@@ -187,6 +188,32 @@ static int task_items(struct build *b, struct crm_record *rec)
 					 has_time ? " " : "", has_time ? when : ""));
 }
 
+/* ---- leads and customers ---- */
+
+/* The first open stage of crm.ini's pipeline: where a prospect stands
+ * before anyone has qualified it.  NULL when no stage is open. */
+static const char *first_open_stage(const struct crm_config *cfg)
+{
+	size_t i;
+
+	for (i = 0; i < cfg->stages.len; i++)
+		if (cfg->stages.ptr[i].outcome == CRM_OUTCOME_OPEN)
+			return cfg->stages.ptr[i].name;
+	return NULL;
+}
+
+/* Notes that `client` is no lead any more: it has an invoice, or a deal
+ * past the first open stage (a later one, won, lost or void).  Found in
+ * the agenda's one pass over invoices and deals, not per client. */
+static int note_customer(struct build *b, const char *client)
+{
+	struct crm_record *c = client ? crm_index_resolve(b->idx, client, "client") : NULL;
+
+	if (!c || crm_map_get(&b->customers, c->id))
+		return 0;
+	return crm_map_put(&b->customers, c->id, b, NULL);
+}
+
 /* ---- activities: next steps, and who was last contacted ---- */
 
 /* The client an activity's `about` comes down to: the client itself, or
@@ -320,9 +347,10 @@ static int invoice_item(struct build *b, struct crm_record *rec)
 	const char *number = text_field(rec, "number");
 	char currency[4], amount[64];
 	crm_date due;
+	int err = note_customer(b, client);
 
-	if (!number || !invoice_open(rec) || !crm_invoice_due(&due, b->idx, rec))
-		return 0;
+	if (err || !number || !invoice_open(rec) || !crm_invoice_due(&due, b->idx, rec))
+		return err;
 	if (crm_invoice_of_record(&totals, currency, b->idx, rec) ||
 	    crm_dec_cmp(totals.due_total, crm_dec_from_int(0)) <= 0)
 		return 0;   /* paid in full, or crm check reports why not computable */
@@ -377,12 +405,15 @@ static int deal_items(struct build *b, struct crm_record *rec)
 	const char *owner = text_field(rec, "owner");
 	crm_date today = b->a->today, close, entered;
 	char date[16];
+	const char *first = first_open_stage(b->cfg);
 	int limit, err = 0;
 	bool has_time;
 	int64_t at;
 
-	if (!s || s->outcome != CRM_OUTCOME_OPEN)
-		return 0;
+	if (stage && (!first || strcmp(stage, first)))
+		err = note_customer(b, text_field(rec, "client"));
+	if (err || !s || s->outcome != CRM_OUTCOME_OPEN)
+		return err;
 	if (when_field(&at, &close, &has_time, b, rec, "expected_close") && close < today) {
 		crm_date_format(date, sizeof(date), close);
 		err = add_item(b, CRM_AGENDA_CLOSE, rec, owner, close, false, 0,
@@ -439,6 +470,26 @@ static int follow_up_item(struct build *b, struct crm_record *rec, const char *n
 					 name, cls, date));
 }
 
+/* Whether a client nobody has talked to is a lead, at the start of the
+ * pipeline: with a stage field of its own (a repository's client schema may
+ * have one), when it stands in the first open stage; with the shipped
+ * schema, which has none, unless a deal or an invoice made it a customer
+ * (see note_customer). */
+static bool is_lead(struct build *b, struct crm_record *rec)
+{
+	const struct crm_schema *s = rec->schema;
+	const char *first = first_open_stage(b->cfg), *stage;
+	size_t i;
+
+	for (i = 0; i < s->nfields; i++) {
+		if (s->fields[i].type != CRM_F_STAGE)
+			continue;
+		stage = text_field(rec, s->fields[i].name);
+		return stage && first && !strcmp(stage, first);
+	}
+	return !crm_map_get(&b->customers, rec->id);
+}
+
 static int client_items(struct build *b, struct crm_record *rec, int64_t first_response)
 {
 	const struct contact *c = crm_map_get(&b->last_contact, rec->id);
@@ -449,6 +500,8 @@ static int client_items(struct build *b, struct crm_record *rec, int64_t first_r
 
 	if (c)
 		return follow_up_item(b, rec, name, owner, c->at);
+	if (!is_lead(b, rec))
+		return 0;
 	created = crm_record_created(b->idx, rec);
 	crm_date_format(date, sizeof(date), created);
 	return add_item(b, CRM_AGENDA_FIRST_RESPONSE, rec, owner,
@@ -531,6 +584,7 @@ int crm_agenda_build(struct crm_agenda *out, struct crm_index *idx,
 	if (!err)
 		err = clients(&b);
 	crm_map_release(&b.last_contact);
+	crm_map_release(&b.customers);
 	if (!err && out->items.len)
 		qsort(out->items.ptr, out->items.len, sizeof(*out->items.ptr), item_cmp);
 	if (err)

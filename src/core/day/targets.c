@@ -220,10 +220,19 @@ static int whole_percent(int *out, crm_dec actual, crm_dec goal)
 	return err;
 }
 
-static int target_of(struct crm_target *t, struct crm_index *idx, const struct crm_setting *s)
+/* Days of the period gone, today included: 0 before it, 100 after it. */
+static int elapsed_percent(const struct crm_target *t, crm_date today)
+{
+	if (today < t->start)
+		return 0;
+	if (today > t->end)
+		return 100;
+	return (int)((int64_t)(today - t->start + 1) * 100 / (t->end - t->start + 1));
+}
+
+static int parse_setting(struct crm_target *t, struct crm_index *idx, const struct crm_setting *s)
 {
 	const struct crm_config *cfg = &crm_index_repo(idx)->config;
-	crm_date today = crm_index_today(idx);
 	int err = crm_target_parse(t, s->key, s->value);
 
 	if (err)
@@ -231,13 +240,27 @@ static int target_of(struct crm_target *t, struct crm_index *idx, const struct c
 	if (t->metric == CRM_TARGET_WON && !t->currency[0])
 		snprintf(t->currency, sizeof(t->currency), "%s", cfg->currency);
 	t->user = s->subsection;
-	period_bounds(&t->start, &t->end, t->period, today);
+	return 0;
+}
+
+/* Measures parsed target `t` over its period that holds `day`. */
+static int measure_period(struct crm_target *t, struct crm_index *idx, crm_date day)
+{
+	int err;
+
+	period_bounds(&t->start, &t->end, t->period, day);
 	err = measure(t, idx);
 	if (!err)
 		err = whole_percent(&t->percent, t->actual, t->goal);
-	t->elapsed_percent = (int)((int64_t)(today - t->start + 1) * 100 /
-				   (t->end - t->start + 1));
+	t->elapsed_percent = elapsed_percent(t, crm_index_today(idx));
 	return err;
+}
+
+static int target_of(struct crm_target *t, struct crm_index *idx, const struct crm_setting *s)
+{
+	int err = parse_setting(t, idx, s);
+
+	return err ? err : measure_period(t, idx, crm_index_today(idx));
 }
 
 int crm_targets_measure(struct crm_targets *out, struct crm_index *idx, const char *user)
@@ -322,12 +345,64 @@ static int target_row(struct crm_report *r, struct crm_report_table *tab,
 	return err;
 }
 
-int crm_targets_report(struct crm_report *r, struct crm_index *idx)
+/* Every period of the setting's target that overlaps days `from` to `to`,
+ * appended to `out` in order. */
+static int target_periods(struct crm_targets *out, struct crm_index *idx,
+			  const struct crm_setting *s, crm_date from, crm_date to)
 {
+	struct crm_target parsed, *t;
+	crm_date day = from;
+	int err = parse_setting(&parsed, idx, s);
+
+	while (!err && day <= to) {
+		t = CRM_ARRAY_PUSH(out->items);
+		if (!t)
+			return crm_error_set(CRM_ENOMEM, "out of memory");
+		*t = parsed;
+		err = measure_period(t, idx, day);
+		day = t->end + 1;
+	}
+	return err;
+}
+
+/* The dashboard's targets: with neither date of `f`, as crm_targets_measure
+ * gives them; with --since or --until, each period that overlaps the
+ * range (one bound alone: from it to today, or the period that holds the
+ * --until day). */
+static int measure_filtered(struct crm_targets *out, struct crm_index *idx,
+			    const struct crm_targets_filter *f)
+{
+	const struct crm_config *cfg = &crm_index_repo(idx)->config;
+	crm_date today = crm_index_today(idx), from, to;
+	size_t i;
+	int err = 0;
+
+	if (!f->has_since && !f->has_until)
+		return crm_targets_measure(out, idx, f->user);
+	memset(out, 0, sizeof(*out));
+	crm_arena_init(&out->arena);
+	to = f->has_until ? f->until : today > f->since ? today : f->since;
+	from = f->has_since ? f->since : to;
+	for (i = 0; i < cfg->settings.len && !err; i++) {
+		const struct crm_setting *s = &cfg->settings.ptr[i];
+		if (strcmp(s->section, "target") || !s->subsection ||
+		    (f->user && strcmp(f->user, s->subsection)))
+			continue;
+		err = target_periods(out, idx, s, from, to);
+	}
+	if (err)
+		crm_targets_release(out);
+	return err;
+}
+
+int crm_targets_report(struct crm_report *r, struct crm_index *idx,
+		       const struct crm_targets_filter *f)
+{
+	static const struct crm_targets_filter everyone = { NULL, false, false, 0, 0 };
 	struct crm_report_table *tab;
 	struct crm_targets t;
 	size_t i;
-	int err = crm_targets_measure(&t, idx, NULL);
+	int err = measure_filtered(&t, idx, f ? f : &everyone);
 
 	if (err || !t.items.len)
 		goto done;

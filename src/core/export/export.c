@@ -116,6 +116,30 @@ int crm_export_cell_text(struct crm_buf *out, struct crm_index *idx,
 	return crm_value_format(out, &v);
 }
 
+int crm_export_columns_of(crm_export_columns *out, const struct crm_schema *s)
+{
+	static const char *const followups[] = { "last_activity", "next_step" };
+	const struct crm_field *f, **slot;
+	bool computed;
+	size_t i;
+
+	for (i = 0; i < s->nfields + 2; i++) {
+		computed = false;
+		f = i < s->nfields ? &s->fields[i]
+				   : crm_index_field(s, followups[i - s->nfields], &computed);
+		/* a schema's own field of that name is among its fields already */
+		if (i >= s->nfields && (!f || !computed))
+			continue;
+		slot = CRM_ARRAY_PUSH(*out);
+		if (!slot) {
+			CRM_ARRAY_RELEASE(*out);
+			return crm_error_set(CRM_ENOMEM, "out of memory");
+		}
+		*slot = f;
+	}
+	return 0;
+}
+
 int crm_export_each(struct crm_index *idx, const struct crm_schema *s,
 		    int (*fn)(struct crm_index *idx, struct crm_record *rec, void *payload),
 		    void *payload)
@@ -135,7 +159,7 @@ int crm_export_each(struct crm_index *idx, const struct crm_schema *s,
 
 struct csv_state {
 	FILE *out;
-	const struct crm_schema *s;
+	crm_export_columns cols;
 	struct crm_buf cell, safe;
 };
 
@@ -151,13 +175,13 @@ static int csv_row(struct crm_index *idx, struct crm_record *rec, void *payload)
 {
 	struct csv_state *st = payload;
 	size_t i;
-	int err = csv_write(st, rec->id, st->s->nfields == 0);
+	int err = csv_write(st, rec->id, st->cols.len == 0);
 
-	for (i = 0; i < st->s->nfields && !err; i++) {
+	for (i = 0; i < st->cols.len && !err; i++) {
 		crm_buf_reset(&st->cell);
-		err = crm_export_cell_text(&st->cell, idx, rec, &st->s->fields[i]);
+		err = crm_export_cell_text(&st->cell, idx, rec, st->cols.ptr[i]);
 		if (!err)
-			err = csv_write(st, st->cell.ptr, i + 1 == st->s->nfields);
+			err = csv_write(st, st->cell.ptr, i + 1 == st->cols.len);
 	}
 	return err;
 }
@@ -166,19 +190,23 @@ static int csv_row(struct crm_index *idx, struct crm_record *rec, void *payload)
 static int export_csv(struct crm_buf *out, struct crm_index *idx, const struct crm_schema *s,
 		      bool bom)
 {
-	struct csv_state st = { NULL, s, CRM_BUF_INIT, CRM_BUF_INIT };
+	struct csv_state st = { NULL, { NULL, 0, 0 }, CRM_BUF_INIT, CRM_BUF_INIT };
 	char *mem = NULL;
 	size_t len = 0, i;
-	int err = 0;
+	int err = crm_export_columns_of(&st.cols, s);
 
+	if (err)
+		return err;
 	st.out = open_memstream(&mem, &len);
-	if (!st.out)
+	if (!st.out) {
+		CRM_ARRAY_RELEASE(st.cols);
 		return crm_error_errno(CRM_ENOMEM, "cannot write CSV");
+	}
 	if (bom)
 		fputs("\xEF\xBB\xBF", st.out);
-	err = csv_write(&st, "id", s->nfields == 0);
-	for (i = 0; i < s->nfields && !err; i++)
-		err = csv_write(&st, s->fields[i].name, i + 1 == s->nfields);
+	err = csv_write(&st, "id", st.cols.len == 0);
+	for (i = 0; i < st.cols.len && !err; i++)
+		err = csv_write(&st, st.cols.ptr[i]->name, i + 1 == st.cols.len);
 	if (!err)
 		err = crm_export_each(idx, s, csv_row, &st);
 	if (fclose(st.out) && !err)
@@ -186,6 +214,7 @@ static int export_csv(struct crm_buf *out, struct crm_index *idx, const struct c
 	if (!err)
 		err = crm_buf_add(out, mem, len);
 	free(mem);
+	CRM_ARRAY_RELEASE(st.cols);
 	crm_buf_release(&st.cell);
 	crm_buf_release(&st.safe);
 	return err;

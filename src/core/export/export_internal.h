@@ -3,7 +3,16 @@
 #ifndef CRM_EXPORT_INTERNAL_H
 #define CRM_EXPORT_INTERNAL_H
 
+#include "crm/array.h"
 #include "crm/export.h"
+
+/* The columns an export writes after the id: the schema's fields in its
+ * order (the score of crm.ini among them), then the computed follow-up
+ * fields of a client, contact or deal (last_activity, next_step) that the
+ * schema does not define itself.  The fields are borrowed; release the
+ * array with CRM_ARRAY_RELEASE (it is released already on CRM_ENOMEM). */
+typedef CRM_ARRAY(const struct crm_field *) crm_export_columns;
+int crm_export_columns_of(crm_export_columns *out, const struct crm_schema *s);
 
 /* The records of `s`, each decoded in turn: `fn` sees one at a time, and
  * the index may drop the trees of those already seen (bounded memory). */

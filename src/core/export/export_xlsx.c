@@ -15,7 +15,7 @@
 struct xlsx_state {
 	lxw_workbook *wb;
 	lxw_worksheet *ws;
-	const struct crm_schema *s;
+	crm_export_columns cols;
 	lxw_row_t row;
 	lxw_format *bold, *date, *datetime, *percent, *number;
 	struct { char code[4]; lxw_format *fmt; } money[MAX_CURRENCY_FORMATS];
@@ -125,8 +125,8 @@ static int xlsx_row(struct crm_index *idx, struct crm_record *rec, void *payload
 
 	st->row++;
 	st->err = write_text(st, 0, rec->id);
-	for (i = 0; i < st->s->nfields && !st->err; i++)
-		st->err = write_field(st, idx, rec, &st->s->fields[i], (lxw_col_t)(i + 1));
+	for (i = 0; i < st->cols.len && !st->err; i++)
+		st->err = write_field(st, idx, rec, st->cols.ptr[i], (lxw_col_t)(i + 1));
 	return st->err ? CRM_EIO : 0;
 }
 
@@ -153,18 +153,21 @@ int crm_export_xlsx(struct crm_index *idx, const struct crm_schema *s, const cha
 	memset(&st, 0, sizeof(st));
 	crm_buf_init(&st.text);
 	crm_buf_init(&st.safe);
-	st.s = s;
+	if (crm_export_columns_of(&st.cols, s))
+		return CRM_ENOMEM;
 	st.wb = workbook_new(path);
-	if (!st.wb)
+	if (!st.wb) {
+		CRM_ARRAY_RELEASE(st.cols);
 		return crm_error_errno(CRM_EIO, "cannot write '%s'", path);
+	}
 	add_formats(&st);
 	st.ws = workbook_add_worksheet(st.wb, s->folder);
 	if (!st.ws)
 		st.err = LXW_ERROR_MEMORY_MALLOC_FAILED;
 	if (!st.err)
 		st.err = worksheet_write_string(st.ws, 0, 0, "id", st.bold);
-	for (i = 0; i < s->nfields && !st.err; i++)
-		st.err = worksheet_write_string(st.ws, 0, (lxw_col_t)(i + 1), s->fields[i].name,
+	for (i = 0; i < st.cols.len && !st.err; i++)
+		st.err = worksheet_write_string(st.ws, 0, (lxw_col_t)(i + 1), st.cols.ptr[i]->name,
 						st.bold);
 	if (!st.err && crm_export_each(idx, s, xlsx_row, &st) && !st.err)
 		err = CRM_EIO;   /* the index failed: its message stands */
@@ -178,6 +181,7 @@ int crm_export_xlsx(struct crm_index *idx, const struct crm_schema *s, const cha
 		if (e && !err)
 			err = crm_error_set(CRM_EIO, "cannot write '%s': %s", path, lxw_strerror(e));
 	}
+	CRM_ARRAY_RELEASE(st.cols);
 	crm_buf_release(&st.text);
 	crm_buf_release(&st.safe);
 	return err;

@@ -624,6 +624,18 @@ static int by_idle(const void *pa, const void *pb)
 	return strcmp(a->rec->id, b->rec->id);
 }
 
+/* The deal's computed next_step ("2025-06-10 Send the quote (bob)"): what
+ * is planned for a deal that went quiet, empty when nothing is. */
+static struct crm_cell next_step_cell(struct crm_report *r, struct crm_index *idx,
+				      struct crm_record *rec)
+{
+	struct crm_value v;
+
+	if (crm_index_value(&v, idx, rec, "next_step") || v.kind != CRM_V_TEXT || !*v.u.text)
+		return crm_cell_text(r, NULL);
+	return crm_cell_text(r, v.u.text);
+}
+
 int stats_stalled_table(struct crm_report *r, struct crm_index *idx,
 			const struct crm_stats_options *opts, const struct crm_deals *deals,
 			const char *more)
@@ -650,7 +662,7 @@ int stats_stalled_table(struct crm_report *r, struct crm_index *idx,
 						"for more than %d days)", days),
 			       "id", "Deal", "title", "Title", "owner", "Owner", "stage", "Stage",
 			       "amount", "Amount", "last_touch", "Last touch", "idle_days",
-			       "Idle days", NULL);
+			       "Idle days", "next_step", "Next step", NULL);
 	if (!err)
 		crm_report_list(t, more, 0);
 	for (i = 0; i < n && !err; i++) {
@@ -664,7 +676,8 @@ int stats_stalled_table(struct crm_report *r, struct crm_index *idx,
 				  ? crm_cell_money(list[i]->amount, deals->currency)
 				  : crm_cell_text(r, NULL));
 		crm_report_add(t, crm_cell_date(list[i]->last_touch));
-		err = crm_report_add(t, crm_cell_int(today - list[i]->last_touch));
+		crm_report_add(t, crm_cell_int(today - list[i]->last_touch));
+		err = crm_report_add(t, next_step_cell(r, idx, list[i]->rec));
 	}
 	free(list);
 	return err;

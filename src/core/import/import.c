@@ -14,6 +14,7 @@
 #include "crm/check.h"
 #include "crm/edit.h"
 #include "crm/error.h"
+#include "crm/export.h"
 #include "crm/store.h"
 #include "crm/utf8.h"
 
@@ -199,6 +200,7 @@ static void render(struct crm_buf *out, const struct compiled_field *cf,
 {
 	struct crm_buf val = CRM_BUF_INIT, raw = CRM_BUF_INIT;
 	size_t i, n = cf->segs.len, shown = 0;
+	const char *cell;
 
 	if (n == 1) {
 		trim_into(out, cf->segs.ptr[0].lit, cf->segs.ptr[0].litlen);
@@ -206,9 +208,11 @@ static void render(struct crm_buf *out, const struct compiled_field *cf,
 	}
 	for (i = 0; i + 1 < n; i++) {
 		const struct segment *s = &cf->segs.ptr[i];
+		/* a cell crm export guarded against formula injection ("'+353 ...")
+		 * reads as the value it stands for */
+		cell = crm_export_unneutralise(crm_csv_cell(csv, row, (size_t)s->col));
 		crm_buf_reset(&val);
-		trim_into(&val, crm_csv_cell(csv, row, (size_t)s->col),
-			  strlen(crm_csv_cell(csv, row, (size_t)s->col)));
+		trim_into(&val, cell, strlen(cell));
 		if (!val.len && s->def)
 			crm_buf_add(&val, s->def, s->deflen);
 		if (!val.len)
@@ -600,6 +604,10 @@ static void against_existing(struct section_run *r, size_t number, const struct 
 	for (i = 0; i < rv->kvs.len; i++) {
 		const struct kv *kv = &rv->kvs.ptr[i];
 		const char *cur = crm_node_text(root, kv->f->name);
+		/* a field the file leaves to the schema's default holds that value
+		 * (crm export writes it out) */
+		if (!cur)
+			cur = crm_record_default(rec, kv->f->name);
 		/* a name matched by similarity keeps the record's spelling */
 		if ((cur && !strcmp(cur, kv->value)) ||
 		    (!strcmp(m->how, "name") && !strcmp(kv->f->name, "name")))

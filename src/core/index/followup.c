@@ -1,7 +1,8 @@
 /* Follow-ups: the computed last_activity and next_step of every client,
- * contact and opportunity, found in one pass over the activities (and one
- * over the deals and contacts that have any, for their clients), and the
- * names of fields inside a mapping ("next_step.date"). */
+ * contact and opportunity, and how many activities are about each (the lead
+ * score's engagement), found in one pass over the activities (and one over
+ * the deals and contacts that have any, for their clients), and the names
+ * of fields inside a mapping ("next_step.date"). */
 #include <string.h>
 
 #include "crm/error.h"
@@ -123,6 +124,7 @@ static void count_activity(struct crm_index *idx, struct crm_record *act,
 
 	if (!m)
 		return;
+	m->nactivities++;
 	has_day = activity_day(&day, idx, act);
 	if (has_day && (!m->has_activity || day > m->last_activity)) {
 		m->last_activity = day;
@@ -155,7 +157,7 @@ static void add_to_client(struct crm_index *idx, struct crm_record *rec)
 	const char *client;
 	struct crm_record *c;
 
-	if (!m || !m->has_activity)
+	if (!m || !m->nactivities)
 		return;
 	crm_index_materialize(idx, rec);
 	client = rec->root ? crm_node_text(rec->root, "client") : NULL;
@@ -163,7 +165,8 @@ static void add_to_client(struct crm_index *idx, struct crm_record *rec)
 	cm = c ? crm_record_memo(idx, c) : NULL;
 	if (!cm)
 		return;
-	if (!cm->has_activity || m->last_activity > cm->last_activity) {
+	cm->nactivities += m->nactivities;
+	if (m->has_activity && (!cm->has_activity || m->last_activity > cm->last_activity)) {
 		cm->last_activity = m->last_activity;
 		cm->has_activity = true;
 	}
@@ -222,6 +225,13 @@ bool crm_index_last_activity(crm_date *out, struct crm_index *idx, struct crm_re
 		return false;
 	*out = m->last_activity;
 	return true;
+}
+
+size_t crm_index_activity_count(struct crm_index *idx, struct crm_record *rec)
+{
+	struct crm_record_memo *m = followup_memo(idx, rec);
+
+	return m ? m->nactivities : 0;
 }
 
 bool crm_index_next_step(struct crm_next_step *out, struct crm_index *idx,

@@ -25,6 +25,7 @@ struct crm_record_memo {
 	crm_date last_activity;
 	crm_date step_at;             /* step_from's own date (the latest wins) */
 	crm_date step_date;           /* its next_step.date, when step_dated */
+	size_t nactivities;           /* the activities counted, dated or not */
 	bool has_activity, step_dated, step_open;
 };
 
