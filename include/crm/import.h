@@ -18,6 +18,8 @@
 struct crm_import_field {
 	const char *field;
 	const char *tmpl;
+	const char *else_tmpl;    /* field.else: taken when tmpl gives "" or
+				     names a column the file lacks */
 	const char *match;        /* ref: the target's field a value is matched
 				     against (field.match); NULL: id, then name */
 	bool create;              /* ref: create a missing target (field.create) */

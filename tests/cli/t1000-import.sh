@@ -23,7 +23,7 @@ test_expect_success 'presets list and print' '
 	cd repo &&
 	crm import --preset list >list &&
 	cut -d" " -f1 list >names &&
-	printf "google-contacts\nhubspot\nodoo-partners\noutlook\npipedrive\nsalesforce\nthunderbird\nzoho\n" >expect &&
+	printf "google-contacts-legacy\ngoogle-contacts\nhubspot\nodoo-partners\noutlook\npipedrive\nsalesforce\nthunderbird\nzoho\n" >expect &&
 	test_cmp expect names &&
 	crm import --preset zoho --print >zoho.ini &&
 	test_cmp "$TEST_TOP/import/presets/zoho.ini" zoho.ini &&
@@ -184,6 +184,21 @@ test_expect_success 'the README "Moving in" commands run as written' '
 	sh -e ../commands.sh >../out 2>&1 &&
 	grep "^1 created, 0 updated, 0 unchanged, 1 skipped" ../out &&
 	grep "^address: Dlouhá 5, 110 00 Praha" clients/2024/jan-novak.yaml
+'
+
+test_expect_success 'FIELD.else: the template a field takes when its own gives nothing' '
+	crm init fallback >/dev/null &&
+	cd fallback &&
+	printf "Full;First;Last\n;Ada;Lovelace\nGrace Hopper;Grace;\n" >../people.csv &&
+	printf "[people]\ntype = client\nfiles = people.csv\nkind = person\nname = {Full}\nname.else = {First} {Last}\n" >../people.ini &&
+	crm import ../people.csv --rules ../people.ini >../out &&
+	git ls-tree -r --name-only HEAD clients | sed "s|.*/||" >../names &&
+	printf "ada-lovelace.yaml\ngrace-hopper.yaml\n" >../expect &&
+	test_cmp ../expect ../names &&
+	printf "[people]\ntype = client\nfiles = people.csv\nname.else = {First}\n" >../bad.ini &&
+	test_expect_code 2 crm import ../people.csv --rules ../bad.ini 2>../err &&
+	echo "crm import: rules [people]: '"'"'name.else'"'"' without '"'"'name = ...'"'"'" >../expect &&
+	test_cmp ../expect ../err
 '
 
 test_expect_success 'a large import commits its objects as one pack, and git agrees' '

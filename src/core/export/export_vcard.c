@@ -220,7 +220,10 @@ static void add_field(struct crm_contact_field *out, size_t *n, const char *name
 	(*n)++;
 }
 
-static const char *card_name(struct crm_arena *a, const struct crm_vcard *c)
+/* FN, else N; a card with neither (Android exports cards that hold only
+ * an email address) is named by its ORG, else by its main email address,
+ * as Thunderbird names such a card, so it still makes a contact. */
+static const char *card_name(struct crm_arena *a, const struct crm_vcard *c, size_t email)
 {
 	const char *given = c->n[CRM_VCARD_N_GIVEN], *family = c->n[CRM_VCARD_N_FAMILY];
 
@@ -228,7 +231,13 @@ static const char *card_name(struct crm_arena *a, const struct crm_vcard *c)
 		return c->fn;
 	if (given && *given && family && *family)
 		return crm_arena_printf(a, "%s %s", given, family);
-	return given && *given ? given : family;
+	if (given && *given)
+		return given;
+	if (family && *family)
+		return family;
+	if (c->org && *c->org)
+		return c->org;
+	return email != (size_t)-1 ? c->emails.ptr[email].value : NULL;
 }
 
 int crm_vcard_contact_fields(struct crm_contact_field *out, size_t *n_out,
@@ -244,7 +253,7 @@ int crm_vcard_contact_fields(struct crm_contact_field *out, size_t *n_out,
 	bool has_birthday = s && crm_schema_field(s, "birthday");
 
 	*n_out = 0;
-	add_field(out, n_out, "name", card_name(arena, c));
+	add_field(out, n_out, "name", card_name(arena, c, email));
 	add_field(out, n_out, "client", client);
 	add_field(out, n_out, "title", c->title);
 	add_field(out, n_out, "email", email != (size_t)-1 ? c->emails.ptr[email].value : NULL);

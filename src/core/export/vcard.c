@@ -31,10 +31,15 @@ void crm_vcards_release(struct crm_vcards *v)
 
 /* ---- reading ---- */
 
-/* Physical lines of the input, ends CRLF, LF or CR. */
+/* Physical lines of the input.  A file with any LF ends its lines at LF,
+ * and the CRs before it go with the line end: Thunderbird's own test
+ * cards end lines "\r\r\n" (so does ez-vcard's iPhone export), and
+ * Thunderbird writes a CR typed into a field as a raw CR mid-line.  Only
+ * a file without any LF (old Mac) ends its lines at CR. */
 struct lines {
 	const char *p, *end;
 	int lineno;
+	char eol;
 };
 
 static bool next_line(struct lines *l, const char **start, size_t *len)
@@ -43,15 +48,13 @@ static bool next_line(struct lines *l, const char **start, size_t *len)
 
 	if (s >= l->end)
 		return false;
-	for (e = s; e < l->end && *e != '\n' && *e != '\r'; e++)
+	for (e = s; e < l->end && *e != l->eol; e++)
 		;
 	*start = s;
 	*len = (size_t)(e - s);
-	if (e < l->end && *e == '\r')
-		e++;
-	if (e < l->end && *e == '\n' && (e == s || e[-1] != '\n'))
-		e++;
-	l->p = e;
+	while (l->eol == '\n' && *len && s[*len - 1] == '\r')
+		(*len)--;
+	l->p = e < l->end ? e + 1 : e;
 	l->lineno++;
 	return true;
 }
@@ -251,8 +254,8 @@ static const char *unescape(struct crm_arena *a, const char **cursor, const char
 			s++;
 			if (c == 'n' || c == 'N')
 				crm_buf_addch(&b, '\n');
-			else if (c == '\\' || c == ';' || c == ',' || c == ':')
-				crm_buf_addch(&b, c);
+			else if (c == '\\' || c == ';' || c == ',' || c == ':' || c == '"')
+				crm_buf_addch(&b, c);   /* Google and Apple write \" */
 			else {
 				crm_buf_addch(&b, '\\');
 				crm_buf_addch(&b, c);
@@ -406,7 +409,7 @@ static int read_logical(struct lines *l, struct prop *p, int *lineno)
 
 int crm_vcard_parse(struct crm_vcards *v, const char *data, size_t len)
 {
-	struct lines l = { data, data + len, 0 };
+	struct lines l = { data, data + len, 0, len && memchr(data, '\n', len) ? '\n' : '\r' };
 	struct prop p;
 	struct crm_vcard *card = NULL;
 	int lineno = 0, rc, err = 0, open_line = 0;

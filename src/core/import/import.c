@@ -31,7 +31,8 @@ struct segment {
 struct compiled_field {
 	const struct crm_import_field *rule;
 	const struct crm_field *f;
-	CRM_ARRAY(struct segment) segs;
+	CRM_ARRAY(struct segment) segs;  /* the template's, then field.else's */
+	size_t nmain;             /* how many of segs are the template's */
 	long first_col;           /* for messages: where the value came from */
 };
 
@@ -134,7 +135,6 @@ static int compile_template(struct compiled_field *cf, const char *tmpl,
 	const char *p = tmpl;
 	struct segment *seg;
 
-	cf->first_col = -1;
 	for (;;) {
 		const char *open = strchr(p, '{'), *close, *bar;
 		char name[256];
@@ -169,6 +169,24 @@ static int compile_template(struct compiled_field *cf, const char *tmpl,
 	}
 }
 
+/* Whether every column `tmpl` names is in the file's header */
+static bool template_columns_present(const char *tmpl, const struct crm_csv_file *csv)
+{
+	const char *open, *close, *end;
+	char name[256];
+
+	for (open = strchr(tmpl, '{'); open; open = strchr(close, '{')) {
+		close = strchr(open, '}');
+		if (!close)
+			return true;   /* compile_template reports it */
+		end = memchr(open, '|', (size_t)(close - open));
+		snprintf(name, sizeof(name), "%.*s", (int)((end ? end : close) - open - 1), open + 1);
+		if (crm_csv_column(csv, name) < 0)
+			return false;
+	}
+	return true;
+}
+
 /* A cell's text, trimmed, its line breaks made YAML's: CRLF and a lone CR
  * (spreadsheets write both inside quoted cells) become LF, so a record
  * never holds a carriage return, which crm check reports as a control
@@ -195,19 +213,19 @@ static void trim_into(struct crm_buf *out, const char *s, size_t len)
 /* Literal text between columns separates values: it is kept only between
  * two values that are there ("{First} {Last}" with no first name is just
  * the last name), and the text around them only when any value is. */
-static void render(struct crm_buf *out, const struct compiled_field *cf,
-		   const struct crm_csv_file *csv, size_t row)
+static void render_segments(struct crm_buf *out, const struct segment *segs, size_t n,
+			    const struct crm_csv_file *csv, size_t row)
 {
 	struct crm_buf val = CRM_BUF_INIT, raw = CRM_BUF_INIT;
-	size_t i, n = cf->segs.len, shown = 0;
+	size_t i, shown = 0;
 	const char *cell;
 
 	if (n == 1) {
-		trim_into(out, cf->segs.ptr[0].lit, cf->segs.ptr[0].litlen);
+		trim_into(out, segs[0].lit, segs[0].litlen);
 		return;
 	}
 	for (i = 0; i + 1 < n; i++) {
-		const struct segment *s = &cf->segs.ptr[i];
+		const struct segment *s = &segs[i];
 		/* a cell crm export guarded against formula injection ("'+353 ...")
 		 * reads as the value it stands for */
 		cell = crm_export_unneutralise(crm_csv_cell(csv, row, (size_t)s->col));
@@ -223,10 +241,21 @@ static void render(struct crm_buf *out, const struct compiled_field *cf,
 		shown++;
 	}
 	if (shown)
-		crm_buf_add(&raw, cf->segs.ptr[n - 1].lit, cf->segs.ptr[n - 1].litlen);
+		crm_buf_add(&raw, segs[n - 1].lit, segs[n - 1].litlen);
 	trim_into(out, raw.ptr, raw.len);
 	crm_buf_release(&val);
 	crm_buf_release(&raw);
+}
+
+/* The field's template, and when it gives nothing, its field.else
+ * (Thunderbird's "Display Name" else "{First Name} {Last Name}") */
+static void render(struct crm_buf *out, const struct compiled_field *cf,
+		   const struct crm_csv_file *csv, size_t row)
+{
+	if (cf->nmain)
+		render_segments(out, cf->segs.ptr, cf->nmain, csv, row);
+	if (!out->len && cf->segs.len > cf->nmain)
+		render_segments(out, cf->segs.ptr + cf->nmain, cf->segs.len - cf->nmain, csv, row);
 }
 
 /* --- one section on one file ---------------------------------------- */
@@ -298,7 +327,8 @@ static int compile_section(struct section_run *r)
 		if (!rule->tmpl)
 			return crm_error_set(CRM_EINVALID, "rules [%s]: '%s.%s' without '%s = ...'",
 					     sec->name, rule->field,
-					     rule->match ? "match" : "create", rule->field);
+					     rule->match ? "match" : rule->else_tmpl ? "else" : "create",
+					     rule->field);
 		if (f->type == CRM_F_REF && !crm_repo_schema(crm_index_repo(r->p->idx), f->to))
 			return crm_error_set(CRM_EINVALID, "rules [%s]: field '%s' refers to "
 					     "'%s', which import cannot resolve", sec->name,
@@ -312,7 +342,15 @@ static int compile_section(struct section_run *r)
 			return CRM_ENOMEM;
 		cf->rule = rule;
 		cf->f = f;
-		err = compile_template(cf, rule->tmpl, r->csv, r->file, sec->name);
+		cf->first_col = -1;
+		/* a file without one of the template's columns takes field.else
+		 * (Salesforce exports have CurrencyIsoCode only in orgs with
+		 * several currencies) */
+		if (!rule->else_tmpl || template_columns_present(rule->tmpl, r->csv))
+			err = compile_template(cf, rule->tmpl, r->csv, r->file, sec->name);
+		cf->nmain = cf->segs.len;
+		if (!err && rule->else_tmpl)
+			err = compile_template(cf, rule->else_tmpl, r->csv, r->file, sec->name);
 	}
 	for (i = 0; i < sec->skips.len && i < 32 && !err; i++) {
 		r->skip_cols[i] = crm_csv_column(r->csv, sec->skips.ptr[i].column);

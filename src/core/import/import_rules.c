@@ -123,13 +123,15 @@ static int set_key(struct parse_state *st, struct crm_import_section *s, const c
 		f->tmpl = crm_arena_strdup(a, value);
 	else if (!strcmp(dot, ".match"))
 		f->match = crm_arena_strdup(a, value);
+	else if (!strcmp(dot, ".else"))
+		f->else_tmpl = crm_arena_strdup(a, value);
 	else if (!strcmp(dot, ".create"))
 		f->create = is_yes(value);
 	else if (!strcmp(dot, ".date-format"))
 		f->date_format = crm_arena_strdup(a, value);
 	else
 		return crm_error_set(CRM_EINVALID, "%s: [%s] unknown option '%s' (.match, "
-				     ".create or .date-format)", st->display, s->name, key);
+				     ".create, .else or .date-format)", st->display, s->name, key);
 	return 0;
 }
 
