@@ -214,4 +214,42 @@ test_expect_success 'crm import: clients made for deals and the deals, each type
 	test_cmp expect actual
 '
 
+test_expect_success 'crm sync assigns nothing: owners travel with the records' '
+	git clone -q --bare repo remote.git &&
+	git clone -q "file://$TRASH/remote.git" alice &&
+	git clone -q "file://$TRASH/remote.git" bob &&
+	(cd alice && crm init >/dev/null) && (cd bob && crm init >/dev/null) &&
+	crm -C alice add client --set name=Kappa --set country=DE --set size=large \
+		--set owner=zed >/dev/null &&
+	crm -C alice add client --set name=Mu --set country=DE --set size=large >out &&
+	sed "s/^\[[0-9a-f]*\] //" out >actual &&
+	echo "crm: add client/mu (assigned to chen by rule '"'"'emea-large'"'"')" >expect &&
+	test_cmp expect actual &&
+	printf "name: Lambda\ncountry: DE\nsize: large\n" >alice/clients/lambda.yaml &&
+	git -C alice add clients/lambda.yaml &&
+	git -C alice commit -qm "lambda, by hand, without an owner" &&
+	crm -C alice sync >/dev/null &&
+	crm -C bob sync >out &&
+	echo "fast-forwarded from origin; pushed" >expect &&
+	test_cmp expect out &&
+	git -C alice rev-parse HEAD >expect &&
+	git -C bob rev-parse HEAD >actual &&
+	test_cmp expect actual &&
+	test -z "$(git -C bob status --porcelain)" &&
+	crm -C bob ls client country=DE --fields owner --sort=id --format csv >actual &&
+	cat >expect <<-\EOF &&
+	id,owner
+	acme,chen
+	beta,dana
+	delta,fay
+	eta,fay
+	gamma,zed
+	kappa,zed
+	lambda,
+	mu,chen
+	zeta,chen
+	EOF
+	test_cmp expect actual
+'
+
 test_done
