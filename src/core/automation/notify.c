@@ -183,16 +183,18 @@ static int announce(struct stage_diff *sd, const char *old_text, size_t old_len,
 static int keep_gone(struct stage_diff *sd, const struct crm_git_change *gc)
 {
 	char *id = id_of(gc->old_path);
-	struct gone_deal *g = crm_arena_alloc(&sd->arena, sizeof(*g));
-	const char *key = id ? crm_arena_strdup(&sd->arena, id) : NULL;
+	struct gone_deal *g;
+	const char *key;
 	int err = 0;
 
-	free(id);
-	if (!key)
+	if (!id)
 		return 0;   /* not a record file */
+	key = crm_arena_strdup(&sd->arena, id);
+	free(id);
+	g = crm_arena_alloc(&sd->arena, sizeof(*g));
 	if (g)
 		g->text = crm_arena_strndup(&sd->arena, gc->old_text, gc->old_len);
-	if (!g || !g->text)
+	if (!key || !g || !g->text)
 		return crm_error_set(CRM_ENOMEM, "out of memory");
 	g->len = gc->old_len;
 	err = crm_map_put(&sd->gone_by_id, key, g, NULL);
