@@ -91,9 +91,16 @@ struct crm_stage_change {
 	const char *from, *to;       /* from is NULL for a new record */
 	const char *by, *date;       /* who and when, from the history entry */
 	const char *amount, *owner;  /* as the file writes them, or NULL */
-	const char *origin;          /* "move" or "sync" */
+	const char *origin;          /* "add", "move" or "sync" */
 	const char *commit;          /* the commit that holds the change */
 };
+
+/* Fills type, id, to (its stage), title, amount and owner of `c` from
+ * the deal's parsed file `root`, and by and date from its last history
+ * entry; from, origin and commit are the caller's to set.  The strings
+ * are borrowed from `root` and the arguments. */
+void crm_stage_change_describe(struct crm_stage_change *c, const char *type, const char *id,
+			       const struct crm_node *root);
 
 /* The JSON document the hook gets on its stdin: one object with every
  * member of `c` ("record": "opportunity/ID", from, to, by, date, amount,
@@ -111,10 +118,15 @@ int crm_notify_stage_change(const struct crm_automation *a, const struct crm_sta
 /* Calls cb with every stage change of an opportunity between commits
  * `from` and `to` of `g`: a deal whose `stage` differs, in the
  * opportunities folder below `prefix` (the data repository's folder in
- * git, "" or "data/").  by and date come from the deal's last history
- * entry in `to`; origin is "sync" and commit `to`.  A deal added or
- * removed between the two is no change of stage.  cb's strings live
- * until it returns; a value other than 0 from cb stops and is returned. */
+ * git, "" or "data/").  A deal that `from` does not have is a change from
+ * no stage (from NULL); one that moved to another folder keeps its id and
+ * is compared with its old file; one renamed by crm mv (the same bytes
+ * under a new id) and one removed are no change.  by and date come from
+ * the deal's last history entry in `to`; origin is "sync" and commit
+ * `to`.  Deals changed in place come first, then the files `to` added
+ * (new deals and moved ones), each in path order.
+ * cb's strings live until it returns; a value other than 0 from cb stops
+ * and is returned. */
 int crm_stage_changes_between(struct crm_git *g, const struct crm_repo *repo,
 			      const char *prefix, const char *from, const char *to,
 			      int (*cb)(const struct crm_stage_change *c, void *payload),

@@ -171,6 +171,11 @@ int cli_list_push(struct cli_list *l, const char *item);
  * loaded; for a command that decides how to open it itself (crm check).
  * EXIT_OK, or the exit status with the message printed. */
 int cli_open_repository(struct cli_ctx *ctx, const struct cli_command *c);
+/* Its step that takes the repository's lock (when `lock`) and finishes
+ * the write a killed crm left in the journal, telling on stderr; for a
+ * command that lets the lock go while it waits on the user and takes it
+ * again (crm merge).  0, or an error with the message printed. */
+int cli_lock_and_recover(struct cli_ctx *ctx, const char *name, bool lock);
 
 /* The command table of main.c, hidden commands included: *n_out receives
  * the count.  cli_find_command gives the one named `name`, or NULL. */

@@ -1,7 +1,8 @@
 /* crm add TYPE --set field=value...: a new record, its id made from its
  * name (or a short random id for names in other scripts), placed where its
  * folder stays small, in one commit.  A record without an owner gets one
- * from crm.ini's assignment rules (src/core/automation). */
+ * from crm.ini's assignment rules, and a new deal is announced to the
+ * stage hook (src/core/automation). */
 #include <stdlib.h>
 #include <string.h>
 
@@ -11,6 +12,7 @@
 #include "crm/dedupe.h"
 #include "crm/edit.h"
 #include "crm/error.h"
+#include "crm/git.h"
 #include "crm/index.h"
 #include "crm/node.h"
 #include "crm/store.h"
@@ -272,6 +274,46 @@ static int assign_owner(struct crm_buf *text, struct cli_ctx *ctx, const struct 
 	return err;
 }
 
+/* A new deal enters its first stage: crm.ini's stage hook hears of it as
+ * a change from no stage (as a crm sync that brings the deal to a
+ * teammate announces it there).  A hook that fails is a warning: the
+ * record is committed. */
+static void notify_new_deal(struct cli_ctx *ctx, const struct crm_record *rec,
+			    const struct crm_buf *text)
+{
+	struct crm_stage_change c;
+	struct crm_automation a;
+	struct crm_arena arena = CRM_ARENA_INIT;
+	struct crm_node *root = NULL;
+	struct crm_git *git = NULL;
+	struct crm_diags d;
+	char head[41] = "";
+	bool deal = !strcmp(rec->schema->type, "opportunity");
+
+	crm_diags_init(&d);
+	/* crm.ini's errors are the assignment's to report, before the commit */
+	if (!deal || crm_automation_load(&a, &ctx->repo.config) || !a.notify_argv)
+		goto done;
+	if (crm_yaml_parse(&root, &arena, text->ptr, text->len, rec->path, &d) || !root ||
+	    !crm_node_text(root, "stage"))
+		goto done;
+	memset(&c, 0, sizeof(c));
+	crm_stage_change_describe(&c, rec->schema->type, rec->id, root);
+	c.origin = "add";
+	if (!crm_git_open(&git, ctx->repo.root) && !crm_git_head(git, head, NULL))
+		c.commit = head;
+	crm_error_clear();
+	if (crm_notify_stage_change(&a, &c))
+		fprintf(stderr, "crm %s: warning: %s\n", ctx->command, crm_error_last());
+done:
+	if (deal)
+		crm_automation_release(&a);
+	crm_error_clear();
+	crm_git_free(git);
+	crm_diags_release(&d);
+	crm_arena_release(&arena);
+}
+
 /* What crm add writes besides the fields given, then the check every
  * write is held to; `text` is replaced by the text to write. */
 static int complete_and_check(struct crm_buf *text, struct cli_ctx *ctx,
@@ -406,6 +448,8 @@ int cmd_add(struct cli_ctx *ctx, int argc, char **argv)
 	if (!err)
 		err = cli_write_record(&txn, path.ptr, &text);
 	rc = cli_txn_finish(ctx, &txn, msg.ptr, err);
+	if (rc == EXIT_OK)
+		notify_new_deal(ctx, &probe, &text);
 done:
 	free(by);
 	crm_buf_release(&text);

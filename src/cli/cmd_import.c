@@ -1,7 +1,8 @@
 /* crm import [TYPE] FILE... [--rules FILE | --preset NAME]: records from CSV
  * files through a rules file, checked as a whole and written in one commit,
  * or not at all; --dry-run shows what each row would become.  New records
- * without an owner get one by crm.ini's assignment rules. */
+ * without an owner get one by crm.ini's assignment rules, which --dry-run
+ * shows as the run that writes gives them. */
 #include <dirent.h>
 #include <stdint.h>
 #include <stdlib.h>
@@ -99,14 +100,45 @@ static int load_rules(struct crm_import_rules *r, const char *rules, const char 
 	return err;
 }
 
-static void print_summary(const struct crm_import *imp)
+/* Who crm.ini's assignment rules give the new records: an owner (or
+ * NULL) and its rule for each item of the plan, borrowed from the
+ * automation settings, and what the summary and the commit message say of
+ * it ("; assigned 1000 by rules (chen 334, ...)", or ""). */
+struct assignment {
+	struct crm_automation a;
+	const char **owner, **rule;   /* one per item of the plan */
+	struct crm_buf note;
+};
+
+static void assignment_release(struct assignment *as)
 {
-	printf("%zu created, %zu updated, %zu unchanged, %zu skipped\n",
-	       imp->counts[CRM_IMPORT_CREATE], imp->counts[CRM_IMPORT_UPDATE],
-	       imp->counts[CRM_IMPORT_UNCHANGED], imp->counts[CRM_IMPORT_SKIP]);
+	crm_automation_release(&as->a);
+	free(as->owner);
+	free(as->rule);
+	crm_buf_release(&as->note);
 }
 
-static int print_rows(const struct crm_import *imp)
+static void print_summary(const struct crm_import *imp, const char *note)
+{
+	printf("%zu created, %zu updated, %zu unchanged, %zu skipped%s\n",
+	       imp->counts[CRM_IMPORT_CREATE], imp->counts[CRM_IMPORT_UPDATE],
+	       imp->counts[CRM_IMPORT_UNCHANGED], imp->counts[CRM_IMPORT_SKIP], note);
+}
+
+/* The NOTE of a row: why it was skipped or what it matched, and the owner
+ * the rules give a new record, in crm add's words. */
+static void row_note(struct crm_buf *b, const struct crm_import_item *it, const char *owner,
+		     const char *rule)
+{
+	crm_buf_reset(b);
+	if (it->reason)
+		crm_buf_adds(b, it->reason);
+	if (owner)
+		crm_buf_addf(b, "%sassigned to %s by rule '%s'", it->reason ? "; " : "", owner,
+			     rule);
+}
+
+static int print_rows(const struct crm_import *imp, const struct assignment *as)
 {
 	static const char *const headers[] = { "ROW", "ACTION", "RECORD", "NOTE" };
 	struct crm_table t;
@@ -124,7 +156,10 @@ static int print_rows(const struct crm_import *imp)
 		if (it->id)
 			crm_buf_addf(&b, "%s/%s", it->schema->type, it->id);
 		crm_table_add(&t, b.ptr);
-		err = crm_table_add(&t, it->reason ? it->reason : "");
+		row_note(&b, it, as->owner[i], as->rule[i]);
+		err = crm_buf_check(&b);
+		if (!err)
+			err = crm_table_add(&t, b.ptr);
 	}
 	if (!err)
 		err = crm_table_print(stdout, &t, 0, false);
@@ -161,40 +196,47 @@ static int note_counts(struct crm_buf *note, const struct crm_automation *a,
 /* Owners for the new records of the type of item `from`, from one
  * assigner, so that each counts in the loads the next one is given by. */
 static int assign_type(struct cli_ctx *ctx, struct crm_import *imp, size_t from,
-		       const struct crm_automation *a, struct crm_map *counts, size_t *assigned)
+		       struct assignment *as, struct crm_map *counts, size_t *assigned)
 {
 	const struct crm_schema *s = imp->items.ptr[from].schema;
-	struct crm_assigner *as = NULL;
+	struct crm_assigner *asg = NULL;
 	size_t i;
-	int err = crm_assign_begin(&as, ctx->idx, a, s);
+	int err = crm_assign_begin(&asg, ctx->idx, &as->a, s);
 
-	for (i = from; i < imp->items.len && as && !err; i++) {
+	for (i = from; i < imp->items.len && asg && !err; i++) {
 		struct crm_import_item *it = &imp->items.ptr[i];
-		const char *owner, *rule;
 		if (it->action != CRM_IMPORT_CREATE || it->schema != s)
 			continue;
-		err = crm_assign_text(&it->text, &owner, &rule, as, s, it->id, it->path);
-		if (!err && owner) {
+		err = crm_assign_text(&it->text, &as->owner[i], &as->rule[i], asg, s, it->id,
+				      it->path);
+		if (!err && as->owner[i]) {
 			(*assigned)++;
-			err = crm_map_put(counts, owner,
-					  (void *)((uintptr_t)crm_map_get(counts, owner) + 1), NULL);
+			err = crm_map_put(counts, as->owner[i],
+					  (void *)((uintptr_t)crm_map_get(counts, as->owner[i]) + 1),
+					  NULL);
 		}
 	}
-	crm_assign_free(as);
+	crm_assign_free(asg);
 	return err;
 }
 
 /* Owners for the new records that have none, by crm.ini's [assign]
- * rules, one record after another as crm add would give them; `note`
- * receives what the commit message says of it: "; assigned 1000 by rules
- * (chen 334, dana 333, eve 333)". */
-static int assign_owners(struct cli_ctx *ctx, struct crm_import *imp, struct crm_buf *note)
+ * rules, one record after another as crm add would give them, written
+ * into their texts; the same for --dry-run, which shows them, as for the
+ * run that writes them.  Release `as` also after a failure. */
+static int assign_owners(struct assignment *as, struct cli_ctx *ctx, struct crm_import *imp)
 {
-	struct crm_automation a;
 	struct crm_map counts = CRM_MAP_INIT, types = CRM_MAP_INIT;
 	size_t i, assigned = 0;
-	int err = crm_automation_load(&a, &ctx->repo.config);
+	int err;
 
+	memset(as, 0, sizeof(*as));
+	crm_buf_init(&as->note);
+	err = crm_automation_load(&as->a, &ctx->repo.config);
+	as->owner = calloc(imp->items.len + 1, sizeof(*as->owner));
+	as->rule = calloc(imp->items.len + 1, sizeof(*as->rule));
+	if (!err && (!as->owner || !as->rule))
+		err = crm_error_set(CRM_ENOMEM, "out of memory");
 	for (i = 0; i < imp->items.len && !err; i++) {
 		const struct crm_schema *s = imp->items.ptr[i].schema;
 		if (imp->items.ptr[i].action != CRM_IMPORT_CREATE || crm_map_get(&types, s->type))
@@ -202,13 +244,12 @@ static int assign_owners(struct cli_ctx *ctx, struct crm_import *imp, struct crm
 		/* the first new record of its type: that type's in one pass */
 		err = crm_map_put(&types, s->type, (void *)1, NULL);
 		if (!err)
-			err = assign_type(ctx, imp, i, &a, &counts, &assigned);
+			err = assign_type(ctx, imp, i, as, &counts, &assigned);
 	}
 	if (!err && assigned)
-		err = note_counts(note, &a, &counts, assigned);
+		err = note_counts(&as->note, &as->a, &counts, assigned);
 	crm_map_release(&types);
 	crm_map_release(&counts);
-	crm_automation_release(&a);
 	return err;
 }
 
@@ -268,7 +309,7 @@ int cmd_import(struct cli_ctx *ctx, int argc, char **argv)
 	struct crm_import_options io = CRM_IMPORT_OPTIONS_INIT;
 	struct crm_import_rules rules;
 	struct crm_import imp;
-	struct crm_buf note = CRM_BUF_INIT;
+	struct assignment as;
 	char **files;
 	size_t i;
 	int nfiles, err, rc = cli_parse(ctx, usage, opts, argc, argv, &argc);
@@ -297,6 +338,8 @@ int cmd_import(struct cli_ctx *ctx, int argc, char **argv)
 	io.update = update;
 	io.encoding = encoding;
 	memset(&imp, 0, sizeof(imp));
+	memset(&as, 0, sizeof(as));
+	crm_buf_init(&as.note);
 	err = load_rules(&rules, rules_path, preset, type);
 	if (!err)
 		err = crm_import_plan(&imp, ctx->idx, &rules, type, (const char *const *)files,
@@ -308,31 +351,32 @@ int cmd_import(struct cli_ctx *ctx, int argc, char **argv)
 	}
 	for (i = 0; i < imp.errors.len; i++)
 		fprintf(stderr, "%s\n", imp.errors.ptr[i]);
+	if (imp.errors.len && !dry_run) {
+		fprintf(stderr, "crm import: %zu error%s; nothing was written\n", imp.errors.len,
+			imp.errors.len == 1 ? "" : "s");
+		rc = EXIT_PROBLEMS;
+		goto done;
+	}
+	/* the dry run assigns as the run that writes will: it shows the owners */
+	if (assign_owners(&as, ctx, &imp)) {
+		cli_error(ctx->command, "%s", crm_error_last());
+		rc = EXIT_PROBLEMS;
+		goto done;
+	}
 	if (dry_run) {
-		if (print_rows(&imp))
+		if (print_rows(&imp, &as))
 			rc = EXIT_PROBLEMS;
-		print_summary(&imp);
+		print_summary(&imp, as.note.ptr);
 		if (imp.errors.len)
 			printf("%zu error%s: nothing would be written\n", imp.errors.len,
 			       imp.errors.len == 1 ? "" : "s");
 		rc = imp.errors.len ? EXIT_PROBLEMS : rc;
 		goto done;
 	}
-	if (imp.errors.len) {
-		fprintf(stderr, "crm import: %zu error%s; nothing was written\n", imp.errors.len,
-			imp.errors.len == 1 ? "" : "s");
-		rc = EXIT_PROBLEMS;
-		goto done;
-	}
-	if (assign_owners(ctx, &imp, &note)) {
-		cli_error(ctx->command, "%s", crm_error_last());
-		rc = EXIT_PROBLEMS;
-		goto done;
-	}
-	print_summary(&imp);
-	rc = write_plan(ctx, &imp, files, nfiles, note.ptr);
+	print_summary(&imp, as.note.ptr);
+	rc = write_plan(ctx, &imp, files, nfiles, as.note.ptr);
 done:
-	crm_buf_release(&note);
+	assignment_release(&as);
 	crm_import_release(&imp);
 	crm_import_rules_release(&rules);
 	return rc;

@@ -1,8 +1,9 @@
 /* crm merge KEEP DROP [--prefer keep|drop]: folds the duplicate DROP into
  * KEEP field by field (asking in a terminal for each field they disagree
- * on), points every reference to DROP at KEEP, removes DROP's file (git
- * keeps its history) and commits once.  Not `crm merge-driver`, the
- * driver git runs for merges of branches. */
+ * on, without holding the repository's lock), points every reference to
+ * DROP at KEEP, removes DROP's file (git keeps its history) and commits
+ * once.  Not `crm merge-driver`, the driver git runs for merges of
+ * branches. */
 #include <stdlib.h>
 #include <string.h>
 #include <unistd.h>
@@ -89,16 +90,16 @@ static void list_names(struct crm_buf *out, const char *const *names, size_t n)
 		crm_buf_addf(out, "%s%s", i ? ", " : "", names[i]);
 }
 
-/* Settles every differing field: by --prefer, else by asking in a
- * terminal; without either the merge is refused, naming the fields. */
-static int decide(struct decisions *d, const struct crm_merge_fields *f,
-		  const struct crm_record *keep, const struct crm_record *drop,
-		  const struct crm_node *keep_root, const struct crm_node *drop_root)
+/* Whether the differing fields are settled by asking: no --prefer, and
+ * a terminal to ask on; without either the merge is refused, naming the
+ * fields. */
+static int must_ask(bool *out, struct decisions *d, const struct crm_merge_fields *f,
+		    const struct crm_record *keep, const struct crm_record *drop)
 {
 	struct crm_buf names = CRM_BUF_INIT;
-	size_t i;
 	int err = 0;
 
+	*out = false;
 	if (d->prefer || !f->differing.len)
 		return 0;
 	if (!isatty(STDIN_FILENO)) {
@@ -110,9 +111,79 @@ static int decide(struct decisions *d, const struct crm_merge_fields *f,
 		crm_buf_release(&names);
 		return err;
 	}
+	*out = true;
+	return 0;
+}
+
+/* Asks for every differing field.  The repository's lock is let go
+ * meanwhile: a user may take minutes to answer, and every other crm on
+ * the repository would wait for them (or give up after five seconds).
+ * It is taken again before the answers are used. */
+static int ask_all(struct cli_ctx *ctx, struct decisions *d, const struct crm_merge_fields *f,
+		   const struct crm_node *keep_root, const struct crm_node *drop_root)
+{
+	size_t i;
+	int err = 0;
+
+	crm_store_unlock(&ctx->repo);
 	for (i = 0; i < f->differing.len && !err; i++)
 		err = ask(d, f->differing.ptr[i], crm_node_get(keep_root, f->differing.ptr[i]),
 			  crm_node_get(drop_root, f->differing.ptr[i]));
+	if (!err && cli_lock_and_recover(ctx, ctx->command, true))
+		err = CRM_ELOCKED;   /* printed */
+	return err;
+}
+
+/* `rec` as the repository holds it now that the lock is back: the record
+ * of that type and id in the reloaded index, refused when it is gone, was
+ * moved, or its file is no longer `text`, the one the questions showed. */
+static int still_as_asked(struct crm_record **out, struct cli_ctx *ctx, const char *type,
+			  const char *id, const char *path, const struct crm_buf *text)
+{
+	struct crm_record *now = crm_index_find(ctx->idx, type, id);
+	int err = 0;
+
+	if (!now || strcmp(now->path, path) ||
+	    crm_store_unchanged(&ctx->repo, path, text))
+		err = crm_error_set(CRM_ECONFLICT, "%s/%s was changed by another command while "
+				    "crm merge asked which values to keep; nothing was written "
+				    "(run crm merge again to see the values as they are now)",
+				    type, id);
+	*out = now;
+	return err;
+}
+
+/* After the questions: the index loaded again under the lock (another
+ * command may have added a reference to DROP meanwhile, which the
+ * rewrite must see), and both records as they were when asked about.
+ * *keep and *drop then point into the new index. */
+static int reread(struct cli_ctx *ctx, struct crm_record **keep, struct crm_record **drop,
+		  const struct crm_buf *keep_text, const struct crm_buf *drop_text)
+{
+	struct crm_index_options o = CRM_INDEX_OPTIONS_INIT;
+	struct crm_index *idx = NULL;
+	char *type = strdup((*keep)->schema->type);
+	char *keep_id = strdup((*keep)->id), *keep_path = strdup((*keep)->path);
+	char *drop_id = strdup((*drop)->id), *drop_path = strdup((*drop)->path);
+	int err = 0;
+
+	o.no_cache = ctx->no_cache;
+	if (!type || !keep_id || !keep_path || !drop_id || !drop_path)
+		err = crm_error_set(CRM_ENOMEM, "out of memory");
+	if (!err)
+		err = crm_index_load(&idx, &ctx->repo, &o);
+	if (!err) {
+		crm_index_free(ctx->idx);
+		ctx->idx = idx;
+		err = still_as_asked(keep, ctx, type, keep_id, keep_path, keep_text);
+	}
+	if (!err)
+		err = still_as_asked(drop, ctx, type, drop_id, drop_path, drop_text);
+	free(type);
+	free(keep_id);
+	free(keep_path);
+	free(drop_id);
+	free(drop_path);
 	return err;
 }
 
@@ -147,6 +218,7 @@ static int merge_records(struct cli_ctx *ctx, struct crm_record *keep, struct cr
 	struct cli_edit e;
 	struct crm_txn txn;
 	size_t files = 0;
+	bool asking = false;
 	int err, rc;
 
 	memset(&f, 0, sizeof(f));
@@ -156,7 +228,13 @@ static int merge_records(struct cli_ctx *ctx, struct crm_record *keep, struct cr
 	if (!err)
 		err = crm_merge_fields_of(&f, e.root, drop_root);
 	if (!err)
-		err = decide(d, &f, keep, drop, e.root, drop_root);
+		err = must_ask(&asking, d, &f, keep, drop);
+	if (!err && asking)
+		err = ask_all(ctx, d, &f, e.root, drop_root);
+	if (!err && asking)
+		err = reread(ctx, &keep, &drop, &e.text, &drop_text);
+	if (!err && asking)
+		e.path = keep->path;   /* the old index's copy is gone */
 	if (!err)
 		err = crm_merge_texts(&merged, e.text.ptr, e.text.len, drop_text.ptr, drop_text.len,
 				      take_drop, d);
@@ -165,6 +243,10 @@ static int merge_records(struct cli_ctx *ctx, struct crm_record *keep, struct cr
 	 * (the check does not see it dangle either, DROP being indexed) */
 	if (!err)
 		err = cli_check_write(ctx, keep, &merged);
+	if (err == CRM_ELOCKED && asking) {
+		rc = EXIT_PROBLEMS;   /* cli_lock_and_recover printed why */
+		goto done;
+	}
 	if (err) {
 		cli_error(ctx->command, "%s", crm_error_last());
 		rc = cli_status(err);

@@ -1,7 +1,8 @@
 /* crm sync: fetch, merge (records field by field), push.  It commits
  * nothing of the user's by surprise: uncommitted record edits stop it with
  * what to do, and nothing is pushed while a conflict stands.  Stage changes
- * the merge brought in from others run crm.ini's stage hook here too. */
+ * and new deals the merge brought in from others run crm.ini's stage hook
+ * here too.  Owners it never assigns: see README, Automations. */
 #include <stdlib.h>
 #include <string.h>
 
@@ -196,8 +197,12 @@ static int notify_one(const struct crm_stage_change *c, void *payload)
 	return 0;
 }
 
-/* The stage hook for every deal whose stage the sync changed: what HEAD
- * holds now against what it held before (our own moves ran it already). */
+/* The stage hook for every deal whose stage the sync changed or that it
+ * brought in new: what HEAD holds now against what it held before (our
+ * own moves and adds ran it already).  Lead assignment is not applied
+ * here: two clones could pick different owners for one lead from their
+ * own views of the load and meet in a conflict, and a sync commits
+ * nothing nobody asked for. */
 static void notify_arrivals(struct cli_ctx *ctx, struct crm_git *git, const char *prefix,
 			    const char *before)
 {

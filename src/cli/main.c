@@ -255,14 +255,14 @@ static bool wants_help(int argc, char **argv)
 
 /* A writing command takes the lock before anything is read; any command
  * then finishes the write a killed crm left in the journal. */
-static int lock_and_recover(struct cli_ctx *ctx, const struct cli_command *c)
+int cli_lock_and_recover(struct cli_ctx *ctx, const char *name, bool lock)
 {
 	struct crm_buf report = CRM_BUF_INIT;
 	const char *line, *nl;
 	long dead_pid = 0;
 	int err = 0;
 
-	if (c->flags & CLI_WRITES)
+	if (lock)
 		err = crm_store_lock(&ctx->repo, &dead_pid);
 	if (dead_pid)
 		fprintf(stderr, "crm: took over the lock of crm process %ld, which had died\n",
@@ -276,7 +276,7 @@ static int lock_and_recover(struct cli_ctx *ctx, const struct cli_command *c)
 		fprintf(stderr, "crm: %.*s\n", (int)(nl - line), line);
 	}
 	if (err)
-		cli_error(c->name, "%s", crm_error_last());
+		cli_error(name, "%s", crm_error_last());
 	crm_buf_release(&report);
 	return err;
 }
@@ -301,7 +301,7 @@ int cli_open_repository(struct cli_ctx *ctx, const struct cli_command *c)
 	free(root);
 	ctx->has_repo = true;
 	crm_locale_display_set(ctx->repo.config.locale);
-	if (lock_and_recover(ctx, c))
+	if (cli_lock_and_recover(ctx, c->name, c->flags & CLI_WRITES))
 		return EXIT_PROBLEMS;
 	if (cli_merge_guard(ctx, c->flags))
 		return EXIT_PROBLEMS;

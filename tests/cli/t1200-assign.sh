@@ -149,7 +149,7 @@ test_expect_success 'crm import: 1 000 generated leads, balanced within one per 
 	EOF
 	crm import --rules leads.ini leads.csv >out &&
 	cat >expect <<-\EOF &&
-	1000 created, 0 updated, 0 unchanged, 0 skipped
+	1000 created, 0 updated, 0 unchanged, 0 skipped; assigned 1000 by rules (chen 223, dana 222, fay 222, eve 167, gus 166)
 	EOF
 	head -1 out >actual && test_cmp expect actual &&
 	git log -1 --format=%s >actual &&
@@ -210,6 +210,92 @@ test_expect_success 'crm import: clients made for deals and the deals, each type
 	d2,D2,dana
 	d3,D3,chen
 	d4,D4,dana
+	EOF
+	test_cmp expect actual
+'
+
+test_expect_success 'crm import --dry-run shows the owners the run then gives' '
+	cd mixed &&
+	printf "Deal,Company,Owner\nD5,Five,\nD6,One,\nD7,Seven,fay\nD8,Eight,\n" >more.csv &&
+	cat >more.ini <<-\EOF &&
+	[deals]
+	type = opportunity
+	files = more*.csv
+	title = {Deal}
+	client = {Company}
+	client.create = yes
+	owner = {Owner}
+	stage = qualifying
+	EOF
+	git rev-parse HEAD >before &&
+	crm import --rules more.ini more.csv --dry-run >out &&
+	sed "s/  */ /g; s/ *\$//" out >dry &&
+	cat >expect <<-\EOF &&
+	ROW ACTION RECORD NOTE
+	more.csv:2 create client/five client of row 2; assigned to eve by rule '"'"'accounts'"'"'
+	more.csv:2 create opportunity/d5 assigned to chen by rule '"'"'deals'"'"'
+	more.csv:3 create opportunity/d6 assigned to dana by rule '"'"'deals'"'"'
+	more.csv:4 create client/seven client of row 4; assigned to gus by rule '"'"'accounts'"'"'
+	more.csv:4 create opportunity/d7
+	more.csv:5 create client/eight client of row 5; assigned to eve by rule '"'"'accounts'"'"'
+	more.csv:5 create opportunity/d8 assigned to chen by rule '"'"'deals'"'"'
+	7 created, 0 updated, 0 unchanged, 0 skipped; assigned 6 by rules (eve 2, gus 1, chen 2, dana 1)
+	EOF
+	test_cmp expect dry &&
+	git rev-parse HEAD >after && test_cmp before after &&
+	crm import --rules more.ini more.csv >out &&
+	head -n 1 out >actual &&
+	tail -n 1 expect >want &&
+	test_cmp want actual &&
+	git log -1 --format=%s >actual &&
+	echo "crm: import 7 records from more.csv; assigned 6 by rules (eve 2, gus 1, chen 2, dana 1)" >expect &&
+	test_cmp expect actual &&
+	sed -n "s/^[^ ]* create \([^ ]*\) .*assigned to \([a-z]*\) by rule .*/\1 \2/p" \
+		dry >predicted &&
+	test "$(wc -l <predicted)" = 6 &&
+	for t in client opportunity; do
+		crm ls $t --fields owner --format csv | sed -n "2,\$s|^\([^,]*\),|$t/\1 |p" ||
+		return 1
+	done >all-owners &&
+	grep -F -x -f predicted all-owners | sort >owners &&
+	sort predicted >want &&
+	test_cmp want owners
+'
+
+test_expect_success 'crm sync assigns nothing: owners travel with the records' '
+	git clone -q --bare repo remote.git &&
+	git clone -q "file://$TRASH/remote.git" alice &&
+	git clone -q "file://$TRASH/remote.git" bob &&
+	(cd alice && crm init >/dev/null) && (cd bob && crm init >/dev/null) &&
+	crm -C alice add client --set name=Kappa --set country=DE --set size=large \
+		--set owner=zed >/dev/null &&
+	crm -C alice add client --set name=Mu --set country=DE --set size=large >out &&
+	sed "s/^\[[0-9a-f]*\] //" out >actual &&
+	echo "crm: add client/mu (assigned to chen by rule '"'"'emea-large'"'"')" >expect &&
+	test_cmp expect actual &&
+	printf "name: Lambda\ncountry: DE\nsize: large\n" >alice/clients/lambda.yaml &&
+	git -C alice add clients/lambda.yaml &&
+	git -C alice commit -qm "lambda, by hand, without an owner" &&
+	crm -C alice sync >/dev/null &&
+	crm -C bob sync >out &&
+	echo "fast-forwarded from origin; pushed" >expect &&
+	test_cmp expect out &&
+	git -C alice rev-parse HEAD >expect &&
+	git -C bob rev-parse HEAD >actual &&
+	test_cmp expect actual &&
+	test -z "$(git -C bob status --porcelain)" &&
+	crm -C bob ls client country=DE --fields owner --sort=id --format csv >actual &&
+	cat >expect <<-\EOF &&
+	id,owner
+	acme,chen
+	beta,dana
+	delta,fay
+	eta,fay
+	gamma,zed
+	kappa,zed
+	lambda,
+	mu,chen
+	zeta,chen
 	EOF
 	test_cmp expect actual
 '

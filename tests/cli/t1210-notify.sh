@@ -1,16 +1,17 @@
 #!/bin/sh
 # Stage-change notifications: crm.ini's [notify] stage command runs after
-# crm move commits and for the stage changes a crm sync brings in from
-# others, with the change as JSON on its stdin and only crm.ini's words as
-# its arguments; hostile field content reaches it as data, never as a
-# command line; a hook that fails or is missing is a warning, the move
-# stands.
+# crm move commits, after crm add of a deal (a change from no stage), and
+# for the stage changes and new deals a crm sync brings in from others,
+# with the change as JSON on its stdin and only crm.ini's words as its
+# arguments; hostile field content reaches it as data, never as a command
+# line; a hook that fails or is missing is a warning, the move stands.
 . "$(dirname "$0")/lib.sh"
 
 # The hook: each call's stdin and arguments kept in $HOOK_DIR, numbered.
 mkdir -p bin
 cat >bin/stage-hook <<\EOF
 #!/bin/sh
+test -n "$HOOK_DIR" || exit 9
 n=$(ls "$HOOK_DIR" | grep -c "json$")
 cat >"$HOOK_DIR/$n.json"
 printf "%s\n" "$@" >"$HOOK_DIR/$n.args"
@@ -32,14 +33,44 @@ test_expect_success 'a shared repository whose crm.ini names the hook' '
 	stage = stage-hook --channel sales
 	EOF
 	git -C seed commit -qam hook &&
-	crm -C seed add client --set name=Acme >/dev/null &&
-	crm -C seed add opportunity --set title=Website --set client=acme --set stage=qualifying \
-		--set "amount=1200.00 EUR" --set owner=chen >/dev/null &&
+	mkdir seed-hooks &&
+	HOOK_DIR=$TRASH/seed-hooks crm -C seed add client --set name=Acme >/dev/null &&
+	HOOK_DIR=$TRASH/seed-hooks crm -C seed add opportunity --set title=Website \
+		--set client=acme --set stage=qualifying --set "amount=1200.00 EUR" \
+		--set owner=chen >/dev/null 2>err &&
+	echo "hook said hello" >expect &&
+	test_cmp expect err &&
 	git clone -q --bare seed remote.git &&
 	git clone -q "file://$TRASH/remote.git" alice &&
 	git clone -q "file://$TRASH/remote.git" bob &&
 	(cd alice && crm init >/dev/null) && (cd bob && crm init >/dev/null) &&
 	mkdir alice-hooks bob-hooks
+'
+
+test_expect_success 'crm add of a deal runs the hook: a change from no stage' '
+	ls seed-hooks >actual &&
+	printf "0.args\n0.json\n" >expect &&
+	test_cmp expect actual &&
+	hooked seed-hooks/0.json >actual &&
+	cat >expect <<-\EOF &&
+	{
+	  "event": "stage-change",
+	  "record": "opportunity/website",
+	  "type": "opportunity",
+	  "id": "website",
+	  "title": "Website",
+	  "from": null,
+	  "to": "qualifying",
+	  "by": "Alice Example",
+	  "date": "2025-06-01",
+	  "amount": "1200.00 EUR",
+	  "owner": "chen",
+	  "origin": "add",
+	  "commit": "HASH"
+	}
+	EOF
+	test_cmp expect actual &&
+	grep -q "\"commit\": \"$(git -C seed rev-parse HEAD)\"" seed-hooks/0.json
 '
 
 test_expect_success 'crm move runs the hook with the change on stdin' '
@@ -139,6 +170,86 @@ test_expect_success 'hostile field content reaches the hook as data only' '
 	EOF
 '
 
+# A title no shell may ever see.
+hostile='Q "$(touch pwned)" `touch pwned2` ;rm -rf x'
+
+test_expect_success 'a deal a teammate adds reaches the others by sync: from no stage' '
+	HOOK_DIR=$TRASH/alice-hooks crm -C alice add opportunity --id hostile \
+		--set "title=$hostile" --set client=acme --set stage=qualifying \
+		--set owner=dana >/dev/null 2>&1 &&
+	HOOK_DIR=$TRASH/alice-hooks crm -C alice sync >/dev/null 2>&1 &&
+	ls alice-hooks | tail -n 2 >actual &&
+	printf "3.args\n3.json\n" >expect &&
+	test_cmp expect actual &&
+	grep "\"origin\"" alice-hooks/3.json >actual &&
+	echo "  \"origin\": \"add\"," >expect &&
+	test_cmp expect actual &&
+	HOOK_DIR=$TRASH/bob-hooks crm -C bob sync >out 2>err &&
+	echo "fast-forwarded from origin; pushed" >expect &&
+	test_cmp expect out &&
+	ls bob-hooks >actual &&
+	printf "%s\n" 0.args 0.json 1.args 1.json 2.args 2.json 3.args 3.json >expect &&
+	test_cmp expect actual &&
+	grep "\"record\"\|\"from\"\|\"to\"" bob-hooks/2.json >actual &&
+	cat >expect <<-\EOF &&
+	  "record": "opportunity/website",
+	  "from": "negotiation",
+	  "to": "contract-pending",
+	EOF
+	test_cmp expect actual &&
+	hooked bob-hooks/3.json >actual &&
+	cat >expect <<-\EOF &&
+	{
+	  "event": "stage-change",
+	  "record": "opportunity/hostile",
+	  "type": "opportunity",
+	  "id": "hostile",
+	  "title": "Q \"$(touch pwned)\" `touch pwned2` ;rm -rf x",
+	  "from": null,
+	  "to": "qualifying",
+	  "by": "Alice Example",
+	  "date": "2025-06-01",
+	  "amount": null,
+	  "owner": "dana",
+	  "origin": "sync",
+	  "commit": "HASH"
+	}
+	EOF
+	test_cmp expect actual &&
+	grep -q "\"commit\": \"$(git -C bob rev-parse HEAD)\"" bob-hooks/3.json &&
+	printf "%s\n" --channel sales >expect &&
+	test_cmp expect bob-hooks/3.args &&
+	test ! -e pwned && test ! -e bob/pwned && test ! -e pwned2 && test ! -e bob/pwned2
+'
+
+test_expect_success 'a deal renamed or moved to another folder is no new deal' '
+	HOOK_DIR=$TRASH/alice-hooks crm -C alice mv hostile renamed >/dev/null 2>&1 &&
+	old=$(cd alice && ls opportunities/*/website.yaml) &&
+	mkdir alice/opportunities/elsewhere &&
+	git -C alice mv "$old" opportunities/elsewhere/website.yaml &&
+	sed "s/^stage: contract-pending$/stage: negotiation/" \
+		alice/opportunities/elsewhere/website.yaml >moved &&
+	cp moved alice/opportunities/elsewhere/website.yaml &&
+	git -C alice commit -qam "relocated, and back to negotiation" &&
+	HOOK_DIR=$TRASH/alice-hooks crm -C alice sync >/dev/null 2>&1 &&
+	ls alice-hooks | tail -n 2 >actual &&
+	printf "3.args\n3.json\n" >expect &&
+	test_cmp expect actual &&
+	HOOK_DIR=$TRASH/bob-hooks crm -C bob sync >out 2>err &&
+	echo "fast-forwarded from origin; pushed" >expect &&
+	test_cmp expect out &&
+	ls bob-hooks | tail -n 2 >actual &&
+	printf "4.args\n4.json\n" >expect &&
+	test_cmp expect actual &&
+	grep "\"record\"\|\"from\"\|\"to\"" bob-hooks/4.json >actual &&
+	cat >expect <<-\EOF &&
+	  "record": "opportunity/website",
+	  "from": "contract-pending",
+	  "to": "negotiation",
+	EOF
+	test_cmp expect actual
+'
+
 test_expect_success 'a hook that fails is a warning; the move stands' '
 	cat >bin/stage-hook <<-\EOF &&
 	#!/bin/sh
@@ -151,7 +262,7 @@ test_expect_success 'a hook that fails is a warning; the move stands' '
 	EOF
 	test_cmp expect err &&
 	git -C alice log -1 --format=%s >actual &&
-	echo "crm: move opportunity/website contract-pending -> won" >expect &&
+	echo "crm: move opportunity/website negotiation -> won" >expect &&
 	test_cmp expect actual
 '
 

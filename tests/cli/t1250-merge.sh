@@ -2,7 +2,9 @@
 # crm merge KEEP DROP: fields only DROP has are added, tags united, fields
 # both hold differently settled by --prefer or asked in a terminal (refused
 # without either, naming them); every reference to DROP points at KEEP,
-# DROP's file goes and its history stays in git; one commit.
+# DROP's file goes and its history stays in git; one commit.  While it
+# asks it holds no lock: other commands write, and a change to either
+# record meanwhile makes it refuse.
 . "$(dirname "$0")/lib.sh"
 
 snapshot() {
@@ -116,6 +118,68 @@ test_expect_success SCRIPT 'in a terminal it asks field by field' '
 	test "$(grep -o "take which" got | wc -l)" = 3 &&
 	grep "^name: Acme Corp$" clients/acme.yaml &&
 	grep "^email: sales@acme.example$" clients/acme.yaml
+'
+
+# wait_for TEXT FILE: until FILE holds TEXT, thirty seconds at most.
+wait_for() {
+	n=0
+	while ! grep -q "$1" "$2" 2>/dev/null; do
+		n=$((n + 1))
+		[ $n -lt 300 ] || { echo "no '$1' in $2" >&2; return 1; }
+		sleep 0.1
+	done
+}
+
+# merge_asking: crm merge acme acme-2 in a terminal in the background, its
+# answers to come through the fifo ../answers (held open on fd 7), its
+# terminal in ../asked and its exit status in ../status; returns once it
+# asks its first question.  merge_answer ANSWERS then gives the answers
+# and returns once it exited.
+merge_asking() {
+	rm -f ../answers ../asked ../status
+	mkfifo ../answers || return 1
+	(set +e; script -qec "crm merge acme acme-2" /dev/null <../answers >../asked 2>&1
+	 echo $? >../status) &
+	exec 7>../answers
+	wait_for "take which" ../asked
+}
+
+merge_answer() {
+	printf "$1" >&7
+	exec 7>&-
+	wait
+}
+
+test_expect_success SCRIPT 'while it asks, no lock: another command writes, and its reference is rewritten' '
+	cd repo &&
+	git reset -q --hard HEAD^ &&
+	merge_asking &&
+	crm add contact --set name=Kim --set client=acme-2 >out &&
+	sed "s/^\[[0-9a-f]*\] //" out >got &&
+	echo "crm: add contact/kim" >expect && test_cmp expect got &&
+	merge_answer "k\nd\n" &&
+	echo 0 >expect && test_cmp expect ../status &&
+	git log -1 --format=%s >got &&
+	echo "crm: merge client/acme-2 into client/acme (took phone, website, tags, email from client/acme-2; 4 files referred to it)" >expect &&
+	test_cmp expect got &&
+	printf "name: Kim\nclient: acme\ncreated: 2025-06-01\n" >expect &&
+	test_cmp expect contacts/2025/kim.yaml &&
+	test -z "$(git status --porcelain --untracked-files=no)" &&
+	crm check >/dev/null
+'
+
+test_expect_success SCRIPT 'a record changed while it asks: refused, nothing written' '
+	cd repo &&
+	git reset -q --hard HEAD^ &&
+	merge_asking &&
+	crm set acme-2 "phone=+48 601 000 000" >/dev/null &&
+	snapshot ../before &&
+	merge_answer "k\nd\n" &&
+	echo 1 >expect && test_cmp expect ../status &&
+	tr -d "\r" <../asked | tail -n 1 >got &&
+	echo "take which? [k]eep/[d]rop: crm merge: client/acme-2 was changed by another command while crm merge asked which values to keep; nothing was written (run crm merge again to see the values as they are now)" >expect &&
+	test_cmp expect got &&
+	snapshot ../after && test_cmp ../before ../after
 '
 
 test_expect_success 'a merge the write check refuses leaves everything as it was' '
