@@ -10,11 +10,13 @@
 #include <unistd.h>
 
 #include "cli.h"
+#include "crm/automation.h"
 #include "crm/beneath.h"
 #include "crm/check.h"
 #include "crm/date.h"
 #include "crm/edit.h"
 #include "crm/error.h"
+#include "crm/git.h"
 #include "crm/index.h"
 #include "crm/lockfile.h"
 #include "crm/store.h"
@@ -721,4 +723,40 @@ int cli_run_subcommand(struct cli_ctx *ctx, const char *usage, const struct cli_
 	cli_error(ctx->command, "'%s' is not a subcommand of crm %s; see 'crm %s --help'",
 		  argv[1], ctx->command, ctx->command);
 	return EXIT_USAGE;
+}
+
+struct stage_notice {
+	struct cli_ctx *ctx;
+	const struct crm_automation *a;
+	const char *origin;
+};
+
+static int notify_one(const struct crm_stage_change *c, void *payload)
+{
+	const struct stage_notice *n = payload;
+	struct crm_stage_change told = *c;
+
+	told.origin = n->origin;
+	if (crm_notify_stage_change(n->a, &told))
+		fprintf(stderr, "crm %s: warning: %s\n", n->ctx->command, crm_error_last());
+	return 0;
+}
+
+void cli_notify_stage_changes(struct cli_ctx *ctx, struct crm_git *git, const char *prefix,
+			      const char *before, const char *origin)
+{
+	struct crm_automation a;
+	struct stage_notice n = { ctx, &a, origin };
+	char after[41];
+
+	if (!before[0] || crm_git_head(git, after, NULL) || !strcmp(before, after))
+		goto done;
+	if (crm_automation_load(&a, &ctx->repo.config) ||
+	    (a.notify_argv && crm_stage_changes_between(git, &ctx->repo, prefix, before, after,
+						       notify_one, &n)))
+		fprintf(stderr, "crm %s: warning: stage hooks not run: %s\n", ctx->command,
+			crm_error_last());
+	crm_automation_release(&a);
+done:
+	crm_error_clear();
 }

@@ -230,6 +230,14 @@ int cli_merge_guard(struct cli_ctx *ctx, int flags);
 /* The refusal of cli_merge_guard on its own: EXIT_OK when nothing is
  * unmerged, else EXIT_PROBLEMS with every file named. */
 int cli_refuse_unmerged(struct cli_ctx *ctx);
+
+/* crm.ini's stage hook for every deal whose stage changed, or that is new,
+ * between commit `before` and HEAD of `git` (below the data repository's
+ * `prefix` in git), each announced with `origin` ("sync", "import"); a
+ * hook that fails, or a history that cannot be read, is a warning. */
+struct crm_git;
+void cli_notify_stage_changes(struct cli_ctx *ctx, struct crm_git *git, const char *prefix,
+			      const char *before, const char *origin);
 /* The merge driver command crm init registers: a bare `crm merge-driver
  * %O %A %B %P` when `crm` on PATH is this very binary, else this binary's
  * absolute path (/proc/self/exe), shell-quoted when it needs it, so that

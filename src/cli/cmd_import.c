@@ -12,6 +12,7 @@
 #include "cli.h"
 #include "crm/automation.h"
 #include "crm/error.h"
+#include "crm/git.h"
 #include "crm/import.h"
 #include "crm/index.h"
 #include "crm/map.h"
@@ -253,11 +254,29 @@ static int assign_owners(struct assignment *as, struct cli_ctx *ctx, struct crm_
 	return err;
 }
 
+/* crm.ini's stage hook for the deals the import's commit made, or moved
+ * to another stage (origin "import"), as a teammate's sync of that commit
+ * announces them there. */
+static void announce_deals(struct cli_ctx *ctx, const char *before)
+{
+	struct crm_git *git = NULL;
+	char *prefix = NULL;
+
+	if (!crm_git_open(&git, ctx->repo.root)) {
+		prefix = crm_git_prefix(git, ctx->repo.root);
+		cli_notify_stage_changes(ctx, git, prefix ? prefix : "", before, "import");
+	}
+	crm_error_clear();
+	free(prefix);
+	crm_git_free(git);
+}
+
 static int write_plan(struct cli_ctx *ctx, const struct crm_import *imp,
 		      char *const *files, int nfiles, const char *note)
 {
 	struct crm_buf msg = CRM_BUF_INIT;
 	struct crm_txn txn;
+	char before[41] = "";
 	size_t i, n = imp->counts[CRM_IMPORT_CREATE] + imp->counts[CRM_IMPORT_UPDATE];
 	int f, rc, err;
 
@@ -272,6 +291,9 @@ static int write_plan(struct cli_ctx *ctx, const struct crm_import *imp,
 	}
 	crm_buf_adds(&msg, note);
 	err = crm_txn_begin(&txn, &ctx->repo);
+	if (!err && (!txn.git || crm_git_head(txn.git, before, NULL)))
+		before[0] = '\0';   /* no commit before: nothing to compare with */
+	crm_error_clear();
 	for (i = 0; i < imp->items.len && !err; i++) {
 		const struct crm_import_item *it = &imp->items.ptr[i];
 		/* the plan checked each text as crm check would, parse and all */
@@ -280,6 +302,8 @@ static int write_plan(struct cli_ctx *ctx, const struct crm_import *imp,
 	}
 	rc = cli_txn_finish(ctx, &txn, msg.ptr, err);
 	crm_buf_release(&msg);
+	if (rc == EXIT_OK && before[0])
+		announce_deals(ctx, before);
 	return rc;
 }
 

@@ -7,7 +7,6 @@
 #include <string.h>
 
 #include "cli.h"
-#include "crm/automation.h"
 #include "crm/check.h"
 #include "crm/error.h"
 #include "crm/git.h"
@@ -188,38 +187,6 @@ static int invoice_clashes(struct crm_git *git, const char *ours, const char *th
 	return n;
 }
 
-static int notify_one(const struct crm_stage_change *c, void *payload)
-{
-	const struct crm_automation *a = payload;
-
-	if (crm_notify_stage_change(a, c))
-		fprintf(stderr, "crm sync: warning: %s\n", crm_error_last());
-	return 0;
-}
-
-/* The stage hook for every deal whose stage the sync changed or that it
- * brought in new: what HEAD holds now against what it held before (our
- * own moves and adds ran it already).  Lead assignment is not applied
- * here: two clones could pick different owners for one lead from their
- * own views of the load and meet in a conflict, and a sync commits
- * nothing nobody asked for. */
-static void notify_arrivals(struct cli_ctx *ctx, struct crm_git *git, const char *prefix,
-			    const char *before)
-{
-	struct crm_automation a;
-	char after[41];
-
-	if (!before[0] || crm_git_head(git, after, NULL) || !strcmp(before, after))
-		goto done;
-	if (crm_automation_load(&a, &ctx->repo.config) ||
-	    (a.notify_argv && crm_stage_changes_between(git, &ctx->repo, prefix, before, after,
-						       notify_one, &a)))
-		fprintf(stderr, "crm sync: warning: stage hooks not run: %s\n", crm_error_last());
-	crm_automation_release(&a);
-done:
-	crm_error_clear();
-}
-
 static int report(struct cli_ctx *ctx, const struct crm_sync_result *r, const char *remote)
 {
 	if (r->refused)
@@ -295,7 +262,11 @@ int cmd_sync(struct cli_ctx *ctx, int argc, char **argv)
 		if (r.note[0])
 			fprintf(stderr, "crm sync: note: %s\n", r.note);
 		if (!err)
-			notify_arrivals(ctx, git, dirty.git_prefix, before);
+			/* lead assignment is not applied to what arrives: two
+			 * clones could pick different owners for one lead from
+			 * their own views of the load and meet in a conflict, and
+			 * a sync commits nothing nobody asked for */
+			cli_notify_stage_changes(ctx, git, dirty.git_prefix, before, "sync");
 	}
 	if (err) {
 		cli_error(ctx->command, "%s", crm_error_last());

@@ -250,6 +250,49 @@ test_expect_success 'a deal renamed or moved to another folder is no new deal' '
 	test_cmp expect actual
 '
 
+test_expect_success 'crm import runs the hook for each deal its commit makes' '
+	cat >deals.csv <<-\EOF &&
+	Title,Stage,Amount
+	Shop,qualifying,300.00
+	App,proposal-sent,900.00
+	EOF
+	cat >deals.ini <<-\EOF &&
+	[deals]
+	type = opportunity
+	files = deals.csv
+	id = Title
+	title = {Title}
+	stage = {Stage}
+	amount = {Amount} EUR
+	client = acme
+	owner = chen
+	EOF
+	mkdir import-hooks &&
+	HOOK_DIR=$TRASH/import-hooks crm -C seed import "$TRASH/deals.csv" \
+		--rules "$TRASH/deals.ini" >out 2>err &&
+	printf "hook said hello\nhook said hello\n" >expect && test_cmp expect err &&
+	ls import-hooks >actual &&
+	printf "0.args\n0.json\n1.args\n1.json\n" >expect && test_cmp expect actual &&
+	for n in 0 1; do
+		grep "\"id\"\|\"from\"\|\"to\"\|\"origin\"" import-hooks/$n.json || exit 1
+	done >actual &&
+	cat >expect <<-\EOF &&
+	  "id": "app",
+	  "from": null,
+	  "to": "proposal-sent",
+	  "origin": "import",
+	  "id": "shop",
+	  "from": null,
+	  "to": "qualifying",
+	  "origin": "import",
+	EOF
+	test_cmp expect actual &&
+	grep -q "\"commit\": \"$(git -C seed rev-parse HEAD)\"" import-hooks/1.json &&
+	HOOK_DIR=$TRASH/import-hooks crm -C seed import "$TRASH/deals.csv" \
+		--rules "$TRASH/deals.ini" >out 2>err &&
+	test ! -s err && test "$(ls import-hooks | wc -l)" = 4
+'
+
 test_expect_success 'a hook that fails is a warning; the move stands' '
 	cat >bin/stage-hook <<-\EOF &&
 	#!/bin/sh
