@@ -96,6 +96,14 @@ test_expect_success 'show lists them with the computed fields' '
 	! grep -q "^computed:" out
 '
 
+test_expect_success 'the pass lets go of what it decodes, and shows the same' '
+	crm -C r show acme --json >unbounded &&
+	CRM_TRACE=1 CRM_TREE_BUDGET=0 crm -C r show acme --json >bounded 2>trace &&
+	test_cmp unbounded bounded &&
+	grep "decoded records dropped" trace >dropped &&
+	test "$(sed "s/.* \([0-9]*\) times*$/\1/" dropped)" -ge 6
+'
+
 test_expect_success 'JSON carries them as typed values' '
 	crm -C r show acme --json >actual &&
 	cat >expect <<-\EOF &&

@@ -181,13 +181,39 @@ static void add_to_client(struct crm_index *idx, struct crm_record *rec)
 	cm->step_date = m->step_date;
 }
 
+/* Whether field `name` of `type` is stored (or absent), not computed. */
+static bool stored_field(const struct crm_index *idx, const char *type, const char *name)
+{
+	const struct crm_schema *s = crm_repo_schema(idx->repo, type);
+	const struct crm_field *f = s ? crm_schema_field(s, name) : NULL;
+
+	return !f || !crm_field_is_computed(f);
+}
+
+/* The pass reads stored fields only (an activity's about, date and
+ * next_step, a deal's or contact's client): then it computes no value a
+ * record decoded before it could keep, and what it decodes can be let go
+ * as it goes (crm_index_pass).  A schema that computes one of them keeps
+ * the pass's trees, as before. */
+static bool pass_reads_stored_fields(const struct crm_index *idx)
+{
+	return stored_field(idx, "activity", "about") && stored_field(idx, "activity", "date") &&
+	       stored_field(idx, "activity", "next_step") &&
+	       stored_field(idx, "opportunity", "client") && stored_field(idx, "contact", "client");
+}
+
 static void compute_followups(struct crm_index *idx)
 {
 	static const char *const parts[] = { "opportunity", "contact" };
 	struct crm_record **acts, **recs;
+	struct crm_index_pass pass;
+	bool bounded = pass_reads_stored_fields(idx);
 	size_t n, i, p;
 
 	idx->followups_known = true;
+	memset(&pass, 0, sizeof(pass));
+	if (bounded)
+		crm_index_pass_begin(idx, &pass);
 	acts = crm_index_list(idx, "activity", &n);
 	for (i = 0; acts && i < n; i++) {
 		const char *about;
@@ -198,14 +224,18 @@ static void compute_followups(struct crm_index *idx)
 		target = about && *about ? crm_index_resolve(idx, about, "any") : NULL;
 		if (target)
 			count_activity(idx, acts[i], target);
+		crm_index_pass_trim(idx, &pass);
 	}
 	/* the deals' and contacts' own follow-ups are final now: their
 	 * clients take them in */
 	for (p = 0; p < COUNT(parts); p++) {
 		recs = crm_index_list(idx, parts[p], &n);
-		for (i = 0; recs && i < n; i++)
+		for (i = 0; recs && i < n; i++) {
 			add_to_client(idx, recs[i]);
+			crm_index_pass_trim(idx, &pass);
+		}
 	}
+	crm_index_pass_end(idx, &pass);
 	crm_error_clear();
 }
 

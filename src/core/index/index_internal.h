@@ -102,6 +102,24 @@ struct crm_index {
 	char *cache_file;                /* where it lives; NULL: no cache */
 };
 
+/* A pass that decodes records for a moment inside a caller that may hold
+ * decoded trees and values (the follow-ups, computed on first use while a
+ * field is being printed): what the pass decodes and computes goes into an
+ * arena of its own, let go between records by crm_index_pass_trim once it
+ * passes the budget, and by crm_index_pass_end; what was decoded or
+ * computed before the pass stays as it was, so the caller's pointers hold.
+ * A pass that cannot note the records' state (no memory) keeps everything,
+ * as the index did without it. */
+struct crm_index_pass {
+	struct crm_arena outer;          /* idx->trees before the pass */
+	unsigned char *before;           /* per record: PASS_HAD_* bits */
+	bool *materialized;              /* per type, before the pass */
+	bool on;
+};
+void crm_index_pass_begin(struct crm_index *idx, struct crm_index_pass *p);
+void crm_index_pass_trim(struct crm_index *idx, struct crm_index_pass *p);
+void crm_index_pass_end(struct crm_index *idx, struct crm_index_pass *p);
+
 /* The file a record was loaded from. */
 static inline struct pending_file *crm_index_file_of(const struct crm_index *idx,
 						     const struct crm_record *rec)

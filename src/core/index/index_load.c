@@ -325,6 +325,90 @@ void crm_index_trim(struct crm_index *idx)
 	idx->trims++;
 }
 
+/* ---- passes that let go of what they decode (index_internal.h) ---- */
+
+enum { PASS_HAD_ROOT = 1, PASS_HAD_VALUES = 2, PASS_HAD_BACKREFS = 4 };
+
+void crm_index_pass_begin(struct crm_index *idx, struct crm_index_pass *p)
+{
+	size_t i;
+
+	memset(p, 0, sizeof(*p));
+	if (!idx->records)
+		return;
+	p->before = calloc(idx->files.len + 1, 1);
+	p->materialized = calloc(idx->ntypes + 1, sizeof(*p->materialized));
+	if (!p->before || !p->materialized) {
+		free(p->before);
+		free(p->materialized);
+		p->before = NULL;
+		p->materialized = NULL;
+		return;
+	}
+	for (i = 0; i < idx->files.len; i++) {
+		const struct crm_record *rec = &idx->records[i];
+		const struct crm_record_memo *m = rec->memo;
+		p->before[i] = (unsigned char)((rec->root ? PASS_HAD_ROOT : 0) |
+					       (m && m->values ? PASS_HAD_VALUES : 0) |
+					       (m && (m->referenced_by || m->backrefs_known) ?
+						PASS_HAD_BACKREFS : 0));
+	}
+	for (i = 0; i < idx->ntypes; i++)
+		p->materialized[i] = idx->types[i].materialized;
+	p->outer = idx->trees;
+	crm_arena_init(&idx->trees);
+	p->on = true;
+}
+
+/* Forgets what the pass decoded and computed (it is in idx->trees, the
+ * pass's arena), then lets the arena go. */
+static void pass_drop(struct crm_index *idx, struct crm_index_pass *p)
+{
+	size_t i;
+
+	for (i = 0; i < idx->files.len; i++) {
+		struct pending_file *f = &idx->files.ptr[i];
+		struct crm_record *rec = &idx->records[i];
+		struct crm_record_memo *m = rec->memo;
+
+		if (!(p->before[i] & PASS_HAD_ROOT) && f->enc && rec->root) {
+			rec->root = NULL;
+			f->lazy = true;
+		}
+		if (m && !(p->before[i] & PASS_HAD_VALUES)) {
+			m->values = NULL;
+			m->state = NULL;
+		}
+		if (m && !(p->before[i] & PASS_HAD_BACKREFS)) {
+			m->referenced_by = NULL;
+			m->backrefs_known = false;
+		}
+	}
+	for (i = 0; i < idx->ntypes; i++)
+		idx->types[i].materialized = p->materialized[i];
+	crm_arena_release(&idx->trees);
+	crm_cache_shed(idx->cache);
+}
+
+void crm_index_pass_trim(struct crm_index *idx, struct crm_index_pass *p)
+{
+	if (p->on && idx->trees.total > idx->tree_budget) {
+		pass_drop(idx, p);
+		idx->trims++;
+	}
+}
+
+void crm_index_pass_end(struct crm_index *idx, struct crm_index_pass *p)
+{
+	if (!p->on)
+		return;
+	pass_drop(idx, p);
+	idx->trees = p->outer;
+	free(p->before);
+	free(p->materialized);
+	memset(p, 0, sizeof(*p));
+}
+
 static void *worker_main(void *arg)
 {
 	struct worker *w = arg;
