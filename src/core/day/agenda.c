@@ -253,19 +253,23 @@ static int latest_by_about(struct crm_map *latest, struct build *b,
 	size_t i;
 
 	for (i = 0; i < n; i++) {
-		const char *about = text_field(acts[i], "about");
-		const char *client;
+		const char *about, *client;
 		int64_t at, *prev;
 		crm_date day;
 		bool has_time;
 		int err = 0;
 
+		crm_index_trim(b->idx);   /* what the record before held */
+		crm_index_materialize(b->idx, acts[i]);
+		about = text_field(acts[i], "about");
 		if (!about || !when_field(&at, &day, &has_time, b, acts[i], "date"))
 			continue;
 		prev = crm_map_get(latest, about);
 		if (!prev) {
 			prev = crm_arena_alloc(&b->a->arena, sizeof(*prev));
-			if (!prev)
+			/* the key outlives the activity's tree */
+			about = crm_arena_strdup(&b->a->arena, about);
+			if (!prev || !about)
 				return crm_error_set(CRM_ENOMEM, "out of memory");
 			*prev = at;
 			err = crm_map_put(latest, about, prev, NULL);
@@ -313,10 +317,13 @@ static int activity_items(struct build *b)
 	size_t i, n = 0;
 	int err;
 
-	acts = crm_index_records(b->idx, "activity", &n);
+	acts = crm_index_list(b->idx, "activity", &n);
 	err = latest_by_about(&latest, b, acts, n);
-	for (i = 0; i < n && !err; i++)
+	for (i = 0; i < n && !err; i++) {
+		crm_index_trim(b->idx);
+		crm_index_materialize(b->idx, acts[i]);
 		err = next_step_item(b, acts[i], &latest);
+	}
 	crm_map_release(&latest);
 	return err;
 }
@@ -512,6 +519,16 @@ static int client_items(struct build *b, struct crm_record *rec, int64_t first_r
 
 /* ---- the whole agenda ---- */
 
+/* Each pass decodes one record at a time and lets the index drop what the
+ * record before held (crm_index_trim): what the agenda keeps (its items,
+ * the maps' keys) is copied into its own arena.  `rec` decoded; false for
+ * a file that could not be read. */
+static bool take(struct build *b, struct crm_record *rec)
+{
+	crm_index_materialize(b->idx, rec);
+	return rec_ok(rec);
+}
+
 static int each_record(struct build *b, const char *type,
 		       int (*fn)(struct build *b, struct crm_record *rec))
 {
@@ -519,9 +536,11 @@ static int each_record(struct build *b, const char *type,
 	size_t i, n = 0;
 	int err = 0;
 
-	recs = crm_index_records(b->idx, type, &n);
-	for (i = 0; i < n && !err; i++)
-		err = rec_ok(recs[i]) ? fn(b, recs[i]) : 0;
+	recs = crm_index_list(b->idx, type, &n);
+	for (i = 0; i < n && !err; i++) {
+		crm_index_trim(b->idx);
+		err = take(b, recs[i]) ? fn(b, recs[i]) : 0;
+	}
 	return err;
 }
 
@@ -534,9 +553,11 @@ static int clients(struct build *b)
 
 	err = day_config_duration(&first_response, b->cfg, NULL, "first_response",
 				  FIRST_RESPONSE_DEFAULT);
-	recs = crm_index_records(b->idx, "client", &n);
-	for (i = 0; i < n && !err; i++)
-		err = rec_ok(recs[i]) ? client_items(b, recs[i], first_response) : 0;
+	recs = crm_index_list(b->idx, "client", &n);
+	for (i = 0; i < n && !err; i++) {
+		crm_index_trim(b->idx);
+		err = take(b, recs[i]) ? client_items(b, recs[i], first_response) : 0;
+	}
 	return err;
 }
 
