@@ -1106,10 +1106,57 @@ static void test_git__status_quick(void)
 	sandbox_close(&sb);
 }
 
+/* Enough tracked files for the stats to run on two threads: changes in
+ * either half are found, as git status finds them. */
+static void test_git__status_quick_two_threads(void)
+{
+	enum { N = 3000 };
+	struct sandbox sb;
+	struct crm_git *g = NULL;
+	struct seen seen = { CRM_BUF_INIT, 0, 0 };
+	struct crm_buf path = CRM_BUF_INIT;
+	char (*names)[32] = calloc(N, sizeof(*names));
+	const char **paths = calloc(N + 1, sizeof(*paths));
+	char id[41];
+	bool created;
+	size_t i;
+
+	if (!names || !paths || !sandbox_open(&sb)) {
+		free(names);
+		free(paths);
+		return;
+	}
+	CHECK_INT(0, crm_git_init(&g, sb.repo, &created));
+	for (i = 0; i < N; i++) {
+		snprintf(names[i], sizeof(names[i]), "clients/c%04zu.yaml", i);
+		put_file(sb.repo, names[i], "name: x\n");
+		paths[i] = names[i];
+	}
+	commit(id, g, "crm: many", paths);
+	set_dates("2025-06-01T12:00:00Z");
+	sleep(1);
+	put_file(sb.repo, "clients/c0010.yaml", "name: changed\n");   /* first half */
+	put_file(sb.repo, "clients/c2990.yaml", "name: changed\n");   /* second half */
+	put_file(sb.repo, "clients/c0020.yaml", "name: x\n");         /* rewritten, same */
+	remove_file(sb.repo, "clients/c1500.yaml");
+	crm_buf_addf(&path, "%s/clients/c2500.yaml", sb.repo);
+	CHECK_INT(0, chmod(path.ptr, 0755));
+	CHECK_INT(0, crm_git_status_dirty(g, "clients/", on_listed, &seen));
+	CHECK_STR("clients/c0010.yaml\nclients/c1500.yaml\nclients/c2500.yaml\n"
+		  "clients/c2990.yaml\n", seen.text.ptr);
+	crm_buf_release(&seen.text);
+	crm_buf_release(&path);
+	crm_git_free(g);
+	sandbox_close(&sb);
+	free(names);
+	free(paths);
+}
+
 TESTS(TEST(test_git__init_and_commit), TEST(test_git__init_default_branch),
       TEST(test_git__identity), TEST(test_git__commit_dates), TEST(test_git__parse_date),
       TEST(test_git__only_named_paths), TEST(test_git__removal_and_rename),
       TEST(test_git__refuses_during_conflicts), TEST(test_git__commit_all),
       TEST(test_git__added_dates), TEST(test_git__read_and_list_at),
       TEST(test_git__resolve_at), TEST(test_git__status_dirty), TEST(test_git__config),
-      TEST(test_git__staged_like_git_add), TEST(test_git__status_quick))
+      TEST(test_git__staged_like_git_add), TEST(test_git__status_quick),
+      TEST(test_git__status_quick_two_threads))

@@ -5,6 +5,7 @@
 #include <errno.h>
 #include <fcntl.h>
 #include <git2.h>
+#include <pthread.h>
 #include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
@@ -49,43 +50,107 @@ static void quick_found(struct quick_status *q, const char *path)
 		q->err = crm_error_set(CRM_ENOMEM, "out of memory");
 }
 
-/* Whether the tracked file of `e` differs from its index entry: stat data
- * first, its content (through git's filters) when they differ or are racy. */
-static void quick_tracked(struct quick_status *q, const git_index_entry *e)
+/* What stating a tracked file says, decided without libgit2 (so that the
+ * stats can run on two threads): the same as its index entry, changed
+ * (deleted, another kind, another mode), to be hashed (its stat data
+ * differ, or are racy), or a case for libgit2's status. */
+enum verdict { V_SAME, V_CHANGED, V_HASH, V_GIVE_UP };
+
+struct tracked {
+	const git_index_entry *e;
+	unsigned char verdict;
+};
+
+static unsigned char stat_verdict(const struct quick_status *q, const git_index_entry *e)
 {
 	struct stat st;
-	git_oid oid;
 
-	if (e->mode == GIT_FILEMODE_COMMIT)
-		return;                         /* submodules are not looked at */
-	if (e->mode == GIT_FILEMODE_LINK ||
-	    (e->flags & GIT_INDEX_ENTRY_EXTENDED) || e->flags_extended) {
-		q->give_up = true;
-		return;
-	}
-	if (fstatat(q->rootfd, e->path, &st, AT_SYMLINK_NOFOLLOW)) {
-		if (errno == ENOENT || errno == ENOTDIR)
-			quick_found(q, e->path);     /* deleted */
-		else
-			q->give_up = true;
-		return;
-	}
+	if (fstatat(q->rootfd, e->path, &st, AT_SYMLINK_NOFOLLOW))
+		return errno == ENOENT || errno == ENOTDIR ? V_CHANGED : V_GIVE_UP;
 	if (!S_ISREG(st.st_mode) ||
-	    (q->filemode && !(st.st_mode & 0100) != (e->mode != GIT_FILEMODE_BLOB_EXECUTABLE))) {
-		quick_found(q, e->path);
-		return;
-	}
+	    (q->filemode && !(st.st_mode & 0100) != (e->mode != GIT_FILEMODE_BLOB_EXECUTABLE)))
+		return V_CHANGED;
 	if ((uint64_t)e->file_size == ((uint64_t)st.st_size & 0xffffffffu) &&
 	    e->mtime.seconds == (int32_t)st.st_mtim.tv_sec &&
 	    e->mtime.nanoseconds == (uint32_t)st.st_mtim.tv_nsec &&
 	    e->ino == (uint32_t)st.st_ino && (int64_t)e->mtime.seconds < q->index_mtime_s)
-		return;
-	if (git_repository_hashfile(&oid, q->repo, e->path, GIT_OBJECT_BLOB, NULL) < 0) {
-		git_error_clear();
-		q->give_up = true;
-	} else if (!git_oid_equal(&oid, &e->id)) {
-		quick_found(q, e->path);
+		return V_SAME;
+	return V_HASH;
+}
+
+struct stat_share {
+	const struct quick_status *q;
+	struct tracked *t;
+	size_t n;
+};
+
+static void *stat_share_main(void *arg)
+{
+	struct stat_share *sh = arg;
+	size_t i;
+
+	for (i = 0; i < sh->n; i++)
+		sh->t[i].verdict = stat_verdict(sh->q, sh->t[i].e);
+	return NULL;
+}
+
+/* The tracked files below the prefix, for stat_tracked; false when one is
+ * a case for libgit2 (a link, a submodule is skipped, extended flags such
+ * as skip-worktree or intent-to-add). */
+static bool list_tracked(struct quick_status *q, struct tracked **out, size_t *n_out)
+{
+	size_t i, n = git_index_entrycount(q->index), k = 0;
+	struct tracked *t = calloc(n + 1, sizeof(*t));
+
+	*out = t;
+	*n_out = 0;
+	if (!t) {
+		q->err = crm_error_set(CRM_ENOMEM, "out of memory");
+		return false;
 	}
+	for (i = 0; i < n; i++) {
+		const git_index_entry *e = git_index_get_byindex(q->index, i);
+		if (strncmp(e->path, q->prefix, q->plen) || e->mode == GIT_FILEMODE_COMMIT)
+			continue;   /* submodules are not looked at */
+		if (e->mode == GIT_FILEMODE_LINK || (e->flags & GIT_INDEX_ENTRY_EXTENDED) ||
+		    e->flags_extended)
+			return false;
+		t[k++].e = e;
+	}
+	*n_out = k;
+	return true;
+}
+
+/* Whether each tracked file differs from its index entry: stat data on two
+ * threads (the half on the other thread meanwhile), then, here, the content
+ * (through git's filters) of those whose stat data differ or are racy. */
+static void stat_tracked(struct quick_status *q, struct tracked *t, size_t n)
+{
+	struct stat_share mine = { q, t, n / 2 }, other = { q, t + n / 2, n - n / 2 };
+	pthread_t thread;
+	bool two = n >= 2048 && !pthread_create(&thread, NULL, stat_share_main, &other);
+	size_t i;
+	git_oid oid;
+
+	stat_share_main(&mine);
+	if (two)
+		pthread_join(thread, NULL);
+	else
+		stat_share_main(&other);
+	for (i = 0; i < n && !q->give_up && !q->err; i++) {
+		const git_index_entry *e = t[i].e;
+		if (t[i].verdict == V_GIVE_UP)
+			q->give_up = true;
+		else if (t[i].verdict == V_CHANGED)
+			quick_found(q, e->path);
+		else if (t[i].verdict != V_HASH)
+			continue;
+		else if (git_repository_hashfile(&oid, q->repo, e->path, GIT_OBJECT_BLOB, NULL) < 0)
+			q->give_up = true;
+		else if (!git_oid_equal(&oid, &e->id))
+			quick_found(q, e->path);
+	}
+	git_error_clear();
 }
 
 static bool quick_ignored(struct quick_status *q, const char *path)
@@ -183,6 +248,7 @@ static int quick_status(struct crm_git *g, const char *prefix,
 {
 	struct quick_status q;
 	struct crm_buf index_path = CRM_BUF_INIT;
+	struct tracked *tracked = NULL;
 	struct stat ist;
 	size_t i, n;
 	int err = 0;
@@ -200,12 +266,10 @@ static int quick_status(struct crm_git *g, const char *prefix,
 	crm_buf_addf(&index_path, "%sindex", git_repository_path(g->repo));
 	q.index_mtime_s = stat(index_path.ptr, &ist) ? INT64_MAX : (int64_t)ist.st_mtim.tv_sec;
 	q.filemode = config_bool(g->repo, "core.filemode", true);
-	n = git_index_entrycount(q.index);
-	for (i = 0; i < n && !q.give_up && !q.err; i++) {
-		const git_index_entry *e = git_index_get_byindex(q.index, i);
-		if (!strncmp(e->path, q.prefix, q.plen))
-			quick_tracked(&q, e);
-	}
+	if (!list_tracked(&q, &tracked, &n))
+		q.give_up = true;
+	else
+		stat_tracked(&q, tracked, n);
 	if (!q.give_up && !q.err)
 		quick_walk(&q, "", false);
 	err = q.err;
@@ -223,6 +287,7 @@ done:
 	for (i = 0; i < q.found.len; i++)
 		free(q.found.ptr[i]);
 	CRM_ARRAY_RELEASE(q.found);
+	free(tracked);
 	crm_buf_release(&index_path);
 	git_index_free(q.index);
 	if (q.rootfd >= 0)
