@@ -84,8 +84,9 @@ int index_file_open(struct index_file *f, const char *path)
 
 	memset(f, 0, sizeof(*f));
 	f->fd = open(path, O_RDONLY | O_CLOEXEC);
-	if (f->fd < 0 || fstat(f->fd, &st) || !S_ISREG(st.st_mode) ||
-	    (uint64_t)st.st_size < HEADER_LEN + HASH_LEN || !(f->buf = malloc(WINDOW)))
+	f->buf = malloc(WINDOW);
+	if (f->fd < 0 || !f->buf || fstat(f->fd, &st) || !S_ISREG(st.st_mode) ||
+	    (uint64_t)st.st_size < HEADER_LEN + HASH_LEN)
 		return INDEX_FILE_UNUSUAL;
 	f->size = (uint64_t)st.st_size;
 	f->mtime_s = (int64_t)st.st_mtim.tv_sec;
@@ -126,8 +127,9 @@ static int read_entry(struct index_file *f, struct index_file_entry *e)
 		return INDEX_FILE_UNUSUAL;
 	if (flags & FLAG_EXTENDED) {
 		fixed += 2;
+		p = f->version >= 3 ? peek(f, fixed, end) : NULL;
 		/* skip-worktree, intent-to-add */
-		if (f->version < 3 || !(p = peek(f, fixed, end)) || be16(p + ENTRY_FIXED))
+		if (!p || be16(p + ENTRY_FIXED))
 			return INDEX_FILE_UNUSUAL;
 	}
 	name_len = flags & FLAG_NAME_LEN;
@@ -137,7 +139,8 @@ static int read_entry(struct index_file *f, struct index_file_entry *e)
 		size_t have = left < WINDOW ? (size_t)left : WINDOW;
 		const unsigned char *nul;
 
-		if (have <= fixed + FLAG_NAME_LEN || !(p = peek(f, have, end)))
+		p = have > fixed + FLAG_NAME_LEN ? peek(f, have, end) : NULL;
+		if (!p)
 			return INDEX_FILE_UNUSUAL;
 		nul = memchr(p + fixed + FLAG_NAME_LEN, 0, have - fixed - FLAG_NAME_LEN);
 		if (!nul)
@@ -146,8 +149,8 @@ static int read_entry(struct index_file *f, struct index_file_entry *e)
 	}
 	/* NUL padding to a multiple of 8, at least one NUL */
 	size = (fixed + name_len + 8) & ~(size_t)7;
-	if (!name_len || !(p = peek(f, size, end)) || memchr(p + fixed, 0, name_len) ||
-	    p[fixed + name_len])
+	p = name_len ? peek(f, size, end) : NULL;
+	if (!p || memchr(p + fixed, 0, name_len) || p[fixed + name_len])
 		return INDEX_FILE_UNUSUAL;
 	e->ctime_s = (int32_t)be32(p);
 	e->ctime_ns = be32(p + 4);

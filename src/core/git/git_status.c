@@ -689,8 +689,10 @@ int crm_git_worktree_dirty_stream(struct crm_git *g, const char *prefix,
 		crm_buf_init(&staged.levels.ptr[0]);
 		s.staged = &staged;
 	}
-	found = malloc((n ? n : 1) * sizeof(*found));
-	if (!workdir || !found || (s.rootfd = open(workdir, O_RDONLY | O_DIRECTORY | O_CLOEXEC)) < 0) {
+	found = calloc(n ? n : 1, sizeof(*found));
+	if (workdir)
+		s.rootfd = open(workdir, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+	if (!found || s.rootfd < 0) {
 		rc = INDEX_FILE_UNUSUAL;
 		goto done;
 	}
