@@ -62,4 +62,17 @@ int crm_git_reopen(git_repository **out, struct crm_git *g);
 /* HEAD's commit into *out, NULL on an unborn branch (git_commit.c). */
 int crm_git_head_commit(git_commit **out, git_repository *repo);
 
+/* crm_git_worktree_dirty's two ways (git_status.c), apart for the unit
+ * tests that compare them.  _stream reads the index file itself: 0 with
+ * *dirty_out set, or INDEX_FILE_UNUSUAL (git_index_file.h) when it leaves
+ * the index to _libgit2, which loads libgit2's index; `prefix` not NULL. */
+int crm_git_worktree_dirty_stream(struct crm_git *g, const char *prefix,
+				  const char *const *folders, size_t nfolders,
+				  const char *const *paths, const struct crm_file_stamp *stamps,
+				  size_t n, bool *dirty_out);
+int crm_git_worktree_dirty_libgit2(struct crm_git *g, const char *prefix,
+				   const char *const *folders, size_t nfolders,
+				   const char *const *paths, const struct crm_file_stamp *stamps,
+				   size_t n, bool *dirty_out);
+
 #endif

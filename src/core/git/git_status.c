@@ -16,6 +16,7 @@
 #include "crm/buf.h"
 #include "crm/error.h"
 #include "crm/git.h"
+#include "core/git/git_index_file.h"
 #include "core/git/git_internal.h"
 
 static bool index_differs_from_head(git_repository *repo, git_index *index, const char *prefix);
@@ -342,19 +343,36 @@ int crm_git_status_dirty(struct crm_git *g, const char *prefix,
 
 /* ---- uncommitted record edits, from the stat data a walk already has ---- */
 
+/* What entry_matches compares of an index entry, from libgit2's index
+ * or from the index file read as a stream. */
+struct entry_stat {
+	uint32_t size, mtime_ns, ino;
+	int32_t mtime_s;
+	git_oid id;
+};
+
+static void entry_stat_of(struct entry_stat *out, const git_index_entry *e)
+{
+	out->size = e->file_size;
+	out->mtime_s = e->mtime.seconds;
+	out->mtime_ns = e->mtime.nanoseconds;
+	out->ino = e->ino;
+	git_oid_cpy(&out->id, &e->id);
+}
+
 /* Does the work tree file agree with its index entry?  Stat data first, as
  * git does; the content when the stat data differs or is racy (written in
  * the same second as the index). */
-static bool entry_matches(git_repository *repo, const git_index_entry *e, const char *path,
+static bool entry_matches(git_repository *repo, const struct entry_stat *e, const char *path,
 			  const struct crm_file_stamp *st, int64_t index_mtime_s)
 {
 	struct crm_buf full = CRM_BUF_INIT;
 	git_oid oid;
 	bool same;
 
-	if ((uint64_t)e->file_size == (st->size & 0xffffffffu) &&
-	    (int64_t)e->mtime.seconds * 1000000000 + e->mtime.nanoseconds == st->mtime_ns &&
-	    (uint64_t)e->ino == (st->ino & 0xffffffffu) && (int64_t)e->mtime.seconds < index_mtime_s)
+	if ((uint64_t)e->size == (st->size & 0xffffffffu) &&
+	    (int64_t)e->mtime_s * 1000000000 + e->mtime_ns == st->mtime_ns &&
+	    (uint64_t)e->ino == (st->ino & 0xffffffffu) && (int64_t)e->mtime_s < index_mtime_s)
 		return true;
 	crm_buf_addf(&full, "%s%s", git_repository_workdir(repo), path);
 	same = !git_odb_hashfile(&oid, full.ptr, GIT_OBJECT_BLOB) && git_oid_equal(&oid, &e->id);
@@ -450,9 +468,10 @@ static bool index_differs_from_head(git_repository *repo, git_index *index, cons
 	return differs;
 }
 
-int crm_git_worktree_dirty(struct crm_git *g, const char *prefix, const char *const *folders,
-			   size_t nfolders, const char *const *paths,
-			   const struct crm_file_stamp *stamps, size_t n, bool *dirty_out)
+int crm_git_worktree_dirty_libgit2(struct crm_git *g, const char *prefix,
+				   const char *const *folders, size_t nfolders,
+				   const char *const *paths, const struct crm_file_stamp *stamps,
+				   size_t n, bool *dirty_out)
 {
 	git_index *index = NULL;
 	struct crm_buf index_path = CRM_BUF_INIT;
@@ -473,7 +492,10 @@ int crm_git_worktree_dirty(struct crm_git *g, const char *prefix, const char *co
 	dirty = git_index_has_conflicts(index) || index_differs_from_head(g->repo, index, prefix);
 	for (i = 0; i < n && !dirty; i++) {
 		const git_index_entry *e = git_index_get_bypath(index, paths[i], 0);
-		dirty = !e || !entry_matches(g->repo, e, paths[i], &stamps[i], index_mtime_s);
+		struct entry_stat es;
+		if (e)
+			entry_stat_of(&es, e);
+		dirty = !e || !entry_matches(g->repo, &es, paths[i], &stamps[i], index_mtime_s);
 	}
 	count = git_index_entrycount(index);
 	for (i = 0; i < count && !dirty; i++) {
@@ -490,6 +512,302 @@ int crm_git_worktree_dirty(struct crm_git *g, const char *prefix, const char *co
 	*dirty_out = dirty || tracked != n;
 	git_index_free(index);
 	return 0;
+}
+
+/* ---- the same question from the index file, read as a stream ---- */
+
+/* libgit2's index of 100 000 records takes 24 MB, held while the figures
+ * that wait for this answer are built: the index file is read twice
+ * through a small window instead (git_index_file.c), once to check it and
+ * find the cache tree, once to walk its entries beside the found files in
+ * path order.  Anything unusual in the index is left to libgit2. */
+
+/* The tree the index would commit below the prefix, when its cache of
+ * tree ids does not know it (crm's commits write trees without it): built
+ * as `git write-tree` builds it, one folder per level while the entries
+ * pass in path order (which is the trees' order), hashed and never
+ * stored. */
+struct staged_tree {
+	CRM_ARRAY(struct crm_buf) levels;   /* [0] the prefix's folder, then each open one */
+	struct crm_buf dir;                 /* the open folders, "a/b/", below the prefix */
+	size_t depth;                       /* open folders below the prefix */
+	size_t entries;
+	int err;
+};
+
+static void tree_entry_add(struct crm_buf *body, uint32_t mode, const char *name, size_t len,
+			   const unsigned char *id)
+{
+	crm_buf_addf(body, "%o ", (unsigned)mode);
+	crm_buf_add(body, name, len);
+	crm_buf_addch(body, '\0');
+	crm_buf_add(body, id, GIT_OID_RAWSZ);
+}
+
+/* Closes the innermost open folder: its tree hashed into its parent. */
+static void staged_close(struct staged_tree *t)
+{
+	struct crm_buf *body = &t->levels.ptr[t->depth];
+	const char *name;
+	size_t len;
+	git_oid id;
+
+	crm_buf_truncate(&t->dir, t->dir.len - 1);        /* its '/' */
+	name = strrchr(t->dir.ptr, '/');
+	name = name ? name + 1 : t->dir.ptr;
+	len = t->dir.len - (size_t)(name - t->dir.ptr);
+	if (git_odb_hash(&id, body->ptr, body->len, GIT_OBJECT_TREE) < 0)
+		t->err = -1;
+	else
+		tree_entry_add(&t->levels.ptr[t->depth - 1], 040000, name, len, id.id);
+	crm_buf_reset(body);
+	crm_buf_truncate(&t->dir, (size_t)(name - t->dir.ptr));
+	t->depth--;
+}
+
+/* Adds the entry at `rel` (its path below the prefix). */
+static void staged_add(struct staged_tree *t, const char *rel, uint32_t mode,
+		       const unsigned char *id)
+{
+	const char *base = strrchr(rel, '/');
+	size_t dir_len = base ? (size_t)(base - rel) + 1 : 0;
+
+	/* leave the open folders that are not on its way */
+	while (t->depth && (t->dir.len > dir_len || strncmp(t->dir.ptr, rel, t->dir.len)))
+		staged_close(t);
+	/* and open those it is in */
+	while (t->dir.len < dir_len && !t->err) {
+		const char *slash = strchr(rel + t->dir.len, '/');
+		struct crm_buf *level = t->depth + 1 < t->levels.len ? NULL : CRM_ARRAY_PUSH(t->levels);
+
+		if (t->depth + 1 >= t->levels.len && !level) {
+			t->err = -1;
+			return;
+		}
+		if (level)
+			crm_buf_init(level);
+		crm_buf_add(&t->dir, rel + t->dir.len, (size_t)(slash - rel) + 1 - t->dir.len);
+		t->depth++;
+	}
+	tree_entry_add(&t->levels.ptr[t->depth], mode, rel + dir_len, strlen(rel + dir_len), id);
+	t->entries++;
+}
+
+/* The id of the tree built: zero when nothing is below a prefix. */
+static int staged_finish(struct staged_tree *t, git_oid *out, bool root)
+{
+	memset(out, 0, sizeof(*out));
+	while (t->depth && !t->err)
+		staged_close(t);
+	if (t->err)
+		return -1;
+	if (!t->entries && !root)
+		return 0;
+	return git_odb_hash(out, t->levels.ptr[0].ptr, t->levels.ptr[0].len, GIT_OBJECT_TREE) < 0
+		       ? -1 : 0;
+}
+
+static void staged_release(struct staged_tree *t)
+{
+	size_t i;
+
+	for (i = 0; i < t->levels.len; i++)
+		crm_buf_release(&t->levels.ptr[i]);
+	CRM_ARRAY_RELEASE(t->levels);
+	crm_buf_release(&t->dir);
+}
+
+struct found_file {
+	const char *path;
+	const struct crm_file_stamp *stamp;
+};
+
+static int compare_found(const void *a, const void *b)
+{
+	return strcmp(((const struct found_file *)a)->path, ((const struct found_file *)b)->path);
+}
+
+struct stream_dirty {
+	git_repository *repo;
+	int rootfd;
+	const char *prefix;
+	size_t plen;
+	const char *const *folders;
+	size_t nfolders;
+	const struct found_file *found;   /* sorted by path */
+	size_t n, next;                   /* the next found file the walk meets */
+	size_t tracked;                   /* record files the index has */
+	int64_t index_mtime_s;
+	struct staged_tree *staged;       /* NULL when the cache tree knew it */
+};
+
+/* A tracked file outside the record folders (crm.ini, a schema): unchanged
+ * when its stat data says so and is not racy; else libgit2's status of the
+ * one file says, as before. */
+static bool stream_other_changed(struct stream_dirty *s, const struct index_file_entry *e)
+{
+	struct stat st;
+	bool executable = e->mode == 0100755;
+
+	if ((e->mode != 0100644 && !executable) ||
+	    fstatat(s->rootfd, e->path, &st, AT_SYMLINK_NOFOLLOW) || !S_ISREG(st.st_mode) ||
+	    !!(st.st_mode & 0100) != executable || (uint64_t)st.st_size > UINT32_MAX ||
+	    e->size != (uint32_t)st.st_size || e->ino != (uint32_t)st.st_ino ||
+	    e->mtime_s != (int32_t)st.st_mtim.tv_sec ||
+	    e->mtime_ns != (uint32_t)st.st_mtim.tv_nsec || e->ctime_s != (int32_t)st.st_ctim.tv_sec ||
+	    e->ctime_ns != (uint32_t)st.st_ctim.tv_nsec || (int64_t)e->mtime_s >= s->index_mtime_s)
+		return other_file_changed(s->repo, e->path);
+	return false;
+}
+
+static int stream_entry(const struct index_file_entry *e, void *payload)
+{
+	struct stream_dirty *s = payload;
+	int cmp = s->next < s->n ? strcmp(s->found[s->next].path, e->path) : 1;
+
+	if (cmp < 0)
+		return INDEX_FILE_STOP;       /* a found file the index does not have */
+	if (!cmp) {
+		struct entry_stat es = { e->size, e->mtime_ns, e->ino, e->mtime_s, { { 0 } } };
+		git_oid_fromraw(&es.id, e->id);
+		if (!entry_matches(s->repo, &es, e->path, s->found[s->next].stamp, s->index_mtime_s))
+			return INDEX_FILE_STOP;
+		s->next++;
+	}
+	if (strncmp(e->path, s->prefix, s->plen))
+		return 0;
+	if (s->staged)
+		staged_add(s->staged, e->path + s->plen, e->mode, e->id);
+	if (!under_any(e->path, s->folders, s->nfolders))
+		return stream_other_changed(s, e) ? INDEX_FILE_STOP : 0;
+	if (e->path_len > 5 && !strcmp(e->path + e->path_len - 5, ".yaml"))
+		s->tracked++;
+	return 0;
+}
+
+/* Whether `staged`, the id at the prefix of the tree the index would
+ * commit (zero: nothing there), differs from HEAD's: 0 with *differs set,
+ * INDEX_FILE_UNUSUAL when libgit2 must tell. */
+static int differs_from_head(struct crm_git *g, const char *prefix, const git_oid *staged,
+			     bool *differs)
+{
+	git_commit *head = NULL;
+	git_oid at_head;
+	int rc = 0;
+
+	/* an unborn branch, or a HEAD that cannot be read: dirty, as before */
+	*differs = true;
+	if (crm_git_head_commit(&head, g->repo) || !head)
+		goto done;
+	if (tree_id_at(&at_head, g->repo, git_commit_tree_id(head), prefix))
+		rc = INDEX_FILE_UNUSUAL;
+	else
+		*differs = !git_oid_equal(staged, &at_head);
+done:
+	git_error_clear();
+	git_commit_free(head);
+	return rc;
+}
+
+int crm_git_worktree_dirty_stream(struct crm_git *g, const char *prefix,
+				   const char *const *folders, size_t nfolders,
+				   const char *const *paths, const struct crm_file_stamp *stamps,
+				   size_t n, bool *dirty_out)
+{
+	struct index_file f;
+	struct stream_dirty s;
+	struct found_file *found = NULL;
+	struct crm_buf index_path = CRM_BUF_INIT;
+	const char *workdir = git_repository_workdir(g->repo);
+	struct staged_tree staged;
+	unsigned char cached[20];
+	git_oid staged_id;
+	bool known = false, differs = false;
+	size_t i;
+	int rc;
+
+	memset(&s, 0, sizeof(s));
+	memset(&staged, 0, sizeof(staged));
+	crm_buf_init(&staged.dir);
+	s.rootfd = -1;
+	crm_buf_addf(&index_path, "%sindex", git_repository_path(g->repo));
+	rc = index_file_open(&f, index_path.ptr);
+	if (!rc)
+		rc = index_file_check(&f, prefix, cached, &known);
+	if (!rc && known) {
+		git_oid_fromraw(&staged_id, cached);
+		rc = differs_from_head(g, prefix, &staged_id, &differs);
+	}
+	if (rc)
+		goto done;
+	if (differs) {
+		*dirty_out = true;
+		goto done;
+	}
+	/* the folders of the tree to build; "a/b" without its '/' is not one */
+	if (!known && ((*prefix && prefix[strlen(prefix) - 1] != '/') ||
+		       !CRM_ARRAY_PUSH(staged.levels))) {
+		rc = INDEX_FILE_UNUSUAL;
+		goto done;
+	}
+	if (!known) {
+		crm_buf_init(&staged.levels.ptr[0]);
+		s.staged = &staged;
+	}
+	found = calloc(n ? n : 1, sizeof(*found));
+	if (workdir)
+		s.rootfd = open(workdir, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+	if (!found || s.rootfd < 0) {
+		rc = INDEX_FILE_UNUSUAL;
+		goto done;
+	}
+	for (i = 0; i < n; i++) {
+		found[i].path = paths[i];
+		found[i].stamp = &stamps[i];
+	}
+	if (n)
+		qsort(found, n, sizeof(*found), compare_found);
+	s.repo = g->repo;
+	s.prefix = prefix;
+	s.plen = strlen(prefix);
+	s.folders = folders;
+	s.nfolders = nfolders;
+	s.found = found;
+	s.n = n;
+	s.index_mtime_s = f.mtime_s;
+	rc = index_file_each(&f, stream_entry, &s);
+	if (rc == INDEX_FILE_STOP) {
+		*dirty_out = true;
+		rc = 0;
+	} else if (!rc) {
+		/* a tracked record the walk did not find was deleted */
+		*dirty_out = s.next < n || s.tracked != n;
+		if (!*dirty_out && !known) {
+			if (staged_finish(&staged, &staged_id, !*prefix))
+				rc = INDEX_FILE_UNUSUAL;
+			else
+				rc = differs_from_head(g, prefix, &staged_id, dirty_out);
+		}
+	}
+done:
+	staged_release(&staged);
+	if (s.rootfd >= 0)
+		close(s.rootfd);
+	free(found);
+	crm_buf_release(&index_path);
+	index_file_close(&f);
+	return rc;
+}
+
+int crm_git_worktree_dirty(struct crm_git *g, const char *prefix, const char *const *folders,
+			   size_t nfolders, const char *const *paths,
+			   const struct crm_file_stamp *stamps, size_t n, bool *dirty_out)
+{
+	if (!crm_git_worktree_dirty_stream(g, prefix ? prefix : "", folders, nfolders, paths, stamps,
+					   n, dirty_out))
+		return 0;
+	return crm_git_worktree_dirty_libgit2(g, prefix, folders, nfolders, paths, stamps, n,
+					      dirty_out);
 }
 
 struct dirty_count {
