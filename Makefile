@@ -103,7 +103,7 @@ $(CRM): $(CLI_OBJ) $(LIBCRM)
 
 # built straight from their .c with -MMD: $(BUILD)/tests/test_x.d lists
 # the headers each one includes (read by the -include at the end)
-$(BUILD)/tests/%: tests/unit/%.c tests/unit/harness.h tests/unit/fixture.h $(LIBCRM) $(FLAGS_STAMP)
+$(BUILD)/tests/%: tests/unit/%.c tests/unit/harness.h tests/unit/fixture.h tests/unit/git_sandbox.h $(LIBCRM) $(FLAGS_STAMP)
 	@mkdir -p $(dir $@)
 	$(QLD)$(CC) $(ALL_CFLAGS) -Itests/unit -o $@ $< $(LIBCRM) $(LDFLAGS_ALL) $(PKG_LIBS)
 

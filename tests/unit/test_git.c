@@ -1,5 +1,5 @@
 /* Unit tests of the git layer (src/core/git/): each case works in a fresh
- * folder under /tmp and checks what crm_git_* did with the real git
+ * folder under $TMPDIR (or /tmp) and checks what crm_git_* did with the real git
  * command line, which reads the repository independently of libgit2. */
 #include <errno.h>
 #include <ftw.h>
@@ -14,70 +14,11 @@
 #include "crm/error.h"
 #include "crm/git.h"
 #include "harness.h"
+#include "git_sandbox.h"
 
-struct sandbox {
-	char dir[64];     /* the temporary folder, "/tmp/crm-test-git-XXXXXX" */
-	char repo[128];   /* dir + "/repo", where the cases make their repository */
-};
-
-/* crm keeps libgit2 initialised for the whole process, and libgit2 finds
- * the global and XDG configuration from $HOME when it is initialised: a
- * case that moves HOME has it look again (NULL: from the environment). */
-static void follow_home(void)
-{
-	git_libgit2_init();
-	git_libgit2_opts(GIT_OPT_SET_SEARCH_PATH, GIT_CONFIG_LEVEL_GLOBAL, NULL);
-	git_libgit2_opts(GIT_OPT_SET_SEARCH_PATH, GIT_CONFIG_LEVEL_XDG, NULL);
-	git_libgit2_shutdown();
-}
-
-/* A fresh folder, with git's environment pinned: HOME inside it (no
- * ~/.gitconfig of the user's), no system configuration for the git
- * command, discovery stopped at the folder, TZ=UTC, a known identity and
- * dates.  false (and a failed check) when the folder cannot be made. */
 static bool sandbox_open(struct sandbox *sb)
 {
-	char home[128];
-
-	snprintf(sb->dir, sizeof(sb->dir), "/tmp/crm-test-git-XXXXXX");
-	if (!mkdtemp(sb->dir)) {
-		CHECK(!"mkdtemp failed");
-		return false;
-	}
-	snprintf(sb->repo, sizeof(sb->repo), "%s/repo", sb->dir);
-	snprintf(home, sizeof(home), "%s/home", sb->dir);
-	CHECK_INT(0, mkdir(home, 0777));
-	setenv("HOME", home, 1);
-	unsetenv("XDG_CONFIG_HOME");
-	setenv("GIT_CONFIG_NOSYSTEM", "1", 1);
-	setenv("GIT_CEILING_DIRECTORIES", sb->dir, 1);
-	setenv("TZ", "UTC", 1);
-	setenv("LANG", "C", 1);
-	setenv("GIT_AUTHOR_NAME", "Alice Example", 1);
-	setenv("GIT_AUTHOR_EMAIL", "alice@example.com", 1);
-	setenv("GIT_COMMITTER_NAME", "Alice Example", 1);
-	setenv("GIT_COMMITTER_EMAIL", "alice@example.com", 1);
-	setenv("GIT_AUTHOR_DATE", "2025-06-01T12:00:00Z", 1);
-	setenv("GIT_COMMITTER_DATE", "2025-06-01T12:00:00Z", 1);
-	unsetenv("EMAIL");
-	unsetenv("GIT_DIR");
-	unsetenv("GIT_WORK_TREE");
-	unsetenv("GIT_INDEX_FILE");
-	follow_home();
-	return true;
-}
-
-static int remove_entry(const char *path, const struct stat *st, int flag, struct FTW *ftw)
-{
-	(void)st;
-	(void)flag;
-	(void)ftw;
-	return remove(path);
-}
-
-static void sandbox_close(struct sandbox *sb)
-{
-	CHECK_INT(0, nftw(sb->dir, remove_entry, 16, FTW_DEPTH | FTW_PHYS));
+	return sandbox_open_named(sb, "git");
 }
 
 /* Writes `text` to `rel` below `base`, making folders on the way. */

@@ -15,52 +15,11 @@
 #include "core/git/git_internal.h"
 #include "core/index/cache.h"
 #include "harness.h"
-
-struct sandbox {
-	char dir[256];    /* the temporary folder */
-	char repo[300];   /* dir + "/repo", the git work tree */
-};
+#include "git_sandbox.h"
 
 static bool sandbox_open(struct sandbox *sb)
 {
-	const char *tmp = getenv("TMPDIR");
-	char home[300];
-
-	snprintf(sb->dir, sizeof(sb->dir), "%s/crm-test-gitidx-XXXXXX", tmp && *tmp ? tmp : "/tmp");
-	if (!mkdtemp(sb->dir)) {
-		CHECK(!"mkdtemp failed");
-		return false;
-	}
-	snprintf(sb->repo, sizeof(sb->repo), "%s/repo", sb->dir);
-	snprintf(home, sizeof(home), "%s/home", sb->dir);
-	CHECK_INT(0, mkdir(home, 0777));
-	setenv("HOME", home, 1);
-	unsetenv("XDG_CONFIG_HOME");
-	setenv("GIT_CONFIG_NOSYSTEM", "1", 1);
-	setenv("GIT_CEILING_DIRECTORIES", sb->dir, 1);
-	setenv("GIT_AUTHOR_NAME", "Alice Example", 1);
-	setenv("GIT_AUTHOR_EMAIL", "alice@example.com", 1);
-	setenv("GIT_COMMITTER_NAME", "Alice Example", 1);
-	setenv("GIT_COMMITTER_EMAIL", "alice@example.com", 1);
-	setenv("GIT_AUTHOR_DATE", "2025-06-01T12:00:00Z", 1);
-	setenv("GIT_COMMITTER_DATE", "2025-06-01T12:00:00Z", 1);
-	unsetenv("GIT_DIR");
-	unsetenv("GIT_WORK_TREE");
-	unsetenv("GIT_INDEX_FILE");
-	return true;
-}
-
-static int remove_entry(const char *path, const struct stat *st, int flag, struct FTW *ftw)
-{
-	(void)st;
-	(void)flag;
-	(void)ftw;
-	return remove(path);
-}
-
-static void sandbox_close(struct sandbox *sb)
-{
-	CHECK_INT(0, nftw(sb->dir, remove_entry, 16, FTW_DEPTH | FTW_PHYS));
+	return sandbox_open_named(sb, "gitidx");
 }
 
 /* Runs the shell command `cmd` in the work tree, quietly; its status. */
