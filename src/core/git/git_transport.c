@@ -415,13 +415,17 @@ static int libgit2_push(enum push_outcome *out, git_remote *remote, char *spec,
 {
 	git_push_options po;
 	git_strarray refspecs = { &spec, 1 };
-	int rc;
+	int tries = 0, rc;
 
 	git_push_options_init(&po, GIT_PUSH_OPTIONS_VERSION);
-	libgit2_callbacks(&po.callbacks, cs);
-	po.callbacks.push_update_reference = push_status;
-	cs->result->message[0] = '\0';
-	rc = git_remote_push(remote, &refspecs, &po);
+	/* the remote's refs are listed first: a writer that deletes its
+	 * parked ref meanwhile fails the listing, as for a fetch */
+	do {
+		libgit2_callbacks(&po.callbacks, cs);
+		po.callbacks.push_update_reference = push_status;
+		cs->result->message[0] = '\0';
+		rc = git_remote_push(remote, &refspecs, &po);
+	} while (rc < 0 && lost_parked_ref() && ++tries < 5);
 	*out = PUSHED;
 	if (rc == GIT_ENONFASTFORWARD || rc == GIT_ELOCKED || rc == GIT_EMODIFIED) {
 		snprintf(cs->result->message, sizeof(cs->result->message), "%s",
