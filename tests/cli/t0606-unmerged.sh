@@ -209,6 +209,27 @@ test_expect_success 'a registered driver that cannot run is warned about by ever
 	test ! -s err
 '
 
+# git reads attributes from the work tree, and from its index for a
+# .gitattributes the work tree lacks; crm reads the files alone when the
+# top-level one is there (libgit2 would load the whole index to look)
+test_expect_success 'the merge attribute: from the work tree, else from git'"'"'s index' '
+	git clone -q remote.git erin &&
+	crm -C erin ls client >/dev/null 2>err &&
+	grep -q "has not registered" err &&
+	rm erin/.git/crm-merge-driver-missing-reported &&
+	echo "*.yaml -merge" >erin/.gitattributes &&
+	crm -C erin ls client >/dev/null 2>err &&
+	test ! -s err &&
+	rm erin/.gitattributes &&
+	crm -C erin ls client >/dev/null 2>err &&
+	grep -q "has not registered" err &&
+	rm erin/.git/crm-merge-driver-missing-reported &&
+	mkdir -p erin/activities && echo "*.yaml -merge" >erin/activities/.gitattributes &&
+	git -C erin checkout -q .gitattributes &&
+	crm -C erin ls client >/dev/null 2>err &&
+	test ! -s err
+'
+
 test_expect_success 'crm init honours init.defaultBranch' '
 	git config --global init.defaultBranch trunk &&
 	crm init trunked >/dev/null &&

@@ -2,6 +2,7 @@
  * opened or created, its local configuration, the user's identity, and
  * git's date formats (GIT_AUTHOR_DATE) for the commits we make. */
 #include <git2.h>
+#include <git2/sys/repository.h>   /* git_repository_set_index */
 #include <pthread.h>
 #include <errno.h>
 #include <stdio.h>
@@ -733,10 +734,44 @@ int crm_git_config_get(struct crm_git *g, const char *key, char **out)
 	return err;
 }
 
+/* A handle on the repository for reading one attribute from the work
+ * tree's files.  git reads attributes from the work tree, and from the
+ * index only for a .gitattributes the work tree lacks; libgit2 loads the
+ * whole index for that in any case (some 60 ms and 24 MB at 100 000
+ * records, on every command that checks the merge driver).  When the work
+ * tree has its top-level .gitattributes (crm init writes it), a second
+ * handle with an empty index answers from the files alone; *out stays
+ * NULL otherwise, and the caller asks its own handle. */
+static int files_only_attributes(git_repository **out, struct crm_git *g)
+{
+	const char *wd = git_repository_workdir(g->repo);
+	struct crm_buf path = CRM_BUF_INIT;
+	git_index *empty = NULL;
+	int err = 0;
+
+	*out = NULL;
+	if (!wd)
+		return 0;
+	crm_buf_addf(&path, "%s.gitattributes", wd);
+	if (access(path.ptr, F_OK))
+		goto done;
+	if (git_repository_open_ext(out, wd, GIT_REPOSITORY_OPEN_NO_SEARCH, NULL) < 0 ||
+	    git_index_new(&empty) < 0 || git_repository_set_index(*out, empty) < 0) {
+		err = git_fail(CRM_EIO, "cannot open the repository");
+		git_repository_free(*out);
+		*out = NULL;
+	}
+done:
+	git_index_free(empty);
+	crm_buf_release(&path);
+	return err;
+}
+
 int crm_git_merge_driver(struct crm_git *g, const char *sample_path, char **name_out,
 			 char **command_out)
 {
 	git_config *cfg = NULL, *snap = NULL;
+	git_repository *files = NULL;
 	git_buf b = GIT_BUF_INIT;
 	struct crm_buf key = CRM_BUF_INIT;
 	const char *value = NULL;
@@ -744,13 +779,19 @@ int crm_git_merge_driver(struct crm_git *g, const char *sample_path, char **name
 
 	*name_out = NULL;
 	*command_out = NULL;
-	rc = git_attr_get(&value, g->repo, 0, sample_path, "merge");
-	if (rc < 0)
-		return git_fail(CRM_EIO, "cannot read git's attributes");
+	if (files_only_attributes(&files, g))
+		return -1;
+	rc = git_attr_get(&value, files ? files : g->repo, 0, sample_path, "merge");
+	if (rc < 0) {
+		err = git_fail(CRM_EIO, "cannot read git's attributes");
+		goto done;
+	}
 	if (git_attr_value(value) != GIT_ATTR_VALUE_STRING)
-		return 0;   /* set, unset or unspecified: git's own merges */
-	if (!(*name_out = strdup(value)))
-		return oom();
+		goto done;   /* set, unset or unspecified: git's own merges */
+	if (!(*name_out = strdup(value))) {
+		err = oom();
+		goto done;
+	}
 	/* every level of configuration, as git reads it when it merges */
 	if (git_repository_config(&cfg, g->repo) < 0 || git_config_snapshot(&snap, cfg) < 0) {
 		err = git_fail(CRM_EIO, "cannot read the git configuration");
@@ -766,6 +807,7 @@ done:
 	git_buf_dispose(&b);
 	git_config_free(snap);
 	git_config_free(cfg);
+	git_repository_free(files);   /* after the value, which it owns */
 	crm_buf_release(&key);
 	return err;
 }

@@ -849,6 +849,25 @@ static int read_index(git_index **out, git_repository *repo)
 	return 0;
 }
 
+/* Whether git's index file holds only stage-0 entries, read as a stream:
+ * every command's guard asks, and libgit2's index costs some 60 ms and
+ * 24 MB at 100 000 records.  False also when the stream reader leaves the
+ * file to libgit2 (conflicts among them), which then answers. */
+static bool index_file_plain(git_repository *repo)
+{
+	struct crm_buf path = CRM_BUF_INIT;
+	struct index_file f;
+	unsigned char tree_id[20];
+	bool known, plain;
+
+	if (crm_buf_addf(&path, "%sindex", git_repository_path(repo)))
+		return false;
+	plain = !index_file_open(&f, path.ptr) && !index_file_check(&f, "", tree_id, &known);
+	index_file_close(&f);
+	crm_buf_release(&path);
+	return plain;
+}
+
 int crm_git_unmerged(struct crm_git *g, const char *prefix,
 		     int (*cb)(const char *path, void *payload), void *payload)
 {
@@ -856,8 +875,11 @@ int crm_git_unmerged(struct crm_git *g, const char *prefix,
 	git_index_conflict_iterator *it = NULL;
 	const git_index_entry *base, *ours, *theirs;
 	size_t plen = prefix ? strlen(prefix) : 0;
-	int rc, err = read_index(&index, g->repo);
+	int rc, err;
 
+	if (index_file_plain(g->repo))
+		return 0;
+	err = read_index(&index, g->repo);
 	if (err || !git_index_has_conflicts(index))
 		goto done;
 	if (git_index_conflict_iterator_new(&it, index) < 0) {
