@@ -49,6 +49,13 @@ struct crm_alerts {
  * with crm_alerts_release, also after a failure. */
 int crm_alerts_compute(struct crm_alerts *out, struct crm_index *idx,
 		       const struct crm_automation *a, const struct crm_filter *filter);
+/* The same from deals already read: `all` is every opportunity that parsed
+ * (crm_deals_collect with no filter and no period), each one a candidate.
+ * The dashboard has them at hand, and a second pass over the deals would
+ * decode each again. */
+struct crm_deals;
+int crm_alerts_from_deals(struct crm_alerts *out, struct crm_index *idx,
+			  const struct crm_automation *a, const struct crm_deals *all);
 void crm_alerts_release(struct crm_alerts *al);
 
 /* "over the 14-day limit; over 2x the mean of 6.5 days (5 stays)". */
@@ -62,7 +69,8 @@ int crm_alerts_json(struct crm_buf *out, const struct crm_alerts *al);
 
 struct crm_report;
 /* Adds table "alerts" (deal, stage, since, days, why) to `r` when there
- * is any alert: a small section of the dashboard. */
+ * is any alert: a section of the dashboard, a list whose terminal page
+ * shows the first rows and points to `crm alerts` for the rest. */
 int crm_alerts_report(struct crm_report *r, const struct crm_alerts *al);
 
 #endif

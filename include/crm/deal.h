@@ -89,6 +89,10 @@ size_t crm_deal_history_size(const struct crm_record *rec);
 size_t crm_deal_history(struct crm_deal_step *steps, const struct crm_config *cfg,
 			const struct crm_record *rec);
 
+/* The same from a deal made independent by crm_deal_keep (room for
+ * d->nentries steps): its entries with a known stage and a valid date. */
+size_t crm_deal_kept_history(struct crm_deal_step *steps, const struct crm_deal *d);
+
 /* The i-th tag of a deal (NULL past the end). */
 const char *crm_deal_tag(const struct crm_deal *d, size_t i);
 

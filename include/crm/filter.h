@@ -45,6 +45,8 @@ int crm_filter_parse(struct crm_filter **out, struct crm_index *idx,
 		     const struct crm_schema *s, const char *const *terms, size_t n);
 bool crm_filter_match(const struct crm_filter *f, struct crm_index *idx,
 		      struct crm_record *rec);
+/* Whether `f` lets every record through: NULL, or no terms. */
+bool crm_filter_is_empty(const struct crm_filter *f);
 void crm_filter_free(struct crm_filter *f);
 
 #endif

@@ -46,9 +46,11 @@ void crm_deals_release(struct crm_deals *d);
  * pipeline_total, pipeline_weighted, won_count, won_total, lost_count,
  * lost_total, win_rate, avg_deal_size, stalled_count, invoiced_total,
  * paid_total; tables by_month, by_stage, by_tag, by_source, by_owner,
- * stalled. */
+ * stalled.  With `deals_out`, the deals it read are handed over there
+ * (release them with crm_deals_release; nothing is handed over when it
+ * fails). */
 int crm_stats_dashboard(struct crm_report *r, struct crm_index *idx,
-			const struct crm_stats_options *opts);
+			const struct crm_stats_options *opts, struct crm_deals *deals_out);
 
 /* The reports of `crm report NAME`: funnel, cycle, winloss, won, activity,
  * summary, receivables, revenue.  CRM_ENOTFOUND for another name. */

@@ -20,21 +20,29 @@ static int build(struct crm_report *r, struct crm_index *idx,
 	struct crm_targets_filter targets;
 	struct crm_automation a;
 	struct crm_alerts al;
+	struct crm_deals deals;
+	/* the dashboard's deals are every deal: the alerts need not read them
+	 * again */
+	bool every_deal = crm_filter_is_empty(opts->filter) && !opts->has_since &&
+			 !opts->has_until;
 	int err;
 
-	err = crm_stats_dashboard(r, idx, opts);
+	err = crm_stats_dashboard(r, idx, opts, &deals);
 	if (err)
 		return err;
 	/* the aging alerts, a table of their own when there are any */
 	memset(&al, 0, sizeof(al));
 	crm_arena_init(&al.arena);
 	err = crm_automation_load(&a, &crm_index_repo(idx)->config);
-	if (!err)
+	if (!err && every_deal)
+		err = crm_alerts_from_deals(&al, idx, &a, &deals);
+	else if (!err)
 		err = crm_alerts_compute(&al, idx, &a, opts->filter);
 	if (!err)
 		err = crm_alerts_report(r, &al);
 	crm_alerts_release(&al);
 	crm_automation_release(&a);
+	crm_deals_release(&deals);
 	/* progress against crm.ini's [target] quotas, when it has any: of the
 	 * --owner's, in the periods of --since and --until */
 	targets.user = ((const struct cli_report_opts *)payload)->owner;

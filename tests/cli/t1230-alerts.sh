@@ -161,6 +161,34 @@ test_expect_success 'the dashboard shows the alerts in a section of its own' '
 	test_cmp expect out
 '
 
+test_expect_success 'the dashboard of a period still alerts on every deal, by the same stays' '
+	crm -C repo dashboard --since 2025-05-01 --csv --table alerts >out &&
+	crm -C repo dashboard --csv --table alerts >expect &&
+	test_cmp expect out
+'
+
+test_expect_success 'many alerts: the page shows the oldest 20 and says where the rest are' '
+	rm -rf many && cp -R repo many &&
+	for i in $(seq 10 34); do
+		sed "s/^title: .*/title: Deal old$i/; s/2025-03-01/2025-02-$(printf %02d $((i - 6)))/" \
+			many/opportunities/both.yaml >many/opportunities/old$i.yaml || return 1
+	done &&
+	crm -C many dashboard >page &&
+	sed -n "/^Aging alerts/,/^$/p" page >section &&
+	test "$(wc -l <section)" -eq 23 &&
+	sed -n 3p section | grep "^old10 " &&
+	grep "^old29 " section &&
+	! grep "^old30 " section &&
+	tail -n 1 section >last &&
+	echo "… and 8 more (crm alerts)" >expect &&
+	test_cmp expect last &&
+	crm -C many dashboard --all >page &&
+	sed -n "/^Aging alerts/,/^$/p" page >section &&
+	test "$(wc -l <section)" -eq 30 &&
+	crm -C many dashboard --json >out.json &&
+	python3 -c "import json,sys; assert len(json.load(open(sys.argv[1]))[\"alerts\"]) == 28" out.json
+'
+
 test_expect_success 'no alerts: the dashboard has no such section' '
 	CRM_TODAY=2025-03-10 crm -C repo dashboard --json >out.json &&
 	python3 -c "import json,sys; assert \"alerts\" not in json.load(open(sys.argv[1]))" out.json

@@ -139,6 +139,19 @@ static void test_followup__entries_are_typed(void)
 	CHECK_STR("ENOTFOUND", value_of("activity", "a1", "next_step.when"));
 }
 
+/* A deal's own follow-ups come from the pass over the activities alone
+ * (the dashboard's stalled deals ask only those); a client asked after
+ * them still takes in its deals' and contacts'. */
+static void test_followup__a_deal_first(void)
+{
+	CHECK_STR("text:2025-06-05 call back", value_of("opportunity", "web", "next_step"));
+	CHECK_INT(1, crm_index_activity_count(fx.idx, rec("opportunity", "web")));
+	CHECK_INT(2, crm_index_activity_count(fx.idx, rec("contact", "ann")));
+	CHECK_STR("date:2025-05-28", value_of("client", "acme", "last_activity"));
+	CHECK_INT(4, crm_index_activity_count(fx.idx, rec("client", "acme")));
+	CHECK_STR("text:2025-06-05 call back", value_of("client", "acme", "next_step"));
+}
+
 static void test_followup__last_activity(void)
 {
 	/* the client's own (the 20th), its deal's (25th), its contact's (28th) */
@@ -189,6 +202,7 @@ static void test_followup__cleanup(void)
 }
 
 TESTS(TEST(test_followup__load), TEST(test_followup__names),
-      TEST(test_followup__entries_are_typed), TEST(test_followup__last_activity),
+      TEST(test_followup__entries_are_typed), TEST(test_followup__a_deal_first),
+      TEST(test_followup__last_activity),
       TEST(test_followup__next_step), TEST(test_followup__after_trim),
       TEST(test_followup__cleanup))

@@ -13,6 +13,7 @@
 #include "crm/error.h"
 #include "crm/json.h"
 #include "crm/report.h"
+#include "crm/stats.h"
 
 struct stage_stays {
 	int64_t sum;                 /* days */
@@ -81,6 +82,17 @@ static int add_candidate(struct crm_alerts *al, const struct crm_deal *d, crm_da
 	return 0;
 }
 
+/* One deal: its completed stays, and a candidate when it is open and
+ * `selected`. */
+static int add_deal(struct crm_alerts *al, struct stage_stays *st, const struct crm_deal *d,
+		    const struct crm_deal_step *steps, size_t nsteps, bool selected)
+{
+	add_stays(st, steps, nsteps);
+	if (selected && d->stage && d->outcome == CRM_OUTCOME_OPEN)
+		return add_candidate(al, d, entered(d, steps, nsteps));
+	return 0;
+}
+
 static int scan(struct crm_alerts *al, struct stage_stays *st, struct crm_index *idx,
 		const struct crm_filter *filter)
 {
@@ -101,11 +113,28 @@ static int scan(struct crm_alerts *al, struct stage_stays *st, struct crm_index 
 		if (err)
 			break;
 		nsteps = crm_deal_history(steps.ptr, cfg, recs[i]);
-		add_stays(st, steps.ptr, nsteps);
-		if (d.stage && d.outcome == CRM_OUTCOME_OPEN &&
-		    (!filter || crm_filter_match(filter, idx, recs[i])))
-			err = add_candidate(al, &d, entered(&d, steps.ptr, nsteps));
+		err = add_deal(al, st, &d, steps.ptr, nsteps,
+			       !filter || crm_filter_match(filter, idx, recs[i]));
 		crm_index_trim(idx);
+	}
+	CRM_ARRAY_RELEASE(steps);
+	return err;
+}
+
+/* The same over deals already read, each of them selected. */
+static int scan_kept(struct crm_alerts *al, struct stage_stays *st, const struct crm_deals *all)
+{
+	CRM_ARRAY(struct crm_deal_step) steps = CRM_ARRAY_INIT;
+	size_t i, nsteps;
+	int err = 0;
+
+	for (i = 0; i < all->len && !err; i++) {
+		const struct crm_deal *d = &all->ptr[i];
+		err = CRM_ARRAY_RESERVE(steps, d->nentries + 1);
+		if (err)
+			break;
+		nsteps = crm_deal_kept_history(steps.ptr, d);
+		err = add_deal(al, st, d, steps.ptr, nsteps, true);
 	}
 	CRM_ARRAY_RELEASE(steps);
 	return err;
@@ -145,8 +174,9 @@ static int by_days(const void *a, const void *b)
 	return strcmp(x->id, y->id);
 }
 
-int crm_alerts_compute(struct crm_alerts *out, struct crm_index *idx,
-		       const struct crm_automation *a, const struct crm_filter *filter)
+/* From the filter's opportunities, or from `all` when given. */
+static int compute(struct crm_alerts *out, struct crm_index *idx, const struct crm_automation *a,
+		   const struct crm_filter *filter, const struct crm_deals *all)
 {
 	const struct crm_config *cfg = &crm_index_repo(idx)->config;
 	struct stage_stays *st;
@@ -162,7 +192,9 @@ int crm_alerts_compute(struct crm_alerts *out, struct crm_index *idx,
 		return crm_error_set(CRM_ENOMEM, "out of memory");
 	err = read_limits(st, cfg);
 	if (!err)
-		err = scan(out, st, idx, filter);
+		err = all ? scan_kept(out, st, all) : scan(out, st, idx, filter);
+	if (err == CRM_ENOMEM)
+		err = crm_error_set(err, "out of memory");
 	if (!err) {
 		decide(out, st);
 		if (out->list.len)
@@ -170,6 +202,18 @@ int crm_alerts_compute(struct crm_alerts *out, struct crm_index *idx,
 	}
 	free(st);
 	return err;
+}
+
+int crm_alerts_compute(struct crm_alerts *out, struct crm_index *idx,
+		       const struct crm_automation *a, const struct crm_filter *filter)
+{
+	return compute(out, idx, a, filter, NULL);
+}
+
+int crm_alerts_from_deals(struct crm_alerts *out, struct crm_index *idx,
+			  const struct crm_automation *a, const struct crm_deals *all)
+{
+	return compute(out, idx, a, NULL, all);
 }
 
 void crm_alerts_release(struct crm_alerts *al)
@@ -272,8 +316,14 @@ int crm_alerts_report(struct crm_report *r, const struct crm_alerts *al)
 		return 0;
 	err = crm_report_table(&t, r, "alerts", "Aging alerts", "id", "Deal", "stage", "Stage",
 			       "since", "Since", "days", "Days", "why", "Why", NULL);
+	/* most days first: a terminal page shows the oldest, and says where
+	 * the rest are */
+	if (!err)
+		crm_report_list(t, "crm alerts", 0);
 	for (i = 0; i < al->list.len && !err; i++) {
 		const struct crm_alert *x = &al->list.ptr[i];
+		if (!crm_report_list_room(r, t))
+			continue;
 		crm_buf_reset(&why);
 		crm_alert_why(&why, al, x);
 		crm_report_add(t, crm_cell_text(r, x->id));

@@ -92,11 +92,23 @@ size_t crm_deal_history_size(const struct crm_record *rec)
 	return h ? h->count : 0;
 }
 
+/* Inserts `st` among the n steps sorted by date, after those of its day
+ * (same-day moves keep their written order). */
+static size_t insert_step(struct crm_deal_step *steps, size_t n, struct crm_deal_step st)
+{
+	size_t j;
+
+	for (j = n; j > 0 && steps[j - 1].date > st.date; j--)
+		steps[j] = steps[j - 1];
+	steps[j] = st;
+	return n + 1;
+}
+
 size_t crm_deal_history(struct crm_deal_step *steps, const struct crm_config *cfg,
 			const struct crm_record *rec)
 {
 	const struct crm_node *h = history_node(rec);
-	size_t i, n = 0, j;
+	size_t i, n = 0;
 
 	for (i = 0; h && i < h->count; i++) {
 		const char *name = h->items[i]->kind == CRM_NODE_MAP
@@ -107,11 +119,24 @@ size_t crm_deal_history(struct crm_deal_step *steps, const struct crm_config *cf
 		if (!s || !step_date(&st.date, h->items[i]))
 			continue;
 		st.stage = (size_t)(s - cfg->stages.ptr);
-		/* insertion keeps same-day moves in their written order */
-		for (j = n; j > 0 && steps[j - 1].date > st.date; j--)
-			steps[j] = steps[j - 1];
-		steps[j] = st;
-		n++;
+		n = insert_step(steps, n, st);
+	}
+	return n;
+}
+
+size_t crm_deal_kept_history(struct crm_deal_step *steps, const struct crm_deal *d)
+{
+	size_t i, n = 0;
+
+	for (i = 0; i < d->nentries; i++) {
+		const struct crm_deal_entry *e = &d->entries[i];
+		struct crm_deal_step st;
+
+		if (e->stage < 0 || !e->has_date)
+			continue;
+		st.date = e->date;
+		st.stage = (size_t)e->stage;
+		n = insert_step(steps, n, st);
 	}
 	return n;
 }

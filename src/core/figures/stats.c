@@ -684,7 +684,7 @@ int stats_stalled_table(struct crm_report *r, struct crm_index *idx,
 }
 
 int crm_stats_dashboard(struct crm_report *r, struct crm_index *idx,
-			const struct crm_stats_options *opts)
+			const struct crm_stats_options *opts, struct crm_deals *deals_out)
 {
 	struct dash s;
 	struct crm_report_table *months = NULL, *stages = NULL, *tags = NULL, *sources = NULL,
@@ -753,7 +753,10 @@ int crm_stats_dashboard(struct crm_report *r, struct crm_index *idx,
 		err = crm_error_set(err, "out of memory");
 	else if (err == CRM_EOVERFLOW)
 		err = crm_error_set(err, "a sum is too large for exact arithmetic");
-	crm_deals_release(&s.deals);
+	if (deals_out && !err)
+		*deals_out = s.deals;
+	else
+		crm_deals_release(&s.deals);
 	free(s.months.ptr);
 	stats_invoices_release(&s.invoices);
 	free(s.by_tag.ptr);

@@ -202,17 +202,17 @@ static bool pass_reads_stored_fields(const struct crm_index *idx)
 	       stored_field(idx, "opportunity", "client") && stored_field(idx, "contact", "client");
 }
 
-static void compute_followups(struct crm_index *idx)
+/* The pass over the activities: every record's own count, last activity
+ * and next step. */
+static void count_activities(struct crm_index *idx)
 {
-	static const char *const parts[] = { "opportunity", "contact" };
-	struct crm_record **acts, **recs;
+	struct crm_record **acts;
 	struct crm_index_pass pass;
-	bool bounded = pass_reads_stored_fields(idx);
-	size_t n, i, p;
+	size_t n, i;
 
 	idx->followups_known = true;
 	memset(&pass, 0, sizeof(pass));
-	if (bounded)
+	if (pass_reads_stored_fields(idx))
 		crm_index_pass_begin(idx, &pass);
 	acts = crm_index_list(idx, "activity", &n);
 	for (i = 0; acts && i < n; i++) {
@@ -226,8 +226,25 @@ static void compute_followups(struct crm_index *idx)
 			count_activity(idx, acts[i], target);
 		crm_index_pass_trim(idx, &pass);
 	}
-	/* the deals' and contacts' own follow-ups are final now: their
-	 * clients take them in */
+	crm_index_pass_end(idx, &pass);
+	crm_error_clear();
+}
+
+/* The deals' and contacts' own follow-ups, final after count_activities,
+ * taken in by their clients: done when a client's is first asked for, so
+ * that a deal's (the dashboard's stalled deals) does not decode every
+ * deal and contact to find its client. */
+static void roll_up_to_clients(struct crm_index *idx)
+{
+	static const char *const parts[] = { "opportunity", "contact" };
+	struct crm_record **recs;
+	struct crm_index_pass pass;
+	size_t n, i, p;
+
+	idx->clients_followed = true;
+	memset(&pass, 0, sizeof(pass));
+	if (pass_reads_stored_fields(idx))
+		crm_index_pass_begin(idx, &pass);
 	for (p = 0; p < COUNT(parts); p++) {
 		recs = crm_index_list(idx, parts[p], &n);
 		for (i = 0; recs && i < n; i++) {
@@ -242,7 +259,9 @@ static void compute_followups(struct crm_index *idx)
 static struct crm_record_memo *followup_memo(struct crm_index *idx, struct crm_record *rec)
 {
 	if (!idx->followups_known)
-		compute_followups(idx);
+		count_activities(idx);
+	if (!idx->clients_followed && rec->schema && !strcmp(rec->schema->type, "client"))
+		roll_up_to_clients(idx);
 	/* a record made outside the index (a new text) has none */
 	return rec->memo;
 }

@@ -86,6 +86,8 @@ struct crm_index {
 	bool added_loaded;               /* git dates looked up */
 	bool followups_known;            /* last_activity, next_step computed
 					    (followup.c) */
+	bool clients_followed;           /* and their deals' and contacts'
+					    added to their clients' */
 	const char *git_prefix;          /* data repository below the work tree */
 	struct crm_map by_path;          /* while looking up git dates */
 	struct crm_cache *cache;         /* the persistent cache, when usable */

@@ -570,6 +570,11 @@ int crm_filter_parse(struct crm_filter **out, struct crm_index *idx,
 	return 0;
 }
 
+bool crm_filter_is_empty(const struct crm_filter *f)
+{
+	return !f || !f->n;
+}
+
 void crm_filter_free(struct crm_filter *f)
 {
 	if (!f)
