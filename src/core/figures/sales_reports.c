@@ -827,19 +827,20 @@ static int report_stalled(struct crm_report *r, struct crm_index *idx,
 
 static const struct {
 	const char *name, *title;
+	bool reads_deals;  /* false: only the base currency of `deals` is used */
 	bool by_created;   /* the period selects deals by creation date */
 	int (*fn)(struct crm_report *, struct crm_index *, const struct crm_stats_options *,
 		  struct crm_deals *);
 } reports[] = {
-	{ "funnel", "Funnel", true, report_funnel },
-	{ "cycle", "Sales cycle", false, report_cycle },
-	{ "winloss", "Won and lost", false, report_winloss },
-	{ "won", "Deals won", false, report_won },
-	{ "activity", "Activity", false, report_activity },
-	{ "summary", "Summary", false, report_summary },
-	{ "receivables", "Receivables", false, report_receivables },
-	{ "revenue", "Revenue", false, report_revenue },
-	{ "stalled", "Stalled deals", true, report_stalled },
+	{ "funnel", "Funnel", true, true, report_funnel },
+	{ "cycle", "Sales cycle", true, false, report_cycle },
+	{ "winloss", "Won and lost", true, false, report_winloss },
+	{ "won", "Deals won", true, false, report_won },
+	{ "activity", "Activity", false, false, report_activity },
+	{ "summary", "Summary", true, false, report_summary },
+	{ "receivables", "Receivables", false, false, report_receivables },
+	{ "revenue", "Revenue", false, false, report_revenue },
+	{ "stalled", "Stalled deals", true, true, report_stalled },
 };
 
 int crm_stats_report(struct crm_report *r, struct crm_index *idx, const char *name,
@@ -857,7 +858,15 @@ int crm_stats_report(struct crm_report *r, struct crm_index *idx, const char *na
 		return crm_error_set(CRM_ENOTFOUND, "unknown report '%s'", name);
 	r->name = reports[i].name;
 	r->title = reports[i].title;
-	err = crm_deals_collect(&deals, idx, opts, reports[i].by_created);
+	/* the invoices' and activities' reports do not pass over the deals */
+	if (reports[i].reads_deals) {
+		err = crm_deals_collect(&deals, idx, opts, reports[i].by_created);
+	} else {
+		memset(&deals, 0, sizeof(deals));
+		crm_arena_init(&deals.arena);
+		deals.currency = crm_index_repo(idx)->config.currency;
+		err = 0;
+	}
 	r->currency = deals.currency;
 	if (!err)
 		err = reports[i].fn(r, idx, opts, &deals);
