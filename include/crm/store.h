@@ -66,6 +66,13 @@ int crm_txn_begin(struct crm_txn *t, struct crm_repo *repo);
  * repository, when the transaction commits.  Nothing on disk changes
  * before crm_txn_commit. */
 int crm_txn_write(struct crm_txn *t, const char *path, const char *data, size_t len);
+/* The same for a file the caller knows is not there (an import's new
+ * records, their ids checked against the index under the lock): its
+ * pre-image is not looked for, which an import of 10 000 rows spent 14 %
+ * of its time on.  Should the file appear before the commit, the write
+ * fails with CRM_EEXISTS and the transaction is undone, that file left
+ * as it is. */
+int crm_txn_create(struct crm_txn *t, const char *path, const char *data, size_t len);
 int crm_txn_remove(struct crm_txn *t, const char *path);
 /* Writes the journal, changes every file, commits them with `message` and
  * removes the journal.  On failure every file and git's index are put back

@@ -296,8 +296,11 @@ static int write_plan(struct cli_ctx *ctx, const struct crm_import *imp,
 	crm_error_clear();
 	for (i = 0; i < imp->items.len && !err; i++) {
 		const struct crm_import_item *it = &imp->items.ptr[i];
-		/* the plan checked each text as crm check would, parse and all */
-		if (it->action == CRM_IMPORT_CREATE || it->action == CRM_IMPORT_UPDATE)
+		/* the plan checked each text as crm check would, parse and all,
+		 * and each new record's id against the index, under the lock */
+		if (it->action == CRM_IMPORT_CREATE)
+			err = crm_txn_create(&txn, it->path, it->text.ptr, it->text.len);
+		else if (it->action == CRM_IMPORT_UPDATE)
 			err = crm_txn_write(&txn, it->path, it->text.ptr, it->text.len);
 	}
 	rc = cli_txn_finish(ctx, &txn, msg.ptr, err);

@@ -103,4 +103,24 @@ test_expect_success '--encoding: Shift_JIS, Windows-1250, GB18030' '
 	grep ",株式会社テスト," list && grep ",Łódź Tkaniny," list && grep ",上海茶叶有限公司," list
 '
 
+# a new record's file is created, never written over: a link the walk
+# reported (not a record) where one would go fails the whole import
+test_expect_success 'a link where a new record would go: refused, the link and its target untouched' '
+	echo "secret: keep" >outside.txt &&
+	ln -s ../../../outside.txt repo/clients/2025/mallory.yaml &&
+	printf "%s\n" "name" "Zed" "Mallory" >m.csv &&
+	snapshot before &&
+	test_expect_code 1 crm -C repo import client "$PWD/m.csv" >out 2>err &&
+	cat >expect <<-\EOF &&
+	crm import: cannot create '"'"'clients/2025/mallory.yaml'"'"': a file or link crm did not read as a record is there
+	EOF
+	test_cmp expect err &&
+	snapshot after &&
+	test_cmp before after &&
+	test ! -e repo/clients/2025/zed.yaml &&
+	echo "secret: keep" >expect &&
+	test_cmp expect outside.txt &&
+	rm repo/clients/2025/mallory.yaml
+'
+
 test_done

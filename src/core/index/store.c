@@ -130,8 +130,9 @@ static int remember(struct crm_txn *t, const char *path)
 	return 0;
 }
 
-/* The entry for `path`, made with the file's pre-image on first use. */
-static int stage(struct crm_txn_file **out, struct crm_txn *t, const char *path)
+/* The entry for `path`, made with the file's pre-image on first use
+ * (unless `absent`: the caller knows there is none). */
+static int stage(struct crm_txn_file **out, struct crm_txn *t, const char *path, bool absent)
 {
 	struct crm_txn_file *f = staged(t, path);
 	int err = 0;
@@ -150,8 +151,10 @@ static int stage(struct crm_txn_file **out, struct crm_txn *t, const char *path)
 		err = crm_error_set(CRM_ENOMEM, "out of memory");
 	if (err)
 		goto done;
-	err = f->path ? read_pre_image(&f->old_data, &f->old_len, &t->dirs, path)
-		      : crm_error_set(CRM_ENOMEM, "out of memory");
+	if (!f->path)
+		err = crm_error_set(CRM_ENOMEM, "out of memory");
+	else if (!absent)
+		err = read_pre_image(&f->old_data, &f->old_len, &t->dirs, path);
 	if (!err)
 		err = remember(t, path);
 done:
@@ -159,10 +162,11 @@ done:
 	return err;
 }
 
-int crm_txn_write(struct crm_txn *t, const char *path, const char *data, size_t len)
+static int stage_bytes(struct crm_txn *t, const char *path, const char *data, size_t len,
+		       bool absent)
 {
 	struct crm_txn_file *f;
-	int err = stage(&f, t, path);
+	int err = stage(&f, t, path, absent);
 	if (err)
 		return err;
 	free(f->new_data);
@@ -175,10 +179,20 @@ int crm_txn_write(struct crm_txn *t, const char *path, const char *data, size_t 
 	return 0;
 }
 
+int crm_txn_write(struct crm_txn *t, const char *path, const char *data, size_t len)
+{
+	return stage_bytes(t, path, data, len, false);
+}
+
+int crm_txn_create(struct crm_txn *t, const char *path, const char *data, size_t len)
+{
+	return stage_bytes(t, path, data, len, true);
+}
+
 int crm_txn_remove(struct crm_txn *t, const char *path)
 {
 	struct crm_txn_file *f;
-	int err = stage(&f, t, path);
+	int err = stage(&f, t, path, false);
 	if (err)
 		return err;
 	free(f->new_data);
@@ -398,6 +412,9 @@ static int apply_files(struct crm_txn *t)
 			err = crm_beneath_create(&t->dirs, f->path, f->new_data, f->new_len, each,
 						 &f->created);
 			f->was_created = !err;
+			if (err == CRM_EEXISTS)
+				err = crm_error_set(err, "cannot create '%s': a file or link crm did "
+						    "not read as a record is there", f->path);
 		} else if (!err)
 			err = put_file(t->repo->root, f->path, f->new_data, f->new_len, false, each);
 	}
@@ -415,6 +432,11 @@ static int restore_files(struct crm_txn *t)
 	crm_beneath_release(&t->dirs);   /* folders are removed below */
 	for (i = t->files.len; i-- > 0;) {
 		const struct crm_txn_file *f = &t->files.ptr[i];
+		/* a file that was not there and that this write did not make
+		 * (not reached, or made by someone else meanwhile) is not ours
+		 * to remove */
+		if (!f->old_data && f->new_data && !f->was_created)
+			continue;
 		if (put_file(t->repo->root, f->path, f->old_data, f->old_len, true, false))
 			err = CRM_EIO;
 	}
