@@ -245,85 +245,126 @@ static int note_contact(struct build *b, const char *client, int64_t at)
 	return crm_map_put(&b->last_contact, client, c, NULL);
 }
 
-/* The newest activity date about each `about` target, so that a next
- * step counts as followed once a later activity is about the same. */
-static int latest_by_about(struct crm_map *latest, struct build *b,
-			   struct crm_record **acts, size_t n)
+/* The newest activity date about each `about` target (so that a next
+ * step counts as followed once a later activity is about the same), and
+ * when each client was last contacted. */
+static int note_latest(struct crm_map *latest, struct build *b, struct crm_record *act)
 {
-	size_t i;
+	const char *about = text_field(act, "about"), *client;
+	int64_t at, *prev;
+	crm_date day;
+	bool has_time;
+	int err = 0;
 
-	for (i = 0; i < n; i++) {
-		const char *about, *client;
-		int64_t at, *prev;
-		crm_date day;
-		bool has_time;
-		int err = 0;
-
-		crm_index_trim(b->idx);   /* what the record before held */
-		crm_index_materialize(b->idx, acts[i]);
-		about = text_field(acts[i], "about");
-		if (!about || !when_field(&at, &day, &has_time, b, acts[i], "date"))
-			continue;
-		prev = crm_map_get(latest, about);
-		if (!prev) {
-			prev = crm_arena_alloc(&b->a->arena, sizeof(*prev));
-			/* the key outlives the activity's tree */
-			about = crm_arena_strdup(&b->a->arena, about);
-			if (!prev || !about)
-				return crm_error_set(CRM_ENOMEM, "out of memory");
-			*prev = at;
-			err = crm_map_put(latest, about, prev, NULL);
-		} else if (at > *prev) {
-			*prev = at;
-		}
-		client = client_of(b, about);
-		if (!err && client)
-			err = note_contact(b, client, at);
-		if (err)
-			return err;
+	if (!about || !when_field(&at, &day, &has_time, b, act, "date"))
+		return 0;
+	prev = crm_map_get(latest, about);
+	if (!prev) {
+		prev = crm_arena_alloc(&b->a->arena, sizeof(*prev));
+		/* the key outlives the activity's tree */
+		about = crm_arena_strdup(&b->a->arena, about);
+		if (!prev || !about)
+			return crm_error_set(CRM_ENOMEM, "out of memory");
+		*prev = at;
+		err = crm_map_put(latest, about, prev, NULL);
+	} else if (at > *prev) {
+		*prev = at;
 	}
-	return 0;
+	client = client_of(b, about);
+	if (!err && client)
+		err = note_contact(b, client, at);
+	return err;
 }
 
-static int next_step_item(struct build *b, struct crm_record *rec, const struct crm_map *latest)
+/* A next step on the agenda, taken off again if a later activity about
+ * the same record turns up further in the pass. */
+struct pending_step {
+	size_t item;
+	const char *about;
+	int64_t at;
+};
+typedef CRM_ARRAY(struct pending_step) pending_steps;
+
+static int next_step_item(struct build *b, struct crm_record *rec, pending_steps *pending)
 {
 	const struct crm_node *step = rec->root ? crm_node_get(rec->root, "next_step") : NULL;
 	const char *date, *action, *owner, *about = text_field(rec, "about");
-	const int64_t *newest = about ? crm_map_get(latest, about) : NULL;
+	struct pending_step *p;
+	size_t before = b->a->items.len;
 	int64_t at;
 	crm_date day, d;
 	bool has_time;
+	int err;
 
 	if (!step || step->kind != CRM_NODE_MAP)
 		return 0;
 	date = crm_node_text(step, "date");
 	if (!date || crm_date_parse(&d, date, strlen(date)))
 		return 0;
-	if (!when_field(&at, &day, &has_time, b, rec, "date") || (newest && *newest > at))
-		return 0;   /* a later activity about the same record followed it */
+	if (!when_field(&at, &day, &has_time, b, rec, "date"))
+		return 0;
 	action = first_of(crm_node_text(step, "action"), "next step");
 	owner = crm_node_text(step, "owner");
 	owner = first_of(owner && *owner ? owner : NULL,
 			 first_of(text_field(rec, "by"), text_field(rec, "owner")));
-	return add_item(b, CRM_AGENDA_NEXT_STEP, rec, owner, d, false, 0,
-			about ? crm_arena_printf(&b->a->arena, "%s (about %s)", action, about)
-			      : crm_arena_strdup(&b->a->arena, action));
+	err = add_item(b, CRM_AGENDA_NEXT_STEP, rec, owner, d, false, 0,
+		       about ? crm_arena_printf(&b->a->arena, "%s (about %s)", action, about)
+			     : crm_arena_strdup(&b->a->arena, action));
+	if (err || !about || b->a->items.len == before)
+		return err;
+	p = CRM_ARRAY_PUSH(*pending);
+	if (!p || !(p->about = crm_arena_strdup(&b->a->arena, about)))
+		return crm_error_set(CRM_ENOMEM, "out of memory");
+	p->item = before;
+	p->at = at;
+	return 0;
 }
 
+/* Takes off the next steps a later activity about the same record
+ * followed. */
+static int drop_followed(struct build *b, const pending_steps *pending,
+			 const struct crm_map *latest)
+{
+	bool *drop = calloc(b->a->items.len + 1, sizeof(*drop));
+	size_t i, kept = 0;
+
+	if (!drop)
+		return crm_error_set(CRM_ENOMEM, "out of memory");
+	for (i = 0; i < pending->len; i++) {
+		const struct pending_step *p = &pending->ptr[i];
+		const int64_t *newest = crm_map_get(latest, p->about);
+		drop[p->item] = newest && *newest > p->at;
+	}
+	for (i = 0; i < b->a->items.len; i++) {
+		if (!drop[i])
+			b->a->items.ptr[kept++] = b->a->items.ptr[i];
+	}
+	b->a->items.len = kept;
+	free(drop);
+	return 0;
+}
+
+/* One pass over the activities: who was last contacted, and the next
+ * steps not followed by a later activity about the same record. */
 static int activity_items(struct build *b)
 {
 	struct crm_map latest = CRM_MAP_INIT;
+	pending_steps pending = CRM_ARRAY_INIT;
 	struct crm_record **acts;
 	size_t i, n = 0;
-	int err;
+	int err = 0;
 
 	acts = crm_index_list(b->idx, "activity", &n);
-	err = latest_by_about(&latest, b, acts, n);
 	for (i = 0; i < n && !err; i++) {
-		crm_index_trim(b->idx);
+		crm_index_trim(b->idx);   /* what the record before held */
 		crm_index_materialize(b->idx, acts[i]);
-		err = next_step_item(b, acts[i], &latest);
+		err = note_latest(&latest, b, acts[i]);
+		if (!err)
+			err = next_step_item(b, acts[i], &pending);
 	}
+	if (!err)
+		err = drop_followed(b, &pending, &latest);
+	CRM_ARRAY_RELEASE(pending);
 	crm_map_release(&latest);
 	return err;
 }

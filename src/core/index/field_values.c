@@ -568,6 +568,7 @@ int crm_index_value(struct crm_value *out, struct crm_index *idx,
 	if (!m->values) {
 		/* beside the trees the values may point into: crm_index_trim
 		 * drops both */
+		crm_index_touch(idx, rec);
 		m->values = crm_arena_alloc(&idx->trees, sizeof(*m->values) * ncomputed);
 		m->state = crm_arena_alloc(&idx->trees, ncomputed);
 		if (!m->values || !m->state)

@@ -287,6 +287,7 @@ void crm_index_materialize(const struct crm_index *cidx, struct crm_record *rec)
 	if (!f->lazy)
 		return;
 	f->lazy = false;
+	crm_index_touch(idx, rec);
 	rec->root = crm_cache_decode(f->enc, f->enc_len, &idx->trees, &idx->keys);
 	if (!rec->root) {   /* an entry that does not decode: the file decides */
 		f->enc = NULL;
@@ -300,11 +301,11 @@ void crm_index_materialize(const struct crm_index *cidx, struct crm_record *rec)
 
 void crm_index_trim(struct crm_index *idx)
 {
-	size_t i;
+	size_t i, hi = idx->touched_hi < idx->files.len ? idx->touched_hi : idx->files.len;
 
 	if (idx->trees.total <= idx->tree_budget)
 		return;
-	for (i = 0; i < idx->files.len; i++) {
+	for (i = idx->touched_lo; i < hi; i++) {
 		struct pending_file *f = &idx->files.ptr[i];
 		struct crm_record *rec = &idx->records[i];
 		if (f->enc && rec->root) {
@@ -318,6 +319,8 @@ void crm_index_trim(struct crm_index *idx)
 			rec->memo->backrefs_known = false;
 		}
 	}
+	idx->touched_lo = SIZE_MAX;
+	idx->touched_hi = 0;
 	for (i = 0; i < idx->ntypes; i++)
 		idx->types[i].materialized = false;
 	crm_arena_release(&idx->trees);
@@ -358,15 +361,20 @@ void crm_index_pass_begin(struct crm_index *idx, struct crm_index_pass *p)
 	p->outer = idx->trees;
 	crm_arena_init(&idx->trees);
 	p->on = true;
+	p->lo = SIZE_MAX;
+	p->prev = idx->pass;
+	idx->pass = p;
 }
 
 /* Forgets what the pass decoded and computed (it is in idx->trees, the
  * pass's arena), then lets the arena go. */
 static void pass_drop(struct crm_index *idx, struct crm_index_pass *p)
 {
-	size_t i;
+	size_t i, hi = p->hi < idx->files.len ? p->hi : idx->files.len;
 
-	for (i = 0; i < idx->files.len; i++) {
+	/* what the pass made points into its arena, and was touched since
+	 * the pass's last drop */
+	for (i = p->lo; i < hi; i++) {
 		struct pending_file *f = &idx->files.ptr[i];
 		struct crm_record *rec = &idx->records[i];
 		struct crm_record_memo *m = rec->memo;
@@ -384,6 +392,8 @@ static void pass_drop(struct crm_index *idx, struct crm_index_pass *p)
 			m->backrefs_known = false;
 		}
 	}
+	p->lo = SIZE_MAX;
+	p->hi = 0;
 	for (i = 0; i < idx->ntypes; i++)
 		idx->types[i].materialized = p->materialized[i];
 	crm_arena_release(&idx->trees);
@@ -404,6 +414,7 @@ void crm_index_pass_end(struct crm_index *idx, struct crm_index_pass *p)
 		return;
 	pass_drop(idx, p);
 	idx->trees = p->outer;
+	idx->pass = p->prev;
 	free(p->before);
 	free(p->materialized);
 	memset(p, 0, sizeof(*p));
@@ -724,6 +735,8 @@ int crm_index_load(struct crm_index **out, struct crm_repo *repo,
 	idx->repo = repo;
 	idx->opts = *opts;
 	idx->root_fd = -1;
+	/* whatever the load leaves in `trees`: the first trim looks at all */
+	idx->touched_hi = SIZE_MAX;
 	crm_arena_init(&idx->arena);
 	crm_arena_init(&idx->trees);
 	crm_diags_init(&idx->diags);

@@ -182,6 +182,7 @@ struct crm_backref *crm_index_backrefs(struct crm_index *idx, const struct crm_r
 		return NULL;
 	if (!m->backrefs_known) {
 		m->backrefs_known = true;
+		crm_index_touch(idx, r);
 		if (find_backrefs(idx, r))
 			crm_error_set(CRM_ENOMEM, "out of memory");
 	}
