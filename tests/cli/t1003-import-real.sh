@@ -3,8 +3,8 @@
 # test files (its export, a company by Display Name only, UTF-16 and
 # Shift_JIS), Roundcube's test file in Google's CSV layout before 2023 and
 # a Salesforce demo org's Account, Contact, Lead and Opportunity files,
-# and Tine 2.0's test files: a Google export in the layout before 2023 and
-# a German Outlook 2013 export
+# and Tine 2.0's test files: a Google export in the layout before 2023,
+# one in Outlook's layout, and a German Outlook 2013 export
 # (tests/data/import/real/README.md names each file's source).  Each
 # import is compared with a reviewed FILE.expected: what crm import says,
 # then the contacts and clients it made.
@@ -59,6 +59,8 @@ check_import thunderbird/shiftjis_addressbook.csv thunderbird --encoding=Shift_J
 check_import thunderbird/export.csv thunderbird
 check_import roundcube/gmail.csv google-contacts-legacy
 check_import tine20/google_contacts.csv google-contacts-legacy
+check_import tine20/google_outlook_layout.csv outlook --encoding=ISO-8859-1
+check_import tine20/importtest_outlook2013.csv outlook --encoding=Windows-1252
 
 test_expect_success 'Salesforce: Account, Contact, Lead and Opportunity of a demo org' '
 	imported salesforce "$R"/salesforce/*.csv >got &&
@@ -98,6 +100,36 @@ test_expect_success "Roundcube's gmail.csv without its phone: every other preset
 	2 created, 0 updated, 0 unchanged, 0 skipped
 	client {"kind": "company", "name": "company"}
 	contact {"client": "company", "email": "home@aaa.pl", "name": "Prefix Firstname Middle Lastname Suffix", "notes": "note\"note", "title": "jobtitle"}
+	EOF
+	test_cmp expect got
+'
+
+# Outlook names its columns in the language of its menus: the German
+# export above has none of the preset's, and imports through a rules
+# file with its own names.  Its rows stop three cells short of the header.
+test_expect_success "Tine 2.0's German Outlook 2013 export through German column names" '
+	rm -rf imported && cp -R empty imported &&
+	cat >de.ini <<-\EOF &&
+	[contacts]
+	type = contact
+	files = *.csv
+	name = {Vorname} {Weitere Vornamen} {Nachname}
+	email = {E-Mail-Adresse}
+	phone = {Telefon geschäftlich}
+	title = {Position}
+	client = {Firma}
+	client.create = yes
+	notes = {Notizen}
+	EOF
+	crm -C imported import --rules "$TRASH/de.ini" --encoding=Windows-1252 \
+		"$R/tine20/importtest_outlook2013.csv" >out &&
+	head -1 out >got &&
+	records_of imported | sort >>got &&
+	cat >expect <<-\EOF &&
+	3 created, 0 updated, 0 unchanged, 0 skipped
+	client {"kind": "company", "name": "unittest"}
+	contact {"client": "unittest", "email": "c.baumann@unittest.de", "name": "Christian Baumann", "phone": "+49 (0) 40 6432131-550", "title": "Vertrieb"}
+	contact {"client": "unittest", "email": "c.weiss@unittest.de", "name": "Cornelius Weiß", "phone": "040 6432131545", "title": "Softwareengineering"}
 	EOF
 	test_cmp expect got
 '
