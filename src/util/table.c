@@ -347,8 +347,43 @@ static bool first_row_is_header(const struct crm_csv_file *f)
 	return true;
 }
 
+/* Whether the row's cells past the header's last column are all empty:
+ * Google's "Outlook CSV" export (Tine 2.0's test file of 2011) ends every
+ * row, not the header, with a comma.  Nothing is lost by dropping them. */
+static bool extra_cells_empty(const struct crm_csv_file *f, const struct crm_csv_row *r)
+{
+	size_t i;
+
+	for (i = f->ncols; i < r->ncells; i++)
+		if (*f->cells.ptr[r->first + i])
+			return false;
+	return true;
+}
+
+/* Whether every data row stops at the same column short of the header:
+ * a German Outlook 2013 export in Tine 2.0's tests has rows of 89 cells
+ * under 92 names, each stopping after the last column it fills (its
+ * Sensitivity, never empty).  The header's last columns then hold no cell
+ * and read as empty.  Rows of different lengths stay an error, and so do
+ * rows of one cell: that is what a wrong separator makes. */
+static bool rows_end_alike_short(const struct crm_csv_file *f)
+{
+	size_t i, n;
+
+	if (!f->has_header || !f->rows.len)
+		return false;
+	n = f->rows.ptr[0].ncells;
+	if (n < 2 || n >= f->ncols)
+		return false;
+	for (i = 1; i < f->rows.len; i++)
+		if (f->rows.ptr[i].ncells != n)
+			return false;
+	return true;
+}
+
 static int name_columns(struct crm_csv_file *f, const char *display)
 {
+	bool short_alike;
 	size_t i;
 
 	if (!f->rows.len)
@@ -369,14 +404,17 @@ static int name_columns(struct crm_csv_file *f, const char *display)
 		memmove(f->rows.ptr, f->rows.ptr + 1, (f->rows.len - 1) * sizeof(*f->rows.ptr));
 		f->rows.len--;
 	}
+	short_alike = rows_end_alike_short(f);
 	for (i = 0; i < f->rows.len; i++) {
 		const struct crm_csv_row *r = &f->rows.ptr[i];
-		if (r->ncells != f->ncols)
-			return crm_error_set(CRM_EINVALID, "%s:%zu:%zu: error: ragged row: %zu fields, "
-					     "the %s has %zu", display, r->number,
-					     (r->ncells < f->ncols ? r->ncells : f->ncols) + 1,
-					     r->ncells, f->has_header ? "header" : "first row",
-					     f->ncols);
+		if (r->ncells == f->ncols || short_alike ||
+		    (r->ncells > f->ncols && extra_cells_empty(f, r)))
+			continue;
+		return crm_error_set(CRM_EINVALID, "%s:%zu:%zu: error: ragged row: %zu fields, "
+				     "the %s has %zu", display, r->number,
+				     (r->ncells < f->ncols ? r->ncells : f->ncols) + 1,
+				     r->ncells, f->has_header ? "header" : "first row",
+				     f->ncols);
 	}
 	return 0;
 }

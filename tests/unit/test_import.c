@@ -3,6 +3,7 @@
  * rows are matched by are tested in test_dedupe.c. */
 #include <string.h>
 
+#include "crm/error.h"
 #include "crm/import.h"
 #include "crm/table.h"
 #include "crm/utf8.h"
@@ -27,6 +28,45 @@ static void test_import__csv_sniffs_separator_and_header(void)
 	CHECK(!f.has_header);
 	CHECK_INT(2, f.rows.len);
 	CHECK_STR("2", f.columns[1]);
+	crm_csv_file_release(&f);
+}
+
+/* Rows whose length differs from the header's: empty cells past it are
+ * dropped (Google's "Outlook CSV" ends every row, not the header, with a
+ * comma); rows all stopping at one column short of it read the missing
+ * cells as empty (Outlook 2013); anything else is a ragged row. */
+static void test_import__csv_row_lengths(void)
+{
+	static const char trailing[] = "a,b\n1,2,\n3,4,,\n";
+	static const char extra[] = "a,b\n1,2,x\n";
+	static const char short_alike[] = "a,b,c\n1,2\n3,4\n";
+	static const char short_mixed[] = "a,b,c\n1,2\n3,4,5\n";
+	static const char one_cell[] = "a;b\nx,y\nz,w\n";
+	static const char no_header[] = "1,2,3\n4,5\n6,7\n";
+	struct crm_csv_read_options o = { "t.csv", NULL };
+	struct crm_csv_file f;
+
+	CHECK_INT(0, crm_csv_read(&f, trailing, sizeof(trailing) - 1, &o));
+	CHECK_INT(2, f.ncols);
+	CHECK_STR("4", crm_csv_cell(&f, 1, 1));
+	crm_csv_file_release(&f);
+	CHECK_INT(0, crm_csv_read(&f, short_alike, sizeof(short_alike) - 1, &o));
+	CHECK_INT(3, f.ncols);
+	CHECK_STR("2", crm_csv_cell(&f, 0, 1));
+	CHECK_STR("", crm_csv_cell(&f, 1, 2));
+	crm_csv_file_release(&f);
+
+	CHECK(crm_csv_read(&f, extra, sizeof(extra) - 1, &o) < 0);
+	CHECK_STR("t.csv:2:3: error: ragged row: 3 fields, the header has 2", crm_error_last());
+	crm_csv_file_release(&f);
+	CHECK(crm_csv_read(&f, short_mixed, sizeof(short_mixed) - 1, &o) < 0);
+	CHECK_STR("t.csv:2:3: error: ragged row: 2 fields, the header has 3", crm_error_last());
+	crm_csv_file_release(&f);
+	CHECK(crm_csv_read(&f, one_cell, sizeof(one_cell) - 1, &o) < 0);
+	CHECK_STR("t.csv:2:2: error: ragged row: 1 fields, the header has 2", crm_error_last());
+	crm_csv_file_release(&f);
+	CHECK(crm_csv_read(&f, no_header, sizeof(no_header) - 1, &o) < 0);
+	CHECK_STR("t.csv:2:3: error: ragged row: 2 fields, the first row has 3", crm_error_last());
 	crm_csv_file_release(&f);
 }
 
@@ -56,4 +96,5 @@ static void test_import__rules(void)
 }
 
 TESTS(TEST(test_import__csv_sniffs_separator_and_header),
+      TEST(test_import__csv_row_lengths),
       TEST(test_import__rules))
