@@ -67,6 +67,7 @@ FUZZ_BIN := $(FUZZ_SRC:tests/fuzz/%.c=$(BUILD)/tests/%)
 LIBCRM   := $(BUILD)/libcrm.a
 CRM      := $(BUILD)/crm
 BENCH_GEN := $(BUILD)/bench-gen
+BENCH_READ := $(BUILD)/bench-readall
 FUZZ_DRIVER := $(BUILD)/tests/fuzz/driver.o
 HDR_SRC  := include/crm.h $(sort $(wildcard include/crm/*.h))
 HDR_OBJ  := $(HDR_SRC:include/%.h=$(BUILD)/hdr-check/%.o)
@@ -129,7 +130,12 @@ $(BENCH_GEN): bench/gen.c $(FLAGS_STAMP)
 	@mkdir -p $(dir $@)
 	$(QLD)$(CC) $(STD) $(WARN) $(CFLAGS) $(SANFLAGS) -o $@ $< $(LDFLAGS_ALL)
 
-tests-bin: $(CRM) $(UNIT_BIN) $(FUZZ_BIN) $(BENCH_GEN)
+# the least time reading every record takes, on N threads (bench/run.sh)
+$(BENCH_READ): bench/readall.c $(FLAGS_STAMP)
+	@mkdir -p $(dir $@)
+	$(QLD)$(CC) $(STD) $(WARN) $(CFLAGS) $(SANFLAGS) -o $@ $< -lpthread
+
+tests-bin: $(CRM) $(UNIT_BIN) $(FUZZ_BIN) $(BENCH_GEN) $(BENCH_READ)
 
 # Installs the Debian packages the build and the tests need, when missing.
 deps:
@@ -162,7 +168,7 @@ demo: deps-demo
 	$(Q)sh examples/demo.sh $(CRM)
 
 bench: deps
-	$(Q)$(MAKE) --no-print-directory all $(BENCH_GEN)
+	$(Q)$(MAKE) --no-print-directory all $(BENCH_GEN) $(BENCH_READ)
 	$(Q)sh bench/run.sh $(CRM)
 
 install: $(CRM)

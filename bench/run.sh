@@ -14,6 +14,7 @@ crm=${1:?usage: bench/run.sh CRM [SIZE...]}
 shift
 case $crm in /*) ;; *) crm=$(pwd)/$crm ;; esac
 gen=${BENCH_GEN:-$(dirname "$crm")/bench-gen}
+readall=${BENCH_READ:-$(dirname "$crm")/bench-readall}
 top=$(cd "$(dirname "$0")/.." && pwd)
 data=${BENCH_DIR:-$top/../bench-data}
 runs=${BENCH_RUNS:-5}
@@ -85,6 +86,9 @@ rss() {
 }
 
 read_floor() { find "$dir" -name '*.yaml' -print0 | xargs -0 cat >/dev/null; }
+# every record read on both cores, nothing parsed: the least a cold reader
+# of them all (crm without its cache, the Python script) can take
+read2_floor() { "$readall" "$dir" 2; }
 stat_floor() { find "$dir" -name '*.yaml' -printf '%T@ %s\n' >/dev/null; }
 
 # set + commit, and git's add + commit, each change a different value
@@ -216,6 +220,7 @@ for n in $sizes; do
 	[ "$n" -ge 1000000 ] && [ "$runs" -gt 3 ] && runs=3
 
 	timeit read read_floor
+	if [ -x "$readall" ]; then timeit read2 read2_floor; else echo n/a >"$tmp/read2"; fi
 	timeit stat stat_floor
 	timeit check env CRM_NO_CACHE=1 "$crm" -C "$dir" check
 	if [ "$n" -le 100000 ]; then   # a server's pre-receive hook
@@ -299,6 +304,9 @@ for n in $sizes; do
 	py=$(median "$tmp/python"); cd_=$(median "$tmp/colddash")
 	x=$(ratio "$py" "$dashboard"); row "$n" "python dashboard" "$(secs "$py")" "warm dashboard" "$(secs "$dashboard")" "$x" "$(verdict_min "$x" 10)" >>"$out"
 	x=$(ratio "$py" "$cd_"); row "$n" "python dashboard" "$(secs "$py")" "cold dashboard" "$(secs "$cd_")" "$x" "$(verdict_min "$x" 10)" >>"$out"
+	# what a cold crm could reach at best: reading the files alone
+	rd2=$(median "$tmp/read2")
+	x=$(ratio "$py" "$rd2"); row "$n" "python dashboard" "$(secs "$py")" "read, 2 threads" "$(secs "$rd2")" "$x" "(bound of cold)" >>"$out"
 done
 # import: N CSV rows into a new repository, once per size (an import is
 # too slow to repeat five times); floors are the cold check of the repository
@@ -346,3 +354,4 @@ done
 cat "$out"
 echo "medians of $runs runs (at most 3 at 1 000 000 records; python: 3, 1 at 1 000 000); ratio = tool / floor, in one run on the same files"
 echo "python dashboard: bench/dashboard.py (PyYAML C loader, 2 processes), ratio = python / crm; cold dashboard: crm without its index cache"
+echo "read, 2 threads: bench/readall.c reading every record file on both cores, nothing parsed: python / it bounds what any cold crm could show"

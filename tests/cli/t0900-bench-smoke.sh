@@ -53,8 +53,8 @@ test_expect_success 'the runner prints every row with numbers' '
 		figures=7 &&
 		if crm help | grep -q "^ *agenda "; then figures=9; fi
 	fi &&
-	test "$(grep -c "^1000  *python dashboard " table)" = 2 &&
-	test "$(grep -c "^1000 " table)" = $((13 + figures + 2)) &&
+	test "$(grep -c "^1000  *python dashboard " table)" = 3 &&
+	test "$(grep -c "^1000 " table)" = $((13 + figures + 3)) &&
 	grep "^1000 " table | grep -v dashboard >rows &&
 	awk "{ if (\$(NF - 3) !~ /^[0-9]+\\.[0-9][0-9]\$/) { print \"not a ratio: \" \$0; bad = 1 } }
 		END { exit bad }" rows
@@ -63,6 +63,14 @@ test_expect_success 'the runner prints every row with numbers' '
 test_expect_success PYYAML 'the Python yardstick is timed beside crm, warm and cold' '
 	grep "^1000  *python dashboard .* warm dashboard " table | grep -vq "n/a" &&
 	grep "^1000  *python dashboard .* cold dashboard " table | grep -vq "n/a"
+'
+
+test_expect_success PYYAML 'and beside reading the files on both cores, the bound of any cold run' '
+	grep "^1000  *python dashboard .* read, 2 threads .*(bound of cold)$" table >row &&
+	! grep -q "n/a" row &&
+	"$CRM_TEST_BUILD/bench-readall" one 2 >out &&
+	echo "1000 files, $(cat $(find one -name "*.yaml") | wc -c) bytes" >expect &&
+	test_cmp expect out
 '
 
 test_expect_success PYYAML 'the Python yardstick computes the dashboard keys crm does' '
