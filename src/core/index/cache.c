@@ -433,6 +433,16 @@ static void shed_before(const struct crm_cache *c, const void *upto)
 		madvise((void *)c->data, n, MADV_DONTNEED);
 }
 
+void crm_cache_shed_before(const struct crm_cache *c, const void *upto)
+{
+	uintptr_t at = (uintptr_t)upto, first = c ? (uintptr_t)c->data : 0;
+
+	/* bytes of the mapped file only: an encoding made since (in an
+	 * arena) is no place in it */
+	if (c && at > first && at <= first + c->len)
+		shed_before(c, upto);
+}
+
 #define SHED_STEP ((size_t)4 << 20)
 
 /* The checksum of the body, read in steps of SHED_STEP (a multiple of the

@@ -100,6 +100,10 @@ struct crm_node *crm_cache_decode(const void *bytes, size_t len, struct crm_aren
  * valid: a page touched again is read back from the page cache.  A command
  * that has walked the whole cache keeps only what it uses. */
 void crm_cache_shed(const struct crm_cache *c);
+/* The same for the pages before `upto`, when it points into the mapped
+ * file (else nothing): a pass over the entries in file order holds a few
+ * MiB of the file at a time. */
+void crm_cache_shed_before(const struct crm_cache *c, const void *upto);
 
 /* The entry's encoded tree.  Texts are stored in it byte for byte, so a
  * tree that does not contain a string anywhere in these bytes has no value

@@ -129,17 +129,29 @@ static bool may_name(const struct pending_file *f, const char *id, size_t idlen)
 	return memmem(f->enc, f->enc_len, id, idlen) != NULL;
 }
 
+/* How many bytes of the cache a search reads before it gives the pages
+ * behind back: it reads every entry, hundreds of MiB at a million records,
+ * which would otherwise all stay resident. */
+#define SEARCH_SHED_STEP ((size_t)4 << 20)
+
 static int find_backrefs(struct crm_index *idx, struct crm_record *target)
 {
 	struct backref_scan bs = { idx, target, strlen(target->id) };
-	size_t i;
+	size_t i, read = 0;
 	int err = crm_index_map_all(idx);
 
 	for (i = 0; i < idx->files.len && !err; i++) {
 		struct crm_record *rec = &idx->records[i];
 		const struct pending_file *f = &idx->files.ptr[i];
-		if (f->lazy && !f->unverified && !may_name(f, target->id, bs.idlen))
-			continue;
+		if (f->lazy && !f->unverified) {
+			read += f->enc_len;
+			if (read >= SEARCH_SHED_STEP) {
+				crm_cache_shed_before(idx->cache, f->enc);
+				read = 0;
+			}
+			if (!may_name(f, target->id, bs.idlen))
+				continue;
+		}
 		crm_index_materialize(idx, rec);
 		err = backrefs_of_fields(&bs, rec, rec->schema->fields, rec->schema->nfields,
 					 rec->root, NULL);
