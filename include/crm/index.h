@@ -201,6 +201,17 @@ size_t crm_index_activity_count(struct crm_index *idx, struct crm_record *rec);
 bool crm_index_next_step(struct crm_next_step *out, struct crm_index *idx,
 			 struct crm_record *rec);
 
+/* The follow-ups computed in a pass over the activities that the caller
+ * makes anyway (the figures' pass for the deals' last touch): each
+ * activity, decoded, given to crm_index_followups_feed in the order of
+ * crm_index_list(idx, "activity"), then crm_index_followups_fed.  The
+ * result is what the first crm_index_last_activity would compute, without
+ * a second decoding of every activity.  Only while
+ * crm_index_followups_known is false. */
+bool crm_index_followups_known(const struct crm_index *idx);
+void crm_index_followups_feed(struct crm_index *idx, struct crm_record *activity);
+void crm_index_followups_fed(struct crm_index *idx);
+
 /* Converts money into currency `to` through crm.ini's rates. */
 int crm_index_convert(struct crm_money *out, const struct crm_index *idx,
 		      const struct crm_money *in, const char *to);

@@ -164,4 +164,26 @@ test_expect_success 'they are computed, never set' '
 	git -C r rev-parse HEAD >after && test_cmp before after
 '
 
+# The figures that show next steps (the stalled deals) compute the
+# follow-ups in their own pass over the activities; they must read as the
+# ones ls computes on its own.
+test_expect_success 'stalled deals show the next steps ls shows' '
+	CRM_TODAY=2027-03-01 crm -C r report stalled --json >stalled.json &&
+	CRM_TODAY=2027-03-01 crm -C r ls opportunity --json --fields id,next_step >ls.json &&
+	python3 - stalled.json ls.json <<-\EOF
+	import json, sys
+	def text(step):
+	    if not step:
+	        return None
+	    parts = [step.get("date"), step.get("action"),
+	             "(%s)" % step["owner"] if step.get("owner") else None]
+	    return " ".join(p for p in parts if p)
+	got = {r["id"]: r["next_step"] for r in json.load(open(sys.argv[1]))["stalled"]}
+	ls = {r["id"]: text(r["next_step"]) for r in json.load(open(sys.argv[2]))}
+	assert sorted(got) == ["acme-web", "gamma-idle"], got
+	assert any(got.values()), got
+	assert all(ls[k] == v for k, v in got.items()), (got, ls)
+	EOF
+'
+
 test_done

@@ -53,17 +53,22 @@ void stats_open(struct crm_index *idx, struct crm_record *rec)
 	crm_index_materialize(idx, rec);
 }
 
-static int collect_touches(struct touches *t, struct crm_index *idx)
+/* With `follow_ups`, the index's follow-ups are computed in the same pass
+ * (a figure that shows next steps would decode every activity again). */
+static int collect_touches(struct touches *t, struct crm_index *idx, bool follow_ups)
 {
 	size_t n, i;
 	struct crm_record **acts = crm_index_list(idx, "activity", &n);
 
+	follow_ups = follow_ups && !crm_index_followups_known(idx);
 	for (i = 0; i < n; i++) {
 		const char *about;
 		crm_date day, *seen;
 		char *id;
 
 		stats_open(idx, acts[i]);
+		if (follow_ups)
+			crm_index_followups_feed(idx, acts[i]);
 		about = acts[i]->root ? crm_node_text(acts[i]->root, "about") : NULL;
 		/* only deals count, by id: a deal that does not exist is never
 		 * asked for, so nothing else is looked up or decoded */
@@ -82,11 +87,14 @@ static int collect_touches(struct touches *t, struct crm_index *idx)
 			return CRM_ENOMEM;
 		*seen = day;
 	}
+	if (follow_ups)
+		crm_index_followups_fed(idx);
 	return 0;
 }
 
 int crm_deals_collect(struct crm_deals *out, struct crm_index *idx,
-		      const struct crm_stats_options *opts, bool period_by_created)
+		      const struct crm_stats_options *opts, bool period_by_created,
+		      bool follow_ups)
 {
 	const struct crm_filter *filter = opts->filter;
 	const struct crm_config *cfg = &crm_index_repo(idx)->config;
@@ -97,7 +105,7 @@ int crm_deals_collect(struct crm_deals *out, struct crm_index *idx,
 
 	memset(out, 0, sizeof(*out));
 	crm_arena_init(&out->arena);
-	err = collect_touches(&touches, idx);
+	err = collect_touches(&touches, idx, follow_ups);
 	out->currency = cfg->currency;
 	recs = crm_index_list(idx, "opportunity", &n);
 	for (i = 0; i < n && !err; i++) {
@@ -696,7 +704,8 @@ int crm_stats_dashboard(struct crm_report *r, struct crm_index *idx,
 	s.r = r;
 	s.idx = idx;
 	s.opts = opts;
-	err = crm_deals_collect(&s.deals, idx, opts, true);
+	/* the stalled deals show their next steps */
+	err = crm_deals_collect(&s.deals, idx, opts, true, true);
 	r->currency = s.deals.currency;
 	for (i = 0; i < s.deals.len && !err; i++)
 		err = dash_deal(&s, &s.deals.ptr[i]);

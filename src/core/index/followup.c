@@ -202,6 +202,33 @@ static bool pass_reads_stored_fields(const struct crm_index *idx)
 	       stored_field(idx, "opportunity", "client") && stored_field(idx, "contact", "client");
 }
 
+/* One activity of the pass: counted about the record it names. */
+static void count_about(struct crm_index *idx, struct crm_record *act)
+{
+	const char *about = act->root ? crm_node_text(act->root, "about") : NULL;
+	struct crm_record *target = about && *about ? crm_index_resolve(idx, about, "any") : NULL;
+
+	if (target)
+		count_activity(idx, act, target);
+}
+
+bool crm_index_followups_known(const struct crm_index *idx)
+{
+	return idx->followups_known;
+}
+
+void crm_index_followups_feed(struct crm_index *idx, struct crm_record *activity)
+{
+	if (!idx->followups_known)
+		count_about(idx, activity);
+}
+
+void crm_index_followups_fed(struct crm_index *idx)
+{
+	idx->followups_known = true;
+	crm_error_clear();
+}
+
 /* The pass over the activities: every record's own count, last activity
  * and next step. */
 static void count_activities(struct crm_index *idx)
@@ -216,14 +243,8 @@ static void count_activities(struct crm_index *idx)
 		crm_index_pass_begin(idx, &pass);
 	acts = crm_index_list(idx, "activity", &n);
 	for (i = 0; acts && i < n; i++) {
-		const char *about;
-		struct crm_record *target;
-
 		crm_index_materialize(idx, acts[i]);
-		about = acts[i]->root ? crm_node_text(acts[i]->root, "about") : NULL;
-		target = about && *about ? crm_index_resolve(idx, about, "any") : NULL;
-		if (target)
-			count_activity(idx, acts[i], target);
+		count_about(idx, acts[i]);
 		crm_index_pass_trim(idx, &pass);
 	}
 	crm_index_pass_end(idx, &pass);
