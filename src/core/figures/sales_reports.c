@@ -588,7 +588,7 @@ static int report_summary(struct crm_report *r, struct crm_index *idx,
 		activities += stats_date(&day, idx, recs[i], "date") && stats_in_period(o, day);
 	}
 	if (!err)
-		err = stats_invoices_collect(&inv, idx, o);
+		err = stats_invoices_collect(&inv, idx, o, NULL);
 	for (i = 0; !err && i < inv.len; i++)
 		err = crm_stats_add(&invoiced, inv.ptr[i].total);
 	if (!err)
@@ -652,7 +652,7 @@ static int report_receivables(struct crm_report *r, struct crm_index *idx,
 	/* what is owed today, whenever it was invoiced */
 	all.has_since = all.has_until = false;
 	memset(sums, 0, sizeof(sums));
-	err = stats_invoices_collect(&inv, idx, &all);
+	err = stats_invoices_collect(&inv, idx, &all, NULL);
 	for (i = 0; i < inv.len && !err; i++) {
 		const struct stats_invoice *e = &inv.ptr[i];
 		struct debtor *d = NULL;
@@ -764,7 +764,7 @@ static int report_revenue(struct crm_report *r, struct crm_index *idx,
 	crm_dec net = zero, total = zero, paid = zero;
 	char month[8];
 	size_t i;
-	int err = stats_invoices_collect(&inv, idx, o);
+	int err = stats_invoices_collect(&inv, idx, o, NULL);
 
 	for (i = 0; i < inv.len && !err; i++) {
 		struct rev_month *e;

@@ -271,8 +271,45 @@ static bool counted(struct crm_index *idx, struct crm_record *rec)
 						  !strcmp(status, "cancelled")));
 }
 
+/* The payments of one invoice, decoded, to `paid`. */
+static int record_payments(struct crm_index *idx, struct crm_record *rec,
+			   const struct crm_stats_options *opts, const struct stats_paid *paid)
+{
+	const char *base = crm_index_repo(idx)->config.currency;
+	const struct crm_node *p = rec->root ? crm_node_get(rec->root, "payments") : NULL;
+	const char *client = stats_text(idx, rec, "client");
+	const char *cur = rec->root ? crm_node_text(rec->root, "currency") : NULL;
+	const char *type = stats_text(idx, rec, "type");
+	size_t k;
+	int err = 0;
+
+	if (!counted(idx, rec) || !p || p->kind != CRM_NODE_SEQ)
+		return 0;
+	if (opts->client && (!client || strcmp(client, opts->client)))
+		return 0;
+	for (k = 0; k < p->count && !err; k++) {
+		const char *ds = p->items[k]->kind == CRM_NODE_MAP
+				 ? crm_node_text(p->items[k], "date") : NULL;
+		const char *as = p->items[k]->kind == CRM_NODE_MAP
+				 ? crm_node_text(p->items[k], "amount") : NULL;
+		struct crm_money m;
+		crm_dec amount;
+		crm_date d;
+
+		if (!ds || !as || crm_date_parse(&d, ds, strlen(ds)) ||
+		    !stats_in_period(opts, d) ||
+		    crm_money_parse(&m, as, cur ? cur : base) ||
+		    to_base(&amount, idx, m.amount, m.currency))
+			continue;
+		if (type && !strcmp(type, "credit-note"))
+			amount = crm_dec_neg(amount);
+		err = paid->cb(d, amount, paid->payload);
+	}
+	return err;
+}
+
 int stats_invoices_collect(struct stats_invoices *out, struct crm_index *idx,
-			   const struct crm_stats_options *opts)
+			   const struct crm_stats_options *opts, const struct stats_paid *paid)
 {
 	struct crm_record **recs;
 	size_t n, i;
@@ -289,6 +326,12 @@ int stats_invoices_collect(struct stats_invoices *out, struct crm_index *idx,
 		bool has_date;
 
 		stats_open(idx, recs[i]);
+		/* payments by their own dates, whatever the invoice's */
+		if (paid) {
+			int err = record_payments(idx, recs[i], opts, paid);
+			if (err)
+				return err;
+		}
 		status = stats_text(idx, recs[i], "status");
 		type = stats_text(idx, recs[i], "type");
 		client = stats_text(idx, recs[i], "client");
@@ -340,44 +383,15 @@ void stats_invoices_release(struct stats_invoices *inv)
 int stats_payments(struct crm_index *idx, const struct crm_stats_options *opts,
 		   int (*cb)(crm_date date, crm_dec amount, void *payload), void *payload)
 {
-	const char *base = crm_index_repo(idx)->config.currency;
+	const struct stats_paid paid = { cb, payload };
 	struct crm_record **recs;
-	size_t n, i, k;
+	size_t n, i;
 	int err = 0;
 
 	recs = crm_index_list(idx, "invoice", &n);
 	for (i = 0; i < n && !err; i++) {
-		const struct crm_node *p;
-		const char *client, *cur, *type;
-
 		stats_open(idx, recs[i]);
-		p = recs[i]->root ? crm_node_get(recs[i]->root, "payments") : NULL;
-		client = stats_text(idx, recs[i], "client");
-		cur = recs[i]->root ? crm_node_text(recs[i]->root, "currency") : NULL;
-		type = stats_text(idx, recs[i], "type");
-
-		if (!counted(idx, recs[i]) || !p || p->kind != CRM_NODE_SEQ)
-			continue;
-		if (opts->client && (!client || strcmp(client, opts->client)))
-			continue;
-		for (k = 0; k < p->count && !err; k++) {
-			const char *ds = p->items[k]->kind == CRM_NODE_MAP
-					 ? crm_node_text(p->items[k], "date") : NULL;
-			const char *as = p->items[k]->kind == CRM_NODE_MAP
-					 ? crm_node_text(p->items[k], "amount") : NULL;
-			struct crm_money m;
-			crm_dec amount;
-			crm_date d;
-
-			if (!ds || !as || crm_date_parse(&d, ds, strlen(ds)) ||
-			    !stats_in_period(opts, d) ||
-			    crm_money_parse(&m, as, cur ? cur : base) ||
-			    to_base(&amount, idx, m.amount, m.currency))
-				continue;
-			if (type && !strcmp(type, "credit-note"))
-				amount = crm_dec_neg(amount);
-			err = cb(d, amount, payload);
-		}
+		err = record_payments(idx, recs[i], opts, &paid);
 	}
 	return err;
 }
@@ -709,8 +723,11 @@ int crm_stats_dashboard(struct crm_report *r, struct crm_index *idx,
 	r->currency = s.deals.currency;
 	for (i = 0; i < s.deals.len && !err; i++)
 		err = dash_deal(&s, &s.deals.ptr[i]);
-	if (!err)
-		err = stats_invoices_collect(&s.invoices, idx, opts);
+	if (!err) {
+		/* the paid totals by month in the same pass */
+		const struct stats_paid paid = { paid_in_month, &s.months };
+		err = stats_invoices_collect(&s.invoices, idx, opts, &paid);
+	}
 	for (i = 0; i < s.invoices.len && !err; i++) {
 		const struct stats_invoice *inv = &s.invoices.ptr[i];
 		struct month_row *row;
@@ -720,8 +737,6 @@ int crm_stats_dashboard(struct crm_report *r, struct crm_index *idx,
 		row = month_row(&s.months, stats_month(inv->date));
 		err = row ? crm_stats_add(&row->invoiced_total, inv->total) : CRM_ENOMEM;
 	}
-	if (!err)
-		err = stats_payments(idx, opts, paid_in_month, &s.months);
 	for (i = 0; i < s.months.len && !err; i++)
 		err = crm_stats_add(&s.paid, s.months.ptr[i].paid_total);
 	if (!err)

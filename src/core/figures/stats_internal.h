@@ -33,13 +33,20 @@ void stats_invoices_release(struct stats_invoices *inv);
  * value pointer taken before the call is invalid after it. */
 void stats_open(struct crm_index *idx, struct crm_record *rec);
 
-/* Issued invoices (not draft, not rejected) of opts->client whose date is
- * within opts' period. */
-int stats_invoices_collect(struct stats_invoices *out, struct crm_index *idx,
-			   const struct crm_stats_options *opts);
+/* Where payments go: each payment of an issued invoice of opts->client in
+ * the period (by the payment's date), its amount in the base currency. */
+struct stats_paid {
+	int (*cb)(crm_date date, crm_dec amount, void *payload);
+	void *payload;
+};
 
-/* Calls cb for each payment of an issued invoice in the period (by the
- * payment's date), with its amount in the base currency. */
+/* Issued invoices (not draft, not rejected) of opts->client whose date is
+ * within opts' period; with `paid` (may be NULL), their payments too, in
+ * the same pass over the invoices (the dashboard's). */
+int stats_invoices_collect(struct stats_invoices *out, struct crm_index *idx,
+			   const struct crm_stats_options *opts, const struct stats_paid *paid);
+
+/* The payments alone, as stats_invoices_collect gives them to `paid`. */
 int stats_payments(struct crm_index *idx, const struct crm_stats_options *opts,
 		   int (*cb)(crm_date date, crm_dec amount, void *payload), void *payload);
 
