@@ -779,8 +779,9 @@ int crm_git_merge_driver(struct crm_git *g, const char *sample_path, char **name
 
 	*name_out = NULL;
 	*command_out = NULL;
-	if (files_only_attributes(&files, g))
-		return -1;
+	err = files_only_attributes(&files, g);
+	if (err)
+		return err;
 	rc = git_attr_get(&value, files ? files : g->repo, 0, sample_path, "merge");
 	if (rc < 0) {
 		err = git_fail(CRM_EIO, "cannot read git's attributes");
