@@ -544,20 +544,43 @@ static char *cache_path(struct crm_index *idx)
 	return crm_buf_detach(&path, NULL);
 }
 
-/* Opens the cache and pairs each file with its entry (files come in the
- * order the cache was written, so this is mostly one string compare). */
-static int open_cache(struct crm_index *idx)
+/* The cache being opened and checked on another core while the folders
+ * are walked: its checksum reads every byte of it (380 MB at a million
+ * records, 0.17 s), the walk reads folders; neither needs the other. */
+struct cache_opening {
+	struct crm_index *idx;       /* read only, by both threads */
+	char *file;
+	struct crm_cache *cache;
+	int err;
+	char message[256];           /* the error, set in the opening thread */
+};
+
+static void *open_cache_main(void *arg)
+{
+	struct cache_opening *o = arg;
+
+	o->file = cache_path(o->idx);
+	if (o->file)
+		o->err = crm_cache_open(&o->cache, o->file, o->idx->repo->root, &o->idx->keys);
+	if (o->err)
+		snprintf(o->message, sizeof(o->message), "%s", crm_error_last());
+	return NULL;
+}
+
+/* Takes the opened cache into the index and pairs each file with its
+ * entry (files come in the order the cache was written, so this is mostly
+ * one string compare). */
+static int take_cache(struct crm_index *idx, struct cache_opening *o)
 {
 	size_t i;
-	int err;
 
-	idx->cache_file = cache_path(idx);
-	if (!idx->cache_file)
-		return 0;
-	err = crm_cache_open(&idx->cache, idx->cache_file, idx->repo->root, &idx->keys);
-	for (i = 0; !err && idx->cache && i < idx->files.len; i++)
+	idx->cache_file = o->file;
+	idx->cache = o->cache;
+	if (o->err)
+		return crm_error_set(o->err, "%s", o->message);
+	for (i = 0; idx->cache && i < idx->files.len; i++)
 		idx->files.ptr[i].cached = crm_cache_find(idx->cache, idx->files.ptr[i].path, i);
-	return err;
+	return 0;
 }
 
 /* Rewrites the cache when anything was parsed or re-stamped, or a file
@@ -599,16 +622,28 @@ static void update_cache(struct crm_index *idx)
  * left in the cache or read and parsed, the cache brought up to date. */
 static int load_files(struct crm_index *idx)
 {
-	bool at = crm_repo_from_git(idx->repo);
-	int err = at ? crm_index_collect_files_git(idx) : crm_index_collect_files(idx);
+	bool at = crm_repo_from_git(idx->repo), opening = false;
+	struct cache_opening o = { .idx = idx };
+	pthread_t opener;
+	int err, cerr = 0;
 
+	/* the cache is the work tree's */
+	if (!at)
+		opening = !pthread_create(&opener, NULL, open_cache_main, &o);
+	err = at ? crm_index_collect_files_git(idx) : crm_index_collect_files(idx);
+	if (opening)
+		pthread_join(opener, NULL);
+	else if (!at)
+		open_cache_main(&o);
+	if (!at)
+		cerr = take_cache(idx, &o);
+	if (!err)
+		err = cerr;
 	if (!err && !at) {
 		idx->root_fd = open(idx->repo->root, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
 		if (idx->root_fd < 0)
 			err = crm_error_errno(CRM_EIO, "cannot open '%s'", idx->repo->root);
 	}
-	if (!err && !at)
-		err = open_cache(idx);   /* the cache is the work tree's */
 	if (!err)
 		err = parse_all(idx, idx->opts.threads);
 	if (!err)
