@@ -350,25 +350,26 @@ static int read_extensions(struct index_file *f, const char *prefix, unsigned ch
 	return tell(f) == end ? 0 : INDEX_FILE_UNUSUAL;
 }
 
+/* Each path after the one before it (`prev`, empty for the first: no
+ * entry has an empty path), by bytes. */
+static int after_previous(const struct index_file_entry *e, void *prev)
+{
+	struct crm_buf *b = prev;
+
+	if (b->len && strcmp(b->ptr, e->path) >= 0)
+		return INDEX_FILE_UNUSUAL;
+	crm_buf_reset(b);
+	return crm_buf_add(b, e->path, e->path_len) ? INDEX_FILE_UNUSUAL : 0;
+}
+
 int index_file_check(struct index_file *f, const char *prefix, unsigned char tree_id[20],
 		     bool *tree_known)
 {
 	struct crm_buf prev = CRM_BUF_INIT;
-	struct index_file_entry e;
-	uint32_t i;
-	int rc = 0;
+	/* sorted by path bytes, each path once: what the walks of
+	 * index_file_each rely on (libgit2 would sort) */
+	int rc = index_file_each(f, after_previous, &prev);
 
-	seek(f, HEADER_LEN);
-	/* sorted by path bytes, each path once: what the walk of
-	 * index_file_each relies on (libgit2 would sort) */
-	for (i = 0; i < f->count && !rc; i++) {
-		rc = read_entry(f, &e);
-		if (!rc && i && strcmp(prev.ptr, e.path) >= 0)
-			rc = INDEX_FILE_UNUSUAL;
-		crm_buf_reset(&prev);
-		if (!rc && crm_buf_add(&prev, e.path, e.path_len))
-			rc = INDEX_FILE_UNUSUAL;
-	}
 	crm_buf_release(&prev);
 	return rc ? rc : read_extensions(f, prefix, tree_id, tree_known);
 }

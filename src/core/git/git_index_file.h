@@ -53,8 +53,8 @@ int index_file_check(struct index_file *f, const char *prefix, unsigned char tre
 		     bool *tree_known);
 
 /* Calls cb with every entry, in the index's order (path bytes); stops at
- * the first non-zero return of cb and returns it.  After index_file_check
- * said 0. */
+ * the first non-zero return of cb and returns it.  Callers rely on that
+ * order after index_file_check said 0 (whose own walk is this one). */
 int index_file_each(struct index_file *f, int (*cb)(const struct index_file_entry *e, void *payload),
 		    void *payload);
 
