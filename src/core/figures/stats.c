@@ -271,21 +271,19 @@ static bool counted(struct crm_index *idx, struct crm_record *rec)
 						  !strcmp(status, "cancelled")));
 }
 
-/* The payments of one invoice, decoded, to `paid`. */
+/* The payments of one invoice, decoded, issued and of opts->client (the
+ * caller has looked), to `paid`. */
 static int record_payments(struct crm_index *idx, struct crm_record *rec,
-			   const struct crm_stats_options *opts, const struct stats_paid *paid)
+			   const struct crm_stats_options *opts, const struct stats_paid *paid,
+			   const char *type)
 {
 	const char *base = crm_index_repo(idx)->config.currency;
 	const struct crm_node *p = rec->root ? crm_node_get(rec->root, "payments") : NULL;
-	const char *client = stats_text(idx, rec, "client");
 	const char *cur = rec->root ? crm_node_text(rec->root, "currency") : NULL;
-	const char *type = stats_text(idx, rec, "type");
 	size_t k;
 	int err = 0;
 
-	if (!counted(idx, rec) || !p || p->kind != CRM_NODE_SEQ)
-		return 0;
-	if (opts->client && (!client || strcmp(client, opts->client)))
+	if (!p || p->kind != CRM_NODE_SEQ)
 		return 0;
 	for (k = 0; k < p->count && !err; k++) {
 		const char *ds = p->items[k]->kind == CRM_NODE_MAP
@@ -326,12 +324,6 @@ int stats_invoices_collect(struct stats_invoices *out, struct crm_index *idx,
 		bool has_date;
 
 		stats_open(idx, recs[i]);
-		/* payments by their own dates, whatever the invoice's */
-		if (paid) {
-			int err = record_payments(idx, recs[i], opts, paid);
-			if (err)
-				return err;
-		}
 		status = stats_text(idx, recs[i], "status");
 		type = stats_text(idx, recs[i], "type");
 		client = stats_text(idx, recs[i], "client");
@@ -340,6 +332,12 @@ int stats_invoices_collect(struct stats_invoices *out, struct crm_index *idx,
 			continue;
 		if (opts->client && (!client || strcmp(client, opts->client)))
 			continue;
+		/* payments by their own dates, whatever the invoice's */
+		if (paid) {
+			int err = record_payments(idx, recs[i], opts, paid, type);
+			if (err)
+				return err;
+		}
 		if ((opts->has_since || opts->has_until) && (!has_date || !stats_in_period(opts, date)))
 			continue;
 		if (crm_array_grow((void **)&out->ptr, &out->cap, sizeof(*out->ptr), out->len + 1))
@@ -390,8 +388,13 @@ int stats_payments(struct crm_index *idx, const struct crm_stats_options *opts,
 
 	recs = crm_index_list(idx, "invoice", &n);
 	for (i = 0; i < n && !err; i++) {
+		const char *client;
+
 		stats_open(idx, recs[i]);
-		err = record_payments(idx, recs[i], opts, &paid);
+		client = stats_text(idx, recs[i], "client");
+		if (!counted(idx, recs[i]) || (opts->client && (!client || strcmp(client, opts->client))))
+			continue;
+		err = record_payments(idx, recs[i], opts, &paid, stats_text(idx, recs[i], "type"));
 	}
 	return err;
 }
