@@ -206,7 +206,9 @@ static bool pass_reads_stored_fields(const struct crm_index *idx)
 static void count_about(struct crm_index *idx, struct crm_record *act)
 {
 	const char *about = act->root ? crm_node_text(act->root, "about") : NULL;
-	struct crm_record *target = about && *about ? crm_index_resolve(idx, about, "any") : NULL;
+	/* the counts are kept beside the target: its tree stays encoded */
+	struct crm_record *target =
+		about && *about ? crm_index_resolve_undecoded(idx, about, "any") : NULL;
 
 	if (target)
 		count_activity(idx, act, target);

@@ -165,6 +165,16 @@ static inline struct pending_file *crm_index_file_of(const struct crm_index *idx
 	return &idx->files.ptr[rec - idx->records];
 }
 
+/* A record listed from a trusted cache stated now: gone, changed (then
+ * read) or as the cache has it; nothing for any other record.  Its tree is
+ * not decoded (crm_index_materialize does both). */
+void crm_index_verify(const struct crm_index *idx, struct crm_record *rec);
+
+/* crm_index_resolve without decoding the record's tree: for what is kept
+ * beside it (follow-up counts), not for its fields. */
+struct crm_record *crm_index_resolve_undecoded(const struct crm_index *idx, const char *ref,
+					       const char *default_type);
+
 /* Lists the record files of every type folder into idx->files and fills in
  * idx->types (index_walk.c): by a walk of the work tree, from git's index
  * or a commit when the repository is read from git (_git), or from the cache (_cached, which also allocates

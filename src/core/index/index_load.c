@@ -271,6 +271,19 @@ static void verify_file(struct crm_index *idx, struct pending_file *f, struct cr
 	crm_buf_release(&full);
 }
 
+void crm_index_verify(const struct crm_index *cidx, struct crm_record *rec)
+{
+	/* like decoding, stating fills in what the index holds: see below */
+	struct crm_index *idx = (struct crm_index *)cidx;
+	struct pending_file *f;
+
+	if (rec->root || !idx->records)
+		return;
+	f = crm_index_file_of(idx, rec);
+	if (f->unverified)
+		verify_file(idx, f, rec);
+}
+
 void crm_index_materialize(const struct crm_index *cidx, struct crm_record *rec)
 {
 	/* Decoding fills in what the index already holds in another form:
@@ -281,9 +294,8 @@ void crm_index_materialize(const struct crm_index *cidx, struct crm_record *rec)
 
 	if (rec->root || !idx->records)
 		return;
+	crm_index_verify(idx, rec);
 	f = crm_index_file_of(idx, rec);
-	if (f->unverified)
-		verify_file(idx, f, rec);
 	if (!f->lazy)
 		return;
 	f->lazy = false;

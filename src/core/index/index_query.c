@@ -309,19 +309,43 @@ struct crm_record **crm_index_list(const struct crm_index *idx, const char *type
 	return t ? t->records.ptr : NULL;
 }
 
-struct crm_record *crm_index_find(const struct crm_index *idx, const char *type,
-				  const char *id)
+/* The record of that type and id, neither stated nor decoded. */
+static struct crm_record *lookup(const struct crm_index *idx, const char *type, const char *id)
 {
 	struct type_entry *t = type_entry(idx, type);
-	struct crm_record *rec = t ? crm_map_get(&t->by_id, id) : NULL;
+	return t ? crm_map_get(&t->by_id, id) : NULL;
+}
 
-	if (rec)
-		crm_index_materialize(idx, rec);
+static struct crm_record *unless_gone(const struct crm_index *idx, struct crm_record *rec)
+{
 	return rec && !crm_index_file_of(idx, rec)->gone ? rec : NULL;
 }
 
-struct crm_record *crm_index_resolve(const struct crm_index *idx, const char *ref,
-				     const char *default_type)
+struct crm_record *crm_index_find(const struct crm_index *idx, const char *type,
+				  const char *id)
+{
+	struct crm_record *rec = lookup(idx, type, id);
+
+	if (rec)
+		crm_index_materialize(idx, rec);
+	return unless_gone(idx, rec);
+}
+
+static struct crm_record *find_undecoded(const struct crm_index *idx, const char *type,
+					 const char *id)
+{
+	struct crm_record *rec = lookup(idx, type, id);
+
+	if (rec)
+		crm_index_verify(idx, rec);
+	return unless_gone(idx, rec);
+}
+
+typedef struct crm_record *finder(const struct crm_index *idx, const char *type,
+				  const char *id);
+
+static struct crm_record *resolve_with(finder *find, const struct crm_index *idx,
+				       const char *ref, const char *default_type)
 {
 	const char *slash = strchr(ref, '/');
 	char type[64];
@@ -329,7 +353,7 @@ struct crm_record *crm_index_resolve(const struct crm_index *idx, const char *re
 	if (!slash) {
 		if (!default_type || !strcmp(default_type, "any"))
 			return NULL;
-		return crm_index_find(idx, default_type, ref);
+		return find(idx, default_type, ref);
 	}
 	if ((size_t)(slash - ref) >= sizeof(type))
 		return NULL;
@@ -337,7 +361,19 @@ struct crm_record *crm_index_resolve(const struct crm_index *idx, const char *re
 	type[slash - ref] = '\0';
 	if (default_type && strcmp(default_type, "any") && strcmp(default_type, type))
 		return NULL;
-	return crm_index_find(idx, type, slash + 1);
+	return find(idx, type, slash + 1);
+}
+
+struct crm_record *crm_index_resolve(const struct crm_index *idx, const char *ref,
+				     const char *default_type)
+{
+	return resolve_with(crm_index_find, idx, ref, default_type);
+}
+
+struct crm_record *crm_index_resolve_undecoded(const struct crm_index *idx, const char *ref,
+					       const char *default_type)
+{
+	return resolve_with(find_undecoded, idx, ref, default_type);
 }
 
 size_t crm_index_unreadable(struct crm_index *idx, const char *type)
