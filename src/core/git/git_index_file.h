@@ -1,7 +1,8 @@
 /* git's index file read as a stream, without libgit2's index: its entries
  * one at a time and the cache-tree id of a folder, for the questions that
  * need a pass over 100 000 entries but not the entries kept in memory.
- * Only the files of src/core/git include it (and tests/unit/test_git_index.c). */
+ * Only the files of src/core/git include it (and tests/unit/test_git_index.c
+ * and tests/fuzz/fuzz_git_index.c). */
 #ifndef CRM_GIT_INDEX_FILE_H
 #define CRM_GIT_INDEX_FILE_H
 
