@@ -57,6 +57,10 @@ void crm_store_unlock(struct crm_repo *repo);
  * that when the command does not hold it.  `report` receives a line (each
  * ending in a newline) for everything done, or stays empty. */
 int crm_store_recover(struct crm_repo *repo, struct crm_buf *report);
+/* Whether `text` (len bytes and a NUL after them) is a whole journal, as
+ * crm_store_recover checks it before it puts back any file: 0, else
+ * CRM_EINVALID with the message set. */
+int crm_store_journal_check(const char *text, size_t len);
 
 /* Opens git and takes the lock "<git dir>/crm.lock" (or joins the one
  * crm_store_lock took), waiting up to five seconds for another crm;

@@ -85,4 +85,22 @@ test_expect_success 'a live crm holding the lock: a writer waits and names it, a
 	test "$(git -C small status --porcelain)" = ""
 '
 
+test_expect_success 'a journal cut short (a damaged disk): refused whole, no file put back' '
+	gitdir=$(git -C small rev-parse --absolute-git-dir) &&
+	head=$(git -C small rev-parse HEAD) &&
+	cp small/clients/acme-corp.yaml before.yaml &&
+	printf "name: Acme Corp\ncity: Cork\n" >small/clients/acme-corp.yaml &&
+	cp small/clients/acme-corp.yaml edited.yaml &&
+	for cut in "P 22" "P 22\nclients/acme-corp.yaml\nO 9" "P 22\nclients/acme-corp.yaml\nO 40\nname: Acme"; do
+		printf "crm-journal 1\nhead %s\nindex 0\n$cut\n" "$head" >"$gitdir/crm-journal" &&
+		test_expect_code 1 crm -C small show acme-corp >out 2>err &&
+		echo "crm show: the journal .git/crm-journal is damaged; see '\''git status'\'' and remove it" >expect &&
+		test_cmp expect err && test ! -s out &&
+		test_cmp edited.yaml small/clients/acme-corp.yaml &&
+		test -e "$gitdir/crm-journal" || return 1
+	done &&
+	rm "$gitdir/crm-journal" && cp before.yaml small/clients/acme-corp.yaml &&
+	test "$(git -C small status --porcelain)" = ""
+'
+
 test_done

@@ -250,7 +250,10 @@ static bool read_field(const char **p, const char *end, char tag, const char **d
 	if (end - *p < 3 || (*p)[0] != tag || (*p)[1] != ' ')
 		return false;
 	n = strtoull(*p + 2, &after, 10);
-	if (*after != '\n' || n > (unsigned long long)(end - after - 2) || after[1 + n] != '\n')
+	/* the bytes and the newline after them within the journal (a cut one
+	 * can end right after the length) */
+	if (*after != '\n' || end - after < 2 || n > (unsigned long long)(end - after - 2) ||
+	    after[1 + n] != '\n')
 		return false;
 	*data = after + 1;
 	*len = (size_t)n;
@@ -539,6 +542,12 @@ void crm_txn_release(struct crm_txn *t)
 
 /* ---- recovery ---- */
 
+static int damaged_journal(void)
+{
+	return crm_error_set(CRM_EINVALID, "the journal .git/crm-journal is damaged; see "
+			     "'git status' and remove it");
+}
+
 /* Walks the files of a journal from `p`: with `repo`, puts each back as it
  * was (the count in *restored); without, only checks that the journal is
  * whole, so that a damaged one changes nothing. */
@@ -565,12 +574,40 @@ static int walk_journal(struct crm_repo *repo, const char *p, const char *end,
 		++*restored;
 	}
 	if (!err && (end - p != 4 || memcmp(p, "end\n", 4)))
-		err = crm_error_set(CRM_EINVALID, "the journal .git/crm-journal is damaged; "
-				    "see 'git status' and remove it");
+		err = damaged_journal();
 	if (!err && repo)
 		err = crm_flush_filesystem(repo->root);
 	crm_buf_release(&path);
 	return err;
+}
+
+/* The three lines a journal starts with, and where its files start. */
+struct journal_header {
+	char head[41];
+	int index_saved;
+	const char *files;
+};
+
+static int read_journal_header(struct journal_header *h, const char *text, size_t len)
+{
+	const char *p, *end = text + len;
+	int lines;
+
+	if (sscanf(text, "crm-journal 1\nhead %40s\nindex %d\n", h->head, &h->index_saved) != 2)
+		return damaged_journal();
+	for (p = text, lines = 0; p < end && lines < 3; p++)
+		lines += *p == '\n';
+	h->files = p;
+	return 0;
+}
+
+int crm_store_journal_check(const char *text, size_t len)
+{
+	struct journal_header h;
+	size_t files;
+	int err = read_journal_header(&h, text, len);
+
+	return err ? err : walk_journal(NULL, h.files, text + len, &files);
 }
 
 /* With the lock held: rolls the journal back or, when its commit was made,
@@ -578,10 +615,10 @@ static int walk_journal(struct crm_repo *repo, const char *p, const char *end,
 static int recover_locked(struct crm_repo *repo, struct crm_git *git, struct crm_buf *report)
 {
 	struct crm_buf path = CRM_BUF_INIT, j = CRM_BUF_INIT;
-	char head[41] = "none", was[41];
-	const char *p, *end;
+	struct journal_header was;
+	char head[41] = "none";
 	size_t restored = 0;
-	int index_saved = 0, lines, err;
+	int err;
 
 	git_path(&path, git, "crm-journal");
 	err = crm_buf_read_file(&j, path.ptr, ANY_SIZE);
@@ -589,30 +626,25 @@ static int recover_locked(struct crm_repo *repo, struct crm_git *git, struct crm
 		err = access(path.ptr, F_OK) ? 0 : err;   /* gone: another crm finished it */
 		goto done;
 	}
-	if (sscanf(j.ptr, "crm-journal 1\nhead %40s\nindex %d\n", was, &index_saved) != 2) {
-		err = crm_error_set(CRM_EINVALID, "the journal .git/crm-journal is damaged; see "
-				    "'git status' and remove it");
+	err = read_journal_header(&was, j.ptr, j.len);
+	if (err)
 		goto done;
-	}
-	if (crm_git_head(git, head, NULL) && strcmp(was, "none")) {
+	if (crm_git_head(git, head, NULL) && strcmp(was.head, "none")) {
 		err = crm_error_set(CRM_EIO, "cannot read HEAD to finish the interrupted write");
 		goto done;
 	}
-	if (strcmp(head, was)) {
+	if (strcmp(head, was.head)) {
 		drop_journal(git);
 		crm_buf_addf(report, "an interrupted write had been committed (%.8s); its journal "
 			     "was removed\n", head);
 		goto done;
 	}
-	/* the files follow the three lines of the header */
-	end = j.ptr + j.len;
-	for (p = j.ptr, lines = 0; p < end && lines < 3; p++)
-		lines += *p == '\n';
-	err = walk_journal(NULL, p, end, &restored);
+	/* a damaged journal changes nothing */
+	err = walk_journal(NULL, was.files, j.ptr + j.len, &restored);
 	if (!err)
-		err = walk_journal(repo, p, end, &restored);
+		err = walk_journal(repo, was.files, j.ptr + j.len, &restored);
 	if (!err)
-		err = restore_index(git, index_saved);
+		err = restore_index(git, was.index_saved);
 	if (!err) {
 		drop_journal(git);
 		crm_buf_addf(report, "an interrupted write was rolled back: %zu file%s restored "
