@@ -277,7 +277,7 @@ const struct crm_field *crm_fields_find(const struct crm_field *fields, size_t n
 {
 	size_t i;
 	for (i = 0; i < n; i++) {
-		if (!strcmp(fields[i].name, name))
+		if (fields[i].name[0] == name[0] && !strcmp(fields[i].name, name))
 			return &fields[i];
 	}
 	return NULL;

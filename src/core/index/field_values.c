@@ -455,25 +455,33 @@ static bool holds_list(enum crm_field_type t)
 	       t == CRM_F_MAP;
 }
 
+/* crm_record_default of field `f`, whose node in the record is `n`. */
+static const char *default_of(const struct crm_record *rec, const struct crm_field *f,
+			      const struct crm_node *n)
+{
+	/* a file that did not parse has no fields at all, defaulted or not:
+	 * it is left out of every figure, not counted as all defaults */
+	if (!f->default_value || !rec->root || crm_field_is_computed(f) || holds_list(f->type))
+		return NULL;
+	return !n || crm_node_is_null(n) ? f->default_value : NULL;
+}
+
 const char *crm_record_default(const struct crm_record *rec, const char *name)
 {
 	const struct crm_field *f = crm_schema_field(rec->schema, name);
-	const struct crm_node *n;
 
-	/* a file that did not parse has no fields at all, defaulted or not:
-	 * it is left out of every figure, not counted as all defaults */
-	if (!f || !f->default_value || !rec->root || crm_field_is_computed(f) ||
-	    holds_list(f->type))
+	if (!f)
 		return NULL;
-	n = crm_node_get(rec->root, f->name);
-	return !n || crm_node_is_null(n) ? f->default_value : NULL;
+	return default_of(rec, f, rec->root ? crm_node_get(rec->root, f->name) : NULL);
 }
 
 static void stored_value(struct crm_value *out, struct crm_index *idx,
 			 struct crm_record *rec, const struct crm_field *f)
 {
 	const struct crm_node *n = rec->root ? crm_node_get(rec->root, f->name) : NULL;
-	const char *dflt = crm_record_default(rec, f->name);
+	/* the field and its node found once: the figures read a handful of
+	 * fields of every deal */
+	const char *dflt = default_of(rec, f, n);
 	struct crm_node fill;
 
 	if (dflt) {

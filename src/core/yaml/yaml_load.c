@@ -485,8 +485,11 @@ struct crm_node *crm_node_get(const struct crm_node *map, const char *key)
 	size_t i;
 	if (!map || map->kind != CRM_NODE_MAP)
 		return NULL;
+	/* the first byte before the call: the figures ask a few keys of
+	 * every record, and most keys differ there */
 	for (i = 0; i < map->count; i++) {
-		if (!strcmp(map->pairs[i].key->text, key))
+		const char *k = map->pairs[i].key->text;
+		if (k[0] == key[0] && !strcmp(k, key))
 			return map->pairs[i].value;
 	}
 	return NULL;
