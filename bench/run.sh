@@ -337,6 +337,11 @@ once() {
 	t1=$(now)
 	echo "$t0 $t1" | awk '{ printf "%.6f\n", ($2 - $1) / 1e9 }'
 }
+# the same record files created in a new folder and nothing else: what
+# the files of an import cost this filesystem before any CSV is read
+create_floor() {
+	rm -rf "$tmp/cpfloor" && mkdir "$tmp/cpfloor" && cp -r "$1/clients" "$tmp/cpfloor/"
+}
 git_import_floor() {
 	rm -rf "$tmp/gitfloor" && mkdir "$tmp/gitfloor" && git -C "$tmp/gitfloor" init -q &&
 		cp -r "$1/clients" "$tmp/gitfloor/" && git -C "$tmp/gitfloor" add -A &&
@@ -361,11 +366,13 @@ for n in $import_sizes; do
 	for i in 1 2 3; do once env CRM_NO_CACHE=1 "$crm" -C "$imp" check >>"$tmp/icheck"; done
 	ick=$(median "$tmp/icheck")
 	gfl=$(once git_import_floor "$imp")
+	cpf=$(once create_floor "$imp")
 	x=$(ratio "$import" "$ick"); row "$n" "import rows" "$(secs "$import")" "cold check" "$(secs "$ick")" "$x" "$(verdict "$x" 2)" >>"$out"
 	x=$(ratio "$import" "$gfl"); row "$n" "import rows" "$(secs "$import")" "cp + git add+ci" "$(secs "$gfl")" "$x" "(floor of writing)" >>"$out"
+	x=$(ratio "$cpf" "$ick"); row "$n" "cp of the files" "$(secs "$cpf")" "cold check" "$(secs "$ick")" "$x" "(creating them alone)" >>"$out"
 	x=$(ratio "$again" "$ick"); row "$n" "import matched" "$(secs "$again")" "cold check" "$(secs "$ick")" "$x" "$(verdict "$x" 5)" >>"$out"
 	x=$(ratio "$dedupe" "$ick"); row "$n" "dedupe imported" "$(secs "$dedupe")" "cold check" "$(secs "$ick")" "$x" "$(verdict "$x" 1)" >>"$out"
-	rm -rf "$imp" "$tmp/gitfloor"
+	rm -rf "$imp" "$tmp/gitfloor" "$tmp/cpfloor"
 done
 
 cat "$out"

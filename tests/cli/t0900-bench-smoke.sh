@@ -41,7 +41,7 @@ test_expect_success 'the runner prints every row with numbers' '
 	cat table &&
 	for m in "cold check" "bare --rev HEAD" "warm dashboard" "warm ls filter" "warm show" \
 		"set + commit" "sync 10 changed" "peak memory" "import rows" "import matched" \
-		"dedupe clients" "dedupe imported"; do
+		"cp of the files" "dedupe clients" "dedupe imported"; do
 		grep -q "^1000  *$m " table || { echo "no row $m"; return 1; }
 	done &&
 	figures=0 &&
@@ -54,7 +54,7 @@ test_expect_success 'the runner prints every row with numbers' '
 		if crm help | grep -q "^ *agenda "; then figures=9; fi
 	fi &&
 	test "$(grep -c "^1000  *python dashboard " table)" = 3 &&
-	test "$(grep -c "^1000 " table)" = $((13 + figures + 3)) &&
+	test "$(grep -c "^1000 " table)" = $((14 + figures + 3)) &&
 	grep "^1000 " table | grep -v dashboard >rows &&
 	awk "{ if (\$(NF - 3) !~ /^[0-9]+\\.[0-9][0-9]\$/) { print \"not a ratio: \" \$0; bad = 1 } }
 		END { exit bad }" rows
