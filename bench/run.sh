@@ -337,15 +337,19 @@ once() {
 	t1=$(now)
 	echo "$t0 $t1" | awk '{ printf "%.6f\n", ($2 - $1) / 1e9 }'
 }
-# the same record files created in a new folder and nothing else: what
-# the files of an import cost this filesystem before any CSV is read
+# copy_records FOLDER REPO: the record files an import made in REPO,
+# copied into a new FOLDER
+copy_records() {
+	rm -rf "$1" && mkdir "$1" && cp -r "$2/clients" "$1/"
+}
+# the same record files created and nothing else: what the files of an
+# import cost this filesystem before any CSV is read
 create_floor() {
-	rm -rf "$tmp/cpfloor" && mkdir "$tmp/cpfloor" && cp -r "$1/clients" "$tmp/cpfloor/"
+	copy_records "$tmp/cpfloor" "$1"
 }
 git_import_floor() {
-	rm -rf "$tmp/gitfloor" && mkdir "$tmp/gitfloor" && git -C "$tmp/gitfloor" init -q &&
-		cp -r "$1/clients" "$tmp/gitfloor/" && git -C "$tmp/gitfloor" add -A &&
-		git -C "$tmp/gitfloor" commit -q -m floor
+	copy_records "$tmp/gitfloor" "$1" && git -C "$tmp/gitfloor" init -q &&
+		git -C "$tmp/gitfloor" add -A && git -C "$tmp/gitfloor" commit -q -m floor
 }
 printf '[clients]\ntype = client\nfiles = *.csv\nname = {First} {Last}\nkind = person\nemail = {Email}\naddress = {City}\n' \
 	>"$tmp/import.ini"

@@ -443,10 +443,8 @@ void crm_cache_shed_before(const struct crm_cache *c, const void *upto)
 		shed_before(c, upto);
 }
 
-#define SHED_STEP ((size_t)4 << 20)
-
-/* The checksum of the body, read in steps of SHED_STEP (a multiple of the
- * 32-byte blocks) with what is behind let go. */
+/* The checksum of the body, read in steps of CRM_CACHE_SHED_STEP (a
+ * multiple of the 32-byte blocks) with what is behind let go. */
 static uint64_t body_sum(const struct crm_cache *c)
 {
 	const unsigned char *p = (const unsigned char *)c->data + HEADER_SIZE;
@@ -454,8 +452,8 @@ static uint64_t body_sum(const struct crm_cache *c)
 	uint64_t lane[4];
 
 	hash_start(lane);
-	while (len - done >= SHED_STEP) {
-		done += hash_blocks(lane, p + done, SHED_STEP);
+	while (len - done >= CRM_CACHE_SHED_STEP) {
+		done += hash_blocks(lane, p + done, CRM_CACHE_SHED_STEP);
 		shed_before(c, p + done);
 	}
 	done += hash_blocks(lane, p + done, len - done);
@@ -649,8 +647,9 @@ const void *crm_cache_entry_bytes(const struct crm_cache_entry *e, size_t *len)
 /* ---- writing ---- */
 
 /* The cache file as it is written: the body goes out in steps of
- * SHED_STEP, hashed on the way, so a million records' cache is never
- * whole in memory; the header, which holds the body's sum, goes in last. */
+ * CRM_CACHE_SHED_STEP, hashed on the way, so a million records' cache is
+ * never whole in memory; the header, which holds the body's sum, goes in
+ * last. */
 struct cache_out {
 	int fd;
 	const char *name;
@@ -712,7 +711,7 @@ static int put_entry(struct cache_out *o, struct crm_buf *tree, const struct crm
 	err |= put_varint(b, tree->len);
 	err |= crm_buf_add(b, tree->ptr, tree->len);
 	(*count)++;
-	if (!err && b->len >= SHED_STEP)
+	if (!err && b->len >= CRM_CACHE_SHED_STEP)
 		out_flush(o, false);
 	return err ? crm_error_set(CRM_ENOMEM, "out of memory") : o->err;
 }

@@ -101,9 +101,12 @@ struct crm_node *crm_cache_decode(const void *bytes, size_t len, struct crm_aren
  * that has walked the whole cache keeps only what it uses. */
 void crm_cache_shed(const struct crm_cache *c);
 /* The same for the pages before `upto`, when it points into the mapped
- * file (else nothing): a pass over the entries in file order holds a few
- * MiB of the file at a time. */
+ * file (else nothing): a pass over the entries in file order that calls it
+ * every CRM_CACHE_SHED_STEP bytes holds a few MiB of the file at a time. */
 void crm_cache_shed_before(const struct crm_cache *c, const void *upto);
+/* How far a pass over the cache (the checksum, the writing, a search of
+ * every entry) reads before it lets what is behind go. */
+#define CRM_CACHE_SHED_STEP ((size_t)4 << 20)
 
 /* The entry's encoded tree.  Texts are stored in it byte for byte, so a
  * tree that does not contain a string anywhere in these bytes has no value

@@ -129,11 +129,6 @@ static bool may_name(const struct pending_file *f, const char *id, size_t idlen)
 	return memmem(f->enc, f->enc_len, id, idlen) != NULL;
 }
 
-/* How many bytes of the cache a search reads before it gives the pages
- * behind back: it reads every entry, hundreds of MiB at a million records,
- * which would otherwise all stay resident. */
-#define SEARCH_SHED_STEP ((size_t)4 << 20)
-
 static int find_backrefs(struct crm_index *idx, struct crm_record *target)
 {
 	struct backref_scan bs = { idx, target, strlen(target->id) };
@@ -145,7 +140,9 @@ static int find_backrefs(struct crm_index *idx, struct crm_record *target)
 		const struct pending_file *f = &idx->files.ptr[i];
 		if (f->lazy && !f->unverified) {
 			read += f->enc_len;
-			if (read >= SEARCH_SHED_STEP) {
+			/* it reads every entry, hundreds of MiB at a million
+			 * records, which would otherwise all stay resident */
+			if (read >= CRM_CACHE_SHED_STEP) {
 				crm_cache_shed_before(idx->cache, f->enc);
 				read = 0;
 			}
@@ -309,36 +306,28 @@ struct crm_record **crm_index_list(const struct crm_index *idx, const char *type
 	return t ? t->records.ptr : NULL;
 }
 
-/* The record of that type and id, neither stated nor decoded. */
-static struct crm_record *lookup(const struct crm_index *idx, const char *type, const char *id)
+/* The record of that type and id, stated when the cache was trusted (gone
+ * ones left out), its tree left encoded. */
+static struct crm_record *find_undecoded(const struct crm_index *idx, const char *type,
+					 const char *id)
 {
 	struct type_entry *t = type_entry(idx, type);
-	return t ? crm_map_get(&t->by_id, id) : NULL;
-}
+	struct crm_record *rec = t ? crm_map_get(&t->by_id, id) : NULL;
 
-static struct crm_record *unless_gone(const struct crm_index *idx, struct crm_record *rec)
-{
+	if (rec)
+		crm_index_verify(idx, rec);
 	return rec && !crm_index_file_of(idx, rec)->gone ? rec : NULL;
 }
 
 struct crm_record *crm_index_find(const struct crm_index *idx, const char *type,
 				  const char *id)
 {
-	struct crm_record *rec = lookup(idx, type, id);
+	struct crm_record *rec = find_undecoded(idx, type, id);
 
 	if (rec)
 		crm_index_materialize(idx, rec);
-	return unless_gone(idx, rec);
-}
-
-static struct crm_record *find_undecoded(const struct crm_index *idx, const char *type,
-					 const char *id)
-{
-	struct crm_record *rec = lookup(idx, type, id);
-
-	if (rec)
-		crm_index_verify(idx, rec);
-	return unless_gone(idx, rec);
+	/* a tree that no longer decodes sends crm to the file, which may be gone */
+	return rec && !crm_index_file_of(idx, rec)->gone ? rec : NULL;
 }
 
 typedef struct crm_record *finder(const struct crm_index *idx, const char *type,
