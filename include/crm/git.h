@@ -56,6 +56,11 @@ void crm_git_free(struct crm_git *g);
 const char *crm_git_workdir(const struct crm_git *g);
 /* The .git folder, with a trailing '/'; owned by `g`. */
 const char *crm_git_gitdir(const struct crm_git *g);
+/* The .git folder of the work tree containing `path`, with a trailing '/',
+ * into `out`: what crm_git_gitdir of crm_git_open(path) gives, found
+ * without starting libgit2 (whose start parses every CA certificate of the
+ * system) when it is a plain .git folder.  Errors as crm_git_open's. */
+int crm_git_dir_of(struct crm_buf *out, const char *path);
 
 /* The path of folder `dir` (absolute, no trailing '/') relative to the work
  * tree's root, with a trailing '/', or "" for the root itself or a folder

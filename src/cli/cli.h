@@ -41,8 +41,12 @@ enum cli_flags {
 				       them, resolve settles them) */
 	CLI_PAGES = 1 << 6,         /* long output: through the pager when
 				       stdout is a terminal (see main.c) */
-	CLI_HIDDEN = 1 << 7         /* for scripts (__complete, __options):
+	CLI_HIDDEN = 1 << 7,        /* for scripts (__complete, __options):
 				       not listed by crm help */
+	CLI_GUARD_AWAITED = 1 << 8  /* loads its index itself, beside the
+				       merge guard, and waits for the guard
+				       (cli_merge_guard_end) before it writes
+				       anything: the reports */
 };
 
 struct cli_ctx {
@@ -60,6 +64,9 @@ struct cli_ctx {
 	 * test and the completion read the tables the parser uses. */
 	void (*on_options)(void *payload, const char *usage, const struct cli_option *opts);
 	void *options_payload;
+	struct cli_guard *guard;    /* the merge guard while it runs beside the
+				       index load (cli_merge_guard_begin) */
+	int guard_rc;               /* and what it returned, once ended */
 };
 
 struct cli_command {
@@ -227,6 +234,15 @@ int cli_pick_format(enum cli_format *out, const char *name, bool json, bool csv)
  * of the data repository unmerged, naming each with 'crm resolve FILE'.
  * EXIT_OK to go on. */
 int cli_merge_guard(struct cli_ctx *ctx, int flags);
+/* cli_merge_guard on a thread of its own, so that the index loads beside
+ * it: the guard starts libgit2, which parses every CA certificate of the
+ * system first (5 ms, a tenth of a warm dashboard), and the load reads
+ * folders.  The thread only reads ctx->repo, which stays as it is until
+ * cli_merge_guard_end has waited for it; that returns what the guard did
+ * (EXIT_OK when none ran), as often as asked.  Without a thread the guard
+ * runs here, and its refusal is returned at once. */
+int cli_merge_guard_begin(struct cli_ctx *ctx, int flags);
+int cli_merge_guard_end(struct cli_ctx *ctx);
 /* The refusal of cli_merge_guard on its own: EXIT_OK when nothing is
  * unmerged, else EXIT_PROBLEMS with every file named. */
 int cli_refuse_unmerged(struct cli_ctx *ctx);
@@ -427,7 +443,8 @@ struct crm_stats_options;
 
 /* Loads ctx->idx from the work tree, or with `at` (a revision or a
  * YYYY-MM-DD) from that commit's tree without touching the work tree, and
- * names the commit in r.  The command must have CLI_NEEDS_REPO only. */
+ * names the commit in r.  The command must have CLI_NEEDS_REPO and
+ * CLI_GUARD_AWAITED only, and asks cli_merge_guard_end next. */
 int cli_report_load(struct cli_ctx *ctx, const char *at, struct crm_report *r);
 
 /* Writes r as an HTML page to `html` and as a workbook to `xlsx` (each

@@ -3,6 +3,7 @@
  * a merge driver for records that is not registered or cannot run. */
 #include <errno.h>
 #include <limits.h>
+#include <pthread.h>
 #include <stdlib.h>
 #include <string.h>
 #include <unistd.h>
@@ -210,6 +211,49 @@ done:
 	free(prefix);
 	crm_git_free(git);
 	return rc;
+}
+
+struct cli_guard {
+	pthread_t thread;
+	struct cli_ctx *ctx;         /* read only while the thread runs */
+	int flags, rc;
+};
+
+static void *guard_main(void *arg)
+{
+	struct cli_guard *g = arg;
+	g->rc = cli_merge_guard(g->ctx, g->flags);
+	return NULL;
+}
+
+int cli_merge_guard_begin(struct cli_ctx *ctx, int flags)
+{
+	struct cli_guard *g = calloc(1, sizeof(*g));
+
+	if (g) {
+		g->ctx = ctx;
+		g->flags = flags;
+	}
+	if (!g || pthread_create(&g->thread, NULL, guard_main, g)) {
+		free(g);
+		ctx->guard_rc = cli_merge_guard(ctx, flags);
+		return ctx->guard_rc;
+	}
+	ctx->guard = g;
+	return EXIT_OK;
+}
+
+int cli_merge_guard_end(struct cli_ctx *ctx)
+{
+	struct cli_guard *g = ctx->guard;
+
+	if (g) {
+		pthread_join(g->thread, NULL);
+		ctx->guard_rc = g->rc;
+		free(g);
+		ctx->guard = NULL;
+	}
+	return ctx->guard_rc;
 }
 
 int cli_refuse_unmerged(struct cli_ctx *ctx)

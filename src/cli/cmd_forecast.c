@@ -199,6 +199,11 @@ int cmd_forecast(struct cli_ctx *ctx, int argc, char **argv)
 	/* the report loader reads the commit's tree for --at, else the work tree */
 	if (!err)
 		err = cli_report_load(ctx, o.at, &report);
+	/* a refusal of the merge guard says more than the load's error */
+	if (cli_merge_guard_end(ctx)) {
+		rc = EXIT_PROBLEMS;
+		goto done;
+	}
 	if (!err)
 		err = load(&data, ctx, &o, argc, argv);
 	if (!err && o.at)
@@ -213,6 +218,7 @@ int cmd_forecast(struct cli_ctx *ctx, int argc, char **argv)
 				      !o.json && !o.csv && !o.html && !o.xlsx);
 		rc = EXIT_PROBLEMS;
 	}
+done:
 	crm_report_release(&report);
 	crm_forecast_data_release(&data);
 	cli_list_release(&o.tags);

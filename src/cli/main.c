@@ -57,7 +57,7 @@ static const struct cli_command commands[] = {
 	  "activity add: the same as crm note" },
 	{ "invoice", cmd_invoice, CLI_NEEDS_REPO | CLI_NEEDS_INDEX | CLI_WRITES,
 	  "show totals, issue with the next number, record status and payments" },
-	{ "forecast", cmd_forecast, CLI_NEEDS_REPO | CLI_PAGES,
+	{ "forecast", cmd_forecast, CLI_NEEDS_REPO | CLI_GUARD_AWAITED | CLI_PAGES,
 	  "expected revenue by month, and a backtest of each method" },
 	{ "sync", cmd_sync, CLI_NEEDS_REPO,
 	  "fetch, merge records field by field, push" },
@@ -67,11 +67,11 @@ static const struct cli_command commands[] = {
 	  "fold a duplicate record into another, rewriting references, one commit" },
 	{ "merge-driver", cmd_merge_driver, 0,
 	  "git's merge driver for records (crm init registers it; not crm merge)" },
-	{ "dashboard", cmd_dashboard, CLI_NEEDS_REPO | CLI_PAGES,
+	{ "dashboard", cmd_dashboard, CLI_NEEDS_REPO | CLI_GUARD_AWAITED | CLI_PAGES,
 	  "sales figures, charts and stalled deals (terminal, JSON, CSV, HTML, xlsx)" },
 	{ "alerts", cmd_alerts, CLI_NEEDS_REPO | CLI_NEEDS_INDEX | CLI_PAGES,
 	  "deals in a stage too long" },
-	{ "report", cmd_report, CLI_NEEDS_REPO | CLI_PAGES,
+	{ "report", cmd_report, CLI_NEEDS_REPO | CLI_GUARD_AWAITED | CLI_PAGES,
 	  "funnel, cycle, winloss, won, activity, summary, receivables, revenue" },
 	{ "import", cmd_import, CLI_NEEDS_REPO | CLI_NEEDS_INDEX | CLI_WRITES,
 	  "records from CSV files through a rules file or a preset, one commit" },
@@ -285,6 +285,7 @@ int cli_open_repository(struct cli_ctx *ctx, const struct cli_command *c)
 {
 	struct crm_index_options opts = CRM_INDEX_OPTIONS_INIT;
 	char *root = NULL;
+	int rc;
 
 	opts.no_cache = ctx->no_cache;
 	opts.trust_cache = c->flags & CLI_BY_ID;
@@ -303,15 +304,20 @@ int cli_open_repository(struct cli_ctx *ctx, const struct cli_command *c)
 	crm_locale_display_set(ctx->repo.config.locale);
 	if (cli_lock_and_recover(ctx, c->name, c->flags & CLI_WRITES))
 		return EXIT_PROBLEMS;
-	if (cli_merge_guard(ctx, c->flags))
+	/* the guard beside the load, when there is one to be beside */
+	if (!(c->flags & (CLI_NEEDS_INDEX | CLI_GUARD_AWAITED)))
+		return cli_merge_guard(ctx, c->flags) ? EXIT_PROBLEMS : EXIT_OK;
+	if (cli_merge_guard_begin(ctx, c->flags))
 		return EXIT_PROBLEMS;
 	if (!(c->flags & CLI_NEEDS_INDEX))
-		return EXIT_OK;
-	if (crm_index_load(&ctx->idx, &ctx->repo, &opts)) {
+		return EXIT_OK;   /* CLI_GUARD_AWAITED: the command waits for it */
+	rc = crm_index_load(&ctx->idx, &ctx->repo, &opts) ? EXIT_USAGE : EXIT_OK;
+	/* a refusal of the guard says more than the load's error */
+	if (cli_merge_guard_end(ctx))
+		return EXIT_PROBLEMS;
+	if (rc)
 		cli_error(c->name, "%s", crm_error_last());
-		return EXIT_USAGE;
-	}
-	return EXIT_OK;
+	return rc;
 }
 
 /* Whether CRM_NO_CACHE (which --no-cache sets) turns the cache off. */
@@ -332,16 +338,24 @@ static bool color_wanted(void)
 
 /* Long output goes through the pager when a person reads it on a
  * terminal; never into a pipe or a file, nor after --no-pager. */
-static void maybe_start_pager(const struct cli_command *c, int argc, char **argv)
+static int maybe_start_pager(struct cli_ctx *ctx, const struct cli_command *c, int argc,
+			     char **argv)
 {
 	const char *pager;
+	int rc;
 
 	if (!(c->flags & CLI_PAGES) || global_no_pager || wants_help(argc, argv) ||
 	    !isatty(STDOUT_FILENO))
-		return;
+		return EXIT_OK;
+	/* the pager's start sets LESS and COLUMNS, which must not change
+	 * under libgit2 reading the environment on the guard's thread */
+	rc = cli_merge_guard_end(ctx);
+	if (rc)
+		return rc;
 	pager = crm_pager_command();
 	if (pager && crm_pager_start(pager))
 		cli_error(c->name, "%s", crm_error_last());   /* and print unpaged */
+	return EXIT_OK;
 }
 
 static int run_command(const struct cli_command *c, int argc, char **argv)
@@ -355,12 +369,15 @@ static int run_command(const struct cli_command *c, int argc, char **argv)
 	ctx.no_cache = no_cache_asked();
 	if ((c->flags & CLI_NEEDS_REPO) && !wants_help(argc, argv))
 		rc = cli_open_repository(&ctx, c);
-	if (rc == EXIT_OK) {
-		maybe_start_pager(c, argc, argv);
+	if (rc == EXIT_OK)
+		rc = maybe_start_pager(&ctx, c, argc, argv);
+	if (rc == EXIT_OK)
 		rc = c->fn(&ctx, argc, argv);
-	}
 	if (rc == CLI_HELP_SHOWN)
 		rc = EXIT_OK;   /* --help asked for, and printed */
+	/* a command that failed before it waited for the guard (its refusal
+	 * has nothing left to stop) */
+	cli_merge_guard_end(&ctx);
 	crm_index_free(ctx.idx);
 	if (ctx.has_repo) {
 		crm_store_unlock(&ctx.repo);

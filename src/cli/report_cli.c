@@ -70,41 +70,46 @@ int cli_report_load(struct cli_ctx *ctx, const char *at, struct crm_report *r)
 	if (at && !cli_typed_date(at_day, sizeof(at_day), ctx, "at", at))
 		at = at_day;
 	crm_error_clear();
-	err = crm_git_open(&git, ctx->repo.root);
-	if (err && at)
-		goto done;
-	if (err) {
-		/* not in git: figures of the work tree, no commit to name */
+	if (!at) {
+		/* the work tree first: libgit2 is starting beside it, on the
+		 * merge guard's thread (cli_merge_guard_begin) */
 		err = crm_index_load(&ctx->idx, &ctx->repo, &opts);
+		if (err || crm_git_open(&git, ctx->repo.root))
+			goto done;   /* not in git: no commit to name */
+		crm_git_head(git, id, NULL);
+		if (id[0])
+			commit_fields(r, git, id);
+		/* from the stat data the load read (no second walk of the work
+		 * tree), on the other core while the report is built: see
+		 * cli_report_run */
+		if (id[0])
+			err = crm_index_uncommitted_begin(ctx->idx);
+		r->dirty_pending = !err && id[0];
 		goto done;
 	}
-	if (at) {
+	err = crm_git_open(&git, ctx->repo.root);
+	if (!err)
 		err = crm_git_resolve_at(git, id, at);
-		if (!err)
-			root = strdup(ctx->repo.root);
-		if (!err && !root)
-			err = crm_error_set(CRM_ENOMEM, "out of memory");
-		if (err)
-			goto done;
-		crm_repo_release(&ctx->repo);
-		ctx->has_repo = false;
-		err = crm_repo_open_git(&ctx->repo, root, CRM_SOURCE_COMMIT, id);
-		ctx->has_repo = true;
-	} else {
-		crm_git_head(git, id, NULL);
-	}
-	if (id[0])
-		commit_fields(r, git, id);
+	if (!err)
+		root = strdup(ctx->repo.root);
+	if (!err && !root)
+		err = crm_error_set(CRM_ENOMEM, "out of memory");
+	if (err)
+		goto done;
+	/* the guard reads the repository this replaces: it finishes first,
+	 * and the caller hears its refusal from cli_merge_guard_end again */
+	if (cli_merge_guard_end(ctx))
+		goto done;
+	crm_repo_release(&ctx->repo);
+	ctx->has_repo = false;
+	err = crm_repo_open_git(&ctx->repo, root, CRM_SOURCE_COMMIT, id);
+	ctx->has_repo = true;
+	commit_fields(r, git, id);
 	if (!err)
 		err = crm_index_load(&ctx->idx, &ctx->repo, &opts);
-	/* from the stat data the load read (no second walk of the work tree),
-	 * on the other core while the report is built: see cli_report_run */
-	if (!err && !at && id[0])
-		err = crm_index_uncommitted_begin(ctx->idx);
-	r->dirty_pending = !err && !at && id[0];
-	if (!err && at)
+	if (!err)
 		err = unreadable_at(ctx->idx);
-	if (!err && at)
+	if (!err)
 		count_from_at_day(ctx->idx, at, r);
 done:
 	crm_git_free(git);
@@ -269,6 +274,9 @@ int cli_report_run(struct cli_ctx *ctx, const struct cli_report_opts *o,
 	/* an --at that names no commit is a value the option does not take;
 	 * a history that cannot be read is a failure */
 	err = cli_report_load(ctx, o->at, r);
+	/* a refusal of the merge guard says more than the load's error */
+	if (cli_merge_guard_end(ctx))
+		return EXIT_PROBLEMS;
 	if (err) {
 		cli_error(ctx->command, "%s", crm_error_last());
 		return err == CRM_EIO ? EXIT_PROBLEMS : EXIT_USAGE;

@@ -103,4 +103,37 @@ test_expect_success 'a journal cut short (a damaged disk): refused whole, no fil
 	test "$(git -C small status --porcelain)" = ""
 '
 
+# killed_before_commit DIR: a set in DIR killed before it commits, its
+# journal left in the git folder of DIR's work tree
+killed_before_commit() {
+	CRM_TEST_PAUSE=before-commit "$CRM_BIN" -C "$1" set acme-corp city=Cork >/dev/null 2>&1 &
+	pid=$! &&
+	for i in $(seq 1 50); do grep -q "^city: Cork$" "$1/clients/acme-corp.yaml" && break; sleep 0.1; done &&
+	grep -q "^city: Cork$" "$1/clients/acme-corp.yaml" &&
+	kill -9 $pid && { wait $pid 2>/dev/null; true; } &&
+	test -e "$(git -C "$1" rev-parse --absolute-git-dir)/crm-journal"
+}
+
+# A read finds the journal without libgit2 when .git is a folder above the
+# data repository, and asks libgit2 when it is a file: both must find it.
+test_expect_success 'a journal in a linked work tree and above a data repository is found' '
+	git -C small worktree add -q ../linked 2>/dev/null &&
+	test -f linked/.git &&
+	cp linked/clients/acme-corp.yaml before.yaml &&
+	killed_before_commit linked &&
+	crm -C linked show acme-corp >/dev/null 2>err &&
+	grep "an interrupted write was rolled back: 1 file restored" err &&
+	test_cmp before.yaml linked/clients/acme-corp.yaml &&
+	test "$(git -C linked status --porcelain)" = "" &&
+	mkdir outer && cp -R "$TEST_DATA/small" outer/data &&
+	git -C outer init -q && git -C outer add -A && git -C outer commit -q -m data &&
+	cp outer/data/clients/acme-corp.yaml before.yaml &&
+	killed_before_commit outer/data &&
+	crm -C outer/data dashboard >/dev/null 2>err &&
+	grep "an interrupted write was rolled back: 1 file restored" err &&
+	test_cmp before.yaml outer/data/clients/acme-corp.yaml &&
+	test ! -e outer/.git/crm-journal &&
+	test "$(git -C outer status --porcelain)" = ""
+'
+
 test_done

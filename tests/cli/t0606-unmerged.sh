@@ -66,7 +66,12 @@ test_expect_success NOCRM 'dashboard, report, ls and a write refuse, naming the 
 	test_cmp expect err && test ! -s out &&
 	sed "s/dashboard/report/" expect >expect.report &&
 	test_expect_code 1 crm -C bob report summary >out 2>err &&
-	test_cmp expect.report err &&
+	test_cmp expect.report err && test ! -s out &&
+	sed "s/dashboard/forecast/" expect >expect.forecast &&
+	test_expect_code 1 crm -C bob forecast >out 2>err &&
+	test_cmp expect.forecast err && test ! -s out &&
+	test_expect_code 1 crm -C bob dashboard --at HEAD >out 2>err &&
+	test_cmp expect err && test ! -s out &&
 	test_expect_code 1 crm -C bob ls client >out 2>err &&
 	sed "s/dashboard/ls/" expect >expect.ls &&
 	test_cmp expect.ls err &&

@@ -62,26 +62,27 @@ static bool env_true(const char *name)
 		     !strcasecmp(v, "on"));
 }
 
-/* The work tree holding `path` (the nearest folder upwards with a .git
- * entry) into *top when another user owns it, else *top stays empty. */
-static int foreign_work_tree(struct crm_buf *top, const char *path)
+/* The nearest folder at or above `path` holding a .git entry, as git
+ * searches for it, into *top (empty when there is none, or when `path`
+ * does not exist), with that entry's lstat in *st. */
+static int nearest_git_entry(struct crm_buf *top, struct stat *st, const char *path)
 {
 	char *dir = realpath(path, NULL);
-	struct stat st;
 	char *slash;
 	int err = 0;
 
+	crm_buf_reset(top);
 	if (!dir)
-		return 0;   /* no such folder: not an ownership question */
+		return 0;
 	for (;;) {
 		crm_buf_reset(top);
 		if (crm_buf_addf(top, "%s/.git", dir)) {
 			err = oom();
 			break;
 		}
-		if (!lstat(top->ptr, &st)) {
+		if (!lstat(top->ptr, st)) {
 			crm_buf_reset(top);
-			if (!stat(dir, &st) && st.st_uid != geteuid() && crm_buf_adds(top, dir))
+			if (crm_buf_adds(top, dir))
 				err = oom();
 			break;
 		}
@@ -93,6 +94,68 @@ static int foreign_work_tree(struct crm_buf *top, const char *path)
 		*slash = '\0';
 	}
 	free(dir);
+	return err;
+}
+
+/* The work tree holding `path` into *top when another user owns it, else
+ * *top stays empty. */
+static int foreign_work_tree(struct crm_buf *top, const char *path)
+{
+	struct stat st;
+	int err = nearest_git_entry(top, &st, path);
+
+	if (!err && top->len && (stat(top->ptr, &st) || st.st_uid == geteuid()))
+		crm_buf_reset(top);
+	return err;
+}
+
+/* Whether `dir` holds what makes a folder a git directory to libgit2: a
+ * HEAD file and the objects and refs folders. */
+static bool looks_like_git_dir(const char *dir)
+{
+	static const char *const parts[] = { "HEAD", "objects", "refs" };
+	struct crm_buf p = CRM_BUF_INIT;
+	struct stat st;
+	bool ok = true;
+	size_t i;
+
+	for (i = 0; i < sizeof(parts) / sizeof(*parts) && ok; i++) {
+		crm_buf_reset(&p);
+		ok = !crm_buf_addf(&p, "%s%s", dir, parts[i]) && !stat(p.ptr, &st);
+	}
+	crm_buf_release(&p);
+	return ok;
+}
+
+static bool same_device(const char *path, const struct stat *top)
+{
+	struct stat st;
+	return !stat(path, &st) && st.st_dev == top->st_dev;
+}
+
+int crm_git_dir_of(struct crm_buf *out, const char *path)
+{
+	struct crm_git *git = NULL;
+	struct stat st, top;
+	int err;
+
+	crm_buf_reset(out);
+	/* a .git file (a linked work tree, a submodule) points elsewhere,
+	 * libgit2 refuses a work tree another user owns, and its search stops
+	 * at a ceiling and at another file system: only libgit2 answers those
+	 * (crm_git_open searches from `path` as this does, GIT_DIR unread) */
+	err = getenv("GIT_CEILING_DIRECTORIES") ? 0 : nearest_git_entry(out, &st, path);
+	if (err)
+		return err;
+	if (out->len && S_ISDIR(st.st_mode) && st.st_uid == geteuid() &&
+	    !stat(out->ptr, &top) && top.st_uid == geteuid() && same_device(path, &top) &&
+	    !crm_buf_adds(out, "/.git/") && looks_like_git_dir(out->ptr))
+		return 0;
+	crm_buf_reset(out);
+	err = crm_git_open(&git, path);
+	if (!err && crm_buf_adds(out, crm_git_gitdir(git)))
+		err = oom();
+	crm_git_free(git);
 	return err;
 }
 

@@ -544,15 +544,14 @@ int crm_index_map_all(struct crm_index *idx)
 static char *cache_path(struct crm_index *idx)
 {
 	const char *env = getenv("CRM_NO_CACHE");
-	struct crm_git *git = NULL;
 	struct crm_buf path = CRM_BUF_INIT;
 
 	if (idx->opts.no_cache || (env && *env && strcmp(env, "0")))
 		return NULL;
-	if (crm_git_open(&git, idx->repo->root))
+	if (crm_git_dir_of(&path, idx->repo->root) || crm_buf_adds(&path, "crm-index-cache")) {
+		crm_buf_release(&path);
 		return NULL;
-	crm_buf_addf(&path, "%scrm-index-cache", crm_git_gitdir(git));
-	crm_git_free(git);
+	}
 	return crm_buf_detach(&path, NULL);
 }
 

@@ -662,14 +662,19 @@ int crm_store_recover(struct crm_repo *repo, struct crm_buf *report)
 	struct crm_buf path = CRM_BUF_INIT;
 	struct crm_git *git = NULL;
 	long dead_pid = 0;
-	int err;
+	int err = 0;
 
-	err = crm_git_open(&git, repo->root);
-	if (err)
-		return 0;   /* not a git work tree: nothing crm could have journaled */
-	git_path(&path, git, "crm-journal");
+	/* the look for a journal needs no libgit2: a command that finds none
+	 * has not started it */
+	if (crm_git_dir_of(&path, repo->root) || crm_buf_adds(&path, "crm-journal"))
+		goto done;   /* not a git work tree: nothing crm could have journaled */
 	if (access(path.ptr, F_OK))
 		goto done;
+	err = crm_git_open(&git, repo->root);
+	if (err) {
+		err = 0;
+		goto done;
+	}
 	/* a live writer's journal is its own business: a command that does
 	 * not write goes on without waiting for it */
 	if (command_lock.repo != repo) {
