@@ -164,4 +164,24 @@ test_expect_success 'a duration prints as written, not as its seconds' '
 	test_cmp expect show
 '
 
+# The folders are walked on every core, each subfolder of a type folder a
+# job of its own: the list must still come in path order, files beside
+# folders and folders in folders, hidden ones and .yml files left out.
+test_expect_success 'records in nested folders list in path order' '
+	crm init nested >/dev/null &&
+	for f in a b/m b/x/y c d/e f g/h/i/j; do
+		mkdir -p "nested/clients/$(dirname "$f")" &&
+		echo "name: ${f##*/}" >"nested/clients/$f.yaml" || return 1
+	done &&
+	mkdir nested/clients/.hidden &&
+	echo "name: z" >nested/clients/.hidden/z.yaml &&
+	echo "name: k" >nested/clients/k.yml &&
+	crm -C nested ls client --fields id >out 2>err &&
+	printf "%s\n" a m y c e f j >expect &&
+	tail -n +2 out | sed "s/ *$//" >actual &&
+	test_cmp expect actual &&
+	crm -C nested ls client --fields id >again 2>err &&
+	test_cmp out again
+'
+
 test_done

@@ -40,8 +40,13 @@ struct pending_file {
 	bool unverified;                          /* the cache's stamp, the file
 						     not stated yet (trust_cache) */
 	bool gone;                                /* stated: no longer there */
-	bool unstated;                            /* walked, to be stated by the
-						     worker that loads it */
+	bool unstated;                            /* walked, not stated yet: the
+						     worker that loads it does */
+};
+
+struct pending_files {            /* a CRM_ARRAY */
+	struct pending_file *ptr;
+	size_t len, cap;
 };
 
 struct worker {
@@ -81,7 +86,8 @@ struct crm_index {
 	struct crm_index_pass *pass;     /* the innermost pass under way */
 	struct crm_diags diags;
 	crm_date today;
-	CRM_ARRAY(struct pending_file) files;
+	struct pending_files files;
+	struct crm_arena walk_arenas[MAX_WORKERS];   /* the walk's paths, by thread */
 	struct crm_record *records;      /* one per file, in file order */
 	struct crm_record_memo *memos;   /* records[i].memo is &memos[i]; in
 					    the records' allocation */

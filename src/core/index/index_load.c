@@ -771,6 +771,7 @@ int crm_index_load(struct crm_index **out, struct crm_repo *repo,
 {
 	struct crm_index_options defaults = CRM_INDEX_OPTIONS_INIT;
 	struct crm_index *idx = calloc(1, sizeof(*idx));
+	size_t i;
 	int err;
 
 	*out = NULL;
@@ -785,6 +786,8 @@ int crm_index_load(struct crm_index **out, struct crm_repo *repo,
 	idx->touched_hi = SIZE_MAX;
 	crm_arena_init(&idx->arena);
 	crm_arena_init(&idx->trees);
+	for (i = 0; i < MAX_WORKERS; i++)
+		crm_arena_init(&idx->walk_arenas[i]);
 	crm_diags_init(&idx->diags);
 	idx->today = crm_today(repo->config.timezone);
 	err = key_names(idx);
@@ -823,6 +826,8 @@ void crm_index_free(struct crm_index *idx)
 	}
 	for (i = 0; i < (size_t)idx->nworkers; i++)
 		crm_arena_release(&idx->workers[i].arena);
+	for (i = 0; i < MAX_WORKERS; i++)
+		crm_arena_release(&idx->walk_arenas[i]);
 	if (idx->root_fd >= 0)
 		close(idx->root_fd);
 	crm_cache_free(idx->cache);

@@ -4,6 +4,8 @@
 #include <dirent.h>
 #include <errno.h>
 #include <fcntl.h>
+#include <pthread.h>
+#include <stdatomic.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
@@ -12,35 +14,65 @@
 #include "crm/error.h"
 #include "crm/git.h"
 #include "crm/index.h"
+#include "core/index/cache.h"
 #include "core/index/index_internal.h"
 
-static int walk_folder(struct crm_index *idx, const struct crm_schema *s,
-		       struct crm_buf *rel, int depth);
+/* Where a walk puts what it finds: the index's own lists, or one job's
+ * of the walk on all cores (see crm_index_collect_files). */
+struct walk_out {
+	struct pending_files *files;
+	struct crm_arena *paths;
+	struct crm_diags *diags;
+};
 
 struct walk_name {
 	const char *name;
 	unsigned char type;          /* DT_DIR, DT_REG, ... from readdir */
 };
 
-/* A record file to load; work tree files are stated by the worker that
- * loads them (files read from git have no stamp). */
-static int add_file(struct crm_index *idx, const struct crm_schema *s, const char *rel,
-		    bool unstated)
+static int walk_folder(const struct walk_out *out, const struct crm_schema *s,
+		       struct crm_buf *rel, int parent_fd, const char *name, int depth);
+
+/* A record file to load (files read from git have no stamp). */
+static struct pending_file *add_file(const struct walk_out *out, const struct crm_schema *s,
+				     const char *rel, int *err)
 {
-	struct pending_file *f = CRM_ARRAY_PUSH(idx->files);
+	struct pending_file *f = CRM_ARRAY_PUSH(*out->files);
+
+	if (f) {
+		f->schema = s;
+		f->path = crm_arena_strdup(out->paths, rel);
+	}
+	if (!f || !f->path)
+		*err = CRM_ENOMEM;
+	return *err ? NULL : f;
+}
+
+/* A record file of the work tree, stated here, beside the folder's listing,
+ * while its name is fresh in the kernel's caches (the walk runs on every
+ * core).  One that is not a plain file now, or cannot be stated, is stated
+ * again by the worker that loads it, which reports why. */
+static int add_walked_file(const struct walk_out *out, const struct crm_schema *s,
+			   const char *rel, int dfd, const char *name)
+{
+	int err = 0;
+	struct pending_file *f = add_file(out, s, rel, &err);
+	struct stat st;
+
 	if (!f)
-		return CRM_ENOMEM;
-	f->schema = s;
-	f->path = crm_arena_strdup(&idx->arena, rel);
-	f->unstated = unstated;
-	return f->path ? 0 : CRM_ENOMEM;
+		return err;
+	/* not followed: the walk saw a file, a link now would lead elsewhere */
+	f->unstated = fstatat(dfd, name, &st, AT_SYMLINK_NOFOLLOW) || !S_ISREG(st.st_mode);
+	if (!f->unstated)
+		crm_file_stamp_from_stat(&f->stamp, &st);
+	return 0;
 }
 
 /* A symbolic link in a type folder is reported, never followed: it could
  * lead out of the repository (a clone brings links along), or back into
  * it, in a loop.  Links that are neither record files nor folders are
  * ignored like any other file. */
-static void report_link(struct crm_index *idx, const char *rel, int dfd, const char *name)
+static void report_link(const struct walk_out *out, const char *rel, int dfd, const char *name)
 {
 	char target[4096];
 	size_t n = strlen(name);
@@ -52,14 +84,13 @@ static void report_link(struct crm_index *idx, const char *rel, int dfd, const c
 		return;
 	len = readlinkat(dfd, name, target, sizeof(target) - 1);
 	target[len > 0 ? len : 0] = '\0';
-	crm_diags_add(&idx->diags, rel, 0, 0, CRM_SEV_ERROR, "symlink",
+	crm_diags_add(out->diags, rel, 0, 0, CRM_SEV_ERROR, "symlink",
 		      "symbolic link to '%s' is not followed", target);
 }
 
 /* One entry of a folder.  The type readdir gave is enough to tell record
- * files from folders and links; the files are stated later, on all cores,
- * by the workers that load them. */
-static int walk_entry(struct crm_index *idx, const struct crm_schema *s,
+ * files from folders and links. */
+static int walk_entry(const struct walk_out *out, const struct crm_schema *s,
 		      struct crm_buf *rel, int dfd, const struct walk_name *e, int depth)
 {
 	size_t keep = rel->len, n = strlen(e->name);
@@ -71,7 +102,7 @@ static int walk_entry(struct crm_index *idx, const struct crm_schema *s,
 	crm_buf_add(rel, e->name, n);
 	if (!dir && !reg && !link) {   /* a file system that does not say */
 		if (fstatat(dfd, e->name, &st, AT_SYMLINK_NOFOLLOW)) {
-			crm_diags_add(&idx->diags, rel->ptr, 0, 0, CRM_SEV_ERROR, "unreadable",
+			crm_diags_add(out->diags, rel->ptr, 0, 0, CRM_SEV_ERROR, "unreadable",
 				      "cannot stat the file");
 			goto done;
 		}
@@ -80,13 +111,13 @@ static int walk_entry(struct crm_index *idx, const struct crm_schema *s,
 		link = S_ISLNK(st.st_mode);
 	}
 	if (link) {
-		report_link(idx, rel->ptr, dfd, e->name);
+		report_link(out, rel->ptr, dfd, e->name);
 	} else if (dir) {
-		err = walk_folder(idx, s, rel, depth + 1);
+		err = walk_folder(out, s, rel, dfd, e->name, depth + 1);
 	} else if (reg && n > 5 && !strcmp(e->name + n - 5, ".yaml")) {
-		err = add_file(idx, s, rel->ptr, true);
+		err = add_walked_file(out, s, rel->ptr, dfd, e->name);
 	} else if (reg && n > 4 && !strcmp(e->name + n - 4, ".yml")) {
-		crm_diags_add(&idx->diags, rel->ptr, 0, 0, CRM_SEV_WARNING, "bad-id",
+		crm_diags_add(out->diags, rel->ptr, 0, 0, CRM_SEV_WARNING, "bad-id",
 			      "record files end in '.yaml'; this file is ignored");
 	}
 done:
@@ -99,49 +130,65 @@ static int compare_names(const void *a, const void *b)
 	return strcmp(((const struct walk_name *)a)->name, ((const struct walk_name *)b)->name);
 }
 
-static int walk_folder(struct crm_index *idx, const struct crm_schema *s,
-		       struct crm_buf *rel, int depth)
+struct walk_names {                  /* a CRM_ARRAY */
+	struct walk_name *ptr;
+	size_t len, cap;
+};
+
+/* The entries of folder `rel` (`name` in the folder open as `parent_fd`),
+ * but the hidden ones, in path order, which makes every listing and
+ * diagnostic reproducible; NULL when it cannot be opened (or is a link:
+ * reported at depth 0, a type folder that is one).  The names live in
+ * `paths`. */
+static DIR *list_folder(struct walk_names *names, const struct walk_out *out,
+			const char *rel, int parent_fd, const char *name, int depth, int *err)
 {
-	CRM_ARRAY(struct walk_name) names = CRM_ARRAY_INIT;
-	struct crm_buf full = CRM_BUF_INIT;
 	struct dirent *e;
 	DIR *d;
-	size_t i;
-	int fd, err = 0;
+	int fd;
 
-	if (depth > 16)
-		return 0;
-	crm_buf_addf(&full, "%s/%s", idx->repo->root, rel->ptr);
 	/* O_NOFOLLOW: the type folder itself may be a link (the walk saw the
 	 * folders below it are not) */
-	fd = open(full.ptr, O_RDONLY | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC);
+	fd = openat(parent_fd, name, O_RDONLY | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC);
 	if (fd < 0 && depth == 0 && (errno == ELOOP || errno == ENOTDIR))
-		report_link(idx, rel->ptr, AT_FDCWD, full.ptr);
-	crm_buf_release(&full);
+		report_link(out, rel, parent_fd, name);
 	d = fd >= 0 ? fdopendir(fd) : NULL;
 	if (!d) {
 		if (fd >= 0)
 			close(fd);
-		return 0;
+		return NULL;
 	}
-	while ((e = readdir(d)) && !err) {
+	while ((e = readdir(d)) && !*err) {
 		struct walk_name *slot;
 		if (e->d_name[0] == '.')
 			continue;
-		slot = CRM_ARRAY_PUSH(names);
-		if (!slot) {
-			err = CRM_ENOMEM;
+		slot = CRM_ARRAY_PUSH(*names);
+		if (!slot || !(slot->name = crm_arena_strdup(out->paths, e->d_name))) {
+			*err = CRM_ENOMEM;
 			break;
 		}
-		slot->name = crm_arena_strdup(&idx->arena, e->d_name);
 		slot->type = e->d_type;
 	}
-	/* path order makes every listing and diagnostic reproducible */
-	if (names.len)
-		qsort(names.ptr, names.len, sizeof(*names.ptr), compare_names);
-	for (i = 0; i < names.len && !err; i++)
-		err = walk_entry(idx, s, rel, dirfd(d), &names.ptr[i], depth);
-	closedir(d);
+	if (names->len)
+		qsort(names->ptr, names->len, sizeof(*names->ptr), compare_names);
+	return d;
+}
+
+static int walk_folder(const struct walk_out *out, const struct crm_schema *s,
+		       struct crm_buf *rel, int parent_fd, const char *name, int depth)
+{
+	struct walk_names names = CRM_ARRAY_INIT;
+	DIR *d;
+	size_t i;
+	int err = 0;
+
+	if (depth > 16)
+		return 0;
+	d = list_folder(&names, out, rel->ptr, parent_fd, name, depth, &err);
+	for (i = 0; d && i < names.len && !err; i++)
+		err = walk_entry(out, s, rel, dirfd(d), &names.ptr[i], depth);
+	if (d)
+		closedir(d);
 	CRM_ARRAY_RELEASE(names);
 	return err;
 }
@@ -167,24 +214,196 @@ static int alloc_types(struct crm_index *idx)
 	return idx->types ? 0 : crm_error_set(CRM_ENOMEM, "out of memory");
 }
 
-int crm_index_collect_files(struct crm_index *idx)
+/* The walk on every core.  Reading folders is most of a warm command's
+ * load (ext4 hashes every name it lists), so each folder in a type folder
+ * (a year's, say) is a job, and so is each run of other entries between
+ * them; the threads take the jobs in turn.  A job keeps what it finds
+ * apart, and the jobs are joined in path order: the list is the one a
+ * single walk makes. */
+struct walk_job {
+	const struct crm_schema *s;
+	size_t type;
+	int dfd;                         /* the type folder, open while jobs run */
+	const struct walk_name *entries; /* the entries of it this job walks */
+	size_t n;
+	struct pending_files files;
+	struct crm_diags diags;
+	int err;
+};
+
+struct walk_jobs {                   /* a CRM_ARRAY */
+	struct walk_job *ptr;
+	size_t len, cap;
+};
+
+struct walk_crew {
+	struct walk_jobs *jobs;
+	atomic_size_t next;
+};
+
+static void run_jobs(struct walk_crew *crew, struct crm_arena *paths)
 {
 	struct crm_buf rel = CRM_BUF_INIT;
-	size_t i;
-	int err = alloc_types(idx);
+	size_t i, k;
 
-	if (err)
-		return err;
-	for (i = 0; i < idx->ntypes && !err; i++) {
-		const struct crm_schema *s = &idx->repo->schemas.ptr[i];
-		idx->types[i].schema = s;
-		idx->types[i].first = idx->files.len;
+	while ((i = atomic_fetch_add(&crew->next, 1)) < crew->jobs->len) {
+		struct walk_job *j = &crew->jobs->ptr[i];
+		struct walk_out out = { &j->files, paths, &j->diags };
 		crm_buf_reset(&rel);
-		crm_buf_adds(&rel, s->folder);
-		err = walk_folder(idx, s, &rel, 0);
-		idx->types[i].count = idx->files.len - idx->types[i].first;
+		j->err = crm_buf_adds(&rel, j->s->folder);
+		for (k = 0; k < j->n && !j->err; k++)
+			j->err = walk_entry(&out, j->s, &rel, j->dfd, &j->entries[k], 0);
 	}
 	crm_buf_release(&rel);
+}
+
+struct walk_thread {
+	struct walk_crew *crew;
+	struct crm_arena *paths;
+	pthread_t thread;
+};
+
+static void *walk_thread_main(void *arg)
+{
+	struct walk_thread *t = arg;
+	run_jobs(t->crew, t->paths);
+	return NULL;
+}
+
+/* A folder, or what readdir could not tell from one. */
+static bool maybe_folder(const struct walk_name *e)
+{
+	return e->type == DT_DIR || e->type == DT_UNKNOWN;
+}
+
+/* The jobs of type folder `t`, whose entries go in *names and which is
+ * left open in *dir. */
+static int plan_type(struct crm_index *idx, struct walk_jobs *jobs, struct walk_names *names,
+		     DIR **dir, size_t t)
+{
+	const struct crm_schema *s = &idx->repo->schemas.ptr[t];
+	struct walk_out out = { &idx->files, &idx->arena, &idx->diags };
+	struct crm_buf top = CRM_BUF_INIT;
+	size_t i, end;
+	int err = crm_buf_addf(&top, "%s/%s", idx->repo->root, s->folder);
+
+	*dir = err ? NULL : list_folder(names, &out, s->folder, AT_FDCWD, top.ptr, 0, &err);
+	for (i = 0; *dir && i < names->len && !err; i = end) {
+		struct walk_job *j = CRM_ARRAY_PUSH(*jobs);
+		if (!j) {
+			err = CRM_ENOMEM;
+			break;
+		}
+		end = i + 1;
+		if (!maybe_folder(&names->ptr[i]))
+			while (end < names->len && !maybe_folder(&names->ptr[end]))
+				end++;
+		j->s = s;
+		j->type = t;
+		j->dfd = dirfd(*dir);
+		j->entries = names->ptr + i;
+		j->n = end - i;
+		crm_diags_init(&j->diags);
+	}
+	crm_buf_release(&top);
+	return err;
+}
+
+static int threads_for(const struct crm_index *idx, size_t jobs)
+{
+	long n = idx->opts.threads;
+
+	if (n < 1)
+		n = sysconf(_SC_NPROCESSORS_ONLN);
+	if (n > MAX_WORKERS)
+		n = MAX_WORKERS;
+	if ((size_t)n > jobs)
+		n = (long)jobs;
+	return n > 0 ? (int)n : 1;
+}
+
+/* Runs the jobs on this thread and up to n - 1 more, each thread's paths
+ * in an arena of its own. */
+static void run_crew(struct crm_index *idx, struct walk_jobs *jobs, int n)
+{
+	struct walk_crew crew = { jobs, 0 };
+	struct walk_thread threads[MAX_WORKERS];
+	int i, started = 0;
+
+	for (i = 1; i < n; i++) {
+		threads[i].crew = &crew;
+		threads[i].paths = &idx->walk_arenas[i];
+		if (pthread_create(&threads[i].thread, NULL, walk_thread_main, &threads[i]))
+			break;
+		started++;
+	}
+	run_jobs(&crew, &idx->walk_arenas[0]);
+	for (i = 1; i <= started; i++)
+		pthread_join(threads[i].thread, NULL);
+}
+
+/* The files and findings of n jobs after the index's, in job order. */
+static int join_jobs(struct crm_index *idx, struct walk_job *jobs, size_t n)
+{
+	size_t i;
+	int err = 0;
+
+	for (i = 0; i < n && !err; i++) {
+		struct walk_job *j = &jobs[i];
+		err = j->err;
+		if (!err && CRM_ARRAY_RESERVE(idx->files, idx->files.len + j->files.len))
+			err = CRM_ENOMEM;
+		if (!err && j->files.len) {
+			memcpy(idx->files.ptr + idx->files.len, j->files.ptr,
+			       j->files.len * sizeof(*j->files.ptr));
+			idx->files.len += j->files.len;
+		}
+		if (!err)
+			err = crm_diags_merge(&idx->diags, &j->diags);
+	}
+	return err;
+}
+
+int crm_index_collect_files(struct crm_index *idx)
+{
+	struct walk_jobs jobs = CRM_ARRAY_INIT;
+	struct walk_names *names = NULL;
+	DIR **dirs = NULL;
+	size_t i, first, end;
+	int err = alloc_types(idx);
+
+	if (!err) {
+		dirs = calloc(idx->ntypes + 1, sizeof(*dirs));
+		names = calloc(idx->ntypes + 1, sizeof(*names));
+		if (!dirs || !names)
+			err = crm_error_set(CRM_ENOMEM, "out of memory");
+	}
+	for (i = 0; i < idx->ntypes && !err; i++) {
+		idx->types[i].schema = &idx->repo->schemas.ptr[i];
+		err = plan_type(idx, &jobs, &names[i], &dirs[i], i);
+	}
+	if (!err)
+		run_crew(idx, &jobs, threads_for(idx, jobs.len));
+	/* the jobs come in type order: each type's files are its jobs' */
+	for (i = 0, end = 0; i < idx->ntypes && !err; i++) {
+		for (first = end; end < jobs.len && jobs.ptr[end].type == i; end++)
+			;
+		idx->types[i].first = idx->files.len;
+		err = join_jobs(idx, jobs.ptr + first, end - first);
+		idx->types[i].count = idx->files.len - idx->types[i].first;
+	}
+	for (i = 0; i < jobs.len; i++) {
+		CRM_ARRAY_RELEASE(jobs.ptr[i].files);
+		crm_diags_release(&jobs.ptr[i].diags);
+	}
+	for (i = 0; dirs && names && i < idx->ntypes; i++) {
+		if (dirs[i])
+			closedir(dirs[i]);
+		CRM_ARRAY_RELEASE(names[i]);
+	}
+	free(dirs);
+	free(names);
+	CRM_ARRAY_RELEASE(jobs);
 	return err;
 }
 
@@ -211,7 +430,8 @@ static int collect_git_file(const char *path, enum crm_git_entry kind, void *pay
 		if (!slot || !(*slot = crm_arena_strdup(&st->idx->arena, path)))
 			st->err = CRM_ENOMEM;
 	} else if (kind == CRM_GIT_FILE && n > 5 && !strcmp(base + n - 5, ".yaml"))
-		st->err = add_file(st->idx, st->schema, rel, false);
+		add_file(&(struct walk_out){ &st->idx->files, &st->idx->arena, &st->idx->diags },
+			 st->schema, rel, &st->err);
 	else if (kind == CRM_GIT_FILE && n > 4 && !strcmp(base + n - 4, ".yml"))
 		crm_diags_add(&st->idx->diags, rel, 0, 0, CRM_SEV_WARNING, "bad-id",
 			      "record files end in '.yaml'; this file is ignored");
