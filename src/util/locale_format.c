@@ -45,33 +45,60 @@ static int32_t fraction_digits(const char *decimal)
 	return dot ? (int32_t)strlen(dot + 1) : 0;
 }
 
-/* Opening a formatter loads CLDR data: a table of many cells formats
- * through one, kept for the last locale asked. */
+/* Opening a formatter loads CLDR data, and changing its number of
+ * fraction digits rebuilds it (ten times the cost of a format): a table of
+ * many cells formats through one formatter per number of fraction digits,
+ * kept for the last locale asked. */
+#define KEPT_FRACTIONS 8
+
 static pthread_mutex_t decimal_lock = PTHREAD_MUTEX_INITIALIZER;
-static UNumberFormat *decimal_fmt;
+static UNumberFormat *decimal_fmt[KEPT_FRACTIONS + 1];   /* the last: any other */
 static char decimal_locale[64];
 
-static UNumberFormat *decimal_formatter(const char *locale)
+static void close_decimal_formatters(void)
+{
+	size_t i;
+
+	for (i = 0; i <= KEPT_FRACTIONS; i++) {
+		if (decimal_fmt[i])
+			unum_close(decimal_fmt[i]);
+		decimal_fmt[i] = NULL;
+	}
+}
+
+static UNumberFormat *open_decimal_formatter(const char *locale, int32_t frac)
 {
 	UErrorCode status = U_ZERO_ERROR;
+	UNumberFormat *fmt = unum_open(UNUM_DECIMAL, NULL, 0, locale, NULL, &status);
 
-	if (decimal_fmt && !strcmp(decimal_locale, locale))
-		return decimal_fmt;
-	if (decimal_fmt)
-		unum_close(decimal_fmt);
-	decimal_fmt = unum_open(UNUM_DECIMAL, NULL, 0, locale, NULL, &status);
 	if (U_FAILURE(status)) {
-		if (decimal_fmt)
-			unum_close(decimal_fmt);
-		decimal_fmt = NULL;
+		if (fmt)
+			unum_close(fmt);
 		return NULL;
 	}
-	snprintf(decimal_locale, sizeof(decimal_locale), "%s", locale);
 	/* the locale's own rule (Polish and Spanish: 7200 but 12 345), which
 	 * the old API leaves at "always" unless asked */
-	unum_setAttribute(decimal_fmt, UNUM_MINIMUM_GROUPING_DIGITS,
-			  UNUM_MINIMUM_GROUPING_DIGITS_AUTO);
-	return decimal_fmt;
+	unum_setAttribute(fmt, UNUM_MINIMUM_GROUPING_DIGITS, UNUM_MINIMUM_GROUPING_DIGITS_AUTO);
+	unum_setAttribute(fmt, UNUM_MIN_FRACTION_DIGITS, frac);
+	unum_setAttribute(fmt, UNUM_MAX_FRACTION_DIGITS, frac);
+	return fmt;
+}
+
+static UNumberFormat *decimal_formatter(const char *locale, int32_t frac)
+{
+	size_t slot = frac >= 0 && frac < KEPT_FRACTIONS ? (size_t)frac : KEPT_FRACTIONS;
+
+	if (strcmp(decimal_locale, locale)) {
+		close_decimal_formatters();
+		snprintf(decimal_locale, sizeof(decimal_locale), "%s", locale);
+	}
+	if (!decimal_fmt[slot])
+		decimal_fmt[slot] = open_decimal_formatter(locale, frac);
+	else if (slot == KEPT_FRACTIONS) {
+		unum_setAttribute(decimal_fmt[slot], UNUM_MIN_FRACTION_DIGITS, frac);
+		unum_setAttribute(decimal_fmt[slot], UNUM_MAX_FRACTION_DIGITS, frac);
+	}
+	return decimal_fmt[slot];
 }
 
 int crm_locale_decimal(char *buf, size_t size, const char *locale, const char *decimal)
@@ -83,10 +110,8 @@ int crm_locale_decimal(char *buf, size_t size, const char *locale, const char *d
 	int err = CRM_EINVALID;
 
 	pthread_mutex_lock(&decimal_lock);
-	fmt = decimal_formatter(locale);
+	fmt = decimal_formatter(locale, frac);
 	if (fmt) {
-		unum_setAttribute(fmt, UNUM_MIN_FRACTION_DIGITS, frac);
-		unum_setAttribute(fmt, UNUM_MAX_FRACTION_DIGITS, frac);
 		n = unum_formatDecimal(fmt, decimal, (int32_t)strlen(decimal), out, MAX_UCHARS,
 				       NULL, &status);
 		if (U_SUCCESS(status) && n < MAX_UCHARS)

@@ -95,6 +95,25 @@ static void test_locale__display(void)
 	CHECK_STR("330,480.00", buf);
 }
 
+/* A formatter is kept per number of fraction digits: values with different
+ * digits, taking turns, and more digits than are kept, each come out with
+ * their own, in the locale asked. */
+static void test_locale__fraction_digits_take_turns(void)
+{
+	CHECK_STR("1,234", num("en", "1234"));
+	CHECK_STR("1,234.50", num("en", "1234.50"));
+	CHECK_STR("1,234", num("en", "1234"));
+	CHECK_STR("0.123456789", num("en", "0.123456789"));
+	CHECK_STR("12,345.1234567890", num("en", "12345.1234567890"));
+	CHECK_STR("1,234.5", num("en", "1234.5"));
+	CHECK_STR("0.123456789", num("en", "0.123456789"));
+	CHECK_STR("12\u00a0345,60", num("pl", "12345.60"));
+	CHECK_STR("12\u00a0345", num("pl", "12345"));
+	CHECK_STR("7,200.00", num("en", "7200.00"));
+	CHECK_STR("0,1234567891", num("de", "0.1234567891"));
+	CHECK_STR("7.200", num("de", "7200"));
+}
+
 static void test_locale__romanize(void)
 {
 	char buf[64];
@@ -112,4 +131,5 @@ static void test_locale__romanize(void)
 }
 
 TESTS(TEST(test_locale__numbers), TEST(test_locale__dates), TEST(test_locale__not_a_value),
-      TEST(test_locale__display), TEST(test_locale__romanize))
+      TEST(test_locale__display), TEST(test_locale__fraction_digits_take_turns),
+      TEST(test_locale__romanize))
