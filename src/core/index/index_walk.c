@@ -369,7 +369,7 @@ int crm_index_collect_files(struct crm_index *idx)
 	struct walk_jobs jobs = CRM_ARRAY_INIT;
 	struct walk_names *names = NULL;
 	DIR **dirs = NULL;
-	size_t i, first, end;
+	size_t i, first, end, total;
 	int err = alloc_types(idx);
 
 	if (!err) {
@@ -384,6 +384,11 @@ int crm_index_collect_files(struct crm_index *idx)
 	}
 	if (!err)
 		run_crew(idx, &jobs, threads_for(idx, jobs.len));
+	/* room for every file at once, not doubled and copied as jobs join */
+	for (i = 0, total = idx->files.len; i < jobs.len; i++)
+		total += jobs.ptr[i].files.len;
+	if (!err && CRM_ARRAY_RESERVE(idx->files, total))
+		err = CRM_ENOMEM;
 	/* the jobs come in type order: each type's files are its jobs' */
 	for (i = 0, end = 0; i < idx->ntypes && !err; i++) {
 		for (first = end; end < jobs.len && jobs.ptr[end].type == i; end++)
