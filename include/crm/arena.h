@@ -29,5 +29,9 @@ char *crm_arena_strdup(struct crm_arena *a, const char *s);
 char *crm_arena_strndup(struct crm_arena *a, const char *s, size_t n);
 char *crm_arena_printf(struct crm_arena *a, const char *fmt, ...)
 	__attribute__((format(printf, 2, 3)));
+/* Moves every allocation of `from` into `into`, which releases them with
+ * its own; `from` is left empty.  What `into` hands out next still comes
+ * from its own newest chunk. */
+void crm_arena_adopt(struct crm_arena *into, struct crm_arena *from);
 
 #endif

@@ -109,6 +109,14 @@ struct crm_record **crm_index_list(const struct crm_index *idx, const char *type
 				   size_t *n_out);
 void crm_index_materialize(const struct crm_index *idx, struct crm_record *rec);
 void crm_index_trim(struct crm_index *idx);
+/* A pass about to materialize every record of `type` in list order may
+ * have them decoded on another core a few hundred records ahead of it
+ * (NULL when it is not worth a thread, or one runs already); what it
+ * reads is the same.  crm_index_decode_ahead_end (NULL is fine) stops
+ * it, before the index is freed or a second one begins. */
+struct crm_index_ahead;
+struct crm_index_ahead *crm_index_decode_ahead(struct crm_index *idx, const char *type);
+void crm_index_decode_ahead_end(struct crm_index *idx, struct crm_index_ahead *a);
 struct crm_record *crm_index_find(const struct crm_index *idx, const char *type,
 				  const char *id);
 /* Resolves "type/id", or a bare id of `default_type` (which may be NULL or

@@ -37,6 +37,28 @@ void crm_arena_release(struct crm_arena *a)
 	a->total = 0;
 }
 
+void crm_arena_adopt(struct crm_arena *into, struct crm_arena *from)
+{
+	struct crm_arena_chunk *last = from->chunks;
+
+	if (!last)
+		return;
+	if (!into->chunks) {
+		into->chunks = from->chunks;
+		into->used = from->used;
+	} else {
+		/* behind the newest chunk, which keeps serving */
+		while (last->next)
+			last = last->next;
+		last->next = into->chunks->next;
+		into->chunks->next = from->chunks;
+	}
+	into->total += from->total;
+	from->chunks = NULL;
+	from->used = 0;
+	from->total = 0;
+}
+
 static struct crm_arena_chunk *new_chunk(size_t size)
 {
 	struct crm_arena_chunk *c = calloc(1, sizeof(*c) + size);

@@ -51,5 +51,47 @@ static void test_arena__many_texts_across_chunks_keep_their_contents(void)
 	crm_arena_release(&a);
 }
 
+/* An adopted arena's allocations live on in the adopter, which goes on
+ * serving from its own newest chunk; the adopted arena is left empty and
+ * usable, and adopting an empty one changes nothing. */
+static void test_arena__adopted_allocations_live_in_the_adopter(void)
+{
+	struct crm_arena into = CRM_ARENA_INIT, from = CRM_ARENA_INIT, none = CRM_ARENA_INIT;
+	char *mine, *theirs[3000], *next, want[64];
+	size_t i, bad = 0, total;
+
+	crm_arena_init(&into);
+	crm_arena_init(&from);
+	crm_arena_init(&none);
+	into.debug_malloc = from.debug_malloc = 0;
+	mine = crm_arena_strdup(&into, "mine");
+	for (i = 0; i < 3000; i++) {   /* several chunks */
+		snprintf(want, sizeof(want), "theirs-%zu-%s", i, "padding padding padding");
+		theirs[i] = crm_arena_strdup(&from, want);
+	}
+	total = into.total + from.total;
+	crm_arena_adopt(&into, &from);
+	crm_arena_adopt(&into, &none);
+	CHECK(from.chunks == NULL && from.total == 0);
+	CHECK(into.total == total);
+	next = crm_arena_strdup(&into, "next");
+	CHECK(next == mine + 5);   /* the adopter's chunk still serves */
+	CHECK_STR("mine", mine);
+	for (i = 0; i < 3000; i++) {
+		snprintf(want, sizeof(want), "theirs-%zu-%s", i, "padding padding padding");
+		bad += strcmp(theirs[i], want) != 0;
+	}
+	CHECK_INT(0, bad);
+	CHECK_STR("again", crm_arena_strdup(&from, "again"));
+	crm_arena_adopt(&none, &from);   /* into an empty arena */
+	CHECK(none.chunks != NULL && from.chunks == NULL);
+	next = crm_arena_strdup(&none, "more");
+	CHECK_STR("more", next);
+	crm_arena_release(&into);
+	crm_arena_release(&none);
+	crm_arena_release(&from);
+}
+
 TESTS(TEST(test_arena__texts_are_packed_and_blocks_stay_aligned),
-      TEST(test_arena__many_texts_across_chunks_keep_their_contents))
+      TEST(test_arena__many_texts_across_chunks_keep_their_contents),
+      TEST(test_arena__adopted_allocations_live_in_the_adopter))

@@ -55,7 +55,7 @@ void stats_open(struct crm_index *idx, struct crm_record *rec)
 
 /* With `follow_ups`, the index's follow-ups are computed in the same pass
  * (a figure that shows next steps would decode every activity again). */
-static int collect_touches(struct touches *t, struct crm_index *idx, bool follow_ups)
+static int touches_of(struct touches *t, struct crm_index *idx, bool follow_ups)
 {
 	size_t n, i;
 	struct crm_record **acts = crm_index_list(idx, "activity", &n);
@@ -92,6 +92,16 @@ static int collect_touches(struct touches *t, struct crm_index *idx, bool follow
 	return 0;
 }
 
+/* touches_of with the activities decoded ahead on the other core */
+static int collect_touches(struct touches *t, struct crm_index *idx, bool follow_ups)
+{
+	struct crm_index_ahead *ahead = crm_index_decode_ahead(idx, "activity");
+	int err = touches_of(t, idx, follow_ups);
+
+	crm_index_decode_ahead_end(idx, ahead);
+	return err;
+}
+
 int crm_deals_collect(struct crm_deals *out, struct crm_index *idx,
 		      const struct crm_stats_options *opts, bool period_by_created,
 		      bool follow_ups)
@@ -99,6 +109,7 @@ int crm_deals_collect(struct crm_deals *out, struct crm_index *idx,
 	const struct crm_filter *filter = opts->filter;
 	const struct crm_config *cfg = &crm_index_repo(idx)->config;
 	struct touches touches = { CRM_MAP_INIT, CRM_ARENA_INIT };
+	struct crm_index_ahead *ahead;
 	struct crm_record **recs;
 	size_t n, i;
 	int err;
@@ -108,6 +119,7 @@ int crm_deals_collect(struct crm_deals *out, struct crm_index *idx,
 	err = collect_touches(&touches, idx, follow_ups);
 	out->currency = cfg->currency;
 	recs = crm_index_list(idx, "opportunity", &n);
+	ahead = err ? NULL : crm_index_decode_ahead(idx, "opportunity");
 	for (i = 0; i < n && !err; i++) {
 		struct crm_deal *d;
 		const crm_date *touched;
@@ -136,6 +148,7 @@ int crm_deals_collect(struct crm_deals *out, struct crm_index *idx,
 			out->unconverted -= d->unconverted;
 		}
 	}
+	crm_index_decode_ahead_end(idx, ahead);
 	crm_map_release(&touches.by_id);
 	crm_arena_release(&touches.arena);
 	return err;
@@ -306,8 +319,8 @@ static int record_payments(struct crm_index *idx, struct crm_record *rec,
 	return err;
 }
 
-int stats_invoices_collect(struct stats_invoices *out, struct crm_index *idx,
-			   const struct crm_stats_options *opts, const struct stats_paid *paid)
+static int collect_invoices(struct stats_invoices *out, struct crm_index *idx,
+			    const struct crm_stats_options *opts, const struct stats_paid *paid)
 {
 	struct crm_record **recs;
 	size_t n, i;
@@ -369,6 +382,17 @@ int stats_invoices_collect(struct stats_invoices *out, struct crm_index *idx,
 		out->len++;
 	}
 	return 0;
+}
+
+/* collect_invoices with the invoices decoded ahead on the other core */
+int stats_invoices_collect(struct stats_invoices *out, struct crm_index *idx,
+			   const struct crm_stats_options *opts, const struct stats_paid *paid)
+{
+	struct crm_index_ahead *ahead = crm_index_decode_ahead(idx, "invoice");
+	int err = collect_invoices(out, idx, opts, paid);
+
+	crm_index_decode_ahead_end(idx, ahead);
+	return err;
 }
 
 void stats_invoices_release(struct stats_invoices *inv)

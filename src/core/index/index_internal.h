@@ -84,6 +84,10 @@ struct crm_index {
 	 * dashboard trims 40 times).  crm_index_touch widens it. */
 	size_t touched_lo, touched_hi;
 	struct crm_index_pass *pass;     /* the innermost pass under way */
+	struct crm_index_ahead *ahead;   /* decoding ahead of a pass, if any */
+	size_t decoded_ahead;            /* trees it gave (CRM_TRACE) */
+	unsigned trees_epoch;            /* changes whenever `trees` is let go
+					    or set aside (decode_ahead.c) */
 	struct crm_diags diags;
 	crm_date today;
 	struct pending_files files;
@@ -133,6 +137,10 @@ struct crm_index_pass {
 	size_t lo, hi;                   /* records touched since the last drop */
 	struct crm_index_pass *prev;     /* the pass this one runs inside */
 };
+/* A tree decoded ahead of the pass (decode_ahead.c) for `rec`, whose file
+ * is `f`, lazy: taken into the index, or false when there is none. */
+bool crm_index_ahead_take(struct crm_index *idx, struct crm_record *rec, struct pending_file *f);
+
 void crm_index_pass_begin(struct crm_index *idx, struct crm_index_pass *p);
 void crm_index_pass_trim(struct crm_index *idx, struct crm_index_pass *p);
 void crm_index_pass_end(struct crm_index *idx, struct crm_index_pass *p);

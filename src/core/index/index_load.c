@@ -296,7 +296,7 @@ void crm_index_materialize(const struct crm_index *cidx, struct crm_record *rec)
 		return;
 	crm_index_verify(idx, rec);
 	f = crm_index_file_of(idx, rec);
-	if (!f->lazy)
+	if (!f->lazy || crm_index_ahead_take(idx, rec, f))
 		return;
 	f->lazy = false;
 	crm_index_touch(idx, rec);
@@ -336,6 +336,7 @@ void crm_index_trim(struct crm_index *idx)
 	for (i = 0; i < idx->ntypes; i++)
 		idx->types[i].materialized = false;
 	crm_arena_release(&idx->trees);
+	idx->trees_epoch++;
 	crm_cache_shed(idx->cache);
 	idx->trims++;
 }
@@ -372,6 +373,7 @@ void crm_index_pass_begin(struct crm_index *idx, struct crm_index_pass *p)
 		p->materialized[i] = idx->types[i].materialized;
 	p->outer = idx->trees;
 	crm_arena_init(&idx->trees);
+	idx->trees_epoch++;
 	p->on = true;
 	p->lo = SIZE_MAX;
 	p->prev = idx->pass;
@@ -409,6 +411,7 @@ static void pass_drop(struct crm_index *idx, struct crm_index_pass *p)
 	for (i = 0; i < idx->ntypes; i++)
 		idx->types[i].materialized = p->materialized[i];
 	crm_arena_release(&idx->trees);
+	idx->trees_epoch++;
 	crm_cache_shed(idx->cache);
 }
 
@@ -426,6 +429,7 @@ void crm_index_pass_end(struct crm_index *idx, struct crm_index_pass *p)
 		return;
 	pass_drop(idx, p);
 	idx->trees = p->outer;
+	idx->trees_epoch++;
 	idx->pass = p->prev;
 	free(p->before);
 	free(p->materialized);
@@ -817,8 +821,12 @@ void crm_index_free(struct crm_index *idx)
 		return;
 	if (idx->dirty.state == DIRTY_RUNNING)
 		pthread_join(idx->dirty.thread, NULL);
+	crm_index_decode_ahead_end(idx, idx->ahead);
 	if (tracing() && idx->trims)
 		fprintf(stderr, "crm: index: decoded records dropped %zu times\n", idx->trims);
+	if (tracing() && idx->decoded_ahead)
+		fprintf(stderr, "crm: index: %zu records decoded ahead on another core\n",
+			idx->decoded_ahead);
 	free(idx->dirty.message);
 	for (i = 0; i < idx->ntypes; i++) {
 		CRM_ARRAY_RELEASE(idx->types[i].records);

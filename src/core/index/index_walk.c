@@ -358,6 +358,7 @@ static int join_jobs(struct crm_index *idx, struct walk_job *jobs, size_t n)
 			       j->files.len * sizeof(*j->files.ptr));
 			idx->files.len += j->files.len;
 		}
+		CRM_ARRAY_RELEASE(j->files);   /* at a million records, 100 MB in all */
 		if (!err)
 			err = crm_diags_merge(&idx->diags, &j->diags);
 	}
