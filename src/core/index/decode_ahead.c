@@ -17,7 +17,6 @@
 #include <stdatomic.h>
 #include <stdlib.h>
 #include <string.h>
-#include <unistd.h>
 
 #include "crm/index.h"
 #include "core/index/cache.h"
@@ -123,8 +122,7 @@ struct crm_index_ahead *crm_index_decode_ahead(struct crm_index *idx, const char
 
 	recs = crm_index_list(idx, type, &n);
 	/* one at a time: a pass inside another's decodes for itself */
-	if (idx->ahead || idx->pass || n < 2 * AHEAD_BATCH || idx->opts.threads == 1 ||
-	    sysconf(_SC_NPROCESSORS_ONLN) < 2)
+	if (idx->ahead || idx->pass || n < 2 * AHEAD_BATCH || crm_index_threads(idx, 2) < 2)
 		return NULL;
 	a = calloc(1, sizeof(*a));
 	if (!a)

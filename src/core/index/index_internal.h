@@ -137,6 +137,10 @@ struct crm_index_pass {
 	size_t lo, hi;                   /* records touched since the last drop */
 	struct crm_index_pass *prev;     /* the pass this one runs inside */
 };
+/* How many threads (this one included) share `jobs` pieces of work:
+ * opts.threads, else one per core, at most MAX_WORKERS and `jobs`. */
+int crm_index_threads(const struct crm_index *idx, size_t jobs);
+
 /* A tree decoded ahead of the pass (decode_ahead.c) for `rec`, whose file
  * is `f`, lazy: taken into the index, or false when there is none. */
 bool crm_index_ahead_take(struct crm_index *idx, struct crm_record *rec, struct pending_file *f);

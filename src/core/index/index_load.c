@@ -311,6 +311,14 @@ void crm_index_materialize(const struct crm_index *cidx, struct crm_record *rec)
 	}
 }
 
+/* Lets every decoded tree go, and the cache's pages read for them. */
+static void release_trees(struct crm_index *idx)
+{
+	crm_arena_release(&idx->trees);
+	idx->trees_epoch++;
+	crm_cache_shed(idx->cache);
+}
+
 void crm_index_trim(struct crm_index *idx)
 {
 	size_t i, hi = idx->touched_hi < idx->files.len ? idx->touched_hi : idx->files.len;
@@ -335,9 +343,7 @@ void crm_index_trim(struct crm_index *idx)
 	idx->touched_hi = 0;
 	for (i = 0; i < idx->ntypes; i++)
 		idx->types[i].materialized = false;
-	crm_arena_release(&idx->trees);
-	idx->trees_epoch++;
-	crm_cache_shed(idx->cache);
+	release_trees(idx);
 	idx->trims++;
 }
 
@@ -410,9 +416,7 @@ static void pass_drop(struct crm_index *idx, struct crm_index_pass *p)
 	p->hi = 0;
 	for (i = 0; i < idx->ntypes; i++)
 		idx->types[i].materialized = p->materialized[i];
-	crm_arena_release(&idx->trees);
-	idx->trees_epoch++;
-	crm_cache_shed(idx->cache);
+	release_trees(idx);
 }
 
 void crm_index_pass_trim(struct crm_index *idx, struct crm_index_pass *p)
@@ -427,9 +431,8 @@ void crm_index_pass_end(struct crm_index *idx, struct crm_index_pass *p)
 {
 	if (!p->on)
 		return;
-	pass_drop(idx, p);
+	pass_drop(idx, p);   /* changes trees_epoch */
 	idx->trees = p->outer;
-	idx->trees_epoch++;
 	idx->pass = p->prev;
 	free(p->before);
 	free(p->materialized);
@@ -452,22 +455,28 @@ static void *worker_main(void *arg)
 	return NULL;
 }
 
-static int parse_all(struct crm_index *idx, int threads)
+int crm_index_threads(const struct crm_index *idx, size_t jobs)
+{
+	long n = idx->opts.threads;
+
+	if (n < 1)
+		n = sysconf(_SC_NPROCESSORS_ONLN);
+	if (n > MAX_WORKERS)
+		n = MAX_WORKERS;
+	if ((size_t)n > jobs)
+		n = (long)jobs;
+	return n > 0 ? (int)n : 1;
+}
+
+static int parse_all(struct crm_index *idx)
 {
 	size_t i;
-	int started = 0, err = 0;
+	int threads, started = 0, err = 0;
 
 	err = crm_index_alloc_records(idx);
 	if (err)
 		return err;
-	if (threads < 1) {
-		long n = sysconf(_SC_NPROCESSORS_ONLN);
-		threads = n > 0 ? (int)n : 1;
-	}
-	if (threads > MAX_WORKERS)
-		threads = MAX_WORKERS;
-	if ((size_t)threads > idx->files.len / 64 + 1)
-		threads = (int)(idx->files.len / 64 + 1);
+	threads = crm_index_threads(idx, idx->files.len / 64 + 1);
 	idx->nworkers = threads;
 	for (i = 0; i < (size_t)threads; i++) {
 		idx->workers[i].idx = idx;
@@ -660,7 +669,7 @@ static int load_files(struct crm_index *idx)
 			err = crm_error_errno(CRM_EIO, "cannot open '%s'", idx->repo->root);
 	}
 	if (!err)
-		err = parse_all(idx, idx->opts.threads);
+		err = parse_all(idx);
 	if (!err)
 		update_cache(idx);
 	return err;

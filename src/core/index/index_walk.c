@@ -309,19 +309,6 @@ static int plan_type(struct crm_index *idx, struct walk_jobs *jobs, struct walk_
 	return err;
 }
 
-static int threads_for(const struct crm_index *idx, size_t jobs)
-{
-	long n = idx->opts.threads;
-
-	if (n < 1)
-		n = sysconf(_SC_NPROCESSORS_ONLN);
-	if (n > MAX_WORKERS)
-		n = MAX_WORKERS;
-	if ((size_t)n > jobs)
-		n = (long)jobs;
-	return n > 0 ? (int)n : 1;
-}
-
 /* Runs the jobs on this thread and up to n - 1 more, each thread's paths
  * in an arena of its own. */
 static void run_crew(struct crm_index *idx, struct walk_jobs *jobs, int n)
@@ -384,7 +371,7 @@ int crm_index_collect_files(struct crm_index *idx)
 		err = plan_type(idx, &jobs, &names[i], &dirs[i], i);
 	}
 	if (!err)
-		run_crew(idx, &jobs, threads_for(idx, jobs.len));
+		run_crew(idx, &jobs, crm_index_threads(idx, jobs.len));
 	/* room for every file at once, not doubled and copied as jobs join */
 	for (i = 0, total = idx->files.len; i < jobs.len; i++)
 		total += jobs.ptr[i].files.len;
