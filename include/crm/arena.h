@@ -21,9 +21,13 @@ struct crm_arena {
 void crm_arena_init(struct crm_arena *a);
 /* Frees every allocation made from `a`; `a` may be reused afterwards. */
 void crm_arena_release(struct crm_arena *a);
+/* Frees every allocation made from `a` but keeps one chunk for the next:
+ * for an arena that serves one file at a time. */
+void crm_arena_reset(struct crm_arena *a);
 /* Zeroed, max-aligned memory; NULL only when out of memory. */
 void *crm_arena_alloc(struct crm_arena *a, size_t size);
-/* A copy of `n` bytes, packed like texts (bytes need no alignment). */
+/* A copy of `n` bytes, packed like texts (bytes need no alignment; the
+ * texts and copies are not zeroed beyond what they copy). */
 void *crm_arena_memdup(struct crm_arena *a, const void *p, size_t n);
 char *crm_arena_strdup(struct crm_arena *a, const char *s);
 char *crm_arena_strndup(struct crm_arena *a, const char *s, size_t n);

@@ -1,5 +1,6 @@
 /* Bump allocator in chunks; large requests get a chunk of their own. */
 #include <stdarg.h>
+#include <stdbool.h>
 #include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -37,6 +38,22 @@ void crm_arena_release(struct crm_arena *a)
 	a->total = 0;
 }
 
+void crm_arena_reset(struct crm_arena *a)
+{
+	struct crm_arena_chunk *keep = a->chunks;
+
+	if (a->debug_malloc > 0 || !keep || keep->size != CHUNK_SIZE) {
+		crm_arena_release(a);
+		return;
+	}
+	/* the newest chunk serves small requests; those behind it are full
+	 * ones or dedicated to a large request */
+	a->chunks = keep->next;
+	crm_arena_release(a);
+	keep->next = NULL;
+	a->chunks = keep;
+}
+
 void crm_arena_adopt(struct crm_arena *into, struct crm_arena *from)
 {
 	struct crm_arena_chunk *last = from->chunks;
@@ -59,16 +76,24 @@ void crm_arena_adopt(struct crm_arena *into, struct crm_arena *from)
 	from->total = 0;
 }
 
-static struct crm_arena_chunk *new_chunk(size_t size)
+/* A chunk of `size` bytes, zeroed only when asked: a scratch arena takes a
+ * chunk for every file it parses, and zeroing 64 KiB for a record of a few
+ * hundred bytes cost more than parsing it.  crm_arena_alloc zeroes what it
+ * hands out instead. */
+static struct crm_arena_chunk *new_chunk(size_t size, bool zero)
 {
-	struct crm_arena_chunk *c = calloc(1, sizeof(*c) + size);
-	if (c)
+	struct crm_arena_chunk *c = zero ? calloc(1, sizeof(*c) + size) :
+					   malloc(sizeof(*c) + size);
+	if (c) {
+		c->next = NULL;
 		c->size = size;
+	}
 	return c;
 }
 
-/* `size` bytes at a multiple of `align` (a power of two, at most ALIGN_TO). */
-static void *arena_take(struct crm_arena *a, size_t size, size_t align)
+/* `size` bytes at a multiple of `align` (a power of two, at most ALIGN_TO),
+ * zeroed when `zero` is set. */
+static void *arena_take(struct crm_arena *a, size_t size, size_t align, bool zero)
 {
 	struct crm_arena_chunk *c;
 	size_t rounded;
@@ -87,7 +112,7 @@ static void *arena_take(struct crm_arena *a, size_t size, size_t align)
 	if (a->debug_malloc || rounded > CHUNK_SIZE / 4) {
 		/* A dedicated chunk, linked behind the current one so the
 		 * current chunk keeps serving small requests. */
-		c = new_chunk(rounded);
+		c = new_chunk(rounded, zero);
 		if (!c)
 			return NULL;
 		if (a->chunks) {
@@ -101,7 +126,7 @@ static void *arena_take(struct crm_arena *a, size_t size, size_t align)
 	}
 	a->used = (a->used + align - 1) & ~(align - 1);
 	if (!a->chunks || a->used + rounded > a->chunks->size) {
-		c = new_chunk(CHUNK_SIZE);
+		c = new_chunk(CHUNK_SIZE, false);
 		if (!c)
 			return NULL;
 		c->next = a->chunks;
@@ -109,19 +134,21 @@ static void *arena_take(struct crm_arena *a, size_t size, size_t align)
 		a->used = 0;
 	}
 	a->used += rounded;
+	if (zero)
+		memset(a->chunks->data + a->used - rounded, 0, rounded);
 	return a->chunks->data + a->used - rounded;
 }
 
 void *crm_arena_alloc(struct crm_arena *a, size_t size)
 {
-	return arena_take(a, size, ALIGN_TO);
+	return arena_take(a, size, ALIGN_TO, true);
 }
 
 /* Text needs no alignment: a million short values would otherwise waste
  * eight bytes each on average. */
 static char *arena_text(struct crm_arena *a, size_t size)
 {
-	return arena_take(a, size, 1);
+	return arena_take(a, size, 1, false);
 }
 
 char *crm_arena_strndup(struct crm_arena *a, const char *s, size_t n)
@@ -139,6 +166,8 @@ void *crm_arena_memdup(struct crm_arena *a, const void *p, size_t n)
 	char *copy = arena_text(a, n ? n : 1);
 	if (copy && n)
 		memcpy(copy, p, n);
+	else if (copy)
+		copy[0] = '\0';   /* an empty copy reads as an empty text */
 	return copy;
 }
 

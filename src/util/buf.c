@@ -1,5 +1,6 @@
 /* Growable, always NUL-terminated string buffers with a size cap. */
 #include <errno.h>
+#include <fcntl.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -221,52 +222,56 @@ int crm_buf_add_base64(struct crm_buf *b, const void *data, size_t len)
 	return err;
 }
 
-/* Reads the open stream `f` to its end into `b`; `name` is for messages. */
-static int read_stream(struct crm_buf *b, FILE *f, const char *name, size_t max)
+/* Reads `fd` to its end straight into `b` (no stdio: a FILE's buffer and
+ * a copy per record file cost more than the read for a file of a few
+ * hundred bytes); more than `max` bytes is an error.  Closes `fd`. */
+static int read_fd_to_end(struct crm_buf *b, int fd, const char *name, size_t max)
 {
-	char chunk[65536];
-	size_t n, start = b->len;
+	size_t start = b->len;
+	ssize_t n;
 	int err = 0;
 
-	while ((n = fread(chunk, 1, sizeof(chunk), f)) > 0) {
-		if (b->len - start + n > max) {
+	for (;;) {
+		/* 4 KiB more room, or what is left below the buffer's cap */
+		size_t cap = b->max ? b->max : CRM_BUF_MAX;
+		size_t left = b->len + 1 < cap ? cap - b->len - 1 : 1;
+
+		err = crm_buf_grow(b, left < 4096 ? left : 4096);
+		if (err)
+			break;
+		n = read(fd, b->ptr + b->len, b->cap - b->len - 1);
+		if (n < 0 && errno == EINTR)
+			continue;
+		if (n < 0) {
+			err = poison(b, crm_error_errno(CRM_EIO, "cannot read '%s'", name));
+			break;
+		}
+		if (!n)
+			break;
+		if (b->len - start + (size_t)n > max) {
+			b->ptr[b->len] = '\0';
 			err = poison(b, crm_error_set(CRM_EOVERFLOW,
 						      "'%s' is larger than %zu bytes", name, max));
 			break;
 		}
-		err = crm_buf_add(b, chunk, n);
-		if (err)
-			break;
+		b->len += (size_t)n;
+		b->ptr[b->len] = '\0';
 	}
-	if (!err && ferror(f))
-		err = poison(b, crm_error_errno(CRM_EIO, "cannot read '%s'", name));
+	close(fd);
 	return err;
 }
 
 int crm_buf_read_file(struct crm_buf *b, const char *path, size_t max)
 {
-	FILE *f = fopen(path, "rb");
-	int err;
+	int fd = open(path, O_RDONLY | O_CLOEXEC);
 
-	if (!f)
+	if (fd < 0)
 		return crm_error_errno(errno == ENOENT ? CRM_ENOTFOUND : CRM_EIO,
 				       "cannot open '%s'", path);
-	err = read_stream(b, f, path, max);
-	fclose(f);
-	return err;
+	return read_fd_to_end(b, fd, path, max);
 }
 
 int crm_buf_read_fd(struct crm_buf *b, int fd, const char *name, size_t max)
 {
-	FILE *f = fdopen(fd, "rb");
-	int err;
-
-	if (!f) {
-		err = crm_error_errno(CRM_EIO, "cannot read '%s'", name);
-		close(fd);
-		return err;
-	}
-	err = read_stream(b, f, name, max);
-	fclose(f);
-	return err;
+	return read_fd_to_end(b, fd, name, max);
 }

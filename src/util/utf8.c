@@ -14,8 +14,14 @@ bool crm_utf8_valid(const char *s, size_t len, size_t *bad_offset)
 	size_t i = 0;
 	while (i < len) {
 		utf8proc_int32_t cp;
-		utf8proc_ssize_t n = utf8proc_iterate((const utf8proc_uint8_t *)s + i,
-						      (utf8proc_ssize_t)(len - i), &cp);
+		utf8proc_ssize_t n;
+
+		if ((unsigned char)s[i] - 1u < 0x7Fu) {   /* ASCII but NUL: no call */
+			i++;
+			continue;
+		}
+		n = utf8proc_iterate((const utf8proc_uint8_t *)s + i,
+				     (utf8proc_ssize_t)(len - i), &cp);
 		if (n <= 0 || cp == 0) {
 			if (bad_offset)
 				*bad_offset = i;

@@ -79,7 +79,7 @@ static void parse_file(struct pending_file *f, struct crm_record *rec, struct lo
 		crm_yaml_parse(&rec->root, sp->keep, data->ptr, data->len, f->path, &again);
 		crm_diags_release(&again);
 	}
-	crm_arena_release(sp->scratch);
+	crm_arena_reset(sp->scratch);
 }
 
 /* Gives `rec` the tree of `f`: the cache's when the file is unchanged,
