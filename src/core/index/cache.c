@@ -115,19 +115,27 @@ uint64_t crm_cache_hash(const void *data, size_t len)
 
 /* ---- encoding ---- */
 
-static int put_varint(struct crm_buf *b, uint64_t v)
-{
-	unsigned char tmp[10];
-	size_t n = 0;
+/* The longest varint: 64 bits, seven a byte. */
+#define VARINT_MAX 10
 
+/* Writes `v` at `p`, seven bits a byte, low first; returns the byte after. */
+static unsigned char *varint_at(unsigned char *p, uint64_t v)
+{
 	do {
-		tmp[n] = (unsigned char)(v & 0x7f);
+		*p = (unsigned char)(v & 0x7f);
 		v >>= 7;
 		if (v)
-			tmp[n] |= 0x80;
-		n++;
+			*p |= 0x80;
+		p++;
 	} while (v);
-	return crm_buf_add(b, tmp, n);
+	return p;
+}
+
+static int put_varint(struct crm_buf *b, uint64_t v)
+{
+	unsigned char tmp[VARINT_MAX];
+
+	return crm_buf_add(b, tmp, (size_t)(varint_at(tmp, v) - tmp));
 }
 
 static uint64_t zigzag(int64_t v)
@@ -224,31 +232,39 @@ static int encode_node(struct crm_buf *b, const struct crm_node *n, int64_t *lin
 {
 	size_t i, named = is_key ? key_number(keys, n) : 0;
 	bool end_at_len = n->kind == CRM_NODE_SCALAR && n->end - n->start == n->len;
+	unsigned char *p;
 	int err;
 
 	if (!*budget)
 		return CRM_EOVERFLOW;
 	(*budget)--;
-	err = crm_buf_addch(b, (int)(n->kind | (n->style << 2) | (named ? KEY_NAMED : 0) |
-				     (end_at_len ? END_AT_LEN : 0)));
-	err |= put_varint(b, zigzag((int64_t)n->line - *line));
-	err |= put_varint(b, (uint64_t)n->col);
-	err |= put_varint(b, zigzag((int64_t)n->start - *start));
+	/* the head written in place, after one check of room for its byte
+	 * and five numbers: a cold load encodes every node it parses */
+	if (crm_buf_grow(b, 1 + 5 * VARINT_MAX))
+		return CRM_ENOMEM;
+	p = (unsigned char *)b->ptr + b->len;
+	*p++ = (unsigned char)(n->kind | (n->style << 2) | (named ? KEY_NAMED : 0) |
+			       (end_at_len ? END_AT_LEN : 0));
+	p = varint_at(p, zigzag((int64_t)n->line - *line));
+	p = varint_at(p, (uint64_t)n->col);
+	p = varint_at(p, zigzag((int64_t)n->start - *start));
 	if (!end_at_len)
-		err |= put_varint(b, (uint64_t)(n->end - n->start));
+		p = varint_at(p, (uint64_t)(n->end - n->start));
 	*line = n->line;
 	*start = (int64_t)n->start;
-	if (named) {
-		err |= put_varint(b, named - 1);
-		return err ? CRM_ENOMEM : 0;
-	}
-	if (n->kind == CRM_NODE_SCALAR) {
-		/* with its NUL, so that a loaded tree points into the cache */
-		err |= put_varint(b, n->len);
-		err |= crm_buf_add(b, n->text, n->len + 1);
-		return err ? CRM_ENOMEM : 0;
-	}
-	err |= put_varint(b, n->count);
+	if (named)
+		p = varint_at(p, named - 1);
+	else
+		p = varint_at(p, n->kind == CRM_NODE_SCALAR ? n->len : n->count);
+	b->len = (size_t)(p - (unsigned char *)b->ptr);
+	b->ptr[b->len] = '\0';
+	if (named)
+		return 0;
+	/* a scalar's text with its NUL, so that a loaded tree points into the
+	 * cache */
+	if (n->kind == CRM_NODE_SCALAR)
+		return crm_buf_add(b, n->text, n->len + 1) ? CRM_ENOMEM : 0;
+	err = 0;
 	for (i = 0; i < n->count && !err; i++) {
 		if (n->kind == CRM_NODE_MAP) {
 			err = encode_node(b, n->pairs[i].key, line, start, budget, keys, true);

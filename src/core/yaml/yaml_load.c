@@ -1,7 +1,9 @@
 /* The record loader: libyaml's event parser turned into a crm_node tree that
- * remembers where every key and value stands.  Hostile input is bounded:
+ * remembers where every key and value stands (the common block style is
+ * read by yaml_fast.c, to the same tree, faster).  Hostile input is bounded:
  * size, nesting depth and alias expansion all have limits, and invalid
  * UTF-8, NUL bytes and duplicate keys are reported at their place. */
+#include <stdbool.h>
 #include <stdio.h>
 #include <string.h>
 #include <yaml.h>
@@ -12,6 +14,7 @@
 #include "crm/map.h"
 #include "crm/node.h"
 #include "crm/utf8.h"
+#include "core/yaml/yaml_fast.h"
 
 struct frame {
 	struct crm_node *node;
@@ -30,6 +33,7 @@ struct loader {
 	int failed;
 	size_t len;
 	size_t bom;                        /* 3 after a leading byte-order mark, else 0 */
+	bool ascii;                        /* printable ASCII and line breaks only */
 	size_t cursor_char, cursor_byte;   /* last converted mark */
 };
 
@@ -39,6 +43,8 @@ static size_t byte_offset(struct loader *l, size_t char_index)
 {
 	/* libyaml is given the text after the byte-order mark: its first
 	 * character is the byte after it */
+	if (l->ascii)
+		return char_index;   /* a character is a byte, and there is no mark */
 	if (char_index < l->cursor_char || l->cursor_byte < l->bom) {
 		l->cursor_char = 0;
 		l->cursor_byte = l->bom;
@@ -371,12 +377,32 @@ static int find_conflict_markers(struct loader *l, const char *data, size_t len)
 	return 0;
 }
 
+/* Whether the text is printable ASCII, tabs and line breaks alone, as
+ * nearly every record is: no NUL, no invalid UTF-8, no control character
+ * can be in it, and its characters are its bytes.  A compare a byte, where
+ * checking the UTF-8 costs a call a character. */
+static bool plain_ascii(const char *data, size_t len)
+{
+	const unsigned char *p = (const unsigned char *)data, *end = p + len;
+
+	for (; p < end; p++) {
+		if ((unsigned)(*p - 0x20) >= 0x7F - 0x20 && *p != '\n' && *p != '\t' &&
+		    *p != '\r')
+			return false;
+	}
+	return true;
+}
+
 static int precheck(struct loader *l, const char *data, size_t len)
 {
 	size_t bad = 0;
 	int line, col;
-	const char *nul = memchr(data, '\0', len);
+	const char *nul;
 
+	l->ascii = plain_ascii(data, len);
+	if (l->ascii)
+		return find_conflict_markers(l, data, len);
+	nul = memchr(data, '\0', len);
 	if (nul) {
 		locate(data, (size_t)(nul - data), &line, &col);
 		return fail_at(l, line, col, "nul-byte", "file contains a NUL byte");
@@ -440,9 +466,35 @@ static int run_parser(struct loader *l, const char *data, size_t len)
 	return err ? err : (l->failed ? CRM_EINVALID : 0);
 }
 
+/* The tree of a text the precheck passed: the fast path's when the text
+ * is in its subset (nearly every record), else libyaml's. */
+static int build_tree(struct loader *l, const char *data, size_t len, bool fast)
+{
+	struct crm_node *root;
+
+	if (fast) {
+		switch (crm_yaml_fast_parse(&root, l->arena, data, len, l->ascii)) {
+		case CRM_YAML_FAST_BUILT:
+			l->root = root;
+			return 0;
+		case CRM_YAML_FAST_NOMEM:
+			return CRM_ENOMEM;
+		case CRM_YAML_FAST_DECLINED:
+			break;
+		}
+	}
+	return run_parser(l, data, len);
+}
+
 int crm_yaml_parse(struct crm_node **out, struct crm_arena *arena,
 		   const char *data, size_t len, const char *path,
 		   struct crm_diags *diags)
+{
+	return crm_yaml_parse_with(out, arena, data, len, path, diags, true);
+}
+
+int crm_yaml_parse_with(struct crm_node **out, struct crm_arena *arena, const char *data,
+			size_t len, const char *path, struct crm_diags *diags, bool fast)
 {
 	struct loader l;
 	int err;
@@ -461,7 +513,7 @@ int crm_yaml_parse(struct crm_node **out, struct crm_arena *arena,
 	}
 	err = precheck(&l, data, len);
 	if (!err)
-		err = run_parser(&l, data, len);
+		err = build_tree(&l, data, len, fast);
 	release_loader(&l);
 	if (err == CRM_ENOMEM)
 		return crm_error_set(CRM_ENOMEM, "out of memory");
