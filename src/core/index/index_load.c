@@ -2,6 +2,7 @@
  * are stated and read or parsed on all cores (each worker with an arena and
  * findings of its own), unchanged ones left encoded in the cache until a
  * record is asked for; then ids are mapped.  index_query.c answers. */
+#include <errno.h>
 #include <fcntl.h>
 #include <pthread.h>
 #include <stdatomic.h>
@@ -23,6 +24,60 @@
 static int read_record_file(struct crm_index *idx, struct crm_buf *data, const char *path)
 {
 	return crm_repo_read_file(idx->repo, path, data, CRM_YAML_MAX_BYTES + 1);
+}
+
+/* The folder of `path` (relative to the data repository), open in the
+ * worker, which keeps it while files of the same folder follow (they come
+ * in path order): one name to look up per file, as find does it, not a
+ * walk from the root.  Returns a descriptor to use with *name, or -1. */
+static int folder_of(struct crm_index *idx, struct worker *w, const char *path,
+		     const char **name)
+{
+	const char *slash = strrchr(path, '/');
+	size_t len = slash ? (size_t)(slash - path) : 0;
+
+	*name = slash ? slash + 1 : path;
+	if (!slash)
+		return idx->root_fd;
+	if (w->dir_fd < 0 || w->dir.len != len || memcmp(w->dir.ptr, path, len)) {
+		if (w->dir_fd >= 0)
+			close(w->dir_fd);
+		crm_buf_reset(&w->dir);
+		crm_buf_add(&w->dir, path, len);
+		w->dir_fd = openat(idx->root_fd, w->dir.ptr ? w->dir.ptr : ".",
+				   O_PATH | O_DIRECTORY | O_CLOEXEC);
+	}
+	return w->dir_fd;
+}
+
+/* States `f` relative to its folder. */
+static int stat_file(struct crm_index *idx, struct worker *w, const struct pending_file *f,
+		     struct stat *st)
+{
+	const char *name;
+	int dir = folder_of(idx, w, f->path, &name);
+
+	/* not followed: the walk saw a file, a link now would lead elsewhere */
+	return dir < 0 ? -1 : fstatat(dir, name, st, AT_SYMLINK_NOFOLLOW);
+}
+
+/* A record file of the work tree read relative to its folder, on a worker
+ * (git's index or a commit: read_record_file).  Not followed, as for
+ * stat_file. */
+static int read_in_folder(struct crm_index *idx, struct worker *w, struct crm_buf *data,
+			  const char *path)
+{
+	const char *name;
+	int dir, fd;
+
+	if (idx->root_fd < 0)
+		return read_record_file(idx, data, path);
+	dir = folder_of(idx, w, path, &name);
+	fd = dir < 0 ? -1 : openat(dir, name, O_RDONLY | O_CLOEXEC | O_NOFOLLOW);
+	if (fd < 0)
+		return crm_error_errno(errno == ENOENT ? CRM_ENOTFOUND : CRM_EIO,
+				       "cannot open '%s/%s'", idx->repo->root, path);
+	return crm_buf_read_fd(data, fd, path, CRM_YAML_MAX_BYTES + 1);
 }
 
 /* Whether the cache's entry for `f` still holds its tree: the stamp
@@ -53,6 +108,7 @@ struct load_space {
 	struct crm_buf *encoding;
 	struct crm_diags *diags;
 	const struct crm_cache_keys *keys;
+	struct worker *w;   /* the worker's open folder, or NULL after the load */
 };
 
 /* Parses the bytes of `f` and keeps the tree encoded (about a tenth of
@@ -92,7 +148,8 @@ static bool load_tree(struct crm_index *idx, struct pending_file *f, struct crm_
 
 	if (cache_fresh(idx, f, NULL))
 		return false;
-	if (read_record_file(idx, &data, f->path)) {
+	if (sp->w ? read_in_folder(idx, sp->w, &data, f->path) :
+		    read_record_file(idx, &data, f->path)) {
 		crm_diags_add(sp->diags, f->path, 0, 0, CRM_SEV_ERROR, "unreadable", "%s",
 			      crm_error_last());
 	} else {
@@ -176,36 +233,11 @@ static void name_record(struct pending_file *f, struct crm_record *rec,
 			      "'-', at most 64, not starting with '-')", rec->id);
 }
 
-/* States `f` relative to its folder, which the worker keeps open while
- * files of the same folder follow (they come in path order): one name to
- * look up per file, as find does it, not a walk from the repository. */
-static int stat_file(struct crm_index *idx, struct worker *w, const struct pending_file *f,
-		     struct stat *st)
-{
-	const char *slash = strrchr(f->path, '/');
-	size_t len = slash ? (size_t)(slash - f->path) : 0;
-
-	if (!slash)
-		return fstatat(idx->root_fd, f->path, st, AT_SYMLINK_NOFOLLOW);
-	if (w->dir_fd < 0 || w->dir.len != len || memcmp(w->dir.ptr, f->path, len)) {
-		if (w->dir_fd >= 0)
-			close(w->dir_fd);
-		crm_buf_reset(&w->dir);
-		crm_buf_add(&w->dir, f->path, len);
-		w->dir_fd = openat(idx->root_fd, w->dir.ptr ? w->dir.ptr : ".",
-				   O_PATH | O_DIRECTORY | O_CLOEXEC);
-		if (w->dir_fd < 0)
-			return -1;
-	}
-	/* not followed: the walk saw a file, a link now would lead elsewhere */
-	return fstatat(w->dir_fd, slash + 1, st, AT_SYMLINK_NOFOLLOW);
-}
-
 /* Loads one file into `rec`, on a worker thread. */
 static void load_one(struct crm_index *idx, struct worker *w, struct pending_file *f,
 		     struct crm_record *rec)
 {
-	struct load_space sp = { &w->arena, &w->scratch, &w->encoding, &w->diags, &idx->keys };
+	struct load_space sp = { &w->arena, &w->scratch, &w->encoding, &w->diags, &idx->keys, w };
 	struct stat st;
 
 	name_record(f, rec, &idx->memos[rec - idx->records], &w->arena, &w->diags);
@@ -234,7 +266,7 @@ static void load_late(struct crm_index *idx, struct pending_file *f, struct crm_
 {
 	struct crm_arena scratch = CRM_ARENA_INIT;
 	struct crm_buf encoding = CRM_BUF_INIT, data = CRM_BUF_INIT;
-	struct load_space sp = { &idx->arena, &scratch, &encoding, &idx->diags, &idx->keys };
+	struct load_space sp = { &idx->arena, &scratch, &encoding, &idx->diags, &idx->keys, NULL };
 
 	if (!from_disk) {
 		load_tree(idx, f, rec, &sp);
