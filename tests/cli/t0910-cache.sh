@@ -19,6 +19,18 @@ test_expect_success 'a warm command reads the same records as a cold one' '
 	test_cmp cold.json warm.json
 '
 
+test_expect_success 'the first run, which states each file once it is open, writes a whole cache' '
+	# without a cache the walk states nothing and each file is stated on its
+	# open descriptor: the stamps it writes must let the next run read none
+	rm small/.git/crm-index-cache &&
+	CRM_TRACE=1 crm -C small ls opportunity --json >first.json 2>trace &&
+	grep -q "files walked, [0-9]* read (no cache)" trace &&
+	CRM_TRACE=1 crm -C small ls opportunity --json >second.json 2>trace &&
+	grep -q "files walked, 0 read$" trace &&
+	test_cmp first.json second.json &&
+	test_cmp cold.json first.json
+'
+
 test_expect_success 'an edit by another tool is seen at once' '
 	f=$(find small/clients -name acme-corp.yaml) &&
 	sed -i "s/^name: .*/name: Acme Renamed/" "$f" &&

@@ -41,7 +41,8 @@ struct pending_file {
 						     not stated yet (trust_cache) */
 	bool gone;                                /* stated: no longer there */
 	bool unstated;                            /* walked, not stated yet: the
-						     worker that loads it does */
+						     worker that loads it does,
+						     on the open file */
 };
 
 struct pending_files {            /* a CRM_ARRAY */
@@ -111,6 +112,7 @@ struct crm_index {
 	struct crm_cache_keys keys;      /* the schemas' field names, for encoding */
 	bool trusting;                   /* files listed from the cache, no walk */
 	int root_fd;                     /* the data repository's folder, or -1 */
+	bool walk_stats;                 /* the walk states files (a cache to match) */
 	struct {                         /* crm_index_uncommitted's answer */
 		enum { DIRTY_NOT_ASKED, DIRTY_RUNNING, DIRTY_KNOWN } state;
 		pthread_t thread;

@@ -50,15 +50,37 @@ static int folder_of(struct crm_index *idx, struct worker *w, const char *path,
 	return w->dir_fd;
 }
 
-/* States `f` relative to its folder. */
-static int stat_file(struct crm_index *idx, struct worker *w, const struct pending_file *f,
-		     struct stat *st)
+/* Opens `f`, which the walk did not state (no cache to match its stamp
+ * against), and states the open file: one lookup of its name for both.
+ * Returns the descriptor, or -1 with the finding added. */
+static int open_unstated(struct crm_index *idx, struct worker *w, struct pending_file *f)
 {
 	const char *name;
-	int dir = folder_of(idx, w, f->path, &name);
+	struct stat st;
+	int dir = folder_of(idx, w, f->path, &name), fd;
 
-	/* not followed: the walk saw a file, a link now would lead elsewhere */
-	return dir < 0 ? -1 : fstatat(dir, name, st, AT_SYMLINK_NOFOLLOW);
+	/* not followed (the walk saw a file, a link now would lead
+	 * elsewhere), and not waited on if a pipe took the file's place */
+	fd = dir < 0 ? -1 : openat(dir, name, O_RDONLY | O_CLOEXEC | O_NOFOLLOW | O_NONBLOCK);
+	if (fd < 0 && errno == ELOOP) {
+		crm_diags_add(&w->diags, f->path, 0, 0, CRM_SEV_ERROR, "symlink",
+			      "symbolic link is not followed");
+		return -1;
+	}
+	if (fd < 0 || fstat(fd, &st)) {
+		crm_diags_add(&w->diags, f->path, 0, 0, CRM_SEV_ERROR, "unreadable",
+			      "cannot stat the file");
+	} else if (!S_ISREG(st.st_mode)) {
+		crm_diags_add(&w->diags, f->path, 0, 0, CRM_SEV_ERROR, "unreadable",
+			      "not a regular file");
+	} else {
+		crm_file_stamp_from_stat(&f->stamp, &st);
+		f->unstated = false;
+		return fd;
+	}
+	if (fd >= 0)
+		close(fd);
+	return -1;
 }
 
 /* A record file of the work tree read relative to its folder, on a worker
@@ -139,17 +161,27 @@ static void parse_file(struct pending_file *f, struct crm_record *rec, struct lo
 }
 
 /* Gives `rec` the tree of `f`: the cache's when the file is unchanged,
- * else read and parsed; either way encoded, decoded on first use.
- * Returns whether the cache missed. */
+ * else read (from `fd` when open_unstated opened it, else -1) and parsed;
+ * either way encoded, decoded on first use.  Returns whether the cache
+ * missed. */
 static bool load_tree(struct crm_index *idx, struct pending_file *f, struct crm_record *rec,
-		      struct load_space *sp)
+		      struct load_space *sp, int fd)
 {
 	struct crm_buf data = CRM_BUF_INIT;
+	int err;
 
-	if (cache_fresh(idx, f, NULL))
+	if (cache_fresh(idx, f, NULL)) {
+		if (fd >= 0)
+			close(fd);
 		return false;
-	if (sp->w ? read_in_folder(idx, sp->w, &data, f->path) :
-		    read_record_file(idx, &data, f->path)) {
+	}
+	if (fd >= 0)
+		err = crm_buf_read_fd(&data, fd, f->path, CRM_YAML_MAX_BYTES + 1);
+	else if (sp->w)
+		err = read_in_folder(idx, sp->w, &data, f->path);
+	else
+		err = read_record_file(idx, &data, f->path);
+	if (err) {
 		crm_diags_add(sp->diags, f->path, 0, 0, CRM_SEV_ERROR, "unreadable", "%s",
 			      crm_error_last());
 	} else {
@@ -238,24 +270,12 @@ static void load_one(struct crm_index *idx, struct worker *w, struct pending_fil
 		     struct crm_record *rec)
 {
 	struct load_space sp = { &w->arena, &w->scratch, &w->encoding, &w->diags, &idx->keys, w };
-	struct stat st;
+	int fd = -1;
 
 	name_record(f, rec, &idx->memos[rec - idx->records], &w->arena, &w->diags);
-	if (f->unstated) {
-		if (stat_file(idx, w, f, &st)) {
-			crm_diags_add(&w->diags, f->path, 0, 0, CRM_SEV_ERROR, "unreadable",
-				      "cannot stat the file");
-			return;
-		}
-		if (S_ISLNK(st.st_mode)) {
-			crm_diags_add(&w->diags, f->path, 0, 0, CRM_SEV_ERROR, "symlink",
-				      "symbolic link is not followed");
-			return;
-		}
-		crm_file_stamp_from_stat(&f->stamp, &st);
-		f->unstated = false;
-	}
-	if (load_tree(idx, f, rec, &sp))
+	if (f->unstated && (fd = open_unstated(idx, w, f)) < 0)
+		return;
+	if (load_tree(idx, f, rec, &sp, fd))
 		w->cache_misses++;
 }
 
@@ -269,7 +289,7 @@ static void load_late(struct crm_index *idx, struct pending_file *f, struct crm_
 	struct load_space sp = { &idx->arena, &scratch, &encoding, &idx->diags, &idx->keys, NULL };
 
 	if (!from_disk) {
-		load_tree(idx, f, rec, &sp);
+		load_tree(idx, f, rec, &sp, -1);
 	} else if (read_record_file(idx, &data, f->path)) {
 		crm_diags_add(&idx->diags, f->path, 0, 0, CRM_SEV_ERROR, "unreadable", "%s",
 			      crm_error_last());
@@ -615,7 +635,6 @@ static void *open_cache_main(void *arg)
 {
 	struct cache_opening *o = arg;
 
-	o->file = cache_path(o->idx);
 	if (o->file)
 		o->err = crm_cache_open(&o->cache, o->file, o->idx->repo->root, &o->idx->keys);
 	if (o->err)
@@ -683,9 +702,13 @@ static int load_files(struct crm_index *idx)
 	pthread_t opener;
 	int err, cerr = 0;
 
-	/* the cache is the work tree's */
-	if (!at)
+	/* the cache is the work tree's; without one, no stamp is matched and
+	 * the walk states nothing: each file is stated once it is open */
+	if (!at) {
+		o.file = cache_path(idx);
+		idx->walk_stats = o.file && !access(o.file, F_OK);
 		opening = !pthread_create(&opener, NULL, open_cache_main, &o);
+	}
 	err = at ? crm_index_collect_files_git(idx) : crm_index_collect_files(idx);
 	if (opening)
 		pthread_join(opener, NULL);

@@ -23,6 +23,7 @@ struct walk_out {
 	struct pending_files *files;
 	struct crm_arena *paths;
 	struct crm_diags *diags;
+	bool stat_files;             /* a cache to match stamps against */
 };
 
 struct walk_name {
@@ -61,6 +62,10 @@ static int add_walked_file(const struct walk_out *out, const struct crm_schema *
 
 	if (!f)
 		return err;
+	if (!out->stat_files) {   /* stated when loaded, on the open file */
+		f->unstated = true;
+		return 0;
+	}
 	/* not followed: the walk saw a file, a link now would lead elsewhere */
 	f->unstated = fstatat(dfd, name, &st, AT_SYMLINK_NOFOLLOW) || !S_ISREG(st.st_mode);
 	if (!f->unstated)
@@ -239,6 +244,7 @@ struct walk_jobs {                   /* a CRM_ARRAY */
 struct walk_crew {
 	struct walk_jobs *jobs;
 	atomic_size_t next;
+	bool stat_files;
 };
 
 static void run_jobs(struct walk_crew *crew, struct crm_arena *paths)
@@ -248,7 +254,7 @@ static void run_jobs(struct walk_crew *crew, struct crm_arena *paths)
 
 	while ((i = atomic_fetch_add(&crew->next, 1)) < crew->jobs->len) {
 		struct walk_job *j = &crew->jobs->ptr[i];
-		struct walk_out out = { &j->files, paths, &j->diags };
+		struct walk_out out = { &j->files, paths, &j->diags, crew->stat_files };
 		crm_buf_reset(&rel);
 		j->err = crm_buf_adds(&rel, j->s->folder);
 		for (k = 0; k < j->n && !j->err; k++)
@@ -282,7 +288,7 @@ static int plan_type(struct crm_index *idx, struct walk_jobs *jobs, struct walk_
 		     DIR **dir, size_t t)
 {
 	const struct crm_schema *s = &idx->repo->schemas.ptr[t];
-	struct walk_out out = { &idx->files, &idx->arena, &idx->diags };
+	struct walk_out out = { &idx->files, &idx->arena, &idx->diags, idx->walk_stats };
 	struct crm_buf top = CRM_BUF_INIT;
 	size_t i, end;
 	int err = crm_buf_addf(&top, "%s/%s", idx->repo->root, s->folder);
@@ -313,7 +319,7 @@ static int plan_type(struct crm_index *idx, struct walk_jobs *jobs, struct walk_
  * in an arena of its own. */
 static void run_crew(struct crm_index *idx, struct walk_jobs *jobs, int n)
 {
-	struct walk_crew crew = { jobs, 0 };
+	struct walk_crew crew = { jobs, 0, idx->walk_stats };
 	struct walk_thread threads[MAX_WORKERS];
 	int i, started = 0;
 
@@ -423,7 +429,7 @@ static int collect_git_file(const char *path, enum crm_git_entry kind, void *pay
 		if (!slot || !(*slot = crm_arena_strdup(&st->idx->arena, path)))
 			st->err = CRM_ENOMEM;
 	} else if (kind == CRM_GIT_FILE && n > 5 && !strcmp(base + n - 5, ".yaml"))
-		add_file(&(struct walk_out){ &st->idx->files, &st->idx->arena, &st->idx->diags },
+		add_file(&(struct walk_out){ &st->idx->files, &st->idx->arena, &st->idx->diags, false },
 			 st->schema, rel, &st->err);
 	else if (kind == CRM_GIT_FILE && n > 4 && !strcmp(base + n - 4, ".yml"))
 		crm_diags_add(&st->idx->diags, rel, 0, 0, CRM_SEV_WARNING, "bad-id",
