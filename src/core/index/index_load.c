@@ -83,9 +83,9 @@ static int open_unstated(struct crm_index *idx, struct worker *w, struct pending
 	return -1;
 }
 
-/* A record file of the work tree read relative to its folder, on a worker
- * (git's index or a commit: read_record_file).  Not followed, as for
- * stat_file. */
+/* A record file of the work tree, which the walk stated, read relative to
+ * its folder on a worker (git's index or a commit: read_record_file).  Not
+ * followed, as in open_unstated. */
 static int read_in_folder(struct crm_index *idx, struct worker *w, struct crm_buf *data,
 			  const char *path)
 {

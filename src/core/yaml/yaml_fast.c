@@ -363,7 +363,8 @@ static size_t map_key(struct fast *f, size_t p, bool flow)
 	struct span sp;
 
 	/* no blank between key and colon, and a key on one short line */
-	if (!scan_scalar(f, p, flow, &sp) || !sp.colon || (sp.style == CRM_STYLE_PLAIN && sp.end != sp.after) ||
+	if (!scan_scalar(f, p, flow, &sp) || !sp.colon ||
+	    (sp.style == CRM_STYLE_PLAIN && sp.end != sp.after) ||
 	    sp.end - sp.start > FAST_MAX_KEY) {
 		decline(f);
 		return 0;
