@@ -50,18 +50,25 @@ static int folder_of(struct crm_index *idx, struct worker *w, const char *path,
 	return w->dir_fd;
 }
 
+/* Opens a record file of the work tree relative to its folder: not
+ * followed (the walk saw a file, a link now would lead elsewhere), and not
+ * waited on if a pipe took the file's place.  -1 with errno set. */
+static int open_in_folder(struct crm_index *idx, struct worker *w, const char *path)
+{
+	const char *name;
+	int dir = folder_of(idx, w, path, &name);
+
+	return dir < 0 ? -1 : openat(dir, name, O_RDONLY | O_CLOEXEC | O_NOFOLLOW | O_NONBLOCK);
+}
+
 /* Opens `f`, which the walk did not state (no cache to match its stamp
  * against), and states the open file: one lookup of its name for both.
  * Returns the descriptor, or -1 with the finding added. */
 static int open_unstated(struct crm_index *idx, struct worker *w, struct pending_file *f)
 {
-	const char *name;
 	struct stat st;
-	int dir = folder_of(idx, w, f->path, &name), fd;
+	int fd = open_in_folder(idx, w, f->path);
 
-	/* not followed (the walk saw a file, a link now would lead
-	 * elsewhere), and not waited on if a pipe took the file's place */
-	fd = dir < 0 ? -1 : openat(dir, name, O_RDONLY | O_CLOEXEC | O_NOFOLLOW | O_NONBLOCK);
 	if (fd < 0 && errno == ELOOP) {
 		crm_diags_add(&w->diags, f->path, 0, 0, CRM_SEV_ERROR, "symlink",
 			      "symbolic link is not followed");
@@ -83,19 +90,16 @@ static int open_unstated(struct crm_index *idx, struct worker *w, struct pending
 	return -1;
 }
 
-/* A record file of the work tree, which the walk stated, read relative to
- * its folder on a worker (git's index or a commit: read_record_file).  Not
- * followed, as in open_unstated. */
+/* A record file of the work tree, which the walk stated, read on a worker
+ * (git's index or a commit: read_record_file). */
 static int read_in_folder(struct crm_index *idx, struct worker *w, struct crm_buf *data,
 			  const char *path)
 {
-	const char *name;
-	int dir, fd;
+	int fd;
 
 	if (idx->root_fd < 0)
 		return read_record_file(idx, data, path);
-	dir = folder_of(idx, w, path, &name);
-	fd = dir < 0 ? -1 : openat(dir, name, O_RDONLY | O_CLOEXEC | O_NOFOLLOW);
+	fd = open_in_folder(idx, w, path);
 	if (fd < 0)
 		return crm_error_errno(errno == ENOENT ? CRM_ENOTFOUND : CRM_EIO,
 				       "cannot open '%s/%s'", idx->repo->root, path);

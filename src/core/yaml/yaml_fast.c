@@ -282,7 +282,7 @@ static bool scan_plain(const struct fast *f, size_t p, bool flow, struct span *s
 		if (!blankz(f, q))
 			break;   /* a flow indicator */
 		q = skip_spaces(f, q);
-		if (at(f, q) == '\n' || q >= f->len)
+		if (at(f, q) == '\n' || at(f, q) == '\0')   /* the line's or the text's end */
 			break;
 	}
 	sp->after = q;
@@ -535,8 +535,7 @@ static bool unusual_text(const struct fast *f)
 {
 	const unsigned char *p = (const unsigned char *)f->s, *end = p + f->len;
 
-	if (memchr(f->s, '\t', f->len) || memchr(f->s, '\r', f->len) ||
-	    memchr(f->s, '\0', f->len))   /* the precheck's, kept here too */
+	if (memchr(f->s, '\t', f->len) || memchr(f->s, '\r', f->len))
 		return true;
 	if (f->ascii)
 		return false;
