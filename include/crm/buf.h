@@ -13,6 +13,7 @@
 
 #include <stdarg.h>
 #include <stddef.h>
+#include <stdint.h>
 
 /* No buffer grows beyond this; operations past it fail with CRM_EOVERFLOW. */
 #define CRM_BUF_MAX ((size_t)1 << 30)
@@ -66,7 +67,9 @@ int crm_buf_add_base64(struct crm_buf *b, const void *data, size_t len);
 /* Reads a whole file into `b` (appending); refuses files over `max` bytes. */
 int crm_buf_read_file(struct crm_buf *b, const char *path, size_t max);
 /* crm_buf_read_file for a file already open: reads `fd` to its end and
- * closes it, whatever the outcome; `name` is for messages. */
-int crm_buf_read_fd(struct crm_buf *b, int fd, const char *name, size_t max);
+ * closes it, whatever the outcome; `name` is for messages.  `size` is the
+ * file's size as stated (fstat), 0 when unknown: a file read whole in one
+ * read is then not read again to hear its end. */
+int crm_buf_read_fd(struct crm_buf *b, int fd, const char *name, size_t max, uint64_t size);
 
 #endif

@@ -144,6 +144,11 @@ void *crm_arena_alloc(struct crm_arena *a, size_t size)
 	return arena_take(a, size, ALIGN_TO, true);
 }
 
+void *crm_arena_alloc_raw(struct crm_arena *a, size_t size)
+{
+	return arena_take(a, size, ALIGN_TO, false);
+}
+
 /* Text needs no alignment: a million short values would otherwise waste
  * eight bytes each on average. */
 static char *arena_text(struct crm_arena *a, size_t size)

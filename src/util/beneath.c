@@ -259,7 +259,7 @@ int crm_beneath_read(struct crm_beneath *b, struct crm_buf *out, const char *rel
 		return crm_error_errno(saved == ENOENT ? CRM_ENOTFOUND : CRM_EIO,
 				       "cannot open '%s'", rel);
 	}
-	return crm_buf_read_fd(out, fd, rel, max);
+	return crm_buf_read_fd(out, fd, rel, max, 0);
 }
 
 int crm_beneath_create(struct crm_beneath *b, const char *rel, const void *data, size_t len,

@@ -225,21 +225,33 @@ int crm_buf_add_base64(struct crm_buf *b, const void *data, size_t len)
 /* Reads `fd` to its end straight into `b` (no stdio: a FILE's buffer and
  * a copy per record file cost more than the read for a file of a few
  * hundred bytes); more than `max` bytes is an error.  Closes `fd`. */
-static int read_fd_to_end(struct crm_buf *b, int fd, const char *name, size_t max)
+/* Reads `fd` to its end and closes it.  `size` is what the file was
+ * stated to hold, 0 when unknown: room for all of it is made at once, and
+ * a read that comes back short of the room with at least `size` bytes in
+ * is the end (a regular file's read falls short only there), so a record
+ * file takes one read, not a second one to hear 0. */
+static int read_fd_to_end(struct crm_buf *b, int fd, const char *name, size_t max,
+			  uint64_t size)
 {
-	size_t start = b->len;
+	size_t start = b->len, got, room;
 	ssize_t n;
 	int err = 0;
 
 	for (;;) {
-		/* 4 KiB more room, or what is left below the buffer's cap */
+		/* what is left of the file as stated, and one byte more, or
+		 * 4 KiB; never past the buffer's cap */
 		size_t cap = b->max ? b->max : CRM_BUF_MAX;
 		size_t left = b->len + 1 < cap ? cap - b->len - 1 : 1;
+		size_t want = 4096;
 
-		err = crm_buf_grow(b, left < 4096 ? left : 4096);
+		got = b->len - start;
+		if (size > got && size - got < max)
+			want = (size_t)(size - got) + 1 > want ? (size_t)(size - got) + 1 : want;
+		err = crm_buf_grow(b, left < want ? left : want);
 		if (err)
 			break;
-		n = read(fd, b->ptr + b->len, b->cap - b->len - 1);
+		room = b->cap - b->len - 1;
+		n = read(fd, b->ptr + b->len, room);
 		if (n < 0 && errno == EINTR)
 			continue;
 		if (n < 0) {
@@ -248,7 +260,7 @@ static int read_fd_to_end(struct crm_buf *b, int fd, const char *name, size_t ma
 		}
 		if (!n)
 			break;
-		if (b->len - start + (size_t)n > max) {
+		if (got + (size_t)n > max) {
 			b->ptr[b->len] = '\0';
 			err = poison(b, crm_error_set(CRM_EOVERFLOW,
 						      "'%s' is larger than %zu bytes", name, max));
@@ -256,6 +268,8 @@ static int read_fd_to_end(struct crm_buf *b, int fd, const char *name, size_t ma
 		}
 		b->len += (size_t)n;
 		b->ptr[b->len] = '\0';
+		if (size && (size_t)n < room && got + (size_t)n >= size)
+			break;
 	}
 	close(fd);
 	return err;
@@ -268,10 +282,10 @@ int crm_buf_read_file(struct crm_buf *b, const char *path, size_t max)
 	if (fd < 0)
 		return crm_error_errno(errno == ENOENT ? CRM_ENOTFOUND : CRM_EIO,
 				       "cannot open '%s'", path);
-	return read_fd_to_end(b, fd, path, max);
+	return read_fd_to_end(b, fd, path, max, 0);
 }
 
-int crm_buf_read_fd(struct crm_buf *b, int fd, const char *name, size_t max)
+int crm_buf_read_fd(struct crm_buf *b, int fd, const char *name, size_t max, uint64_t size)
 {
-	return read_fd_to_end(b, fd, name, max);
+	return read_fd_to_end(b, fd, name, max, size);
 }

@@ -150,7 +150,7 @@ static int stage_plain_file(git_index *index, git_odb_backend *mem, const char *
 	}
 	/* read_fd closes fd; a file that changed size meanwhile goes the
 	 * general way */
-	if (crm_buf_read_fd(&text, fd, full, STAGE_PLAIN_MAX) ||
+	if (crm_buf_read_fd(&text, fd, full, STAGE_PLAIN_MAX, (uint64_t)st.st_size) ||
 	    (size_t)st.st_size != text.len || !checkin_is_identity(text.ptr, text.len)) {
 		crm_error_clear();
 		goto done;

@@ -159,31 +159,64 @@ struct cursor {
 #define KEY_NAMED 0x20   /* a key written as its place in the key names */
 #define END_AT_LEN 0x40  /* a scalar that ends where its text does */
 
+static uint32_t key_bucket(const char *s, size_t len)
+{
+	uint32_t h = (uint32_t)len * 0x9e3779b1u;
+
+	if (len)
+		h ^= (unsigned char)s[0] * 31u + (unsigned char)s[len / 2] * 7u +
+		     (unsigned char)s[len - 1];
+	return (h ^ (h >> 9)) & (CRM_CACHE_KEY_BUCKETS - 1);
+}
+
+/* The number of the name s[0..len), or -1. */
+static long key_find(const struct crm_cache_keys *k, const char *s, size_t len)
+{
+	uint32_t i;
+
+	for (i = k->buckets[key_bucket(s, len)]; i; i = k->next[i - 1]) {
+		if (k->lens[i - 1] == len && !memcmp(k->names[i - 1], s, len))
+			return (long)(i - 1);
+	}
+	return -1;
+}
+
 int crm_cache_keys_init(struct crm_cache_keys *k, const char *const *names, size_t n)
 {
 	size_t i;
-	int err = 0;
 
 	memset(k, 0, sizeof(*k));
+	if (n >= UINT32_MAX)
+		return crm_error_set(CRM_EOVERFLOW, "too many field names");
 	k->names = calloc(n + 1, sizeof(*k->names));
-	if (!k->names)
+	k->lens = calloc(n + 1, sizeof(*k->lens));
+	k->next = calloc(n + 1, sizeof(*k->next));
+	if (!k->names || !k->lens || !k->next) {
+		crm_cache_keys_release(k);
 		return crm_error_set(CRM_ENOMEM, "out of memory");
+	}
 	k->id = crm_cache_hash("keys", 4);
-	for (i = 0; i < n && !err; i++) {
-		if (crm_map_get(&k->index, names[i]))
+	for (i = 0; i < n; i++) {
+		size_t len = strlen(names[i]);
+		uint32_t b = key_bucket(names[i], len);
+
+		if (key_find(k, names[i], len) >= 0)
 			continue;   /* the first place of a name is its number */
 		k->names[k->n] = names[i];
-		err = crm_map_put(&k->index, names[i], (void *)(uintptr_t)(k->n + 1), NULL);
-		k->id = (k->id ^ crm_cache_hash(names[i], strlen(names[i]) + 1)) * 0x100000001b3ULL;
+		k->lens[k->n] = (uint32_t)len;
+		k->next[k->n] = k->buckets[b];
+		k->buckets[b] = (uint32_t)k->n + 1;
+		k->id = (k->id ^ crm_cache_hash(names[i], len + 1)) * 0x100000001b3ULL;
 		k->n++;
 	}
-	return err;
+	return 0;
 }
 
 void crm_cache_keys_release(struct crm_cache_keys *k)
 {
 	free(k->names);
-	crm_map_release(&k->index);
+	free(k->lens);
+	free(k->next);
 	memset(k, 0, sizeof(*k));
 }
 
@@ -191,7 +224,7 @@ static size_t key_number(const struct crm_cache_keys *k, const struct crm_node *
 {
 	if (!k || key->style != CRM_STYLE_PLAIN || key->end - key->start != key->len)
 		return 0;
-	return (size_t)(uintptr_t)crm_map_get(&k->index, key->text);
+	return (size_t)(key_find(k, key->text, key->len) + 1);
 }
 
 static uint64_t get_varint(struct cursor *c)
@@ -323,7 +356,8 @@ static struct crm_node *decode_node(struct cursor *c, struct crm_arena *arena, i
 		return NULL;
 	}
 	kind_style = *c->p++;
-	n = crm_arena_alloc(arena, sizeof(*n));
+	/* every field is set below: the node is not zeroed first */
+	n = crm_arena_alloc_raw(arena, sizeof(*n));
 	if (!n || (kind_style & 3) > CRM_NODE_SEQ || ((kind_style >> 2) & 7) > CRM_STYLE_FOLDED ||
 	    (kind_style & 0x80) ||
 	    ((kind_style & KEY_NAMED) && (!key || (kind_style & 3) != CRM_NODE_SCALAR))) {
@@ -343,6 +377,10 @@ static struct crm_node *decode_node(struct cursor *c, struct crm_arena *arena, i
 	if (c->bad)
 		return NULL;
 	n->weight = 1;
+	n->text = NULL;
+	n->len = 0;
+	n->pairs = NULL;
+	n->count = 0;
 	if (kind_style & KEY_NAMED) {
 		uint64_t number = get_varint(c);
 		if (c->bad || !c->keys || number >= c->keys->n) {
@@ -350,7 +388,7 @@ static struct crm_node *decode_node(struct cursor *c, struct crm_arena *arena, i
 			return NULL;
 		}
 		n->text = c->keys->names[number];
-		n->len = strlen(n->text);
+		n->len = c->keys->lens[number];
 		n->end = n->start + n->len;
 		return n;
 	}
@@ -375,11 +413,18 @@ static struct crm_node *decode_node(struct cursor *c, struct crm_arena *arena, i
 		return NULL;
 	}
 	n->count = (size_t)count;
-	if (n->kind == CRM_NODE_MAP)
-		n->pairs = crm_arena_alloc(arena, sizeof(*n->pairs) * (n->count + 1));
-	else
-		n->items = crm_arena_alloc(arena, sizeof(*n->items) * (n->count + 1));
-	if (!n->pairs && !n->items) {
+	/* not zeroed either: each slot is set below, and the one past the
+	 * last (lists end in it) here */
+	if (n->kind == CRM_NODE_MAP) {
+		n->pairs = crm_arena_alloc_raw(arena, sizeof(*n->pairs) * (n->count + 1));
+		if (n->pairs)
+			n->pairs[count].key = n->pairs[count].value = NULL;
+	} else {
+		n->items = crm_arena_alloc_raw(arena, sizeof(*n->items) * (n->count + 1));
+		if (n->items)
+			n->items[count] = NULL;
+	}
+	if (!n->pairs) {
 		c->bad = 1;
 		return NULL;
 	}

@@ -20,14 +20,20 @@ struct crm_buf;
 struct crm_cache;
 struct crm_cache_entry;
 
+#define CRM_CACHE_KEY_BUCKETS 512
+
 /* Key names written as numbers: a repository's field names, so that
  * "amount:" costs a byte or two in the cache and in memory instead of its
  * text.  The names must outlive every tree decoded with them; a cache
  * written with other names (schemas changed) is not used. */
 struct crm_cache_keys {
 	const char **names;
+	uint32_t *lens;           /* strlen of each name, for the decoder */
 	size_t n;
-	struct crm_map index;     /* name -> its number + 1 */
+	/* name -> number: chains of numbers + 1 by a hash of a few bytes
+	 * (the encoder asks it for every key of every record parsed) */
+	uint32_t buckets[CRM_CACHE_KEY_BUCKETS];
+	uint32_t *next;
 	uint64_t id;              /* the names, hashed in order */
 };
 /* The first of equal names keeps its place. */

@@ -93,17 +93,17 @@ static int open_unstated(struct crm_index *idx, struct worker *w, struct pending
 /* A record file of the work tree, which the walk stated, read on a worker
  * (git's index or a commit: read_record_file). */
 static int read_in_folder(struct crm_index *idx, struct worker *w, struct crm_buf *data,
-			  const char *path)
+			  const struct pending_file *f)
 {
 	int fd;
 
 	if (idx->root_fd < 0)
-		return read_record_file(idx, data, path);
-	fd = open_in_folder(idx, w, path);
+		return read_record_file(idx, data, f->path);
+	fd = open_in_folder(idx, w, f->path);
 	if (fd < 0)
 		return crm_error_errno(errno == ENOENT ? CRM_ENOTFOUND : CRM_EIO,
-				       "cannot open '%s/%s'", idx->repo->root, path);
-	return crm_buf_read_fd(data, fd, path, CRM_YAML_MAX_BYTES + 1);
+				       "cannot open '%s/%s'", idx->repo->root, f->path);
+	return crm_buf_read_fd(data, fd, f->path, CRM_YAML_MAX_BYTES + 1, f->stamp.size);
 }
 
 /* Whether the cache's entry for `f` still holds its tree: the stamp
@@ -180,9 +180,9 @@ static bool load_tree(struct crm_index *idx, struct pending_file *f, struct crm_
 		return false;
 	}
 	if (fd >= 0)
-		err = crm_buf_read_fd(&data, fd, f->path, CRM_YAML_MAX_BYTES + 1);
+		err = crm_buf_read_fd(&data, fd, f->path, CRM_YAML_MAX_BYTES + 1, f->stamp.size);
 	else if (sp->w)
-		err = read_in_folder(idx, sp->w, &data, f->path);
+		err = read_in_folder(idx, sp->w, &data, f);
 	else
 		err = read_record_file(idx, &data, f->path);
 	if (err) {
