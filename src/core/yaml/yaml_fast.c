@@ -16,7 +16,6 @@
  * closing character.  Columns count characters, offsets bytes. */
 #include <string.h>
 
-#include "crm/array.h"
 #include "core/yaml/yaml_fast.h"
 
 /* two levels short of the loader's limit, so that libyaml reports it */
@@ -29,7 +28,10 @@
 struct level {
 	struct crm_node *node;
 	size_t indent;                       /* column of its keys or dashes */
-	CRM_ARRAY(struct crm_node *) kids;   /* keys and values alternate in maps */
+	/* keys and values alternate in maps; in the arena, kept for the
+	 * next collection at this depth (no malloc a level a file) */
+	struct crm_node **kids;
+	size_t nkids, cap;
 };
 
 /* A scalar found in the text, before it becomes a node. */
@@ -116,16 +118,22 @@ static struct crm_node *new_node(struct fast *f, enum crm_node_kind kind, size_t
 		decline(f);
 		return NULL;
 	}
-	n = crm_arena_alloc(f->arena, sizeof(*n));
+	/* every field set here: not zeroed first */
+	n = crm_arena_alloc_raw(f->arena, sizeof(*n));
 	if (!n) {
 		f->nomem = true;
 		return NULL;
 	}
 	n->kind = (unsigned char)kind;
+	n->style = CRM_STYLE_PLAIN;
 	n->line = f->line;
 	n->col = column_of(f, start);
 	n->start = (uint32_t)start;
 	n->end = (uint32_t)end;
+	n->len = 0;
+	n->text = NULL;
+	n->pairs = NULL;
+	n->count = 0;
 	n->weight = 1;
 	return n;
 }
@@ -134,7 +142,6 @@ static struct crm_node *new_node(struct fast *f, enum crm_node_kind kind, size_t
 static bool attach(struct fast *f, struct crm_node *n)
 {
 	struct level *parent;
-	struct crm_node **slot;
 
 	if (!n)
 		return false;
@@ -144,12 +151,19 @@ static bool attach(struct fast *f, struct crm_node *n)
 	}
 	parent = &f->stack[f->depth - 1];
 	parent->node->weight += n->weight;
-	slot = CRM_ARRAY_PUSH(parent->kids);
-	if (!slot) {
-		f->nomem = true;
-		return false;
+	if (parent->nkids == parent->cap) {
+		size_t cap = parent->cap ? parent->cap * 2 : 32;
+		struct crm_node **grown = crm_arena_alloc_raw(f->arena, cap * sizeof(*grown));
+		if (!grown) {
+			f->nomem = true;
+			return false;
+		}
+		if (parent->nkids)
+			memcpy(grown, parent->kids, parent->nkids * sizeof(*grown));
+		parent->kids = grown;
+		parent->cap = cap;
 	}
-	*slot = n;
+	parent->kids[parent->nkids++] = n;
 	return true;
 }
 
@@ -166,7 +180,7 @@ static bool open_level(struct fast *f, enum crm_node_kind kind, size_t at_byte, 
 	lv = &f->stack[f->depth++];
 	lv->node = n;
 	lv->indent = indent;
-	lv->kids.len = 0;
+	lv->nkids = 0;
 	return true;
 }
 
@@ -200,29 +214,31 @@ static bool close_level(struct fast *f, size_t end)
 
 	n->end = (uint32_t)end;
 	if (n->kind == CRM_NODE_MAP) {
-		if (lv->kids.len % 2)
+		if (lv->nkids % 2)
 			return decline(f);
-		n->count = (uint32_t)(lv->kids.len / 2);
-		n->pairs = crm_arena_alloc(f->arena, sizeof(*n->pairs) * (n->count + 1));
+		n->count = (uint32_t)(lv->nkids / 2);
+		n->pairs = crm_arena_alloc_raw(f->arena, sizeof(*n->pairs) * (n->count + 1));
 		if (!n->pairs) {
 			f->nomem = true;
 			return false;
 		}
 		for (i = 0; i < n->count; i++) {
-			n->pairs[i].key = lv->kids.ptr[2 * i];
-			n->pairs[i].value = lv->kids.ptr[2 * i + 1];
+			n->pairs[i].key = lv->kids[2 * i];
+			n->pairs[i].value = lv->kids[2 * i + 1];
 		}
+		n->pairs[n->count].key = n->pairs[n->count].value = NULL;
 		if (!keys_unique(f, n))
 			return false;
 	} else {
-		n->count = (uint32_t)lv->kids.len;
-		n->items = crm_arena_alloc(f->arena, sizeof(*n->items) * (n->count + 1));
+		n->count = (uint32_t)lv->nkids;
+		n->items = crm_arena_alloc_raw(f->arena, sizeof(*n->items) * (n->count + 1));
 		if (!n->items) {
 			f->nomem = true;
 			return false;
 		}
 		if (n->count)
-			memcpy(n->items, lv->kids.ptr, sizeof(*n->items) * n->count);
+			memcpy(n->items, lv->kids, sizeof(*n->items) * n->count);
+		n->items[n->count] = NULL;
 	}
 	return attach(f, n);
 }
@@ -237,11 +253,29 @@ static bool close_deeper(struct fast *f, size_t indent, size_t end)
 	return true;
 }
 
+/* Byte classes, looked up where a strchr on every scalar and every byte
+ * of a flow scalar was a tenth of the fast path. */
+enum {
+	NO_PLAIN_START = 1,   /* libyaml's indicators, NUL, blank, line break */
+	FLOW_END = 2          /* ends a plain scalar inside [..] or {..} */
+};
+
+static const unsigned char byte_class[256] = {
+	['\0'] = NO_PLAIN_START, [' '] = NO_PLAIN_START, ['\n'] = NO_PLAIN_START,
+	['-'] = NO_PLAIN_START, ['?'] = NO_PLAIN_START, [':'] = NO_PLAIN_START,
+	[','] = NO_PLAIN_START | FLOW_END, ['['] = NO_PLAIN_START | FLOW_END,
+	[']'] = NO_PLAIN_START | FLOW_END, ['{'] = NO_PLAIN_START | FLOW_END,
+	['}'] = NO_PLAIN_START | FLOW_END, ['#'] = NO_PLAIN_START, ['&'] = NO_PLAIN_START,
+	['*'] = NO_PLAIN_START, ['!'] = NO_PLAIN_START, ['|'] = NO_PLAIN_START,
+	['>'] = NO_PLAIN_START, ['\''] = NO_PLAIN_START, ['"'] = NO_PLAIN_START,
+	['%'] = NO_PLAIN_START, ['@'] = NO_PLAIN_START, ['`'] = NO_PLAIN_START,
+};
+
 /* Whether a plain scalar may start with `c` (libyaml's indicators may
  * not, and the few that may when a non-blank follows are declined). */
 static bool plain_start(char c)
 {
-	return c != '\0' && c != ' ' && c != '\n' && !strchr("-?:,[]{}#&*!|>'\"%@`", c);
+	return !(byte_class[(unsigned char)c] & NO_PLAIN_START);
 }
 
 /* The scanners read and allocate nothing: false means "not in the
@@ -275,7 +309,7 @@ static bool scan_plain(const struct fast *f, size_t p, bool flow, struct span *s
 			}
 			if (flow && c == ':')
 				return false;
-			if (flow && strchr(",[]{}", c))
+			if (flow && (byte_class[(unsigned char)c] & FLOW_END))
 				break;
 			sp->end = ++q;
 		}
@@ -581,7 +615,6 @@ enum crm_yaml_fast crm_yaml_fast_parse(struct crm_node **out, struct crm_arena *
 {
 	struct fast state, *f = &state;
 	enum crm_yaml_fast result;
-	int i;
 
 	memset(f, 0, sizeof(*f));
 	*out = NULL;
@@ -601,7 +634,5 @@ enum crm_yaml_fast crm_yaml_fast_parse(struct crm_node **out, struct crm_arena *
 		result = CRM_YAML_FAST_BUILT;
 	if (result == CRM_YAML_FAST_BUILT)
 		*out = f->root;
-	for (i = 0; i <= FAST_MAX_DEPTH; i++)
-		CRM_ARRAY_RELEASE(f->stack[i].kids);
 	return result;
 }

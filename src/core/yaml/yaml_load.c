@@ -4,6 +4,7 @@
  * size, nesting depth and alias expansion all have limits, and invalid
  * UTF-8, NUL bytes and duplicate keys are reported at their place. */
 #include <stdbool.h>
+#include <stdint.h>
 #include <stdio.h>
 #include <string.h>
 #include <yaml.h>
@@ -362,6 +363,9 @@ static int find_conflict_markers(struct loader *l, const char *data, size_t len)
 	const char *p = data, *end = data + len;
 	int line = 1;
 
+	/* nearly every text has no '<' at all: one search, not one a line */
+	if (!memchr(data, '<', len))
+		return 0;
 	while (p < end) {
 		const char *nl = memchr(p, '\n', (size_t)(end - p));
 		if (conflict_marker(p, (size_t)(end - p)))
@@ -381,9 +385,9 @@ static int find_conflict_markers(struct loader *l, const char *data, size_t len)
  * nearly every record is: no NUL, no invalid UTF-8, no control character
  * can be in it, and its characters are its bytes.  A compare a byte, where
  * checking the UTF-8 costs a call a character. */
-static bool plain_ascii(const char *data, size_t len)
+static bool bytes_plain(const unsigned char *p, size_t n)
 {
-	const unsigned char *p = (const unsigned char *)data, *end = p + len;
+	const unsigned char *end = p + n;
 
 	for (; p < end; p++) {
 		if ((unsigned)(*p - 0x20) >= 0x7F - 0x20 && *p != '\n' && *p != '\t' &&
@@ -391,6 +395,27 @@ static bool plain_ascii(const char *data, size_t len)
 			return false;
 	}
 	return true;
+}
+
+/* Eight bytes a step: a word whose bytes are all in 0x20..0x7E is plain
+ * without a look at each (the high bit of a byte of `low` or `high` is set
+ * for every byte below 0x20 or above 0x7E, and sometimes for a neighbour
+ * of one); a flagged word, one with a line break say, byte by byte. */
+static bool plain_ascii(const char *data, size_t len)
+{
+	const unsigned char *p = (const unsigned char *)data, *end = p + len;
+	const uint64_t ones = 0x0101010101010101ULL, highs = 0x8080808080808080ULL;
+
+	for (; end - p >= 8; p += 8) {
+		uint64_t w, low, high;
+
+		memcpy(&w, p, sizeof(w));
+		low = (w - 0x20 * ones) & ~w;
+		high = (w + ones) | w;
+		if (((low | high) & highs) && !bytes_plain(p, 8))
+			return false;
+	}
+	return bytes_plain(p, (size_t)(end - p));
 }
 
 static int precheck(struct loader *l, const char *data, size_t len)
@@ -561,8 +586,18 @@ bool crm_node_is_null(const struct crm_node *n)
 		return true;
 	if (n->kind != CRM_NODE_SCALAR || n->style != CRM_STYLE_PLAIN)
 		return false;
-	return !n->len || !strcmp(n->text, "~") || !strcmp(n->text, "null") ||
-	       !strcmp(n->text, "Null") || !strcmp(n->text, "NULL");
+	/* by length first: every value of every record is asked this */
+	switch (n->len) {
+	case 0:
+		return true;
+	case 1:
+		return n->text[0] == '~';
+	case 4:
+		return !strcmp(n->text, "null") || !strcmp(n->text, "Null") ||
+		       !strcmp(n->text, "NULL");
+	default:
+		return false;
+	}
 }
 
 /* Canonical text of a value: equal meaning gives equal text. */
