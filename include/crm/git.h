@@ -27,6 +27,12 @@ struct crm_git;
  * is none, CRM_EINVALID for a bare repository (no work tree), CRM_EIO when
  * the repository cannot be read.  Free *out with crm_git_free. */
 int crm_git_open(struct crm_git **out, const char *path);
+/* Starts libgit2 (which parses every CA certificate of the system, 5 ms)
+ * on another thread, for a command that will need git after work of its
+ * own; crm_git_warm_up_end waits for it, before the process exits.  Only
+ * the main thread calls them. */
+void crm_git_warm_up_begin(void);
+void crm_git_warm_up_end(void);
 
 /* crm_git_open that also takes a bare repository (`path` inside its git
  * folder): for reading commits only, as `crm check --rev` on a server

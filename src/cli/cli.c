@@ -633,19 +633,19 @@ int cli_edit_commit(struct cli_ctx *ctx, struct cli_edit *e, const char *message
 	struct crm_txn txn;
 	int rc;
 
+	/* checked before the transaction: a refusal touches nothing */
+	if (!err && e->rec)
+		err = cli_check_write(ctx, e->rec, &e->text);
+	/* the merge guard's refusal (a half-merged repository) says more
+	 * than the change's own error */
+	if (cli_merge_guard_end(ctx)) {
+		cli_edit_release(e);
+		return EXIT_PROBLEMS;
+	}
 	if (err) {
 		cli_error(ctx->command, "%s", crm_error_last());
 		cli_edit_release(e);
 		return cli_status(err);
-	}
-	/* checked before the transaction: a refusal touches nothing */
-	if (e->rec) {
-		err = cli_check_write(ctx, e->rec, &e->text);
-		if (err) {
-			cli_error(ctx->command, "%s", crm_error_last());
-			cli_edit_release(e);
-			return cli_status(err);
-		}
 	}
 	err = crm_txn_begin(&txn, &ctx->repo);
 	if (!err)
@@ -659,6 +659,13 @@ int cli_txn_finish(struct cli_ctx *ctx, struct crm_txn *txn, const char *message
 {
 	struct crm_buf shown = CRM_BUF_INIT;   /* messages quote values: no raw controls */
 	char id[41];
+
+	/* nothing is on disk yet: a refusal of the merge guard, which a
+	 * change of one record waits for only here, still touches nothing */
+	if (cli_merge_guard_end(ctx)) {
+		crm_txn_release(txn);
+		return EXIT_PROBLEMS;
+	}
 	crm_utf8_escape_controls(&shown, message);
 	if (!err)
 		err = crm_txn_commit(txn, shown.ptr, id);

@@ -74,9 +74,16 @@ int cli_bulk_where(struct cli_bulk *b, struct cli_ctx *ctx, const char *where, c
 {
 	struct cli_list terms = { NULL, 0, 0 };
 	const struct crm_schema *only = NULL;
-	char *copy = strdup(where);
+	char *copy;
 	size_t i, types = 0;
-	int err = copy ? split_words(&terms, copy) : crm_error_set(CRM_ENOMEM, "out of memory");
+	int err;
+
+	/* a change of many records hears the merge guard out before it
+	 * selects them (one record's change waits only where it writes) */
+	if (cli_merge_guard_end(ctx))
+		return EXIT_PROBLEMS;
+	copy = strdup(where);
+	err = copy ? split_words(&terms, copy) : crm_error_set(CRM_ENOMEM, "out of memory");
 
 	/* the index may have been listed from the cache: a filter sees all */
 	if (!err && cli_index_complete(ctx) < 0)

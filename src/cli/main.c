@@ -312,8 +312,11 @@ int cli_open_repository(struct cli_ctx *ctx, const struct cli_command *c)
 	if (!(c->flags & CLI_NEEDS_INDEX))
 		return EXIT_OK;   /* CLI_GUARD_AWAITED: the command waits for it */
 	rc = crm_index_load(&ctx->idx, &ctx->repo, &opts) ? EXIT_USAGE : EXIT_OK;
-	/* a refusal of the guard says more than the load's error */
-	if (cli_merge_guard_end(ctx))
+	/* a refusal of the guard says more than the load's error.  A change
+	 * of one record waits for it where it would write (cli_edit_commit,
+	 * cli_txn_finish): libgit2's start on the guard's thread, longer than
+	 * such a load, runs beside the change and its check */
+	if ((rc || !(c->flags & CLI_BY_ID)) && cli_merge_guard_end(ctx))
 		return EXIT_PROBLEMS;
 	if (rc)
 		cli_error(c->name, "%s", crm_error_last());
@@ -367,8 +370,10 @@ static int run_command(const struct cli_command *c, int argc, char **argv)
 	ctx.command = c->name;
 	ctx.color = color_wanted();   /* before the pager makes stdout a pipe */
 	ctx.no_cache = no_cache_asked();
-	if ((c->flags & CLI_NEEDS_REPO) && !wants_help(argc, argv))
+	if ((c->flags & CLI_NEEDS_REPO) && !wants_help(argc, argv)) {
+		crm_git_warm_up_begin();
 		rc = cli_open_repository(&ctx, c);
+	}
 	if (rc == EXIT_OK)
 		rc = maybe_start_pager(&ctx, c, argc, argv);
 	if (rc == EXIT_OK)
@@ -376,8 +381,9 @@ static int run_command(const struct cli_command *c, int argc, char **argv)
 	if (rc == CLI_HELP_SHOWN)
 		rc = EXIT_OK;   /* --help asked for, and printed */
 	/* a command that failed before it waited for the guard (its refusal
-	 * has nothing left to stop) */
-	cli_merge_guard_end(&ctx);
+	 * has nothing left to stop, but the command did not succeed) */
+	if (cli_merge_guard_end(&ctx) && rc == EXIT_OK)
+		rc = EXIT_PROBLEMS;
 	crm_index_free(ctx.idx);
 	if (ctx.has_repo) {
 		crm_store_unlock(&ctx.repo);
@@ -389,6 +395,7 @@ static int run_command(const struct cli_command *c, int argc, char **argv)
 		rc = EXIT_PROBLEMS;   /* a failure at run time, not a usage error */
 	}
 	crm_pager_finish();
+	crm_git_warm_up_end();
 	return rc;
 }
 

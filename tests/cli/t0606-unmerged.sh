@@ -78,6 +78,13 @@ test_expect_success NOCRM 'dashboard, report, ls and a write refuse, naming the 
 	test_expect_code 1 crm -C bob set acme city=Galway >out 2>err &&
 	sed "s/dashboard/set/" expect >expect.set &&
 	test_cmp expect.set err &&
+	test_expect_code 1 crm -C bob set acme no_such_field=1 >out 2>err &&
+	test_cmp expect.set err &&
+	test_expect_code 1 crm -C bob set --where "city=Cork" city=Galway >out 2>err &&
+	test_cmp expect.set err && test ! -s out &&
+	test_expect_code 1 crm -C bob tag acme +vip >out 2>err &&
+	sed "s/dashboard/tag/" expect >expect.tag &&
+	test_cmp expect.tag err &&
 	test_expect_code 1 crm -C bob resolve acme city --ours >out 2>err &&
 	sed "s/dashboard/resolve/" expect >expect.resolve &&
 	test_cmp expect.resolve err &&

@@ -48,18 +48,24 @@ static int take_lock(struct crm_lockfile *lk, struct crm_git *git, long timeout_
 
 int crm_store_lock(struct crm_repo *repo, long *dead_pid_out)
 {
-	struct crm_git *git = NULL;
+	struct crm_buf path = CRM_BUF_INIT;
 	int err;
 
 	*dead_pid_out = 0;
 	if (command_lock.repo)
 		return crm_error_set(CRM_ERROR, "the repository is locked already");
-	err = crm_git_open(&git, repo->root);
+	/* the git folder found without starting libgit2 when it is a plain
+	 * .git: the lock comes first in every write, and libgit2's start
+	 * (5 ms: every CA certificate parsed) runs on another thread
+	 * meanwhile (crm_git_warm_up_begin) */
+	err = crm_git_dir_of(&path, repo->root);
 	if (!err)
-		err = take_lock(&command_lock.lock, git, 5000, dead_pid_out);
+		err = crm_buf_adds(&path, "crm");
+	if (!err)
+		err = crm_lockfile_acquire_owned(&command_lock.lock, path.ptr, 5000, dead_pid_out);
 	if (!err)
 		command_lock.repo = repo;
-	crm_git_free(git);
+	crm_buf_release(&path);
 	return err;
 }
 
