@@ -11,19 +11,24 @@ MAN7DIR   = $(PREFIX)/share/man/man7
 BASHCOMPDIR ?= $(PREFIX)/share/bash-completion/completions
 ZSHCOMPDIR  ?= $(PREFIX)/share/zsh/site-functions
 FISHCOMPDIR ?= $(PREFIX)/share/fish/vendor_completions.d
-PKGS      = libgit2 yaml-0.1 inih libutf8proc xlsxwriter
+PKGS      = libgit2 yaml-0.1 inih libutf8proc
 # the packs of large commits (src/core/git/git_pack.c): zlib deflates, and
 # mbedTLS (libgit2's own TLS and hash library on Debian) sums; both come
 # with libgit2-dev
 PKGS     += zlib
-# crm export --ical: libical writes and reads back iCalendar
-PKGS     += libical
-# invoice PDFs: cairo draws, pango shapes text with fonts from fontconfig;
-# compiled against, but loaded with dlopen when a PDF is drawn
-# (src/core/invoice/pdf_libs.h), so other commands do not load them
+# Compiled against, but loaded with dlopen the first time a command needs
+# them (include/crm/dlib.h), so that the others do not map and relocate
+# them at start-up:
+# invoice PDFs: cairo draws, pango shapes text with fonts from fontconfig
+# (src/core/invoice/pdf_libs.h)
 PKGS_DLOPEN = pangocairo cairo-pdf
-# invoices: numbers and dates in the document's language (CLDR through ICU)
-PKGS     += icu-i18n icu-uc
+# numbers and dates in the reader's language (CLDR through ICU), and ids
+# romanized from names (src/util/locale_format.c)
+PKGS_DLOPEN += icu-i18n icu-uc
+# crm export --ical: libical writes and reads back iCalendar (ical.c)
+PKGS_DLOPEN += libical
+# spreadsheets: reports and exports as .xlsx (src/core/export/xlsx_lib.h)
+PKGS_DLOPEN += xlsxwriter
 CC       ?= cc
 CFLAGS   ?= -O2 -g
 STD       = -std=c17 -D_GNU_SOURCE

@@ -16,6 +16,7 @@
 #include "crm/decimal.h"
 #include "crm/dedupe.h"
 #include "crm/diag.h"
+#include "crm/dlib.h"
 #include "crm/edit.h"
 #include "crm/error.h"
 #include "crm/export.h"

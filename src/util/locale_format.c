@@ -12,8 +12,45 @@
 #include <unicode/ustring.h>
 #include <unicode/utrans.h>
 
+#include "crm/dlib.h"
 #include "crm/error.h"
 #include "crm/locale_format.h"
+
+/* ICU is loaded the first time a number or a date is formatted or a name
+ * romanized (crm/dlib.h): most commands never do.  Its headers rename
+ * each function after the version (unum_open is unum_open_72), here and
+ * in the names looked up alike. */
+#define ICU_FUNCTIONS(X) \
+	X(u_strFromUTF8) X(u_strToUTF8) X(u_uastrcpy) \
+	X(udat_close) X(udat_format) X(udat_open) \
+	X(unum_close) X(unum_formatDecimal) X(unum_open) X(unum_setAttribute) \
+	X(utrans_openU) X(utrans_transUChars)
+
+static struct {
+#define ICU_POINTER(fn) __typeof__(fn) *fn;
+	ICU_FUNCTIONS(ICU_POINTER)
+#undef ICU_POINTER
+} icu;
+
+static void resolve_icu(struct crm_dlib *d, void *handle)
+{
+#define ICU_RESOLVE(fn) *(void **)&icu.fn = crm_dlib_sym(d, handle, CRM_DLIB_NAME(fn));
+	ICU_FUNCTIONS(ICU_RESOLVE)
+#undef ICU_RESOLVE
+}
+
+/* i18n depends on uc: a symbol looked up through its handle is found in
+ * either */
+static struct crm_dlib icu_dlib =
+	CRM_DLIB_INIT("libicui18n.so." CRM_DLIB_NAME(U_ICU_VERSION_MAJOR_NUM),
+		      "libicu" CRM_DLIB_NAME(U_ICU_VERSION_MAJOR_NUM), resolve_icu);
+
+/* 0 once ICU is loaded; else the error is set, and callers write the
+ * value unformatted */
+static int icu_load(void)
+{
+	return crm_dlib_load(&icu_dlib, "format numbers and dates");
+}
 
 /* A formatted value longer than this is not a number or a date. */
 #define MAX_UCHARS 128
@@ -31,7 +68,7 @@ static int to_utf8(char *buf, size_t size, const UChar *u, int32_t len)
 
 	if (size > INT32_MAX)
 		size = INT32_MAX;
-	u_strToUTF8(buf, (int32_t)size, &n, u, len, &status);
+	icu.u_strToUTF8(buf, (int32_t)size, &n, u, len, &status);
 	if (U_FAILURE(status) || (size_t)n >= size)
 		return CRM_EINVALID;
 	buf[n] = '\0';
@@ -61,7 +98,7 @@ static void close_decimal_formatters(void)
 
 	for (i = 0; i <= KEPT_FRACTIONS; i++) {
 		if (decimal_fmt[i])
-			unum_close(decimal_fmt[i]);
+			icu.unum_close(decimal_fmt[i]);
 		decimal_fmt[i] = NULL;
 	}
 }
@@ -69,18 +106,18 @@ static void close_decimal_formatters(void)
 static UNumberFormat *open_decimal_formatter(const char *locale, int32_t frac)
 {
 	UErrorCode status = U_ZERO_ERROR;
-	UNumberFormat *fmt = unum_open(UNUM_DECIMAL, NULL, 0, locale, NULL, &status);
+	UNumberFormat *fmt = icu.unum_open(UNUM_DECIMAL, NULL, 0, locale, NULL, &status);
 
 	if (U_FAILURE(status)) {
 		if (fmt)
-			unum_close(fmt);
+			icu.unum_close(fmt);
 		return NULL;
 	}
 	/* the locale's own rule (Polish and Spanish: 7200 but 12 345), which
 	 * the old API leaves at "always" unless asked */
-	unum_setAttribute(fmt, UNUM_MINIMUM_GROUPING_DIGITS, UNUM_MINIMUM_GROUPING_DIGITS_AUTO);
-	unum_setAttribute(fmt, UNUM_MIN_FRACTION_DIGITS, frac);
-	unum_setAttribute(fmt, UNUM_MAX_FRACTION_DIGITS, frac);
+	icu.unum_setAttribute(fmt, UNUM_MINIMUM_GROUPING_DIGITS, UNUM_MINIMUM_GROUPING_DIGITS_AUTO);
+	icu.unum_setAttribute(fmt, UNUM_MIN_FRACTION_DIGITS, frac);
+	icu.unum_setAttribute(fmt, UNUM_MAX_FRACTION_DIGITS, frac);
 	return fmt;
 }
 
@@ -95,8 +132,8 @@ static UNumberFormat *decimal_formatter(const char *locale, int32_t frac)
 	if (!decimal_fmt[slot])
 		decimal_fmt[slot] = open_decimal_formatter(locale, frac);
 	else if (slot == KEPT_FRACTIONS) {
-		unum_setAttribute(decimal_fmt[slot], UNUM_MIN_FRACTION_DIGITS, frac);
-		unum_setAttribute(decimal_fmt[slot], UNUM_MAX_FRACTION_DIGITS, frac);
+		icu.unum_setAttribute(decimal_fmt[slot], UNUM_MIN_FRACTION_DIGITS, frac);
+		icu.unum_setAttribute(decimal_fmt[slot], UNUM_MAX_FRACTION_DIGITS, frac);
 	}
 	return decimal_fmt[slot];
 }
@@ -109,10 +146,14 @@ int crm_locale_decimal(char *buf, size_t size, const char *locale, const char *d
 	int32_t n = 0, frac = fraction_digits(decimal);
 	int err = CRM_EINVALID;
 
+	if (icu_load()) {
+		copy_unchanged(buf, size, decimal);
+		return CRM_EINVALID;
+	}
 	pthread_mutex_lock(&decimal_lock);
 	fmt = decimal_formatter(locale, frac);
 	if (fmt) {
-		n = unum_formatDecimal(fmt, decimal, (int32_t)strlen(decimal), out, MAX_UCHARS,
+		n = icu.unum_formatDecimal(fmt, decimal, (int32_t)strlen(decimal), out, MAX_UCHARS,
 				       NULL, &status);
 		if (U_SUCCESS(status) && n < MAX_UCHARS)
 			err = to_utf8(buf, size, out, n);
@@ -198,16 +239,16 @@ int crm_locale_date(char *buf, size_t size, const char *locale, const char *iso)
 	int32_t n = 0;
 	int err = CRM_EINVALID;
 
-	if (!iso_to_udate(&when, iso))
-		fmt = udat_open(UDAT_NONE, UDAT_LONG, locale, utc, -1, NULL, 0, &status);
+	if (!iso_to_udate(&when, iso) && !icu_load())
+		fmt = icu.udat_open(UDAT_NONE, UDAT_LONG, locale, utc, -1, NULL, 0, &status);
 	if (fmt && U_SUCCESS(status))
-		n = udat_format(fmt, when, out, MAX_UCHARS, NULL, &status);
+		n = icu.udat_format(fmt, when, out, MAX_UCHARS, NULL, &status);
 	if (fmt && U_SUCCESS(status) && n < MAX_UCHARS)
 		err = to_utf8(buf, size, out, n);
 	if (err)
 		copy_unchanged(buf, size, iso);
 	if (fmt)
-		udat_close(fmt);
+		icu.udat_close(fmt);
 	return err;
 }
 
@@ -230,8 +271,10 @@ static void open_translit(void)
 	UErrorCode status = U_ZERO_ERROR;
 	UChar id[sizeof(translit_id)];
 
-	u_uastrcpy(id, translit_id);
-	translit = utrans_openU(id, -1, UTRANS_FORWARD, NULL, 0, NULL, &status);
+	if (icu_load())
+		return;   /* translit stays NULL */
+	icu.u_uastrcpy(id, translit_id);
+	translit = icu.utrans_openU(id, -1, UTRANS_FORWARD, NULL, 0, NULL, &status);
 	if (U_FAILURE(status))
 		translit = NULL;
 }
@@ -250,7 +293,7 @@ static UChar *to_utf16(int32_t *len, int32_t *cap, const char *s)
 	u = malloc((size_t)*cap * sizeof(*u));
 	if (!u)
 		return NULL;
-	u_strFromUTF8(u, *cap, len, s, (int32_t)bytes, &status);
+	icu.u_strFromUTF8(u, *cap, len, s, (int32_t)bytes, &status);
 	if (U_FAILURE(status)) {
 		free(u);
 		return NULL;
@@ -270,7 +313,7 @@ int crm_locale_romanize(char *buf, size_t size, const char *s)
 	if (u) {
 		limit = len;
 		pthread_mutex_lock(&translit_lock);
-		utrans_transUChars(translit, u, &len, cap, 0, &limit, &status);
+		icu.utrans_transUChars(translit, u, &len, cap, 0, &limit, &status);
 		pthread_mutex_unlock(&translit_lock);
 		if (U_SUCCESS(status))
 			err = to_utf8(buf, size, u, len);

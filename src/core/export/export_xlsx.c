@@ -5,9 +5,9 @@
  * code; text goes through the formula-injection rule. */
 #include <stdlib.h>
 #include <string.h>
-#include <xlsxwriter.h>
 
 #include "crm/error.h"
+#include "core/export/xlsx_lib.h"
 #include "core/export/export_internal.h"
 
 #define MAX_CURRENCY_FORMATS 32
@@ -37,8 +37,8 @@ static lxw_format *money_format(struct xlsx_state *st, const struct crm_money *m
 	if (st->nmoney == MAX_CURRENCY_FORMATS)
 		return st->number;
 	crm_money_number_format(spec, sizeof(spec), m->currency);
-	st->money[st->nmoney].fmt = workbook_add_format(st->wb);
-	format_set_num_format(st->money[st->nmoney].fmt, spec);
+	st->money[st->nmoney].fmt = xlsx_lib.workbook_add_format(st->wb);
+	xlsx_lib.format_set_num_format(st->money[st->nmoney].fmt, spec);
 	snprintf(st->money[st->nmoney].code, sizeof(st->money[0].code), "%s", m->currency);
 	return st->money[st->nmoney++].fmt;
 }
@@ -70,7 +70,7 @@ static lxw_error write_text(struct xlsx_state *st, lxw_col_t col, const char *te
 		return LXW_NO_ERROR;
 	crm_buf_reset(&st->safe);
 	crm_export_neutralise(&st->safe, text);
-	return worksheet_write_string(st->ws, st->row, col, st->safe.ptr, NULL);
+	return xlsx_lib.worksheet_write_string(st->ws, st->row, col, st->safe.ptr, NULL);
 }
 
 /* Numbers, money, dates and booleans as typed cells; the rest as text */
@@ -82,23 +82,23 @@ static lxw_error write_value(struct xlsx_state *st, lxw_col_t col, const struct 
 	switch (v->kind) {
 	case CRM_V_NUMBER:
 		crm_dec_format(num, sizeof(num), v->u.num);
-		return worksheet_write_number(st->ws, st->row, col, strtod(num, NULL),
+		return xlsx_lib.worksheet_write_number(st->ws, st->row, col, strtod(num, NULL),
 					      v->percent ? st->percent : NULL);
 	case CRM_V_MONEY:
 		/* the one place the exact amount becomes a double: the format
 		 * holds 15 significant digits, cents stay exact below 10^13 */
 		crm_money_format_amount(num, sizeof(num), &v->u.money);
-		return worksheet_write_number(st->ws, st->row, col, strtod(num, NULL),
+		return xlsx_lib.worksheet_write_number(st->ws, st->row, col, strtod(num, NULL),
 					      money_format(st, &v->u.money));
 	case CRM_V_DATE:
 		dt = to_lxw((int64_t)v->u.date * 86400);
-		return worksheet_write_datetime(st->ws, st->row, col, &dt, st->date);
+		return xlsx_lib.worksheet_write_datetime(st->ws, st->row, col, &dt, st->date);
 	case CRM_V_DATETIME:
 		/* the wall time as written (or in the repository's zone) */
 		dt = to_lxw(v->u.datetime.epoch + (int64_t)v->u.datetime.offset_min * 60);
-		return worksheet_write_datetime(st->ws, st->row, col, &dt, st->datetime);
+		return xlsx_lib.worksheet_write_datetime(st->ws, st->row, col, &dt, st->datetime);
 	case CRM_V_BOOL:
-		return worksheet_write_boolean(st->ws, st->row, col, v->u.b, NULL);
+		return xlsx_lib.worksheet_write_boolean(st->ws, st->row, col, v->u.b, NULL);
 	default:
 		return LXW_NO_ERROR;
 	}
@@ -132,54 +132,56 @@ static int xlsx_row(struct crm_index *idx, struct crm_record *rec, void *payload
 
 static void add_formats(struct xlsx_state *st)
 {
-	st->bold = workbook_add_format(st->wb);
-	st->date = workbook_add_format(st->wb);
-	st->datetime = workbook_add_format(st->wb);
-	st->percent = workbook_add_format(st->wb);
-	st->number = workbook_add_format(st->wb);
-	format_set_bold(st->bold);
-	format_set_num_format(st->date, "yyyy-mm-dd");
-	format_set_num_format(st->datetime, "yyyy-mm-dd hh:mm");
-	format_set_num_format(st->percent, "0.##%");
-	format_set_num_format(st->number, "#,##0.00");
+	st->bold = xlsx_lib.workbook_add_format(st->wb);
+	st->date = xlsx_lib.workbook_add_format(st->wb);
+	st->datetime = xlsx_lib.workbook_add_format(st->wb);
+	st->percent = xlsx_lib.workbook_add_format(st->wb);
+	st->number = xlsx_lib.workbook_add_format(st->wb);
+	xlsx_lib.format_set_bold(st->bold);
+	xlsx_lib.format_set_num_format(st->date, "yyyy-mm-dd");
+	xlsx_lib.format_set_num_format(st->datetime, "yyyy-mm-dd hh:mm");
+	xlsx_lib.format_set_num_format(st->percent, "0.##%");
+	xlsx_lib.format_set_num_format(st->number, "#,##0.00");
 }
 
 int crm_export_xlsx(struct crm_index *idx, const struct crm_schema *s, const char *path)
 {
 	struct xlsx_state st;
 	size_t i;
-	int err = 0;
+	int err = xlsx_lib_load();
 
+	if (err)
+		return err;
 	memset(&st, 0, sizeof(st));
 	crm_buf_init(&st.text);
 	crm_buf_init(&st.safe);
 	if (crm_export_columns_of(&st.cols, s))
 		return CRM_ENOMEM;
-	st.wb = workbook_new(path);
+	st.wb = xlsx_lib.workbook_new(path);
 	if (!st.wb) {
 		CRM_ARRAY_RELEASE(st.cols);
 		return crm_error_errno(CRM_EIO, "cannot write '%s'", path);
 	}
 	add_formats(&st);
-	st.ws = workbook_add_worksheet(st.wb, s->folder);
+	st.ws = xlsx_lib.workbook_add_worksheet(st.wb, s->folder);
 	if (!st.ws)
 		st.err = LXW_ERROR_MEMORY_MALLOC_FAILED;
 	if (!st.err)
-		st.err = worksheet_write_string(st.ws, 0, 0, "id", st.bold);
+		st.err = xlsx_lib.worksheet_write_string(st.ws, 0, 0, "id", st.bold);
 	for (i = 0; i < st.cols.len && !st.err; i++)
-		st.err = worksheet_write_string(st.ws, 0, (lxw_col_t)(i + 1), st.cols.ptr[i]->name,
+		st.err = xlsx_lib.worksheet_write_string(st.ws, 0, (lxw_col_t)(i + 1), st.cols.ptr[i]->name,
 						st.bold);
 	if (!st.err && crm_export_each(idx, s, xlsx_row, &st) && !st.err)
 		err = CRM_EIO;   /* the index failed: its message stands */
 	if (!st.err && !err)
-		worksheet_freeze_panes(st.ws, 1, 1);
+		xlsx_lib.worksheet_freeze_panes(st.ws, 1, 1);
 	if (st.err) {
-		workbook_close(st.wb);
-		err = crm_error_set(CRM_EIO, "cannot write '%s': %s", path, lxw_strerror(st.err));
+		xlsx_lib.workbook_close(st.wb);
+		err = crm_error_set(CRM_EIO, "cannot write '%s': %s", path, xlsx_lib.lxw_strerror(st.err));
 	} else {
-		lxw_error e = workbook_close(st.wb);
+		lxw_error e = xlsx_lib.workbook_close(st.wb);
 		if (e && !err)
-			err = crm_error_set(CRM_EIO, "cannot write '%s': %s", path, lxw_strerror(e));
+			err = crm_error_set(CRM_EIO, "cannot write '%s': %s", path, xlsx_lib.lxw_strerror(e));
 	}
 	CRM_ARRAY_RELEASE(st.cols);
 	crm_buf_release(&st.text);
