@@ -47,4 +47,21 @@ test_expect_success 'crm mv rewrites all 600 references in one file' '
 	! grep -q "acme-corp" small/opportunities/many.yaml
 '
 
+# The one limit there is, 8 MiB a record file, refuses that file at its
+# name and only it: the reader that met it reads the next ones (each
+# worker keeps one buffer for the files it reads).
+test_expect_success 'a record file over 8 MiB is refused, the files after it are read' '
+	cp -R "$TEST_DATA/small" big &&
+	git -C big init -q &&
+	{ echo "name: Big" && echo "notes: |" &&
+	  awk "BEGIN { for (i = 0; i < 100000; i++) print \"  line \" i \" of a very long note, padded so that the file is over the limit at last\" }"
+	} >big/clients/a-big.yaml &&
+	test $(wc -c <big/clients/a-big.yaml) -gt 8388608 &&
+	test_expect_code 1 env CRM_NO_CACHE=1 crm -C big check >out 2>&1 &&
+	grep "clients/a-big.yaml.*larger than" out &&
+	test $(grep -c ": error:" out) = 1 &&
+	test_expect_code 1 env CRM_NO_CACHE=1 crm -C big ls client --fields id >out 2>/dev/null &&
+	for c in acme-corp c-7k2m9q c-p9x3tm lodz-studio; do grep -qx "$c" out || return 1; done
+'
+
 test_done

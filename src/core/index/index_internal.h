@@ -56,6 +56,7 @@ struct worker {
 	struct crm_arena arena;          /* ids and encoded trees, kept */
 	struct crm_arena scratch;        /* one file's tree while it is encoded */
 	struct crm_buf encoding;
+	struct crm_buf data;             /* the file being read, its room kept */
 	struct crm_buf dir;              /* the folder of the last file stated */
 	int dir_fd;                      /* open on it, or -1 */
 	struct crm_diags diags;

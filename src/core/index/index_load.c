@@ -171,7 +171,7 @@ static void parse_file(struct pending_file *f, struct crm_record *rec, struct lo
 static bool load_tree(struct crm_index *idx, struct pending_file *f, struct crm_record *rec,
 		      struct load_space *sp, int fd)
 {
-	struct crm_buf data = CRM_BUF_INIT;
+	struct crm_buf own = CRM_BUF_INIT, *data = sp->w ? &sp->w->data : &own;
 	int err;
 
 	if (cache_fresh(idx, f, NULL)) {
@@ -179,21 +179,24 @@ static bool load_tree(struct crm_index *idx, struct pending_file *f, struct crm_
 			close(fd);
 		return false;
 	}
-	if (fd >= 0)
-		err = crm_buf_read_fd(&data, fd, f->path, CRM_YAML_MAX_BYTES + 1, f->stamp.size);
-	else if (sp->w)
-		err = read_in_folder(idx, sp->w, &data, f);
-	else
-		err = read_record_file(idx, &data, f->path);
+	crm_buf_reset(data);
+	if (fd >= 0) {
+		err = crm_buf_read_fd(data, fd, f->path, CRM_YAML_MAX_BYTES + 1, f->stamp.size);
+	} else if (sp->w) {
+		err = read_in_folder(idx, sp->w, data, f);
+	} else {
+		err = read_record_file(idx, data, f->path);
+	}
 	if (err) {
 		crm_diags_add(sp->diags, f->path, 0, 0, CRM_SEV_ERROR, "unreadable", "%s",
 			      crm_error_last());
+		crm_buf_release(data);   /* a failed read leaves it refusing */
 	} else {
-		f->hash = crm_cache_hash(data.ptr, data.len);
-		if (!cache_fresh(idx, f, &data))
-			parse_file(f, rec, sp, &data);
+		f->hash = crm_cache_hash(data->ptr, data->len);
+		if (!cache_fresh(idx, f, data))
+			parse_file(f, rec, sp, data);
 	}
-	crm_buf_release(&data);
+	crm_buf_release(&own);
 	return true;
 }
 
@@ -539,6 +542,7 @@ static int parse_all(struct crm_index *idx)
 		crm_arena_init(&idx->workers[i].arena);
 		crm_arena_init(&idx->workers[i].scratch);
 		crm_buf_init(&idx->workers[i].encoding);
+		crm_buf_init(&idx->workers[i].data);
 		crm_buf_init(&idx->workers[i].dir);
 		idx->workers[i].dir_fd = -1;
 		crm_diags_init(&idx->workers[i].diags);
@@ -555,6 +559,7 @@ static int parse_all(struct crm_index *idx)
 	for (i = 0; i < (size_t)threads; i++) {
 		crm_arena_release(&idx->workers[i].scratch);
 		crm_buf_release(&idx->workers[i].encoding);
+		crm_buf_release(&idx->workers[i].data);
 		crm_buf_release(&idx->workers[i].dir);
 		if (idx->workers[i].dir_fd >= 0)
 			close(idx->workers[i].dir_fd);
