@@ -29,8 +29,9 @@ struct crm_git;
 int crm_git_open(struct crm_git **out, const char *path);
 /* Starts libgit2 (which parses every CA certificate of the system, 5 ms)
  * on another thread, for a command that will need git after work of its
- * own; crm_git_warm_up_end waits for it, before the process exits.  Only
- * the main thread calls them. */
+ * own; crm_git_warm_up_end waits for it, before the process exits and
+ * before the environment is changed (libgit2 reads it as it starts).
+ * Only the main thread calls them. */
 void crm_git_warm_up_begin(void);
 void crm_git_warm_up_end(void);
 

@@ -156,6 +156,9 @@ int cli_edit_in_editor(struct cli_ctx *ctx, struct crm_record *rec, const char *
 	size_t nerrors = 0;
 	int err = 0;
 
+	/* the environment changes under no other thread: libgit2 reads it
+	 * as it starts */
+	crm_git_warm_up_end();
 	setenv("CRM_EDITOR", editor(), 1);
 	crm_buf_add(&shown, original->ptr, original->len);
 	crm_buf_add(&before, original->ptr, original->len);

@@ -351,10 +351,12 @@ static int maybe_start_pager(struct cli_ctx *ctx, const struct cli_command *c, i
 	    !isatty(STDOUT_FILENO))
 		return EXIT_OK;
 	/* the pager's start sets LESS and COLUMNS, which must not change
-	 * under libgit2 reading the environment on the guard's thread */
+	 * under libgit2 reading the environment on the guard's thread, or
+	 * starting on its own */
 	rc = cli_merge_guard_end(ctx);
 	if (rc)
 		return rc;
+	crm_git_warm_up_end();
 	pager = crm_pager_command();
 	if (pager && crm_pager_start(pager))
 		cli_error(c->name, "%s", crm_error_last());   /* and print unpaged */

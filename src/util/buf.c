@@ -224,12 +224,11 @@ int crm_buf_add_base64(struct crm_buf *b, const void *data, size_t len)
 
 /* Reads `fd` to its end straight into `b` (no stdio: a FILE's buffer and
  * a copy per record file cost more than the read for a file of a few
- * hundred bytes); more than `max` bytes is an error.  Closes `fd`. */
-/* Reads `fd` to its end and closes it.  `size` is what the file was
- * stated to hold, 0 when unknown: room for all of it is made at once, and
- * a read that comes back short of the room with at least `size` bytes in
- * is the end (a regular file's read falls short only there), so a record
- * file takes one read, not a second one to hear 0. */
+ * hundred bytes); more than `max` bytes is an error.  Closes `fd`.
+ * `size` is what the file was stated to hold, 0 when unknown: room for all
+ * of it is made at once, and a read that comes back short of the room with
+ * at least `size` bytes in is the end (a regular file's read falls short
+ * only there), so a record file takes one read, not a second to hear 0. */
 static int read_fd_to_end(struct crm_buf *b, int fd, const char *name, size_t max,
 			  uint64_t size)
 {
