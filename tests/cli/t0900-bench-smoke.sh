@@ -54,7 +54,8 @@ test_expect_success 'the runner prints every row with numbers' '
 		if crm help | grep -q "^ *agenda "; then figures=9; fi
 	fi &&
 	test "$(grep -c "^1000  *python dashboard " table)" = 3 &&
-	test "$(grep -c "^1000 " table)" = $((14 + figures + 3)) &&
+	test "$(grep -c "^1000 " table)" = $((15 + figures + 3)) &&
+	grep -q "^1000  *set + commit .* git, fsync on .* (both made durable)$" table &&
 	grep "^1000 " table | grep -v dashboard >rows &&
 	awk "{ if (\$(NF - 3) !~ /^[0-9]+\\.[0-9][0-9]\$/) { print \"not a ratio: \" \$0; bad = 1 } }
 		END { exit bad }" rows
