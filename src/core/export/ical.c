@@ -156,7 +156,7 @@ static void add_description(icalcomponent *c, struct ical_state *st, struct crm_
 	crm_buf_release(&d);
 }
 
-static void add_alarm(icalcomponent *todo, int64_t before, const char *title)
+static void add_alarm(icalcomponent *vtodo, int64_t before, const char *title)
 {
 	icalcomponent *alarm = ical.icalcomponent_new(ICAL_VALARM_COMPONENT);
 	struct icaltriggertype trigger;
@@ -171,39 +171,39 @@ static void add_alarm(icalcomponent *todo, int64_t before, const char *title)
 	ical.icalcomponent_add_property(alarm, ical.icalproperty_new_action(ICAL_ACTION_DISPLAY));
 	ical.icalcomponent_add_property(alarm, p);
 	ical.icalcomponent_add_property(alarm, ical.icalproperty_new_description(title));
-	ical.icalcomponent_add_component(todo, alarm);
+	ical.icalcomponent_add_component(vtodo, alarm);
 }
 
 static int task_todo(struct crm_index *idx, struct crm_record *rec, void *payload)
 {
 	struct ical_state *st = payload;
-	icalcomponent *todo = ical.icalcomponent_new(ICAL_VTODO_COMPONENT);
+	icalcomponent *vtodo = ical.icalcomponent_new(ICAL_VTODO_COMPONENT);
 	struct crm_value due, status;
 	const char *title = text_of(st, idx, rec, "title");
 	char *title_copy = strdup(title ? title : rec->id);
 	int64_t before;
 
 	if (!title_copy) {
-		ical.icalcomponent_free(todo);
+		ical.icalcomponent_free(vtodo);
 		return crm_error_set(CRM_ENOMEM, "out of memory");
 	}
-	set_uid(todo, st, "task", rec->id, "");
-	ical.icalcomponent_add_property(todo, ical.icalproperty_new_dtstamp(st->stamp));
-	ical.icalcomponent_add_property(todo, ical.icalproperty_new_summary(title_copy));
+	set_uid(vtodo, st, "task", rec->id, "");
+	ical.icalcomponent_add_property(vtodo, ical.icalproperty_new_dtstamp(st->stamp));
+	ical.icalcomponent_add_property(vtodo, ical.icalproperty_new_summary(title_copy));
 	if (field_value(&status, idx, rec, "status") && status.kind == CRM_V_TEXT)
-		ical.icalcomponent_add_property(todo, ical.icalproperty_new_status(
+		ical.icalcomponent_add_property(vtodo, ical.icalproperty_new_status(
 			!strcmp(status.u.text, "done") ? ICAL_STATUS_COMPLETED
 						       : ICAL_STATUS_NEEDSACTION));
 	if (text_of(st, idx, rec, "category"))
-		ical.icalcomponent_add_property(todo, ical.icalproperty_new_categories(st->text.ptr));
-	add_description(todo, st, idx, rec);
+		ical.icalcomponent_add_property(vtodo, ical.icalproperty_new_categories(st->text.ptr));
+	add_description(vtodo, st, idx, rec);
 	if (field_value(&due, idx, rec, "due") && due.kind == CRM_V_DATETIME) {
-		ical.icalcomponent_add_property(todo, ical.icalproperty_new_due(utc_time(due.u.datetime.epoch)));
+		ical.icalcomponent_add_property(vtodo, ical.icalproperty_new_due(utc_time(due.u.datetime.epoch)));
 		if (text_of(st, idx, rec, "remind") &&
 		    !crm_duration_parse(&before, st->text.ptr, st->text.len))
-			add_alarm(todo, before, title_copy);
+			add_alarm(vtodo, before, title_copy);
 	}
-	ical.icalcomponent_add_component(st->cal, todo);
+	ical.icalcomponent_add_component(st->cal, vtodo);
 	free(title_copy);
 	return 0;
 }

@@ -132,6 +132,7 @@ static bool cache_fresh(struct crm_index *idx, struct pending_file *f,
 struct load_space {
 	struct crm_arena *keep, *scratch;
 	struct crm_buf *encoding;
+	struct crm_buf *data;   /* what a file is read into, its room kept */
 	struct crm_diags *diags;
 	const struct crm_cache_keys *keys;
 	struct worker *w;   /* the worker's open folder, or NULL after the load */
@@ -171,7 +172,7 @@ static void parse_file(struct pending_file *f, struct crm_record *rec, struct lo
 static bool load_tree(struct crm_index *idx, struct pending_file *f, struct crm_record *rec,
 		      struct load_space *sp, int fd)
 {
-	struct crm_buf own = CRM_BUF_INIT, *data = sp->w ? &sp->w->data : &own;
+	struct crm_buf *data = sp->data;
 	int err;
 
 	if (cache_fresh(idx, f, NULL)) {
@@ -196,7 +197,6 @@ static bool load_tree(struct crm_index *idx, struct pending_file *f, struct crm_
 		if (!cache_fresh(idx, f, data))
 			parse_file(f, rec, sp, data);
 	}
-	crm_buf_release(&own);
 	return true;
 }
 
@@ -276,7 +276,8 @@ static void name_record(struct pending_file *f, struct crm_record *rec,
 static void load_one(struct crm_index *idx, struct worker *w, struct pending_file *f,
 		     struct crm_record *rec)
 {
-	struct load_space sp = { &w->arena, &w->scratch, &w->encoding, &w->diags, &idx->keys, w };
+	struct load_space sp = { &w->arena, &w->scratch, &w->encoding, &w->data, &w->diags,
+				 &idx->keys, w };
 	int fd = -1;
 
 	name_record(f, rec, &idx->memos[rec - idx->records], &w->arena, &w->diags);
@@ -293,7 +294,8 @@ static void load_late(struct crm_index *idx, struct pending_file *f, struct crm_
 {
 	struct crm_arena scratch = CRM_ARENA_INIT;
 	struct crm_buf encoding = CRM_BUF_INIT, data = CRM_BUF_INIT;
-	struct load_space sp = { &idx->arena, &scratch, &encoding, &idx->diags, &idx->keys, NULL };
+	struct load_space sp = { &idx->arena, &scratch, &encoding, &data, &idx->diags, &idx->keys,
+				 NULL };
 
 	if (!from_disk) {
 		load_tree(idx, f, rec, &sp, -1);

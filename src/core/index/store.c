@@ -35,11 +35,12 @@ static int git_path(struct crm_buf *out, struct crm_git *git, const char *name)
 	return crm_buf_addf(out, "%s%s", crm_git_gitdir(git), name);
 }
 
-static int take_lock(struct crm_lockfile *lk, struct crm_git *git, long timeout_ms,
+/* The repository's lock, "<git dir>crm", for the git folder `gitdir`. */
+static int take_lock(struct crm_lockfile *lk, const char *gitdir, long timeout_ms,
 		     long *dead_pid_out)
 {
 	struct crm_buf path = CRM_BUF_INIT;
-	int err = git_path(&path, git, "crm");
+	int err = crm_buf_addf(&path, "%scrm", gitdir);
 	if (!err)
 		err = crm_lockfile_acquire_owned(lk, path.ptr, timeout_ms, dead_pid_out);
 	crm_buf_release(&path);
@@ -48,7 +49,7 @@ static int take_lock(struct crm_lockfile *lk, struct crm_git *git, long timeout_
 
 int crm_store_lock(struct crm_repo *repo, long *dead_pid_out)
 {
-	struct crm_buf path = CRM_BUF_INIT;
+	struct crm_buf gitdir = CRM_BUF_INIT;
 	int err;
 
 	*dead_pid_out = 0;
@@ -58,14 +59,12 @@ int crm_store_lock(struct crm_repo *repo, long *dead_pid_out)
 	 * .git: the lock comes first in every write, and libgit2's start
 	 * (5 ms: every CA certificate parsed) runs on another thread
 	 * meanwhile (crm_git_warm_up_begin) */
-	err = crm_git_dir_of(&path, repo->root);
+	err = crm_git_dir_of(&gitdir, repo->root);
 	if (!err)
-		err = crm_buf_adds(&path, "crm");
-	if (!err)
-		err = crm_lockfile_acquire_owned(&command_lock.lock, path.ptr, 5000, dead_pid_out);
+		err = take_lock(&command_lock.lock, gitdir.ptr, 5000, dead_pid_out);
 	if (!err)
 		command_lock.repo = repo;
-	crm_buf_release(&path);
+	crm_buf_release(&gitdir);
 	return err;
 }
 
@@ -91,7 +90,7 @@ int crm_txn_begin(struct crm_txn *t, struct crm_repo *repo)
 		return err;
 	t->prefix = crm_git_prefix(t->git, repo->root);
 	t->joined = command_lock.repo == repo;
-	return t->joined ? 0 : take_lock(&t->lock, t->git, 5000, &dead_pid);
+	return t->joined ? 0 : take_lock(&t->lock, crm_git_gitdir(t->git), 5000, &dead_pid);
 }
 
 /* ---- staging: nothing on disk changes before the commit ---- */
@@ -684,7 +683,7 @@ int crm_store_recover(struct crm_repo *repo, struct crm_buf *report)
 	/* a live writer's journal is its own business: a command that does
 	 * not write goes on without waiting for it */
 	if (command_lock.repo != repo) {
-		err = take_lock(&lock, git, 0, &dead_pid);
+		err = take_lock(&lock, crm_git_gitdir(git), 0, &dead_pid);
 		if (err == CRM_ELOCKED) {
 			err = 0;
 			goto done;
