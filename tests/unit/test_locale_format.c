@@ -39,6 +39,38 @@ static void test_locale__numbers(void)
 	CHECK_STR("12,345,678,901,234,567.89", num("en", "12345678901234567.89"));
 }
 
+/* "en" is written without ICU: held here to what ICU writes for the same
+ * language asked as "EN" (ICU reads locale names case-blind; the fast
+ * path takes only "en" and "en_US"), digit by digit, and left to ICU
+ * where the input is not a canonical decimal. */
+static void test_locale__english_as_icu(void)
+{
+	static const char *const values[] = {
+		"0", "0.00", "7", "12.5", "999", "1000", "1000.000", "9999.99", "10000",
+		"123456", "1234567", "-1", "-0.01", "-999.99", "-1000", "-1234567.89",
+		"100000000000000000000000000.1", "1.0000000001",
+		/* not canonical: ICU's to write, whatever it writes */
+		"-0", "-0.00", "007.5", "+12", "1.", ".5", "1,000",
+	};
+	char fast[96], icu[96];
+	size_t i;
+
+	for (i = 0; i < sizeof(values) / sizeof(*values); i++) {
+		int a = crm_locale_decimal(fast, sizeof(fast), "en", values[i]);
+		int b = crm_locale_decimal(icu, sizeof(icu), "EN", values[i]);
+		CHECK_INT(b, a);
+		CHECK_STR(icu, fast);
+		a = crm_locale_decimal(fast, sizeof(fast), "en_US", values[i]);
+		CHECK_INT(b, a);
+		CHECK_STR(icu, fast);
+	}
+	/* ICU was asked: the comparison is not of the fast path with itself */
+	CHECK_STR("1,234,567.89", num("EN", "1234567.89"));
+	/* cut to fit as ICU's path is: an error, the value unchanged */
+	CHECK_INT(1, crm_locale_decimal(fast, 9, "en", "1234567.0") < 0);
+	CHECK_STR("1234567.", fast);
+}
+
 static void test_locale__dates(void)
 {
 	CHECK_STR("December 1, 2026", date("en", "2026-12-01"));
@@ -130,6 +162,6 @@ static void test_locale__romanize(void)
 	CHECK_INT(1, crm_locale_romanize(buf, 4, "Москва") < 0);
 }
 
-TESTS(TEST(test_locale__numbers), TEST(test_locale__dates), TEST(test_locale__not_a_value),
-      TEST(test_locale__display), TEST(test_locale__fraction_digits_take_turns),
-      TEST(test_locale__romanize))
+TESTS(TEST(test_locale__numbers), TEST(test_locale__english_as_icu), TEST(test_locale__dates),
+      TEST(test_locale__not_a_value), TEST(test_locale__display),
+      TEST(test_locale__fraction_digits_take_turns), TEST(test_locale__romanize))
