@@ -36,13 +36,13 @@ struct crm_stats_options {
 #define CRM_STATS_OPTIONS_INIT { NULL, false, false, 0, 0, NULL, 0 }
 
 /* The opportunities that pass opts->filter (and, with `period_by_created`,
- * whose creation date is within opts' period), in path order.  With
- * `follow_ups`, the index's follow-ups (next steps) are computed in its
- * pass over the activities.  Release with crm_deals_release.  Fails only
- * when out of memory. */
+ * whose creation date is within opts' period), in path order.  Each
+ * deal's last touch takes in its latest activity: the index's follow-ups
+ * (next steps, last activities) are computed first when they are not
+ * known.  Release with crm_deals_release.  Fails only when out of
+ * memory. */
 int crm_deals_collect(struct crm_deals *out, struct crm_index *idx,
-		      const struct crm_stats_options *opts, bool period_by_created,
-		      bool follow_ups);
+		      const struct crm_stats_options *opts, bool period_by_created);
 void crm_deals_release(struct crm_deals *d);
 
 /* The dashboard (SPEC section 7 and more): cards open_count,

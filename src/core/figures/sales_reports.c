@@ -860,8 +860,7 @@ int crm_stats_report(struct crm_report *r, struct crm_index *idx, const char *na
 	r->title = reports[i].title;
 	/* the invoices' and activities' reports do not pass over the deals */
 	if (reports[i].reads_deals) {
-		err = crm_deals_collect(&deals, idx, opts, reports[i].by_created,
-					reports[i].fn == report_stalled);
+		err = crm_deals_collect(&deals, idx, opts, reports[i].by_created);
 	} else {
 		memset(&deals, 0, sizeof(deals));
 		crm_arena_init(&deals.arena);

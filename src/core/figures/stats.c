@@ -6,7 +6,6 @@
 
 #include "crm/config.h"
 #include "crm/error.h"
-#include "crm/map.h"
 #include "crm/invoice.h"
 #include "crm/money.h"
 #include "crm/stats.h"
@@ -40,89 +39,54 @@ bool stats_date(crm_date *out, struct crm_index *idx, struct crm_record *rec,
 	return true;
 }
 
-/* The latest activity about each opportunity, in one pass over the
- * activities: cheaper than resolving every reference of the repository. */
-struct touches {
-	struct crm_map by_id;         /* opportunity id -> crm_date * */
-	struct crm_arena arena;
-};
-
 void stats_open(struct crm_index *idx, struct crm_record *rec)
 {
 	crm_index_trim(idx);
 	crm_index_materialize(idx, rec);
 }
 
-/* With `follow_ups`, the index's follow-ups are computed in the same pass
- * (a figure that shows next steps would decode every activity again). */
-static int touches_of(struct touches *t, struct crm_index *idx, bool follow_ups)
+/* The index's follow-ups (followup.c), which hold each deal's latest
+ * activity, its last touch: one pass over the activities, decoded ahead
+ * on the other core, unless an earlier figure made it.  (A map of touches
+ * by deal id of its own, the same dates, was a tenth of a dashboard's
+ * figures at a million records.) */
+static void know_follow_ups(struct crm_index *idx)
 {
+	struct crm_index_ahead *ahead;
+	struct crm_record **acts;
 	size_t n, i;
-	struct crm_record **acts = crm_index_list(idx, "activity", &n);
 
-	follow_ups = follow_ups && !crm_index_followups_known(idx);
+	if (crm_index_followups_known(idx))
+		return;
+	acts = crm_index_list(idx, "activity", &n);
+	ahead = crm_index_decode_ahead(idx, "activity");
 	for (i = 0; i < n; i++) {
-		const char *about;
-		crm_date day, *seen;
-		char *id;
-
 		stats_open(idx, acts[i]);
-		if (follow_ups)
-			crm_index_followups_feed(idx, acts[i]);
-		about = acts[i]->root ? crm_node_text(acts[i]->root, "about") : NULL;
-		/* only deals count, by id: a deal that does not exist is never
-		 * asked for, so nothing else is looked up or decoded */
-		if (!about || strncmp(about, "opportunity/", 12) ||
-		    !stats_date(&day, idx, acts[i], "date"))
-			continue;
-		seen = crm_map_get(&t->by_id, about + 12);
-		if (seen) {
-			if (day > *seen)
-				*seen = day;
-			continue;
-		}
-		seen = crm_arena_alloc(&t->arena, sizeof(*seen));
-		id = crm_arena_strdup(&t->arena, about + 12);
-		if (!seen || !id || crm_map_put(&t->by_id, id, seen, NULL))
-			return CRM_ENOMEM;
-		*seen = day;
+		crm_index_followups_feed(idx, acts[i]);
 	}
-	if (follow_ups)
-		crm_index_followups_fed(idx);
-	return 0;
-}
-
-/* touches_of with the activities decoded ahead on the other core */
-static int collect_touches(struct touches *t, struct crm_index *idx, bool follow_ups)
-{
-	struct crm_index_ahead *ahead = crm_index_decode_ahead(idx, "activity");
-	int err = touches_of(t, idx, follow_ups);
-
+	crm_index_followups_fed(idx);
 	crm_index_decode_ahead_end(idx, ahead);
-	return err;
 }
 
 int crm_deals_collect(struct crm_deals *out, struct crm_index *idx,
-		      const struct crm_stats_options *opts, bool period_by_created,
-		      bool follow_ups)
+		      const struct crm_stats_options *opts, bool period_by_created)
 {
 	const struct crm_filter *filter = opts->filter;
 	const struct crm_config *cfg = &crm_index_repo(idx)->config;
-	struct touches touches = { CRM_MAP_INIT, CRM_ARENA_INIT };
 	struct crm_index_ahead *ahead;
 	struct crm_record **recs;
 	size_t n, i;
-	int err;
+	int err = 0;
 
 	memset(out, 0, sizeof(*out));
 	crm_arena_init(&out->arena);
-	err = collect_touches(&touches, idx, follow_ups);
+	know_follow_ups(idx);
 	out->currency = cfg->currency;
 	recs = crm_index_list(idx, "opportunity", &n);
-	ahead = err ? NULL : crm_index_decode_ahead(idx, "opportunity");
+	ahead = crm_index_decode_ahead(idx, "opportunity");
 	for (i = 0; i < n && !err; i++) {
 		struct crm_deal *d;
-		const crm_date *touched;
+		crm_date touched;
 
 		stats_open(idx, recs[i]);
 		/* a file that did not parse has no stage: it is in no figure, not
@@ -140,17 +104,14 @@ int crm_deals_collect(struct crm_deals *out, struct crm_index *idx,
 			break;
 		}
 		out->unconverted += d->unconverted;
-		touched = crm_map_get(&touches.by_id, recs[i]->id);
-		if (touched && *touched > d->last_touch)
-			d->last_touch = *touched;
+		if (crm_index_last_activity(&touched, idx, recs[i]) && touched > d->last_touch)
+			d->last_touch = touched;
 		if (period_by_created && !stats_in_period(opts, d->created)) {
 			out->len--;
 			out->unconverted -= d->unconverted;
 		}
 	}
 	crm_index_decode_ahead_end(idx, ahead);
-	crm_map_release(&touches.by_id);
-	crm_arena_release(&touches.arena);
 	return err;
 }
 
@@ -518,6 +479,7 @@ struct dash {
 	struct stats_invoices invoices;
 	struct stats_groups by_tag, by_source, by_owner;
 	int64_t open_count, won_count, lost_count, stalled_count;
+	int stalled_days;             /* looked up once, not for every deal */
 	crm_dec pipeline, weighted, won, lost, invoiced, paid;
 };
 
@@ -532,7 +494,7 @@ static int dash_deal(struct dash *s, const struct crm_deal *d)
 	if (!row)
 		return CRM_ENOMEM;
 	if (d->outcome == CRM_OUTCOME_OPEN &&
-	    crm_index_today(s->idx) - d->last_touch > crm_stats_stalled_days(s->idx, s->opts))
+	    crm_index_today(s->idx) - d->last_touch > s->stalled_days)
 		s->stalled_count++;
 	row->new_count++;
 	err = crm_stats_add(&row->created_total, amount);
@@ -745,8 +707,9 @@ int crm_stats_dashboard(struct crm_report *r, struct crm_index *idx,
 	s.r = r;
 	s.idx = idx;
 	s.opts = opts;
+	s.stalled_days = crm_stats_stalled_days(idx, opts);
 	/* the stalled deals show their next steps */
-	err = crm_deals_collect(&s.deals, idx, opts, true, true);
+	err = crm_deals_collect(&s.deals, idx, opts, true);
 	r->currency = s.deals.currency;
 	for (i = 0; i < s.deals.len && !err; i++)
 		err = dash_deal(&s, &s.deals.ptr[i]);
