@@ -83,6 +83,10 @@ int crm_deals_collect(struct crm_deals *out, struct crm_index *idx,
 	know_follow_ups(idx);
 	out->currency = cfg->currency;
 	recs = crm_index_list(idx, "opportunity", &n);
+	/* room for every deal at once: not copied as it grows (the pages a
+	 * filter leaves unused are never touched) */
+	if (n && crm_array_grow((void **)&out->ptr, &out->cap, sizeof(*out->ptr), n))
+		return CRM_ENOMEM;
 	ahead = crm_index_decode_ahead(idx, "opportunity");
 	for (i = 0; i < n && !err; i++) {
 		struct crm_deal *d;

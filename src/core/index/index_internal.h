@@ -40,6 +40,7 @@ struct pending_file {
 	bool unverified;                          /* the cache's stamp, the file
 						     not stated yet (trust_cache) */
 	bool gone;                                /* stated: no longer there */
+	bool touched;                             /* in the index's touched list */
 	bool unstated;                            /* walked, not stated yet: the
 						     worker that loads it does,
 						     on the open file */
@@ -81,10 +82,14 @@ struct crm_index {
 	size_t tree_budget;              /* bytes of trees crm_index_trim allows */
 	size_t trims;                    /* times it dropped them (CRM_TRACE) */
 	/* The records that may point into `trees` (a decoded root, computed
-	 * values, back-references) lie in [touched_lo, touched_hi): what
+	 * values, back-references), by their place in `records`: what
 	 * crm_index_trim looks at, not all of them (at 100 000 records a
-	 * dashboard trims 40 times).  crm_index_touch widens it. */
-	size_t touched_lo, touched_hi;
+	 * dashboard trims 40 times, and the invoices' pass touches products
+	 * at the other end of the list).  crm_index_touch adds to it;
+	 * touched_all (the load's trees, or a list that could not grow)
+	 * makes the next trim look at every record. */
+	CRM_ARRAY(size_t) touched;
+	bool touched_all;
 	struct crm_index_pass *pass;     /* the innermost pass under way */
 	struct crm_index_ahead *ahead;   /* decoding ahead of a pass, if any */
 	size_t decoded_ahead;            /* trees it gave (CRM_TRACE) */
@@ -174,7 +179,14 @@ static inline void crm_index_touch(struct crm_index *idx, const struct crm_recor
 	    at >= first + idx->files.len * sizeof(struct crm_record))
 		return;
 	i = (size_t)(rec - idx->records);
-	crm_index_widen(&idx->touched_lo, &idx->touched_hi, i);
+	if (!idx->files.ptr[i].touched) {
+		size_t *slot = idx->touched_all ? NULL : CRM_ARRAY_PUSH(idx->touched);
+		if (slot)
+			*slot = i;
+		else
+			idx->touched_all = true;
+		idx->files.ptr[i].touched = true;
+	}
 	for (p = idx->pass; p; p = p->prev)
 		crm_index_widen(&p->lo, &p->hi, i);
 }

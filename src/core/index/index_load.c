@@ -380,28 +380,40 @@ static void release_trees(struct crm_index *idx)
 	crm_cache_shed(idx->cache);
 }
 
+/* Lets go of what record i points at in idx->trees. */
+static void untouch(struct crm_index *idx, size_t i)
+{
+	struct pending_file *f = &idx->files.ptr[i];
+	struct crm_record *rec = &idx->records[i];
+
+	f->touched = false;
+	if (f->enc && rec->root) {
+		rec->root = NULL;
+		f->lazy = true;
+	}
+	if (rec->memo) {
+		rec->memo->values = NULL;
+		rec->memo->state = NULL;
+		rec->memo->referenced_by = NULL;
+		rec->memo->backrefs_known = false;
+	}
+}
+
 void crm_index_trim(struct crm_index *idx)
 {
-	size_t i, hi = idx->touched_hi < idx->files.len ? idx->touched_hi : idx->files.len;
+	size_t i;
 
 	if (idx->trees.total <= idx->tree_budget)
 		return;
-	for (i = idx->touched_lo; i < hi; i++) {
-		struct pending_file *f = &idx->files.ptr[i];
-		struct crm_record *rec = &idx->records[i];
-		if (f->enc && rec->root) {
-			rec->root = NULL;
-			f->lazy = true;
-		}
-		if (rec->memo) {
-			rec->memo->values = NULL;
-			rec->memo->state = NULL;
-			rec->memo->referenced_by = NULL;
-			rec->memo->backrefs_known = false;
-		}
+	if (idx->touched_all) {
+		for (i = 0; i < idx->files.len; i++)
+			untouch(idx, i);
+	} else {
+		for (i = 0; i < idx->touched.len; i++)
+			untouch(idx, idx->touched.ptr[i]);
 	}
-	idx->touched_lo = SIZE_MAX;
-	idx->touched_hi = 0;
+	idx->touched.len = 0;
+	idx->touched_all = false;
 	for (i = 0; i < idx->ntypes; i++)
 		idx->types[i].materialized = false;
 	release_trees(idx);
@@ -862,7 +874,7 @@ int crm_index_load(struct crm_index **out, struct crm_repo *repo,
 	idx->opts = *opts;
 	idx->root_fd = -1;
 	/* whatever the load leaves in `trees`: the first trim looks at all */
-	idx->touched_hi = SIZE_MAX;
+	idx->touched_all = true;
 	crm_arena_init(&idx->arena);
 	crm_arena_init(&idx->trees);
 	for (i = 0; i < MAX_WORKERS; i++)
@@ -917,6 +929,7 @@ void crm_index_free(struct crm_index *idx)
 	free(idx->cache_file);
 	free(idx->types);
 	free(idx->records);   /* and the memos after them */
+	CRM_ARRAY_RELEASE(idx->touched);
 	CRM_ARRAY_RELEASE(idx->files);
 	crm_arena_release(&idx->trees);
 	crm_arena_release(&idx->arena);
