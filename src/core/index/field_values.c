@@ -130,7 +130,7 @@ static int check_in_list(const char *s, const char *const *values, size_t n)
 {
 	size_t i;
 	for (i = 0; i < n; i++) {
-		if (!strcmp(values[i], s))
+		if (values[i][0] == s[0] && !strcmp(values[i], s))
 			return 0;
 	}
 	return not_a_choice("'%s' is not an allowed value", s, values, n);
