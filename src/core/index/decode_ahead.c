@@ -44,7 +44,9 @@ struct crm_index_ahead {
 	atomic_bool *done;           /* per batch: the helper has finished it */
 	pthread_mutex_t lock;
 	pthread_cond_t moved;
-	size_t reached;              /* the batch the pass is in (lock) */
+	atomic_size_t reached;       /* the batch the pass is in (written
+					under lock; the helper also reads it
+					without, between records) */
 	bool stop;                   /* (lock) */
 };
 
@@ -64,6 +66,12 @@ static size_t next_batch(struct crm_index_ahead *a, size_t b)
 	return b < a->nbatches ? b : a->nbatches;
 }
 
+/* Whether the pass has reached batch b, which it then decodes itself. */
+static bool overtaken(struct crm_index_ahead *a, size_t b)
+{
+	return atomic_load_explicit(&a->reached, memory_order_relaxed) >= b;
+}
+
 static void *ahead_main(void *arg)
 {
 	struct crm_index_ahead *a = arg;
@@ -71,11 +79,20 @@ static void *ahead_main(void *arg)
 
 	for (b = next_batch(a, 1); b < a->nbatches; b = next_batch(a, b + 1)) {
 		end = (b + 1) * AHEAD_BATCH < a->n ? (b + 1) * AHEAD_BATCH : a->n;
-		for (k = b * AHEAD_BATCH; k < end; k++)
+		for (k = b * AHEAD_BATCH; k < end && !overtaken(a, b); k++)
 			if (a->enc[k])
 				a->trees[k] = crm_cache_decode(a->enc[k], a->len[k],
 							       &a->batches[b].arena,
 							       &a->idx->keys);
+		if (k < end) {
+			/* the pass caught up (this core is shared, with the
+			 * work tree's status, say): the rest of the batch
+			 * would be decoded twice, so the helper leaves it
+			 * and starts again a batch further ahead than the
+			 * next, which it may finish before the pass comes */
+			b = atomic_load_explicit(&a->reached, memory_order_relaxed) + 1;
+			continue;
+		}
 		atomic_store_explicit(&a->done[b], true, memory_order_release);
 	}
 	return NULL;
@@ -145,6 +162,7 @@ struct crm_index_ahead *crm_index_decode_ahead(struct crm_index *idx, const char
 		crm_arena_init(&a->batches[b].arena);
 		atomic_init(&a->done[b], false);
 	}
+	atomic_init(&a->reached, 0);
 	pthread_mutex_init(&a->lock, NULL);
 	pthread_cond_init(&a->moved, NULL);
 	if (pthread_create(&a->thread, NULL, ahead_main, a)) {
