@@ -34,6 +34,17 @@ int crm_git_open(struct crm_git **out, const char *path);
  * Only the main thread calls them. */
 void crm_git_warm_up_begin(void);
 void crm_git_warm_up_end(void);
+/* For a command that will commit: opens the repository around `path` and
+ * reads git's index on another thread, for crm_git_open_prepared to take
+ * (at a million records that read is most of a one-record commit's git
+ * work); crm_git_warm_up_end waits for it too.  crm_git_warm_up_release,
+ * at the command's end, also frees what was prepared and not taken.  Only
+ * the main thread calls them. */
+void crm_git_prepare(const char *path);
+void crm_git_warm_up_release(void);
+/* crm_git_open(out, path), taking the repository crm_git_prepare opened
+ * for the same `path` when there is one. */
+int crm_git_open_prepared(struct crm_git **out, const char *path);
 
 /* crm_git_open that also takes a bare repository (`path` inside its git
  * folder): for reading commits only, as `crm check --rev` on a server

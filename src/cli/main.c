@@ -304,6 +304,9 @@ int cli_open_repository(struct cli_ctx *ctx, const struct cli_command *c)
 	crm_locale_display_set(ctx->repo.config.locale);
 	if (cli_lock_and_recover(ctx, c->name, c->flags & CLI_WRITES))
 		return EXIT_PROBLEMS;
+	/* git's index read beside the change, for its commit */
+	if (c->flags & CLI_WRITES)
+		crm_git_prepare(ctx->repo.root);
 	/* the guard beside the load, when there is one to be beside */
 	if (!(c->flags & (CLI_NEEDS_INDEX | CLI_GUARD_AWAITED)))
 		return cli_merge_guard(ctx, c->flags) ? EXIT_PROBLEMS : EXIT_OK;
@@ -397,7 +400,7 @@ static int run_command(const struct cli_command *c, int argc, char **argv)
 		rc = EXIT_PROBLEMS;   /* a failure at run time, not a usage error */
 	}
 	crm_pager_finish();
-	crm_git_warm_up_end();
+	crm_git_warm_up_release();
 	return rc;
 }
 

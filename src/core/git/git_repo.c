@@ -44,6 +44,19 @@ static void lib_acquire(void)
 	pthread_mutex_unlock(&init_lock);
 }
 
+/* A write's repository, opened and git's index read on a thread of its
+ * own while the command loads and checks its change (crm_git_prepare):
+ * at a million records reading git's index is most of a one-record
+ * commit's libgit2 work, and nothing of the change needs it before the
+ * commit.  The commit's transaction takes it (crm_git_open_prepared);
+ * git_index_read there reads the file again only if it changed since. */
+static struct {
+	pthread_t thread;
+	bool running;                /* started, not joined */
+	char *path;                  /* what it was opened for */
+	git_repository *repo;        /* NULL: not (or no longer) there */
+} prepared;
+
 /* libgit2 started on a thread of its own while the command reads its
  * configuration, takes its lock and loads its records: a write needs git
  * only at its end, and the start is the same 5 ms wherever it runs. */
@@ -63,11 +76,28 @@ void crm_git_warm_up_begin(void)
 		warming = !pthread_create(&warm_thread, NULL, warm_main, NULL);
 }
 
+static void prepare_join(void)
+{
+	if (prepared.running)
+		pthread_join(prepared.thread, NULL);
+	prepared.running = false;
+}
+
 void crm_git_warm_up_end(void)
 {
 	if (warming)
 		pthread_join(warm_thread, NULL);
 	warming = false;
+	prepare_join();
+}
+
+void crm_git_warm_up_release(void)
+{
+	crm_git_warm_up_end();
+	git_repository_free(prepared.repo);   /* a write that never committed */
+	prepared.repo = NULL;
+	free(prepared.path);
+	prepared.path = NULL;
 }
 
 static int wrap(struct crm_git **out, git_repository *repo)
@@ -318,6 +348,47 @@ int crm_git_open(struct crm_git **out, const char *path)
 		return crm_error_set(CRM_EINVALID, "'%s' is in a bare repository, which has no "
 				     "work tree", path);
 	}
+	return wrap(out, repo);
+}
+
+/* crm_git_prepare's thread */
+static void *prepare_main(void *arg)
+{
+	git_repository *repo = NULL;
+	git_index *index = NULL;
+
+	(void)arg;
+	/* a failure here is the later crm_git_open's to report */
+	if (open_repository(&repo, prepared.path) || git_repository_is_bare(repo)) {
+		git_repository_free(repo);
+		crm_error_clear();
+		return NULL;
+	}
+	if (!git_repository_index(&index, repo))
+		git_index_read(index, 0);
+	git_index_free(index);   /* the repository holds its own reference */
+	prepared.repo = repo;
+	return NULL;
+}
+
+void crm_git_prepare(const char *path)
+{
+	if (prepared.running || prepared.path)
+		return;
+	prepared.path = strdup(path);
+	if (prepared.path)
+		prepared.running = !pthread_create(&prepared.thread, NULL, prepare_main, NULL);
+}
+
+int crm_git_open_prepared(struct crm_git **out, const char *path)
+{
+	git_repository *repo;
+
+	prepare_join();
+	if (!prepared.repo || strcmp(prepared.path, path))
+		return crm_git_open(out, path);
+	repo = prepared.repo;
+	prepared.repo = NULL;
 	return wrap(out, repo);
 }
 

@@ -85,7 +85,7 @@ int crm_txn_begin(struct crm_txn *t, struct crm_repo *repo)
 	t->lock.fd = -1;
 	t->repo = repo;
 	t->dirs = (struct crm_beneath)CRM_BENEATH_INIT(repo->root);
-	err = crm_git_open(&t->git, repo->root);
+	err = crm_git_open_prepared(&t->git, repo->root);
 	if (err)
 		return err;
 	t->prefix = crm_git_prefix(t->git, repo->root);
