@@ -47,6 +47,7 @@
 #include "crm/schema.h"
 #include "crm/score.h"
 #include "crm/stats.h"
+#include "crm/str.h"
 #include "crm/store.h"
 #include "crm/table.h"
 #include "crm/task.h"

@@ -9,6 +9,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "crm/str.h"
 #include "crm/config.h"
 #include "crm/diag.h"
 #include "crm/error.h"
@@ -511,10 +512,8 @@ void crm_config_release(struct crm_config *cfg)
 const struct crm_stage *crm_config_stage(const struct crm_config *cfg, const char *name)
 {
 	size_t i;
-	/* the first byte before the call: every deal and history entry of
-	 * the figures is looked up here */
 	for (i = 0; i < cfg->stages.len; i++) {
-		if (cfg->stages.ptr[i].name[0] == name[0] && !strcmp(cfg->stages.ptr[i].name, name))
+		if (crm_str_eq(cfg->stages.ptr[i].name, name))
 			return &cfg->stages.ptr[i];
 	}
 	return NULL;
@@ -544,7 +543,7 @@ const struct crm_user *crm_config_user(const struct crm_config *cfg, const char 
 {
 	size_t i;
 	for (i = 0; i < cfg->users.len; i++) {
-		if (cfg->users.ptr[i].id[0] == id[0] && !strcmp(cfg->users.ptr[i].id, id))
+		if (crm_str_eq(cfg->users.ptr[i].id, id))
 			return &cfg->users.ptr[i];
 	}
 	return NULL;

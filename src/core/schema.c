@@ -4,6 +4,7 @@
 #include <string.h>
 #include <unistd.h>
 
+#include "crm/str.h"
 #include "crm/diag.h"
 #include "crm/error.h"
 #include "crm/formula.h"
@@ -277,7 +278,7 @@ const struct crm_field *crm_fields_find(const struct crm_field *fields, size_t n
 {
 	size_t i;
 	for (i = 0; i < n; i++) {
-		if (fields[i].name[0] == name[0] && !strcmp(fields[i].name, name))
+		if (crm_str_eq(fields[i].name, name))
 			return &fields[i];
 	}
 	return NULL;

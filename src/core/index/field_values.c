@@ -6,6 +6,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "crm/str.h"
 #include "crm/error.h"
 #include "crm/formula.h"
 #include "crm/git.h"
@@ -130,7 +131,7 @@ static int check_in_list(const char *s, const char *const *values, size_t n)
 {
 	size_t i;
 	for (i = 0; i < n; i++) {
-		if (values[i][0] == s[0] && !strcmp(values[i], s))
+		if (crm_str_eq(values[i], s))
 			return 0;
 	}
 	return not_a_choice("'%s' is not an allowed value", s, values, n);

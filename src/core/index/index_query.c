@@ -5,6 +5,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "crm/str.h"
 #include "crm/error.h"
 #include "crm/git.h"
 #include "crm/index.h"
@@ -20,11 +21,9 @@ static struct type_entry *type_entry(const struct crm_index *cidx, const char *t
 	struct crm_index *idx = (struct crm_index *)cidx;
 	size_t i;
 
-	/* the first byte before the call: each activity's `about` of the
-	 * follow-ups is looked up here */
 	for (i = 0; i < idx->ntypes; i++) {
 		struct type_entry *t = &idx->types[i];
-		if (t->schema->type[0] != type[0] || strcmp(t->schema->type, type))
+		if (!crm_str_eq(t->schema->type, type))
 			continue;
 		if (!t->mapped && crm_index_map_type(idx, t))
 			crm_error_set(CRM_ENOMEM, "out of memory");

@@ -9,6 +9,7 @@
 #include <string.h>
 #include <yaml.h>
 
+#include "crm/str.h"
 #include "crm/diag.h"
 #include "crm/error.h"
 #include "crm/json.h"
@@ -562,11 +563,9 @@ struct crm_node *crm_node_get(const struct crm_node *map, const char *key)
 	size_t i;
 	if (!map || map->kind != CRM_NODE_MAP)
 		return NULL;
-	/* the first byte before the call: the figures ask a few keys of
-	 * every record, and most keys differ there */
 	for (i = 0; i < map->count; i++) {
 		const char *k = map->pairs[i].key->text;
-		if (k[0] == key[0] && !strcmp(k, key))
+		if (crm_str_eq(k, key))
 			return map->pairs[i].value;
 	}
 	return NULL;
