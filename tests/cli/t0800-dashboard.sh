@@ -175,6 +175,22 @@ test_expect_success '--at takes crm.ini and schemas of that commit too' '
 	test_cmp expect actual
 '
 
+# A data repository in a folder of the git work tree: its files are named
+# in git's index with the folder before them.
+test_expect_success 'uncommitted changes of a data repository in a sub-folder of git' '
+	mkdir outer && cp -R small outer/sales && rm -rf outer/sales/.git &&
+	git -C outer init -q && git -C outer add -A && git -C outer commit -q -m outer &&
+	crm -C outer/sales dashboard --json >clean.json &&
+	grep "\"dirty\": false" clean.json &&
+	printf "notes: later\n" >>outer/sales/clients/c2.yaml &&
+	crm -C outer/sales dashboard --json >edited.json &&
+	grep "\"dirty\": true" edited.json &&
+	git -C outer commit -q -am later &&
+	crm -C outer/sales dashboard >page &&
+	sed -n 1p page >actual &&
+	! grep uncommitted actual
+'
+
 # The bundled example, against python3 reading the same YAML files.
 test_expect_success 'the example: figures equal those python3 computes from the files' '
 	cp -R "$TEST_TOP/examples/agency" agency &&

@@ -199,6 +199,25 @@ struct crm_backref *crm_index_backrefs(struct crm_index *idx, const struct crm_r
 	return m->referenced_by;
 }
 
+/* `prefix` and `path` as one text: `path` itself when the data
+ * repository is the git work tree's top (no prefix), which it mostly is:
+ * a printf for each of 10 000 paths was 2 % of a cold dashboard. */
+static const char *prefixed(struct crm_arena *a, const char *prefix, size_t plen,
+			    const char *path)
+{
+	size_t n = strlen(path);
+	char *p;
+
+	if (!plen)
+		return path;
+	p = crm_arena_alloc_raw(a, plen + n + 1);
+	if (p) {
+		memcpy(p, prefix, plen);
+		memcpy(p + plen, path, n + 1);
+	}
+	return p;
+}
+
 static int compute_uncommitted(struct crm_index *idx, bool *out)
 {
 	struct crm_arena scratch = CRM_ARENA_INIT;
@@ -227,7 +246,11 @@ static int compute_uncommitted(struct crm_index *idx, bool *out)
 		folders[i] = crm_arena_printf(&scratch, "%s%s/", prefix,
 					      idx->repo->schemas.ptr[i].folder);
 	for (i = 0; i < idx->files.len; i++) {
-		paths[i] = crm_arena_printf(&scratch, "%s%s", prefix, idx->files.ptr[i].path);
+		paths[i] = prefixed(&scratch, prefix, strlen(prefix), idx->files.ptr[i].path);
+		if (!paths[i]) {
+			err = crm_error_set(CRM_ENOMEM, "out of memory");
+			goto done;
+		}
 		stamps[i] = idx->files.ptr[i].stamp;
 	}
 	err = crm_git_worktree_dirty(git, prefix, folders, idx->repo->schemas.len, paths, stamps,
