@@ -15,4 +15,16 @@ static inline bool crm_str_eq(const char *a, const char *b)
 	return a[0] == b[0] && !strcmp(a, b);
 }
 
+/* `src` copied into the `size` bytes at `dst`, cut short to fit and always
+ * ended with a NUL (size > 0): snprintf's "%s" without its format parser,
+ * for the currency codes the figures copy several times a record (at a
+ * million records those printf calls were a tenth of the figures' pass). */
+static inline void crm_str_copy(char *dst, size_t size, const char *src)
+{
+	size_t n = strnlen(src, size - 1);
+
+	memcpy(dst, src, n);
+	dst[n] = '\0';
+}
+
 #endif

@@ -8,6 +8,7 @@
 #include "crm/error.h"
 #include "crm/locale_format.h"
 #include "crm/money.h"
+#include "crm/str.h"
 
 struct currency {
 	char code[4];
@@ -224,7 +225,7 @@ int crm_money_format_dec(char *buf, size_t size, crm_dec amount, const char *cur
 {
 	struct crm_money m;
 	m.amount = amount;
-	snprintf(m.currency, sizeof(m.currency), "%s", currency);
+	crm_str_copy(m.currency, sizeof(m.currency), currency);
 	return crm_money_format_amount(buf, size, &m);
 }
 

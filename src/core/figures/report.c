@@ -12,6 +12,7 @@
 #include "crm/money.h"
 #include "crm/report.h"
 #include "crm/table.h"
+#include "crm/str.h"
 #include "crm/utf8.h"
 
 void crm_report_init(struct crm_report *r, const char *name, const char *title)
@@ -75,7 +76,7 @@ struct crm_cell crm_cell_money(crm_dec amount, const char *currency)
 	struct crm_cell c = { 0 };
 	c.kind = CRM_CELL_MONEY;
 	c.d = amount;
-	snprintf(c.currency, sizeof(c.currency), "%s", currency ? currency : "");
+	crm_str_copy(c.currency, sizeof(c.currency), currency ? currency : "");
 	return c;
 }
 

@@ -9,6 +9,7 @@
 #include "crm/invoice.h"
 #include "crm/money.h"
 #include "crm/stats.h"
+#include "crm/str.h"
 #include "core/figures/stats_internal.h"
 
 int crm_stats_add(crm_dec *acc, crm_dec v)
@@ -230,7 +231,7 @@ static int to_base(crm_dec *out, struct crm_index *idx, crm_dec amount, const ch
 	struct crm_money m = { amount, "" }, conv;
 	int err;
 
-	snprintf(m.currency, sizeof(m.currency), "%s", currency);
+	crm_str_copy(m.currency, sizeof(m.currency), currency);
 	err = crm_index_convert(&conv, idx, &m, crm_index_repo(idx)->config.currency);
 	if (!err)
 		*out = conv.amount;

@@ -341,7 +341,7 @@ int crm_index_convert(struct crm_money *out, const struct crm_index *idx,
 		err = crm_dec_round(&out->amount, base, exp < 0 ? 2 : exp);
 	if (err)
 		return err;
-	snprintf(out->currency, sizeof(out->currency), "%s", to);
+	crm_str_copy(out->currency, sizeof(out->currency), to);
 	return 0;
 }
 

@@ -5,6 +5,7 @@
 
 #include "crm/error.h"
 #include "crm/invoice.h"
+#include "crm/str.h"
 
 #define WORK_SCALE 10   /* digits kept before a rounding step */
 
@@ -66,7 +67,7 @@ static struct crm_vat_row *group(struct crm_invoice_totals *t, const char *categ
 	if (t->nrows == CRM_INVOICE_MAX_RATES)
 		return NULL;
 	memset(&t->rows[t->nrows], 0, sizeof(t->rows[0]));
-	snprintf(t->rows[t->nrows].category, sizeof(t->rows[0].category), "%s", cat);
+	crm_str_copy(t->rows[t->nrows].category, sizeof(t->rows[0].category), cat);
 	t->rows[t->nrows].rate = rate;
 	return &t->rows[t->nrows++];
 }

@@ -12,6 +12,7 @@
 #include "crm/git.h"
 #include "crm/invoice.h"
 #include "crm/map.h"
+#include "crm/str.h"
 
 int crm_invoice_number_parse(const struct crm_config *cfg, const char *number,
 			     const struct crm_series **series_out, long *seq_out)
@@ -221,7 +222,7 @@ static void check_overdue(struct crm_index *idx, struct crm_record *inv, struct 
 	    crm_invoice_of_record(&t, cur, idx, inv) || t.due_total.units <= 0)
 		return;
 	open.amount = t.due_total;
-	snprintf(open.currency, sizeof(open.currency), "%s", cur);
+	crm_str_copy(open.currency, sizeof(open.currency), cur);
 	crm_money_format(amount, sizeof(amount), &open);
 	crm_date_format(due_text, sizeof(due_text), due);
 	snprintf(msg, sizeof(msg), "invoice %s is overdue: due %s (%d day%s ago), %s still open",
@@ -249,7 +250,7 @@ static bool void_status(const struct crm_record *inv)
 static void format_amount(char *buf, size_t size, crm_dec v, const char *cur)
 {
 	struct crm_money m = { v, { 0 } };
-	snprintf(m.currency, sizeof(m.currency), "%s", cur);
+	crm_str_copy(m.currency, sizeof(m.currency), cur);
 	crm_money_format(buf, size, &m);
 }
 
@@ -296,7 +297,7 @@ static void add_credit(struct crm_index *idx, struct crm_record *note, struct cr
 	if (!at || at > n || recs[at - 1] != orig)
 		return;
 	if (!credited[at - 1].notes)
-		snprintf(credited[at - 1].currency, 4, "%s", cur);
+		crm_str_copy(credited[at - 1].currency, 4, cur);
 	else if (strcmp(credited[at - 1].currency, cur))
 		return;   /* another currency: nothing to add it to */
 	/* a credit note written with negative lines credits the same */

@@ -12,6 +12,7 @@
 #include "crm/index.h"
 #include "crm/invoice.h"
 #include "crm/node.h"
+#include "crm/str.h"
 
 /* A line is the same line when everything but quantity, discount and
  * charge (which a partial credit scales) reads the same. */
@@ -246,7 +247,7 @@ static int add_shares(struct crm_buf *out, const struct crm_invoice_parts *op,
 	size_t i, k;
 	int err = 0, exponent = crm_currency_exponent(currency);
 
-	snprintf(m.currency, sizeof(m.currency), "%s", currency);
+	crm_str_copy(m.currency, sizeof(m.currency), currency);
 	for (k = 0; k < 2 && !err; k++) {
 		bool any = false;
 		for (i = 0; i < op->nadj && !err; i++) {

@@ -8,6 +8,7 @@
 #include "crm/error.h"
 #include "crm/index.h"
 #include "crm/invoice.h"
+#include "crm/str.h"
 
 struct ctx {
 	struct crm_index *idx;
@@ -136,7 +137,7 @@ int crm_invoice_of_record_parts(struct crm_invoice_totals *out, char currency[4]
 	int err = 0, exp = crm_currency_exponent(c.currency);
 
 	parts->nlines = parts->nadj = 0;
-	snprintf(currency, 4, "%s", c.currency);
+	crm_str_copy(currency, 4, c.currency);
 	seq = list_of(inv, "lines");
 	for (i = 0; seq && i < seq->count && !err; i++) {
 		if (nlines == CRM_INVOICE_MAX_LINES)

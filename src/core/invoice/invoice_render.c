@@ -17,6 +17,7 @@
 #include "crm/invoice_render.h"
 #include "crm/locale_format.h"
 #include "crm/table.h"
+#include "crm/str.h"
 #include "crm/utf8.h"
 
 /* A logo larger than this is a mistake (a photo), not a letterhead. */
@@ -176,7 +177,7 @@ void crm_invoice_doc_amount(char *buf, size_t size, const struct crm_invoice_doc
 {
 	struct crm_money m;
 	m.amount = v;
-	snprintf(m.currency, sizeof(m.currency), "%s", d->currency);
+	crm_str_copy(m.currency, sizeof(m.currency), d->currency);
 	if (crm_money_format_amount(buf, size, &m))
 		snprintf(buf, size, "#overflow");
 }
