@@ -3,6 +3,7 @@
 #define CRM_STR_H
 
 #include <stdbool.h>
+#include <stddef.h>
 #include <string.h>
 
 /* Whether two NUL-terminated strings are the same, the first byte
@@ -19,12 +20,6 @@ static inline bool crm_str_eq(const char *a, const char *b)
  * ended with a NUL (size > 0): snprintf's "%s" without its format parser,
  * for the currency codes the figures copy several times a record (at a
  * million records those printf calls were a tenth of the figures' pass). */
-static inline void crm_str_copy(char *dst, size_t size, const char *src)
-{
-	size_t n = strnlen(src, size - 1);
-
-	memcpy(dst, src, n);
-	dst[n] = '\0';
-}
+void crm_str_copy(char *dst, size_t size, const char *src);
 
 #endif
