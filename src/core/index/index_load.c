@@ -516,8 +516,8 @@ void crm_index_pass_end(struct crm_index *idx, struct crm_index_pass *p)
 /* Files are taken a run at a time: the files of a folder come together
  * (path order) and a worker keeps its folder open while they last, so
  * runs, not single files, keep the two workers out of each other's
- * folders (at 10 files a folder, one in two opens was a folder's).  Short
- * enough that the last run ends with the other worker's. */
+ * folders (at 10 files a folder, one open in nine was a folder's).
+ * Short enough that the last run ends with the other worker's. */
 #define FILES_A_CLAIM 64
 
 static void *worker_main(void *arg)
