@@ -16,6 +16,8 @@ PKGS      = libgit2 yaml-0.1 inih libutf8proc
 # mbedTLS (libgit2's own TLS and hash library on Debian) sums; both come
 # with libgit2-dev
 PKGS     += zlib
+# record files opened and read a run at a time (src/util/file_batch.c)
+PKGS     += liburing
 # Compiled against, but loaded with dlopen the first time a command needs
 # them (include/crm/dlib.h), so that the others do not map and relocate
 # them at start-up:

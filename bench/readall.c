@@ -1,9 +1,11 @@
 /* bench-readall DIR THREADS: reads every record file (*.yaml) below DIR on
  * THREADS threads (open, read to the end, close), after one walk of its
  * folders, and prints how many files and bytes.  The least time any tool
- * that reads every record can take on this machine, crm cold or the Python
- * script of bench/dashboard.py: bench/run.sh sets the Python script's time
- * against it, the largest ratio a cold crm could reach. */
+ * that reads every record a system call at a time can take on this
+ * machine, crm cold or the Python script of bench/dashboard.py: bench/run.sh
+ * sets the Python script's time against it, the largest ratio a cold crm
+ * reading that way could reach (crm reads runs of files through io_uring,
+ * with fewer calls: src/util/file_batch.c). */
 #include <dirent.h>
 #include <fcntl.h>
 #include <pthread.h>

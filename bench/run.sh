@@ -407,4 +407,4 @@ done
 cat "$out"
 echo "medians of $runs runs (at most 3 at 1 000 000 records; python: 3, 1 at 1 000 000); ratio = tool / floor, in one run on the same files"
 echo "python dashboard: bench/dashboard.py (PyYAML C loader, 2 processes), ratio = python / crm, each python run followed by a warm and a cold crm dashboard; cold dashboard: crm without its index cache"
-echo "read, 2 threads: bench/readall.c reading every record file on both cores, nothing parsed: python / it bounds what any cold crm could show"
+echo "read, 2 threads: bench/readall.c reading every record file on both cores, nothing parsed, a system call at a time: python / it bounds what a cold crm reading that way could show (crm reads runs of files through io_uring, fewer calls)"

@@ -20,6 +20,7 @@
 #include "crm/edit.h"
 #include "crm/error.h"
 #include "crm/export.h"
+#include "crm/file_batch.h"
 #include "crm/filter.h"
 #include "crm/forecast.h"
 #include "crm/formula.h"

@@ -17,7 +17,7 @@ done
 # the libraries the Makefile's PKGS names, git, the time zone data, and
 # fonts for Polish and Chinese invoices (the demo renders one).
 PKGS="build-essential pkg-config libgit2-dev libyaml-dev libcsv-dev libinih-dev
-libutf8proc-dev libxlsxwriter-dev libical-dev libicu-dev libpango1.0-dev
+libutf8proc-dev liburing-dev libxlsxwriter-dev libical-dev libicu-dev libpango1.0-dev
 libcairo2-dev zlib1g-dev libmbedtls-dev fonts-dejavu-core fonts-wqy-zenhei tzdata git"
 if ! $demo; then
 	# valgrind for make valgrind; poppler-utils reads PDFs back; an SSH

@@ -18,6 +18,7 @@
 #include <stdatomic.h>
 #include <stdint.h>
 
+#include "crm/file_batch.h"
 #include "crm/git.h"
 #include "core/index/cache.h"
 #include "crm/index.h"
@@ -58,6 +59,10 @@ struct worker {
 	struct crm_arena scratch;        /* one file's tree while it is encoded */
 	struct crm_buf encoding;
 	struct crm_buf data;             /* the file being read, its room kept */
+	struct crm_buf run;              /* the files of a run read together */
+	struct crm_file_batch *batch;    /* how a run is opened and read */
+	bool batch_tried;
+	bool ring;                       /* through io_uring (CRM_TRACE) */
 	struct crm_buf dir;              /* the folder of the last file stated */
 	int dir_fd;                      /* open on it, or -1 */
 	struct crm_diags diags;

@@ -14,6 +14,7 @@
 #include <unistd.h>
 
 #include "crm/error.h"
+#include "crm/file_batch.h"
 #include "crm/git.h"
 #include "crm/index.h"
 #include "crm/map.h"
@@ -51,26 +52,30 @@ static int folder_of(struct crm_index *idx, struct worker *w, const char *path,
 	return w->dir_fd;
 }
 
-/* Opens a record file of the work tree relative to its folder: not
- * followed (the walk saw a file, a link now would lead elsewhere), and not
- * waited on if a pipe took the file's place.  -1 with errno set. */
+/* How a record file of the work tree is opened: not followed (the walk
+ * saw a file, a link now would lead elsewhere), and not waited on if a
+ * pipe took the file's place. */
+#define RECORD_OPEN_FLAGS (O_RDONLY | O_CLOEXEC | O_NOFOLLOW | O_NONBLOCK)
+
+/* Opens a record file of the work tree relative to its folder.  -1 with
+ * errno set. */
 static int open_in_folder(struct crm_index *idx, struct worker *w, const char *path)
 {
 	const char *name;
 	int dir = folder_of(idx, w, path, &name);
 
-	return dir < 0 ? -1 : openat(dir, name, O_RDONLY | O_CLOEXEC | O_NOFOLLOW | O_NONBLOCK);
+	return dir < 0 ? -1 : openat(dir, name, RECORD_OPEN_FLAGS);
 }
 
-/* Opens `f`, which the walk did not state (no cache to match its stamp
- * against), and states the open file: one lookup of its name for both.
- * Returns the descriptor, or -1 with the finding added. */
-static int open_unstated(struct crm_index *idx, struct worker *w, struct pending_file *f)
+/* States `f`, which the walk did not state (no cache to match its stamp
+ * against), once it is open as `fd` (or its open failed with `open_errno`):
+ * one lookup of its name for both.  Returns the descriptor, or -1 with the
+ * finding added. */
+static int state_opened(struct worker *w, struct pending_file *f, int fd, int open_errno)
 {
 	struct stat st;
-	int fd = open_in_folder(idx, w, f->path);
 
-	if (fd < 0 && errno == ELOOP) {
+	if (fd < 0 && open_errno == ELOOP) {
 		crm_diags_add(&w->diags, f->path, 0, 0, CRM_SEV_ERROR, "symlink",
 			      "symbolic link is not followed");
 		return -1;
@@ -108,17 +113,17 @@ static int read_in_folder(struct crm_index *idx, struct worker *w, struct crm_bu
 }
 
 /* Whether the cache's entry for `f` still holds its tree: the stamp
- * matches, or, the stamp having changed, the content id of `data` does.
+ * matches, or, the stamp having changed (and the file `read`), the
+ * content id of its bytes does.
  * Then the record's encoded tree is the entry's. */
-static bool cache_fresh(struct crm_index *idx, struct pending_file *f,
-			const struct crm_buf *data)
+static bool cache_fresh(struct crm_index *idx, struct pending_file *f, bool read)
 {
 	enum crm_cache_match m;
 
 	if (!f->cached)
 		return false;
 	m = crm_cache_match(idx->cache, f->cached, &f->stamp);
-	if (m == CRM_CACHE_MISS || (m == CRM_CACHE_VERIFY && !data))
+	if (m == CRM_CACHE_MISS || (m == CRM_CACHE_VERIFY && !read))
 		return false;
 	if (m == CRM_CACHE_VERIFY && crm_cache_entry_hash(f->cached) != f->hash)
 		return false;
@@ -139,17 +144,18 @@ struct load_space {
 	struct worker *w;   /* the worker's open folder, or NULL after the load */
 };
 
-/* Parses the bytes of `f` and keeps the tree encoded (about a tenth of
- * its size as nodes), or, too big to encode, as nodes in sp->keep. */
+/* Parses the `len` bytes of `f` (NUL after them) and keeps the tree
+ * encoded (about a tenth of its size as nodes), or, too big to encode, as
+ * nodes in sp->keep. */
 static void parse_file(struct pending_file *f, struct crm_record *rec, struct load_space *sp,
-		       const struct crm_buf *data)
+		       const char *bytes, size_t len)
 {
 	struct crm_diags again;
 	struct crm_node *root = NULL;
 	size_t before = sp->diags->list.len;
 	void *copy;
 
-	crm_yaml_parse(&root, sp->scratch, data->ptr, data->len, f->path, sp->diags);
+	crm_yaml_parse(&root, sp->scratch, bytes, len, f->path, sp->diags);
 	/* a file with findings is parsed every time, so they are reported */
 	f->cacheable = root && sp->diags->list.len == before;
 	crm_buf_reset(sp->encoding);
@@ -160,14 +166,24 @@ static void parse_file(struct pending_file *f, struct crm_record *rec, struct lo
 		f->lazy = true;
 	} else if (root) {
 		crm_diags_init(&again);   /* its findings are in already */
-		crm_yaml_parse(&rec->root, sp->keep, data->ptr, data->len, f->path, &again);
+		crm_yaml_parse(&rec->root, sp->keep, bytes, len, f->path, &again);
 		crm_diags_release(&again);
 	}
 	crm_arena_reset(sp->scratch);
 }
 
+/* The `len` bytes of `f` just read (NUL after them): its tree is the
+ * cache's if they are the same, else parsed. */
+static void take_bytes(struct crm_index *idx, struct pending_file *f, struct crm_record *rec,
+		       struct load_space *sp, const char *bytes, size_t len)
+{
+	f->hash = crm_cache_hash(bytes, len);
+	if (!cache_fresh(idx, f, true))
+		parse_file(f, rec, sp, bytes, len);
+}
+
 /* Gives `rec` the tree of `f`: the cache's when the file is unchanged,
- * else read (from `fd` when open_unstated opened it, else -1) and parsed;
+ * else read (from `fd` when the run opened it, else -1) and parsed;
  * either way encoded, decoded on first use.  Returns whether the cache
  * missed. */
 static bool load_tree(struct crm_index *idx, struct pending_file *f, struct crm_record *rec,
@@ -176,7 +192,7 @@ static bool load_tree(struct crm_index *idx, struct pending_file *f, struct crm_
 	struct crm_buf *data = sp->data;
 	int err;
 
-	if (cache_fresh(idx, f, NULL)) {
+	if (cache_fresh(idx, f, false)) {
 		if (fd >= 0)
 			close(fd);
 		return false;
@@ -194,9 +210,7 @@ static bool load_tree(struct crm_index *idx, struct pending_file *f, struct crm_
 			      crm_error_last());
 		crm_buf_release(data);   /* a failed read leaves it refusing */
 	} else {
-		f->hash = crm_cache_hash(data->ptr, data->len);
-		if (!cache_fresh(idx, f, data))
-			parse_file(f, rec, sp, data);
+		take_bytes(idx, f, rec, sp, data->ptr, data->len);
 	}
 	return true;
 }
@@ -273,19 +287,185 @@ static void name_record(struct pending_file *f, struct crm_record *rec,
 			      "'-', at most 64, not starting with '-')", rec->id);
 }
 
-/* Loads one file into `rec`, on a worker thread. */
+/* Loads one file of git's index or a commit into `rec`, on a worker
+ * thread (the work tree's come in runs: load_run). */
 static void load_one(struct crm_index *idx, struct worker *w, struct pending_file *f,
 		     struct crm_record *rec)
 {
 	struct load_space sp = { &w->arena, &w->scratch, &w->encoding, &w->data, &w->diags,
 				 &idx->keys, w };
-	int fd = -1;
 
 	name_record(f, rec, &idx->memos[rec - idx->records], &w->arena, &w->diags);
-	if (f->unstated && (fd = open_unstated(idx, w, f)) < 0)
-		return;
-	if (load_tree(idx, f, rec, &sp, fd))
+	if (load_tree(idx, f, rec, &sp, -1))
 		w->cache_misses++;
+}
+
+/* ---- a run of files read at once (crm/file_batch.h) ---- */
+
+/* The largest file read with a run, and the most bytes of one run: the
+ * rest are read alone, into the worker's own buffer. */
+#define RUN_FILE_MAX ((size_t)64 << 10)
+#define RUN_BYTES_MAX ((size_t)1 << 20)
+
+enum run_step {
+	RUN_DONE,        /* its tree is the cache's, or it could not be stated */
+	RUN_ALONE,       /* opened and read by itself (load_tree) */
+	RUN_ALONE_OPEN,  /* read by itself from the descriptor the run opened */
+	RUN_READ,        /* read with the run */
+};
+
+/* What a run does with each of its files that is read. */
+struct run {
+	size_t file[CRM_FILE_BATCH_MAX];    /* its index in idx->files */
+	enum run_step step[CRM_FILE_BATCH_MAX];
+	int fd[CRM_FILE_BATCH_MAX];         /* open, or minus errno */
+	size_t room[CRM_FILE_BATCH_MAX], at[CRM_FILE_BATCH_MAX];
+	ssize_t got[CRM_FILE_BATCH_MAX];
+	size_t n;
+};
+
+/* Opens the run's files, a folder's files with one call: they come in
+ * path order, and the worker's folder stays open while they last. */
+static void open_run(struct crm_index *idx, struct worker *w, struct run *r)
+{
+	const char *names[CRM_FILE_BATCH_MAX];
+	size_t k = 0, j;
+
+	while (k < r->n) {
+		const char *path = idx->files.ptr[r->file[k]].path;
+		int dir = folder_of(idx, w, path, &names[k]);
+
+		for (j = k + 1; j < r->n; j++) {
+			const char *next = idx->files.ptr[r->file[j]].path;
+			const char *slash = strrchr(next, '/');
+			if (dir == idx->root_fd || !slash || w->dir.len != (size_t)(slash - next) ||
+			    memcmp(w->dir.ptr, next, w->dir.len))
+				break;
+			names[j] = slash + 1;
+		}
+		if (dir < 0) {
+			for (; k < j; k++)
+				r->fd[k] = -ENOENT;
+		} else {
+			crm_file_batch_open(w->batch, dir, names + k, j - k, RECORD_OPEN_FLAGS,
+					    r->fd + k);
+		}
+		k = j;
+	}
+}
+
+/* States the files the walk did not, and sees which are read with the run
+ * and where their bytes go in w->run.  Returns the room they need. */
+static size_t plan_run(struct crm_index *idx, struct worker *w, struct run *r)
+{
+	size_t k, bytes = 0;
+
+	for (k = 0; k < r->n; k++) {
+		struct pending_file *f = &idx->files.ptr[r->file[k]];
+		int fd = r->fd[k];
+
+		if (f->unstated) {
+			fd = state_opened(w, f, fd < 0 ? -1 : fd, fd < 0 ? -fd : 0);
+			if (fd < 0) {
+				r->step[k] = RUN_DONE;
+				continue;
+			}
+		} else if (fd < 0) {
+			r->step[k] = RUN_ALONE;   /* opened again, to say why it cannot be */
+			continue;
+		}
+		/* one byte more than stated: a file that grew fills it */
+		r->room[k] = f->stamp.size < RUN_FILE_MAX ? (size_t)f->stamp.size + 1 : 0;
+		if (!r->room[k] || bytes + r->room[k] > RUN_BYTES_MAX) {
+			r->step[k] = RUN_ALONE_OPEN;
+			r->fd[k] = fd;
+			continue;
+		}
+		r->step[k] = RUN_READ;
+		r->fd[k] = fd;
+		r->at[k] = bytes;
+		bytes += r->room[k];
+	}
+	return bytes;
+}
+
+/* Reads the run's files that go together, with one call, and closes them. */
+static void read_run(struct worker *w, struct run *r, size_t bytes)
+{
+	char *bufs[CRM_FILE_BATCH_MAX];
+	int fds[CRM_FILE_BATCH_MAX];
+	size_t room[CRM_FILE_BATCH_MAX], map[CRM_FILE_BATCH_MAX], k, m = 0;
+	ssize_t got[CRM_FILE_BATCH_MAX];
+
+	if (!bytes)
+		return;
+	crm_buf_reset(&w->run);
+	if (crm_buf_grow(&w->run, bytes)) {
+		crm_buf_release(&w->run);   /* refusing now: read alone instead */
+		for (k = 0; k < r->n; k++)
+			if (r->step[k] == RUN_READ)
+				r->step[k] = RUN_ALONE_OPEN;
+		return;
+	}
+	for (k = 0; k < r->n; k++) {
+		if (r->step[k] != RUN_READ)
+			continue;
+		bufs[m] = w->run.ptr + r->at[k];
+		fds[m] = r->fd[k];
+		room[m] = r->room[k];
+		map[m++] = k;
+	}
+	crm_file_batch_read_close(w->batch, fds, bufs, room, m, got);
+	for (k = 0; k < m; k++)
+		r->got[map[k]] = got[k];
+}
+
+/* Loads the files idx->files[first, end) of the work tree: those whose
+ * trees are not the cache's opened together, stated, and read together,
+ * then each parsed, in order. */
+static void load_run(struct crm_index *idx, struct worker *w, size_t first, size_t end)
+{
+	struct load_space sp = { &w->arena, &w->scratch, &w->encoding, &w->data, &w->diags,
+				 &idx->keys, w };
+	struct run r;
+	size_t i, k;
+
+	r.n = 0;
+	for (i = first; i < end; i++) {
+		struct pending_file *f = &idx->files.ptr[i];
+		name_record(f, &idx->records[i], &idx->memos[i], &w->arena, &w->diags);
+		if (f->unstated || !cache_fresh(idx, f, false))
+			r.file[r.n++] = i;
+	}
+	if (!r.n)
+		return;
+	/* set up at the first file to read (a warm load reads none), on the
+	 * worker's thread, after its unshare: the ring's opens are its table's;
+	 * without one (out of memory) the calls are made one by one */
+	if (!w->batch_tried) {
+		w->batch_tried = true;
+		w->batch = crm_file_batch_new();
+		w->ring = crm_file_batch_uses_ring(w->batch);
+	}
+	open_run(idx, w, &r);
+	read_run(w, &r, plan_run(idx, w, &r));
+	for (k = 0; k < r.n; k++) {
+		struct pending_file *f = &idx->files.ptr[r.file[k]];
+		struct crm_record *rec = &idx->records[r.file[k]];
+
+		if (r.step[k] == RUN_READ && r.got[k] >= 0 && (size_t)r.got[k] < r.room[k]) {
+			char *bytes = w->run.ptr + r.at[k];
+			bytes[r.got[k]] = '\0';
+			take_bytes(idx, f, rec, &sp, bytes, (size_t)r.got[k]);
+			w->cache_misses++;
+		} else if (r.step[k] == RUN_ALONE_OPEN) {
+			w->cache_misses += load_tree(idx, f, rec, &sp, r.fd[k]);
+		} else if (r.step[k] != RUN_DONE) {
+			/* alone, or a read that failed or found the file grown:
+			 * read again by itself, which says why it cannot be */
+			w->cache_misses += load_tree(idx, f, rec, &sp, -1);
+		}
+	}
 }
 
 /* Loads `f` on the calling thread after the load: what it keeps lives in
@@ -304,7 +484,7 @@ static void load_late(struct crm_index *idx, struct pending_file *f, struct crm_
 		crm_diags_add(&idx->diags, f->path, 0, 0, CRM_SEV_ERROR, "unreadable", "%s",
 			      crm_error_last());
 	} else {
-		parse_file(f, rec, &sp, &data);
+		parse_file(f, rec, &sp, data.ptr, data.len);
 	}
 	crm_arena_release(&scratch);
 	crm_buf_release(&encoding);
@@ -517,8 +697,9 @@ void crm_index_pass_end(struct crm_index *idx, struct crm_index_pass *p)
  * (path order) and a worker keeps its folder open while they last, so
  * runs, not single files, keep the two workers out of each other's
  * folders (at 10 files a folder, one open in nine was a folder's).
- * Short enough that the last run ends with the other worker's. */
-#define FILES_A_CLAIM 64
+ * Short enough that the last run ends with the other worker's, and as
+ * many as one call opens and reads (load_run). */
+#define FILES_A_CLAIM CRM_FILE_BATCH_MAX
 
 static void *worker_main(void *arg)
 {
@@ -534,8 +715,11 @@ static void *worker_main(void *arg)
 
 	while ((i = atomic_fetch_add(&idx->next_file, FILES_A_CLAIM)) < idx->files.len) {
 		end = i + FILES_A_CLAIM < idx->files.len ? i + FILES_A_CLAIM : idx->files.len;
-		for (; i < end; i++)
-			load_one(idx, w, &idx->files.ptr[i], &idx->records[i]);
+		if (idx->root_fd >= 0)
+			load_run(idx, w, i, end);
+		else
+			for (; i < end; i++)
+				load_one(idx, w, &idx->files.ptr[i], &idx->records[i]);
 		/* the walk over the cache's entries touches all of it: let go
 		 * of what is behind us now and then */
 		if (w == &idx->workers[0] && end >= shed_at) {
@@ -547,6 +731,8 @@ static void *worker_main(void *arg)
 		close(w->dir_fd);   /* in its own table: nobody else can */
 		w->dir_fd = -1;
 	}
+	crm_file_batch_free(w->batch);   /* its ring is in this table too */
+	w->batch = NULL;
 	return NULL;
 }
 
@@ -579,6 +765,9 @@ static int parse_all(struct crm_index *idx)
 		crm_arena_init(&idx->workers[i].scratch);
 		crm_buf_init(&idx->workers[i].encoding);
 		crm_buf_init(&idx->workers[i].data);
+		crm_buf_init(&idx->workers[i].run);
+		idx->workers[i].batch = NULL;
+		idx->workers[i].batch_tried = idx->workers[i].ring = false;
 		crm_buf_init(&idx->workers[i].dir);
 		idx->workers[i].dir_fd = -1;
 		crm_diags_init(&idx->workers[i].diags);
@@ -596,6 +785,7 @@ static int parse_all(struct crm_index *idx)
 		crm_arena_release(&idx->workers[i].scratch);
 		crm_buf_release(&idx->workers[i].encoding);
 		crm_buf_release(&idx->workers[i].data);
+		crm_buf_release(&idx->workers[i].run);
 		crm_buf_release(&idx->workers[i].dir);
 		if (idx->workers[i].dir_fd >= 0)
 			close(idx->workers[i].dir_fd);
@@ -803,6 +993,7 @@ static bool tracing(void)
 static void trace_load(const struct crm_index *idx)
 {
 	size_t i, parsed = 0;
+	int ring = 0;
 
 	if (!tracing())
 		return;
@@ -813,8 +1004,14 @@ static void trace_load(const struct crm_index *idx)
 	}
 	for (i = 0; i < (size_t)idx->nworkers; i++)
 		parsed += idx->workers[i].cache_misses;
-	fprintf(stderr, "crm: index: %zu files walked, %zu read%s\n", idx->files.len, parsed,
+	for (i = 0; i < (size_t)idx->nworkers; i++)
+		ring += idx->workers[i].ring;
+	fprintf(stderr, "crm: index: %zu files walked, %zu read%s", idx->files.len, parsed,
 		idx->cache ? "" : " (no cache)");
+	if (parsed)
+		fprintf(stderr, ", in runs: %d of %d workers through io_uring", ring,
+			idx->nworkers);
+	fputc('\n', stderr);
 }
 
 struct name_list {                 /* a CRM_ARRAY of names */
