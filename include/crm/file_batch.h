@@ -3,7 +3,7 @@
  * each, and on a virtual machine the kernel's entry and exit for each of
  * those calls was a fifth of the work.  Through io_uring a run of files is
  * opened with one call and read and closed with another.  Where io_uring
- * is not allowed (an old kernel, a container's seccomp profile, valgrind,
+ * is not allowed (a kernel before 5.6, a container's seccomp profile,
  * CRM_NO_IO_URING=1) the same calls are made one by one: the results are
  * the same either way.
  *
@@ -33,10 +33,12 @@ bool crm_file_batch_uses_ring(const struct crm_file_batch *b);
 void crm_file_batch_open(struct crm_file_batch *b, int dirfd, const char *const *names,
 			 size_t n, int flags, int *fds);
 
-/* Reads up to room[i] bytes from the start of fds[i] into bufs[i], then
- * closes fds[i], for each of the n (at most CRM_FILE_BATCH_MAX): got[i] is
- * how many bytes were read (one read: a regular file's falls short only
- * at its end), or minus errno. */
+/* Reads up to room[i] bytes (under 2 GiB) from the start of fds[i] into
+ * bufs[i], then closes fds[i], for each of the n (at most
+ * CRM_FILE_BATCH_MAX): got[i] is how many bytes were read (one read: a
+ * regular file's falls short only at its end), or minus errno (EAGAIN
+ * from a kernel that will not wait for the disk on a descriptor opened
+ * O_NONBLOCK: the caller reads that file again by itself). */
 void crm_file_batch_read_close(struct crm_file_batch *b, const int *fds, char *const *bufs,
 			       const size_t *room, size_t n, ssize_t *got);
 

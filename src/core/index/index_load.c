@@ -461,8 +461,9 @@ static void load_run(struct crm_index *idx, struct worker *w, size_t first, size
 		} else if (r.step[k] == RUN_ALONE_OPEN) {
 			w->cache_misses += load_tree(idx, f, rec, &sp, r.fd[k]);
 		} else if (r.step[k] != RUN_DONE) {
-			/* alone, or a read that failed or found the file grown:
-			 * read again by itself, which says why it cannot be */
+			/* alone, or a read that failed (or would have waited
+			 * for the disk) or found the file grown: read again by
+			 * itself, which says why it cannot be */
 			w->cache_misses += load_tree(idx, f, rec, &sp, -1);
 		}
 	}
