@@ -10,6 +10,7 @@
 #include <unistd.h>
 
 #include "crm/file_batch.h"
+#include "util/testhook.h"
 
 /* valgrind cannot see the kernel write a buffer through the ring: the
  * bytes read are marked written (no-op outside valgrind). */
@@ -156,6 +157,24 @@ static ssize_t read_one(int fd, char *buf, size_t room)
 	return got >= 0 ? got : -errno;
 }
 
+/* CRM_TEST_FAIL=file-batch-read: of every four reads, one as a kernel
+ * that would not wait for the disk answers (EAGAIN), one as if the file
+ * had grown past its room, so the tests see the callers read those again
+ * alone (this kernel does neither on demand). */
+static void pretend_failures(const size_t *room, size_t n, ssize_t *got)
+{
+	size_t i;
+
+	if (!crm_test_fail("file-batch-read"))
+		return;
+	for (i = 0; i < n; i++) {
+		if (i % 4 == 0)
+			got[i] = -EAGAIN;
+		else if (i % 4 == 1)
+			got[i] = (ssize_t)room[i];
+	}
+}
+
 void crm_file_batch_read_close(struct crm_file_batch *b, const int *fds, char *const *bufs,
 			       const size_t *room, size_t n, ssize_t *got)
 {
@@ -194,4 +213,5 @@ void crm_file_batch_read_close(struct crm_file_batch *b, const int *fds, char *c
 		got[i] = read_one(fds[i], bufs[i], room[i]);
 		close(fds[i]);
 	}
+	pretend_failures(room, n, got);
 }

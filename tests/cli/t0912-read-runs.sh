@@ -54,6 +54,18 @@ test_expect_success 'cold, in runs and one by one, the same records and findings
 	grep -q "clients/linked.yaml.*symbolic link" ring.check
 '
 
+test_expect_success 'reads a run could not make (EAGAIN, a file grown) are made again alone' '
+	# CRM_TEST_FAIL=file-batch-read: one read in four answered EAGAIN, one
+	# as if its file had grown
+	loaded retried CRM_NO_CACHE=1 CRM_TEST_FAIL=file-batch-read &&
+	loaded retried-plain CRM_NO_CACHE=1 CRM_NO_IO_URING=1 CRM_TEST_FAIL=file-batch-read &&
+	test_cmp plain.ls retried.ls &&
+	test_cmp plain.show retried.show &&
+	test_cmp plain.check retried.check &&
+	test_cmp plain.ls retried-plain.ls &&
+	test_cmp plain.check retried-plain.check
+'
+
 test_expect_success 'the trace says which way the files were read' '
 	# exit 1: the broken record and the link are findings
 	test_expect_code 1 env CRM_TRACE=1 CRM_NO_CACHE=1 CRM_NO_IO_URING=1 \
