@@ -99,4 +99,27 @@ test_expect_success 'with a cache, the files whose stamps changed are read again
 	grep -q "Longer Notes" warm.show
 '
 
+# a job of the walk states at most 256 entries of a folder: the files of a
+# longer one (the year an import wrote them all in) are stated by the
+# load's workers, and a file whose stamp matches the cache is still not read
+test_expect_success 'a folder of 300 files: unchanged ones not read, an edited one seen' '
+	cp -R "$TEST_DATA/small" wide &&
+	mkdir -p wide/clients/2026 &&
+	for i in $(seq 1 300); do
+		printf "name: Wide %s\ncity: Gdańsk\n" $i >wide/clients/2026/w-$i.yaml
+	done &&
+	git -C wide init -q && git -C wide add -A && git -C wide commit -q -m wide &&
+	crm -C wide ls client >/dev/null &&
+	CRM_TRACE=1 crm -C wide ls client --fields id,city --csv >warm.csv 2>trace &&
+	grep -q "files walked, 0 read$" trace &&
+	sed -i "s/^city: .*/city: Sopot/" wide/clients/2026/w-250.yaml &&
+	CRM_TRACE=1 crm -C wide ls client --fields id,city --csv >edited.csv 2>trace &&
+	grep -q "files walked, 1 read, in runs" trace &&
+	grep -q "^w-250,Sopot$" edited.csv &&
+	crm --no-cache -C wide ls client --fields id,city --csv >cold.csv &&
+	test_cmp cold.csv edited.csv &&
+	sed "s/^w-250,Gdańsk$/w-250,Sopot/" warm.csv >expect &&
+	test_cmp expect edited.csv
+'
+
 test_done

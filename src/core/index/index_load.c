@@ -420,6 +420,22 @@ static void read_run(struct worker *w, struct run *r, size_t bytes)
 		r->got[map[k]] = got[k];
 }
 
+/* States `f`, which the walk left to the load (a folder of many files),
+ * by its name in its folder, before its cache entry is matched: unchanged,
+ * it is not read.  One that cannot be stated, or is no plain file now,
+ * stays unstated: its open says why. */
+static void state_by_name(struct crm_index *idx, struct worker *w, struct pending_file *f)
+{
+	const char *name;
+	struct stat st;
+	int dir = folder_of(idx, w, f->path, &name);
+
+	if (dir >= 0 && !fstatat(dir, name, &st, AT_SYMLINK_NOFOLLOW) && S_ISREG(st.st_mode)) {
+		crm_file_stamp_from_stat(&f->stamp, &st);
+		f->unstated = false;
+	}
+}
+
 /* Loads the files idx->files[first, end) of the work tree: those whose
  * trees are not the cache's opened together, stated, and read together,
  * then each parsed, in order. */
@@ -434,6 +450,8 @@ static void load_run(struct crm_index *idx, struct worker *w, size_t first, size
 	for (i = first; i < end; i++) {
 		struct pending_file *f = &idx->files.ptr[i];
 		name_record(f, &idx->records[i], &idx->memos[i], &w->arena, &w->diags);
+		if (f->unstated && f->cached)
+			state_by_name(idx, w, f);
 		if (f->unstated || !cache_fresh(idx, f, false))
 			r.file[r.n++] = i;
 	}

@@ -17,6 +17,11 @@
 #include "core/index/cache.h"
 #include "core/index/index_internal.h"
 
+/* The most entries of a folder one job states: a longer run of files in a
+ * type folder is several jobs, and the files of a longer folder below it
+ * are stated by the load's workers. */
+#define WALK_RUN_MAX 256
+
 /* Where a walk puts what it finds: the index's own lists, or one job's
  * of the walk on all cores (see crm_index_collect_files). */
 struct walk_out {
@@ -183,6 +188,7 @@ static int walk_folder(const struct walk_out *out, const struct crm_schema *s,
 		       struct crm_buf *rel, int parent_fd, const char *name, int depth)
 {
 	struct walk_names names = CRM_ARRAY_INIT;
+	struct walk_out here = *out;
 	DIR *d;
 	size_t i;
 	int err = 0;
@@ -190,8 +196,13 @@ static int walk_folder(const struct walk_out *out, const struct crm_schema *s,
 	if (depth > 16)
 		return 0;
 	d = list_folder(&names, out, rel->ptr, parent_fd, name, depth, &err);
+	/* a folder of many files (the year an import wrote them all in) is
+	 * one job: its files are stated by the load's workers, on every core,
+	 * not here on one (index_load.c, state_by_name) */
+	if (names.len > WALK_RUN_MAX)
+		here.stat_files = false;
 	for (i = 0; d && i < names.len && !err; i++)
-		err = walk_entry(out, s, rel, dirfd(d), &names.ptr[i], depth);
+		err = walk_entry(&here, s, rel, dirfd(d), &names.ptr[i], depth);
 	if (d)
 		closedir(d);
 	CRM_ARRAY_RELEASE(names);
@@ -222,7 +233,9 @@ static int alloc_types(struct crm_index *idx)
 /* The walk on every core.  Reading folders is most of a warm command's
  * load (ext4 hashes every name it lists), so each folder in a type folder
  * (a year's, say) is a job, and so is each run of other entries between
- * them; the threads take the jobs in turn.  A job keeps what it finds
+ * them, up to WALK_RUN_MAX of them (a type folder of 10 000 files and no
+ * folders, as an import makes, is 40 jobs, not one stated on one core);
+ * the threads take the jobs in turn.  A job keeps what it finds
  * apart, and the jobs are joined in path order: the list is the one a
  * single walk makes. */
 struct walk_job {
@@ -302,7 +315,8 @@ static int plan_type(struct crm_index *idx, struct walk_jobs *jobs, struct walk_
 		}
 		end = i + 1;
 		if (!maybe_folder(&names->ptr[i]))
-			while (end < names->len && !maybe_folder(&names->ptr[end]))
+			while (end < names->len && end - i < WALK_RUN_MAX &&
+			       !maybe_folder(&names->ptr[end]))
 				end++;
 		j->s = s;
 		j->type = t;
