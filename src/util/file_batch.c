@@ -23,7 +23,7 @@
 #define VALGRIND_MAKE_MEM_DEFINED(p, n) ((void)(p), (void)(n))
 #endif
 
-/* a read and its close for each file of a run, and room to spare */
+/* a read and its close for each file of a run */
 #define RING_ENTRIES (2 * CRM_FILE_BATCH_MAX)
 
 struct crm_file_batch {
@@ -142,6 +142,11 @@ void crm_file_batch_open(struct crm_file_batch *b, int dirfd, const char *const 
 		for (i = 0; i < n; i++)
 			fds[i] = -EIO;
 		done = ring_run(b, (unsigned)n, fds);
+		/* a ring given up while waiting: what it did not answer is
+		 * opened here, not reported as unreadable */
+		for (i = 0; i < done && !b->ring_ok; i++)
+			if (fds[i] == -EIO)
+				fds[i] = open_one(dirfd, names[i], flags);
 	}
 	for (i = done; i < n; i++)
 		fds[i] = open_one(dirfd, names[i], flags);
