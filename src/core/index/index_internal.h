@@ -218,6 +218,12 @@ struct crm_record *crm_index_resolve_undecoded(const struct crm_index *idx, cons
  * or a commit when the repository is read from git (_git), or from the cache (_cached, which also allocates
  * idx->records).  Negative on failure, the message set or CRM_ENOMEM. */
 int crm_index_collect_files(struct crm_index *idx);
+/* States `f` by `name` in the folder open as `dfd`, not following a link
+ * (the walk saw a file, a link now would lead elsewhere): its stamp, and
+ * unstated cleared; left unstated when it cannot be stated or is no plain
+ * file now (its open then says why).  The walk's, and the load's for the
+ * files the walk left to it. */
+void crm_index_state_file(struct pending_file *f, int dfd, const char *name);
 int crm_index_collect_files_git(struct crm_index *idx);
 int crm_index_collect_cached_files(struct crm_index *idx);
 

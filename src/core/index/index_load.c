@@ -28,6 +28,18 @@ static int read_record_file(struct crm_index *idx, struct crm_buf *data, const c
 	return crm_repo_read_file(idx->repo, path, data, CRM_YAML_MAX_BYTES + 1);
 }
 
+/* The name of `path` in the folder the worker has open, or NULL when it
+ * is in another (or the worker has none open). */
+static const char *name_in_open_folder(const struct worker *w, const char *path)
+{
+	const char *slash = strrchr(path, '/');
+	size_t len = slash ? (size_t)(slash - path) : 0;
+
+	if (!slash || w->dir_fd < 0 || w->dir.len != len || memcmp(w->dir.ptr, path, len))
+		return NULL;
+	return slash + 1;
+}
+
 /* The folder of `path` (relative to the data repository), open in the
  * worker, which keeps it while files of the same folder follow (they come
  * in path order): one name to look up per file, as find does it, not a
@@ -41,7 +53,7 @@ static int folder_of(struct crm_index *idx, struct worker *w, const char *path,
 	*name = slash ? slash + 1 : path;
 	if (!slash)
 		return idx->root_fd;
-	if (w->dir_fd < 0 || w->dir.len != len || memcmp(w->dir.ptr, path, len)) {
+	if (!name_in_open_folder(w, path)) {
 		if (w->dir_fd >= 0)
 			close(w->dir_fd);
 		crm_buf_reset(&w->dir);
@@ -182,21 +194,15 @@ static void take_bytes(struct crm_index *idx, struct pending_file *f, struct crm
 		parse_file(f, rec, sp, bytes, len);
 }
 
-/* Gives `rec` the tree of `f`: the cache's when the file is unchanged,
- * else read (from `fd` when the run opened it, else -1) and parsed;
- * either way encoded, decoded on first use.  Returns whether the cache
- * missed. */
-static bool load_tree(struct crm_index *idx, struct pending_file *f, struct crm_record *rec,
-		      struct load_space *sp, int fd)
+/* Reads `f` by itself (from `fd` when the run opened it, else -1) and
+ * gives `rec` its tree: the cache's if the bytes are the same, else
+ * parsed; either way encoded, decoded on first use. */
+static void read_alone(struct crm_index *idx, struct pending_file *f, struct crm_record *rec,
+		       struct load_space *sp, int fd)
 {
 	struct crm_buf *data = sp->data;
 	int err;
 
-	if (cache_fresh(idx, f, false)) {
-		if (fd >= 0)
-			close(fd);
-		return false;
-	}
 	crm_buf_reset(data);
 	if (fd >= 0) {
 		err = crm_buf_read_fd(data, fd, f->path, CRM_YAML_MAX_BYTES + 1, f->stamp.size);
@@ -212,6 +218,16 @@ static bool load_tree(struct crm_index *idx, struct pending_file *f, struct crm_
 	} else {
 		take_bytes(idx, f, rec, sp, data->ptr, data->len);
 	}
+}
+
+/* Gives `rec` the tree of `f`: the cache's when the file's stamp is
+ * unchanged, else read_alone's.  Returns whether the cache missed. */
+static bool load_tree(struct crm_index *idx, struct pending_file *f, struct crm_record *rec,
+		      struct load_space *sp)
+{
+	if (cache_fresh(idx, f, false))
+		return false;
+	read_alone(idx, f, rec, sp, -1);
 	return true;
 }
 
@@ -296,7 +312,7 @@ static void load_one(struct crm_index *idx, struct worker *w, struct pending_fil
 				 &idx->keys, w };
 
 	name_record(f, rec, &idx->memos[rec - idx->records], &w->arena, &w->diags);
-	if (load_tree(idx, f, rec, &sp, -1))
+	if (load_tree(idx, f, rec, &sp))
 		w->cache_misses++;
 }
 
@@ -335,13 +351,10 @@ static void open_run(struct crm_index *idx, struct worker *w, struct run *r)
 		const char *path = idx->files.ptr[r->file[k]].path;
 		int dir = folder_of(idx, w, path, &names[k]);
 
-		for (j = k + 1; j < r->n; j++) {
-			const char *next = idx->files.ptr[r->file[j]].path;
-			const char *slash = strrchr(next, '/');
-			if (dir == idx->root_fd || !slash || w->dir.len != (size_t)(slash - next) ||
-			    memcmp(w->dir.ptr, next, w->dir.len))
+		for (j = k + 1; j < r->n && dir != idx->root_fd; j++) {
+			names[j] = name_in_open_folder(w, idx->files.ptr[r->file[j]].path);
+			if (!names[j])
 				break;
-			names[j] = slash + 1;
 		}
 		if (dir < 0) {
 			for (; k < j; k++)
@@ -422,18 +435,14 @@ static void read_run(struct worker *w, struct run *r, size_t bytes)
 
 /* States `f`, which the walk left to the load (a folder of many files),
  * by its name in its folder, before its cache entry is matched: unchanged,
- * it is not read.  One that cannot be stated, or is no plain file now,
- * stays unstated: its open says why. */
+ * it is not read. */
 static void state_by_name(struct crm_index *idx, struct worker *w, struct pending_file *f)
 {
 	const char *name;
-	struct stat st;
 	int dir = folder_of(idx, w, f->path, &name);
 
-	if (dir >= 0 && !fstatat(dir, name, &st, AT_SYMLINK_NOFOLLOW) && S_ISREG(st.st_mode)) {
-		crm_file_stamp_from_stat(&f->stamp, &st);
-		f->unstated = false;
-	}
+	if (dir >= 0)
+		crm_index_state_file(f, dir, name);
 }
 
 /* Loads the files idx->files[first, end) of the work tree: those whose
@@ -476,13 +485,12 @@ static void load_run(struct crm_index *idx, struct worker *w, size_t first, size
 			bytes[r.got[k]] = '\0';
 			take_bytes(idx, f, rec, &sp, bytes, (size_t)r.got[k]);
 			w->cache_misses++;
-		} else if (r.step[k] == RUN_ALONE_OPEN) {
-			w->cache_misses += load_tree(idx, f, rec, &sp, r.fd[k]);
 		} else if (r.step[k] != RUN_DONE) {
 			/* alone, or a read that failed (or would have waited
 			 * for the disk) or found the file grown: read again by
 			 * itself, which says why it cannot be */
-			w->cache_misses += load_tree(idx, f, rec, &sp, -1);
+			read_alone(idx, f, rec, &sp, r.step[k] == RUN_ALONE_OPEN ? r.fd[k] : -1);
+			w->cache_misses++;
 		}
 	}
 }
@@ -498,7 +506,7 @@ static void load_late(struct crm_index *idx, struct pending_file *f, struct crm_
 				 NULL };
 
 	if (!from_disk) {
-		load_tree(idx, f, rec, &sp, -1);
+		load_tree(idx, f, rec, &sp);
 	} else if (read_record_file(idx, &data, f->path)) {
 		crm_diags_add(&idx->diags, f->path, 0, 0, CRM_SEV_ERROR, "unreadable", "%s",
 			      crm_error_last());

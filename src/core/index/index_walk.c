@@ -63,19 +63,23 @@ static int add_walked_file(const struct walk_out *out, const struct crm_schema *
 {
 	int err = 0;
 	struct pending_file *f = add_file(out, s, rel, &err);
-	struct stat st;
 
 	if (!f)
 		return err;
-	if (!out->stat_files) {   /* stated when loaded, on the open file */
-		f->unstated = true;
-		return 0;
-	}
-	/* not followed: the walk saw a file, a link now would lead elsewhere */
-	f->unstated = fstatat(dfd, name, &st, AT_SYMLINK_NOFOLLOW) || !S_ISREG(st.st_mode);
-	if (!f->unstated)
-		crm_file_stamp_from_stat(&f->stamp, &st);
+	f->unstated = true;
+	if (out->stat_files)   /* else stated when loaded */
+		crm_index_state_file(f, dfd, name);
 	return 0;
+}
+
+void crm_index_state_file(struct pending_file *f, int dfd, const char *name)
+{
+	struct stat st;
+
+	if (fstatat(dfd, name, &st, AT_SYMLINK_NOFOLLOW) || !S_ISREG(st.st_mode))
+		return;
+	crm_file_stamp_from_stat(&f->stamp, &st);
+	f->unstated = false;
 }
 
 /* A symbolic link in a type folder is reported, never followed: it could
